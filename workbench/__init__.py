@@ -1,1 +1,32 @@
-"""Sapat Workbench."""
+"""Sapat Workbench: reproducible national education-quality monitoring.
+
+The package behind the Sabat-6 stage notebooks. Researchers use::
+
+    import workbench as wb
+    p = wb.load_params("parameters/sabat6-demo.yaml")
+    cat = wb.open_catalog("sabat6-demo")
+    frame = cat.frame.read()
+
+Submodules (``wb.synth``, ``wb.report``, ``wb.sampling``, ...) load on first use,
+so ``import workbench`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from workbench.catalog import open_catalog
+from workbench.params import load_params
+
+__all__ = ["open_catalog", "load_params"]
+__version__ = "0.1.0"
+
+_SUBMODULES = {"atomic", "catalog", "cli", "fielddata", "frame", "labels", "params", "paths",
+               "provenance", "psychometrics", "render", "report", "run", "sampling", "scaling",
+               "sources", "stages", "survey", "synth", "weights"}
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"workbench.{name}")
+    raise AttributeError(f"module 'workbench' has no attribute {name!r}")

@@ -1,0 +1,110 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["notes"]
+# Stage 00 · sampling frame review. Run it with `workbench run parameters/<cycle>.yaml`;
+# the report's words come from `workbench/texts/frame.yaml` in the cycle's language,
+# the checks from `workbench.frame`. Cells tagged `notes` are for researchers: the HTML
+# report leaves them out.
+
+# %% tags=["parameters"]
+cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
+lang = "en"  # report language: ky, ru or en
+columns = {}  # register column for each role (school_id, region, ..., enrolment)
+strata = ["region", "locality", "language"]  # roles that must be filled for every school
+min_enrolment = 1  # schools with fewer grade-6 students are outside the target population
+
+# %%
+import matplotlib.pyplot as plt
+import seaborn as sns
+from IPython.display import display
+
+import workbench as wb
+
+wb.report.setup_plots()
+cat = wb.open_catalog(cycle)
+register = cat.register.read()
+wb.report.text("frame", "title", lang=lang)
+
+# %%
+wb.report.text("frame", "intro", lang=lang)
+
+# %%
+review = wb.frame.review_frame(register, columns=columns, strata=strata,
+                               min_enrolment=min_enrolment)
+frame = review.frame
+coverage = 100 * frame["enrol_g6"].sum() / review.reconciliation["students"].iloc[0]
+display(wb.report.headline("register_records", len(register), lang=lang))
+display(wb.report.headline("frame_schools", len(frame), lang=lang))
+display(wb.report.headline("enrolment", frame["enrol_g6"].sum(), lang=lang))
+wb.report.headline("coverage", coverage, lang=lang, digits=1)
+
+# %%
+wb.report.text("frame", "checks", lang=lang)
+
+# %%
+display(wb.report.text("frame", "checks_note", lang=lang))
+wb.report.table(review.summary(), lang=lang)
+
+# %%
+wb.report.table(review.reconciliation, lang=lang)
+
+# %%
+display(wb.report.text("frame", "listing", lang=lang))
+wb.report.table(review.checks, lang=lang, verbatim=("school_id", "column", "value"))
+
+# %%
+wb.report.text("frame", "composition", lang=lang)
+
+# %%
+by_region = wb.frame.frame_summary(frame, "region")
+wb.report.table(by_region, lang=lang, caption=wb.report.text("frame", "by_region", lang=lang).data)
+
+# %%
+shown = by_region[by_region["region"] != "total"].sort_values("students")
+shown = shown.assign(region=shown["region"].map(lambda code: wb.labels.label(code, lang)))
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+sns.barplot(data=shown, y="region", x="schools", ax=axes[0], color="#4c72b0")
+sns.barplot(data=shown, y="region", x="students", ax=axes[1], color="#dd8452")
+axes[0].set(xlabel=wb.labels.label("schools", lang), ylabel=wb.labels.label("region", lang))
+axes[1].set(xlabel=wb.labels.label("enrolment", lang), ylabel="")
+fig.suptitle(wb.report.text("frame", "by_region", lang=lang).data)
+fig.tight_layout()
+
+# %%
+wb.report.table(wb.frame.frame_summary(frame, "language"), lang=lang,
+                caption=wb.report.text("frame", "by_language", lang=lang).data)
+
+# %%
+wb.report.table(wb.frame.frame_summary(frame, "locality"), lang=lang,
+                caption=wb.report.text("frame", "by_locality", lang=lang).data)
+
+# %%
+wb.report.table(wb.frame.frame_summary(frame, "school_type"), lang=lang,
+                caption=wb.report.text("frame", "by_type", lang=lang).data)
+
+# %%
+wb.report.table(wb.frame.crosstab(frame, "region", "language"), lang=lang,
+                caption=wb.report.text("frame", "crosstab", lang=lang).data)
+
+# %%
+wb.report.text("frame", "size", lang=lang)
+
+# %%
+display(wb.report.text("frame", "size_note", lang=lang))
+sized = frame.assign(locality=frame["locality"].map(lambda code: wb.labels.label(code, lang)))
+ax = sns.histplot(data=sized, x="enrol_g6", hue="locality", log_scale=True, bins=40,
+                  element="step")
+ax.set(xlabel=wb.labels.label("enrolment", lang), ylabel=wb.labels.label("schools", lang))
+ax.get_legend().set_title(wb.labels.label("locality", lang))
+
+# %%
+wb.catalog.save(cycle, "frame", frame)
+wb.catalog.save(cycle, "frame_checks", review.checks)

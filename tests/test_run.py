@@ -1,0 +1,111 @@
+"""The runner, end to end: the demo cycle through papermill to HTML reviewers can read."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+import yaml
+
+from tests.conftest import DEMO
+from workbench.paths import cycle_dir
+from workbench.run import StageFailed, run_cycle
+
+
+def test_demo_writes_index_notebook_and_html(demo_run):
+    folder = cycle_dir("sabat6-demo")
+    assert demo_run.statuses == {"frame": "ok"}
+    assert (folder / "index.html").exists()
+    assert (folder / "notebooks" / "00_frame.ipynb").exists()
+    assert (folder / "html" / "frame.html").exists()
+    assert not list((folder / "notebooks").glob(".*tmp*")), "temporary files left behind"
+
+
+def test_html_report_hides_code_and_shows_figures_and_provenance(demo_run):
+    page = (cycle_dir("sabat6-demo") / "html" / "frame.html").read_text(encoding="utf-8")
+    assert "import workbench" not in page and "review_frame(" not in page
+    assert not re.search(r"class=\"[^\"]*jp-InputArea", page)
+    assert page.count("data:image/png;base64") >= 2
+    assert "sapat-provenance" in page and "sha256" in page
+    assert re.search(r"[0-9a-f]{40}", page), "git commit missing from provenance"
+    assert "Stage 00 · sampling frame review" not in page   # researchers' notes cell is dropped
+
+
+def test_index_links_every_stage_with_status_and_headlines(demo_run):
+    page = (cycle_dir("sabat6-demo") / "index.html").read_text(encoding="utf-8")
+    assert 'href="html/frame.html"' in page
+    state = json.loads((cycle_dir("sabat6-demo") / "run_state.json").read_text())
+    keys = [h["key"] for h in state["frame"]["headlines"]]
+    assert keys == ["register_records", "frame_schools", "enrolment", "coverage"]
+    frame_schools = next(h for h in state["frame"]["headlines"] if h["key"] == "frame_schools")
+    assert frame_schools["text"] in page
+
+
+def test_provenance_manifest_records_parameters_inputs_packages_commit(demo_run):
+    manifests = sorted((cycle_dir("sabat6-demo") / "provenance").glob("*-frame.json"))
+    manifest = json.loads(manifests[-1].read_text())
+    assert manifest["parameters"]["cycle"] == "sabat6-demo"
+    assert set(manifest["inputs"]) == {"register"}
+    assert len(manifest["inputs"]["register"]) == 64
+    assert manifest["packages"]["pandas"] and manifest["git_commit"]
+
+
+def test_rerun_skips_the_unchanged_stage_and_force_reruns(demo_run):
+    again = run_cycle(DEMO, echo=None)
+    assert again.statuses == {"frame": "skipped"}
+    forced = run_cycle(DEMO, stage="frame", force=True, echo=None)
+    assert forced.statuses == {"frame": "ok"}
+
+
+def small_cycle(name: str) -> dict:
+    """The demo parameters with another cycle id and a small nation (fast)."""
+    raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    raw["cycle"] = name
+    raw["data"]["synthetic"]["schools"] = 200
+    return raw
+
+
+def test_changed_parameters_rerun_the_stage(demo_run, tmp_path):
+    raw = small_cycle("demo-changed")
+    params = tmp_path / "demo-changed.yaml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert run_cycle(params, echo=None).statuses == {"frame": "ok"}
+    raw["stages"]["frame"]["min_enrolment"] = 5
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert run_cycle(params, echo=None).statuses == {"frame": "ok"}
+    assert run_cycle(params, echo=None).statuses == {"frame": "skipped"}
+
+
+def test_failing_cell_names_stage_and_cell_and_keeps_html(demo_run, tmp_path):
+    raw = small_cycle("demo-broken")
+    params = tmp_path / "demo-broken.yaml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert run_cycle(params, echo=None).ok
+    sources = cycle_dir("demo-broken") / "data" / "register.parquet"
+    before = sources.read_bytes()
+    raw["stages"]["frame"]["columns"]["enrolment"] = "no_such_column"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    result = run_cycle(params, echo=None)
+    assert result.statuses == {"frame": "failed"}
+    assert re.search(r"00_frame\.py failed in cell \d+ \(In \[\d+\]\): KeyError", result.error)
+    page = (cycle_dir("demo-broken") / "html" / "frame.html").read_text(encoding="utf-8")
+    assert "no_such_column" in page
+    assert sources.read_bytes() == before
+    index = (cycle_dir("demo-broken") / "index.html").read_text(encoding="utf-8")
+    assert "class='failed'" in index
+
+
+def test_stage_without_its_inputs_is_told_which_stage_writes_them(demo_run, tmp_path):
+    raw = small_cycle("demo-noinput")
+    params = tmp_path / "demo-noinput.yaml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    run_cycle(params, echo=None)
+    (cycle_dir("demo-noinput") / "data" / "register.parquet").unlink()
+    (cycle_dir("demo-noinput") / "data" / "sources.json").unlink()
+    shutil.rmtree(cycle_dir("demo-noinput") / "html")
+    assert run_cycle(params, echo=None).statuses == {"frame": "ok"}   # sources remade
+    with pytest.raises(ValueError, match="stage 'weights' is not listed"):
+        run_cycle(params, stage="weights", echo=None)
+    assert issubclass(StageFailed, RuntimeError)

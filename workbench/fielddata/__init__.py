@@ -1,0 +1,50 @@
+"""Field data: ingest, validate, quarantine, participation, de-identification.
+
+The field-data stage of a cycle (``notebooks/20_fielddata.py``)::
+
+    from workbench import fielddata as fd
+    schema = fd.load_schema("parameters/schemas/students.yaml")
+    result = fd.intake(paths, schema, known_ids={"sample.IDSCHOOL": sample["IDSCHOOL"]},
+                       quarantine_path=out / "quarantine.csv", log_path=out / "intake_log.csv")
+    rates = fd.participation_rates(schools, classes)
+    fd.annotate_participation(rates)
+
+Modules: :mod:`.readers` (CSV/XLSX/SAV), :mod:`.schema`, :mod:`.validate`,
+:mod:`.quarantine` (atomic writing, intake log), :mod:`.intake` (the batch call),
+:mod:`.participation`, :mod:`.deidentify`.
+"""
+
+from workbench.fielddata.deidentify import (
+    DIRECT_IDENTIFIERS,
+    drop_identifiers,
+    load_key,
+    pseudonymize,
+    scan_for_identifiers,
+)
+from workbench.fielddata.errors import FieldDataError
+from workbench.fielddata.intake import IntakeResult, intake
+from workbench.fielddata.participation import (
+    ParticipationStandards,
+    annotate_participation,
+    participation_rates,
+)
+from workbench.fielddata.quarantine import atomic_write, write_intake_log, write_quarantine
+from workbench.fielddata.readers import (
+    FieldFile,
+    read_csv,
+    read_field_file,
+    read_sav,
+    read_xlsx,
+    sha256_file,
+)
+from workbench.fielddata.schema import Column, Schema, load_schema
+from workbench.fielddata.validate import Reconciliation, ValidationResult, validate
+
+__all__ = [
+    "DIRECT_IDENTIFIERS", "Column", "FieldDataError", "FieldFile", "IntakeResult",
+    "ParticipationStandards", "Reconciliation", "Schema", "ValidationResult",
+    "annotate_participation", "atomic_write", "drop_identifiers", "intake", "load_key",
+    "load_schema", "participation_rates", "pseudonymize", "read_csv", "read_field_file",
+    "read_sav", "read_xlsx", "scan_for_identifiers", "sha256_file", "validate",
+    "write_intake_log", "write_quarantine",
+]

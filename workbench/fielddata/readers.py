@@ -1,0 +1,468 @@
+"""Read field returns (CSV, XLSX, SPSS .sav) for the field-data stage.
+
+Every reader opens the raw file read-only (the bytes are read once, hashed, and parsed
+from memory, so the file on disk is never touched) and returns a :class:`FieldFile` whose
+``frame`` carries two extra columns:
+
+``_source_file``
+    the file name as given;
+``_source_row``
+    the row a person sees when opening the file: in CSV and XLSX the header is row 1,
+    so the first data row is row 2; in a ``.sav`` file it is the SPSS case number (the
+    row number in SPSS Data View, the first case is row 1).
+
+CSV and XLSX cells are kept as text (typing happens in :func:`workbench.fielddata.validate`,
+so a bad value can be quoted as it was written). ``.sav`` columns keep SPSS's numeric
+types, user-defined missing values stay as codes (``user_missing=True``) and value labels
+are kept in ``FieldFile.value_labels``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.fielddata.errors import FieldDataError
+
+__all__ = ["FieldFile", "read_field_file", "read_csv", "read_xlsx", "read_sav", "sha256_file"]
+
+_DELIMITERS = (",", ";")
+_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+@dataclass(frozen=True, eq=False)
+class FieldFile:
+    """One raw field file as read: the frame plus what was learnt while reading it.
+
+    Attributes
+    ----------
+    frame
+        The data, one row per record, plus ``_source_file`` and ``_source_row``.
+    path
+        The file read.
+    sha256
+        Hex SHA-256 of the raw bytes (for the intake log and provenance).
+    format
+        ``"csv"``, ``"xlsx"`` or ``"sav"``.
+    encoding
+        Detected text encoding (``"utf-8"``, ``"utf-8-sig"``, ``"cp1251"``) or None.
+    delimiter
+        Detected CSV delimiter or None.
+    value_labels
+        SPSS value labels ``{column: {code: label}}`` (empty for CSV/XLSX).
+    variable_labels
+        SPSS variable labels ``{column: label}`` (empty for CSV/XLSX).
+    notes
+        Things the reader did that a person should know (e.g. trailing blank rows dropped).
+    """
+
+    frame: pd.DataFrame
+    path: Path
+    sha256: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    value_labels: dict[str, dict] = field(default_factory=dict)
+    variable_labels: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_rows(self) -> int:
+        """Number of data rows read."""
+        return len(self.frame)
+
+
+def read_field_file(path: str | Path, *, sheet: str | None = None) -> FieldFile:
+    """Read a CSV, XLSX or SPSS ``.sav`` field return, choosing the reader by extension.
+
+    Parameters
+    ----------
+    path
+        The raw file; opened read-only.
+    sheet
+        XLSX only: the sheet to read (default: the first).
+
+    Returns
+    -------
+    FieldFile
+        ``frame`` has the file's columns plus ``_source_file`` and ``_source_row``.
+
+    Raises
+    ------
+    FieldDataError
+        Unknown extension, missing or empty file, undecodable text, merged Excel header,
+        truncated ``.sav`` and other whole-file problems.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "students.csv"
+    >>> _ = p.write_bytes("IDSTUD;IDSCHOOL\\n1001;17\\n".encode("cp1251"))
+    >>> ff = read_field_file(p)
+    >>> ff.delimiter, ff.frame[["IDSTUD", "_source_row"]].values.tolist()
+    (';', [['1001', 2]])
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return read_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet=sheet)
+    if suffix in (".sav", ".zsav"):
+        return read_sav(path)
+    hint = "save it as .xlsx" if suffix == ".xls" else "save it as .csv, .xlsx or .sav"
+    raise FieldDataError(
+        f"read_field_file: unknown file type {suffix or '(no extension)'!r} ({path}); {hint}"
+    )
+
+
+def read_csv(path: str | Path) -> FieldFile:
+    """Read a CSV field return: UTF-8 (with or without BOM) or Windows-1251, ``,`` or ``;``.
+
+    The encoding is UTF-8 when the bytes decode as UTF-8, else Windows-1251 (the usual
+    encoding of Excel's "CSV" on Russian-locale Windows). The delimiter is whichever of
+    ``,`` and ``;`` splits the header line into more fields. Fully blank trailing lines
+    are dropped; blank lines inside the data are kept (validation quarantines them).
+
+    Parameters
+    ----------
+    path
+        The raw file; opened read-only.
+
+    Returns
+    -------
+    FieldFile
+        All cells as text (stripped of nothing; empty cells are ``""``).
+
+    Raises
+    ------
+    FieldDataError
+        Empty file, NUL bytes (UTF-16 or binary), bytes that are neither UTF-8 nor
+        Windows-1251, a header without data, duplicate or blank column names, a row with
+        more fields than the header.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_bytes(b"\\xef\\xbb\\xbfIDSTUD,AGE\\n1001,12\\n1002,13\\n")
+    >>> ff = read_csv(p)
+    >>> ff.encoding, list(ff.frame.columns), ff.frame["_source_row"].tolist()
+    ('utf-8-sig', ['IDSTUD', 'AGE', '_source_file', '_source_row'], [2, 3])
+    """
+    path = Path(path)
+    data = _read_bytes(path, "read_csv")
+    text, encoding = _decode(data, path)
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = max(_DELIMITERS, key=first_line.count)
+    header = next(csv.reader([first_line], delimiter=delimiter))
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, header=0)
+    except pd.errors.ParserError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        where = f"row {line.group(1)}" if line else "a row"
+        raise FieldDataError(
+            f"read_csv: {where} has more fields than the header ({len(header)}) ({path}); "
+            f"check for an unquoted {delimiter!r} inside a value or a shifted row"
+        ) from None
+    frame.columns = header
+    frame = _finish_frame(frame, header, path, first_row=2, func="read_csv")
+    return FieldFile(frame, path, _sha256(data), "csv", encoding=encoding, delimiter=delimiter)
+
+
+def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
+    """Read an XLSX field return with openpyxl (read-only, cached values, not formulas).
+
+    Row 1 must be the only header row. Merged cells in rows 1-2 and a header with blank
+    names between named columns (a multi-row header) raise, naming the cells.
+
+    Parameters
+    ----------
+    path
+        The raw workbook; parsed from an in-memory copy of its bytes.
+    sheet
+        Sheet name; default the first sheet (a warning names it when there are several).
+
+    Returns
+    -------
+    FieldFile
+        Cells as text: whole numbers without ``.0``, dates as ``YYYY-MM-DD``.
+
+    Raises
+    ------
+    FieldDataError
+        Not a readable workbook, unknown sheet, merged or multi-row header, no data rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.xlsx"
+    >>> wb = openpyxl.Workbook(); ws = wb.active
+    >>> ws.append(["IDSTUD", "AGE"]); ws.append([1001, 12.0]); wb.save(p)
+    >>> read_xlsx(p).frame[["IDSTUD", "AGE", "_source_row"]].values.tolist()
+    [['1001', '12', 2]]
+    """
+    import openpyxl
+
+    path = Path(path)
+    data = _read_bytes(path, "read_xlsx")
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for bad files
+        raise FieldDataError(
+            f"read_xlsx: not a readable .xlsx workbook ({path}: {type(exc).__name__}); "
+            "open it in Excel and save it again as .xlsx"
+        ) from None
+    try:
+        ws = _pick_sheet(wb, sheet, path)
+        _check_merged_header(ws, path)
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows or all(_blank_cell(v) for v in rows[0]):
+        raise FieldDataError(f"read_xlsx: sheet {ws.title!r} is empty ({path}); "
+                             "put the header in row 1 and the data below it")
+    header = [_cell_text(v) for v in rows[0]]
+    width = len(header)
+    body = [tuple(r) + (None,) * (width - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    frame = frame.apply(lambda col: col.map(_cell_text)).astype(str) if len(frame) else frame
+    frame.columns = header
+    frame = _finish_frame(frame, header, path, first_row=2, func="read_xlsx", rows=rows)
+    return FieldFile(frame, path, _sha256(data), "xlsx")
+
+
+def read_sav(path: str | Path) -> FieldFile:
+    """Read an SPSS ``.sav``/``.zsav`` file with pyreadstat, keeping codes and labels.
+
+    User-defined missing values stay as their codes (``user_missing=True``) and value
+    labels are not applied; both are kept in the returned ``FieldFile``.
+
+    Parameters
+    ----------
+    path
+        The raw file; pyreadstat opens it read-only.
+
+    Returns
+    -------
+    FieldFile
+        ``_source_row`` is the SPSS case number; ``value_labels`` maps column -> code ->
+        label.
+
+    Raises
+    ------
+    FieldDataError
+        Truncated or corrupt file, or a file with no cases.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd, pyreadstat
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.sav"
+    >>> pyreadstat.write_sav(pd.DataFrame({"IDSTUD": [1001.0], "SEX": [2.0]}), str(p),
+    ...                      variable_value_labels={"SEX": {1.0: "boy", 2.0: "girl"}})
+    >>> ff = read_sav(p)
+    >>> ff.frame["_source_row"].tolist(), ff.value_labels["SEX"][2.0]
+    ([1], 'girl')
+    """
+    import pyreadstat
+
+    path = Path(path)
+    data = _read_bytes(path, "read_sav")
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
+                                          apply_value_formats=False)
+    except Exception as exc:  # ReadstatError / PyreadstatError for truncated, corrupt files
+        raise FieldDataError(
+            f"read_sav: cannot read the .sav file, it looks truncated or corrupt ({path}: "
+            f"{str(exc).strip() or type(exc).__name__}); ask for the file again"
+        ) from None
+    header = list(frame.columns)
+    frame = _finish_frame(frame, header, path, first_row=1, func="read_sav")
+    labels = dict(zip(meta.column_names, meta.column_labels or [], strict=False))
+    return FieldFile(frame, path, _sha256(data), "sav",
+                     value_labels=dict(meta.variable_value_labels),
+                     variable_labels={k: v for k, v in labels.items() if v})
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB blocks.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"; _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:12]
+    'ba7816bf8f01'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_bytes(path: Path, func: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise FieldDataError(f"{func}: file not found ({path}); check the path") from None
+    except IsADirectoryError:
+        raise FieldDataError(f"{func}: this is a folder, not a file ({path}); "
+                             "pass the file inside it") from None
+    if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
+        raise FieldDataError(f"{func}: file is empty ({path}, {len(data)} bytes); "
+                             "ask the region for the return again")
+    return data
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE) \
+            or b"\x00" in data[:4096]:
+        raise FieldDataError(
+            f"read_csv: file contains NUL bytes, it is UTF-16 or binary, not a text CSV "
+            f"({path}); save it as 'CSV UTF-8' or 'CSV (Windows-1251)'")
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ("utf-8-sig",)
+    else:
+        encodings = ("utf-8", "cp1251")
+    for enc in encodings:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            error = exc
+    row = data[: error.start].count(b"\n") + 1
+    raise FieldDataError(
+        f"read_csv: row {row} has bytes that are neither UTF-8 nor Windows-1251 "
+        f"(byte {data[error.start]:#04x} at offset {error.start}) ({path}); "
+        "re-save the file as 'CSV UTF-8'")
+
+
+def _finish_frame(frame: pd.DataFrame, header: list, path: Path, *, first_row: int,
+                  func: str, rows: list | None = None) -> pd.DataFrame:
+    """Check the header, drop trailing blank rows/columns, add the source columns."""
+    frame = _drop_blank_trailing_columns(frame, header)
+    header = list(frame.columns)
+    _check_header(header, path, func, rows)
+    text_only = all(pd.api.types.is_string_dtype(d) or d is np.dtype(object)
+                    for d in frame.dtypes)
+    if len(frame) and text_only:
+        blank = (frame == "").all(axis=1).to_numpy()
+        keep = len(blank) - int(np.argmin(blank[::-1])) if not blank.all() else 0
+        frame = frame.iloc[:keep]
+    if len(frame) == 0:
+        raise FieldDataError(f"{func}: header only, the file has no data rows ({path}); "
+                             "ask the region for the filled-in return")
+    frame = frame.reset_index(drop=True)
+    frame["_source_file"] = str(path)
+    frame["_source_row"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    return frame
+
+
+def _drop_blank_trailing_columns(frame: pd.DataFrame, header: list) -> pd.DataFrame:
+    """Drop unnamed columns at the right edge whose cells are all blank (Excel leftovers)."""
+    keep = len(header)
+    while keep > 0 and str(header[keep - 1]).strip() == "":
+        col = frame.iloc[:, keep - 1]
+        if not (col.isna() | (col.astype(str).str.strip() == "")).all():
+            break
+        keep -= 1
+    return frame.iloc[:, :keep]
+
+
+def _check_header(header: list, path: Path, func: str, rows: list | None) -> None:
+    names = [str(h).strip() for h in header]
+    blank = [_col_letter(i) for i, h in enumerate(names) if h == ""]
+    if blank:
+        multi = rows is not None and len(rows) > 1 and all(
+            isinstance(v, str) and v.strip() for v in rows[1])
+        what = "a two-row header (row 2 holds column names)" if multi else "blank column names"
+        raise FieldDataError(
+            f"{func}: {what}: row 1, column(s) {', '.join(blank)} have no name ({path}); "
+            "keep a single header row with one name per column")
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            raise FieldDataError(
+                f"{func}: duplicate column name {name!r} in row 1, columns "
+                f"{_col_letter(seen[name])} and {_col_letter(i)} ({path}); rename one of them")
+        seen[name] = i
+
+
+def _pick_sheet(wb, sheet: str | None, path: Path):
+    if sheet is None:
+        if len(wb.sheetnames) > 1:
+            warnings.warn(f"read_xlsx: read the first sheet {wb.sheetnames[0]!r} of {path} "
+                          f"(it has sheets {wb.sheetnames}); pass sheet= to choose another",
+                          stacklevel=4)
+        return wb.worksheets[0]
+    if sheet not in wb.sheetnames:
+        raise FieldDataError(f"read_xlsx: no sheet {sheet!r} ({path}; sheets: "
+                             f"{wb.sheetnames}); pass one of those as sheet=")
+    return wb[sheet]
+
+
+def _check_merged_header(ws, path: Path) -> None:
+    """Raise if merged cells touch rows 1-2 (read from the sheet XML, streamed)."""
+    get_source = getattr(ws, "_get_source", None)
+    if get_source is None:  # pragma: no cover - openpyxl internals changed
+        return
+    tail = b""
+    with get_source() as src:
+        for block in iter(lambda: src.read(1 << 20), b""):
+            chunk = tail + block
+            for m in _MERGE_RE.finditer(chunk):
+                c1, r1, c2, r2 = (g.decode() if g else g for g in m.groups())
+                if int(r1) <= 2:
+                    ref = f"{c1}{r1}:{c2}{r2}" if c2 else f"{c1}{r1}"
+                    raise FieldDataError(
+                        f"read_xlsx: merged header cells {ref} in sheet {ws.title!r} "
+                        f"(row {r1}, column {c1}) ({path}); unmerge them and keep a single "
+                        "header row with one name per column")
+            tail = chunk[-200:]
+
+
+def _blank_cell(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _col_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letter (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,110 @@
+"""Words of the reports in Kyrgyz, Russian and English.
+
+One dictionary, ``LABELS[key] = (ky, ru, en)``; :func:`label` looks a key up and
+falls back to the key itself, so a missing translation shows, never fails.
+
+Examples
+--------
+>>> label("urban", "ky"), label("urban", "ru"), label("urban", "en")
+('шаар', 'город', 'urban')
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGS", "LABELS", "label", "labels_for"]
+
+LANGS = ("ky", "ru", "en")
+
+LABELS: dict[str, tuple[str, str, str]] = {
+    # frame roles and table headings
+    "school_id": ("Мектептин коду", "Код школы", "School ID"),
+    "region": ("Облус / шаар", "Область / город", "Region"),
+    "locality": ("Шаар / айыл", "Город / село", "Urban / rural"),
+    "language": ("Окутуу тили", "Язык обучения", "Language of instruction"),
+    "school_type": ("Мектептин түрү", "Тип школы", "School type"),
+    "enrolment": ("6-класстын окуучулары", "Учащиеся 6-х классов", "Grade-6 students"),
+    "schools": ("Мектептер", "Школы", "Schools"),
+    "students": ("Окуучулар", "Учащиеся", "Students"),
+    "share_schools": ("Мектептердин үлүшү, %", "Доля школ, %", "Share of schools, %"),
+    "share_students": ("Окуучулардын үлүшү, %", "Доля учащихся, %", "Share of students, %"),
+    "mean_size": ("Мектептеги орточо саны", "В среднем на школу", "Mean per school"),
+    "median_size": ("Медиана", "Медиана", "Median per school"),
+    "check": ("Текшерүү", "Проверка", "Check"),
+    "column": ("Талаа", "Поле", "Column"),
+    "value": ("Мааниси", "Значение", "Value"),
+    "action": ("Чечим", "Решение", "Action"),
+    "total": ("Бардыгы", "Всего", "Total"),
+    "count": ("Саны", "Количество", "Count"),
+    "step": ("Кадам", "Шаг", "Step"),
+    # regions
+    "bishkek": ("Бишкек ш.", "г. Бишкек", "Bishkek city"),
+    "osh_city": ("Ош ш.", "г. Ош", "Osh city"),
+    "batken": ("Баткен облусу", "Баткенская обл.", "Batken"),
+    "chui": ("Чүй облусу", "Чуйская обл.", "Chui"),
+    "issyk_kul": ("Ысык-Көл облусу", "Иссык-Кульская обл.", "Issyk-Kul"),
+    "jalal_abad": ("Жалал-Абад облусу", "Джалал-Абадская обл.", "Jalal-Abad"),
+    "naryn": ("Нарын облусу", "Нарынская обл.", "Naryn"),
+    "osh": ("Ош облусу", "Ошская обл.", "Osh oblast"),
+    "talas": ("Талас облусу", "Таласская обл.", "Talas"),
+    # codes
+    "urban": ("шаар", "город", "urban"),
+    "rural": ("айыл", "село", "rural"),
+    "ky": ("кыргыз", "кыргызский", "Kyrgyz"),
+    "ru": ("орус", "русский", "Russian"),
+    "uz": ("өзбек", "узбекский", "Uzbek"),
+    "tj": ("тажик", "таджикский", "Tajik"),
+    "multi": ("көп тилдүү", "многоязычная", "multi-language"),
+    "general": ("жалпы билим берүүчү", "общеобразовательная", "general"),
+    "lyceum": ("гимназия / лицей", "гимназия / лицей", "gymnasium / lyceum"),
+    "private": ("жеке", "частная", "private"),
+    # register checks and actions
+    "duplicate_record": ("Кайталанган жазуу", "Повторная запись", "Duplicate record"),
+    "conflicting_id": ("Бир коддо ар башка жазуулар", "Разные записи с одним кодом",
+                       "Conflicting records for one ID"),
+    "missing_id": ("Коду жок", "Нет кода", "Missing ID"),
+    "invalid_enrolment": ("Окуучулардын саны туура эмес", "Неверная численность учащихся",
+                          "Invalid enrolment"),
+    "zero_enrolment": ("6-класста окуучу жок", "Нет учащихся 6-х классов", "No grade-6 students"),
+    "missing_stratum": ("Катмардын мааниси жок", "Не указан признак страты",
+                        "Missing stratum value"),
+    "kept_first": ("биринчиси калтырылды", "оставлена первая", "first kept"),
+    "excluded": ("алынып салынды", "исключена", "excluded"),
+    "out_of_population": ("изилдөөнүн калкына кирбейт", "вне целевой совокупности",
+                          "outside the target population"),
+    "register_records": ("Реестрдеги жазуулар", "Записи в реестре", "Register records"),
+    "frame_schools": ("Тандоо негизиндеги мектептер", "Школ в основе выборки",
+                      "Schools in the sampling frame"),
+    "coverage": ("Камтуу, %", "Охват, %", "Coverage, %"),
+    # runner and index page
+    "stage": ("Этап", "Этап", "Stage"),
+    "status": ("Абалы", "Статус", "Status"),
+    "ok": ("аткарылды", "выполнен", "done"),
+    "skipped": ("өзгөргөн жок", "без изменений", "unchanged"),
+    "failed": ("ката", "ошибка", "failed"),
+    "not_run": ("иштетилген жок", "не запускался", "not run"),
+    "headline": ("Негизги көрсөткүчтөр", "Основные показатели", "Headline figures"),
+    "report": ("Отчёт", "Отчёт", "Report"),
+    "finished": ("Аяктады", "Завершён", "Finished"),
+    "provenance": ("Келип чыгышы (провенанс)", "Происхождение (провенанс)", "Provenance"),
+    "run_id": ("Иштетүү", "Запуск", "Run"),
+    "git_commit": ("Git коммит", "Git-коммит", "Git commit"),
+    "parameters": ("Параметрлер", "Параметры", "Parameters"),
+    "inputs": ("Киргизүү файлдары", "Входные файлы", "Input files"),
+    "packages": ("Пакеттер", "Пакеты", "Packages"),
+    # stage titles
+    "stage_frame": ("Тандоо негизин (реестрди) карап чыгуу", "Обзор основы выборки (реестра)",
+                    "Sampling frame review"),
+}
+
+
+def label(key: object, lang: str) -> str:
+    """The label of ``key`` in ``lang`` (``ky``, ``ru`` or ``en``), else ``str(key)``."""
+    if lang not in LANGS:
+        raise ValueError(f"label: unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    entry = LABELS.get(str(key))
+    return entry[LANGS.index(lang)] if entry else str(key)
+
+
+def labels_for(keys, lang: str) -> dict:
+    """A mapping ``key -> label`` for ``DataFrame.rename`` or ``Series.map``."""
+    return {key: label(key, lang) for key in keys}

@@ -1,0 +1,81 @@
+"""Provenance of a run: parameters, input hashes, package versions, git commit.
+
+Every run writes a manifest under ``outputs/<cycle>/provenance/``, and every
+report shows it.
+
+Examples
+--------
+>>> manifest = build_manifest({"cycle": "x"}, inputs={})
+>>> sorted(manifest)[:3]
+['code_sha256', 'git_commit', 'inputs']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from workbench.paths import PROJECT_ROOT
+
+__all__ = ["build_manifest", "file_sha256", "code_sha256", "git_commit", "PACKAGES"]
+
+#: the packages whose versions each manifest records
+PACKAGES = ("sapat-workbench", "numpy", "pandas", "scipy", "statsmodels", "pyarrow", "intake",
+            "papermill", "nbconvert", "jupytext", "seaborn", "matplotlib", "pydantic")
+
+
+def build_manifest(parameters: dict, *, inputs: dict[str, str], run_id: str | None = None) -> dict:
+    """The provenance manifest of one run (a JSON-ready dictionary)."""
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "run_id": run_id or now.strftime("%Y%m%dT%H%M%SZ"),
+        "started_utc": now.isoformat(timespec="seconds"),
+        "parameters": parameters,
+        "inputs": inputs,
+        "packages": {name: _version(name) for name in PACKAGES},
+        "python": platform.python_version(),
+        "git_commit": git_commit(),
+        "code_sha256": code_sha256(),
+    }
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def code_sha256() -> str:
+    """SHA-256 over the ``workbench`` package's source files (what "code unchanged" means)."""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_ROOT / "workbench").rglob("*.py")):
+        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def git_commit() -> str | None:
+    """The checked-out commit, with ``+dirty`` when the tree has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=PROJECT_ROOT, check=True, capture_output=True,
+                               text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"

@@ -1,0 +1,39 @@
+"""Sample design for Sabat-6: strata, allocation, PPS systematic selection of schools with
+replacements, class selection, sample-size planning and design evaluation by simulation.
+
+Serves the sample-design stage (``notebooks/10_sample_design.py``). Column names always come
+from arguments (defaults follow the synthetic frame: ``school_id``, ``enrol_g6``, ...), so the
+same code runs on any school register.
+"""
+
+from workbench.sampling.classes import select_classes
+from workbench.sampling.evaluation import evaluate_design, simulate_design
+from workbench.sampling.planning import (
+    design_effect,
+    effective_sample_size,
+    planned_se,
+    planning_table,
+    schools_needed,
+    weighting_effect,
+)
+from workbench.sampling.probabilities import pps_probabilities
+from workbench.sampling.schools import select_schools
+from workbench.sampling.strata import SMALL_STRATUM, allocate, school_exclusions, serpentine_sort
+
+__all__ = [
+    "SMALL_STRATUM",
+    "allocate",
+    "design_effect",
+    "effective_sample_size",
+    "evaluate_design",
+    "planned_se",
+    "planning_table",
+    "schools_needed",
+    "weighting_effect",
+    "pps_probabilities",
+    "select_classes",
+    "school_exclusions",
+    "select_schools",
+    "serpentine_sort",
+    "simulate_design",
+]

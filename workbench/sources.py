@@ -1,0 +1,84 @@
+"""A cycle's data sources, made ready for the catalog.
+
+Before any stage runs, the runner calls :func:`prepare_sources`: for a synthetic
+cycle it generates the nation from the cycle's seed; for a real register it
+reads the delivered file (never modifying it) and renames its columns. Either
+way the catalog then finds ``outputs/<cycle>/data/*.parquet``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.atomic import write_json, write_parquet
+from workbench.params import CycleParams
+from workbench.paths import PROJECT_ROOT, data_dir
+
+__all__ = ["prepare_sources", "source_fingerprint"]
+
+
+def source_fingerprint(params: CycleParams) -> str:
+    """A hash of what the sources depend on (seed and source settings, or the file's bytes)."""
+    spec = {"seed": params.seed, "data": params.data.model_dump(mode="json", by_alias=True)}
+    if params.data.source == "register":
+        spec["file_sha256"] = _sha256(_register_path(params))
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def prepare_sources(params: CycleParams, *, force: bool = False) -> bool:
+    """Write the cycle's source tables under ``outputs/<cycle>/data``.
+
+    Returns ``True`` if they were (re)made, ``False`` if the ones there were still current.
+    """
+    folder = data_dir(params.cycle)
+    stamp = folder / "sources.json"
+    fingerprint = source_fingerprint(params)
+    if not force and stamp.exists() and json.loads(stamp.read_text())["fingerprint"] == fingerprint:
+        return False
+    if params.data.source == "synthetic":
+        _prepare_synthetic(params, folder)
+    else:
+        _prepare_register(params, folder)
+    write_json(stamp, {"fingerprint": fingerprint, "source": params.data.source})
+    return True
+
+
+def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
+    from workbench.synth import make_nation
+
+    spec = params.data.synthetic
+    nation = make_nation(seed=params.seed, schools=spec.schools, items=spec.items,
+                         blocks=spec.blocks)
+    nation.write(folder)
+
+
+def _prepare_register(params: CycleParams, folder: Path) -> None:
+    path = _register_path(params)
+    spec = params.data.register_file
+    if path.suffix.lower() == ".csv":
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    elif path.suffix.lower() in {".xlsx", ".xls"}:
+        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=str)
+    elif path.suffix.lower() == ".parquet":
+        frame = pd.read_parquet(path)
+    else:
+        raise ValueError(f"prepare_sources: {path}: unknown register format; use CSV, XLSX "
+                         "or Parquet")
+    missing = sorted(set(spec.columns) - set(frame.columns))
+    if missing:
+        raise KeyError(f"prepare_sources: {path}: columns {missing} named in data.register.columns"
+                       f" are not in the file; its columns are {list(frame.columns)}")
+    write_parquet(folder / "register.parquet", frame.rename(columns=spec.columns))
+
+
+def _register_path(params: CycleParams) -> Path:
+    path = params.data.register_file.path
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
