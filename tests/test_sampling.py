@@ -312,6 +312,13 @@ def test_select_schools_rejects_missing_columns():
         ws.select_schools(small_frame(), n=8, size="MOS", seed=1)
 
 
+def test_select_schools_rejects_missing_stratum_values():
+    frame = small_frame()
+    frame.loc[[6, 9], "language"] = None
+    with pytest.raises(ValueError, match=r"missing 'language' .*\['k06', 'k09'\] \(2 schools\)"):
+        ws.select_schools(frame, n=8, strata=["locality", "language"], seed=1)
+
+
 def test_select_schools_rejects_strata_short_of_their_allocation():
     with pytest.raises(ValueError, match=r"strata \['uz'\] have fewer schools.*'k02'"):
         ws.select_schools(small_frame(), n=20, strata="language", seed=1,

@@ -35,7 +35,8 @@ def test_class_selection_is_equal_probability():
     # a: 2 of 4 classes (MOS 102 > 100), b: 1 of 3, c: its only class
     prob = np.array([0.5] * 4 + [1 / 3] * 3 + [1.0])
     free = prob < 1
-    p = [stats.binomtest(int(c), reps, q).pvalue for c, q in zip(counts[free], prob[free])]
+    p = [stats.binomtest(int(c), reps, q).pvalue
+         for c, q in zip(counts[free], prob[free], strict=True)]
     assert min(p) * free.sum() > 0.01  # exact binomial, Bonferroni over 7 classes
     assert counts.iloc[-1] == reps
     assert out.groupby("school_id")["class_id"].nunique().max() == 2  # never a class twice

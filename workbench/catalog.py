@@ -64,11 +64,12 @@ def save(cycle: str, name: str, table: pd.DataFrame) -> Path:
     Examples
     --------
     >>> import pandas as pd, os, tempfile
+    >>> saved = dict(os.environ)
     >>> os.environ["WORKBENCH_OUTPUTS"] = tempfile.mkdtemp()
     >>> path = save("doc-cycle", "frame", pd.DataFrame({"school_id": ["a"]}))
     >>> open_catalog("doc-cycle").frame.read()["school_id"].tolist()
     ['a']
-    >>> del os.environ["WORKBENCH_OUTPUTS"]
+    >>> os.environ.clear(); os.environ.update(saved)
     """
     return write_parquet(entry_path(cycle, name), table)
 

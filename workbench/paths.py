@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "catalog_path", "outputs_root", "cycle_dir", "data_dir"]
+__all__ = ["PROJECT_ROOT", "catalog_path", "outputs_root", "cycle_dir", "data_dir",
+           "fieldwork_dir"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,3 +39,13 @@ def data_dir(cycle: str) -> Path:
 def catalog_path() -> Path:
     """The Intake catalog file of the project."""
     return PROJECT_ROOT / "catalogs" / "sabat6.yaml"
+
+
+def fieldwork_dir(cycle: str) -> Path:
+    """``fieldwork/<cycle>``: raw field returns and the pseudonymization key, outside ``outputs/``.
+
+    Holds personal data, so it is git-ignored and never published; ``$WORKBENCH_FIELDWORK``
+    moves it (tests use it).
+    """
+    root = os.environ.get("WORKBENCH_FIELDWORK", PROJECT_ROOT / "fieldwork")
+    return Path(root).resolve() / cycle

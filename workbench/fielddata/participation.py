@@ -104,9 +104,16 @@ def participation_rates(schools: pd.DataFrame, classes: pd.DataFrame, *,
         Unknown role, a replacement that does not point at a sampled school, an original and
         its replacement (or both replacements) both marked as participating.
 
+    Notes
+    -----
+    Evidence: thresholds [V] (sampling.md §1.7-1.8); the weighted-rate formulas, the 50%
+    class rule and using the all-school class/student rates in the before-replacement
+    overall rate are [M]; ineligible (closed) schools leave every denominator [M].
+
     Checked against
     ---------------
-    Hand-computed example in ``tests/test_fielddata_participation.py``.
+    Hand-computed example in ``tests/test_fielddata_participation.py`` (no published
+    figures reproduced yet).
 
     Examples
     --------

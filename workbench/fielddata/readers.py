@@ -62,8 +62,6 @@ class FieldFile:
         SPSS value labels ``{column: {code: label}}`` (empty for CSV/XLSX).
     variable_labels
         SPSS variable labels ``{column: label}`` (empty for CSV/XLSX).
-    notes
-        Things the reader did that a person should know (e.g. trailing blank rows dropped).
     """
 
     frame: pd.DataFrame
@@ -74,7 +72,6 @@ class FieldFile:
     delimiter: str | None = None
     value_labels: dict[str, dict] = field(default_factory=dict)
     variable_labels: dict[str, str] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:

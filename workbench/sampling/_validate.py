@@ -86,4 +86,14 @@ def check_frame(
         raise TypeError(f"{func}: frame must be a pandas DataFrame (got {type(frame).__name__})")
     check_columns(frame, {"id": [id], "size": [size], **columns}, func)
     check_ids(frame, id, func)
+    check_strata_values(frame, columns.get("strata", []), id, func)
     return check_size(frame, size, id, func)
+
+
+def check_strata_values(frame: pd.DataFrame, strata: list[str], id: str, func: str) -> None:
+    """Raise ValueError when a stratification column has missing values."""
+    for col in strata:
+        gap = frame[col].isna().to_numpy()
+        if gap.any():
+            raise ValueError(f"{func}: missing {col!r} (a stratum column) for schools "
+                             f"{some(frame.loc[gap, id])}; fill it in before stratifying")

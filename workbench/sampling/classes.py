@@ -96,27 +96,33 @@ def select_classes(
         raise ValueError(f"select_classes: duplicate classes ({id}, {class_id}) in schools "
                          f"{some(classes.loc[dup, id].unique())}; class IDs must be unique "
                          "within a school")
-    missing = sch.loc[~sch[id].isin(classes[id]), id]
+    missing = sch.loc[~sch[id].isin(set(classes[id])), id]
     if len(missing):
         raise ValueError(f"select_classes: schools with no classes in the class list "
                          f"{some(missing)}; add their classes or drop the schools")
     wanted = np.full(len(sch), n_classes)
     if large_mos is not None:
         wanted = np.where(size > large_mos, n_classes_large, n_classes)
-    rank = pd.Series(np.arange(len(sch)), index=sch[id].to_numpy())
-    cand = classes[classes[id].isin(sch[id])].reset_index(drop=True)
-    school = rank.loc[cand[id]].to_numpy()
-    rng = np.random.default_rng(seed)
-    order = np.lexsort([rng.random(len(cand)), school])
-    first = np.r_[True, school[order][1:] != school[order][:-1]]
-    start = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-    within = np.empty(len(cand), dtype=int)
-    within[order] = np.arange(len(order)) - start
+    school_all = pd.Index(sch[id]).get_indexer(classes[id])
+    cand = classes[school_all >= 0].reset_index(drop=True)
+    school = school_all[school_all >= 0]
+    within = _random_rank(school, np.random.default_rng(seed))
     total = np.bincount(school, minlength=len(sch))
     take = np.minimum(wanted, total)
-    out = cand[within < take[school]].copy()
-    s = school[within < take[school]]
+    keep = within < take[school]
+    out = cand[keep].copy()
+    s = school[keep]
     out["n_classes"] = total[s]
     out["n_sampled"] = take[s]
     out["class_probability"] = take[s] / total[s]
     return out.iloc[np.lexsort([out[class_id].astype(str).to_numpy(), s])].reset_index(drop=True)
+
+
+def _random_rank(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A uniformly random order 0, 1, ... of the rows within each group."""
+    order = np.lexsort([rng.random(group.size), group])
+    first = np.r_[True, group[order][1:] != group[order][:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(group.size), 0))
+    within = np.empty(group.size, dtype=int)
+    within[order] = np.arange(group.size) - start
+    return within

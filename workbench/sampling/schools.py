@@ -45,7 +45,7 @@ def select_schools(
     2. Explicit strata are the combinations of the ``strata`` columns; ``n`` is allocated
        among them by :func:`allocate` rules (``allocation``, ``minimum``).
     3. Within each stratum the frame is sorted in serpentine order by ``sort_by``
-       (implicit stratification); the ID breaks ties in frame order.
+       (implicit stratification); ties keep their frame order.
     4. Probabilities come from :func:`pps_probabilities` (certainty schools iterated out);
        the certainty schools are taken, and the others by systematic sampling on the
        cumulated probabilities with one random start in (0, 1] per stratum.

@@ -74,9 +74,9 @@ def allocate(
         Duplicate IDs, missing or negative sizes, ``n`` or ``minimum`` infeasible, or a
         stratum with fewer schools than its fixed allocation.
 
-    Checked against
-    ---------------
-    Hand-computed largest-remainder allocations
+    Notes
+    -----
+    Checked against: hand-computed largest-remainder allocations
     (``tests/test_sampling.py::test_allocation_*``).
 
     Examples
@@ -128,9 +128,10 @@ def serpentine_sort(
     pandas.DataFrame
         The rows of ``frame`` in serpentine order, with a RangeIndex.
 
-    Checked against
-    ---------------
-    Hand-sorted frame (``tests/test_sampling.py::test_serpentine_sort_alternates``).
+    Notes
+    -----
+    Checked against: a hand-sorted frame
+    (``tests/test_sampling.py::test_serpentine_sort_alternates``).
 
     Examples
     --------
@@ -192,9 +193,10 @@ def school_exclusions(
     ValueError
         Unknown IDs in ``exclude``, an unknown ``small_rule``, or the frame checks.
 
-    Checked against
-    ---------------
-    Hand counts (``tests/test_sampling.py::test_exclusions_count_against_enrolment``).
+    Notes
+    -----
+    Checked against: hand counts
+    (``tests/test_sampling.py::test_exclusions_count_against_enrolment``).
 
     Examples
     --------
