@@ -17,6 +17,7 @@
 # %% tags=["parameters"]
 cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
+seed = 1  # the cycle's seed (this stage draws nothing)
 columns = {}  # register column for each role (school_id, region, ..., enrolment)
 strata = ["region", "locality", "language"]  # roles that must be filled for every school
 min_enrolment = 1  # schools with fewer grade-6 students are outside the target population
@@ -44,7 +45,7 @@ coverage = 100 * frame["enrol_g6"].sum() / review.reconciliation["students"].ilo
 display(wb.report.headline("register_records", len(register), lang=lang))
 display(wb.report.headline("frame_schools", len(frame), lang=lang))
 display(wb.report.headline("enrolment", frame["enrol_g6"].sum(), lang=lang))
-wb.report.headline("coverage", coverage, lang=lang, digits=1)
+wb.report.headline("frame_coverage", coverage, lang=lang, digits=1)
 
 # %%
 wb.report.text("frame", "checks", lang=lang)
@@ -106,5 +107,5 @@ ax.set(xlabel=wb.labels.label("enrolment", lang), ylabel=wb.labels.label("school
 ax.get_legend().set_title(wb.labels.label("locality", lang))
 
 # %%
-wb.catalog.save(cycle, "frame", frame)
-wb.catalog.save(cycle, "frame_checks", review.checks)
+wb.catalog.save(cycle, "frame", frame);
+wb.catalog.save(cycle, "frame_checks", review.checks);

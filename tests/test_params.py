@@ -20,13 +20,14 @@ def test_demo_parameters_validate():
     params = load_params(DEMO)
     assert params.cycle == "sabat6-demo"
     assert params.language in {"ky", "ru", "en"}
-    assert list(params.stages) == ["frame"]
+    assert list(params.stages) == ["frame", "sample_design"]
     assert params.data.source == "synthetic"
 
 
 def test_stage_params_carry_cycle_language_and_defaults():
     stage = load_params(DEMO).stage_params("frame")
     assert stage["cycle"] == "sabat6-demo"
+    assert stage["seed"] == load_params(DEMO).seed
     assert stage["lang"] == load_params(DEMO).language
     assert stage["columns"]["enrolment"] == "enrol_g6"
     assert stage["min_enrolment"] == 1

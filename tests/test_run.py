@@ -16,21 +16,24 @@ from workbench.run import StageFailed, run_cycle
 
 def test_demo_writes_index_notebook_and_html(demo_run):
     folder = cycle_dir("sabat6-demo")
-    assert demo_run.statuses == {"frame": "ok"}
+    assert demo_run.statuses == {"frame": "ok", "sample_design": "ok"}
     assert (folder / "index.html").exists()
     assert (folder / "notebooks" / "00_frame.ipynb").exists()
     assert (folder / "html" / "frame.html").exists()
+    assert (folder / "html" / "sample_design.html").exists()
     assert not list((folder / "notebooks").glob(".*tmp*")), "temporary files left behind"
 
 
-def test_html_report_hides_code_and_shows_figures_and_provenance(demo_run):
-    page = (cycle_dir("sabat6-demo") / "html" / "frame.html").read_text(encoding="utf-8")
-    assert "import workbench" not in page and "review_frame(" not in page
+@pytest.mark.parametrize("stage", ["frame", "sample_design"])
+def test_html_report_hides_code_and_shows_figures_and_provenance(demo_run, stage):
+    page = (cycle_dir("sabat6-demo") / "html" / f"{stage}.html").read_text(encoding="utf-8")
+    assert "import workbench" not in page and "wb.report" not in page
     assert not re.search(r"class=\"[^\"]*jp-InputArea", page)
     assert page.count("data:image/png;base64") >= 2
     assert "sapat-provenance" in page and "sha256" in page
     assert re.search(r"[0-9a-f]{40}", page), "git commit missing from provenance"
-    assert "Stage 00 · sampling frame review" not in page   # researchers' notes cell is dropped
+    assert "Stage 00 · sampling" not in page and "Stage 10 · sample" not in page  # notes cells
+    assert "PosixPath" not in page
 
 
 def test_index_links_every_stage_with_status_and_headlines(demo_run):
@@ -38,7 +41,7 @@ def test_index_links_every_stage_with_status_and_headlines(demo_run):
     assert 'href="html/frame.html"' in page
     state = json.loads((cycle_dir("sabat6-demo") / "run_state.json").read_text())
     keys = [h["key"] for h in state["frame"]["headlines"]]
-    assert keys == ["register_records", "frame_schools", "enrolment", "coverage"]
+    assert keys == ["register_records", "frame_schools", "enrolment", "frame_coverage"]
     frame_schools = next(h for h in state["frame"]["headlines"] if h["key"] == "frame_schools")
     assert frame_schools["text"] in page
 
@@ -54,7 +57,7 @@ def test_provenance_manifest_records_parameters_inputs_packages_commit(demo_run)
 
 def test_rerun_skips_the_unchanged_stage_and_force_reruns(demo_run):
     again = run_cycle(DEMO, echo=None)
-    assert again.statuses == {"frame": "skipped"}
+    assert again.statuses == {"frame": "skipped", "sample_design": "skipped"}
     forced = run_cycle(DEMO, stage="frame", force=True, echo=None)
     assert forced.statuses == {"frame": "ok"}
 
@@ -64,6 +67,7 @@ def small_cycle(name: str) -> dict:
     raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     raw["cycle"] = name
     raw["data"]["synthetic"]["schools"] = 200
+    raw["stages"].pop("sample_design")
     return raw
 
 
@@ -109,3 +113,20 @@ def test_stage_without_its_inputs_is_told_which_stage_writes_them(demo_run, tmp_
     with pytest.raises(ValueError, match="stage 'weights' is not listed"):
         run_cycle(params, stage="weights", echo=None)
     assert issubclass(StageFailed, RuntimeError)
+
+
+def test_sample_design_stage_writes_its_catalog_entries(demo_run):
+    from workbench.catalog import open_catalog
+    from workbench.params import load_params
+
+    cat = open_catalog("sabat6-demo")
+    stage = load_params(DEMO).stages["sample_design"]
+    sample = cat.sample_schools.read()
+    assert (sample["role"] == "sampled").sum() == stage["n_schools"]
+    assert sample["school_id"].is_unique
+    classes = cat.sample_classes.read()
+    assert set(classes["school_id"]) == set(sample.loc[sample["role"] == "sampled", "school_id"])
+    evaluation = cat.design_evaluation.read().set_index("estimator")
+    assert evaluation.loc["hajek", "reps"] == stage["evaluation_reps"]
+    mc = evaluation.loc["hajek", "coverage_mc_se"]
+    assert abs(evaluation.loc["hajek", "coverage"] - 0.95) < 4 * mc + 0.02

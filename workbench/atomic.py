@@ -7,7 +7,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
->>> write_text(target, "hello")
+>>> _ = write_text(target, "hello")
 >>> target.read_text()
 'hello'
 """

@@ -21,7 +21,7 @@ from intake.readers.readers import FileReader
 from workbench.atomic import write_parquet
 from workbench.paths import catalog_path, outputs_root
 
-__all__ = ["open_catalog", "entries", "entry_path", "save", "JSONReader"]
+__all__ = ["open_catalog", "entries", "entry_path", "read_optional", "save", "JSONReader"]
 
 
 def open_catalog(cycle: str):
@@ -56,6 +56,12 @@ def entry_path(cycle: str, name: str) -> Path:
         raise KeyError(f"entry_path: the catalog has no entry {name!r}; entries are "
                        f"{', '.join(catalog)}")
     return Path(catalog[name].kwargs["args"][0].url)
+
+
+def read_optional(cycle: str, name: str):
+    """Read entry ``name`` if its file exists, else ``None`` (``students`` and ``truth`` exist
+    only for the synthetic nation)."""
+    return open_catalog(cycle)[name].read() if entry_path(cycle, name).exists() else None
 
 
 def save(cycle: str, name: str, table: pd.DataFrame) -> Path:

@@ -177,7 +177,8 @@ def _findings(hit: pd.DataFrame, check: str, roles: dict, raw: pd.DataFrame,
         column, values = roles["enrolment"], raw[roles["enrolment"]].astype("string")
     elif check == "missing_stratum":
         blank = _blank(hit[list(strata)])
-        column = blank.apply(lambda row: ", ".join(roles[r] for r in row.index[row]), axis=1)
+        column = pd.Series([", ".join(roles[r] for r in row.index[row]) for _, row in
+                            blank.iterrows()], index=hit.index, dtype="string")
         values = pd.Series("", index=hit.index)
     else:
         column, values = roles["school_id"], hit["school_id"]

@@ -9,8 +9,8 @@ Examples
 --------
 >>> from workbench.paths import PROJECT_ROOT
 >>> p = load_params(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml")
->>> p.cycle, p.language, list(p.stages)[:1]
-('sabat6-demo', 'ky', ['frame'])
+>>> p.cycle, p.language, list(p.stages)
+('sabat6-demo', 'ky', ['frame', 'sample_design'])
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ class CycleParams(_Strict):
     def stage_params(self, name: str) -> dict[str, Any]:
         """The parameters a stage notebook receives: cycle-wide ones, then the stage's own."""
         model = STAGES[name].params.model_validate(self.stages.get(name) or {})
-        return {"cycle": self.cycle, "lang": self.language, **model.model_dump(mode="json")}
+        return {"cycle": self.cycle, "lang": self.language, "seed": self.seed,
+                **model.model_dump(mode="json")}
 
 
 def load_params(path: str | Path) -> CycleParams:

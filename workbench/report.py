@@ -19,6 +19,7 @@ import numbers
 from functools import cache, partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -65,7 +66,9 @@ def format_number(value: object, lang: str, digits: int = 0) -> str:
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)):
+        return label("yes" if value else "no", lang)
+    if not isinstance(value, numbers.Real):
         return str(value)
     text = f"{value:,.{digits}f}"
     if lang == "en":
@@ -169,8 +172,9 @@ def provenance_html(manifest: dict, lang: str) -> str:
             row("parameters", f"<code>{params}</code>"),
             row("inputs", inputs),
             row("packages", html.escape(packages))]
-    return (f'<section class="sapat-provenance"><h2>{html.escape(label("provenance", lang))}</h2>'
-            f'<table>{"".join(rows)}</table></section>')
+    return (f'<section class="sapat-provenance" style="text-align:left; font-size:90%">'
+            f'<h2>{html.escape(label("provenance", lang))}</h2>'
+            f'<table style="text-align:left">{"".join(rows)}</table></section>')
 
 
 def _digits(column: pd.Series, given: int | None) -> int:

@@ -12,11 +12,12 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "validate_stages"]
+__all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
+           "validate_stages"]
 
 
 class _Strict(BaseModel):
@@ -45,6 +46,41 @@ class FrameParams(_Strict):
     min_enrolment: int = Field(1, ge=1, description="schools with fewer grade-6 students are out")
 
 
+class ClassSampling(_Strict):
+    """How many intact classes each sampled school gives (equal probability within school)."""
+
+    per_school: int = Field(1, ge=1)
+    large_mos: int | None = Field(150, ge=1, description="schools above this MOS are large")
+    per_large_school: int = Field(2, ge=1)
+
+
+class Planning(_Strict):
+    """Assumptions of the sample-size planning table."""
+
+    icc: list[float] = Field(default=[0.3, 0.4, 0.5], min_length=1)
+    class_size: list[float] = Field(default=[20, 25], min_length=1)
+    n_eff: float = Field(400, gt=0, description="target effective sample size")
+
+
+class SampleDesignParams(_Strict):
+    """Parameters of the sample design stage (``10_sample_design``)."""
+
+    n_schools: int = Field(200, ge=2)
+    strata: list[str] = Field(default=["region", "locality"], description="explicit strata")
+    sort_by: list[str] = Field(default=["language", "school_type", "enrol_g6"],
+                               description="implicit stratification (serpentine sort)")
+    allocation: Literal["proportional", "equal"] = "proportional"
+    minimum: int = Field(2, ge=0, description="schools per explicit stratum at least")
+    small_mos: int | None = Field(8, ge=1, description="very small schools: MOS below this")
+    small_rule: Literal["exclude", "stratum"] = "exclude"
+    exclusion_limit: float = Field(0.05, gt=0, le=0.2)
+    replacements: int = Field(2, ge=0, le=2)
+    classes: ClassSampling = ClassSampling()
+    planning: Planning = Planning()
+    evaluation_reps: int = Field(1000, ge=50, le=20000,
+                                 description="simulated samples of the design evaluation")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage: its notebook, its parameter model, the catalog entries it reads and writes."""
@@ -62,7 +98,14 @@ STAGES: dict[str, Stage] = {
         notebook="00_frame.py",
         params=FrameParams,
         inputs=("register",),
-        outputs=("frame",),
+        outputs=("frame", "frame_checks"),
+    ),
+    "sample_design": Stage(
+        name="sample_design",
+        notebook="10_sample_design.py",
+        params=SampleDesignParams,
+        inputs=("frame", "classes"),
+        outputs=("sample_schools", "sample_classes", "sample_allocation", "design_evaluation"),
     ),
 }
 

@@ -7,7 +7,11 @@ same code runs on any school register.
 """
 
 from workbench.sampling.classes import select_classes
-from workbench.sampling.evaluation import evaluate_design, simulate_design
+from workbench.sampling.evaluation import (
+    evaluate_design,
+    simulate_design,
+    summarize_simulations,
+)
 from workbench.sampling.planning import (
     design_effect,
     effective_sample_size,
@@ -19,21 +23,26 @@ from workbench.sampling.planning import (
 from workbench.sampling.probabilities import pps_probabilities
 from workbench.sampling.schools import select_schools
 from workbench.sampling.strata import SMALL_STRATUM, allocate, school_exclusions, serpentine_sort
+from workbench.sampling.summaries import composition, evaluation_population, sample_summary
 
 __all__ = [
     "SMALL_STRATUM",
     "allocate",
+    "composition",
+    "evaluation_population",
+    "sample_summary",
     "design_effect",
     "effective_sample_size",
     "evaluate_design",
     "planned_se",
     "planning_table",
-    "schools_needed",
-    "weighting_effect",
     "pps_probabilities",
-    "select_classes",
     "school_exclusions",
+    "schools_needed",
+    "select_classes",
     "select_schools",
     "serpentine_sort",
     "simulate_design",
+    "summarize_simulations",
+    "weighting_effect",
 ]

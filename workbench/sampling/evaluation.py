@@ -18,7 +18,7 @@ from scipy import stats
 from workbench.sampling._design import Design, prepare_design, systematic_draws
 from workbench.sampling._population import Population, build_population, variance_zones
 
-__all__ = ["evaluate_design", "simulate_design"]
+__all__ = ["evaluate_design", "simulate_design", "summarize_simulations"]
 
 _ESTIMATORS = ("hajek", "horvitz_thompson")
 
@@ -179,7 +179,12 @@ def evaluate_design(frame: pd.DataFrame, students: pd.DataFrame, *, level: float
     >>> ev["estimator"].tolist(), bool((ev["coverage"] > 0.8).all())
     (['hajek', 'horvitz_thompson'], True)
     """
-    sims = simulate_design(frame, students, **design)
+    return summarize_simulations(simulate_design(frame, students, **design), level=level)
+
+
+def summarize_simulations(sims: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
+    """Summarize :func:`simulate_design` output per estimator (the table of
+    :func:`evaluate_design`, whose Returns section lists the columns)."""
     z = stats.norm.ppf(0.5 + level / 2)
     sims = sims.assign(covered=(sims["estimate"] - sims["true_mean"]).abs() <= z * sims["se"],
                        srs_var=sims["srs_se"] ** 2)
