@@ -121,6 +121,15 @@ ax.set(xlabel=wb.labels.label("share_students", lang), ylabel=wb.labels.label("r
 ax.get_legend().set_title("")
 
 # %%
+grid = wb.sampling.sampling_fraction(frame, sampled_classes, rows="region", columns="locality")
+grid = grid.assign(region=grid["region"].map(lambda code: wb.labels.label(code, lang)))
+grid = grid.set_index("region").rename(columns=lambda code: wb.labels.label(code, lang))
+ax = sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues", cbar_kws={"label": "%"})
+ax.set(xlabel=wb.labels.label("locality", lang), ylabel=wb.labels.label("region", lang),
+       title=wb.report.text("sample_design", "fraction", lang=lang).data)
+plt.show()
+
+# %%
 wb.report.text("sample_design", "classes", lang=lang)
 
 # %%

@@ -11,6 +11,7 @@ from workbench.sampling import (
     composition,
     evaluation_population,
     sample_summary,
+    sampling_fraction,
     select_classes,
     select_schools,
 )
@@ -74,3 +75,13 @@ def test_summary_does_not_change_its_inputs(drawn):
     sample_summary(sample, classes, by=["region"])
     pd.testing.assert_frame_equal(sample, before[0])
     pd.testing.assert_frame_equal(classes, before[1])
+
+
+def test_sampling_fraction_grid_matches_the_stratum_totals(drawn):
+    _, frame, _, classes = drawn
+    grid = sampling_fraction(frame, classes, rows="region", columns="locality")
+    region = grid["region"].iloc[0]
+    stratum = frame[(frame["region"] == region) & (frame["locality"] == "rural")]
+    sampled = classes[classes["school_id"].isin(stratum["school_id"])]["enrol"].sum()
+    assert grid.set_index("region").loc[region, "rural"] == pytest.approx(
+        100 * sampled / stratum["enrol_g6"].sum())

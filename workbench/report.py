@@ -99,6 +99,7 @@ def table(data: pd.DataFrame, *, lang: str, caption: str | None = None,
     styler = shown.style.format(formats).hide(axis="index")
     styler = styler.set_properties(subset=[label(c, lang) for c in text_columns],
                                    **{"text-align": "left"})
+    styler = styler.set_properties(subset=list(formats), **{"text-align": "right"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler.set_table_styles(_TABLE_CSS)
@@ -185,6 +186,6 @@ def _digits(column: pd.Series, given: int | None) -> int:
 
 _TABLE_CSS = [
     {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
-    {"selector": "td", "props": "text-align: right; padding: 2px 10px;"},
+    {"selector": "td", "props": "padding: 2px 10px;"},
     {"selector": "th", "props": "text-align: left; padding: 2px 10px;"},
 ]

@@ -23,7 +23,12 @@ from workbench.sampling.planning import (
 from workbench.sampling.probabilities import pps_probabilities
 from workbench.sampling.schools import select_schools
 from workbench.sampling.strata import SMALL_STRATUM, allocate, school_exclusions, serpentine_sort
-from workbench.sampling.summaries import composition, evaluation_population, sample_summary
+from workbench.sampling.summaries import (
+    composition,
+    evaluation_population,
+    sample_summary,
+    sampling_fraction,
+)
 
 __all__ = [
     "SMALL_STRATUM",
@@ -31,6 +36,7 @@ __all__ = [
     "composition",
     "evaluation_population",
     "sample_summary",
+    "sampling_fraction",
     "design_effect",
     "effective_sample_size",
     "evaluate_design",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["sample_summary", "composition", "evaluation_population"]
+__all__ = ["sample_summary", "composition", "sampling_fraction", "evaluation_population"]
 
 
 def sample_summary(sample: pd.DataFrame, classes: pd.DataFrame, *, by: str | Sequence[str],
@@ -77,6 +77,34 @@ def composition(population: pd.DataFrame, sample: pd.DataFrame, *, by: str, size
     table = pd.DataFrame({"population": share_pop, "sample": share_smp}).fillna(0.0)
     table["difference"] = table["sample"] - table["population"]
     return table.rename_axis(by).reset_index()
+
+
+def sampling_fraction(frame: pd.DataFrame, classes: pd.DataFrame, *, rows: str, columns: str,
+                      id: str = "school_id", size: str = "enrol_g6",
+                      class_size: str = "enrol") -> pd.DataFrame:
+    """Students in the sample as a percentage of the frame's students, ``rows`` × ``columns``.
+
+    A grid ("map") of coverage by stratum; cells with no frame students are empty.
+
+    Returns
+    -------
+    DataFrame
+        ``<rows>`` then one column per value of ``columns`` (percent).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"school_id": ["a", "b"], "region": ["x", "x"],
+    ...                   "locality": ["urban", "rural"], "enrol_g6": [100, 50]})
+    >>> c = pd.DataFrame({"school_id": ["a"], "enrol": [25]})
+    >>> sampling_fraction(f, c, rows="region", columns="locality").to_dict("list")
+    {'region': ['x'], 'rural': [0.0], 'urban': [25.0]}
+    """
+    keys = frame.set_index(id)[[rows, columns]]
+    sampled = classes.join(keys, on=id).groupby([rows, columns])[class_size].sum()
+    total = frame.groupby([rows, columns])[size].sum()
+    grid = (100 * sampled.reindex(total.index, fill_value=0) / total).unstack(columns)
+    grid.columns.name = None
+    return grid.reset_index()
 
 
 def evaluation_population(frame: pd.DataFrame, classes: pd.DataFrame,
