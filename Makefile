@@ -26,7 +26,7 @@ test: env ## run the test suite (what CI runs)
 
 lab: env ## open JupyterLab with the kernel and the demo catalog ready
 	$(PY) -m workbench run $(PARAMS)
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: env ## ruff over the package, notebooks, tests and benchmarks
 	$(VENV)/bin/ruff check workbench notebooks tests benchmarks

@@ -15,7 +15,7 @@ _SHOW = 5
 
 def some(values: Iterable[object], noun: str = "rows") -> str:
     """Name the first few values and the count, e.g. ``['a', 'b', …] (7 rows)``."""
-    values = list(values)
+    values = [v.item() if isinstance(v, np.generic) else v for v in values]
     shown = ", ".join(repr(v) for v in values[:_SHOW])
     more = ", …" if len(values) > _SHOW else ""
     return f"[{shown}{more}] ({len(values)} {noun})"

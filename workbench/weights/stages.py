@@ -313,9 +313,10 @@ def final_weights(schools: pd.DataFrame, classes: pd.DataFrame, students: pd.Dat
     factors = out[["WGTFAC1", "WGTADJ1", "WGTFAC2", "WGTADJ2", "WGTFAC3", "WGTADJ3"]]
     lost = factors.isna().any(axis=1).to_numpy()
     if lost.any():
+        keys = out.loc[lost, [id, class_id]].drop_duplicates()
         raise ValueError(f"{func}: students in classes or schools with no weight "
-                         f"{some(out.loc[lost, [id, class_id]].drop_duplicates().itertuples(index=False, name=None), 'classes')}"  # noqa: E501
-                         "; drop them or weight their class and school")
+                         f"{some(keys.itertuples(index=False, name=None), 'classes')}; "
+                         "drop them or weight their class and school")
     total = factors.to_numpy(dtype=float).prod(axis=1)
     out["TOTWGT"] = total
     out["SENWGT"] = rescale_weights(total, senate_total)

@@ -72,8 +72,9 @@ def jackknife_zones(schools: pd.DataFrame, *, id: str = "school_id", stratum: st
 
     Notes
     -----
-    Checked against: the TIMSS 2011 file's structure (every zone has JKREP 0 and 1) and
-    coverage of JK2 intervals on the synthetic nation (``tests/test_weights_zones.py``).
+    Checked against: hand-built strata (pairs, odd leftovers, > 75 pairs, certainty) and
+    the coverage of JK2 95% intervals over 200 samples of the synthetic nation (93.5%)
+    (``tests/test_weights_zones.py``).
 
     Examples
     --------
