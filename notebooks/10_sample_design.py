@@ -84,8 +84,8 @@ wb.report.table(allocated.drop(columns="stratum").assign(share=100 * allocated["
                 lang=lang, digits={"mos": 0})
 
 # %%
-sample = wb.sampling.select_schools(frame, n=n_schools, replacements=replacements, seed=seed,
-                                    **design)
+sample = wb.sampling.school_ids(wb.sampling.select_schools(
+    frame, n=n_schools, replacements=replacements, seed=seed, **design))
 sampled = sample[sample["role"] == "sampled"]
 sampled_classes = wb.sampling.select_classes(
     class_list, sampled, mos="mos", n_classes=classes["per_school"],
@@ -101,8 +101,8 @@ wb.report.text("sample_design", "sample", lang=lang)
 
 # %%
 display(wb.report.text("sample_design", "sample_note", lang=lang))
-wb.report.table(sample.head(12), lang=lang, verbatim=("school_id", "sampled_school", "stratum"),
-                digits={"probability": 3, "mos": 0})
+wb.report.table(sample.head(12), lang=lang, digits={"probability": 3, "mos": 0},
+                verbatim=("school_id", "sampled_school", "stratum", "IDSCHOOL", "REPLACES"))
 
 # %%
 wb.report.table(wb.sampling.sample_summary(sample, sampled_classes, by=strata), lang=lang)

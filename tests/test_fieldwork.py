@@ -319,3 +319,11 @@ def test_rates_are_configurable(design, tmp_path):
                             rates=FieldworkRates(refusal=0.0, cp1251_regions=()))
     assert fr.refused == [] and not fr.replacements_used
     assert all(fd.read_field_file(p).encoding == "utf-8" for p in fr.by_kind["booklets"])
+
+
+def test_stale_files_in_the_folder_are_reported(design, tmp_path):
+    nation, schools, classes = design
+    (tmp_path / "booklets").mkdir()
+    (tmp_path / "booklets" / "booklets_old.csv").write_text("IDSTUD\n1\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="1 file\\(s\\) .* not written by this call"):
+        make_field_returns(nation, schools, classes, tmp_path, seed=SEED, faults=False)

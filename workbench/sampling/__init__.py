@@ -12,6 +12,7 @@ from workbench.sampling.evaluation import (
     simulate_design,
     summarize_simulations,
 )
+from workbench.sampling.ids import ROLE_CODES, school_ids
 from workbench.sampling.planning import (
     design_effect,
     effective_sample_size,
@@ -31,6 +32,8 @@ from workbench.sampling.summaries import (
 )
 
 __all__ = [
+    "ROLE_CODES",
+    "school_ids",
     "SMALL_STRATUM",
     "allocate",
     "composition",

@@ -93,8 +93,8 @@ def safe_log(prob: np.ndarray) -> np.ndarray:
 
 
 def gradient_information(items: ItemSet, r: np.ndarray, theta: np.ndarray,
-                         free: np.ndarray, c_prior: tuple[float, float] | None
-                         ) -> tuple[np.ndarray, np.ndarray]:
+                         free: np.ndarray, c_prior: tuple[float, float] | None,
+                         information: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Gradient ``(J, P)`` and Fisher information ``(J, P, P)`` of the expected complete-data
     log-likelihood ``sum_kq r[j,k,q] log P_jk(theta_q)`` (+ the guessing prior) in ``par``."""
     npar = items.par.shape[1]
@@ -103,13 +103,15 @@ def gradient_information(items: ItemSet, r: np.ndarray, theta: np.ndarray,
     three = items.is3pl
     if (~three).any():
         grad[~three, :-1], info[~three, :-1, :-1] = _gpcm_terms(
-            items.par[~three], items.ncat[~three], r[~three], theta)
+            items.par[~three], items.ncat[~three], r[~three], theta, information)
     if three.any():
         cols = [0, 1, npar - 1]
         g3, i3 = _three_pl_terms(items.par[three], r[three], theta, c_prior)
         grad[np.ix_(three, cols)] = g3
         info[np.ix_(three, cols, cols)] = i3
     grad = np.where(free, grad, 0.0)
+    if not information:
+        return grad, None
     mask = free[:, :, None] & free[:, None, :]
     info = np.where(mask, info, 0.0) + np.eye(npar)[None] * (~free)[:, :, None]
     return grad, info
@@ -129,8 +131,8 @@ def newton_step(items: ItemSet, r: np.ndarray, theta: np.ndarray, free: np.ndarr
     return items.with_par(par)
 
 
-def _gpcm_terms(par: np.ndarray, ncat: np.ndarray, r: np.ndarray,
-                theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gpcm_terms(par: np.ndarray, ncat: np.ndarray, r: np.ndarray, theta: np.ndarray,
+                information: bool = True) -> tuple[np.ndarray, np.ndarray | float]:
     kmax = par.shape[1] - 2
     sub = ItemSet(tuple(), ("GPCM",) * len(par), ncat, par)
     prob = probabilities(sub, theta)                        # (S, K+1, Q)
@@ -141,6 +143,8 @@ def _gpcm_terms(par: np.ndarray, ncat: np.ndarray, r: np.ndarray,
     design[:, 1:, 1:] = np.eye(kmax)[None]
     resid = r - n[:, None, :] * prob
     grad = np.einsum("skq,qkp->sp", resid, design)
+    if not information:
+        return grad, 0.0
     pt = prob.transpose(0, 2, 1)                            # (S, Q, K+1)
     cov = pt[..., :, None] * np.eye(kmax + 1) - pt[..., :, None] * pt[..., None, :]
     info = np.einsum("sq,qkp,sqkl,qlr->spr", n, design, cov, design, optimize=True)

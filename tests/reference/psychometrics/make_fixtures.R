@@ -13,12 +13,31 @@
 #   eigen(cor(x)) eigenvalues, all on bfi N1-N5 complete cases;
 # * psych::cohen.kappa on simulated double codes (0-2);
 # * stats::mantelhaen.test per item on a simulated 10-item test with planted DIF.
+#
+# eRm stops nlm at its default gradtol (1e-6) with numerical gradients, which leaves its
+# estimates ~1e-5 logits from the CML optimum (workbench's log-likelihood was higher by
+# ~5e-8). Below, eRm's own fitcml and person.parameter are re-used with nlm's stopping rule
+# tightened (gradtol 1e-10, steptol 1e-12) and nothing else changed, so the fixtures are
+# eRm's figures at the optimum. Its SEs still come from nlm's finite-difference Hessian
+# (accurate to ~1e-5).
 
 suppressMessages({
   library(eRm)
   library(psych)
   library(lavaan)
 })
+
+tighten <- function(fname) {
+  src <- deparse(get(fname, envir = asNamespace("eRm")))
+  for (lim in c("iterlim = 5000L)", "iterlim = 1000L)", "iterlim = 1000)"))
+    src <- gsub(lim, sub(")", ", gradtol = 1e-10, steptol = 1e-12)", lim, fixed = TRUE), src,
+                fixed = TRUE)
+  f <- eval(parse(text = src))
+  environment(f) <- asNamespace("eRm")
+  assignInNamespace(fname, f, "eRm")
+}
+tighten("fitcml")
+tighten("person.parameter.eRm")
 
 file_arg <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
 here <- if (length(file_arg)) dirname(normalizePath(file_arg)) else getwd()
@@ -84,11 +103,12 @@ cfa <- lavaan::cfa("f =~ N1 + N2 + N3 + N4 + N5", data = as.data.frame(bfiN), st
 std <- lavaan::standardizedSolution(cfa)
 std <- std[std$op == "=~", ]
 ev <- eigen(cor(bfiN))$values
-out(data.frame(statistic = c("raw_alpha", "feldt_lower", "feldt_upper", "omega_total",
-                             "n", "cfa_chisq", "cfa_df"),
-               value = unname(c(a$total$raw_alpha, a$feldt$lower.ci, a$feldt$upper.ci,
-                                om$omega.tot, nrow(bfiN), lavaan::fitMeasures(cfa, "chisq"),
-                                lavaan::fitMeasures(cfa, "df")))),
+rel <- list(raw_alpha = a$total$raw_alpha, alpha_ase = a$total$ase,
+            feldt_lower = a$feldt$lower.ci, feldt_upper = a$feldt$upper.ci,
+            omega_total = om$omega.tot, n = nrow(bfiN),
+            cfa_chisq = lavaan::fitMeasures(cfa, "chisq"), cfa_df = lavaan::fitMeasures(cfa, "df"),
+            cfa_cfi = lavaan::fitMeasures(cfa, "cfi"), cfa_rmsea = lavaan::fitMeasures(cfa, "rmsea"))
+out(data.frame(statistic = names(rel), value = vapply(rel, function(v) as.numeric(v)[1], 0)),
     "ref_reliability_bfi_n.csv")
 out(data.frame(item = colnames(bfiN), fa_ml_loading = as.vector(f1$loadings),
                fa_ml_uniqueness = unname(f1$uniquenesses), cfa_std_loading = std$est.std,
