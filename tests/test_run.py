@@ -130,3 +130,29 @@ def test_sample_design_stage_writes_its_catalog_entries(demo_run):
     assert evaluation.loc["hajek", "reps"] == stage["evaluation_reps"]
     mc = evaluation.loc["hajek", "coverage_mc_se"]
     assert abs(evaluation.loc["hajek", "coverage"] - 0.95) < 4 * mc + 0.02
+
+
+def test_field_data_stage_reconciles_and_leaks_no_personal_data(demo_run):
+    import workbench as wb
+    from workbench.paths import fieldwork_dir, outputs_root
+
+    cat = wb.open_catalog("sabat6-demo")
+    log = cat.intake_log.read()
+    assert (log["rows_read"] == log["rows_accepted"] + log["rows_quarantined"]).all()
+    assert set(log["status"]) <= {"accepted", "partly quarantined", "rejected"}
+    scored = cat.scored_responses.read()
+    assert scored["IDSTUD"].is_unique and len(scored) > 3000
+    students = cat.student_tracking.read()
+    assert {"STUDENT_NAME", "BIRTHDATE", "PIN"}.isdisjoint(students.columns)
+    assert not str(students["IDSTUD"].iloc[0]).isdigit()        # pseudonymized
+    assert "outputs" not in fieldwork_dir("sabat6-demo").parts
+    # Independently of the stage's own check: every identifier of the raw delivery.
+    items = cat.items.read()
+    field = wb.fielddata.intake_returns(
+        fieldwork_dir("sabat6-demo") / "incoming", items,
+        sample_ids=cat.sample_schools.read()["IDSCHOOL"],
+        quarantine_dir=fieldwork_dir("sabat6-demo") / "check")
+    values = wb.fielddata.identifier_values(field, items)
+    assert len(values["PIN"]) > 3000 and len(values["STUDENT_NAME"]) > 100
+    findings = wb.fielddata.scan_for_identifiers(outputs_root(), values)
+    assert findings.empty, findings.head()

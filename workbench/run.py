@@ -10,6 +10,7 @@ failed notebook's HTML is kept, and earlier stages' outputs stay as they were.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import sys
 import time
@@ -23,7 +24,7 @@ import papermill as pm
 from workbench.atomic import write_json, write_text, write_with
 from workbench.labels import label
 from workbench.params import CycleParams, load_params
-from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir
+from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir
 from workbench.provenance import build_manifest, code_sha256, file_sha256
 from workbench.render import headlines_of, index_html, notebook_html
 from workbench.sources import prepare_sources
@@ -106,6 +107,8 @@ def _stages_to_run(params: CycleParams, stage: str | None) -> list[str]:
 
 def _run_stage(params: CycleParams, name: str, state: dict, force: bool) -> tuple[str, str | None]:
     spec = STAGES[name]
+    if spec.prepare:
+        _call(spec.prepare, params)
     inputs = _input_hashes(params.cycle, name)
     stage_params = params.stage_params(name)
     fingerprint = _fingerprint(stage_params, inputs, NOTEBOOKS / spec.notebook)
@@ -169,7 +172,20 @@ def _input_hashes(cycle: str, name: str) -> dict[str, str]:
             raise StageFailed(f"stage {name!r} needs {entry!r} ({path}), which stage "
                               f"{writer!r} writes; run that stage first")
         hashes[entry] = file_sha256(path)
+    if STAGES[name].fieldwork:
+        incoming = fieldwork_dir(cycle) / "incoming"
+        if not incoming.is_dir():
+            raise StageFailed(f"stage {name!r} reads the field agency's delivery from "
+                              f"{incoming}, which does not exist; put the returned files there")
+        hashes.update({f"incoming/{p.relative_to(incoming).as_posix()}": file_sha256(p)
+                       for p in sorted(incoming.rglob("*")) if p.is_file()})
     return hashes
+
+
+def _call(target: str, params: CycleParams) -> None:
+    """Call ``"module:function"`` with the cycle's parameters."""
+    module, function = target.split(":")
+    getattr(importlib.import_module(module), function)(params)
 
 
 def _fingerprint(stage_params: dict, inputs: dict, notebook: Path) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
-           "validate_stages"]
+           "FieldDataParams", "FIELD_TABLES", "validate_stages"]
 
 
 class _Strict(BaseModel):
@@ -81,15 +81,36 @@ class SampleDesignParams(_Strict):
                                  description="simulated samples of the design evaluation")
 
 
+#: de-identified tables the field-data stage writes, one per kind of return (+ scores)
+FIELD_TABLES = ("school_tracking", "class_tracking", "student_tracking", "booklets",
+                "scored_responses",
+                "student_questionnaire", "teacher_questionnaire", "principal_questionnaire",
+                "parent_questionnaire", "double_coding")
+
+
+class FieldDataParams(_Strict):
+    """Parameters of the field-data stage (``20_field_data``)."""
+
+    incoming: str = Field("incoming", description="delivery folder under fieldwork/<cycle>/")
+    key_file: str = Field("pseudonym.key", description="pseudonymization key, fieldwork/<cycle>/")
+
+
 @dataclass(frozen=True)
 class Stage:
-    """A stage: its notebook, its parameter model, the catalog entries it reads and writes."""
+    """A stage: its notebook, its parameter model, the catalog entries it reads and writes.
+
+    ``fieldwork``: the stage also reads the delivery folder ``fieldwork/<cycle>/incoming``
+    (its files are hashed as inputs). ``prepare``: ``"module:function"`` the runner calls with
+    the cycle's parameters before the stage (the demo's synthetic field returns).
+    """
 
     name: str
     notebook: str
     params: type[BaseModel]
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
+    fieldwork: bool = False
+    prepare: str | None = None
 
 
 STAGES: dict[str, Stage] = {
@@ -106,6 +127,16 @@ STAGES: dict[str, Stage] = {
         params=SampleDesignParams,
         inputs=("frame", "classes"),
         outputs=("sample_schools", "sample_classes", "sample_allocation", "design_evaluation"),
+    ),
+    "field_data": Stage(
+        name="field_data",
+        notebook="20_field_data.py",
+        params=FieldDataParams,
+        inputs=("sample_schools", "items"),
+        outputs=FIELD_TABLES + ("participation", "participation_summary", "intake_log",
+                                "intake_issues"),
+        fieldwork=True,
+        prepare="workbench.synth.demo_returns:prepare_demo_returns",
     ),
 }
 

@@ -1,6 +1,8 @@
 """Field data: ingest, validate, quarantine, participation, de-identification.
 
-The field-data stage of a cycle (``notebooks/20_fielddata.py``)::
+The field-data stage of a cycle (``notebooks/20_field_data.py``) reads a whole delivery with
+:func:`intake_returns`, scores the booklets and de-identifies with :func:`clean_tables`.
+File by file::
 
     from workbench import fielddata as fd
     schema = fd.load_schema("parameters/schemas/students.yaml")
@@ -11,9 +13,18 @@ The field-data stage of a cycle (``notebooks/20_fielddata.py``)::
 
 Modules: :mod:`.readers` (CSV/XLSX/SAV), :mod:`.schema`, :mod:`.validate`,
 :mod:`.quarantine` (atomic writing, intake log), :mod:`.intake` (the batch call),
-:mod:`.participation`, :mod:`.deidentify`.
+:mod:`.participation`, :mod:`.deidentify`, :mod:`.booklets` (codes, scoring),
+:mod:`.returns` (a delivery's layout and intake), :mod:`.clean` (de-identified tables),
+:mod:`.quality` (report tables).
 """
 
+from workbench.fielddata.booklets import score_booklets
+from workbench.fielddata.clean import (
+    clean_tables,
+    identifier_values,
+    participation_inputs,
+    public_issues,
+)
 from workbench.fielddata.deidentify import (
     DIRECT_IDENTIFIERS,
     drop_identifiers,
@@ -28,6 +39,7 @@ from workbench.fielddata.participation import (
     annotate_participation,
     participation_rates,
 )
+from workbench.fielddata.quality import item_missing, rates_table
 from workbench.fielddata.quarantine import atomic_write, write_intake_log, write_quarantine
 from workbench.fielddata.readers import (
     FieldFile,
@@ -37,6 +49,7 @@ from workbench.fielddata.readers import (
     read_xlsx,
     sha256_file,
 )
+from workbench.fielddata.returns import KINDS, FieldIntake, field_schemas, intake_returns
 from workbench.fielddata.schema import Column, Schema, load_schema
 from workbench.fielddata.validate import Reconciliation, ValidationResult, validate
 
@@ -46,5 +59,7 @@ __all__ = [
     "annotate_participation", "atomic_write", "drop_identifiers", "intake", "load_key",
     "load_schema", "participation_rates", "pseudonymize", "read_csv", "read_field_file",
     "read_sav", "read_xlsx", "scan_for_identifiers", "sha256_file", "validate",
-    "write_intake_log", "write_quarantine",
+    "write_intake_log", "write_quarantine", "score_booklets", "clean_tables",
+    "identifier_values", "participation_inputs", "public_issues", "item_missing", "rates_table",
+    "KINDS", "FieldIntake", "field_schemas", "intake_returns",
 ]

@@ -291,7 +291,7 @@ def _texts(path: Path) -> Iterable[tuple[str, str]]:
         yield "column names", " | ".join(table.column_names)
         for name in table.column_names:
             col = table.column(name).to_pandas()
-            yield f"column {name}", "\n".join(col.astype(str).tolist())
+            yield f"column {name}", "\n".join(map(str, col.tolist()))
         return
     if suffix not in _TEXT_SUFFIXES:
         return

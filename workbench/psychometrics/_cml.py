@@ -160,27 +160,29 @@ def person_estimates(raw: np.ndarray, admin: np.ndarray, beta: np.ndarray, d: De
                      *, wle: bool) -> tuple[np.ndarray, np.ndarray]:
     """ML or Warm WLE ability for each (raw score, administered mask) row; SE = 1/sqrt(info).
 
-    ML is NaN for extreme scores (0 or the maximum of the administered items).
+    Solved once per distinct (mask, raw score). ML is NaN for extreme scores (0 or the
+    maximum of the administered items).
     """
-    theta = np.zeros(len(raw))
-    top = admin @ d.m
-    for _ in range(100):
-        e, v, k3, _k4 = moments(theta, beta, d)
-        info = np.sum(v * admin, axis=1)
-        score = raw - np.sum(e * admin, axis=1)
+    keys, inverse = np.unique(np.column_stack([admin, raw]), axis=0, return_inverse=True)
+    u_admin, u_raw = keys[:, :-1].astype(bool), keys[:, -1]
+    top = u_admin @ d.m
+    extreme = (u_raw == 0) | (u_raw == top)
+    solve = ~extreme if not wle else np.ones(len(keys), bool)
+    theta = np.zeros(len(keys))
+    for _ in range(200):
+        e, v, k3, _k4 = moments(theta[solve], beta, d)
+        a = u_admin[solve]
+        info = np.sum(v * a, axis=1)
+        score = u_raw[solve] - np.sum(e * a, axis=1)
         if wle:
-            score = score + np.sum(k3 * admin, axis=1) / (2 * info)
-            slope = -info  # the correction's derivative is small; Newton on the ML slope
-        else:
-            slope = -info
-        step = np.clip(-score / slope, -1.0, 1.0)
-        theta = theta + step
-        if np.max(np.abs(step)) < 1e-12:
+            score = score + np.sum(k3 * a, axis=1) / (2 * info)
+        step = np.clip(score / info, -1.0, 1.0)
+        theta[solve] += step
+        if step.size == 0 or np.max(np.abs(step)) < 1e-11:
             break
-    e, v, _k3, _k4 = moments(theta, beta, d)
-    se = 1 / np.sqrt(np.sum(v * admin, axis=1))
+    _e, v, _k3, _k4 = moments(theta, beta, d)
+    se = 1 / np.sqrt(np.sum(v * u_admin, axis=1))
     if not wle:
-        extreme = (raw == 0) | (raw == top)
-        theta = np.where(extreme, np.nan, theta)
-        se = np.where(extreme, np.nan, se)
-    return theta, se
+        theta, se = np.where(extreme, np.nan, theta), np.where(extreme, np.nan, se)
+    inverse = inverse.ravel()
+    return theta[inverse], se[inverse]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -60,7 +62,7 @@ def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
     n, k = x.shape
     _correlation(x, items.columns, "reliability")
     alpha = cronbach_alpha(x)
-    omega = omega_total(x) if k >= 3 else np.nan
+    omega = _safe_omega(x)
     if method == "feldt":
         lo, hi = _feldt(alpha, n, k, ci)
         rows = [("alpha", alpha, _alpha_ase(x), lo, hi), ("omega_total", omega, np.nan,
@@ -90,6 +92,16 @@ def omega_total(x: np.ndarray) -> float:
     return float(1 - psi.sum() / r.sum())
 
 
+def _safe_omega(x: np.ndarray) -> float:
+    if x.shape[1] < 3:
+        return np.nan
+    if np.linalg.matrix_rank(np.corrcoef(x.T)) < x.shape[1]:
+        warnings.warn("reliability: the item correlation matrix is singular (duplicate or "
+                      "collinear items), so omega_total is NaN", stacklevel=3)
+        return np.nan
+    return omega_total(x)
+
+
 def _feldt(alpha: float, n: int, k: int, ci: float) -> tuple[float, float]:
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - ci) / 2
@@ -113,5 +125,5 @@ def _bootstrap(x: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
         s = x[rng.integers(0, len(x), len(x))]
         if np.any(s.std(axis=0) == 0):
             continue
-        out[b] = cronbach_alpha(s), omega_total(s) if x.shape[1] >= 3 else np.nan
+        out[b] = cronbach_alpha(s), _safe_omega(s)
     return out

@@ -149,7 +149,8 @@ def _wle_chunk(items: ItemSet, x: np.ndarray, bounds: tuple[float, float]
         up = _warm(items, x, mid)[0] > 0
         lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
     est = (lo + hi) / 2
-    return est, 1 / np.sqrt(_warm(items, x, est)[1])
+    with np.errstate(divide="ignore"):
+        return est, 1 / np.sqrt(_warm(items, x, est)[1])
 
 
 def _warm(items: ItemSet, x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,125 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["notes"]
+# Stage 20 · field data: intake and verification of the field agency's delivery
+# (`fieldwork/<cycle>/incoming`, laid out as `workbench.fielddata.LAYOUT`), quarantine,
+# participation, de-identification. Raw files are never modified; quarantined rows and the
+# pseudonymization key stay in `fieldwork/<cycle>/`, outside `outputs/`.
+
+# %% tags=["parameters"]
+cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
+lang = "en"  # report language: ky, ru or en
+seed = 1  # the cycle's seed (this stage draws nothing)
+incoming = "incoming"  # the delivery folder, under fieldwork/<cycle>/
+key_file = "pseudonym.key"  # pseudonymization key, under fieldwork/<cycle>/
+
+# %%
+import seaborn as sns
+from IPython.display import display
+
+import workbench as wb
+
+wb.report.setup_plots()
+cat = wb.open_catalog(cycle)
+items = cat.items.read()
+sample = cat.sample_schools.read()
+restricted = wb.paths.fieldwork_dir(cycle)
+wb.report.text("field_data", "title", lang=lang)
+
+# %%
+wb.report.text("field_data", "intro", lang=lang)
+
+# %%
+field = wb.fielddata.intake_returns(restricted / incoming, items, sample_ids=sample["IDSCHOOL"],
+                                    quarantine_dir=restricted / "quarantine")
+log = field.log()
+counts = field.reconciliation()
+display(wb.report.headline("files_received", len(log), lang=lang))
+display(wb.report.headline("rows_read", counts["read"].iloc[-1], lang=lang))
+display(wb.report.headline("rows_quarantined", counts["quarantined"].iloc[-1], lang=lang))
+wb.report.headline("files_rejected", int((log["status"] == "rejected").sum()), lang=lang)
+
+# %%
+wb.report.text("field_data", "arrived", lang=lang)
+
+# %%
+display(wb.report.text("field_data", "arrived_note", lang=lang))
+wb.report.table(counts, lang=lang)
+
+# %%
+rejected = log[log["status"] == "rejected"].assign(file=lambda t: t["file"].map(
+    lambda path: path.rsplit("/", 1)[-1]))[["kind", "file", "message"]]
+display(wb.report.text("field_data", "rejected" if len(rejected) else "none_rejected",
+                       lang=lang))
+wb.report.table(rejected, lang=lang, verbatim=("file", "message"))
+
+# %%
+wb.report.text("field_data", "quarantine", lang=lang)
+
+# %%
+issues = wb.fielddata.public_issues(field, items)
+display(wb.report.text("field_data", "quarantine_note", lang=lang,
+                       where=f"fieldwork/{cycle}/quarantine"))
+wb.report.table(issues, lang=lang, verbatim=("file", "column", "value", "reason"))
+
+# %%
+key = wb.fielddata.load_key(restricted / key_file)
+tables = wb.fielddata.clean_tables(field, items, key=key)
+schools, classes = wb.fielddata.participation_inputs(tables, sample)
+rates = wb.fielddata.participation_rates(schools, classes)
+summary = wb.fielddata.annotate_participation(rates)
+wb.report.text("field_data", "participation", lang=lang)
+
+# %%
+weighted = rates[rates["weighting"] == "weighted"].set_index("rate")["estimate"]
+display(wb.report.headline("school_participation", 100 * weighted["school_before_replacement"],
+                           lang=lang, digits=1))
+display(wb.report.headline("student_participation", 100 * weighted["student"], lang=lang,
+                           digits=1))
+display(wb.report.headline("students_assessed", len(tables["scored_responses"]), lang=lang))
+display(wb.report.text("field_data", "participation_note", lang=lang))
+wb.report.table(wb.fielddata.rates_table(rates), lang=lang)
+
+# %%
+wb.report.text("field_data", "annotation", lang=lang, rule=summary["rule"].iloc[0])
+
+# %%
+wb.report.text("field_data", "quality", lang=lang)
+
+# %%
+missing = wb.fielddata.item_missing(tables["scored_responses"], items)
+shown = missing.melt(id_vars=["position"], value_vars=["omitted", "not_reached"],
+                     var_name="code", value_name="percent")
+shown["code"] = shown["code"].map(lambda key: wb.labels.label(key, lang))
+ax = sns.barplot(data=shown, x="position", y="percent", hue="code", errorbar=None)
+ax.set(xlabel=wb.labels.label("position", lang), ylabel="%",
+       title=wb.report.text("field_data", "quality_figure", lang=lang).data)
+ax.get_legend().set_title("")
+
+# %%
+wb.report.table(missing, lang=lang, verbatim=("item_id",), digits={"omitted": 1,
+                                                                    "not_reached": 1})
+
+# %%
+outputs = {**tables, "participation": rates, "participation_summary": summary,
+           "intake_log": log.assign(file=log["file"].map(lambda p: p.rsplit("/", 1)[-1])),
+           "intake_issues": issues}
+saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
+wb.report.text("field_data", "privacy", lang=lang)
+
+# %%
+dropped = sorted({c for s in wb.fielddata.field_schemas().values() for c in s.identifiers})
+display(wb.report.text("field_data", "privacy_note", lang=lang, dropped=", ".join(dropped),
+                       pseudonyms=", ".join(wb.fielddata.clean.PSEUDONYMIZED)))
+findings = wb.fielddata.scan_for_identifiers(wb.paths.cycle_dir(cycle),
+                                             wb.fielddata.identifier_values(field, items))
+display(wb.report.headline("identifier_findings", len(findings), lang=lang))
+wb.report.table(findings, lang=lang)
