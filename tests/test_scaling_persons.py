@@ -50,7 +50,7 @@ def test_eap_matches_quadrature():
             return np.exp(_loglik(t, row)) * norm.pdf(t, 0.2, 1.1)
         mass = quad(dens, -9, 9)[0]
         mean = quad(lambda t, d=dens: t * d(t), -9, 9)[0] / mass
-        var = quad(lambda t, d=dens: (t - mean) ** 2 * d(t), -9, 9)[0] / mass
+        var = quad(lambda t, d=dens, m=mean: (t - m) ** 2 * d(t), -9, 9)[0] / mass
         # 121 nodes on [-6, 6]: the residual error is the truncation of the tails at +-6
         assert est.loc[i, "eap"] == pytest.approx(mean, abs=1e-5)
         assert est.loc[i, "psd"] == pytest.approx(np.sqrt(var), abs=1e-5)

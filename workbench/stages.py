@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
-           "FieldDataParams", "FIELD_TABLES", "validate_stages"]
+           "FieldDataParams", "FIELD_TABLES", "WeightsParams", "validate_stages"]
 
 
 class _Strict(BaseModel):
@@ -95,6 +95,15 @@ class FieldDataParams(_Strict):
     key_file: str = Field("pseudonym.key", description="pseudonymization key, fieldwork/<cycle>/")
 
 
+class WeightsParams(_Strict):
+    """Parameters of the weighting stage (``30_weights``)."""
+
+    trim: float | None = Field(None, gt=1, description="cap TOTWGT at this x stratum median")
+    odd: Literal["across", "split"] = Field("across", description="odd strata: pair across "
+                                            "strata, or split the leftover school (IEA)")
+    replicates: int = Field(75, ge=2, le=75, description="JK2 replicate weights")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage: its notebook, its parameter model, the catalog entries it reads and writes.
@@ -137,6 +146,14 @@ STAGES: dict[str, Stage] = {
                                 "intake_issues"),
         fieldwork=True,
         prepare="workbench.synth.demo_returns:prepare_demo_returns",
+    ),
+    "weights": Stage(
+        name="weights",
+        notebook="30_weights.py",
+        params=WeightsParams,
+        inputs=("sample_schools", "frame", "school_tracking", "class_tracking",
+                "student_tracking"),
+        outputs=("weights", "school_weights", "jk_zones"),
     ),
 }
 

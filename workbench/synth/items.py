@@ -3,7 +3,11 @@
 Multiple-choice items follow a two-parameter logistic model (guessing set by
 ``mc_guessing``, 0 by default); constructed-response items worth 1 or 2
 points follow the generalized partial credit model. Students take two blocks
-in a rotated booklet design (booklet k holds blocks k and k+1).
+in a rotated booklet design (booklet k holds blocks k and k+1). Omissions
+replace only responses that would have scored 0 (so scoring them as wrong,
+the IEA rule, is consistent with the model); slow readers do not reach the
+last items of their second block whatever they would have scored (so "not
+reached" is ignorable and treated as not administered in calibration).
 """
 
 from __future__ import annotations
@@ -111,8 +115,9 @@ def _omit_and_not_reach(rng: np.random.Generator, codes: np.ndarray, theta: np.n
                         items: pd.DataFrame, booklet: np.ndarray, blocks: int) -> np.ndarray:
     codes = codes.copy()
     is_cr = (items["type"] == "CR").to_numpy()
-    p_omit = 1 / (1 + np.exp(3.6 + 0.8 * theta[:, None] - 1.2 * is_cr))
-    omit = (codes != 7) & (rng.random(codes.shape) < p_omit)
+    # Only a student who would not have scored omits, so "omitted = wrong" is the model.
+    p_omit = 1 / (1 + np.exp(2.9 + 0.8 * theta[:, None] - 1.2 * is_cr))
+    omit = (codes == 0) & (rng.random(codes.shape) < p_omit)
     codes[omit] = 9
     # Slow readers do not reach the last items of their booklet's second block.
     slow = rng.random(len(theta)) < 1 / (1 + np.exp(2.8 + 0.7 * theta))

@@ -1,0 +1,108 @@
+"""A cycle's weights from its field data: the glue between the tracking forms and the
+weighting steps (stage ``30_weights``).
+
+:func:`cycle_weights` takes the drawn sample, the three tracking forms and the frame, and
+returns every assessed student's final weight with its jackknife zone and replicate weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbench.weights.adjust import trim_weights
+from workbench.weights.replicates import jk2_replicates
+from workbench.weights.stages import class_weights, final_weights, school_weights, student_weights
+from workbench.weights.zones import assign_zones, jackknife_zones
+
+__all__ = ["CycleWeights", "cycle_weights", "weighting_inputs", "CLASS_RULE"]
+
+#: IEA: a class took part when at least half of its eligible students were assessed [M]
+CLASS_RULE = 0.5
+_IDS = {"id": "IDSCHOOL", "class_id": "IDCLASS"}
+
+
+@dataclass(frozen=True)
+class CycleWeights:
+    """``students``: one row per assessed student (IDs, factors, TOTWGT, SENWGT, HOUWGT,
+    JKZONE, JKREP, replicates); ``schools``: participating schools with their factors;
+    ``classes``: participating classes; ``zones``: the jackknife zone of every school."""
+
+    students: pd.DataFrame
+    schools: pd.DataFrame
+    classes: pd.DataFrame
+    zones: pd.DataFrame
+
+
+def weighting_inputs(sample: pd.DataFrame, school_tracking: pd.DataFrame,
+                     class_tracking: pd.DataFrame, student_tracking: pd.DataFrame,
+                     frame: pd.DataFrame, *, n_classes: str = "n_classes_g6"):
+    """The school, class and student tables the weighting steps take, from the field forms.
+
+    Returns
+    -------
+    tuple of DataFrame
+        schools (the sample with ``participated`` and ``slot``, the IDSCHOOL of the sampled
+        school whose place it takes), classes (``IDSCHOOL, IDCLASS, n_classes, n_sampled,
+        participated``), students (``IDSCHOOL, IDCLASS, IDSTUD, assessed, excluded``).
+    """
+    status = school_tracking.set_index("IDSCHOOL")["PARTICIP"].astype(int)
+    schools = sample.assign(
+        participated=sample["IDSCHOOL"].map(status).eq(1).to_numpy(),
+        slot=sample["IDSCHOOL"].where(sample["role"] == "sampled", sample["REPLACES"]))
+    in_school = frame.set_index("school_id")[n_classes]
+    register_id = schools.set_index("IDSCHOOL")["school_id"]
+    classes = class_tracking.assign(
+        n_classes=class_tracking["IDSCHOOL"].map(register_id).map(in_school),
+        n_sampled=class_tracking.groupby("IDSCHOOL")["IDCLASS"].transform("size"),
+        participated=class_tracking["N_ASSESSED"]
+        >= CLASS_RULE * (class_tracking["N_LISTED"] - class_tracking["N_EXCLUDED"]))
+    classes["n_classes"] = classes[["n_classes", "n_sampled"]].max(axis=1)
+    code = student_tracking["PARTICIP"].astype(int)
+    students = student_tracking.assign(assessed=code.eq(1), excluded=code.eq(3))
+    return schools, classes, students
+
+
+def cycle_weights(sample: pd.DataFrame, school_tracking: pd.DataFrame,
+                  class_tracking: pd.DataFrame, student_tracking: pd.DataFrame,
+                  frame: pd.DataFrame, *, trim: float | None = None, odd: str = "across",
+                  replicates: int = 75, prefix: str = "RWGT") -> CycleWeights:
+    """Final and replicate weights of every assessed student of a cycle.
+
+    Parameters
+    ----------
+    sample
+        The drawn sample (sample-design stage) with ``IDSCHOOL`` and ``REPLACES``.
+    school_tracking, class_tracking, student_tracking
+        The verified tracking forms (field-data stage).
+    frame
+        The sampling frame with each school's number of grade-6 classes.
+    trim
+        Cap TOTWGT at ``trim`` times the stratum median (None: no trimming).
+    odd, replicates, prefix
+        Jackknife options: odd-stratum rule, number of JK2 replicates, replicate prefix.
+
+    Returns
+    -------
+    CycleWeights
+        Students, schools, classes and zones.
+
+    Examples
+    --------
+    See ``notebooks/30_weights.py`` and ``tests/test_weights_cycle.py``.
+    """
+    schools, classes, students = weighting_inputs(sample, school_tracking, class_tracking,
+                                                  student_tracking, frame)
+    by_school = school_weights(schools, id="IDSCHOOL", sampled_school="slot")
+    taking_part = classes[classes["IDSCHOOL"].isin(by_school["IDSCHOOL"])]
+    by_class = class_weights(taking_part, **_IDS)
+    listed = students[students["IDCLASS"].isin(by_class["IDCLASS"])]
+    by_student = student_weights(listed, assessed="assessed", excluded="excluded", **_IDS)
+    weights = final_weights(by_school, by_class, by_student, **_IDS)
+    if trim:
+        weights = trim_weights(weights, weight="TOTWGT", by="stratum", k=trim, out="TOTWGT")
+    zones = jackknife_zones(by_school, id="IDSCHOOL", odd=odd)
+    weights = assign_zones(weights, zones, **_IDS)
+    weights = jk2_replicates(weights, zones=replicates, prefix=prefix)
+    return CycleWeights(students=weights, schools=by_school, classes=by_class, zones=zones)
