@@ -101,7 +101,10 @@ def test_rasch_recovers_synthetic_difficulties_with_booklet_na():
     r = np.corrcoef(model.difficulty, truth)[0, 1]
     assert r > 0.97  # 2PL truth (a ~ lognormal(0, .25)); achieved .99
     fit = model.itemfit()
-    assert fit["infit_msq"].between(0.8, 1.25).all()
+    assert fit["infit_msq"].between(0.7, 1.3).all()
+    # Under the 2PL truth, steep items overfit the Rasch model (infit < 1), flat ones underfit.
+    slopes = items.set_index("item_id").loc[mc, "a"].to_numpy()
+    assert np.corrcoef(fit["infit_msq"], slopes)[0, 1] < -0.6   # achieved -0.85
 
 
 def test_pcm_recovers_rasch_pcm_simulation():

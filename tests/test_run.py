@@ -16,7 +16,8 @@ from workbench.run import StageFailed, run_cycle
 
 def test_demo_writes_index_notebook_and_html(demo_run):
     folder = cycle_dir("sabat6-demo")
-    assert demo_run.statuses == {"frame": "ok", "sample_design": "ok"}
+    assert demo_run.statuses == {"frame": "ok", "sample_design": "ok", "field_data": "ok",
+                                 "weights": "ok"}
     assert (folder / "index.html").exists()
     assert (folder / "notebooks" / "00_frame.ipynb").exists()
     assert (folder / "html" / "frame.html").exists()
@@ -24,15 +25,16 @@ def test_demo_writes_index_notebook_and_html(demo_run):
     assert not list((folder / "notebooks").glob(".*tmp*")), "temporary files left behind"
 
 
-@pytest.mark.parametrize("stage", ["frame", "sample_design"])
+@pytest.mark.parametrize("stage", ["frame", "sample_design", "field_data", "weights"])
 def test_html_report_hides_code_and_shows_figures_and_provenance(demo_run, stage):
     page = (cycle_dir("sabat6-demo") / "html" / f"{stage}.html").read_text(encoding="utf-8")
     assert "import workbench" not in page and "wb.report" not in page
     assert not re.search(r"class=\"[^\"]*jp-InputArea", page)
-    assert page.count("data:image/png;base64") >= 2
+    assert page.count("data:image/png;base64") >= 1
     assert "sapat-provenance" in page and "sha256" in page
     assert re.search(r"[0-9a-f]{40}", page), "git commit missing from provenance"
     assert "Stage 00 · sampling" not in page and "Stage 10 · sample" not in page  # notes cells
+    assert "Stage 20 · field" not in page and "Stage 30 · weights" not in page
     assert "PosixPath" not in page
 
 
@@ -57,7 +59,7 @@ def test_provenance_manifest_records_parameters_inputs_packages_commit(demo_run)
 
 def test_rerun_skips_the_unchanged_stage_and_force_reruns(demo_run):
     again = run_cycle(DEMO, echo=None)
-    assert again.statuses == {"frame": "skipped", "sample_design": "skipped"}
+    assert set(again.statuses.values()) == {"skipped"}
     forced = run_cycle(DEMO, stage="frame", force=True, echo=None)
     assert forced.statuses == {"frame": "ok"}
 
@@ -67,7 +69,8 @@ def small_cycle(name: str) -> dict:
     raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     raw["cycle"] = name
     raw["data"]["synthetic"]["schools"] = 200
-    raw["stages"].pop("sample_design")
+    for later in ("sample_design", "field_data", "weights"):
+        raw["stages"].pop(later)
     return raw
 
 

@@ -1,10 +1,11 @@
 """Recovery of the synthetic nation's truth by workbench.scaling (MML, EAP/WLE, PVs).
 
 One sample of 6,000 students (simple random sample of a 300-school nation; every student
-takes 2 of 6 blocks, so each item has ~2,000 responses). The synthetic nation injects
-omissions and not-reached responses outside the IRT model (they depend on ability only),
-so these tests treat both as not administered; the generating model is 2PL for
-dichotomous items and GPCM for 2-point items, in logits.
+takes 2 of 6 blocks, so each item has ~2,000 responses). In the synthetic nation a student
+omits only a response that would have scored 0, so omitted is scored wrong (the IEA rule and
+the model), and slow readers fail to reach their last items whatever they would have scored,
+so not reached is treated as not administered; the generating model is 2PL for dichotomous
+items and GPCM for 2-point items, in logits.
 
 The scale is fixed by linking the estimated items to the true ones (Stocking-Lord), so
 population figures are compared in the generating metric without using the true thetas.
@@ -19,7 +20,7 @@ import pytest
 import workbench.synth as synth
 from workbench.scaling import calibrate, eap, latent_regression, link, plausible_values, wle
 
-KW = {"omitted": "missing", "not_reached": "missing"}
+KW = {"omitted": "wrong", "not_reached": "missing"}
 COVARIATES = ["female", "books", "urban", "lang_ru", "lang_uz", "lang_tj"]
 
 

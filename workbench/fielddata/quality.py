@@ -29,8 +29,8 @@ def item_missing(scored: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     >>> items = pd.DataFrame({"item_id": ["R101"], "block": [1], "position": [1],
     ...                       "type": ["MC"]})
     >>> item_missing(pd.DataFrame({"R101": [1, 9, 6, 7]}), items)[
-    ...     ["administered", "omitted", "not_reached"]].values.tolist()
-    [[3.0, 33.33333333333333, 33.33333333333333]]
+    ...     ["administered", "omitted", "not_reached"]].round(2).values.tolist()
+    [[3.0, 33.33, 33.33]]
     """
     codes = scored[items["item_id"].tolist()]
     given = (codes != 7).sum()
