@@ -1,7 +1,8 @@
 """Words of the reports in Kyrgyz, Russian and English.
 
-One dictionary, ``LABELS[key] = (ky, ru, en)``; :func:`label` looks a key up and
-falls back to the key itself, so a missing translation shows, never fails.
+One dictionary, ``LABELS[key] = (ky, ru, en)``, plus the labels a stage keeps in
+``workbench/texts/labels_<stage>.yaml`` (``key: {ky: .., ru: .., en: ..}``); :func:`label`
+looks a key up and falls back to the key itself, so a missing translation shows, never fails.
 
 Examples
 --------
@@ -10,6 +11,8 @@ Examples
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 __all__ = ["LANGS", "LABELS", "label", "labels_for"]
 
@@ -248,6 +251,20 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "stage_frame": ("Тандоо негизин (реестрди) карап чыгуу", "Обзор основы выборки (реестра)",
                     "Sampling frame review"),
 }
+
+
+def _extra_labels() -> dict[str, tuple[str, str, str]]:
+    """Labels a stage keeps beside its texts: ``workbench/texts/labels_<stage>.yaml``."""
+    import yaml
+
+    found = {}
+    for path in sorted((Path(__file__).parent / "texts").glob("labels_*.yaml")):
+        for key, words in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            found[str(key)] = tuple(words[lang] for lang in LANGS)
+    return found
+
+
+LABELS.update(_extra_labels())
 
 
 def label(key: object, lang: str) -> str:

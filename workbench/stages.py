@@ -17,7 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
-           "FieldDataParams", "FIELD_TABLES", "WeightsParams", "validate_stages"]
+           "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
+           "ScalingParams", "validate_stages"]
 
 
 class _Strict(BaseModel):
@@ -104,6 +105,24 @@ class WeightsParams(_Strict):
     replicates: int = Field(75, ge=2, le=75, description="JK2 replicate weights")
 
 
+class ValidityParams(_Strict):
+    """Parameters of the validity-studies stage (``40_validity``)."""
+
+    flag_p: list[float] = Field(default=[0.2, 0.95], min_length=2, max_length=2,
+                                description="items easier or harder than this are flagged")
+    flag_rpb: float = Field(0.2, description="items with a lower corrected point-biserial")
+    agreement_target: float = Field(0.85, gt=0, le=1, description="exact coder agreement")
+
+
+class ScalingParams(_Strict):
+    """Parameters of the scaling stage (``50_scaling``)."""
+
+    n_pv: int = Field(5, ge=1, le=20, description="plausible values per student")
+    cuts: list[float] = Field(default=[400, 475, 550, 625], min_length=1,
+                              description="benchmarks (cut scores) on the reporting scale")
+    exclude_items: list[str] = Field(default=[], description="items left out of scaling")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage: its notebook, its parameter model, the catalog entries it reads and writes.
@@ -154,6 +173,24 @@ STAGES: dict[str, Stage] = {
         inputs=("sample_schools", "frame", "school_tracking", "class_tracking",
                 "student_tracking"),
         outputs=("weights", "school_weights", "jk_zones"),
+    ),
+    "validity": Stage(
+        name="validity",
+        notebook="40_validity.py",
+        params=ValidityParams,
+        inputs=("items", "scored_responses", "booklets", "student_tracking", "class_tracking",
+                "student_questionnaire", "double_coding", "weights"),
+        outputs=("item_statistics", "item_verdicts", "item_calibration", "dif_results",
+                 "scale_scores", "coder_agreement"),
+    ),
+    "scaling": Stage(
+        name="scaling",
+        notebook="50_scaling.py",
+        params=ScalingParams,
+        inputs=("items", "scored_responses", "item_verdicts", "weights", "scale_scores",
+                "student_tracking", "class_tracking"),
+        outputs=("plausible_values", "scale_constants", "proficiency_levels",
+                 "population_model", "linking"),
     ),
 }
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fnmatch
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_pvs", "match_replicates", "preview", "weight_matrix"]
+__all__ = ["check_pvs", "check_replicates_vary", "match_replicates", "preview",
+           "warn_single_cases", "weight_matrix"]
 
 
 def preview(columns: pd.Index, limit: int = 12) -> str:
@@ -78,3 +80,33 @@ def weight_matrix(data: pd.DataFrame, cols: list[str]) -> np.ndarray:
             "; weights must be >= 0."
         )
     return np.ascontiguousarray(w)
+
+
+def check_replicates_vary(w: np.ndarray, reps: list[str]) -> None:
+    """A replicate column that is constant while the full-sample weights are not is an error:
+    it would give a silent, meaningless replicate estimate (all zeros, all ones, a filler)."""
+    full_varies = np.ptp(w[:, 0]) > 0
+    flat = np.ptp(w[:, 1:], axis=0) == 0
+    bad = [r for r, is_flat in zip(reps, flat, strict=True) if is_flat and full_varies]
+    if bad:
+        raise ValueError(
+            f"RepDesign: replicate columns {preview(pd.Index(bad))} are constant although the "
+            "full-sample weights vary; a replicate weight doubles or zeroes units of its zone. "
+            "Check how the replicate columns were made (workbench.weights.jk2_replicates)."
+        )
+
+
+def warn_single_cases(table: pd.DataFrame) -> None:
+    """Warn (never silently) when a group's estimate rests on a single case."""
+    if "n" not in table or not (table["n"] == 1).any():
+        return
+    lonely = table.loc[table["n"] == 1].drop(
+        columns=[c for c in table.columns if c in _RESULT_COLUMNS], errors="ignore")
+    warnings.warn(
+        f"RepDesign: {len(lonely)} result row(s) rest on a single case "
+        f"({lonely.head(3).to_dict('records')}); their standard errors are not meaningful. "
+        "Collapse the groups or suppress these cells.", stacklevel=4)
+
+
+_RESULT_COLUMNS = {"estimate", "se", "n", "sum_weights", "se_sampling", "se_imputation", "n_pv",
+                   "ci_lower", "ci_upper"}

@@ -12,7 +12,14 @@ import numpy as np
 import pandas as pd
 
 from . import _estimators as est
-from ._checks import check_pvs, match_replicates, preview, weight_matrix
+from ._checks import (
+    check_pvs,
+    check_replicates_vary,
+    match_replicates,
+    preview,
+    warn_single_cases,
+    weight_matrix,
+)
 from ._variance import Raw, combine, method_constants, tidy
 
 __all__ = ["RepDesign"]
@@ -145,6 +152,7 @@ class RepDesign:
         self._fay = fay
         self._mse = bool(mse)
         self._w = weight_matrix(data, [weight, *reps])
+        check_replicates_vary(self._w, reps)
         self._domain = np.ones(len(data), dtype=bool)
 
     # ------------------------------------------------------------------ public API
@@ -617,7 +625,9 @@ class RepDesign:
     def _finish(self, raw: Raw) -> pd.DataFrame:
         """The one path from replicate estimates to a table: variance, Rubin, tidy."""
         stats = combine(raw.theta, self._scale, self._rscales, self._mse, self._pv_rule)
-        return tidy(raw, stats)
+        table = tidy(raw, stats)
+        warn_single_cases(table)
+        return table
 
     def _column(self, name: str, *, caller: str) -> pd.Series:
         if name not in self._data.columns:
