@@ -34,12 +34,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TrendSource(_Strict):
+    """A trend cycle's synthetic nation: the base cycle's register and item bank, a new
+    population of students with a planted change (:func:`workbench.synth.trend.make_trend_nation`).
+    """
+
+    base_cycle: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                            description="id of the base cycle: parameters/<base_cycle>.yaml")
+    change: float = Field(12.0, ge=-100, le=100,
+                          description="planted change of the national mean, points")
+    gap_change: float = Field(-10.0, ge=-100, le=100,
+                              description="planted change of the urban effect, points")
+    common_share: float = Field(0.6, gt=0, le=1,
+                                description="share of the base bank's blocks kept (trend items)")
+
+
 class SyntheticSource(_Strict):
     """Size of the synthetic nation (defaults: the national scale)."""
 
     schools: int = Field(2400, ge=50, le=10000, description="schools in the register")
     items: int = Field(60, ge=12, le=200, description="reading items in the bank")
     blocks: int = Field(6, ge=2, le=20, description="item blocks (passages) of the bank")
+    trend: TrendSource | None = Field(None, description="a later cycle of a base cycle's "
+                                      "nation (same register, planted change, common items)")
 
 
 class RegisterSource(_Strict):

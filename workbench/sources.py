@@ -26,6 +26,11 @@ def source_fingerprint(params: CycleParams) -> str:
     spec = {"seed": params.seed, "data": params.data.model_dump(mode="json", by_alias=True)}
     if params.data.source == "register":
         spec["file_sha256"] = _sha256(_register_path(params))
+    elif params.data.synthetic.trend is not None:
+        from workbench.params import load_params
+
+        base = PROJECT_ROOT / "parameters" / f"{params.data.synthetic.trend.base_cycle}.yaml"
+        spec["base_seed"] = load_params(base).seed
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -51,9 +56,31 @@ def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
     from workbench.synth import make_nation
 
     spec = params.data.synthetic
-    nation = make_nation(seed=params.seed, schools=spec.schools, items=spec.items,
-                         blocks=spec.blocks)
+    if spec.trend is not None:
+        nation = _trend_nation(params)
+    else:
+        nation = make_nation(seed=params.seed, schools=spec.schools, items=spec.items,
+                             blocks=spec.blocks)
     nation.write(folder)
+
+
+def _trend_nation(params: CycleParams):
+    """A trend cycle's nation: the base cycle's parameter file gives the base seed and sizes."""
+    from workbench.params import load_params
+    from workbench.synth.trend import make_trend_nation
+
+    spec = params.data.synthetic
+    base = load_params(PROJECT_ROOT / "parameters" / f"{spec.trend.base_cycle}.yaml")
+    sizes = ("schools", "items", "blocks")
+    if base.data.source != "synthetic" or any(
+            getattr(base.data.synthetic, k) != getattr(spec, k) for k in sizes):
+        raise ValueError(f"prepare_sources: data.synthetic of {params.cycle} must have the "
+                         f"schools, items and blocks of the synthetic base cycle "
+                         f"{base.cycle}; copy them from its parameter file.")
+    return make_trend_nation(base.seed, params.seed, schools=spec.schools, items=spec.items,
+                             blocks=spec.blocks, change=spec.trend.change,
+                             gap_change=spec.trend.gap_change,
+                             common_share=spec.trend.common_share)
 
 
 def _prepare_register(params: CycleParams, folder: Path) -> None:

@@ -281,6 +281,14 @@ def _find(text: str, needles: dict[str, str], width: int) -> list[str]:
     return list(dict.fromkeys(hits))
 
 
+def _distinct_texts(column: pd.Series) -> list[str]:
+    """The distinct values of a column as text; numbers only when whole (an ID, a PIN)."""
+    values = pd.unique(column.dropna())
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return [str(int(v)) for v in values if float(v).is_integer()]
+    return [str(v) for v in values]
+
+
 def _texts(path: Path) -> Iterable[tuple[str, str]]:
     """Yield (location, text) pieces of a file worth scanning."""
     suffix = path.suffix.lower()
@@ -290,8 +298,7 @@ def _texts(path: Path) -> Iterable[tuple[str, str]]:
         table = pq.read_table(path)
         yield "column names", " | ".join(table.column_names)
         for name in table.column_names:
-            col = table.column(name).to_pandas()
-            yield f"column {name}", "\n".join(map(str, col.tolist()))
+            yield f"column {name}", "\n".join(_distinct_texts(table.column(name).to_pandas()))
         return
     if suffix not in _TEXT_SUFFIXES:
         return

@@ -11,7 +11,7 @@ from scipy import stats
 from workbench.psychometrics._checks import score_matrix
 from workbench.psychometrics.factor import _correlation, ml_one_factor
 
-__all__ = ["reliability", "cronbach_alpha", "omega_total"]
+__all__ = ["reliability", "booklet_reliability", "cronbach_alpha", "omega_total"]
 
 
 def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
@@ -76,6 +76,83 @@ def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
     out = pd.DataFrame(rows, columns=["statistic", "estimate", "se", "ci_lower", "ci_upper"])
     out["n"], out["n_items"] = n, k
     return out
+
+
+def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, ci: float = 0.95,
+                        min_n: int = 30) -> pd.DataFrame:
+    """Alpha (Feldt CI) and omega per booklet, overall and by group, with the median booklet.
+
+    In a rotated design every student takes some items, so reliability is computed booklet by
+    booklet on the items of the booklet (PIRLS reports the median over booklets).
+
+    Parameters
+    ----------
+    scores
+        Wide item scores (NaN = not administered).
+    booklet
+        One booklet number per row.
+    by
+        Optional group per row (e.g. language of instruction, gender): reliability is also
+        computed within each group.
+    ci
+        Confidence level of alpha's interval.
+    min_n
+        Booklet x group cells with fewer complete students are skipped.
+
+    Returns
+    -------
+    DataFrame
+        ``group`` ("all" or the group value), ``booklet`` (number as text, or ``median``),
+        ``statistic`` (``alpha``, ``omega_total``), ``estimate, se, ci_lower, ci_upper, n,
+        n_items``; the ``median`` rows hold the median estimate and the total n.
+
+    Notes
+    -----
+    Each cell is :func:`reliability` (checked against psych::alpha and psych::omega); the
+    invariant (one booklet = :func:`reliability` on its items) is in
+    ``tests/test_psychometrics_validity.py``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(5)
+    >>> t = rng.normal(size=200)
+    >>> x = pd.DataFrame({f"i{j}": (t + rng.normal(size=200) > 0).astype(float)
+    ...                   for j in range(4)})
+    >>> out = booklet_reliability(x, booklet=np.repeat([1, 2], 100))
+    >>> out["booklet"].unique().tolist()
+    ['1', '2', 'median']
+    """
+    book = np.asarray(booklet)
+    groups = np.full(len(scores), "all", dtype=object) if by is None else np.asarray(by)
+    if len(book) != len(scores) or len(groups) != len(scores):
+        raise ValueError(f"booklet_reliability: booklet/by need one value per row of scores "
+                         f"({len(scores)}); pass columns of the same table")
+    cells = [("all", np.ones(len(scores), bool))] if by is not None else []
+    cells += [(g, groups == g) for g in sorted(pd.unique(groups[pd.notna(groups)]), key=str)]
+    parts = []
+    for name, in_group in cells:
+        rows = []
+        for b in sorted(pd.unique(book), key=str):
+            sub = scores.loc[in_group & (book == b)]
+            sub = sub.loc[:, sub.notna().mean() > 0.5].dropna()
+            sub = sub.loc[:, sub.std() > 0]
+            if len(sub) < min_n or sub.shape[1] < 3:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows.append(reliability(sub, ci=ci).assign(booklet=str(b)))
+        if not rows:
+            continue
+        got = pd.concat(rows, ignore_index=True)
+        med = got.groupby("statistic", sort=False).agg(estimate=("estimate", "median"),
+                                                       n=("n", "sum"),
+                                                       n_items=("n_items", "median"))
+        parts.append(pd.concat([got, med.reset_index().assign(booklet="median")],
+                               ignore_index=True).assign(group=str(name)))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["group", "booklet", "statistic", "estimate", "se", "ci_lower", "ci_upper",
+                "n", "n_items"]]
 
 
 def cronbach_alpha(x: np.ndarray) -> float:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.atomic import write_json, write_parquet
-from workbench.synth.items import MISSING_CODES, make_items, make_responses
+from workbench.synth.items import MISSING_CODES, default_dif, make_items, make_responses
 from workbench.synth.register import make_classes, make_register
 from workbench.synth.students import AbilityModel, make_students
 from workbench.synth.truth import intraclass_correlation, subgroup_means, to_score
@@ -50,7 +50,8 @@ class Nation:
 
 
 def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6,
-                model: AbilityModel | None = None, mc_guessing: float = 0.0) -> Nation:
+                model: AbilityModel | None = None, mc_guessing: float = 0.0,
+                dif: list[dict] | None = None) -> Nation:
     """Generate the whole nation from one seed.
 
     Parameters
@@ -63,6 +64,11 @@ def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6
         Effects on ability (logits); default :class:`AbilityModel`.
     mc_guessing
         Lower asymptote of multiple-choice items (0: a 2PL model).
+    dif
+        Differential item functioning to plant: ``{item_id, variable, focal, shift}`` dicts
+        (see :func:`workbench.synth.items.default_dif`); ``None`` plants the default three
+        items (two by class language, one by gender), ``[]`` none. Written to
+        ``truth['dif']``.
 
     Returns
     -------
@@ -78,7 +84,8 @@ def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6
     mean, sd = float(students["theta"].mean()), float(students["theta"].std(ddof=0))
     students["score"] = to_score(students["theta"], mean, sd)
     bank = make_items(rng, items, blocks, mc_guessing)
-    responses = make_responses(rng, students, bank)
+    dif = default_dif(bank) if dif is None else list(dif)
+    responses = make_responses(rng, students, bank, dif)
     faulty, faults = _with_register_faults(rng, register.drop(columns="class_languages"))
     truth = {
         "seed": seed,
@@ -94,6 +101,8 @@ def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6
                            if isinstance(v, float) and not k.endswith("_sd")},
         "missing_codes": {str(k): v for k, v in MISSING_CODES.items()},
         "register_faults": faults,
+        "dif": [{**d, "focal": d["focal"] if isinstance(d["focal"], str) else int(d["focal"]),
+                 "shift": float(d["shift"])} for d in dif],
     }
     tables = {"register": faulty, "classes": classes, "students": students, "items": bank,
               "responses": responses, "truth_means": subgroup_means(students)}
