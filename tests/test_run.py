@@ -16,8 +16,8 @@ from workbench.run import StageFailed, run_cycle
 
 def test_demo_writes_index_notebook_and_html(demo_run):
     folder = cycle_dir("sabat6-demo")
-    assert demo_run.statuses == {"frame": "ok", "sample_design": "ok", "field_data": "ok",
-                                 "weights": "ok"}
+    assert demo_run.statuses == {stage: "ok" for stage in (
+        "frame", "sample_design", "field_data", "weights", "validity", "scaling")}
     assert (folder / "index.html").exists()
     assert (folder / "notebooks" / "00_frame.ipynb").exists()
     assert (folder / "html" / "frame.html").exists()
@@ -25,7 +25,8 @@ def test_demo_writes_index_notebook_and_html(demo_run):
     assert not list((folder / "notebooks").glob(".*tmp*")), "temporary files left behind"
 
 
-@pytest.mark.parametrize("stage", ["frame", "sample_design", "field_data", "weights"])
+@pytest.mark.parametrize("stage", ["frame", "sample_design", "field_data", "weights",
+                                   "validity", "scaling"])
 def test_html_report_hides_code_and_shows_figures_and_provenance(demo_run, stage):
     page = (cycle_dir("sabat6-demo") / "html" / f"{stage}.html").read_text(encoding="utf-8")
     assert "import workbench" not in page and "wb.report" not in page
@@ -69,7 +70,7 @@ def small_cycle(name: str) -> dict:
     raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     raw["cycle"] = name
     raw["data"]["synthetic"]["schools"] = 200
-    for later in ("sample_design", "field_data", "weights"):
+    for later in ("sample_design", "field_data", "weights", "validity", "scaling"):
         raw["stages"].pop(later)
     return raw
 

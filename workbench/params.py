@@ -10,7 +10,7 @@ Examples
 >>> from workbench.paths import PROJECT_ROOT
 >>> p = load_params(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml")
 >>> p.cycle, p.language, list(p.stages)
-('sabat6-demo', 'ky', ['frame', 'sample_design', 'field_data', 'weights'])
+('sabat6-demo', 'ky', ['frame', 'sample_design', 'field_data', 'weights', 'validity', 'scaling'])
 """
 
 from __future__ import annotations

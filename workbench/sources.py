@@ -22,11 +22,14 @@ __all__ = ["prepare_sources", "source_fingerprint"]
 
 
 def source_fingerprint(params: CycleParams) -> str:
-    """A hash of what the sources depend on (seed and source settings, or the file's bytes)."""
+    """A hash of what the sources depend on: seed, source settings and the synthetic nation's
+    code (or the register file's bytes)."""
     spec = {"seed": params.seed, "data": params.data.model_dump(mode="json", by_alias=True)}
     if params.data.source == "register":
         spec["file_sha256"] = _sha256(_register_path(params))
-    elif params.data.synthetic.trend is not None:
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+    spec["synth_code"] = _synth_code()
+    if params.data.synthetic.trend is not None:
         from workbench.params import load_params
 
         base = PROJECT_ROOT / "parameters" / f"{params.data.synthetic.trend.base_cycle}.yaml"
@@ -105,6 +108,13 @@ def _prepare_register(params: CycleParams, folder: Path) -> None:
 def _register_path(params: CycleParams) -> Path:
     path = params.data.register_file.path
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _synth_code() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_ROOT / "workbench" / "synth").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _sha256(path: Path) -> str:

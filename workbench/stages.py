@@ -112,6 +112,15 @@ class ValidityParams(_Strict):
                                 description="items easier or harder than this are flagged")
     flag_rpb: float = Field(0.2, description="items with a lower corrected point-biserial")
     agreement_target: float = Field(0.85, gt=0, le=1, description="exact coder agreement")
+    kappa_target: float = Field(0.7, gt=0, le=1, description="Cohen's kappa of the coders")
+    drop_rpb: float = Field(0.1, description="drop items with a lower corrected point-biserial")
+    drop_rmsd: float = Field(0.15, gt=0, description="drop items with a larger IRT misfit (RMSD)")
+    fit_range: list[float] = Field(default=[0.8, 1.2], min_length=2, max_length=2,
+                                   description="review items with infit/outfit outside")
+    model: Literal["2PL", "pirls", "1PL"] = Field("2PL", description="IRT model of the "
+                                                  "calibration (dichotomous; GPCM for CR)")
+    language_focal: str = Field("ru", description="language of instruction compared (DIF)")
+    language_reference: str = Field("ky", description="reference language of instruction")
 
 
 class ScalingParams(_Strict):
@@ -121,6 +130,19 @@ class ScalingParams(_Strict):
     cuts: list[float] = Field(default=[400, 475, 550, 625], min_length=1,
                               description="benchmarks (cut scores) on the reporting scale")
     exclude_items: list[str] = Field(default=[], description="items left out of scaling")
+    model: Literal["2PL", "3PL", "1PL", "pirls"] = Field(
+        "2PL", description="item model: 2PL/GPCM, 3PL, 1PL/PCM or pirls (MC 3PL, CR 2PL/GPCM)")
+    questionnaire: list[str] = Field(
+        default=["ASBG03", "LANGHOME", "ASBG04", "ASBR01A", "ASBR01B", "ASBR01C"],
+        description="student-questionnaire columns summarized by principal components")
+    components_share: float = Field(0.9, gt=0, le=1, description="keep the principal "
+                                    "components explaining this share of their variance ...")
+    max_components: int = Field(10, ge=0, le=50, description="... but at most this many")
+    base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                                   description="trend cycle: link to this cycle's scale "
+                                   "(None: this cycle sets the scale, mean 500, SD 100)")
+    linking: Literal["stocking_lord", "mean_sigma", "mean_mean"] = Field(
+        "stocking_lord", description="common-item linking method of a trend cycle")
 
 
 @dataclass(frozen=True)
@@ -188,7 +210,8 @@ STAGES: dict[str, Stage] = {
         notebook="50_scaling.py",
         params=ScalingParams,
         inputs=("items", "scored_responses", "item_verdicts", "weights", "scale_scores",
-                "student_tracking", "class_tracking"),
+                "student_tracking", "class_tracking", "student_questionnaire",
+                "school_tracking"),
         outputs=("plausible_values", "scale_constants", "proficiency_levels",
                  "population_model", "linking"),
     ),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-__all__ = ["rater_agreement"]
+__all__ = ["rater_agreement", "intraclass_correlation", "coder_agreement"]
 
 
 def rater_agreement(r1: pd.Series | pd.DataFrame, r2: pd.Series | pd.DataFrame, *,
@@ -105,3 +106,133 @@ def _kappa(p: np.ndarray, w: np.ndarray, n: int) -> tuple[float, float]:
     dev = w * (1 - pc) - (w_row[:, None] + w_col[None, :]) * (1 - po)
     var = (np.sum(p * dev**2) - (po * pc - 2 * pc + po) ** 2) / (n * (1 - pc) ** 4)
     return float(kappa), float(np.sqrt(max(var, 0.0)))
+
+
+def intraclass_correlation(r1, r2, *, ci: float = 0.95) -> pd.DataFrame:
+    """Shrout-Fleiss single-rater intraclass correlations of two codings, with F intervals.
+
+    Parameters
+    ----------
+    r1, r2
+        Numeric scores of the same responses by two coders (pairs with a gap are dropped).
+    ci
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``type`` (``ICC1`` one-way random, ``ICC2`` two-way random absolute agreement,
+        ``ICC3`` two-way mixed consistency), ``estimate, ci_lower, ci_upper, n``.
+
+    Notes
+    -----
+    Checked against psych 2.2.9 ``ICC`` (estimates and bounds) in
+    ``tests/test_psychometrics_validity.py``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = intraclass_correlation([0, 1, 2, 2, 1, 0], [0, 1, 2, 1, 1, 0])
+    >>> round(float(t.loc[1, "estimate"]), 3)
+    0.878
+    """
+    a = np.asarray(r1, dtype=float)
+    b = np.asarray(r2, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"intraclass_correlation: r1 and r2 differ in length ({a.shape} vs "
+                         f"{b.shape}); pass one score per response from each coder")
+    ok = ~(np.isnan(a) | np.isnan(b))
+    x = np.column_stack([a[ok], b[ok]])
+    n, k = x.shape
+    if n < 3:
+        raise ValueError("intraclass_correlation: fewer than 3 complete pairs; code more")
+    grand = x.mean()
+    ss_r = k * np.sum((x.mean(axis=1) - grand) ** 2)
+    ss_c = n * np.sum((x.mean(axis=0) - grand) ** 2)
+    ss_t = np.sum((x - grand) ** 2)
+    ms_r, ms_c = ss_r / (n - 1), ss_c / (k - 1)
+    ms_w = (ss_t - ss_r) / (n * (k - 1))
+    ms_e = (ss_t - ss_r - ss_c) / ((n - 1) * (k - 1))
+    icc1 = (ms_r - ms_w) / (ms_r + (k - 1) * ms_w)
+    icc2 = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e + k * (ms_c - ms_e) / n)
+    icc3 = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e)
+    q = 1 - (1 - ci) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):  # perfect agreement: MSE = 0
+        bounds = [_f_bounds(ms_r / ms_w, n - 1, n * (k - 1), k, q),
+                  _icc2_bounds(icc2, ms_r, ms_c, ms_e, n, k, q),
+                  _f_bounds(ms_r / ms_e, n - 1, (n - 1) * (k - 1), k, q)]
+    return pd.DataFrame({"type": ["ICC1", "ICC2", "ICC3"], "estimate": [icc1, icc2, icc3],
+                         "ci_lower": [lo for lo, _ in bounds],
+                         "ci_upper": [hi for _, hi in bounds], "n": n})
+
+
+def coder_agreement(double_coding: pd.DataFrame, items: pd.DataFrame, *,
+                    target: float = 0.85, kappa_target: float = 0.7) -> pd.DataFrame:
+    """Agreement of two coders on double-coded constructed responses, per item and overall.
+
+    Parameters
+    ----------
+    double_coding
+        ``ITEM, CODE1, CODE2`` (one row per re-coded response; codes ``10, 20, 70, 79``).
+    items
+        Item table with ``item_id, max_score``.
+    target, kappa_target
+        Exact-agreement target (IEA: 85 %) and kappa target.
+
+    Returns
+    -------
+    DataFrame
+        ``item`` (item id, or ``overall``), ``max_score, n, exact_agreement`` (same code),
+        ``score_agreement`` (same score), ``kappa`` (codes, nominal), ``weighted_kappa``
+        (scores, quadratic weights), ``icc`` (ICC2 on scores), ``meets_target``.
+
+    Notes
+    -----
+    Kappa and weighted kappa are :func:`rater_agreement` (psych::cohen.kappa), ICC is
+    :func:`intraclass_correlation` (psych::ICC); ``tests/test_psychometrics_validity.py``.
+    """
+    from workbench.psychometrics.scoring import CR_SCHEME
+
+    missing = [c for c in ("ITEM", "CODE1", "CODE2") if c not in double_coding.columns]
+    if missing:
+        raise KeyError(f"coder_agreement: double_coding lacks columns {missing}; pass the "
+                       "double_coding table of the field-data stage")
+    top = items.set_index("item_id")["max_score"].astype(int)
+    d = double_coding.assign(max_score=double_coding["ITEM"].map(top))
+    score = [d["max_score"].map(lambda m: CR_SCHEME.get(m, {})).combine(
+        d[c].astype(str), lambda table, code: table.get(code, np.nan)) for c in ("CODE1",
+                                                                                  "CODE2")]
+    d = d.assign(SCORE1=score[0].astype(float), SCORE2=score[1].astype(float))
+    rows = [_agreement_row(str(item), part, target, kappa_target)
+            for item, part in d.groupby("ITEM", sort=True)]
+    rows.append(_agreement_row("overall", d, target, kappa_target))
+    return pd.DataFrame(rows)
+
+
+def _agreement_row(item, part, target, kappa_target) -> dict:
+    codes = rater_agreement(part["CODE1"].astype(str), part["CODE2"].astype(str)).set_index(
+        "statistic")["estimate"]
+    scores = rater_agreement(part["SCORE1"], part["SCORE2"]).set_index("statistic")["estimate"]
+    icc = intraclass_correlation(part["SCORE1"], part["SCORE2"]).set_index("type")["estimate"]
+    return {"item": item, "max_score": int(part["max_score"].max()), "n": len(part),
+            "exact_agreement": codes["exact_agreement"],
+            "score_agreement": scores["exact_agreement"], "kappa": codes["kappa"],
+            "weighted_kappa": scores["weighted_kappa"], "icc": icc["ICC2"],
+            "meets_target": bool(codes["exact_agreement"] >= target
+                                 and codes["kappa"] >= kappa_target)}
+
+
+def _f_bounds(f, df1, df2, k, q):
+    fl, fu = f / stats.f.ppf(q, df1, df2), f * stats.f.ppf(q, df2, df1)
+    return (fl - 1) / (fl + k - 1), (fu - 1) / (fu + k - 1)
+
+
+def _icc2_bounds(icc, ms_r, ms_c, ms_e, n, k, q):
+    fj = ms_c / ms_e
+    vn = (k - 1) * (n - 1) * (k * icc * fj + n * (1 + (k - 1) * icc) - k * icc) ** 2
+    vd = (n - 1) * k**2 * icc**2 * fj**2 + (n * (1 + (k - 1) * icc) - k * icc) ** 2
+    v = vn / vd
+    fu, fl = stats.f.ppf(q, n - 1, v), stats.f.ppf(q, v, n - 1)
+    lo = n * (ms_r - fu * ms_e) / (fu * (k * ms_c + (k * n - k - n) * ms_e) + n * ms_r)
+    hi = n * (fl * ms_r - ms_e) / (k * ms_c + (k * n - k - n) * ms_e + n * fl * ms_r)
+    return lo, hi

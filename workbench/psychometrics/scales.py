@@ -15,7 +15,7 @@ from workbench.psychometrics.factor import dimensionality, one_factor
 from workbench.psychometrics.rasch import RaschModel, pcm
 from workbench.psychometrics.reliability import cronbach_alpha, reliability
 
-__all__ = ["ScaleAnalysis", "scale_analysis"]
+__all__ = ["ScaleAnalysis", "scale_analysis", "background_indices"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,6 +96,66 @@ def scale_analysis(items: pd.DataFrame, *, reverse: Sequence[str] = (),
     model = pcm(frame)
     return ScaleAnalysis(_item_table(frame, model), _scale_table(frame),
                          model.persons("WLE"), model)
+
+
+def background_indices(questionnaire: pd.DataFrame, *, scales: dict[str, list[str]],
+                       reverse: Sequence[str] = (), missing: Sequence[int] = (9,),
+                       id: str = "IDSTUD", weight=None, centre: float = 10.0,
+                       spread: float = 2.0) -> pd.DataFrame:
+    """Background indices per student: PCM (WLE) scale scores, or one recoded item.
+
+    Parameters
+    ----------
+    questionnaire
+        One row per student with ``id`` and the item columns.
+    scales
+        ``{index name: [items]}``; three or more items are scaled with the partial credit
+        model (PIRLS' context scales), a single item is used as it is (e.g. books at home).
+    reverse
+        Items reversed before scaling (so higher = more of the construct).
+    missing
+        Codes treated as not answered.
+    id
+        The student id column copied to the result.
+    weight
+        Optional weights (one per row) for the metric; default equal weights.
+    centre, spread
+        Weighted mean and SD of every index (PIRLS context scales: 10 and 2).
+
+    Returns
+    -------
+    DataFrame
+        ``id`` and one float column per index (NaN for students who answered none of its
+        items).
+
+    Notes
+    -----
+    The PCM part is :func:`scale_analysis` (eRm::PCM); the metric is checked in
+    ``tests/test_psychometrics_validity.py``.
+    """
+    absent = [i for items in scales.values() for i in items if i not in questionnaire.columns]
+    if absent or id not in questionnaire.columns:
+        raise KeyError(f"background_indices: columns {absent or [id]} not in questionnaire; "
+                       f"columns are: {list(questionnaire.columns)[:10]}")
+    w = np.ones(len(questionnaire)) if weight is None else np.asarray(weight, dtype=float)
+    out = pd.DataFrame({id: questionnaire[id].to_numpy()})
+    for name, items in scales.items():
+        x = questionnaire[list(items)].astype(float).where(
+            ~questionnaire[list(items)].isin(list(missing)))
+        if len(items) >= 3:
+            res = scale_analysis(x, reverse=[r for r in reverse if r in items])
+            value = pd.Series(np.nan, index=x.index)
+            value.loc[res.scores["person"]] = res.scores["estimate"].to_numpy()
+            value = value.clip(-8, 8).to_numpy()
+        else:
+            value = x.iloc[:, 0].to_numpy()
+            if items[0] in reverse:
+                value = np.nanmax(value) + np.nanmin(value) - value
+        ok = np.isfinite(value) & np.isfinite(w)
+        mean = np.average(value[ok], weights=w[ok])
+        sd = np.sqrt(np.average((value[ok] - mean) ** 2, weights=w[ok]))
+        out[name] = centre + spread * (value - mean) / sd
+    return out
 
 
 def _item_table(frame: pd.DataFrame, model: RaschModel) -> pd.DataFrame:

@@ -170,8 +170,8 @@ def missing_rates(codes: pd.DataFrame, *, omitted: int = 9, not_reached: int = 6
     Examples
     --------
     >>> import pandas as pd
-    >>> missing_rates(pd.DataFrame({"q": [1, 9, 6, 7]})).iloc[0].tolist()
-    ['q', 3, 0.3333333333333333, 0.3333333333333333]
+    >>> missing_rates(pd.DataFrame({"q": [1, 9, 6, 7]})).round(3).to_dict("list")
+    {'item': ['q'], 'n_administered': [3], 'omitted': [0.333], 'not_reached': [0.333]}
     """
     x = codes.to_numpy(dtype=float, na_value=np.nan)
     given = ~np.isnan(x) & (x != not_administered)

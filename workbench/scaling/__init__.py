@@ -16,6 +16,23 @@ True
 """
 
 from workbench.scaling.calibration import Calibration, calibrate
+from workbench.scaling.conditioning import Conditioning, conditioning_variables
+from workbench.scaling.cycle import (
+                                     CycleScaling,
+                                     pv_design,
+                                     read_constants,
+                                     scale_cycle,
+                                     scaling_frame,
+                                     score_summary,
+)
+from workbench.scaling.levels import (
+                                      LEVEL_DESCRIPTIONS,
+                                      benchmark_cuts,
+                                      level_shares,
+                                      proficiency_levels,
+                                      trend_difference,
+                                      trend_report,
+)
 from workbench.scaling.linking import Linking, link
 from workbench.scaling.persons import eap, wle
 from workbench.scaling.population import PopulationModel, latent_regression, plausible_values
@@ -30,5 +47,8 @@ from workbench.scaling.reporting import (
 __all__ = [
     "Calibration", "calibrate", "eap", "wle", "PopulationModel", "latent_regression",
     "plausible_values", "ScaleTransform", "reporting_scale", "PIRLS_BENCHMARKS",
-    "benchmark_levels", "percent_at_or_above", "Linking", "link",
+    "benchmark_levels", "percent_at_or_above", "Linking", "link", "Conditioning",
+    "conditioning_variables", "CycleScaling", "scaling_frame", "scale_cycle", "read_constants",
+    "score_summary", "LEVEL_DESCRIPTIONS", "proficiency_levels", "level_shares",
+    "trend_difference", "trend_report", "pv_design", "benchmark_cuts",
 ]

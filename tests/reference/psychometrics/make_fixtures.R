@@ -158,3 +158,6 @@ mh <- do.call(rbind, lapply(colnames(resp), function(item) {
 out(mh, "ref_mantel_haenszel.csv")
 
 writeLines(capture.output(sessionInfo()), file.path(here, "session_info.txt"))
+
+# ---- validity-stage additions (KMO, Bartlett, EFA, CFA/invariance, ICC): issue 6 ---------
+source(file.path(here, "make_fixtures_validity.R"))

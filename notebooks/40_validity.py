@@ -1,0 +1,248 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["notes"]
+# Stage 40 · validity studies: item analysis of the rotated booklets, reliability, IRT
+# calibration and fit, DIF by language of instruction and gender, questionnaire scales and
+# coder agreement (`workbench.psychometrics`); the verdict per item feeds the scaling stage.
+
+# %% tags=["parameters"]
+cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
+lang = "en"  # report language: ky, ru or en
+seed = 1  # the cycle's seed (this stage draws nothing)
+flag_p = [0.2, 0.95]  # review items with p outside this range
+flag_rpb = 0.2  # review items with a lower corrected point-biserial
+drop_rpb = 0.1  # drop items with a lower corrected point-biserial
+drop_rmsd = 0.15  # drop items with a larger RMSD (IRT misfit)
+fit_range = [0.8, 1.2]  # review items with Rasch infit/outfit outside this range
+model = "2PL"  # IRT model of the calibration: 2PL, pirls or 1PL
+language_focal = "ru"  # DIF: this language of instruction ...
+language_reference = "ky"  # ... against this one
+agreement_target = 0.85  # exact agreement of the two coders
+kappa_target = 0.7  # Cohen's kappa of the two coders
+
+# %%
+import pandas as pd
+import seaborn as sns
+from IPython.display import display
+
+import workbench as wb
+
+P = wb.psychometrics
+wb.report.setup_plots()
+cat = wb.open_catalog(cycle)
+items = cat.items.read()
+codes = cat.scored_responses.read()
+raw = cat.booklets.read().set_index("IDSTUD").loc[codes["IDSTUD"]].reset_index()
+groups = P.validity.student_groups(codes, cat.student_tracking.read(), cat.class_tracking.read())
+scores = P.score_missing(codes[items["item_id"].tolist()])
+wb.report.text("validity", "title", lang=lang)
+
+# %%
+display(wb.report.text("validity", "intro", lang=lang))
+display(wb.report.headline("students_assessed", len(codes), lang=lang))
+display(wb.report.headline("items_analysed", len(items), lang=lang))
+wb.report.headline("booklets_n", codes["IDBOOK"].nunique(), lang=lang)
+
+# %%
+wb.report.text("validity", "items", lang=lang)
+
+# %%
+statistics = P.item_statistics(raw, codes, items, flag_p=flag_p, flag_rpb=flag_rpb)
+display(wb.report.text("validity", "items_note", lang=lang,
+                       low=wb.report.format_number(flag_p[0], lang, 2),
+                       high=wb.report.format_number(flag_p[1], lang, 2),
+                       rpb=wb.report.format_number(flag_rpb, lang, 2)))
+wb.report.table(statistics.drop(columns=[c for c in statistics if c.startswith("flag_")])
+                .assign(omitted=lambda t: 100 * t["omitted"],
+                        not_reached=lambda t: 100 * t["not_reached"],
+                        flags=lambda t: t["flags"].map(lambda f: ", ".join(
+                            wb.labels.label(k, lang) for k in f.split(";") if k))),
+                lang=lang, verbatim=("item",), digits={"p_value": 2, "r_item_rest": 2,
+                                                       "omitted": 1, "not_reached": 1})
+
+# %%
+wb.report.text("validity", "options", lang=lang)
+
+# %%
+options = P.validity.option_table(raw, items)
+worst = options[~options["is_key"]].groupby("item")["r_option_rest"].max().nlargest(4).index
+display(wb.report.text("validity", "options_note", lang=lang))
+wb.report.table(options[options["item"].isin(worst)].assign(
+    proportion=lambda t: 100 * t["proportion"]), lang=lang, verbatim=("item", "option"),
+    digits={"proportion": 1, "r_option_rest": 2})
+
+# %%
+levels = P.score_levels(scores, items=items.loc[items["max_score"] == 2, "item_id"])
+display(wb.report.text("validity", "levels_note", lang=lang))
+wb.report.table(levels.assign(proportion=lambda t: 100 * t["proportion"],
+                              mean_rest=lambda t: 100 * t["mean_rest"]),
+                lang=lang, verbatim=("item",), digits={"proportion": 1, "mean_rest": 1,
+                                                       "r_level_rest": 2})
+
+# %%
+wb.report.text("validity", "reliability", lang=lang)
+
+# %%
+by_language = P.booklet_reliability(scores, booklet=groups["IDBOOK"], by=groups["language"])
+by_gender = P.booklet_reliability(scores, booklet=groups["IDBOOK"], by=groups["gender"])
+medians = pd.concat([by_language.query("booklet == 'median'").assign(comparison="language"),
+                     by_gender.query("booklet == 'median' and group != 'all'")
+                     .assign(comparison="gender")], ignore_index=True)
+shown = medians.pivot_table(index=["comparison", "group"], columns="statistic",
+                            values="estimate", sort=False).reset_index()
+display(wb.report.headline("alpha_median", float(shown.loc[shown["group"] == "all",
+                                                            "alpha"].iloc[0]), lang=lang,
+                           digits=2))
+display(wb.report.text("validity", "reliability_note", lang=lang))
+wb.report.table(shown.merge(medians.query("statistic == 'alpha'")[["comparison", "group", "n"]],
+                            on=["comparison", "group"]), lang=lang,
+                digits={"alpha": 2, "omega_total": 2})
+
+# %%
+wb.report.text("validity", "irt", lang=lang)
+
+# %%
+calibration = wb.scaling.calibrate(codes, items=items, model=model)
+rasch = P.pcm(scores)
+item_calibration = P.validity.calibration_table(calibration.table(), rasch)
+display(wb.report.text("validity", "irt_note", lang=lang, model=model,
+                       low=wb.report.format_number(fit_range[0], lang, 1),
+                       high=wb.report.format_number(fit_range[1], lang, 1),
+                       rmsd=wb.report.format_number(drop_rmsd, lang, 2)))
+display(wb.report.headline("misfit_items", int((~item_calibration["infit_msq"].between(
+    *fit_range) | ~item_calibration["outfit_msq"].between(*fit_range)
+    | (item_calibration["rmsd"] > drop_rmsd)).sum()), lang=lang))
+wb.report.table(item_calibration[["item_id", "model", "n", "a", "b", "se_b", "rmsd",
+                                  "rasch_location", "infit_msq", "outfit_msq"]], lang=lang,
+                verbatim=("item_id", "model"),
+                digits={"a": 2, "b": 2, "se_b": 3, "rmsd": 3, "rasch_location": 2,
+                        "infit_msq": 2, "outfit_msq": 2})
+
+# %%
+information = P.test_information(calibration.table())
+ax = sns.lineplot(data=information, x="theta", y="information")
+ax.set(xlabel=wb.labels.label("theta", lang), ylabel=wb.labels.label("information", lang),
+       title=wb.report.text("validity", "information_figure", lang=lang).data);
+
+# %%
+persons = rasch.persons("WLE")
+wright = P.wright_map(rasch.table().query("parameter != 'location'").assign(
+    b=lambda t: t["estimate"]).rename(columns={"item": "item_id"})[["item_id", "b"]],
+    persons["estimate"].clip(-5, 5))
+ax = sns.histplot(data=wright.assign(kind=lambda t: t["kind"].map(
+    lambda k: wb.labels.label(k, lang))), y="location", hue="kind", weights="count",
+    bins=40, element="step", stat="density", common_norm=False)
+ax.set(ylabel=wb.labels.label("logits", lang), xlabel=wb.labels.label("density", lang),
+       title=wb.report.text("validity", "wright_figure", lang=lang).data)
+ax.get_legend().set_title("")
+
+# %%
+wb.report.text("validity", "dif", lang=lang)
+
+# %%
+dif = P.dif_table(scores, booklet=groups["IDBOOK"], comparisons={
+    "language": (groups["language"], language_focal, language_reference),
+    "gender": (groups["gender"], "girl", "boy")})
+display(wb.report.text("validity", "dif_note", lang=lang, focal=wb.labels.label(
+    language_focal, lang), reference=wb.labels.label(language_reference, lang)))
+display(wb.report.headline("dif_items_c", int(dif["flagged"].sum()), lang=lang))
+wb.report.table(dif[dif["ets_class"].str[0].isin(["B", "C"])
+                    | dif["irt_class"].str[0].isin(["B", "C"])][
+    ["comparison", "item", "n_reference", "n_focal", "d_dif", "d_dif_se", "smd", "ets_class",
+     "irt_difference", "irt_se", "irt_class"]], lang=lang, verbatim=("item", "ets_class",
+                                                                      "irt_class"),
+    digits={"d_dif": 2, "d_dif_se": 2, "smd": 3, "irt_difference": 2, "irt_se": 2})
+
+# %%
+wb.report.text("validity", "scales", lang=lang)
+
+# %%
+questionnaire = cat.student_questionnaire.read()
+answers = questionnaire[["ASBR01A", "ASBR01B", "ASBR01C", "ASBG04", "ASBG03"]].where(
+    lambda t: t != 9)
+adequacy = P.kmo(answers)
+sphericity = P.bartlett(answers)
+n_factors = int(P.dimensionality(answers, n_iter=50, seed=seed)["retain"].sum()) or 1
+display(wb.report.text("validity", "efa_note", lang=lang,
+                       kmo=wb.report.format_number(adequacy["msa"].iloc[-1], lang, 2),
+                       chisq=wb.report.format_number(sphericity["chisq"].iloc[0], lang, 0),
+                       df=int(sphericity["df"].iloc[0]), factors=n_factors))
+wb.report.table(P.efa(answers, n_factors=n_factors).merge(
+    adequacy[["item", "msa"]], on="item"), lang=lang,
+    verbatim=("item",), digits={"loading": 2, "communality": 2, "msa": 2})
+
+# %%
+attitude = {"reading_attitude": ["ASBR01A", "ASBR01B", "ASBR01C"]}
+scale_language = questionnaire[["IDCLASS"]].merge(cat.class_tracking.read(), on="IDCLASS",
+                                                  how="left")["CLASS_LANG"]
+invariance = P.measurement_invariance(answers, attitude, group=scale_language)
+display(wb.report.text("validity", "cfa_note", lang=lang))
+display(wb.report.table(P.cfa(answers, attitude).loadings.drop(columns="group"), lang=lang,
+                        verbatim=("item",), digits={"loading": 2, "std_loading": 2}))
+wb.report.table(invariance[["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta_cfi",
+                            "delta_rmsea", "holds"]], lang=lang,
+                digits={"chisq": 1, "cfi": 3, "rmsea": 3, "srmr": 3, "delta_cfi": 3,
+                        "delta_rmsea": 3})
+
+# %%
+indices = P.background_indices(questionnaire, scales={
+    "ASBGSLR": ["ASBR01A", "ASBR01B", "ASBR01C"], "ASBGHRL": ["ASBG04"]},
+    reverse=["ASBR01A", "ASBR01B", "ASBR01C"])
+display(wb.report.text("validity", "indices_note", lang=lang))
+wb.report.table(indices.drop(columns="IDSTUD").describe().T.reset_index().rename(
+    columns={"index": "variable"})[["variable", "count", "mean", "std", "min", "max"]],
+    lang=lang, verbatim=("variable",), digits={"mean": 2, "std": 2, "min": 2, "max": 2})
+
+# %%
+wb.report.text("validity", "coders", lang=lang)
+
+# %%
+agreement = P.coder_agreement(cat.double_coding.read(), items, target=agreement_target,
+                              kappa_target=kappa_target)
+display(wb.report.text("validity", "coders_note", lang=lang,
+                       target=wb.report.format_number(100 * agreement_target, lang),
+                       kappa=wb.report.format_number(kappa_target, lang, 2)))
+display(wb.report.headline("coder_agreement_overall",
+                           100 * agreement["exact_agreement"].iloc[-1], lang=lang, digits=1))
+wb.report.table(agreement.assign(exact_agreement=lambda t: 100 * t["exact_agreement"],
+                                 score_agreement=lambda t: 100 * t["score_agreement"]),
+                lang=lang, verbatim=("item",),
+                digits={"exact_agreement": 1, "score_agreement": 1, "kappa": 2,
+                        "weighted_kappa": 2, "icc": 2})
+
+# %%
+wb.report.text("validity", "verdicts", lang=lang)
+
+# %%
+verdicts = P.item_verdicts(statistics, fit=item_calibration.rename(columns={"item_id": "item"}),
+                           calibration=item_calibration, dif=dif, drop_rpb=drop_rpb,
+                           drop_rmsd=drop_rmsd, fit_range=fit_range)
+display(wb.report.text("validity", "verdicts_note", lang=lang,
+                       drop_rpb=wb.report.format_number(drop_rpb, lang, 2),
+                       drop_rmsd=wb.report.format_number(drop_rmsd, lang, 2),
+                       low=wb.report.format_number(fit_range[0], lang, 1),
+                       high=wb.report.format_number(fit_range[1], lang, 1)))
+display(wb.report.headline("items_keep", int((verdicts["verdict"] == "keep").sum()), lang=lang))
+display(wb.report.headline("items_review", int((verdicts["verdict"] == "review").sum()),
+                           lang=lang))
+display(wb.report.headline("items_drop", int((verdicts["verdict"] == "drop").sum()), lang=lang))
+wb.report.table(verdicts[verdicts["verdict"] != "keep"].assign(
+    reasons=lambda t: t["reasons"].map(lambda r: "; ".join(
+        wb.labels.label(k.split("_")[0] if k.startswith("dif_") else k, lang)
+        + (f" ({wb.labels.label(k[4:], lang)})" if k.startswith("dif_") else "")
+        for k in r.split(";") if k))), lang=lang, verbatim=("item_id",))
+
+# %%
+outputs = {"item_statistics": statistics, "item_verdicts": verdicts,
+           "item_calibration": item_calibration, "dif_results": dif, "scale_scores": indices,
+           "coder_agreement": agreement}
+saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
+wb.report.text("validity", "saved", lang=lang)

@@ -1,0 +1,162 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["notes"]
+# Stage 50 · scaling: MML calibration, population model on background dummies and principal
+# components of the questionnaire, plausible values, the reporting scale, proficiency levels
+# and (for a trend cycle) linking to the base cycle (`workbench.scaling`).
+
+# %% tags=["parameters"]
+cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
+lang = "en"  # report language: ky, ru or en
+seed = 1  # the cycle's seed (plausible values are drawn from seed + 50)
+n_pv = 5  # plausible values per student
+cuts = [400, 475, 550, 625]  # cut scores of the proficiency levels
+exclude_items = []  # items left out of scaling (besides the validity verdicts "drop")
+model = "2PL"  # item model: 2PL, 3PL, 1PL or pirls
+questionnaire = ["ASBG03", "LANGHOME", "ASBG04", "ASBR01A", "ASBR01B", "ASBR01C"]  # for PCA
+components_share = 0.9  # principal components: share of questionnaire variance kept ...
+max_components = 10  # ... but at most this many
+base_cycle = None  # trend cycle: the base cycle's id (None: this cycle sets the scale)
+linking = "stocking_lord"  # common-item linking: stocking_lord, mean_sigma, mean_mean
+
+# %%
+import seaborn as sns
+from IPython.display import display
+
+import workbench as wb
+
+wb.report.setup_plots()
+cat = wb.open_catalog(cycle)
+weights = cat.weights.read()
+frame = wb.scaling.scaling_frame(cat.scored_responses.read(), weights,
+                                 classes=cat.class_tracking.read(),
+                                 questionnaire=cat.student_questionnaire.read(),
+                                 scale_scores=wb.catalog.read_optional(cycle, "scale_scores"))
+base = wb.open_catalog(base_cycle) if base_cycle else None
+wb.report.text("scaling", "title", lang=lang)
+
+# %%
+conditioning = wb.scaling.conditioning_variables(
+    frame, direct=["female", "region", "locality", "class_language"], background=questionnaire,
+    share=components_share, max_components=max_components, id="IDSTUD")
+scaled = wb.scaling.scale_cycle(
+    frame, conditioning, items=cat.items.read(), seed=seed + 50, n_pv=n_pv, model=model,
+    base=base.scale_constants.read() if base else None, method=linking,
+    exclude=exclude_items, verdicts=wb.catalog.read_optional(cycle, "item_verdicts"))
+display(wb.report.text("scaling", "intro", lang=lang, model=model, n_pv=n_pv))
+display(wb.report.headline("students_scaled", len(scaled.students), lang=lang))
+display(wb.report.headline("items_scaled", len(scaled.items), lang=lang))
+wb.report.headline("conditioning_n", len(conditioning.columns), lang=lang)
+
+# %%
+wb.report.text("scaling", "conditioning", lang=lang)
+
+# %%
+display(wb.report.text("scaling", "conditioning_note", lang=lang,
+                       explained=conditioning.explained))
+wb.report.table(conditioning.table(), lang=lang, verbatim=("variable",),
+                digits={"variance_share": 3})
+
+# %%
+wb.report.text("scaling", "population", lang=lang)
+
+# %%
+display(wb.report.text("scaling", "population_note", lang=lang))
+wb.report.table(scaled.population_table(), lang=lang, verbatim=("term",),
+                digits={"estimate": 3, "points": 1})
+
+# %%
+wb.report.text("scaling", "distributions", lang=lang)
+
+# %%
+display(wb.report.text("scaling", "distributions_note", lang=lang))
+wb.report.table(wb.scaling.score_summary(scaled.students, pvs=scaled.pvs, weight="TOTWGT",
+                                         data=frame), lang=lang, verbatim=("variable",))
+
+# %%
+ax = sns.kdeplot(data=scaled.students.melt(value_vars=[scaled.pvs[0], "EAP", "WLE"],
+                                           var_name="pv_kind", value_name="score"),
+                 x="score", hue="pv_kind", common_norm=False)
+ax.set(xlabel=wb.labels.label("score", lang), ylabel="",
+       title=wb.report.text("scaling", "histogram", lang=lang).data);
+
+# %%
+wb.report.text("scaling", "scale", lang=lang)
+
+# %%
+display(wb.report.text("scaling", "scale_trend" if base_cycle else "scale_base", lang=lang,
+                       base_cycle=base_cycle))
+wb.report.table(scaled.transform.table(), lang=lang, digits={"estimate": 4})
+
+# %%
+design = wb.scaling.pv_design(scaled.students, weights, pvs=scaled.pvs, scale="reading")
+display(wb.report.headline("national_mean", float(design.mean("reading")["estimate"].iloc[0]),
+                           lang=lang, digits=1))
+wb.report.text("scaling", "levels", lang=lang)
+
+# %%
+levels = wb.scaling.proficiency_levels(cuts, lang=lang)
+display(wb.report.text("scaling", "levels_note", lang=lang))
+wb.report.table(levels.merge(wb.scaling.level_shares(
+    design.data, pvs=scaled.pvs, cuts=cuts, weight="TOTWGT", replicates="RWGT*"), on="level"
+    )[["level", "name", "lower", "upper", "estimate", "se", "description"]],
+    lang=lang, verbatim=("name", "description"), digits={"lower": 0, "upper": 0, "se": 2})
+
+# %%
+at_or_above = wb.scaling.percent_at_or_above(design, "reading",
+                                             cuts=wb.scaling.benchmark_cuts(cuts))
+display(wb.report.text("scaling", "at_or_above", lang=lang))
+display(wb.report.headline("at_or_above_low", float(at_or_above["estimate"].iloc[0]),
+                           lang=lang, digits=1))
+wb.report.table(at_or_above[["benchmark", "cutpoint", "estimate", "se", "n"]], lang=lang,
+                digits={"cutpoint": 0, "se": 2})
+
+# %%
+wb.report.text("scaling", "groups", lang=lang)
+
+# %%
+display(wb.report.text("scaling", "groups_note", lang=lang))
+wb.report.table(design.mean("reading", by="locality"), lang=lang, digits={"se": 2})
+
+# %%
+wb.report.table(design.mean("reading", by="female"), lang=lang, digits={"se": 2})
+
+# %%
+wb.report.table(design.mean("reading", by="region"), lang=lang, digits={"se": 2})
+
+# %%
+wb.report.text("scaling", "linking", lang=lang)
+
+# %%
+display(wb.report.text("scaling", "linking_trend" if base_cycle else "linking_base",
+                       lang=lang, base_cycle=base_cycle,
+                       method=wb.labels.label(linking, lang)))
+wb.report.table(scaled.linking_table(), lang=lang,
+                digits={"A": 4, "B": 4, "se_A": 4, "se_B": 4, "linking_error": 4,
+                        "linking_error_points": 2})
+
+# %%
+trend = wb.scaling.trend_report(
+    design, wb.scaling.pv_design(base.plausible_values.read(), base.weights.read(),
+                                 pvs=scaled.pvs, scale="reading") if base else None,
+    variable="reading", linking_error=scaled.linking_error, by="locality")
+display(wb.report.text("scaling", "trend_table", lang=lang))
+display(wb.report.headline("trend_change", float(trend["difference"].iloc[0])
+                           if len(trend) else 0.0, lang=lang, digits=1))
+wb.report.table(trend, lang=lang, digits={"se_base": 2, "se_current": 2, "se_sampling": 2,
+                                          "linking_error": 2, "se": 2, "z": 2})
+
+# %%
+wb.catalog.save(cycle, "plausible_values", scaled.students)
+wb.catalog.save(cycle, "scale_constants", scaled.constants())
+wb.catalog.save(cycle, "proficiency_levels", levels)
+wb.catalog.save(cycle, "population_model", scaled.population_table())
+wb.catalog.save(cycle, "linking", scaled.linking_table());

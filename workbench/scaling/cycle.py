@@ -1,0 +1,315 @@
+"""Scaling one assessment cycle end to end (stage: scaling, ``notebooks/50_scaling.py``).
+
+Calibrate the items (MML), put them on the reporting metric (the base cycle sets it; a trend
+cycle is linked to the base cycle's item parameters through its common items), fit the
+population model, draw plausible values, transform them to the reporting scale and add EAP
+and WLE estimates. The scale constants (the linear transformation and the item parameters on
+the base metric) are one tidy table, kept for later cycles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.scaling.calibration import Calibration, calibrate
+from workbench.scaling.conditioning import Conditioning
+from workbench.scaling.linking import Linking, link
+from workbench.scaling.persons import eap, wle
+from workbench.scaling.population import PopulationModel, latent_regression, plausible_values
+from workbench.scaling.reporting import ScaleTransform, reporting_scale
+
+__all__ = ["CycleScaling", "scaling_frame", "scale_cycle", "read_constants", "score_summary",
+           "pv_design"]
+
+_PARAMETERS = ("a", "b", "c", "d1", "d2", "d3", "d4", "d5")
+_TRANSFORM = ("slope", "intercept", "theta_mean", "theta_sd")
+#: IEA treatment of missing responses in scaling: omitted wrong, not reached not administered
+_MISSING = {"omitted": "wrong", "not_reached": "missing"}
+
+
+@dataclass(frozen=True)
+class CycleScaling:
+    """A scaled cycle: items, linking, population model, transformation, student scores."""
+
+    calibration: Calibration
+    items: pd.DataFrame
+    linking: Linking | None
+    model: PopulationModel
+    transform: ScaleTransform
+    students: pd.DataFrame = field(repr=False)
+    pvs: tuple[str, ...]
+
+    def constants(self) -> pd.DataFrame:
+        """``term, item_id, model, estimate``: the transformation (``slope, intercept,
+        theta_mean, theta_sd``; ``item_id`` empty), then each item's parameters on the
+        reporting metric (``a, b, c, d1..``). :func:`read_constants` reads it back."""
+        rows = [{"term": t, "item_id": None, "model": None, "estimate": float(v)}
+                for t, v in zip(self.transform.table()["term"],
+                                self.transform.table()["estimate"], strict=True)]
+        for item in self.items.itertuples(index=False):
+            rows += [{"term": p, "item_id": item.item_id, "model": item.model,
+                      "estimate": float(getattr(item, p))}
+                     for p in _PARAMETERS if p in self.items.columns
+                     and np.isfinite(getattr(item, p))]
+        return pd.DataFrame(rows)
+
+    def population_table(self) -> pd.DataFrame:
+        """``term, estimate, points``: the latent regression (coefficients in logits and in
+        reporting-scale points), ``residual_sd``, ``r2``, ``iterations``, ``converged``."""
+        table = self.model.table()
+        table["points"] = table["estimate"] * self.transform.slope
+        table.loc[table["term"] == "intercept", "points"] = \
+            self.transform.to_scale(table.loc[table["term"] == "intercept", "estimate"])
+        table.loc[table["term"] == "r2", "points"] = np.nan
+        extra = pd.DataFrame({"term": ["iterations", "converged"],
+                              "estimate": [float(self.model.iterations),
+                                           float(self.model.converged)],
+                              "points": [np.nan, np.nan]})
+        return pd.concat([table, extra], ignore_index=True)
+
+    def linking_table(self) -> pd.DataFrame:
+        """One row: ``method, A, B, se_A, se_B, linking_error, n_common`` and the linking
+        error in points (``linking_error_points``); empty for a base cycle."""
+        if self.linking is None:
+            return pd.DataFrame(columns=["method", "A", "B", "se_A", "se_B", "linking_error",
+                                         "n_common", "linking_error_points"])
+        table = self.linking.table()
+        table["linking_error_points"] = table["linking_error"] * self.transform.slope
+        return table
+
+    @property
+    def linking_error(self) -> float:
+        """The linking error in reporting-scale points (0 for the base cycle)."""
+        if self.linking is None:
+            return 0.0
+        return float(self.linking.linking_error * self.transform.slope)
+
+
+def scaling_frame(scored: pd.DataFrame, weights: pd.DataFrame, *, classes: pd.DataFrame,
+                  questionnaire: pd.DataFrame | None = None,
+                  scale_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per assessed, weighted student: responses, weights and background.
+
+    Parameters
+    ----------
+    scored
+        ``scored_responses`` (``IDSTUD, IDSCHOOL, IDCLASS, IDBOOK``, item columns).
+    weights
+        ``weights`` (``IDSTUD, SEX, TOTWGT, RWGT.., JKZONE, JKREP, stratum``).
+    classes
+        ``class_tracking`` (``IDCLASS, CLASS_LANG``).
+    questionnaire, scale_scores
+        Optional tables keyed by ``IDSTUD`` (their other ID columns are dropped).
+
+    Returns
+    -------
+    DataFrame
+        The scored columns, the weight columns, ``female`` (0/1, from SEX 1 = girl),
+        ``region``, ``locality`` (from the stratum ``region/locality``), ``class_language``,
+        then the questionnaire and scale-score columns.
+    """
+    for name, table, need in (("scored", scored, ["IDSTUD", "IDCLASS"]),
+                              ("weights", weights, ["IDSTUD", "TOTWGT", "SEX", "stratum"]),
+                              ("classes", classes, ["IDCLASS", "CLASS_LANG"])):
+        absent = [c for c in need if c not in table.columns]
+        if absent:
+            raise KeyError(f"scaling_frame: {name} has no columns {absent}; pass the "
+                           f"catalog's {name} table.")
+    keep = [c for c in weights.columns if c not in scored.columns or c == "IDSTUD"]
+    frame = scored.merge(weights[keep], on="IDSTUD", how="inner", validate="1:1")
+    frame = frame[frame["TOTWGT"] > 0].reset_index(drop=True)
+    sex = pd.to_numeric(frame["SEX"], errors="coerce")
+    frame["female"] = np.where(sex.isna(), np.nan, (sex == 1).astype(float))
+    parts = frame["stratum"].astype(str).str.split("/", n=1, expand=True)
+    frame["region"], frame["locality"] = parts[0], parts[1]
+    frame["class_language"] = frame["IDCLASS"].map(
+        classes.drop_duplicates("IDCLASS").set_index("IDCLASS")["CLASS_LANG"]).astype(object)
+    for extra in (questionnaire, scale_scores):
+        if extra is not None:
+            own = [c for c in extra.columns if c not in frame.columns or c == "IDSTUD"]
+            frame = frame.merge(extra[own].drop_duplicates("IDSTUD"), on="IDSTUD",
+                                how="left")
+    return frame
+
+
+def scale_cycle(data: pd.DataFrame, conditioning: Conditioning, *, items: pd.DataFrame,
+                seed: int, base: pd.DataFrame | None = None, n_pv: int = 5,
+                model: str = "2PL", method: str = "stocking_lord",
+                exclude: Sequence[str] = (), verdicts: pd.DataFrame | None = None,
+                weight: str = "TOTWGT", id: str = "IDSTUD", prefix: str = "READ",
+                mean: float = 500.0, sd: float = 100.0) -> CycleScaling:
+    """Scale a cycle: calibration, linking, population model, PVs, reporting scale, EAP, WLE.
+
+    Parameters
+    ----------
+    data
+        :func:`scaling_frame` output (one row per student, in the order of ``conditioning``).
+    conditioning
+        :func:`conditioning_variables` of the same rows.
+    items
+        The item bank (``item_id``; ``type`` for ``model='pirls'``).
+    seed
+        Seed of the plausible values (the same seed gives the same PVs).
+    base
+        ``None``: this cycle sets the scale (weighted PVs mean ``mean``, SD ``sd``). Else
+        the base cycle's ``scale_constants``: the items are linked to its item parameters by
+        ``method`` (``stocking_lord``, ``mean_sigma``, ``mean_mean``) and its transformation
+        is kept.
+    n_pv, model
+        Plausible values per student; item model of :func:`calibrate`.
+    exclude, verdicts
+        Items left out: the ids in ``exclude`` and those whose ``verdict`` is ``drop`` in
+        the validity stage's ``item_verdicts`` (``item_id, verdict``).
+    weight, id, prefix
+        Weight column (calibration, population model, scale); id column; PV names
+        ``<prefix>01..``.
+
+    Returns
+    -------
+    CycleScaling
+        ``.students``: ``id, IDSCHOOL, <prefix>01.., EAP, EAP_SE, WLE, WLE_SE`` on the
+        reporting scale; ``.constants()``, ``.population_table()``, ``.linking_table()``.
+
+    Checked against
+    ---------------
+    Recovery of the synthetic nation's group means, gaps, effects and planted trend;
+    ``tests/test_scaling_cycle.py``, ``tests/test_trend.py``.
+    """
+    if len(data) != len(conditioning.data):
+        raise ValueError(f"scale_cycle: data and conditioning have different rows "
+                         f"({len(data)}, {len(conditioning.data)} given); build the "
+                         "conditioning variables from the same frame.")
+    ids = _item_ids(items, data, exclude, verdicts)
+    kept = items[items["item_id"].isin(ids)]
+    cal = calibrate(data, items=kept if model == "pirls" else ids, model=model, weight=weight,
+                    se=False, **_MISSING)
+    linking, table = None, cal.table()
+    if base is not None:
+        base_transform, base_items = read_constants(base)
+        linking = link(cal, base_items, method=method)
+        table = linking.transform(cal)
+    frame = pd.concat([data.reset_index(drop=True),
+                       conditioning.data[list(conditioning.columns)]], axis=1)
+    population = latent_regression(frame, items=table, covariates=list(conditioning.columns),
+                                   weight=weight, id=id, **_MISSING)
+    names = [f"{prefix}{m + 1:02d}" for m in range(n_pv)]
+    pv = plausible_values(population, n_pv=n_pv, seed=seed, names=names, id=id)
+    pv[weight] = data[weight].to_numpy()
+    transform = reporting_scale(pv, pvs=names, weight=weight, mean=mean, sd=sd) \
+        if base is None else base_transform
+    students = _students(frame, table, pv.drop(columns=weight), names, transform, id)
+    return CycleScaling(cal, table, linking, population, transform, students, tuple(names))
+
+
+def read_constants(table: pd.DataFrame) -> tuple[ScaleTransform, pd.DataFrame]:
+    """The transformation and item table stored by :meth:`CycleScaling.constants`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"term": ["slope", "intercept", "theta_mean", "theta_sd", "a", "b"],
+    ...                   "item_id": [None] * 4 + ["i1", "i1"],
+    ...                   "model": [None] * 4 + ["2PL", "2PL"],
+    ...                   "estimate": [100.0, 500.0, 0.0, 1.0, 1.2, -0.3]})
+    >>> transform, items = read_constants(t)
+    >>> transform.slope, items[["item_id", "a", "b"]].values.tolist()
+    (100.0, [['i1', 1.2, -0.3]])
+    """
+    need = {"term", "item_id", "model", "estimate"}
+    if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
+        raise ValueError("read_constants: expected the base cycle's scale_constants table "
+                         f"with columns {sorted(need)}; read it with "
+                         "wb.open_catalog(base_cycle).scale_constants.read().")
+    general = table[table["item_id"].isna()].set_index("term")["estimate"]
+    absent = [t for t in _TRANSFORM if t not in general.index]
+    if absent:
+        raise ValueError(f"read_constants: the transformation terms {absent} are missing; "
+                         "rerun the base cycle's scaling stage.")
+    transform = ScaleTransform(*(float(general[t]) for t in _TRANSFORM))
+    rows = table[table["item_id"].notna()]
+    items = rows.pivot_table(index=["item_id", "model"], columns="term", values="estimate",
+                             aggfunc="first", sort=False).reset_index()
+    items.columns.name = None
+    if "c" not in items.columns:
+        items["c"] = 0.0
+    return transform, items
+
+
+def score_summary(students: pd.DataFrame, *, pvs: Sequence[str], weight: str,
+                  data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Weighted mean and SD of each PV, the EAP and the WLE: ``variable, mean, sd, n``.
+
+    PVs keep the population's spread; EAPs are shrunk toward the mean (their SD is too small)
+    and WLEs carry their measurement error (too large). ``data`` supplies ``weight`` if the
+    students table lacks it (rows in the same order).
+    """
+    w = (students[weight] if weight in students else data[weight]).to_numpy(float)
+    rows = []
+    for column in [*pvs, "EAP", "WLE"]:
+        values = students[column].to_numpy(float)
+        ok = np.isfinite(values)
+        m = float(np.average(values[ok], weights=w[ok]))
+        s = float(np.sqrt(np.average((values[ok] - m) ** 2, weights=w[ok])))
+        rows.append({"variable": column, "mean": m, "sd": s, "n": int(ok.sum())})
+    return pd.DataFrame(rows)
+
+
+def pv_design(students: pd.DataFrame, weights: pd.DataFrame, *, pvs: Sequence[str],
+              scale: str = "read", replicates: str = "RWGT*", method: str = "JK2"):
+    """A ``RepDesign`` of a cycle's plausible values with its weights and reporting groups.
+
+    ``students`` (``IDSTUD`` and the PV columns, e.g. the ``plausible_values`` table) is
+    matched to ``weights`` on ``IDSTUD``; ``region`` and ``locality`` come from the stratum,
+    ``female`` from SEX (1 = girl). The PVs form the scale ``scale``.
+    """
+    from workbench.survey import RepDesign
+
+    pvs = list(pvs)
+    absent = [c for c in ["IDSTUD", *pvs] if c not in students.columns]
+    if absent:
+        raise KeyError(f"pv_design: students has no columns {absent}; pass the "
+                       "plausible_values table.")
+    keep = [c for c in weights.columns if c not in students.columns or c == "IDSTUD"]
+    frame = students.merge(weights[keep], on="IDSTUD", how="inner", validate="1:1")
+    parts = frame["stratum"].astype(str).str.split("/", n=1, expand=True)
+    frame["region"], frame["locality"] = parts[0], parts[1]
+    frame["female"] = (pd.to_numeric(frame["SEX"], errors="coerce") == 1).astype(int)
+    return RepDesign(frame, weight="TOTWGT", replicates=replicates, method=method,
+                     pvs={scale: pvs})
+
+
+def _item_ids(items: pd.DataFrame, data: pd.DataFrame, exclude: Sequence[str],
+              verdicts: pd.DataFrame | None) -> list[str]:
+    if "item_id" not in items.columns:
+        raise KeyError("scale_cycle: items has no 'item_id' column; pass the catalog's items.")
+    dropped = set(map(str, exclude))
+    if verdicts is not None:
+        if not {"item_id", "verdict"} <= set(verdicts.columns):
+            raise KeyError("scale_cycle: verdicts needs columns item_id and verdict; pass the "
+                           "validity stage's item_verdicts.")
+        dropped |= set(verdicts.loc[verdicts["verdict"] == "drop", "item_id"].astype(str))
+    ids = [i for i in items["item_id"].astype(str) if i in data.columns and i not in dropped]
+    if len(ids) < 3:
+        raise ValueError(f"scale_cycle: only {len(ids)} items left to scale after exclusions "
+                         f"({sorted(dropped)[:5]} excluded); check exclude_items and verdicts.")
+    return ids
+
+
+def _students(frame: pd.DataFrame, table: pd.DataFrame, pv: pd.DataFrame,
+              names: list[str], transform: ScaleTransform, id: str) -> pd.DataFrame:
+    out = transform.apply(pv, names)
+    theta = pv[names].to_numpy(float)
+    prior_mean, prior_sd = float(theta.mean()), float(theta.std())
+    point = eap(frame, items=table, mean=prior_mean, sd=prior_sd, **_MISSING)
+    weighted = wle(frame, items=table, **_MISSING)
+    out["EAP"] = transform.to_scale(point["eap"].to_numpy())
+    out["EAP_SE"] = transform.slope * point["psd"].to_numpy()
+    out["WLE"] = transform.to_scale(weighted["wle"].to_numpy())
+    out["WLE_SE"] = transform.slope * weighted["se"].to_numpy()
+    if "IDSCHOOL" in frame.columns:
+        out.insert(1, "IDSCHOOL", frame["IDSCHOOL"].to_numpy())
+    return out

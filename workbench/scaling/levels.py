@@ -1,0 +1,232 @@
+"""Proficiency levels and trend differences (stage: scaling).
+
+Levels are the intervals between the cut scores (PIRLS benchmarks 400/475/550/625 by default);
+their shares come from the plausible values through the replicate design. A trend difference
+adds the linking error to the sampling and imputation variance of the two cycles (PIRLS, PISA).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["LEVEL_DESCRIPTIONS", "benchmark_cuts", "proficiency_levels", "level_shares",
+           "trend_difference", "trend_report"]
+
+#: what a reader at each level can do (below the first cut, then one text per cut)
+LEVEL_DESCRIPTIONS = {
+    "en": ["Below the low benchmark: the student does not yet reliably locate explicitly "
+           "stated information in a simple text.",
+           "Low: locates and retrieves explicitly stated information in literary and "
+           "informational texts.",
+           "Intermediate: retrieves information, makes straightforward inferences and begins "
+           "to interpret events and actions.",
+           "High: makes inferences across a text, interprets and integrates ideas, and "
+           "recognizes some features of language and text.",
+           "Advanced: integrates ideas and evidence across a text, interprets complex "
+           "events, evaluates the text's content, language and structure."],
+    "ru": ["Ниже низкого уровня: учащийся пока не может надёжно найти явно заданную "
+           "информацию в простом тексте.",
+           "Низкий: находит и извлекает явно заданную информацию в художественных и "
+           "информационных текстах.",
+           "Средний: извлекает информацию, делает простые выводы и начинает интерпретировать "
+           "события и поступки.",
+           "Высокий: делает выводы на основе всего текста, интерпретирует и объединяет идеи, "
+           "замечает некоторые особенности языка и текста.",
+           "Продвинутый: объединяет идеи и доказательства из всего текста, интерпретирует "
+           "сложные события, оценивает содержание, язык и структуру текста."],
+    "ky": ["Төмөнкү деңгээлден төмөн: окуучу жөнөкөй тексттеги ачык берилген маалыматты "
+           "азырынча ишенимдүү таба албайт.",
+           "Төмөн: көркөм жана маалыматтык тексттерден ачык берилген маалыматты таап, "
+           "бөлүп алат.",
+           "Орто: маалыматты табат, жөнөкөй тыянак чыгарат жана окуяларды, аракеттерди "
+           "чечмелей баштайт.",
+           "Жогору: бүт тексттин негизинде тыянак чыгарат, ойлорду чечмелеп бириктирет, тилдин "
+           "жана тексттин айрым өзгөчөлүктөрүн байкайт.",
+           "Өркүндөтүлгөн: бүт тексттеги ойлорду жана далилдерди бириктирет, татаал окуяларды "
+           "чечмелейт, тексттин мазмунун, тилин жана түзүлүшүн баалайт."],
+}
+_NAMES = {"en": ["Below low", "Low", "Intermediate", "High", "Advanced"],
+          "ru": ["Ниже низкого", "Низкий", "Средний", "Высокий", "Продвинутый"],
+          "ky": ["Төмөнкүдөн төмөн", "Төмөн", "Орто", "Жогору", "Өркүндөтүлгөн"]}
+
+
+def benchmark_cuts(cuts: Sequence[float]) -> dict[str, float]:
+    """Name the cut scores: the PIRLS benchmark names for four cuts, else the scores.
+
+    Examples
+    --------
+    >>> benchmark_cuts([400, 475, 550, 625])["High"]
+    550.0
+    """
+    values = sorted(float(c) for c in cuts)
+    names = list(_NAMES["en"][1:]) if len(values) == 4 else [f"{v:g}" for v in values]
+    return dict(zip(names, values, strict=True))
+
+
+def proficiency_levels(cuts: Sequence[float], *, lang: str = "en") -> pd.DataFrame:
+    """The levels cut by ``cuts``: ``level, name, lower, upper, description``.
+
+    Level 0 lies below the first cut; level k runs from cut k up to cut k+1. Names and
+    descriptions are the PIRLS benchmarks' when there are four cuts, else generic.
+
+    Examples
+    --------
+    >>> levels = proficiency_levels([400, 475, 550, 625])
+    >>> levels.loc[1, "name"], float(levels.loc[1, "lower"])
+    ('Low', 400.0)
+    """
+    values = sorted(float(c) for c in cuts)
+    if not values or lang not in LEVEL_DESCRIPTIONS:
+        raise ValueError(f"proficiency_levels: need at least one cut and lang ky, ru or en "
+                         f"({list(cuts)!r}, {lang!r} given); e.g. cuts=[400, 475, 550, 625].")
+    standard = len(values) == 4
+    names = _NAMES[lang] if standard else [str(k) for k in range(len(values) + 1)]
+    texts = LEVEL_DESCRIPTIONS[lang] if standard else [""] * (len(values) + 1)
+    return pd.DataFrame({"level": np.arange(len(values) + 1),
+                         "name": names,
+                         "lower": [np.nan, *values],
+                         "upper": [*values, np.nan],
+                         "description": texts})
+
+
+def level_shares(data: pd.DataFrame, *, pvs: Sequence[str], cuts: Sequence[float],
+                 weight: str, replicates: str, method: str = "JK2",
+                 by: str | list[str] | None = None) -> pd.DataFrame:
+    """Percentage of students at each level, from the plausible values (replicate SEs).
+
+    Each level's share is the mean of a 0/100 indicator computed from every PV, combined
+    over PVs by Rubin's rules in :class:`workbench.survey.RepDesign`.
+
+    Returns
+    -------
+    DataFrame
+        ``[by], level, estimate, se, n, sum_weights, se_sampling, se_imputation, n_pv``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"P1": [390.0, 480.0, 700.0, 500.0], "P2": [410.0, 470.0, 650.0,
+    ...                    500.0], "W": 1.0, "R1": [0.0, 2.0, 1.0, 1.0],
+    ...                    "R2": [1.0, 1.0, 0.0, 2.0]})
+    >>> level_shares(df, pvs=["P1", "P2"], cuts=[400, 475], weight="W",
+    ...              replicates="R*")["estimate"].tolist()
+    [12.5, 25.0, 62.5]
+    """
+    from workbench.survey import RepDesign
+
+    values = sorted(float(c) for c in cuts)
+    pvs = list(pvs)
+    level = np.searchsorted(values, data[pvs].to_numpy(float), side="right")
+    sets, columns = {}, {}
+    for k in range(len(values) + 1):
+        names = [f"_level{k}_{m}" for m in range(len(pvs))]
+        sets[f"level{k}"] = names
+        columns.update({n: 100.0 * (level[:, m] == k) for m, n in enumerate(names)})
+    frame = pd.concat([data, pd.DataFrame(columns, index=data.index)], axis=1)
+    design = RepDesign(frame, weight=weight, replicates=replicates, method=method, pvs=sets)
+    table = design.mean(list(sets), by=by)
+    table.insert(0 if by is None else len([by] if isinstance(by, str) else by), "level",
+                 table.pop("variable").str.removeprefix("level").astype(int))
+    return table
+
+
+def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error: float,
+                     by: str | list[str] | None = None) -> pd.DataFrame:
+    """Change of an estimate between two cycles, its SE including the linking error.
+
+    ``se = sqrt(se_current^2 + se_base^2 + linking_error^2)``: the two samples are
+    independent; the linking error (reporting-scale points) is the uncertainty of placing the
+    current cycle on the base scale. For a difference of gaps between groups of the same cycle
+    pass ``linking_error=0`` (a common shift cancels).
+
+    Parameters
+    ----------
+    current, base
+        Tables of ``RepDesign`` estimates (``[by], estimate, se``) of the same statistic.
+    linking_error
+        In the units of the estimates.
+    by
+        Columns that match the rows of the two tables.
+
+    Returns
+    -------
+    DataFrame
+        ``[by], estimate_base, se_base, estimate_current, se_current, difference,
+        se_sampling, linking_error, se, z``.
+
+    Checked against
+    ---------------
+    Hand computation; recovery of the planted trend of ``workbench.synth.trend``;
+    ``tests/test_trend.py``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> now = pd.DataFrame({"estimate": [512.0], "se": [3.0]})
+    >>> then = pd.DataFrame({"estimate": [500.0], "se": [4.0]})
+    >>> trend_difference(now, then, linking_error=0.0)[["difference", "se"]].iloc[0].tolist()
+    [12.0, 5.0]
+    """
+    keys = [by] if isinstance(by, str) else list(by or [])
+    for name, table in (("current", current), ("base", base)):
+        absent = [c for c in [*keys, "estimate", "se"] if c not in table.columns]
+        if absent:
+            raise KeyError(f"trend_difference: {name} has no columns {absent}; pass RepDesign "
+                           "estimates (estimate, se and the by columns).")
+    if not np.isfinite(linking_error) or linking_error < 0:
+        raise ValueError(f"trend_difference: linking_error must be finite and >= 0 "
+                         f"({linking_error!r} given); take it from the linking table.")
+    left = base[[*keys, "estimate", "se"]].rename(columns={"estimate": "estimate_base",
+                                                           "se": "se_base"})
+    right = current[[*keys, "estimate", "se"]].rename(
+        columns={"estimate": "estimate_current", "se": "se_current"})
+    out = left.merge(right, on=keys, how="inner") if keys else pd.concat(
+        [left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+    out["difference"] = out["estimate_current"] - out["estimate_base"]
+    out["se_sampling"] = np.sqrt(out["se_current"] ** 2 + out["se_base"] ** 2)
+    out["linking_error"] = float(linking_error)
+    out["se"] = np.sqrt(out["se_sampling"] ** 2 + linking_error**2)
+    out["z"] = out["difference"] / out["se"]
+    return out.reset_index(drop=True)
+
+
+def trend_report(design, base, *, variable: str = "read", linking_error: float,
+                 by: str = "locality") -> pd.DataFrame:
+    """National and group means of two cycles and the change of the gap between the groups.
+
+    Parameters
+    ----------
+    design, base
+        ``RepDesign`` of the current and of the base cycle (same PV scale name ``variable``);
+        ``base=None`` gives an empty table (a base cycle has no trend).
+    linking_error
+        Reporting-scale points; it enters every difference of means, not the change of a
+        gap (a common shift of the scale cancels in a gap).
+    by
+        One grouping column present in both designs.
+
+    Returns
+    -------
+    DataFrame
+        ``statistic`` (``mean`` or ``gap``), ``group``, then the columns of
+        :func:`trend_difference`.
+    """
+    columns = ["statistic", "group", "estimate_base", "se_base", "estimate_current",
+               "se_current", "difference", "se_sampling", "linking_error", "se", "z"]
+    if base is None:
+        return pd.DataFrame(columns=columns)
+    national = trend_difference(design.mean(variable), base.mean(variable),
+                                linking_error=linking_error).assign(group="all")
+    groups = trend_difference(design.mean(variable, by=by), base.mean(variable, by=by),
+                              linking_error=linking_error, by=by).rename(columns={by: "group"})
+    gap_now, gap_then = design.gap(variable, by=by), base.gap(variable, by=by)
+    label = [c for c in gap_now.columns if c not in ("estimate", "se")][0]
+    gaps = trend_difference(gap_now, gap_then, linking_error=0.0, by=label).rename(
+        columns={label: "group"})
+    out = pd.concat([national.assign(statistic="mean"), groups.assign(statistic="mean"),
+                     gaps.assign(statistic="gap")], ignore_index=True)
+    out["group"] = out["group"].astype(str)
+    return out[columns]
