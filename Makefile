@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PARAMS ?= parameters/sabat6-demo.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test lab lint bench clean
+.PHONY: help env demo trend test lab lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -20,6 +20,9 @@ env: $(VENV)/.installed ## create .venv with the pinned dependencies (pip instal
 
 demo: env ## run the demo cycle on the synthetic nation: outputs/sabat6-demo/index.html
 	$(PY) -m workbench run $(PARAMS)
+
+trend: demo ## run the trend demo cycle three years later, linked to the demo's scale
+	$(PY) -m workbench run parameters/sabat6-demo-2028.yaml
 
 test: env ## run the test suite (what CI runs)
 	$(PY) -m pytest
