@@ -14,15 +14,19 @@ SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 
 @pytest.fixture(scope="session")
 def outputs_root(tmp_path_factory) -> Path:
-    """A private outputs folder for the whole session (``WORKBENCH_OUTPUTS``)."""
+    """Private outputs and fieldwork folders for the whole session (``WORKBENCH_OUTPUTS``,
+    ``WORKBENCH_FIELDWORK``), so tests never touch a researcher's own runs."""
     folder = tmp_path_factory.mktemp("outputs")
-    previous = os.environ.get("WORKBENCH_OUTPUTS")
-    os.environ["WORKBENCH_OUTPUTS"] = str(folder)
+    names = {"WORKBENCH_OUTPUTS": folder,
+             "WORKBENCH_FIELDWORK": tmp_path_factory.mktemp("fieldwork")}
+    previous = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(path) for name, path in names.items()})
     yield folder
-    if previous is None:
-        os.environ.pop("WORKBENCH_OUTPUTS", None)
-    else:
-        os.environ["WORKBENCH_OUTPUTS"] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

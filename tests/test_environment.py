@@ -44,4 +44,4 @@ def test_ci_runs_the_readme_test_command():
 
 def test_outputs_are_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().splitlines()
-    assert "outputs/" in ignored and "*.ipynb" in ignored
+    assert "/outputs/" in ignored and "/fieldwork/" in ignored and "*.ipynb" in ignored
