@@ -160,3 +160,24 @@ def test_field_data_stage_reconciles_and_leaks_no_personal_data(demo_run):
     assert len(values["PIN"]) > 3000 and len(values["STUDENT_NAME"]) > 100
     findings = wb.fielddata.scan_for_identifiers(outputs_root(), values)
     assert findings.empty, findings.head()
+
+
+def test_a_trend_stage_hashes_its_base_cycle_and_needs_it(outputs_root):
+    import pandas as pd
+
+    from workbench.paths import data_dir
+    from workbench.run import _input_hashes
+    from workbench.stages import STAGES
+
+    for entry in STAGES["scaling"].inputs:
+        path = data_dir("trend-x") / f"{entry}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame({"a": [1]}).to_parquet(path)
+    with pytest.raises(StageFailed, match=r"base cycle 'base-x'.*run parameters/base-x.yaml"):
+        _input_hashes("trend-x", "scaling", base_cycle="base-x")
+    for entry in STAGES["scaling"].base_inputs:
+        (data_dir("base-x") / f"{entry}.parquet").parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame({"b": [2]}).to_parquet(data_dir("base-x") / f"{entry}.parquet")
+    hashes = _input_hashes("trend-x", "scaling", base_cycle="base-x")
+    assert {"base-x:scale_constants", "base-x:plausible_values", "base-x:weights"} <= set(hashes)
+    assert "base-x:weights" not in _input_hashes("trend-x", "scaling")

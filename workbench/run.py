@@ -109,8 +109,8 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool) -> tupl
     spec = STAGES[name]
     if spec.prepare:
         _call(spec.prepare, params)
-    inputs = _input_hashes(params.cycle, name)
     stage_params = params.stage_params(name)
+    inputs = _input_hashes(params.cycle, name, base_cycle=stage_params.get("base_cycle"))
     fingerprint = _fingerprint(stage_params, inputs, NOTEBOOKS / spec.notebook)
     previous = state.get(name, {})
     html_path = cycle_dir(params.cycle) / "html" / f"{name}.html"
@@ -163,7 +163,9 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
     return holder["nb"], error
 
 
-def _input_hashes(cycle: str, name: str) -> dict[str, str]:
+def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None) -> dict[str, str]:
+    """SHA-256 of every file a stage reads: its catalog inputs, the delivery folder, and the
+    base cycle's outputs a trend cycle links to."""
     hashes = {}
     for entry in STAGES[name].inputs:
         path = data_dir(cycle) / f"{entry}.parquet"
@@ -172,6 +174,13 @@ def _input_hashes(cycle: str, name: str) -> dict[str, str]:
             raise StageFailed(f"stage {name!r} needs {entry!r} ({path}), which stage "
                               f"{writer!r} writes; run that stage first")
         hashes[entry] = file_sha256(path)
+    for entry in STAGES[name].base_inputs if base_cycle else ():
+        path = data_dir(base_cycle) / f"{entry}.parquet"
+        if not path.exists():
+            raise StageFailed(f"stage {name!r} links to base cycle {base_cycle!r}, whose "
+                              f"{entry!r} ({path}) does not exist; run parameters/"
+                              f"{base_cycle}.yaml first")
+        hashes[f"{base_cycle}:{entry}"] = file_sha256(path)
     if STAGES[name].fieldwork:
         incoming = fieldwork_dir(cycle) / "incoming"
         if not incoming.is_dir():

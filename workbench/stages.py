@@ -152,6 +152,8 @@ class Stage:
     ``fieldwork``: the stage also reads the delivery folder ``fieldwork/<cycle>/incoming``
     (its files are hashed as inputs). ``prepare``: ``"module:function"`` the runner calls with
     the cycle's parameters before the stage (the demo's synthetic field returns).
+    ``base_inputs``: catalog entries of the cycle named by the stage parameter ``base_cycle``
+    (a trend cycle's scaling reads the base cycle's scale), hashed as inputs too.
     """
 
     name: str
@@ -161,6 +163,7 @@ class Stage:
     outputs: tuple[str, ...]
     fieldwork: bool = False
     prepare: str | None = None
+    base_inputs: tuple[str, ...] = ()
 
 
 STAGES: dict[str, Stage] = {
@@ -214,6 +217,7 @@ STAGES: dict[str, Stage] = {
                 "school_tracking"),
         outputs=("plausible_values", "scale_constants", "proficiency_levels",
                  "population_model", "linking"),
+        base_inputs=("scale_constants", "plausible_values", "weights"),
     ),
 }
 

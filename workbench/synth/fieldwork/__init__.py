@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.fielddata.schema import Schema, load_schema
 from workbench.fielddata.booklets import booklet_schema
 from workbench.fielddata.returns import KINDS, SCHEMA_DIR, field_schemas
+from workbench.fielddata.schema import Schema, load_schema
 from workbench.synth.fieldwork._booklets import booklet_answers, double_coding
 from workbench.synth.fieldwork._faults import Return, fault_table, plant_faults
 from workbench.synth.fieldwork._participation import (
