@@ -161,7 +161,8 @@ def setup_plots() -> None:
 def provenance_html(manifest: dict, lang: str) -> str:
     """An HTML block with a run's provenance: run id, commit, parameters, inputs, packages."""
     def row(key: str, value: str) -> str:
-        return f"<tr><th>{html.escape(label(key, lang))}</th><td>{value}</td></tr>"
+        return (f'<tr><th style="text-align:left">{html.escape(label(key, lang))}</th>'
+                f'<td style="text-align:left">{value}</td></tr>')
 
     inputs = "<br>".join(f"<code>{html.escape(name)}</code> sha256 {digest[:16]}…"
                          for name, digest in manifest.get("inputs", {}).items()) or "–"
