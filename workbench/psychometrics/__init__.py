@@ -13,6 +13,7 @@ from workbench.psychometrics.information import item_information, test_informati
 from workbench.psychometrics.invariance import CFAResult, cfa, measurement_invariance
 from workbench.psychometrics.irt_dif import irt_dif
 from workbench.psychometrics.items import distractor_analysis, item_analysis, score_levels
+from workbench.psychometrics.mml import twopl
 from workbench.psychometrics.rasch import RaschModel, pcm, rasch
 from workbench.psychometrics.raters import coder_agreement, intraclass_correlation, rater_agreement
 from workbench.psychometrics.reliability import booklet_reliability, reliability
@@ -25,7 +26,7 @@ __all__ = ["score_missing", "score_responses", "missing_rates", "item_analysis",
            "distractor_analysis", "score_levels", "reliability", "booklet_reliability",
            "one_factor", "dimensionality", "kmo", "bartlett", "efa", "varimax", "cfa",
            "CFAResult", "measurement_invariance", "mantel_haenszel", "irt_dif", "rasch", "pcm",
-           "RaschModel", "item_information", "test_information", "wright_map",
+           "twopl", "RaschModel", "item_information", "test_information", "wright_map",
            "rater_agreement", "intraclass_correlation", "coder_agreement", "scale_analysis",
            "ScaleAnalysis", "background_indices", "item_verdicts", "item_statistics",
            "dif_table", "option_table"]
