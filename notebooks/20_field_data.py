@@ -40,7 +40,7 @@ wb.report.text("field_data", "intro", lang=lang)
 # %%
 field = wb.fielddata.intake_returns(restricted / incoming, items, sample_ids=sample["IDSCHOOL"],
                                     quarantine_dir=restricted / "quarantine")
-log = field.log()
+log = wb.fielddata.public_log(field)
 counts = field.reconciliation()
 display(wb.report.headline("files_received", len(log), lang=lang))
 display(wb.report.headline("rows_read", counts["read"].iloc[-1], lang=lang))
@@ -55,8 +55,7 @@ display(wb.report.text("field_data", "arrived_note", lang=lang))
 wb.report.table(counts, lang=lang)
 
 # %%
-rejected = log[log["status"] == "rejected"].assign(file=lambda t: t["file"].map(
-    lambda path: path.rsplit("/", 1)[-1]))[["kind", "file", "message"]]
+rejected = log.loc[log["status"] == "rejected", ["kind", "file", "message"]]
 display(wb.report.text("field_data", "rejected" if len(rejected) else "none_rejected",
                        lang=lang))
 wb.report.table(rejected, lang=lang, verbatim=("file", "message"))
@@ -110,7 +109,7 @@ wb.report.table(missing, lang=lang, verbatim=("item_id",), digits={"omitted": 1,
 
 # %%
 outputs = {**tables, "participation": rates, "participation_summary": summary,
-           "intake_log": log.assign(file=log["file"].map(lambda p: p.rsplit("/", 1)[-1])),
+           "intake_log": log,
            "intake_issues": issues}
 saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
 wb.report.text("field_data", "privacy", lang=lang)

@@ -143,6 +143,7 @@ def test_field_data_stage_reconciles_and_leaks_no_personal_data(demo_run):
     cat = wb.open_catalog("sabat6-demo")
     log = cat.intake_log.read()
     assert (log["rows_read"] == log["rows_accepted"] + log["rows_quarantined"]).all()
+    assert not log["file"].str.contains("/").any()          # no local paths in outputs
     assert set(log["status"]) <= {"accepted", "partly quarantined", "rejected"}
     scored = cat.scored_responses.read()
     assert scored["IDSTUD"].is_unique and len(scored) > 3000

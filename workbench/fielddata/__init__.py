@@ -24,6 +24,7 @@ from workbench.fielddata.clean import (
     identifier_values,
     participation_inputs,
     public_issues,
+    public_log,
 )
 from workbench.fielddata.deidentify import (
     DIRECT_IDENTIFIERS,
@@ -60,6 +61,7 @@ __all__ = [
     "load_schema", "participation_rates", "pseudonymize", "read_csv", "read_field_file",
     "read_sav", "read_xlsx", "scan_for_identifiers", "sha256_file", "validate",
     "write_intake_log", "write_quarantine", "score_booklets", "clean_tables",
-    "identifier_values", "participation_inputs", "public_issues", "item_missing", "rates_table",
+    "identifier_values", "participation_inputs", "public_issues", "public_log", "item_missing",
+    "rates_table",
     "KINDS", "FieldIntake", "field_schemas", "intake_returns",
 ]

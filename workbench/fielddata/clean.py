@@ -13,7 +13,7 @@ from workbench.fielddata.booklets import score_booklets
 from workbench.fielddata.deidentify import pseudonymize
 from workbench.fielddata.returns import FieldIntake, field_schemas
 
-__all__ = ["PSEUDONYMIZED", "clean_tables", "public_issues", "identifier_values",
+__all__ = ["PSEUDONYMIZED", "clean_tables", "public_log", "public_issues", "identifier_values",
            "participation_inputs"]
 
 #: ID columns replaced by pseudonyms (schools and classes are not persons)
@@ -46,6 +46,18 @@ def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes) -> dict
     return tables
 
 
+def public_log(field: FieldIntake) -> pd.DataFrame:
+    """The intake log of a delivery with file names only (no local paths), for reports.
+
+    Returns
+    -------
+    DataFrame
+        ``kind`` and the intake log's columns (``file, sha256, ..., status, message``).
+    """
+    log = field.log()
+    return log.assign(file=log["file"].map(_file_name))
+
+
 def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
     """The row problems of a delivery, safe to publish: values of identifier columns masked.
 
@@ -60,7 +72,7 @@ def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["kind", "file", "row", "column", "value", "reason"])
     secret = issues.apply(lambda r: r["column"] in schemas[r["kind"]].identifiers, axis=1)
     out = issues.assign(value=issues["value"].astype("string").where(~secret, "•••"),
-                        file=issues["file"].map(lambda f: str(f).rsplit("/", 1)[-1]))
+                        file=issues["file"].map(_file_name))
     return out[["kind", "file", "row", "column", "value", "reason"]].reset_index(drop=True)
 
 
@@ -111,3 +123,7 @@ def participation_inputs(tables: dict[str, pd.DataFrame],
                             "listed": cls["N_LISTED"], "excluded": cls["N_EXCLUDED"],
                             "assessed": cls["N_ASSESSED"]})
     return schools.reset_index(drop=True), classes.reset_index(drop=True)
+
+
+def _file_name(path: object) -> str:
+    return str(path).rsplit("/", 1)[-1]

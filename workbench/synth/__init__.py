@@ -28,7 +28,7 @@ from workbench.atomic import write_json, write_parquet
 from workbench.synth.items import MISSING_CODES, default_dif, make_items, make_responses
 from workbench.synth.register import make_classes, make_register
 from workbench.synth.students import AbilityModel, make_students
-from workbench.synth.truth import intraclass_correlation, subgroup_means, to_score
+from workbench.synth.truth import population_truth, subgroup_means, to_score
 
 __all__ = ["Nation", "make_nation", "MISSING_CODES", "AbilityModel"]
 
@@ -91,15 +91,8 @@ def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6
         "seed": seed,
         "scale": {"theta_mean": mean, "theta_sd": sd,
                   "rule": "score = 500 + 100 * (theta - theta_mean) / theta_sd"},
-        "national_mean": float(students["score"].mean()),
-        "national_sd": float(students["score"].std(ddof=0)),
+        **population_truth(students, model.as_dict(), sd, MISSING_CODES),
         "n_schools": int((register["enrol_g6"] > 0).sum()),
-        "n_students": len(students),
-        "icc": intraclass_correlation(students["score"], students["school_id"]),
-        "effects_logits": model.as_dict(),
-        "effects_points": {k: v * 100 / sd for k, v in model.as_dict().items()
-                           if isinstance(v, float) and not k.endswith("_sd")},
-        "missing_codes": {str(k): v for k, v in MISSING_CODES.items()},
         "register_faults": faults,
         "dif": [{**d, "focal": d["focal"] if isinstance(d["focal"], str) else int(d["focal"]),
                  "shift": float(d["shift"])} for d in dif],

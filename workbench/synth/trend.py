@@ -26,7 +26,7 @@ import pandas as pd
 from workbench.synth import Nation, make_nation
 from workbench.synth.items import MISSING_CODES, make_items, make_responses
 from workbench.synth.students import AbilityModel, make_students
-from workbench.synth.truth import intraclass_correlation, subgroup_means, to_score
+from workbench.synth.truth import population_truth, subgroup_means, to_score
 
 __all__ = ["make_trend_nation", "TREND_PREFIX"]
 
@@ -90,15 +90,8 @@ def make_trend_nation(base_seed: int, seed: int, *, schools: int = 2400, items: 
     truth = {
         "seed": seed,
         "scale": scale,
-        "national_mean": float(students["score"].mean()),
-        "national_sd": float(students["score"].std(ddof=0)),
+        **population_truth(students, later.as_dict(), sd, MISSING_CODES),
         "n_schools": base.truth["n_schools"],
-        "n_students": len(students),
-        "icc": intraclass_correlation(students["score"], students["school_id"]),
-        "effects_logits": later.as_dict(),
-        "effects_points": {k: v * 100 / sd for k, v in later.as_dict().items()
-                           if isinstance(v, float) and not k.endswith("_sd")},
-        "missing_codes": {str(k): v for k, v in MISSING_CODES.items()},
         "register_faults": base.truth["register_faults"],
         "trend": {
             "base_seed": base_seed,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["to_score", "subgroup_means", "intraclass_correlation", "GROUPS"]
+__all__ = ["to_score", "subgroup_means", "intraclass_correlation", "population_truth", "GROUPS"]
 
 #: subgroup variables the truth table reports (``national`` is everyone)
 GROUPS = ("region", "locality", "class_language", "female", "school_type", "books")
@@ -59,3 +59,23 @@ def intraclass_correlation(values: pd.Series, groups: pd.Series) -> float:
     ms_within = ss_within / (n_total - k)
     n0 = (n_total - (stats["size"] ** 2).sum() / n_total) / (k - 1)
     return float((ms_between - ms_within) / (ms_between + (n0 - 1) * ms_within))
+
+
+def population_truth(students: pd.DataFrame, effects: dict, theta_sd: float,
+                     missing_codes: dict) -> dict:
+    """The truth every nation records about its students: national mean and SD, N, ICC, and
+    the generating effects in logits and in score points.
+
+    ``effects``: the ability model's effects (:meth:`AbilityModel.as_dict`); scalar effects
+    other than the SDs are also given in points (logits x 100 / ``theta_sd``).
+    """
+    return {
+        "national_mean": float(students["score"].mean()),
+        "national_sd": float(students["score"].std(ddof=0)),
+        "n_students": len(students),
+        "icc": intraclass_correlation(students["score"], students["school_id"]),
+        "effects_logits": effects,
+        "effects_points": {k: v * 100 / theta_sd for k, v in effects.items()
+                           if isinstance(v, float) and not k.endswith("_sd")},
+        "missing_codes": {str(k): v for k, v in missing_codes.items()},
+    }
