@@ -20,6 +20,7 @@ from ._checks import (
     warn_single_cases,
     weight_matrix,
 )
+from ._iea import iea_arguments
 from ._variance import Raw, combine, method_constants, tidy
 
 __all__ = ["RepDesign"]
@@ -78,6 +79,9 @@ class RepDesign:
     mse
         Centre replicate estimates on the full-sample estimate (True: IEA, OECD,
         ``svrepdesign(mse=TRUE)``) or on the mean of the replicates (False).
+    levels
+        Benchmark cut scores kept on the design for :meth:`percent_at_or_above`
+        (:meth:`iea` fills in 400, 475, 550, 625); kept by :meth:`subset`.
 
     Notes
     -----
@@ -123,6 +127,7 @@ class RepDesign:
         scale: float | None = None,
         rscales: Sequence[float] | np.ndarray | None = None,
         mse: bool = True,
+        levels: Sequence[float] | None = None,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise TypeError(
@@ -154,6 +159,76 @@ class RepDesign:
         self._w = weight_matrix(data, [weight, *reps])
         check_replicates_vary(self._w, reps)
         self._domain = np.ones(len(data), dtype=bool)
+        self._levels = _check_levels(levels)
+
+    @classmethod
+    def iea(
+        cls,
+        df: pd.DataFrame,
+        *,
+        scale: str | Sequence[str] = "reading",
+        levels: Sequence[float] | None = (400, 475, 550, 625),
+        method: str = "JK2",
+        n_pv: int | None = None,
+        pv_rule: str = "all",
+    ) -> RepDesign:
+        """The design of an IEA-named analysis file (``student_results``).
+
+        Weight ``TOTWGT``; replicates ``RWGT1, RWGT2, ...`` in numeric order; plausible
+        values ``READ01, READ02, ...`` exposed as the scale ``"reading"`` (the prefix map
+        ``workbench.survey._iea.IEA_PV_PREFIX``). The benchmark cut scores are kept on the
+        design (:attr:`levels`), so ``d.percent_at_or_above("reading")`` needs no cuts.
+
+        Parameters
+        ----------
+        df
+            One row per assessed student with IEA column names.
+        scale
+            PV scale name(s), e.g. ``"reading"``.
+        levels
+            Benchmark cut scores (default: the PIRLS international benchmarks 400, 475,
+            550, 625); ``None`` for none.
+        method
+            Replication method (``"JK2"``: one half replicate per variance zone).
+        n_pv
+            Use only the first ``n_pv`` plausible values (default: all found).
+        pv_rule
+            As in :class:`RepDesign`.
+
+        Returns
+        -------
+        RepDesign
+
+        Raises
+        ------
+        KeyError
+            If an IEA column is missing: the message names it and points to
+            ``RepDesign(...)`` for files with other names.
+
+        Checked against
+        ---------------
+        The TIMSS 2011 reference file renamed to IEA names gives the published 508.31
+        (s.e. 2.617); ``test_iea_constructor_reproduces_published_timss``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from workbench.survey import RepDesign
+        >>> df = pd.DataFrame({"TOTWGT": [1.0, 1, 2, 2], "RWGT1": [2.0, 0, 2, 2],
+        ...                    "RWGT2": [1.0, 1, 4, 0], "READ01": [380.0, 420, 500, 640],
+        ...                    "READ02": [390.0, 410, 560, 600]})
+        >>> d = RepDesign.iea(df)
+        >>> d, d.levels
+        (RepDesign(n=4, replicates=2, method=JK2, pvs=reading[2]), (400.0, 475.0, 550.0, 625.0))
+        >>> d.percent_at_or_above("reading")[["cutpoint", "estimate"]]
+           cutpoint   estimate
+        0     400.0  83.333333
+        1     475.0  66.666667
+        2     550.0  50.000000
+        3     625.0  16.666667
+        """
+        args = iea_arguments(df, scale=scale, n_pv=n_pv)
+        return cls(df, method=method, pv_rule=pv_rule, levels=levels, **args)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ public API
     @property
@@ -170,6 +245,11 @@ class RepDesign:
     def pvs(self) -> dict[str, list[str]]:
         """Plausible-value scales and their columns."""
         return {k: list(v) for k, v in self._pvs.items()}
+
+    @property
+    def levels(self) -> tuple[float, ...] | None:
+        """Benchmark cut scores kept on the design (used by :meth:`percent_at_or_above`)."""
+        return self._levels
 
     @property
     def method(self) -> str:
@@ -349,7 +429,7 @@ class RepDesign:
     def percent_at_or_above(
         self,
         variable: str | list[str],
-        cutpoints: Sequence[float] | float,
+        cutpoints: Sequence[float] | float | None = None,
         *,
         by: str | list[str] | None = None,
     ) -> pd.DataFrame:
@@ -360,7 +440,8 @@ class RepDesign:
         variable
             PV scale or column.
         cutpoints
-            Cut scores, e.g. ``[400, 475, 550, 625]`` (PIRLS/TIMSS benchmarks).
+            Cut scores, e.g. ``[400, 475, 550, 625]`` (PIRLS/TIMSS benchmarks); default:
+            the design's :attr:`levels`.
         by
             Grouping column(s).
 
@@ -382,6 +463,13 @@ class RepDesign:
         0       2.0  83.333333  16.666667
         1       4.0  33.333333  33.333333
         """
+        if cutpoints is None:
+            if self._levels is None:
+                raise ValueError(
+                    "RepDesign.percent_at_or_above: no cut points given and the design has no "
+                    "levels (None); pass cutpoints=[...] or build the design with levels=[...]."
+                )
+            cutpoints = self._levels
         return self._finish(est.percent_at_or_above(self, variable, cutpoints, by=by))
 
     @_example
@@ -676,3 +764,22 @@ class RepDesign:
         codes[self._domain] = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
         keys = grouped.size().index.to_frame(index=False)
         return keys, codes, len(keys)
+
+
+def _check_levels(levels: Sequence[float] | None) -> tuple[float, ...] | None:
+    """Cut scores as a sorted tuple of floats (None stays None)."""
+    if levels is None:
+        return None
+    try:
+        out = tuple(float(v) for v in np.atleast_1d(np.asarray(levels, dtype=float)))
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"RepDesign: levels must be numbers ({levels!r}); give cut scores such as "
+            "[400, 475, 550, 625]."
+        ) from err
+    if not out or list(out) != sorted(out) or not np.isfinite(out).all():
+        raise ValueError(
+            f"RepDesign: levels must be finite increasing cut scores ({levels!r}); give e.g. "
+            "[400, 475, 550, 625]."
+        )
+    return out
