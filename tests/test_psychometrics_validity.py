@@ -36,7 +36,8 @@ def test_score_responses_follows_the_key_scheme_and_the_rule():
     raw = pd.DataFrame({"m1": ["C", "A", "9", "6", None], "c1": ["10", "79", "99", "96", ""],
                         "c2": [20, 10, 70, 96, 99]})
     iea = score_responses(raw, ITEMS)
-    assert iea["m1"].tolist()[:4] == [1.0, 0.0, 0.0, 0.0] or np.isnan(iea["m1"][3])
+    # IEA rule: correct 1, wrong 0, omitted (9) 0; not reached (6) and blank not administered
+    assert iea["m1"].tolist()[:3] == [1.0, 0.0, 0.0]
     assert np.isnan(iea.loc[3, "m1"]) and np.isnan(iea.loc[4, "m1"])
     assert iea["c2"].tolist()[:3] == [2.0, 1.0, 0.0] and iea.loc[4, "c2"] == 0.0
     strict = score_responses(raw, ITEMS, not_reached="incorrect", omitted="not administered")
