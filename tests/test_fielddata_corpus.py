@@ -256,8 +256,13 @@ def test_intake_of_the_whole_corpus_logs_every_file_and_writes_a_quarantine(corp
     q = pd.read_csv(tmp_path / "q.csv", keep_default_na=False, dtype=str)
     assert list(q.columns[:5]) == ["file", "row", "column", "value", "reason"]
     assert len(q) == result.reconciliation.quarantined == log["rows_quarantined"].sum()
-    dup = q[q["file"].str.endswith("duplicate_ids.csv")]
+    dup = q[q["file"].str.endswith("duplicate_ids.csv") & q["row"].isin(["4", "9"])]
     assert dup["reason"].tolist() == ["duplicate IDSTUD 1003 (rows 4, 9)"] * 2
+    # the corpus files reuse the same students: across files they are quarantined too,
+    # each naming every file and row that holds the student
+    across = q[q["reason"].str.contains("across files")]
+    assert len(across) and across["reason"].str.count(" row ").ge(2).all()
+    assert not result.accepted["IDSTUD"].duplicated().any()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -18,9 +18,11 @@ from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.quarantine import LOG_COLUMNS, write_intake_log, write_quarantine
 from workbench.fielddata.readers import read_field_file, sha256_file
 from workbench.fielddata.schema import Schema
-from workbench.fielddata.validate import ISSUE_COLUMNS, Reconciliation, validate
+from workbench.fielddata.validate import ISSUE_COLUMNS, Reconciliation, normalize_id, validate
 
-__all__ = ["IntakeResult", "intake"]
+__all__ = ["IntakeResult", "intake", "quarantine_rows"]
+
+_SOURCE = ["_source_file", "_source_row"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +71,10 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
     -------
     IntakeResult
         ``log`` status is ``accepted``, ``partly quarantined``, ``all quarantined`` or
-        ``rejected`` (a whole-file problem; ``message`` says which).
+        ``rejected`` (a whole-file problem, or a file with the same bytes as one read before;
+    ``message`` says which). Rows whose key (``Schema.unique``, after
+    :func:`~workbench.fielddata.validate.normalize_id`: leading zeros, look-alike letters,
+    invisible characters) repeats in another file are quarantined, naming both sources.
 
     Examples
     --------
@@ -85,48 +90,161 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
     """
     known_ids = dict(known_ids or {})
     accepted, quarantined, issues, log = [], [], [], []
+    seen: dict[str, Path] = {}
     for path in paths:
-        entry, result = _intake_one(Path(path), schema, known_ids)
+        entry, result = _intake_one(Path(path), schema, known_ids, seen)
         log.append(entry)
         if result is not None:
             accepted.append(result.accepted)
             quarantined.append(result.quarantined)
             issues.append(result.issues)
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
-    acc = _concat(accepted)
+    acc = _concat(accepted, [c.name for c in schema.columns] + _SOURCE)
     quar = _concat(quarantined, ISSUE_COLUMNS)
     recon = Reconciliation(read=int(log_df["rows_read"].sum()), accepted=len(acc),
                            quarantined=len(quar))
+    result = IntakeResult(acc, quar, _concat(issues, ISSUE_COLUMNS), log_df, recon)
+    result = _unique_across_files(result, schema)
     if quarantine_path is not None:
-        write_quarantine(quar, quarantine_path)
+        write_quarantine(result.quarantined, quarantine_path)
     if log_path is not None:
-        write_intake_log(log_df, log_path)
-    return IntakeResult(acc, quar, _concat(issues, ISSUE_COLUMNS), log_df, recon)
+        write_intake_log(result.log, log_path)
+    return result
 
 
-def _intake_one(path: Path, schema: Schema, known_ids: dict) -> tuple[dict, object]:
+def quarantine_rows(result: IntakeResult, mask, *, column: str, reason,
+                    value=None) -> IntakeResult:
+    """Move accepted rows to quarantine after a check across files; the counts stay right.
+
+    Parameters
+    ----------
+    result
+        An intake result.
+    mask
+        Boolean, one per accepted row: the rows to quarantine.
+    column
+        The column the problem is in (as issues name it).
+    reason
+        One reason for all, or one per accepted row.
+    value
+        The cell shown in the issue (default: the accepted value of ``column``).
+
+    Returns
+    -------
+    IntakeResult
+        Accepted rows without those, quarantined and issues with them, the log's per-file
+        counts and statuses updated.
+
+    Examples
+    --------
+    >>> s = Schema(name="t", columns=[{"name": "ID", "type": "int"}])
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.csv").write_text("ID\\n1\\n2\\n")
+    >>> r = intake([d / "a.csv"], s)
+    >>> r = quarantine_rows(r, r.accepted["ID"] == 2, column="ID", reason="checked elsewhere")
+    >>> r.reconciliation, r.log["status"].tolist()
+    (Reconciliation(read=2, accepted=1, quarantined=1), ['partly quarantined'])
+    """
+    acc = result.accepted
+    mask = pd.Series(mask, index=acc.index).fillna(False).astype(bool).to_numpy()
+    if not mask.any():
+        return result
+    moved = acc.loc[mask]
+    reasons = pd.Series(reason, index=acc.index)[mask] if not isinstance(reason, str) \
+        else pd.Series(reason, index=moved.index)
+    if value is None:
+        shown = moved[column].astype(object).where(moved[column].notna(), "").astype(str) \
+            if column in moved else pd.Series("", index=moved.index)
+    else:
+        shown = pd.Series(value, index=acc.index)[mask].astype(str)
+    new_issues = pd.DataFrame({"file": moved["_source_file"].astype(str).to_numpy(),
+                               "row": moved["_source_row"].to_numpy(), "column": column,
+                               "value": shown.to_numpy(), "reason": reasons.to_numpy()})
+    record = moved.drop(columns=[c for c in ISSUE_COLUMNS if c in moved]).astype(object)
+    new_quar = pd.concat([new_issues.reset_index(drop=True), record.reset_index(drop=True)],
+                         axis=1)
+    quar = _concat([result.quarantined, new_quar], ISSUE_COLUMNS)
+    issues = _concat([result.issues, new_issues], ISSUE_COLUMNS)
+    log = result.log.copy()
+    per_file = new_issues["file"].value_counts()
+    hit = log["file"].isin(per_file.index)
+    log.loc[hit, "rows_accepted"] -= log.loc[hit, "file"].map(per_file).astype(int)
+    log.loc[hit, "rows_quarantined"] += log.loc[hit, "file"].map(per_file).astype(int)
+    log.loc[hit, "status"] = "partly quarantined"
+    log.loc[hit & (log["rows_accepted"] == 0), "status"] = "all quarantined"
+    kept = acc.loc[~mask].reset_index(drop=True)
+    recon = Reconciliation(read=result.reconciliation.read, accepted=len(kept),
+                           quarantined=len(quar))
+    return IntakeResult(kept, quar, issues, log, recon)
+
+
+def _unique_across_files(result: IntakeResult, schema: Schema) -> IntakeResult:
+    """Quarantine accepted rows whose (normalised) key repeats in another file."""
+    acc = result.accepted
+    if acc.empty or acc["_source_file"].nunique() < 2:
+        return result
+    for key in schema.unique:
+        if not all(k in acc for k in key):
+            continue
+        norm = pd.DataFrame({k: normalize_id(acc[k].astype(object).where(acc[k].notna(), ""),
+                                             numeric=schema.column(k).type != "str")
+                             for k in key})
+        label = norm.agg("+".join, axis=1)
+        dup = label.duplicated(keep=False) & (norm != "").all(axis=1)
+        files = acc.groupby(label)["_source_file"].transform("nunique")
+        dup &= files > 1
+        if not dup.any():
+            continue
+        where = (acc["_source_file"].map(_name) + " row " + acc["_source_row"].astype(str))
+        sources = where[dup].groupby(label[dup]).agg(", ".join)
+        reason = ("duplicate " + "+".join(key) + " across files (" + label.map(sources)
+                  + "); keep one after checking which is right")
+        result = quarantine_rows(result, dup, column="+".join(key), reason=reason,
+                                 value=label)
+        acc = result.accepted
+    return result
+
+
+def _intake_one(path: Path, schema: Schema, known_ids: dict,
+                seen: dict[str, Path]) -> tuple[dict, object]:
     entry = {"file": str(path), "sha256": "", "format": path.suffix.lower().lstrip("."),
              "encoding": "", "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
+    if path.is_file():
+        digest = sha256_file(path)
+        entry["sha256"] = digest
+        if digest in seen and path.stat().st_size:
+            return {**entry, "status": "rejected",
+                    "message": f"intake: the same bytes as {_name(seen[digest])} (the file "
+                               f"was delivered twice) ({path.name}); not read again, remove "
+                               "one copy"}, None
+        seen.setdefault(digest, path)
     try:
         raw = read_field_file(path)
         entry.update(sha256=raw.sha256, format=raw.format, encoding=raw.encoding or "")
         result = validate(raw.frame, schema, known_ids=known_ids)
     except FieldDataError as exc:
-        if path.is_file():
-            entry["sha256"] = sha256_file(path)
         return {**entry, "status": "rejected", "message": str(exc)}, None
+    except (ValueError, TypeError, KeyError, OSError, IndexError) as exc:
+        return {**entry, "status": "rejected",
+                "message": f"intake: the file could not be read ({path.name}: "
+                           f"{type(exc).__name__}); open it, save it again in a declared "
+                           "format and report this file to the workbench team"}, None
     rec = result.reconciliation
     status = "accepted" if rec.quarantined == 0 else "partly quarantined"
     if rec.accepted == 0:
         status = "all quarantined"
     entry.update(rows_read=rec.read, rows_accepted=rec.accepted,
                  rows_quarantined=rec.quarantined, status=status,
-                 message=" | ".join(result.warnings))
+                 message=" | ".join([*raw.notes, *result.warnings]))
     return entry, result
+
+
+def _name(path: object) -> str:
+    return Path(str(path)).name
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame(columns=columns or [])
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns or []})
     return pd.concat(frames, ignore_index=True)

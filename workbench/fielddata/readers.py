@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.fielddata.errors import FieldDataError
+from workbench.fielddata.validate import INVISIBLE
 
 __all__ = ["FieldFile", "read_field_file", "read_csv", "read_xlsx", "read_sav", "sha256_file"]
 
@@ -62,6 +63,8 @@ class FieldFile:
         SPSS value labels ``{column: {code: label}}`` (empty for CSV/XLSX).
     variable_labels
         SPSS variable labels ``{column: label}`` (empty for CSV/XLSX).
+    notes
+        What was assumed while reading (one line each, naming the file).
     """
 
     frame: pd.DataFrame
@@ -72,6 +75,7 @@ class FieldFile:
     delimiter: str | None = None
     value_labels: dict[str, dict] = field(default_factory=dict)
     variable_labels: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -127,9 +131,12 @@ def read_csv(path: str | Path) -> FieldFile:
     """Read a CSV field return: UTF-8 (with or without BOM) or Windows-1251, ``,`` or ``;``.
 
     The encoding is UTF-8 when the bytes decode as UTF-8, else Windows-1251 (the usual
-    encoding of Excel's "CSV" on Russian-locale Windows). The delimiter is whichever of
-    ``,`` and ``;`` splits the header line into more fields. Fully blank trailing lines
-    are dropped; blank lines inside the data are kept (validation quarantines them).
+    encoding of Excel's "CSV" on Russian-locale Windows); a file mixing both is refused,
+    naming the first row of each. The delimiter is whichever of ``,`` and ``;`` splits the
+    header line into more fields. Line ends may be LF, CRLF or CR only (old Mac exports).
+    An empty extra field at the end of a row (a trailing delimiter) is ignored and noted;
+    a non-empty one is refused. Fully blank trailing lines are dropped; blank lines inside
+    the data are kept (validation quarantines them).
 
     Parameters
     ----------
@@ -139,14 +146,16 @@ def read_csv(path: str | Path) -> FieldFile:
     Returns
     -------
     FieldFile
-        All cells as text (stripped of nothing; empty cells are ``""``).
+        All cells as text (stripped of nothing; empty cells are ``""``); ``notes`` says what
+        was assumed (CR-only line ends, trailing delimiters, invisible characters in the
+        header).
 
     Raises
     ------
     FieldDataError
         Empty file, NUL bytes (UTF-16 or binary), bytes that are neither UTF-8 nor
-        Windows-1251, a header without data, duplicate or blank column names, a row with
-        more fields than the header.
+        Windows-1251, mixed encodings, a header without data, duplicate or blank column
+        names, a row with more fields than the header.
 
     Examples
     --------
@@ -156,33 +165,47 @@ def read_csv(path: str | Path) -> FieldFile:
     >>> ff = read_csv(p)
     >>> ff.encoding, list(ff.frame.columns), ff.frame["_source_row"].tolist()
     ('utf-8-sig', ['IDSTUD', 'AGE', '_source_file', '_source_row'], [2, 3])
+    >>> _ = p.write_bytes(b"IDSTUD;AGE\\r1001;12;\\r")
+    >>> ff = read_csv(p)
+    >>> ff.frame[["IDSTUD", "AGE"]].values.tolist(), len(ff.notes)
+    ([['1001', '12']], 2)
     """
     path = Path(path)
     data = _read_bytes(path, "read_csv")
     text, encoding = _decode(data, path)
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    notes = []
+    if "\r" in text and "\n" not in text:
+        notes.append(f"read_csv: line ends are CR only (an old Mac export) ({path.name}); "
+                     "read as rows")
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
-    header = next(csv.reader([first_line], delimiter=delimiter))
+    header, width, note = _csv_shape(text, delimiter, path)
+    notes.extend([note] if note else [])
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, header=0)
-    except pd.errors.ParserError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = f"row {line.group(1)}" if line else "a row"
-        raise FieldDataError(
-            f"read_csv: {where} has more fields than the header ({len(header)}) ({path}); "
-            f"check for an unquoted {delimiter!r} inside a value or a shifted row"
-        ) from None
+                            skip_blank_lines=False, header=None, names=range(width),
+                            skiprows=1)
+    except pd.errors.ParserError as exc:  # pragma: no cover - _csv_shape found these first
+        raise FieldDataError(f"read_csv: cannot parse the file ({path}: {exc}); "
+                             "re-export it as CSV") from None
+    frame = frame.iloc[:, :len(header)]
+    header, cleaned = _clean_header(header)
+    notes.extend(f"read_csv: {c} ({path.name}); removed" for c in cleaned)
     frame.columns = header
     frame = _finish_frame(frame, header, path, first_row=2, func="read_csv")
-    return FieldFile(frame, path, _sha256(data), "csv", encoding=encoding, delimiter=delimiter)
+    return FieldFile(frame, path, _sha256(data), "csv", encoding=encoding, delimiter=delimiter,
+                     notes=tuple(notes))
 
 
 def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     """Read an XLSX field return with openpyxl (read-only, cached values, not formulas).
 
     Row 1 must be the only header row. Merged cells in rows 1-2 and a header with blank
-    names between named columns (a multi-row header) raise, naming the cells.
+    names between named columns (a multi-row header) raise, naming the cells. Without
+    ``sheet``, sheets that look like instructions (one column of text, or long sentences
+    in the first rows) are skipped and the first data sheet is read (noted). A formula cell
+    whose value Excel never saved (the file was written by a program, not Excel) is read as
+    its formula text (``=B2*2``), so validation names the real cause.
 
     Parameters
     ----------
@@ -221,12 +244,15 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
             f"read_xlsx: not a readable .xlsx workbook ({path}: {type(exc).__name__}); "
             "open it in Excel and save it again as .xlsx"
         ) from None
+    notes: list[str] = []
     try:
-        ws = _pick_sheet(wb, sheet, path)
-        _check_merged_header(ws, path)
+        ws = _pick_sheet(wb, sheet, path, notes)
+        has_formulas = _check_merged_header(ws, path)
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
+    if has_formulas:
+        rows = _formulas_without_values(data, ws.title, rows, path, notes)
     if not rows or all(_blank_cell(v) for v in rows[0]):
         raise FieldDataError(f"read_xlsx: sheet {ws.title!r} is empty ({path}); "
                              "put the header in row 1 and the data below it")
@@ -236,8 +262,11 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
     frame = frame.apply(lambda col: col.map(_cell_text)).astype(str) if len(frame) else frame
     frame.columns = header
+    header, cleaned = _clean_header(header)
+    notes.extend(f"read_xlsx: {c} ({path.name}); removed" for c in cleaned)
+    frame.columns = header
     frame = _finish_frame(frame, header, path, first_row=2, func="read_xlsx", rows=rows)
-    return FieldFile(frame, path, _sha256(data), "xlsx")
+    return FieldFile(frame, path, _sha256(data), "xlsx", notes=tuple(notes))
 
 
 def read_sav(path: str | Path) -> FieldFile:
@@ -343,14 +372,79 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         encodings = ("utf-8", "cp1251")
     for enc in encodings:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError as exc:
             error = exc
+            continue
+        if enc == "cp1251":
+            _check_mixed_encoding(data, path)
+        return text, enc
     row = data[: error.start].count(b"\n") + 1
     raise FieldDataError(
         f"read_csv: row {row} has bytes that are neither UTF-8 nor Windows-1251 "
         f"(byte {data[error.start]:#04x} at offset {error.start}) ({path}); "
         "re-save the file as 'CSV UTF-8'")
+
+
+def _check_mixed_encoding(data: bytes, path: Path) -> None:
+    """Refuse a file whose rows are partly UTF-8 and partly Windows-1251 (two files pasted)."""
+    utf8_row = other_row = None
+    for number, line in enumerate(re.split(rb"\r\n|\r|\n", data), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_row = utf8_row or number
+        except UnicodeDecodeError:
+            other_row = other_row or number
+        if utf8_row and other_row:
+            raise FieldDataError(
+                f"read_csv: mixed encodings: row {utf8_row} is UTF-8 but row {other_row} is "
+                f"not (Windows-1251?) ({path}); the file was pasted together from two "
+                "exports: re-save the whole file once as 'CSV UTF-8'")
+
+
+def _csv_shape(text: str, delimiter: str, path: Path) -> tuple[list[str], int, str | None]:
+    """Header, the widest row's field count, and a note on trailing delimiters.
+
+    Raises when a row has more (non-empty) fields than the header.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader)
+    width = len(header)
+    widest, trailing, first_trailing = width, 0, None
+    for number, row in enumerate(reader, start=2):
+        if len(row) <= width:
+            continue
+        if any(cell.strip() for cell in row[width:]):
+            raise FieldDataError(
+                f"read_csv: row {number} has more fields than the header ({width}) ({path}: "
+                f"{len(row)} fields); check for an unquoted {delimiter!r} inside a value or a shifted "
+                "row")
+        trailing += 1
+        first_trailing = first_trailing or number
+        widest = max(widest, len(row))
+    note = None
+    if trailing:
+        note = (f"read_csv: {trailing} row(s) end with an extra {delimiter!r} (a trailing "
+                f"delimiter; first at row {first_trailing}) ({path.name}); the empty last "
+                "field was ignored")
+    return header, widest, note
+
+
+def _clean_header(header: list) -> tuple[list, list[str]]:
+    """Header names without invisible characters; one note per name cleaned."""
+    out, notes = [], []
+    for i, name in enumerate(header):
+        text = str(name)
+        found = [f"U+{ord(ch):04X} {INVISIBLE[ch]}" for ch in dict.fromkeys(text)
+                 if ch in INVISIBLE]
+        if found:
+            text = "".join(ch for ch in text if ch not in INVISIBLE)
+            notes.append(f"row 1, column {_col_letter(i)}: header {text.strip()!r} had "
+                         f"invisible character(s) ({', '.join(found)})")
+        out.append(text if found else name)
+    return out, notes
 
 
 def _finish_frame(frame: pd.DataFrame, header: list, path: Path, *, first_row: int,
@@ -404,28 +498,75 @@ def _check_header(header: list, path: Path, func: str, rows: list | None) -> Non
         seen[name] = i
 
 
-def _pick_sheet(wb, sheet: str | None, path: Path):
+def _pick_sheet(wb, sheet: str | None, path: Path, notes: list[str]):
     if sheet is None:
-        if len(wb.sheetnames) > 1:
-            warnings.warn(f"read_xlsx: read the first sheet {wb.sheetnames[0]!r} of {path} "
+        if len(wb.sheetnames) == 1:
+            return wb.worksheets[0]
+        skipped = [ws.title for ws in wb.worksheets if _looks_like_instructions(ws)]
+        data = [ws for ws in wb.worksheets if ws.title not in skipped] or wb.worksheets
+        if skipped:
+            notes.append(f"read_xlsx: read sheet {data[0].title!r} of {path.name}; skipped "
+                         f"{skipped} (instructions: text, no table header)")
+        else:
+            warnings.warn(f"read_xlsx: read the first sheet {data[0].title!r} of {path} "
                           f"(it has sheets {wb.sheetnames}); pass sheet= to choose another",
                           stacklevel=4)
-        return wb.worksheets[0]
+        return data[0]
     if sheet not in wb.sheetnames:
         raise FieldDataError(f"read_xlsx: no sheet {sheet!r} ({path}; sheets: "
                              f"{wb.sheetnames}); pass one of those as sheet=")
     return wb[sheet]
 
 
-def _check_merged_header(ws, path: Path) -> None:
-    """Raise if merged cells touch rows 1-2 (read from the sheet XML, streamed)."""
+def _looks_like_instructions(ws) -> bool:
+    """A sheet of prose: row 1 has at most one filled cell, or a cell of the first rows is a
+    sentence (over 60 characters)."""
+    head = list(ws.iter_rows(max_row=5, values_only=True))
+    if not head:
+        return True
+    filled = [v for v in head[0] if not _blank_cell(v)]
+    long = any(isinstance(v, str) and len(v) > 60 for row in head for v in row)
+    return len(filled) <= 1 or long
+
+
+def _formulas_without_values(data: bytes, title: str, rows: list, path: Path,
+                             notes: list[str]) -> list:
+    """Put the formula text where Excel saved no value (openpyxl gives None there)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formulas = list(wb[title].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    out, found = [], 0
+    for values, texts in zip(rows, formulas, strict=False):
+        row = list(values)
+        for j, value in enumerate(row):
+            text = texts[j] if j < len(texts) else None
+            if value is None and isinstance(text, str) and text.startswith("="):
+                row[j] = text
+                found += 1
+        out.append(tuple(row))
+    if found:
+        notes.append(f"read_xlsx: {found} formula cell(s) of sheet {title!r} have no saved "
+                     f"value ({path.name}); open the file in Excel, let it recalculate and "
+                     "save it (or paste the values)")
+    return out
+
+
+def _check_merged_header(ws, path: Path) -> bool:
+    """Raise if merged cells touch rows 1-2 (read from the sheet XML, streamed); return
+    whether the sheet holds formulas."""
     get_source = getattr(ws, "_get_source", None)
     if get_source is None:  # pragma: no cover - openpyxl internals changed
-        return
+        return True
     tail = b""
+    formulas = False
     with get_source() as src:
         for block in iter(lambda: src.read(1 << 20), b""):
             chunk = tail + block
+            formulas = formulas or re.search(rb"<(?:\w+:)?f[ >]", chunk) is not None
             for m in _MERGE_RE.finditer(chunk):
                 c1, r1, c2, r2 = (g.decode() if g else g for g in m.groups())
                 if int(r1) <= 2:
@@ -435,6 +576,7 @@ def _check_merged_header(ws, path: Path) -> None:
                         f"(row {r1}, column {c1}) ({path}); unmerge them and keep a single "
                         "header row with one name per column")
             tail = chunk[-200:]
+    return formulas
 
 
 def _blank_cell(value: object) -> bool:

@@ -12,6 +12,7 @@ fail, to word their reasons.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,11 +23,21 @@ import pandas as pd
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.schema import Column, Schema
 
-__all__ = ["Reconciliation", "ValidationResult", "validate", "ISSUE_COLUMNS"]
+__all__ = ["Reconciliation", "ValidationResult", "validate", "ISSUE_COLUMNS", "diagnose",
+           "normalize_id"]
 
 ISSUE_COLUMNS = ["file", "row", "column", "value", "reason"]
 _SOURCE = ["_source_file", "_source_row"]
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_FORMULA = r"^=\s*[A-Za-z_$(]"
+#: characters people cannot see: zero-width, byte-order mark, no-break spaces
+INVISIBLE = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
+             "\u200d": "zero-width joiner", "\u2060": "word joiner",
+             "\ufeff": "byte-order mark", "\u00a0": "no-break space",
+             "\u202f": "narrow no-break space", "\u00ad": "soft hyphen"}
+#: letters that look like digits (Cyrillic and Latin), typed where a number belongs
+LOOK_ALIKE = {"О": "0", "о": "0", "O": "0", "o": "0", "З": "3", "з": "3", "б": "6",
+              "І": "1", "і": "1", "l": "1", "I": "1", "Ӏ": "1"}
 
 
 @dataclass(frozen=True)
@@ -281,12 +292,18 @@ def _check_column(frame: pd.DataFrame, col: Column, live: np.ndarray
     else:
         values, more = _check_number(raw, col)
         checks.extend((mask & live, reason) for mask, reason in more)
+    if col.type == "str":
+        formula = _text(raw).str.match(_FORMULA).to_numpy(bool)
+        checks.append((formula & live, f"{col.name} is an Excel formula with no saved value"))
     shown = None
     found = []
     for mask, reason in checks:
         if mask.any():
             shown = _display(raw) if shown is None else shown
-            found.append(_issues(frame, mask, col.name, shown, reason))
+            issue = _issues(frame, mask, col.name, shown, reason)
+            cause = issue["value"].map(diagnose)
+            issue["reason"] = issue["reason"].where(cause == "", issue["reason"] + ": " + cause)
+            found.append(issue)
     return values, found, note
 
 
@@ -380,7 +397,10 @@ def _check_unique(frame: pd.DataFrame, key: list[str], typed: dict[str, pd.Serie
                   live: np.ndarray) -> list[pd.DataFrame]:
     if not all(k in typed for k in key):
         return []
-    keys = pd.DataFrame({k: _display(frame[k]).str.strip() for k in key})
+    keys = pd.DataFrame({k: normalize_id(_display(frame[k]),
+                                         numeric=typed[k].dtype.kind in "iufc"
+                                         or str(typed[k].dtype) in ("Int64", "Float64"))
+                         for k in key})
     complete = live & (keys != "").all(axis=1).to_numpy()
     dup = complete & keys.duplicated(keep=False).to_numpy()
     if not dup.any():
@@ -467,3 +487,69 @@ def _code_reason(col: Column) -> str:
 
 def _missing_note(col: Column) -> str:
     return f"; missing: {', '.join(map(str, col.missing))}" if col.missing else ""
+
+
+def diagnose(value: object) -> str:
+    """The real cause of a cell that failed: invisible or look-alike characters, a formula.
+
+    Returns ``""`` when nothing special is seen. The text never repeats the value itself
+    (only character positions and code points), so it is safe to publish.
+
+    Examples
+    --------
+    >>> diagnose("12\u200b60")
+    'invisible character U+200B zero-width space at character 3'
+    >>> diagnose("126О0101")
+    "look-alike letter 'О' (U+041E CYRILLIC CAPITAL LETTER O) at character 4 where a digit belongs"
+    >>> diagnose("=B2*2"), diagnose("Айгерим Асанова")[:32], diagnose("7")
+    ('an Excel formula with no saved value', 'text (15 characters with letters', '')
+    """
+    import unicodedata
+
+    text = "" if value is None else str(value)
+    if re.match(_FORMULA, text.strip()):
+        return "an Excel formula with no saved value"
+    hidden = [(i, ch) for i, ch in enumerate(text, start=1)
+              if ch in INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc")]
+    if hidden:
+        i, ch = hidden[0]
+        what = INVISIBLE.get(ch, unicodedata.name(ch, "control character").lower())
+        more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
+        return f"invisible character U+{ord(ch):04X} {what} at character {i}{more}"
+    letters = [(i, ch) for i, ch in enumerate(text, start=1) if ch.isalpha()]
+    digits = sum(ch.isdigit() for ch in text)
+    if letters and len(letters) <= 2 and digits and all(ch in LOOK_ALIKE for _, ch in letters):
+        i, ch = letters[0]
+        return (f"look-alike letter {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}) at "
+                f"character {i} where a digit belongs")
+    if len(letters) > 2:
+        return (f"text ({len(text)} characters with letters) where a number belongs: a name "
+                "or a shifted column?")
+    odd = [ch for ch in text if ch.isdigit() and not ch.isascii()]
+    if odd:
+        return f"non-Latin digit U+{ord(odd[0]):04X} ({unicodedata.name(odd[0], '?')})"
+    return ""
+
+
+def normalize_id(values: pd.Series, *, numeric: bool = True) -> pd.Series:
+    """IDs as compared for uniqueness: invisible characters removed, Unicode NFKC, look-alike
+    letters read as digits, stripped, case-folded; numeric IDs without leading zeros.
+
+    Examples
+    --------
+    >>> normalize_id(pd.Series(["012600101", " 12600101\u200b", "126ОО1О1", "x"])).tolist()
+    ['12600101', '12600101', '12600101', 'x']
+    """
+    import unicodedata
+
+    def one(text: str) -> str:
+        text = "".join(ch for ch in str(text) if ch not in INVISIBLE)
+        text = unicodedata.normalize("NFKC", text).strip()
+        if numeric:
+            mapped = "".join(LOOK_ALIKE.get(ch, ch) for ch in text)
+            if mapped.isdigit():
+                return mapped.lstrip("0") or "0"
+            return text.casefold()
+        return text.casefold()
+
+    return values.astype(str).map(one)
