@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import _estimators as est
 from ._checks import (
     check_pvs,
     check_replicates_vary,
@@ -20,35 +19,17 @@ from ._checks import (
     warn_single_cases,
     weight_matrix,
 )
+from ._descriptive import Descriptive
+from ._doc import example
 from ._iea import iea_arguments
+from ._inference import DF_RULES, add_columns, check_level
+from ._models import Models
 from ._variance import Raw, combine, method_constants, tidy
 
 __all__ = ["RepDesign"]
 
-_EXAMPLE = [
-    ">>> import pandas as pd",
-    ">>> from workbench.survey import RepDesign",
-    '>>> df = pd.DataFrame({"w": [1.0, 1, 2, 2], "r1": [2.0, 0, 2, 2], "r2": [1.0, 1, 4, 0],',
-    '...                    "g": [0, 0, 1, 1], "y": [1.0, 2, 3, 5]})',
-    '>>> d = RepDesign(df, weight="w", replicates="r*", method="JK2")',
-]
-
-
-def _example(obj):
-    """Expand a ``{example}`` line in a docstring into the shared tiny design."""
-    lines = []
-    for line in (obj.__doc__ or "").splitlines():
-        if line.strip() == "{example}":
-            indent = line[: len(line) - len(line.lstrip())]
-            lines += [indent + ex for ex in _EXAMPLE]
-        else:
-            lines.append(line)
-    obj.__doc__ = "\n".join(lines)
-    return obj
-
-
-@_example
-class RepDesign:
+@example
+class RepDesign(Descriptive, Models):
     """Replicate-weight design with plausible values: the estimation engine.
 
     Parameters
@@ -82,6 +63,13 @@ class RepDesign:
     levels
         Benchmark cut scores kept on the design for :meth:`percent_at_or_above`
         (:meth:`iea` fills in 400, 475, 550, 625); kept by :meth:`subset`.
+    df_rule
+        Degrees of freedom of each estimate (``df`` column, used by ``ci_lower``/``ci_upper``
+        and ``p_value``): ``"johnson-rust"`` (default; the zones that carry the estimate,
+        Welch-Satterthwaite with the Johnson-Rust correction, capped at that zone count, as
+        EdSurvey's ``DoFCorrection(method="JR")``) or ``"zones"`` (the count of zones that
+        carry it). Both then combine with the PVs by Barnard-Rubin. See
+        ``workbench.survey._inference`` for the formulas and references.
 
     Notes
     -----
@@ -128,6 +116,7 @@ class RepDesign:
         rscales: Sequence[float] | np.ndarray | None = None,
         mse: bool = True,
         levels: Sequence[float] | None = None,
+        df_rule: str = "johnson-rust",
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise TypeError(
@@ -156,6 +145,11 @@ class RepDesign:
         self._pv_rule = pv_rule
         self._fay = fay
         self._mse = bool(mse)
+        if df_rule not in DF_RULES:
+            raise ValueError(
+                f"RepDesign: unknown df_rule ({df_rule!r}); use one of {', '.join(DF_RULES)}."
+            )
+        self._df_rule = df_rule
         self._w = weight_matrix(data, [weight, *reps])
         check_replicates_vary(self._w, reps)
         self._domain = np.ones(len(data), dtype=bool)
@@ -171,6 +165,7 @@ class RepDesign:
         method: str = "JK2",
         n_pv: int | None = None,
         pv_rule: str = "all",
+        df_rule: str = "johnson-rust",
     ) -> RepDesign:
         """The design of an IEA-named analysis file (``student_results``).
 
@@ -192,7 +187,7 @@ class RepDesign:
             Replication method (``"JK2"``: one half replicate per variance zone).
         n_pv
             Use only the first ``n_pv`` plausible values (default: all found).
-        pv_rule
+        pv_rule, df_rule
             As in :class:`RepDesign`.
 
         Returns
@@ -228,7 +223,9 @@ class RepDesign:
         3     625.0  16.666667
         """
         args = iea_arguments(df, scale=scale, n_pv=n_pv)
-        return cls(df, method=method, pv_rule=pv_rule, levels=levels, **args)  # type: ignore[arg-type]
+        return cls(
+            df, method=method, pv_rule=pv_rule, levels=levels, df_rule=df_rule, **args
+        )  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ public API
     @property
@@ -250,6 +247,17 @@ class RepDesign:
     def levels(self) -> tuple[float, ...] | None:
         """Benchmark cut scores kept on the design (used by :meth:`percent_at_or_above`)."""
         return self._levels
+
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom: the number of variance zones (replicates per zone:
+        1 for JK2, 2 for JK2-full). Estimates carry their own ``df`` (see ``df_rule``)."""
+        return int(np.ceil(len(self._replicates) / self._per_zone))
+
+    @property
+    def df_rule(self) -> str:
+        """How each estimate's ``df`` is found (``"johnson-rust"`` or ``"zones"``)."""
+        return self._df_rule
 
     @property
     def method(self) -> str:
@@ -274,7 +282,7 @@ class RepDesign:
             f"method={self._method}, pvs={pvs}{dom})"
         )
 
-    @_example
+    @example
     def subset(self, mask: pd.Series | np.ndarray | Sequence[bool]) -> RepDesign:
         """Restrict estimates to a domain, keeping all rows and replicate weights.
 
@@ -317,405 +325,24 @@ class RepDesign:
         new._domain = self._domain & arr
         return new
 
-    @_example
-    def mean(self, variable: str | list[str], *, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Weighted mean of variables or PV scales, with replicate standard errors.
-
-        Parameters
-        ----------
-        variable
-            Column or PV-scale name, or a list of them (one row each).
-        by
-            Grouping column(s); one row per group (missing groups left out).
-
-        Returns
-        -------
-        DataFrame with the ``by`` columns, ``variable``, ``estimate``, ``se``, ``n``,
-        ``sum_weights`` (+ ``se_sampling``, ``se_imputation``, ``n_pv`` with PVs).
-
-        Raises
-        ------
-        KeyError
-            If a variable or ``by`` column does not exist.
-
-        Checked against
-        ---------------
-        Published TIMSS 2011 (508.31, s.e. 2.617) and PISA 2003 (537.82, s.e. 3.130); R
-        ``svyby(~x, ~g, svymean, na.rm=TRUE)`` + ``MIcombine``; ``test_mean_matches_r_svymean``.
-
-        Examples
-        --------
-        {example}
-        >>> d.mean("y", by="g")[["g", "variable", "estimate", "se", "n"]]
-           g variable  estimate   se  n
-        0  0        y       1.5  0.5  2
-        1  1        y       4.0  1.0  2
-        """
-        return self._finish(est.mean(self, variable, by=by))
-
-    @_example
-    def total(
-        self, variable: str | list[str], *, by: str | list[str] | None = None
-    ) -> pd.DataFrame:
-        """Weighted total (population total) of variables or PV scales.
-
-        Parameters
-        ----------
-        variable
-            Column or PV-scale name, or a list of them.
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        Same columns as :meth:`mean`.
-
-        Checked against
-        ---------------
-        R ``svytotal(~x, na.rm=TRUE)`` / ``svyby(..., svytotal)``;
-        ``test_total_matches_r_svytotal``.
-
-        Examples
-        --------
-        {example}
-        >>> d.total("y")[["variable", "estimate", "se"]]
-          variable  estimate        se
-        0        y      19.0  4.123106
-        """
-        return self._finish(est.total(self, variable, by=by))
-
-    @_example
-    def percent(
-        self, variable: str | list[str], *, by: str | list[str] | None = None
-    ) -> pd.DataFrame:
-        """Percentage of cases in each category of a categorical variable (0-100).
-
-        Percentages are of the cases with the variable observed, within each group.
-
-        Parameters
-        ----------
-        variable
-            Categorical column(s) (not a PV scale).
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        DataFrame with the ``by`` columns, ``variable``, ``category``, ``estimate``, ``se``,
-        ``n`` and ``sum_weights`` (of the group's cases with the variable observed, the
-        denominator of the percentage).
-
-        Raises
-        ------
-        ValueError
-            If ``variable`` is a PV scale (use :meth:`percent_at_or_above`).
-
-        Checked against
-        ---------------
-        R ``svyby(~factor(x), ~g, svymean, na.rm=TRUE)`` x 100;
-        ``test_percent_matches_r_svymean_factor``.
-
-        Examples
-        --------
-        {example}
-        >>> d.percent("g")[["category", "estimate", "se"]]
-           category   estimate   se
-        0         0  33.333333  0.0
-        1         1  66.666667  0.0
-        """
-        return self._finish(est.percent(self, variable, by=by))
-
-    @_example
-    def percent_at_or_above(
-        self,
-        variable: str | list[str],
-        cutpoints: Sequence[float] | float | None = None,
-        *,
-        by: str | list[str] | None = None,
-    ) -> pd.DataFrame:
-        """Percentage of students at or above each cut point (benchmarks), 0-100.
-
-        Parameters
-        ----------
-        variable
-            PV scale or column.
-        cutpoints
-            Cut scores, e.g. ``[400, 475, 550, 625]`` (PIRLS/TIMSS benchmarks); default:
-            the design's :attr:`levels`.
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        DataFrame with the ``by`` columns, ``variable``, ``cutpoint``, ``estimate``, ``se``,
-        ``n``, ``sum_weights`` (+ PV parts).
-
-        Checked against
-        ---------------
-        R ``svyby(~I(pv >= c), ~g, svymean)`` per PV + ``MIcombine``;
-        ``test_percent_at_or_above_matches_r``.
-
-        Examples
-        --------
-        {example}
-        >>> d.percent_at_or_above("y", [2, 4])[["cutpoint", "estimate", "se"]]
-           cutpoint   estimate         se
-        0       2.0  83.333333  16.666667
-        1       4.0  33.333333  33.333333
-        """
-        if cutpoints is None:
-            if self._levels is None:
-                raise ValueError(
-                    "RepDesign.percent_at_or_above: no cut points given and the design has no "
-                    "levels (None); pass cutpoints=[...] or build the design with levels=[...]."
-                )
-            cutpoints = self._levels
-        return self._finish(est.percent_at_or_above(self, variable, cutpoints, by=by))
-
-    @_example
-    def quantile(
-        self,
-        variable: str | list[str],
-        probs: Sequence[float] | float,
-        *,
-        by: str | list[str] | None = None,
-    ) -> pd.DataFrame:
-        """Weighted quantiles (percentiles) with replicate standard errors.
-
-        The quantile at p is the smallest value whose weighted cumulative share reaches p
-        (inverse of the weighted empirical CDF, no interpolation; R survey's
-        ``qrule="math"``), computed for every replicate weight (``interval.type="quantile"``).
-
-        Parameters
-        ----------
-        variable
-            PV scale or column.
-        probs
-            Probabilities in [0, 1], e.g. ``[0.1, 0.5, 0.9]``.
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        DataFrame with the ``by`` columns, ``variable``, ``quantile``, ``estimate``, ``se``,
-        ``n``, ``sum_weights`` (+ PV parts).
-
-        Checked against
-        ---------------
-        R ``svyquantile(..., qrule="math", interval.type="quantile")`` + ``MIcombine``;
-        ``test_quantile_matches_r_svyquantile``. (R's rule returns the second value when
-        the first case alone exceeds p; here the first value is returned.)
-
-        Examples
-        --------
-        {example}
-        >>> d.quantile("y", [0.25, 0.5])[["quantile", "estimate", "se"]]
-           quantile  estimate   se
-        0      0.25       2.0  1.0
-        1      0.50       3.0  0.0
-        """
-        return self._finish(est.quantile(self, variable, probs, by=by))
-
-    @_example
-    def std(self, variable: str | list[str], *, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Weighted standard deviation, ``sqrt(n/(n-1) * sum w (x - m)^2 / sum w)``.
-
-        The n/(n-1) factor (n = unweighted cases used) follows R's ``svyvar``.
-
-        Parameters
-        ----------
-        variable
-            PV scale or column.
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        Same columns as :meth:`mean`.
-
-        Checked against
-        ---------------
-        R ``sqrt(svyvar(...))`` with replicate SDs + ``MIcombine``;
-        ``test_std_matches_r_svyvar``.
-
-        Examples
-        --------
-        {example}
-        >>> round(float(d.std("y")["estimate"].iloc[0]), 6)
-        1.688743
-        """
-        return self._finish(est.std(self, variable, by=by))
-
-    @_example
-    def corr(self, variables: list[str], *, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Weighted Pearson correlation of every pair of variables (listwise complete).
-
-        With two PV scales, PV m is paired with PV m.
-
-        Parameters
-        ----------
-        variables
-            Two or more columns or PV scales.
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        DataFrame with the ``by`` columns, ``variable``, ``with``, ``estimate``, ``se``,
-        ``n``, ``sum_weights`` (+ PV parts); one row per pair.
-
-        Checked against
-        ---------------
-        R ``withReplicates(design, function(w, d) cov.wt(..., w, cor=TRUE))`` +
-        ``MIcombine``; ``test_corr_matches_r``.
-
-        Examples
-        --------
-        {example}
-        >>> d.corr(["y", "g"])[["variable", "with", "estimate"]].round(6)
-          variable with  estimate
-        0        y    g  0.805823
-        """
-        return self._finish(est.corr(self, variables, by=by))
-
-    @_example
-    def gap(
-        self,
-        variable: str | list[str],
-        *,
-        by: str,
-        statistic: str = "mean",
-        reference: object = None,
-        **kwargs: object,
-    ) -> pd.DataFrame:
-        """Difference of a statistic between groups: group minus reference group.
-
-        The difference is formed for the full sample, every replicate and every PV, so its
-        standard error accounts for the covariance of the two group estimates.
-
-        Parameters
-        ----------
-        variable
-            PV scale or column.
-        by
-            One grouping column.
-        statistic
-            ``"mean"``, ``"total"``, ``"std"``, ``"percent"``, ``"percent_at_or_above"``
-            (pass ``cutpoints=``) or ``"quantile"`` (pass ``probs=``).
-        reference
-            Level of ``by`` subtracted from the others (default: the first sorted level).
-
-        Returns
-        -------
-        DataFrame with ``by`` (the group), ``reference``, the statistic's key columns,
-        ``estimate``, ``se``, ``n`` and ``sum_weights`` (both groups) (+ PV parts).
-
-        Raises
-        ------
-        KeyError
-            If ``reference`` is not a level of ``by``.
-
-        Checked against
-        ---------------
-        R ``svycontrast(svyby(..., covmat=TRUE), c(-1, 1))`` + ``MIcombine``;
-        ``test_gap_matches_r_svycontrast``.
-
-        Examples
-        --------
-        {example}
-        >>> d.gap("y", by="g")[["g", "reference", "estimate", "se"]]
-           g  reference  estimate        se
-        0  1          0       2.5  1.118034
-        """
-        return self._finish(
-            est.gap(self, variable, by, statistic, reference, **kwargs)  # type: ignore[arg-type]
-        )
-
-    @_example
-    def regress(self, formula: str, *, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Weighted linear regression with replicate standard errors.
-
-        Parameters
-        ----------
-        formula
-            ``"outcome ~ x1 + x2 + C(cat)"``; ``C(name)`` is treatment-coded against its
-            first sorted level; ``- 1`` drops the intercept. Outcome and predictors may be
-            PV scales (PV m is used with PV m).
-        by
-            Grouping column(s): one model per group.
-
-        Returns
-        -------
-        DataFrame with the ``by`` columns, ``variable`` (outcome), ``term``, ``estimate``,
-        ``se``, ``n``, ``sum_weights`` (+ PV parts).
-
-        Raises
-        ------
-        ValueError
-            If the formula uses unsupported syntax or the design matrix is rank deficient.
-
-        Checked against
-        ---------------
-        R ``svyglm`` on the replicate design + ``MIcombine``;
-        ``test_regress_matches_r_svyglm``.
-
-        Examples
-        --------
-        {example}
-        >>> d.regress("y ~ g")[["term", "estimate", "se"]]
-                  term  estimate        se
-        0  (Intercept)       1.5  0.500000
-        1            g       2.5  1.118034
-        """
-        return self._finish(est.model(self, formula, by, family="linear"))
-
-    def logit(self, formula: str, *, by: str | list[str] | None = None) -> pd.DataFrame:
-        """Weighted logistic regression (coefficients on the log-odds scale).
-
-        All replicates are fitted together by a vectorized Newton-Raphson (IRLS) to a
-        relative step below 1e-12.
-
-        Parameters
-        ----------
-        formula
-            ``"y ~ x1 + C(cat)"`` with ``y`` coded 0/1; predictors may be PV scales.
-        by
-            Grouping column(s).
-
-        Returns
-        -------
-        Same columns as :meth:`regress`.
-
-        Raises
-        ------
-        ValueError
-            If the outcome is not coded 0/1.
-
-        Checked against
-        ---------------
-        R ``svyglm(..., family=quasibinomial())`` on the replicate design;
-        ``test_logit_matches_r_svyglm``.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from workbench.survey import RepDesign
-        >>> df = pd.DataFrame({"w": [1.0] * 6, "r1": [2.0, 0, 1, 1, 1, 1],
-        ...                    "r2": [1.0, 1, 2, 0, 1, 1], "x": [0, 1, 2, 3, 4, 5],
-        ...                    "y": [0, 1, 0, 1, 0, 1]})
-        >>> d = RepDesign(df, weight="w", replicates=["r1", "r2"])
-        >>> d.logit("y ~ x")["estimate"].round(6).tolist()
-        [-0.903302, 0.361321]
-        """
-        return self._finish(est.model(self, formula, by, family="logit"))
-
     # ------------------------------------------------------------------ internals
-    def _finish(self, raw: Raw) -> pd.DataFrame:
-        """The one path from replicate estimates to a table: variance, Rubin, tidy."""
-        stats = combine(raw.theta, self._scale, self._rscales, self._mse, self._pv_rule)
-        table = tidy(raw, stats)
+    def _finish(self, raw: Raw, level: float = 0.95, *, p_value: bool = False) -> pd.DataFrame:
+        """The one path from replicate estimates to a table: variance, Rubin, df, tidy."""
+        level = check_level(level, "RepDesign")
+        stats = self._combine(raw.theta)
+        table = add_columns(tidy(raw, stats), stats["df"], level, p_value=p_value)
         warn_single_cases(table)
         return table
+
+    def _combine(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        return combine(
+            theta, self._scale, self._rscales, self._mse, self._pv_rule,
+            per_zone=self._per_zone, df_rule=self._df_rule,
+        )
+
+    @property
+    def _per_zone(self) -> int:
+        return 2 if self._method == "JK2-full" else 1
 
     def _column(self, name: str, *, caller: str) -> pd.Series:
         if name not in self._data.columns:

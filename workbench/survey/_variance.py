@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._inference import barnard_rubin, sampling_df
+
 __all__ = ["METHODS", "Raw", "combine", "method_constants", "replicate_variance", "tidy"]
 
 METHODS = ("JK2", "JK2-full", "JK1", "JKn", "BRR", "BRR-Fay")
@@ -74,14 +76,22 @@ def replicate_variance(
 
 
 def combine(
-    theta: np.ndarray, scale: float, rscales: np.ndarray, mse: bool, pv_rule: str
+    theta: np.ndarray,
+    scale: float,
+    rscales: np.ndarray,
+    mse: bool,
+    pv_rule: str,
+    *,
+    per_zone: int = 1,
+    df_rule: str = "johnson-rust",
 ) -> dict[str, np.ndarray]:
     """Rubin's rules over the PV axis of ``theta`` (K, M, R+1).
 
     estimate = mean of the M estimates; sampling variance U = mean of the M replicate
     variances (``pv_rule="all"``) or that of the first PV (``"first"``); imputation
     variance (1 + 1/M) B with B the between-PV variance (ddof 1); total = U + (1 + 1/M) B,
-    as ``mitools::MIcombine``.
+    as ``mitools::MIcombine``. ``df``: the degrees of freedom of ``_inference`` (zones
+    that carry the estimate, Johnson-Rust, Barnard-Rubin); ``zones``: contributing zones.
     """
     est_m = theta[..., 0]
     var_m = replicate_variance(theta, scale, rscales, mse)
@@ -90,7 +100,11 @@ def combine(
     # deviations from PV1 leave B unchanged and make it exactly 0 for a non-PV variable
     dev = est_m - est_m[..., :1]
     imp = (1.0 + 1.0 / m) * dev.var(axis=-1, ddof=1) if m > 1 else np.zeros(est_m.shape[0])
+    df_com, zones = sampling_df(theta, scale, rscales, mse, pv_rule, per_zone, df_rule)
+    between = dev.var(axis=-1, ddof=1) if m > 1 else np.zeros(est_m.shape[0])
     return {
+        "df": barnard_rubin(df_com, u, between, m),
+        "zones": zones,
         "estimate": est_m.mean(axis=-1),
         "se": np.sqrt(u + imp),
         "se_sampling": np.sqrt(u),
