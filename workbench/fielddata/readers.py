@@ -419,8 +419,8 @@ def _csv_shape(text: str, delimiter: str, path: Path) -> tuple[list[str], int, s
         if any(cell.strip() for cell in row[width:]):
             raise FieldDataError(
                 f"read_csv: row {number} has more fields than the header ({width}) ({path}: "
-                f"{len(row)} fields); check for an unquoted {delimiter!r} inside a value or a shifted "
-                "row")
+                f"{len(row)} fields); check for an unquoted {delimiter!r} inside a value or "
+                "a shifted row")
         trailing += 1
         first_trailing = first_trailing or number
         widest = max(widest, len(row))
