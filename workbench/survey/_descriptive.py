@@ -177,14 +177,8 @@ class Descriptive:
         0       2.0  83.333333  16.666667
         1       4.0  33.333333  33.333333
         """
-        if cutpoints is None:
-            if self._levels is None:
-                raise ValueError(
-                    "RepDesign.percent_at_or_above: no cut points given and the design has no "
-                    "levels (None); pass cutpoints=[...] or build the design with levels=[...]."
-                )
-            cutpoints = self._levels
-        return self._finish(est.percent_at_or_above(self, variable, cutpoints, by=by), level)
+        cuts = self._cuts(cutpoints)
+        return self._finish(est.percent_at_or_above(self, variable, cuts, by=by), level)
 
     @example
     def quantile(

@@ -24,12 +24,13 @@ from ._doc import example
 from ._iea import iea_arguments
 from ._inference import DF_RULES, add_columns, check_level
 from ._models import Models
+from ._replicates import Replication
 from ._variance import Raw, combine, method_constants, tidy
 
 __all__ = ["RepDesign"]
 
 @example
-class RepDesign(Descriptive, Models):
+class RepDesign(Descriptive, Models, Replication):
     """Replicate-weight design with plausible values: the estimation engine.
 
     Parameters
@@ -343,6 +344,17 @@ class RepDesign(Descriptive, Models):
     @property
     def _per_zone(self) -> int:
         return 2 if self._method == "JK2-full" else 1
+
+    def _cuts(self, cutpoints: Sequence[float] | float | None) -> Sequence[float] | float:
+        """Explicit cut points, else the design's levels, else a clear error."""
+        if cutpoints is not None:
+            return cutpoints
+        if self._levels is None:
+            raise ValueError(
+                "RepDesign.percent_at_or_above: no cut points given and the design has no "
+                "levels (None); pass cutpoints=[...] or build the design with levels=[...]."
+            )
+        return self._levels
 
     def _column(self, name: str, *, caller: str) -> pd.Series:
         if name not in self._data.columns:

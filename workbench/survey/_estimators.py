@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._formula import parse_formula
-from ._kernels import group_sums, linear_fit, logistic_fit, weighted_quantiles
+from ._kernels import group_sums, weighted_quantiles
 from ._variance import Raw
 
 if TYPE_CHECKING:
@@ -22,7 +21,6 @@ __all__ = [
     "corr",
     "gap",
     "mean",
-    "model",
     "percent",
     "percent_at_or_above",
     "quantile",
@@ -256,91 +254,6 @@ def quantile(d: RepDesign, variable, probs, by) -> Raw:
         sws.append(np.repeat(sw, probs.size))
         pv = pv or is_pv
     return _stack(gkeys, keys, thetas, ns, sws, pv)
-
-
-def _design_matrix(d: RepDesign, f, rows: np.ndarray, m: int):
-    """Columns of X for plausible value m (0-based) on ``rows``, and their term names."""
-    cols, names = [], []
-    if f.intercept:
-        cols.append(np.ones(rows.size))
-        names.append("(Intercept)")
-    for name, cat in f.terms:
-        if cat:
-            col = d._column(name, caller="RepDesign.regress").to_numpy()[rows]
-            levels = np.sort(pd.unique(col))
-            for lev in levels[1:] if f.intercept else levels:
-                cols.append((col == lev).astype(float))
-                lab = int(lev) if isinstance(lev, float) and float(lev).is_integer() else lev
-                names.append(f"C({name})[{lab}]")
-        else:
-            y, _ = d._values(name)
-            cols.append(y[rows, min(m, y.shape[1] - 1)])
-            names.append(name)
-    return np.column_stack(cols), names
-
-
-def model(d: RepDesign, formula: str, by, family: str) -> Raw:
-    caller = "RepDesign.regress" if family == "linear" else "RepDesign.logit"
-    f = parse_formula(formula, caller=caller)
-    gkeys, codes, n_groups = d._groups(by)
-    vals = {v: d._values(v) for v in f.variables}
-    valid = np.ones(len(codes), dtype=bool)
-    for y, _ in vals.values():
-        valid &= ~np.isnan(y).any(axis=1)
-    y_out, out_pv = vals[f.outcome]
-    pred_pv = any(vals[name][1] for name, _ in f.terms)
-    m_max = d._m_max(f.variables)
-    keys, thetas, ns, sws = [], [], [], []
-    for g in range(n_groups):
-        rows = np.flatnonzero(valid & (codes == g))
-        wg = d._w[rows]
-        if family == "logit":
-            yy = y_out[rows]
-            if not np.isin(yy, (0.0, 1.0)).all():
-                raise ValueError(
-                    f"RepDesign.logit: the outcome {f.outcome!r} must be coded 0/1 (values "
-                    f"{np.unique(yy)[:5].tolist()}); recode it as a new column first."
-                )
-        blocks = []
-        for m in range(m_max if pred_pv or family == "logit" else 1):
-            x, names = _design_matrix(d, f, rows, m)
-            _check_rank(x, names, caller)
-            if family == "linear":
-                yy = y_out[rows] if not pred_pv else y_out[rows, [min(m, y_out.shape[1] - 1)]]
-                yy = yy.reshape(rows.size, -1)
-                blocks.append(linear_fit(x, yy, wg))
-            else:
-                yy = y_out[rows, min(m, y_out.shape[1] - 1)]
-                beta, _ = logistic_fit(x, yy, wg)
-                blocks.append(beta[:, None, :])
-        theta = _broadcast_pv(np.concatenate(blocks, axis=1), m_max)
-        keys.append(
-            pd.concat(
-                [
-                    gkeys.iloc[[g] * len(names)].reset_index(drop=True),
-                    pd.DataFrame({"variable": f.outcome, "term": names}),
-                ],
-                axis=1,
-            )
-        )
-        thetas.append(theta)
-        ns.append(np.full(len(names), rows.size))
-        sws.append(np.full(len(names), d._w[rows, 0].sum()))
-    return Raw(
-        pd.concat(keys, ignore_index=True),
-        np.concatenate(thetas, axis=0),
-        np.concatenate(ns),
-        np.concatenate(sws),
-        out_pv or pred_pv,
-    )
-
-
-def _check_rank(x: np.ndarray, names: list[str], caller: str) -> None:
-    if x.shape[0] <= x.shape[1] or np.linalg.matrix_rank(x) < x.shape[1]:
-        raise ValueError(
-            f"{caller}: the design matrix is rank deficient (terms {names}, {x.shape[0]} "
-            "cases); drop a collinear or constant term, or use a larger group."
-        )
 
 
 _GAP_STATS = ("mean", "total", "std", "percent", "percent_at_or_above", "quantile")

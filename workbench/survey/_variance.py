@@ -14,7 +14,8 @@ import pandas as pd
 
 from ._inference import barnard_rubin, sampling_df
 
-__all__ = ["METHODS", "Raw", "combine", "method_constants", "replicate_variance", "tidy"]
+__all__ = ["METHODS", "Raw", "combine", "covariance", "method_constants", "replicate_variance",
+           "tidy"]
 
 METHODS = ("JK2", "JK2-full", "JK1", "JKn", "BRR", "BRR-Fay")
 
@@ -136,3 +137,25 @@ def tidy(raw: Raw, stats: dict[str, np.ndarray]) -> pd.DataFrame:
         out["se_imputation"] = stats["se_imputation"]
         out["n_pv"] = stats["n_pv"].astype(np.int64)
     return out
+
+
+def covariance(
+    theta: np.ndarray, scale: float, rscales: np.ndarray, mse: bool, pv_rule: str
+) -> np.ndarray:
+    """Rubin-combined covariance matrix of the K estimates in ``theta`` (K, M, R+1).
+
+    U = mean over PVs (or the first PV) of ``scale * sum_r rscales_r d_r d_r'`` with
+    d_r the replicate deviations; B the between-PV covariance (ddof 1); U + (1 + 1/M) B.
+    Its diagonal equals ``combine``'s se².
+    """
+    reps = theta[..., 1:]
+    centre = theta[..., :1] if mse else reps.mean(axis=-1, keepdims=True)
+    dev = (reps - centre) * np.sqrt(scale * rscales)  # (K, M, R)
+    per_pv = np.einsum("kmr,lmr->mkl", dev, dev)
+    u = per_pv.mean(axis=0) if pv_rule == "all" else per_pv[0]
+    m = theta.shape[1]
+    if m < 2:
+        return u
+    est = theta[..., 0] - theta[:, :1, 0]  # (K, M) deviations from PV1, as combine()
+    b = np.cov(est, ddof=1)
+    return u + (1.0 + 1.0 / m) * np.atleast_2d(b)
