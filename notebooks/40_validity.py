@@ -29,7 +29,6 @@ agreement_target = 0.85  # exact agreement of the two coders
 kappa_target = 0.7  # Cohen's kappa of the two coders
 
 # %%
-import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
@@ -60,51 +59,33 @@ display(wb.report.text("validity", "items_note", lang=lang,
                        low=wb.report.format_number(flag_p[0], lang, 2),
                        high=wb.report.format_number(flag_p[1], lang, 2),
                        rpb=wb.report.format_number(flag_rpb, lang, 2)))
-wb.report.table(statistics.drop(columns=[c for c in statistics if c.startswith("flag_")])
-                .assign(omitted=lambda t: 100 * t["omitted"],
-                        not_reached=lambda t: 100 * t["not_reached"],
-                        flags=lambda t: t["flags"].map(lambda f: ", ".join(
-                            wb.labels.label(k, lang) for k in f.split(";") if k))),
-                lang=lang, verbatim=("item",), digits={"p_value": 2, "r_item_rest": 2,
-                                                       "omitted": 1, "not_reached": 1})
+wb.report.table(P.review.statistics_table(statistics, lang=lang), lang=lang, verbatim=("item",),
+                digits={"p_value": 2, "r_item_rest": 2, "omitted": 1, "not_reached": 1})
 
 # %%
 wb.report.text("validity", "options", lang=lang)
 
 # %%
 options = P.validity.option_table(raw, items)
-worst = options[~options["is_key"]].groupby("item")["r_option_rest"].max().nlargest(4).index
 display(wb.report.text("validity", "options_note", lang=lang))
-wb.report.table(options[options["item"].isin(worst)].assign(
-    proportion=lambda t: 100 * t["proportion"]), lang=lang, verbatim=("item", "option"),
-    digits={"proportion": 1, "r_option_rest": 2})
+wb.report.table(P.review.weakest_options(options, n=4), lang=lang, verbatim=("item", "option"),
+                digits={"proportion": 1, "r_option_rest": 2})
 
 # %%
 levels = P.score_levels(scores, items=items.loc[items["max_score"] == 2, "item_id"])
 display(wb.report.text("validity", "levels_note", lang=lang))
-wb.report.table(levels.assign(proportion=lambda t: 100 * t["proportion"],
-                              mean_rest=lambda t: 100 * t["mean_rest"]),
-                lang=lang, verbatim=("item",), digits={"proportion": 1, "mean_rest": 1,
-                                                       "r_level_rest": 2})
+wb.report.table(P.review.percent(levels, ["proportion", "mean_rest"]), lang=lang,
+                verbatim=("item",), digits={"proportion": 1, "mean_rest": 1, "r_level_rest": 2})
 
 # %%
 wb.report.text("validity", "reliability", lang=lang)
 
 # %%
-by_language = P.booklet_reliability(scores, booklet=groups["IDBOOK"], by=groups["language"])
-by_gender = P.booklet_reliability(scores, booklet=groups["IDBOOK"], by=groups["gender"])
-medians = pd.concat([by_language.query("booklet == 'median'").assign(comparison="language"),
-                     by_gender.query("booklet == 'median' and group != 'all'")
-                     .assign(comparison="gender")], ignore_index=True)
-shown = medians.pivot_table(index=["comparison", "group"], columns="statistic",
-                            values="estimate", sort=False).reset_index()
-display(wb.report.headline("alpha_median", float(shown.loc[shown["group"] == "all",
-                                                            "alpha"].iloc[0]), lang=lang,
-                           digits=2))
+booklet_reliability = P.review.reliability_summary(scores, groups)
+display(wb.report.headline("alpha_median", booklet_reliability.query("group == 'all'")["alpha"]
+                           .iloc[0], lang=lang, digits=2))
 display(wb.report.text("validity", "reliability_note", lang=lang))
-wb.report.table(shown.merge(medians.query("statistic == 'alpha'")[["comparison", "group", "n"]],
-                            on=["comparison", "group"]), lang=lang,
-                digits={"alpha": 2, "omega_total": 2})
+wb.report.table(booklet_reliability, lang=lang, digits={"alpha": 2, "omega_total": 2})
 
 # %%
 wb.report.text("validity", "irt", lang=lang)
@@ -117,9 +98,6 @@ display(wb.report.text("validity", "irt_note", lang=lang, model=model,
                        low=wb.report.format_number(fit_range[0], lang, 1),
                        high=wb.report.format_number(fit_range[1], lang, 1),
                        rmsd=wb.report.format_number(drop_rmsd, lang, 2)))
-display(wb.report.headline("misfit_items", int((~item_calibration["infit_msq"].between(
-    *fit_range) | ~item_calibration["outfit_msq"].between(*fit_range)
-    | (item_calibration["rmsd"] > drop_rmsd)).sum()), lang=lang))
 wb.report.table(item_calibration[["item_id", "model", "n", "a", "b", "se_b", "rmsd",
                                   "rasch_location", "infit_msq", "outfit_msq"]], lang=lang,
                 verbatim=("item_id", "model"),
@@ -134,11 +112,9 @@ ax.set(xlabel=wb.labels.label("theta", lang), ylabel=wb.labels.label("informatio
 
 # %%
 persons = rasch.persons("WLE")
-wright = P.wright_map(rasch.table().query("parameter != 'location'").assign(
-    b=lambda t: t["estimate"]).rename(columns={"item": "item_id"})[["item_id", "b"]],
-    persons["estimate"].clip(-5, 5))
-ax = sns.histplot(data=wright.assign(kind=lambda t: t["kind"].map(
-    lambda k: wb.labels.label(k, lang))), y="location", hue="kind", weights="count",
+wright = P.wright_map(P.review.rasch_thresholds(rasch), persons["estimate"].clip(-5, 5))
+ax = sns.histplot(data=wright.assign(kind=wright["kind"].map(wb.labels.labels_for(
+    wright["kind"].unique(), lang))), y="location", hue="kind", weights="count",
     bins=40, element="step", stat="density", common_norm=False)
 ax.set(ylabel=wb.labels.label("logits", lang), xlabel=wb.labels.label("density", lang),
        title=wb.report.text("validity", "wright_figure", lang=lang).data)
@@ -166,8 +142,8 @@ wb.report.text("validity", "scales", lang=lang)
 
 # %%
 questionnaire = cat.student_questionnaire.read()
-answers = questionnaire[["ASBR01A", "ASBR01B", "ASBR01C", "ASBG04", "ASBG03"]].where(
-    lambda t: t != 9)
+answers = P.review.questionnaire_answers(questionnaire,
+                                         ["ASBR01A", "ASBR01B", "ASBR01C", "ASBG04", "ASBG03"])
 adequacy = P.kmo(answers)
 sphericity = P.bartlett(answers)
 n_factors = int(P.dimensionality(answers, n_iter=50, seed=seed)["retain"].sum()) or 1
@@ -181,8 +157,7 @@ wb.report.table(P.efa(answers, n_factors=n_factors).merge(
 
 # %%
 attitude = {"reading_attitude": ["ASBR01A", "ASBR01B", "ASBR01C"]}
-scale_language = questionnaire[["IDCLASS"]].merge(cat.class_tracking.read(), on="IDCLASS",
-                                                  how="left")["CLASS_LANG"]
+scale_language = P.review.class_language(questionnaire, cat.class_tracking.read())
 invariance = P.measurement_invariance(answers, attitude, group=scale_language)
 display(wb.report.text("validity", "cfa_note", lang=lang))
 display(wb.report.table(P.cfa(answers, attitude).loadings.drop(columns="group"), lang=lang,
@@ -197,9 +172,8 @@ indices = P.background_indices(questionnaire, scales={
     "ASBGSLR": ["ASBR01A", "ASBR01B", "ASBR01C"], "ASBGHRL": ["ASBG04"]},
     reverse=["ASBR01A", "ASBR01B", "ASBR01C"])
 display(wb.report.text("validity", "indices_note", lang=lang))
-wb.report.table(indices.drop(columns="IDSTUD").describe().T.reset_index().rename(
-    columns={"index": "variable"})[["variable", "count", "mean", "std", "min", "max"]],
-    lang=lang, verbatim=("variable",), digits={"mean": 2, "std": 2, "min": 2, "max": 2})
+wb.report.table(P.review.indices_summary(indices), lang=lang, verbatim=("variable",),
+                digits={"mean": 2, "std": 2, "min": 2, "max": 2})
 
 # %%
 wb.report.text("validity", "coders", lang=lang)
@@ -212,8 +186,7 @@ display(wb.report.text("validity", "coders_note", lang=lang,
                        kappa=wb.report.format_number(kappa_target, lang, 2)))
 display(wb.report.headline("coder_agreement_overall",
                            100 * agreement["exact_agreement"].iloc[-1], lang=lang, digits=1))
-wb.report.table(agreement.assign(exact_agreement=lambda t: 100 * t["exact_agreement"],
-                                 score_agreement=lambda t: 100 * t["score_agreement"]),
+wb.report.table(P.review.percent(agreement, ["exact_agreement", "score_agreement"]),
                 lang=lang, verbatim=("item",),
                 digits={"exact_agreement": 1, "score_agreement": 1, "kappa": 2,
                         "weighted_kappa": 2, "icc": 2})
@@ -234,11 +207,8 @@ display(wb.report.headline("items_keep", int((verdicts["verdict"] == "keep").sum
 display(wb.report.headline("items_review", int((verdicts["verdict"] == "review").sum()),
                            lang=lang))
 display(wb.report.headline("items_drop", int((verdicts["verdict"] == "drop").sum()), lang=lang))
-wb.report.table(verdicts[verdicts["verdict"] != "keep"].assign(
-    reasons=lambda t: t["reasons"].map(lambda r: "; ".join(
-        wb.labels.label(k.split("_")[0] if k.startswith("dif_") else k, lang)
-        + (f" ({wb.labels.label(k[4:], lang)})" if k.startswith("dif_") else "")
-        for k in r.split(";") if k))), lang=lang, verbatim=("item_id",))
+display(wb.report.headline("misfit_items", P.review.count_reasons(verdicts), lang=lang))
+wb.report.table(P.review.reasons_table(verdicts, lang=lang), lang=lang, verbatim=("item_id",))
 
 # %%
 outputs = {"item_statistics": statistics, "item_verdicts": verdicts,

@@ -6,6 +6,7 @@ Every public name is importable as ``workbench.psychometrics.<name>``. MML calib
 plausible values and linking belong to :mod:`workbench.scaling`.
 """
 
+from workbench.psychometrics import review, validity
 from workbench.psychometrics.dif import mantel_haenszel
 from workbench.psychometrics.efa import bartlett, efa, kmo, varimax
 from workbench.psychometrics.factor import dimensionality, one_factor
@@ -29,4 +30,4 @@ __all__ = ["score_missing", "score_responses", "missing_rates", "item_analysis",
            "twopl", "RaschModel", "item_information", "test_information", "wright_map",
            "rater_agreement", "intraclass_correlation", "coder_agreement", "scale_analysis",
            "ScaleAnalysis", "background_indices", "item_verdicts", "item_statistics",
-           "dif_table", "option_table"]
+           "dif_table", "option_table", "review", "validity"]
