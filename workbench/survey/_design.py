@@ -19,6 +19,7 @@ from ._checks import (
     warn_single_cases,
     weight_matrix,
 )
+from ._compare import Comparisons
 from ._descriptive import Descriptive
 from ._doc import example
 from ._iea import iea_arguments
@@ -30,7 +31,7 @@ from ._variance import Raw, combine, method_constants, tidy
 __all__ = ["RepDesign"]
 
 @example
-class RepDesign(Descriptive, Models, Replication):
+class RepDesign(Descriptive, Models, Comparisons, Replication):
     """Replicate-weight design with plausible values: the estimation engine.
 
     Parameters
