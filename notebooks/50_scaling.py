@@ -26,6 +26,7 @@ components_share = 0.9  # principal components: share of questionnaire variance 
 max_components = 10  # ... but at most this many
 base_cycle = None  # trend cycle: the base cycle's id (None: this cycle sets the scale)
 linking = "stocking_lord"  # common-item linking: stocking_lord, mean_sigma, mean_mean
+suppress_below = 10  # public tables: cells with fewer students show no estimate
 
 # %%
 import seaborn as sns
@@ -35,22 +36,26 @@ import workbench as wb
 
 wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
-weights = cat.weights.read()
-frame = wb.scaling.scaling_frame(cat.scored_responses.read(), weights,
-                                 classes=cat.class_tracking.read(),
-                                 questionnaire=cat.student_questionnaire.read(),
-                                 scale_scores=wb.catalog.read_optional(cycle, "scale_scores"))
+students = wb.scaling.student_background(
+    cat.weights.read(), sample=cat.sample_schools.read(), frame=cat.frame.read(),
+    classes=cat.class_tracking.read(),
+    questionnaires={"student_questionnaire": cat.student_questionnaire.read(),
+                    "parent_questionnaire": cat.parent_questionnaire.read()},
+    scale_scores=wb.catalog.read_optional(cycle, "scale_scores"))
+frame = wb.scaling.scaling_frame(cat.scored_responses.read(), students)
 base = wb.open_catalog(base_cycle) if base_cycle else None
 wb.report.text("scaling", "title", lang=lang)
 
 # %%
 conditioning = wb.scaling.conditioning_variables(
-    frame, direct=["female", "region", "locality", "class_language"], background=questionnaire,
+    frame, direct=["ITSEX", "region", "locality", "language"], background=questionnaire,
     share=components_share, max_components=max_components, id="IDSTUD")
 scaled = wb.scaling.scale_cycle(
     frame, conditioning, items=cat.items.read(), seed=seed + 50, n_pv=n_pv, model=model,
     base=base.scale_constants.read() if base else None, method=linking,
     exclude=exclude_items, verdicts=wb.catalog.read_optional(cycle, "item_verdicts"))
+results = wb.scaling.student_results(students, scaled.students, pvs=scaled.pvs)
+design = wb.survey.RepDesign.iea(results, scale="reading", levels=cuts, n_pv=n_pv)
 display(wb.report.text("scaling", "intro", lang=lang, model=model, n_pv=n_pv))
 display(wb.report.headline("students_scaled", len(scaled.students), lang=lang))
 display(wb.report.headline("items_scaled", len(scaled.items), lang=lang))
@@ -78,8 +83,9 @@ wb.report.text("scaling", "distributions", lang=lang)
 
 # %%
 display(wb.report.text("scaling", "distributions_note", lang=lang))
-wb.report.table(wb.scaling.score_summary(scaled.students, pvs=scaled.pvs, weight="TOTWGT",
-                                         data=frame), lang=lang, verbatim=("variable",))
+wb.report.table(design.std(["reading", "EAP", "WLE"])[["variable", "estimate", "se", "n"]],
+                lang=lang, verbatim=("variable",), digits={"se": 2},
+                suppress_below=suppress_below)
 
 # %%
 ax = sns.kdeplot(data=scaled.students.melt(value_vars=[scaled.pvs[0], "EAP", "WLE"],
@@ -97,40 +103,40 @@ display(wb.report.text("scaling", "scale_trend" if base_cycle else "scale_base",
 wb.report.table(scaled.transform.table(), lang=lang, digits={"estimate": 4})
 
 # %%
-design = wb.scaling.pv_design(scaled.students, weights, pvs=scaled.pvs, scale="reading")
 display(wb.report.headline("national_mean", float(design.mean("reading")["estimate"].iloc[0]),
                            lang=lang, digits=1))
 wb.report.text("scaling", "levels", lang=lang)
 
 # %%
-levels = wb.scaling.proficiency_levels(cuts, lang=lang)
+levels = wb.scaling.benchmark_table(design, scale="reading", lang=lang)
 display(wb.report.text("scaling", "levels_note", lang=lang))
-wb.report.table(levels.merge(wb.scaling.level_shares(
-    design.data, pvs=scaled.pvs, cuts=cuts, weight="TOTWGT", replicates="RWGT*"), on="level"
-    )[["level", "name", "lower", "upper", "estimate", "se", "description"]],
-    lang=lang, verbatim=("name", "description"), digits={"lower": 0, "upper": 0, "se": 2})
-
-# %%
-at_or_above = wb.scaling.percent_at_or_above(design, "reading",
-                                             cuts=wb.scaling.benchmark_cuts(cuts))
-display(wb.report.text("scaling", "at_or_above", lang=lang))
-display(wb.report.headline("at_or_above_low", float(at_or_above["estimate"].iloc[0]),
-                           lang=lang, digits=1))
-wb.report.table(at_or_above[["benchmark", "cutpoint", "estimate", "se", "n"]], lang=lang,
-                digits={"cutpoint": 0, "se": 2})
+display(wb.report.headline("at_or_above_low", float(levels["estimate"].iloc[1]), lang=lang,
+                           digits=1))
+wb.report.table(levels[["level", "name", "lower", "upper", "estimate", "se", "ci_lower",
+                        "ci_upper", "n", "description"]],
+                lang=lang, verbatim=("name", "description"),
+                digits={"lower": 0, "upper": 0, "se": 2}, suppress_below=suppress_below)
 
 # %%
 wb.report.text("scaling", "groups", lang=lang)
 
 # %%
 display(wb.report.text("scaling", "groups_note", lang=lang))
-wb.report.table(design.mean("reading", by="locality"), lang=lang, digits={"se": 2})
+display(wb.report.text("scaling", "small_cells", lang=lang, suppress_below=suppress_below))
+wb.report.table(design.mean("reading", by="locality"), lang=lang, digits={"se": 2},
+                suppress_below=suppress_below)
 
 # %%
-wb.report.table(design.mean("reading", by="female"), lang=lang, digits={"se": 2})
+wb.report.table(wb.scaling.with_value_labels(design.mean("reading", by="ITSEX"), lang=lang),
+                lang=lang, digits={"se": 2}, verbatim=("ITSEX",), suppress_below=suppress_below)
 
 # %%
-wb.report.table(design.mean("reading", by="region"), lang=lang, digits={"se": 2})
+wb.report.table(design.mean("reading", by="region"), lang=lang, digits={"se": 2},
+                suppress_below=suppress_below)
+
+# %%
+wb.report.table(design.mean("reading", by="language"), lang=lang, digits={"se": 2},
+                suppress_below=suppress_below)
 
 # %%
 wb.report.text("scaling", "linking", lang=lang)
@@ -145,8 +151,8 @@ wb.report.table(scaled.linking_table(), lang=lang,
 
 # %%
 trend = wb.scaling.trend_report(
-    design, wb.scaling.pv_design(base.plausible_values.read(), base.weights.read(),
-                                 pvs=scaled.pvs, scale="reading") if base else None,
+    design, wb.survey.RepDesign.iea(base.student_results.read(), scale="reading", levels=cuts,
+                                    n_pv=n_pv) if base else None,
     variable="reading", linking_error=scaled.linking_error, by="locality")
 display(wb.report.text("scaling", "trend_table", lang=lang))
 display(wb.report.headline("trend_change", float(trend["difference"].iloc[0])
@@ -155,8 +161,35 @@ wb.report.table(trend, lang=lang, digits={"se_base": 2, "se_current": 2, "se_sam
                                           "linking_error": 2, "se": 2, "z": 2})
 
 # %%
+wb.report.text("scaling", "analysis_file", lang=lang)
+
+# %%
+schools = wb.scaling.school_results(results, sample=cat.sample_schools.read(),
+                                    frame=cat.frame.read(),
+                                    questionnaire=cat.principal_questionnaire.read(),
+                                    school_weights=cat.school_weights.read())
+teachers = wb.scaling.teacher_results(cat.teacher_questionnaire.read(), students=results)
+codebook = wb.scaling.codebook({"student_results": results, "school_results": schools,
+                                "teacher_results": teachers})
+display(wb.report.text("scaling", "analysis_file_note", lang=lang))
+wb.report.table(wb.scaling.join_log(weights=cat.weights.read(),
+                                    scored=cat.scored_responses.read(), students=students,
+                                    results=results, teachers=cat.teacher_questionnaire.read(),
+                                    teacher_results=teachers), lang=lang, verbatim=())
+
+# %%
+display(wb.report.text("scaling", "codebook_note", lang=lang))
+wb.report.table(codebook[codebook["missing_codes"] != ""][
+    ["variable", "file", f"label_{lang}", "missing_codes", "n_valid", "n_omitted",
+     "n_not_administered", "n_invalid"]], lang=lang, verbatim=("variable", "missing_codes"))
+
+# %%
 wb.catalog.save(cycle, "plausible_values", scaled.students)
 wb.catalog.save(cycle, "scale_constants", scaled.constants())
-wb.catalog.save(cycle, "proficiency_levels", levels)
+wb.catalog.save(cycle, "proficiency_levels", wb.scaling.proficiency_levels(cuts, lang=lang))
+wb.catalog.save(cycle, "student_results", results)
+wb.catalog.save(cycle, "school_results", schools)
+wb.catalog.save(cycle, "teacher_results", teachers)
+wb.catalog.save(cycle, "codebook", codebook)
 wb.catalog.save(cycle, "population_model", scaled.population_table())
 wb.catalog.save(cycle, "linking", scaled.linking_table());

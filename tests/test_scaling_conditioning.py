@@ -10,11 +10,11 @@ import pytest
 from workbench.scaling import (
     benchmark_cuts,
     conditioning_variables,
-    level_shares,
     proficiency_levels,
     read_constants,
     trend_difference,
 )
+from workbench.survey import RepDesign
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +76,23 @@ def test_trend_difference_adds_the_linking_error_to_the_sampling_variance():
         trend_difference(now.drop(columns="se"), then, linking_error=0.0, by="g")
 
 
-def test_level_shares_sum_to_100_and_match_direct_counts():
+def test_level_shares_from_the_design_sum_to_100_and_match_direct_counts():
+    """Shares of each level = differences of the design's at-or-above percentages."""
     rng = np.random.default_rng(5)
     n = 300
-    df = pd.DataFrame({f"P{m}": rng.normal(500, 100, n) for m in range(1, 4)})
-    df["W"] = 1.0
+    df = pd.DataFrame({f"READ0{m}": rng.normal(500, 100, n) for m in range(1, 4)})
+    df["TOTWGT"] = 1.0
     for r in range(10):
-        df[f"RW{r}"] = np.where(np.arange(n) % 10 == r, 0.0, 1.0 * 10 / 9)
+        df[f"RWGT{r + 1}"] = np.where(np.arange(n) % 10 == r, 0.0, 1.0 * 10 / 9)
     cuts = [400, 475, 550, 625]
-    shares = level_shares(df, pvs=["P1", "P2", "P3"], cuts=cuts, weight="W", replicates="RW*",
-                          method="JK1")
-    assert shares["level"].tolist() == [0, 1, 2, 3, 4]
-    assert shares["estimate"].sum() == pytest.approx(100.0)
-    direct = np.mean([((df[p] >= 475) & (df[p] < 550)).mean() * 100 for p in ["P1", "P2", "P3"]])
-    assert shares.loc[2, "estimate"] == pytest.approx(direct)
-    assert (shares["se"] > 0).all()
+    design = RepDesign.iea(df, levels=cuts, method="JK1")
+    above = design.percent_at_or_above("reading")["estimate"].to_numpy()
+    shares = -np.diff(np.r_[100.0, above, 0.0])
+    assert shares.sum() == pytest.approx(100.0)
+    pvs = ["READ01", "READ02", "READ03"]
+    direct = np.mean([((df[p] >= 475) & (df[p] < 550)).mean() * 100 for p in pvs])
+    assert shares[2] == pytest.approx(direct)
+    assert (design.percent_at_or_above("reading")["se"] > 0).all()
 
 
 def test_proficiency_levels_describe_every_level_in_three_languages():

@@ -10,7 +10,6 @@ from workbench.scaling import (
     PIRLS_BENCHMARKS,
     benchmark_levels,
     latent_regression,
-    percent_at_or_above,
     plausible_values,
     reporting_scale,
 )
@@ -95,9 +94,9 @@ def test_benchmark_percentages_go_through_repdesign():
         df[f"RW{r:02d}"] = np.where(zone == r, np.where(np.arange(n) % 40 < 20, 2.0, 0.0), 1.0)
     pvs = ["READ01", "READ02", "READ03"]
     design = RepDesign(df, weight="TOTWGT", replicates="RW*", method="JK2",
-                       pvs={"read": pvs})
-    table = percent_at_or_above(design, "read")
-    assert table["benchmark"].tolist() == ["Low", "Intermediate", "High", "Advanced"]
+                       pvs={"read": pvs}, levels=list(PIRLS_BENCHMARKS.values()))
+    table = design.percent_at_or_above("read")
+    assert table["cutpoint"].tolist() == [400.0, 475.0, 550.0, 625.0]
     direct = np.mean([(df[c] >= 475).mean() * 100 for c in pvs])
     assert table.loc[1, "estimate"] == pytest.approx(direct, abs=1e-9)
     levels = benchmark_levels(df, pvs=pvs)

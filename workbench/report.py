@@ -77,14 +77,28 @@ def format_number(value: object, lang: str, digits: int = 0) -> str:
 
 
 def table(data: pd.DataFrame, *, lang: str, caption: str | None = None,
-          digits: dict[str, int] | None = None, verbatim: tuple[str, ...] = ()):
+          digits: dict[str, int] | None = None, verbatim: tuple[str, ...] = (),
+          suppress_below: int | None = None):
     """A labelled, formatted table for a report (a pandas ``Styler``).
 
     Column names and code values (regions, languages, ...) are translated, except in the
     ``verbatim`` columns (IDs, raw values); integers get thousands separators; floats 1 decimal
     unless ``digits`` says otherwise. Text is left-aligned, numbers right-aligned. The data are
     not rounded, only their display.
+
+    ``suppress_below`` (the cycle's threshold): in a table with an unweighted count column
+    ``n``, rows with ``n`` below it show no estimate and a note saying why
+    (:func:`workbench.disclosure.suppress_small_cells`); tables without ``n`` are not cell
+    tables and are shown as they are.
     """
+    if suppress_below is not None and "n" in data.columns:
+        from workbench.disclosure import suppress_small_cells
+
+        had_note = "note" in data.columns
+        data = suppress_small_cells(data, min_n=suppress_below, lang=lang)
+        if not had_note and not (data["note"] != "").any():
+            data = data.drop(columns="note")
+        verbatim = (*verbatim, "note")
     digits = digits or {}
     shown = data.copy()
     text_columns = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]

@@ -15,40 +15,48 @@ Examples
 True
 """
 
+from workbench.scaling.analysis_file import (
+    GROUPS,
+    MISSING_KINDS,
+    clean_missing,
+    codebook,
+    join_log,
+    scaling_frame,
+    school_results,
+    student_background,
+    student_results,
+    teacher_results,
+    value_labels,
+    with_value_labels,
+)
 from workbench.scaling.calibration import Calibration, calibrate
 from workbench.scaling.conditioning import Conditioning, conditioning_variables
-from workbench.scaling.cycle import (
-                                     CycleScaling,
-                                     pv_design,
-                                     read_constants,
-                                     scale_cycle,
-                                     scaling_frame,
-                                     score_summary,
-)
+from workbench.scaling.cycle import CycleScaling, read_constants, scale_cycle
 from workbench.scaling.levels import (
-                                      LEVEL_DESCRIPTIONS,
-                                      benchmark_cuts,
-                                      level_shares,
-                                      proficiency_levels,
-                                      trend_difference,
-                                      trend_report,
+    LEVEL_DESCRIPTIONS,
+    benchmark_cuts,
+    benchmark_table,
+    proficiency_levels,
+    trend_difference,
+    trend_report,
 )
 from workbench.scaling.linking import Linking, link
 from workbench.scaling.persons import eap, wle
 from workbench.scaling.population import PopulationModel, latent_regression, plausible_values
 from workbench.scaling.reporting import (
-                                         PIRLS_BENCHMARKS,
-                                         ScaleTransform,
-                                         benchmark_levels,
-                                         percent_at_or_above,
-                                         reporting_scale,
+    PIRLS_BENCHMARKS,
+    ScaleTransform,
+    benchmark_levels,
+    reporting_scale,
 )
 
 __all__ = [
     "Calibration", "calibrate", "eap", "wle", "PopulationModel", "latent_regression",
     "plausible_values", "ScaleTransform", "reporting_scale", "PIRLS_BENCHMARKS",
-    "benchmark_levels", "percent_at_or_above", "Linking", "link", "Conditioning",
-    "conditioning_variables", "CycleScaling", "scaling_frame", "scale_cycle", "read_constants",
-    "score_summary", "LEVEL_DESCRIPTIONS", "proficiency_levels", "level_shares",
-    "trend_difference", "trend_report", "pv_design", "benchmark_cuts",
+    "benchmark_levels", "Linking", "link", "Conditioning", "conditioning_variables",
+    "CycleScaling", "scale_cycle", "read_constants", "LEVEL_DESCRIPTIONS", "proficiency_levels",
+    "benchmark_table", "trend_difference", "trend_report", "benchmark_cuts",
+    "MISSING_KINDS", "GROUPS", "clean_missing", "student_background", "scaling_frame",
+    "student_results", "school_results", "teacher_results", "codebook", "value_labels",
+    "with_value_labels", "join_log",
 ]

@@ -22,8 +22,7 @@ from workbench.scaling.persons import eap, wle
 from workbench.scaling.population import PopulationModel, latent_regression, plausible_values
 from workbench.scaling.reporting import ScaleTransform, reporting_scale
 
-__all__ = ["CycleScaling", "scaling_frame", "scale_cycle", "read_constants", "score_summary",
-           "pv_design"]
+__all__ = ["CycleScaling", "scale_cycle", "read_constants"]
 
 _PARAMETERS = ("a", "b", "c", "d1", "d2", "d3", "d4", "d5")
 _TRANSFORM = ("slope", "intercept", "theta_mean", "theta_sd")
@@ -89,53 +88,6 @@ class CycleScaling:
         return float(self.linking.linking_error * self.transform.slope)
 
 
-def scaling_frame(scored: pd.DataFrame, weights: pd.DataFrame, *, classes: pd.DataFrame,
-                  questionnaire: pd.DataFrame | None = None,
-                  scale_scores: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per assessed, weighted student: responses, weights and background.
-
-    Parameters
-    ----------
-    scored
-        ``scored_responses`` (``IDSTUD, IDSCHOOL, IDCLASS, IDBOOK``, item columns).
-    weights
-        ``weights`` (``IDSTUD, SEX, TOTWGT, RWGT.., JKZONE, JKREP, stratum``).
-    classes
-        ``class_tracking`` (``IDCLASS, CLASS_LANG``).
-    questionnaire, scale_scores
-        Optional tables keyed by ``IDSTUD`` (their other ID columns are dropped).
-
-    Returns
-    -------
-    DataFrame
-        The scored columns, the weight columns, ``female`` (0/1, from SEX 1 = girl),
-        ``region``, ``locality`` (from the stratum ``region/locality``), ``class_language``,
-        then the questionnaire and scale-score columns.
-    """
-    for name, table, need in (("scored", scored, ["IDSTUD", "IDCLASS"]),
-                              ("weights", weights, ["IDSTUD", "TOTWGT", "SEX", "stratum"]),
-                              ("classes", classes, ["IDCLASS", "CLASS_LANG"])):
-        absent = [c for c in need if c not in table.columns]
-        if absent:
-            raise KeyError(f"scaling_frame: {name} has no columns {absent}; pass the "
-                           f"catalog's {name} table.")
-    keep = [c for c in weights.columns if c not in scored.columns or c == "IDSTUD"]
-    frame = scored.merge(weights[keep], on="IDSTUD", how="inner", validate="1:1")
-    frame = frame[frame["TOTWGT"] > 0].reset_index(drop=True)
-    sex = pd.to_numeric(frame["SEX"], errors="coerce")
-    frame["female"] = np.where(sex.isna(), np.nan, (sex == 1).astype(float))
-    parts = frame["stratum"].astype(str).str.split("/", n=1, expand=True)
-    frame["region"], frame["locality"] = parts[0], parts[1]
-    frame["class_language"] = frame["IDCLASS"].map(
-        classes.drop_duplicates("IDCLASS").set_index("IDCLASS")["CLASS_LANG"]).astype(object)
-    for extra in (questionnaire, scale_scores):
-        if extra is not None:
-            own = [c for c in extra.columns if c not in frame.columns or c == "IDSTUD"]
-            frame = frame.merge(extra[own].drop_duplicates("IDSTUD"), on="IDSTUD",
-                                how="left")
-    return frame
-
-
 def scale_cycle(data: pd.DataFrame, conditioning: Conditioning, *, items: pd.DataFrame,
                 seed: int, base: pd.DataFrame | None = None, n_pv: int = 5,
                 model: str = "2PL", method: str = "stocking_lord",
@@ -147,7 +99,8 @@ def scale_cycle(data: pd.DataFrame, conditioning: Conditioning, *, items: pd.Dat
     Parameters
     ----------
     data
-        :func:`scaling_frame` output (one row per student, in the order of ``conditioning``).
+        :func:`workbench.scaling.scaling_frame` output (one row per student, in the order of
+        ``conditioning``).
     conditioning
         :func:`conditioning_variables` of the same rows.
     items
@@ -237,49 +190,6 @@ def read_constants(table: pd.DataFrame) -> tuple[ScaleTransform, pd.DataFrame]:
     if "c" not in items.columns:
         items["c"] = 0.0
     return transform, items
-
-
-def score_summary(students: pd.DataFrame, *, pvs: Sequence[str], weight: str,
-                  data: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Weighted mean and SD of each PV, the EAP and the WLE: ``variable, mean, sd, n``.
-
-    PVs keep the population's spread; EAPs are shrunk toward the mean (their SD is too small)
-    and WLEs carry their measurement error (too large). ``data`` supplies ``weight`` if the
-    students table lacks it (rows in the same order).
-    """
-    w = (students[weight] if weight in students else data[weight]).to_numpy(float)
-    rows = []
-    for column in [*pvs, "EAP", "WLE"]:
-        values = students[column].to_numpy(float)
-        ok = np.isfinite(values)
-        m = float(np.average(values[ok], weights=w[ok]))
-        s = float(np.sqrt(np.average((values[ok] - m) ** 2, weights=w[ok])))
-        rows.append({"variable": column, "mean": m, "sd": s, "n": int(ok.sum())})
-    return pd.DataFrame(rows)
-
-
-def pv_design(students: pd.DataFrame, weights: pd.DataFrame, *, pvs: Sequence[str],
-              scale: str = "read", replicates: str = "RWGT*", method: str = "JK2"):
-    """A ``RepDesign`` of a cycle's plausible values with its weights and reporting groups.
-
-    ``students`` (``IDSTUD`` and the PV columns, e.g. the ``plausible_values`` table) is
-    matched to ``weights`` on ``IDSTUD``; ``region`` and ``locality`` come from the stratum,
-    ``female`` from SEX (1 = girl). The PVs form the scale ``scale``.
-    """
-    from workbench.survey import RepDesign
-
-    pvs = list(pvs)
-    absent = [c for c in ["IDSTUD", *pvs] if c not in students.columns]
-    if absent:
-        raise KeyError(f"pv_design: students has no columns {absent}; pass the "
-                       "plausible_values table.")
-    keep = [c for c in weights.columns if c not in students.columns or c == "IDSTUD"]
-    frame = students.merge(weights[keep], on="IDSTUD", how="inner", validate="1:1")
-    parts = frame["stratum"].astype(str).str.split("/", n=1, expand=True)
-    frame["region"], frame["locality"] = parts[0], parts[1]
-    frame["female"] = (pd.to_numeric(frame["SEX"], errors="coerce") == 1).astype(int)
-    return RepDesign(frame, weight="TOTWGT", replicates=replicates, method=method,
-                     pvs={scale: pvs})
 
 
 def _item_ids(items: pd.DataFrame, data: pd.DataFrame, exclude: Sequence[str],

@@ -1,7 +1,8 @@
 """Proficiency levels and trend differences (stage: scaling).
 
-Levels are the intervals between the cut scores (PIRLS benchmarks 400/475/550/625 by default);
-their shares come from the plausible values through the replicate design. A trend difference
+Levels are the intervals between the cut scores (PIRLS benchmarks 400/475/550/625 by default),
+kept on the cycle's design (``RepDesign.iea``); the percentage of students at or above each
+comes from the plausible values through that design. A trend difference
 adds the linking error to the sampling and imputation variance of the two cycles (PIRLS, PISA).
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEVEL_DESCRIPTIONS", "benchmark_cuts", "proficiency_levels", "level_shares",
+__all__ = ["LEVEL_DESCRIPTIONS", "benchmark_cuts", "proficiency_levels", "benchmark_table",
            "trend_difference", "trend_report"]
 
 #: what a reader at each level can do (below the first cut, then one text per cut)
@@ -92,45 +93,58 @@ def proficiency_levels(cuts: Sequence[float], *, lang: str = "en") -> pd.DataFra
                          "description": texts})
 
 
-def level_shares(data: pd.DataFrame, *, pvs: Sequence[str], cuts: Sequence[float],
-                 weight: str, replicates: str, method: str = "JK2",
-                 by: str | list[str] | None = None) -> pd.DataFrame:
-    """Percentage of students at each level, from the plausible values (replicate SEs).
+def benchmark_table(design, *, scale: str = "reading", lang: str = "en",
+                    by: str | list[str] | None = None) -> pd.DataFrame:
+    """The proficiency levels with the percentage of students at or above each (IEA style).
 
-    Each level's share is the mean of a 0/100 indicator computed from every PV, combined
-    over PVs by Rubin's rules in :class:`workbench.survey.RepDesign`.
+    The cut scores are the design's (``RepDesign.iea(..., levels=...)``); the percentages and
+    their inference come from ``design.percent_at_or_above(scale)``.
+
+    Parameters
+    ----------
+    design
+        A ``workbench.survey.RepDesign`` with cut scores (``design.levels``).
+    scale
+        The PV scale (``"reading"``).
+    lang
+        Language of the level names and descriptions.
+    by
+        Optional grouping column(s).
 
     Returns
     -------
     DataFrame
-        ``[by], level, estimate, se, n, sum_weights, se_sampling, se_imputation, n_pv``.
+        ``[by], level, name, lower, upper, description`` and, from the level's lower cut,
+        ``estimate`` (percent at or above), ``se``, ``ci_lower``, ``ci_upper``, ``df``, ``n``;
+        level 0 (below the lowest cut) has no percentage.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"P1": [390.0, 480.0, 700.0, 500.0], "P2": [410.0, 470.0, 650.0,
-    ...                    500.0], "W": 1.0, "R1": [0.0, 2.0, 1.0, 1.0],
-    ...                    "R2": [1.0, 1.0, 0.0, 2.0]})
-    >>> level_shares(df, pvs=["P1", "P2"], cuts=[400, 475], weight="W",
-    ...              replicates="R*")["estimate"].tolist()
-    [12.5, 25.0, 62.5]
+    >>> from workbench.survey import RepDesign
+    >>> df = pd.DataFrame({"TOTWGT": [1.0, 1, 2, 2], "RWGT1": [2.0, 0, 2, 2],
+    ...                    "RWGT2": [1.0, 1, 4, 0], "READ01": [380.0, 420, 500, 640],
+    ...                    "READ02": [390.0, 410, 560, 600]})
+    >>> benchmark_table(RepDesign.iea(df))[["name", "estimate"]].round(1).values.tolist()
+    [['Below low', nan], ['Low', 83.3], ['Intermediate', 66.7], ['High', 50.0], \
+['Advanced', 16.7]]
     """
-    from workbench.survey import RepDesign
-
-    values = sorted(float(c) for c in cuts)
-    pvs = list(pvs)
-    level = np.searchsorted(values, data[pvs].to_numpy(float), side="right")
-    sets, columns = {}, {}
-    for k in range(len(values) + 1):
-        names = [f"_level{k}_{m}" for m in range(len(pvs))]
-        sets[f"level{k}"] = names
-        columns.update({n: 100.0 * (level[:, m] == k) for m, n in enumerate(names)})
-    frame = pd.concat([data, pd.DataFrame(columns, index=data.index)], axis=1)
-    design = RepDesign(frame, weight=weight, replicates=replicates, method=method, pvs=sets)
-    table = design.mean(list(sets), by=by)
-    table.insert(0 if by is None else len([by] if isinstance(by, str) else by), "level",
-                 table.pop("variable").str.removeprefix("level").astype(int))
-    return table
+    cuts = getattr(design, "levels", None)
+    if not cuts:
+        raise ValueError("benchmark_table: the design has no cut scores; build it with "
+                         "RepDesign.iea(student_results, levels=[400, 475, 550, 625]).")
+    keys = [by] if isinstance(by, str) else list(by or [])
+    levels = proficiency_levels(cuts, lang=lang)
+    shares = design.percent_at_or_above(scale, by=by)
+    kept = [c for c in ["estimate", "se", "ci_lower", "ci_upper", "df", "n"] if c in shares]
+    shares = shares[[*keys, "cutpoint", *kept]].assign(cutpoint=lambda t: t["cutpoint"]
+                                                       .astype(float))
+    if keys:
+        groups = shares[keys].drop_duplicates()
+        levels = groups.merge(levels, how="cross")
+    out = levels.merge(shares, left_on=[*keys, "lower"], right_on=[*keys, "cutpoint"],
+                       how="left").drop(columns="cutpoint")
+    return out.reset_index(drop=True)
 
 
 def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error: float,
@@ -193,15 +207,16 @@ def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error
     return out.reset_index(drop=True)
 
 
-def trend_report(design, base, *, variable: str = "read", linking_error: float,
+def trend_report(design, base, *, variable: str = "reading", linking_error: float,
                  by: str = "locality") -> pd.DataFrame:
     """National and group means of two cycles and the change of the gap between the groups.
 
     Parameters
     ----------
     design, base
-        ``RepDesign`` of the current and of the base cycle (same PV scale name ``variable``);
-        ``base=None`` gives an empty table (a base cycle has no trend).
+        ``RepDesign.iea`` of the current and of the base cycle's ``student_results`` (same
+        PV scale ``variable``); ``base=None`` gives an empty table (a base cycle has no
+        trend).
     linking_error
         Reporting-scale points; it enters every difference of means, not the change of a
         gap (a common shift of the scale cancels in a gap).

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["PIRLS_BENCHMARKS", "ScaleTransform", "reporting_scale", "benchmark_levels",
-           "percent_at_or_above"]
+__all__ = ["PIRLS_BENCHMARKS", "ScaleTransform", "reporting_scale", "benchmark_levels"]
 
 #: PIRLS international benchmarks (cut scores on the 500/100 scale)
 PIRLS_BENCHMARKS = {"Low": 400.0, "Intermediate": 475.0, "High": 550.0, "Advanced": 625.0}
@@ -116,18 +115,3 @@ def benchmark_levels(data: pd.DataFrame, *, pvs: Sequence[str],
     out = {f"{pv}{suffix}": np.searchsorted(values, data[pv].to_numpy(float), side="right")
            for pv in pvs}
     return pd.DataFrame(out, index=data.index)
-
-
-def percent_at_or_above(design, variable: str, *, cuts: Mapping[str, float] = PIRLS_BENCHMARKS,
-                        by: str | list[str] | None = None) -> pd.DataFrame:
-    """Percentage at or above each benchmark, from a ``workbench.survey.RepDesign``.
-
-    Returns
-    -------
-    DataFrame
-        ``RepDesign.percent_at_or_above`` columns with ``benchmark`` (the cut's name) first.
-    """
-    names = {float(v): k for k, v in cuts.items()}
-    table = design.percent_at_or_above(variable, sorted(names), by=by)
-    table.insert(0, "benchmark", table["cutpoint"].astype(float).map(names))
-    return table
