@@ -97,6 +97,7 @@ class CycleParams(_Strict):
         """The parameters a stage notebook receives: cycle-wide ones, then the stage's own."""
         model = STAGES[name].params.model_validate(self.stages.get(name) or {})
         return {"cycle": self.cycle, "lang": self.language, "seed": self.seed,
+                "suppress_below": self.suppress_below,
                 **model.model_dump(mode="json")}
 
 

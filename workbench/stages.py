@@ -214,10 +214,12 @@ STAGES: dict[str, Stage] = {
         params=ScalingParams,
         inputs=("items", "scored_responses", "item_verdicts", "weights", "scale_scores",
                 "student_tracking", "class_tracking", "student_questionnaire",
-                "school_tracking"),
+                "school_tracking", "sample_schools", "frame", "parent_questionnaire",
+                "principal_questionnaire", "teacher_questionnaire", "school_weights"),
         outputs=("plausible_values", "scale_constants", "proficiency_levels",
-                 "population_model", "linking"),
-        base_inputs=("scale_constants", "plausible_values", "weights"),
+                 "population_model", "linking", "student_results", "school_results",
+                 "teacher_results", "codebook"),
+        base_inputs=("scale_constants", "student_results"),
     ),
 }
 
