@@ -1,5 +1,6 @@
 """Sample design for Sabat-6: strata, allocation, PPS systematic selection of schools with
-replacements, class selection, sample-size planning and design evaluation by simulation.
+replacements, class selection, sample-size planning, design evaluation by simulation (of
+the national mean, and of every reporting domain through the real chain) and design studies.
 
 Serves the sample-design stage (``notebooks/10_sample_design.py``). Column names always come
 from arguments (defaults follow the synthetic frame: ``school_id``, ``enrol_g6``, ...), so the
@@ -7,6 +8,14 @@ same code runs on any school register.
 """
 
 from workbench.sampling.classes import select_classes
+from workbench.sampling.design_study import (
+    DesignStudy,
+    Targets,
+    design_study,
+    frontier_figure,
+    study_population,
+)
+from workbench.sampling.domains import evaluate_domains, simulate_domains, summarize_domains
 from workbench.sampling.evaluation import (
     evaluate_design,
     simulate_design,
@@ -32,6 +41,14 @@ from workbench.sampling.summaries import (
 )
 
 __all__ = [
+    "DesignStudy",
+    "Targets",
+    "design_study",
+    "evaluate_domains",
+    "frontier_figure",
+    "simulate_domains",
+    "study_population",
+    "summarize_domains",
     "ROLE_CODES",
     "school_ids",
     "SMALL_STRATUM",
