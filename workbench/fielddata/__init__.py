@@ -15,7 +15,8 @@ Modules: :mod:`.readers` (CSV/XLSX/SAV), :mod:`.schema`, :mod:`.validate`,
 :mod:`.quarantine` (atomic writing, intake log), :mod:`.intake` (the batch call),
 :mod:`.participation`, :mod:`.deidentify`, :mod:`.booklets` (codes, scoring),
 :mod:`.returns` (a delivery's layout and intake), :mod:`.clean` (de-identified tables),
-:mod:`.quality` (report tables).
+:mod:`.quality` (report tables), :mod:`.consistency` (checks across files),
+:mod:`.reconciliation` (who drops out between stages, and why).
 """
 
 from workbench.fielddata.booklets import score_booklets
@@ -26,6 +27,7 @@ from workbench.fielddata.clean import (
     public_issues,
     public_log,
 )
+from workbench.fielddata.consistency import CHECKS, check_consistency
 from workbench.fielddata.deidentify import (
     DIRECT_IDENTIFIERS,
     drop_identifiers,
@@ -34,7 +36,7 @@ from workbench.fielddata.deidentify import (
     scan_for_identifiers,
 )
 from workbench.fielddata.errors import FieldDataError
-from workbench.fielddata.intake import IntakeResult, intake
+from workbench.fielddata.intake import IntakeResult, intake, quarantine_rows
 from workbench.fielddata.participation import (
     ParticipationStandards,
     annotate_participation,
@@ -50,6 +52,13 @@ from workbench.fielddata.readers import (
     read_xlsx,
     sha256_file,
 )
+from workbench.fielddata.reconciliation import (
+    add_step,
+    check_reconciliation,
+    reconcile_intake,
+    reconciliation_flow,
+    reconciliation_table,
+)
 from workbench.fielddata.returns import KINDS, FieldIntake, field_schemas, intake_returns
 from workbench.fielddata.schema import Column, Schema, load_schema
 from workbench.fielddata.validate import Reconciliation, ValidationResult, validate
@@ -64,4 +73,6 @@ __all__ = [
     "identifier_values", "participation_inputs", "public_issues", "public_log", "item_missing",
     "rates_table",
     "KINDS", "FieldIntake", "field_schemas", "intake_returns",
+    "CHECKS", "check_consistency", "quarantine_rows", "add_step", "check_reconciliation",
+    "reconcile_intake", "reconciliation_flow", "reconciliation_table",
 ]

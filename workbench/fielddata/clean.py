@@ -10,19 +10,35 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.fielddata.booklets import score_booklets
-from workbench.fielddata.deidentify import pseudonymize
-from workbench.fielddata.returns import FieldIntake, field_schemas
+from workbench.fielddata.deidentify import _id_text, looks_personal, pseudonymize
+from workbench.fielddata.returns import FieldIntake, field_schemas, public_text
 
 __all__ = ["PSEUDONYMIZED", "clean_tables", "public_log", "public_issues", "identifier_values",
-           "participation_inputs"]
+           "participation_inputs", "issue_summary", "assert_no_identifiers"]
 
 #: ID columns replaced by pseudonyms (schools and classes are not persons)
 PSEUDONYMIZED = ("IDSTUD", "IDTEACH")
 _SOURCE = ["_source_file", "_source_row"]
 
 
-def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes) -> dict[str, pd.DataFrame]:
+def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes,
+                 cycle: str | None = None, link_across_cycles: bool = False
+                 ) -> dict[str, pd.DataFrame]:
     """De-identified accepted rows of every kind, plus the scored booklets.
+
+    Parameters
+    ----------
+    field
+        The delivery's intake.
+    items
+        The item bank.
+    key
+        The pseudonymization key (:func:`~workbench.fielddata.load_key`).
+    cycle
+        The cycle id: part of what is hashed, so the same student gets another pseudonym in
+        another cycle (no linkage across cycles without the key and the cycle ids).
+    link_across_cycles
+        Hash without the cycle id, so cycles sharing the key share pseudonyms (a panel).
 
     Returns
     -------
@@ -33,12 +49,14 @@ def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes) -> dict
         item (0-2 scores; 6 not reached, 7 not administered, 9 omitted).
     """
     schemas = field_schemas(items)
+    scope = None if link_across_cycles else cycle
     tables = {}
     for kind, result in field.results.items():
         data = result.accepted.drop(columns=[c for c in _SOURCE if c in result.accepted])
         data = data.drop(columns=[c for c in schemas[kind].identifiers if c in data])
         present = [c for c in PSEUDONYMIZED if c in data]
-        tables[kind] = pseudonymize(data, columns=present, key=key) if present else data
+        tables[kind] = (pseudonymize(data, columns=present, key=key, cycle=scope)
+                        if present else data)
     booklets = tables["booklets"]
     ids = booklets[["IDSTUD", "IDSCHOOL", "IDCLASS", "IDBOOK"]].reset_index(drop=True)
     scored = score_booklets(booklets.reset_index(drop=True), items)
@@ -47,39 +65,92 @@ def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes) -> dict
 
 
 def public_log(field: FieldIntake) -> pd.DataFrame:
-    """The intake log of a delivery with file names only (no local paths), for reports.
+    """The audit of a delivery for reports: every file and its fate, no local paths.
 
     Returns
     -------
     DataFrame
-        ``kind`` and the intake log's columns (``file, sha256, ..., status, message``).
+        :meth:`FieldIntake.audit`: ``file`` (path inside the delivery), ``kind, fate,
+        status, rows_read, rows_accepted, rows_quarantined, reason``; one row per file
+        under the delivery (read, rejected or unexpected).
     """
-    log = field.log()
-    return log.assign(file=log["file"].map(_file_name))
+    return field.audit()
 
 
 def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
-    """The row problems of a delivery, safe to publish: values of identifier columns masked.
+    """The row problems of a delivery, safe to publish.
+
+    The content of a cell is never shown when it lies in an identifier column (names,
+    birth dates, personal numbers), an ID column of persons (:data:`PSEUDONYMIZED`) or a
+    free-text column, nor when it looks like personal data (a phone number, a personal
+    number, a name); ``<hidden: ...>`` says why instead. Reasons quoting a key are masked
+    the same way; file names are paths inside the delivery.
 
     Returns
     -------
     DataFrame
-        ``kind, file (name only), row, column, value, reason``.
+        ``kind, file, row, column, value, reason``.
     """
     schemas = field_schemas(items)
     issues = field.issues()
     if issues.empty:
         return pd.DataFrame(columns=["kind", "file", "row", "column", "value", "reason"])
-    secret = issues.apply(lambda r: r["column"] in schemas[r["kind"]].identifiers, axis=1)
-    out = issues.assign(value=issues["value"].astype("string").where(~secret, "•••"),
-                        file=issues["file"].map(_file_name))
+    why = issues.apply(lambda r: _hidden_because(r["column"], r["value"], schemas[r["kind"]]),
+                       axis=1)
+    value = issues["value"].astype("string").where(why == "", "<hidden: " + why + ">")
+    reason = issues["reason"].astype(str).where(
+        why == "", issues["reason"].astype(str).str.replace(
+            r"^duplicate (\S+) (.+?) \(", r"duplicate \1 <hidden> (", regex=True))
+    out = issues.assign(value=value, reason=reason.map(lambda t: public_text(t, field.folder)),
+                        file=issues["file"].map(field._relative))
     return out[["kind", "file", "row", "column", "value", "reason"]].reset_index(drop=True)
 
 
-def identifier_values(field: FieldIntake, items: pd.DataFrame) -> dict[str, list[str]]:
-    """Every identifier value seen in the delivery (accepted and quarantined rows), by column.
+def issue_summary(issues: pd.DataFrame, *, sample: int = 3) -> pd.DataFrame:
+    """Row problems counted by kind, column and reason, with a few example rows each.
 
-    For :func:`~workbench.fielddata.scan_for_identifiers`: none of them may appear in outputs.
+    A file with a million bad rows gives a few lines here, not a million.
+
+    Parameters
+    ----------
+    issues
+        :func:`public_issues` output.
+    sample
+        Example rows kept per reason.
+
+    Returns
+    -------
+    DataFrame
+        ``kind, column, reason, n, examples`` (``file row`` of the first ``sample`` rows).
+
+    Examples
+    --------
+    >>> i = pd.DataFrame({"kind": "booklets", "file": "b.csv", "row": [2, 3, 9],
+    ...                   "column": "R101", "value": "E",
+    ...                   "reason": "R101 code not allowed (allowed: A, B, C, D)"})
+    >>> issue_summary(i, sample=2)[["n", "examples"]].values.tolist()
+    [[3, 'b.csv row 2, b.csv row 3']]
+    """
+    cols = ["kind", "column", "reason", "n", "examples"]
+    if issues.empty:
+        return pd.DataFrame(columns=cols)
+    general = issues["reason"].astype(str).str.replace(r"\s*\((?:rows?|[^)]*row)[^)]*\)",
+                                                        "", regex=True)
+    where = issues["file"].astype(str) + " row " + issues["row"].astype(str)
+    frame = issues.assign(reason=general, _where=where)
+    grouped = frame.groupby(["kind", "column", "reason"], sort=False)
+    out = grouped.size().rename("n").reset_index()
+    out["examples"] = grouped["_where"].agg(lambda s: ", ".join(s.head(sample))).to_numpy()
+    return out.sort_values("n", ascending=False, kind="stable")[cols].reset_index(drop=True)
+
+
+def identifier_values(field: FieldIntake, items: pd.DataFrame) -> dict[str, list[str]]:
+    """Every value that must never appear in outputs, by kind of value.
+
+    Values of the columns the schemas mark as identifiers (accepted and quarantined rows),
+    raw IDs of persons (``IDSTUD``; published tables carry pseudonyms) and the text of
+    any cell that failed validation in an ID column (a name shifted into ``IDSTUD``).
+    For :func:`~workbench.fielddata.scan_for_identifiers`: none may appear in outputs.
     """
     schemas = field_schemas(items)
     values: dict[str, set] = {}
@@ -89,7 +160,43 @@ def identifier_values(field: FieldIntake, items: pd.DataFrame) -> dict[str, list
                 if column in frame:
                     found = frame[column].dropna().astype(str)
                     values.setdefault(column, set()).update(found[found.str.strip() != ""])
-    return {column: sorted(found) for column, found in values.items()}
+            if "IDSTUD" in frame:
+                raw = _id_text(frame["IDSTUD"]).dropna()
+                values.setdefault("raw IDSTUD", set()).update(raw[raw.str.len() >= 6])
+        bad = result.issues[result.issues["column"].isin(schemas[kind].id_columns
+                                                         + list(PSEUDONYMIZED))]
+        text = bad["value"].astype(str)
+        values.setdefault("failed ID cell", set()).update(text[text.str.contains(r"[^\W\d_]")])
+    return {column: sorted(found) for column, found in values.items() if found}
+
+
+def assert_no_identifiers(findings: pd.DataFrame) -> None:
+    """Fail the stage when the identifier scan found anything; name the files, not values.
+
+    Raises
+    ------
+    ValueError
+        One line naming each output file (and the kind of value) where personal data was
+        found.
+
+    Examples
+    --------
+    >>> assert_no_identifiers(pd.DataFrame(columns=["file", "location", "kind", "match"]))
+    >>> assert_no_identifiers(pd.DataFrame({"file": ["data/x.parquet"], "location": ["c"],
+    ...                                     "kind": ["PIN"], "match": ["…"]}))
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: assert_no_identifiers: personal data found in outputs: data/x.parquet (PIN); ...
+    """
+    if findings.empty:
+        return
+    where = findings.groupby("file", sort=True)["kind"].agg(
+        lambda k: ", ".join(sorted(set(map(str, k)))))
+    listed = "; ".join(f"{f} ({k})" for f, k in where.items())
+    raise ValueError(f"assert_no_identifiers: personal data found in outputs: {listed}; "
+                     "remove it from those outputs (the values are in the delivery, not "
+                     "here) and rerun the stage")
 
 
 def participation_inputs(tables: dict[str, pd.DataFrame],
@@ -127,3 +234,17 @@ def participation_inputs(tables: dict[str, pd.DataFrame],
 
 def _file_name(path: object) -> str:
     return str(path).rsplit("/", 1)[-1]
+
+
+def _hidden_because(column: str, value: object, schema) -> str:
+    """Why a failed cell must not be shown (``""``: it may be shown)."""
+    names = str(column).split("+")
+    declared = {c.name: c for c in schema.columns}
+    if any(n in schema.identifiers or n in PSEUDONYMIZED for n in names):
+        return "identifier column"
+    if any(n in declared and declared[n].type == "str" for n in names):
+        return "free-text column"
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if looks_personal(text):
+        return "looks like personal data"
+    return ""

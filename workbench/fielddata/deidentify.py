@@ -97,11 +97,13 @@ def load_key(path: str | Path, *, create: bool = True) -> bytes:
 
 
 def pseudonymize(data: pd.DataFrame, *, columns: Iterable[str], key: bytes,
-                 length: int = 12) -> pd.DataFrame:
+                 length: int = 12, cycle: str | None = None) -> pd.DataFrame:
     """Replace id columns by stable keyed-hash pseudonyms (HMAC-SHA256, hex, truncated).
 
-    The hashed message is ``"<column>:<value>"`` with whole numbers written without
-    ``.0``, so an IDSCHOOL gets the same pseudonym in the student and the school table.
+    The hashed message is ``"<cycle>:<column>:<value>"`` (``"<column>:<value>"`` without a
+    cycle) with whole numbers written without ``.0``, so an IDSCHOOL gets the same
+    pseudonym in the student and the school table of a cycle, and another one in another
+    cycle unless linkage across cycles is asked for (``cycle=None``).
 
     Parameters
     ----------
@@ -113,6 +115,8 @@ def pseudonymize(data: pd.DataFrame, *, columns: Iterable[str], key: bytes,
         From :func:`load_key`.
     length
         Hex characters kept (12 = 48 bits; collisions are checked and raise).
+    cycle
+        The cycle id, part of the hashed message (None: pseudonyms shared across cycles).
 
     Returns
     -------
@@ -132,6 +136,9 @@ def pseudonymize(data: pd.DataFrame, *, columns: Iterable[str], key: bytes,
     >>> out = pseudonymize(df, columns=["IDSTUD"], key=b"k" * 32, length=8)
     >>> out["IDSTUD"].tolist()
     ['7f914c71', '0826d9a0', '7f914c71']
+    >>> other = pseudonymize(df, columns=["IDSTUD"], key=b"k" * 32, length=8, cycle="c2028")
+    >>> other["IDSTUD"].iloc[0] != out["IDSTUD"].iloc[0]
+    True
     """
     columns = list(columns)
     missing = [c for c in columns if c not in data.columns]
@@ -142,7 +149,8 @@ def pseudonymize(data: pd.DataFrame, *, columns: Iterable[str], key: bytes,
     for col in columns:
         text = _id_text(out[col])
         uniq = pd.unique(text.dropna())
-        codes = {v: hmac.new(key, f"{col}:{v}".encode(), hashlib.sha256).hexdigest()[:length]
+        prefix = f"{cycle}:{col}" if cycle is not None else col
+        codes = {v: hmac.new(key, f"{prefix}:{v}".encode(), hashlib.sha256).hexdigest()[:length]
                  for v in uniq}
         if len(set(codes.values())) < len(codes):
             raise ValueError(f"pseudonymize: two ids of {col!r} share a pseudonym at "
@@ -179,13 +187,17 @@ def drop_identifiers(data: pd.DataFrame, *,
 
 
 def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iterable, *,
-                         min_length: int = 4) -> pd.DataFrame:
-    """Find names, birth dates or personal numbers from the inputs anywhere under ``root``.
+                         min_length: int = 4, patterns: bool = True,
+                         paths: Iterable[str | Path] = ()) -> pd.DataFrame:
+    """Find personal data anywhere under ``root``: the delivery's values, and patterns.
 
     Scans text files (csv, tsv, txt, md, json, yaml, py, log, xml, svg), HTML (entities
     decoded), notebooks (``.ipynb``: every string in the JSON) and Parquet (every cell and
     column name). A value matches when it appears as whole words, case-insensitively;
-    dates are also searched as ``dd.mm.yyyy``. Other files (images, xlsx, ...) are not read.
+    dates are also searched as ``dd.mm.yyyy``. With ``patterns``, any Kyrgyz personal
+    number (PIN: 14 digits starting 1 or 2) and phone number (``+996 …``, ``0 5xx …``,
+    ``0 7xx …``, ``0 22x …``) matches too, whatever its source. Other files (images, xlsx,
+    ...) are not read.
 
     Parameters
     ----------
@@ -197,13 +209,17 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
         ``min_length`` characters are skipped.
     min_length
         Shortest value searched for.
+    patterns
+        Also look for PINs and phone numbers by their shape.
+    paths
+        Local folders that must not appear in outputs (kind ``absolute path``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per finding: ``file, location, kind, match`` (``match`` shows only the first
-        two characters and the length, so the findings table does not leak them itself).
-        Empty when nothing is found.
+        One row per finding: ``file, location, kind, match`` (``match`` gives only the
+        length, so the findings table does not leak the value itself). Empty when nothing is
+        found.
 
     Examples
     --------
@@ -211,18 +227,53 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "table.csv").write_text("id,score\\nAizada Toktogulova,512\\n")
     >>> scan_for_identifiers(d, {"name": ["Aizada Toktogulova"]}).values.tolist()
-    [['table.csv', 'line 2', 'name', 'ai… (18 chars)']]
+    [['table.csv', 'line 2', 'name', '18 chars']]
+    >>> _ = (d / "notes.md").write_text("call +996 555 123 456 or 21505201300123\\n")
+    >>> scan_for_identifiers(d, {})["kind"].tolist()
+    ['PIN (personal number)', 'phone number']
     """
     needles = _needles(values, min_length)
     root = Path(root)
     width = max((k.count(" ") + 1 for k in needles), default=1)
+    local = [str(Path(p)) for p in paths if str(p).strip("/")]
     findings = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         for location, text in _texts(path):
-            for hit in _find(text, needles, width):
-                findings.append((str(path.relative_to(root)), location, needles[hit],
-                                 f"{hit[:2]}… ({len(hit)} chars)"))
+            hits = [(needles[h], h) for h in _find(text, needles, width)]
+            if patterns:
+                hits += [(kind, m.group(0)) for kind, rx in PATTERNS.items()
+                         for m in rx.finditer(text)
+                         if " ".join(_TOKEN_RE.findall(m.group(0).casefold())) not in needles]
+            hits += [("absolute path", p) for p in local if p in text]
+            for kind, hit in dict.fromkeys(hits):
+                findings.append((str(path.relative_to(root)), location, kind,
+                                 f"{len(hit)} chars"))
     return pd.DataFrame(findings, columns=["file", "location", "kind", "match"])
+
+
+#: shapes of personal data looked for in every output, whatever the delivery held
+PATTERNS = {
+    "PIN (personal number)": re.compile(r"(?<![\w.,])[12]\d{13}(?![\w.,])"),
+    "phone number": re.compile(
+        r"(?<![\w.,+])(?:\+996[ \-]?\(?\d{3}\)?|\(?0[ \-]?[2-9]\d{2}\)?)"
+        r"[ \-]?\d{2,3}[ \-]?\d{2}[ \-]?\d{1,3}(?![\w.,])"),
+}
+
+
+def looks_personal(text: str) -> bool:
+    """Whether a cell looks like personal data: a PIN, a phone number, or words of letters
+    (a name) — for deciding what a published issue list may quote.
+
+    Examples
+    --------
+    >>> [looks_personal(t) for t in ["7", "E", "20", "+996 555 12 34 56", "Асанова Айгерим"]]
+    [False, False, False, True, True]
+    """
+    text = str(text).strip()
+    if any(rx.search(text) for rx in PATTERNS.values()):
+        return True
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= 4 or len(text) > 12
 
 
 # ----------------------------------------------------------------------------- helpers

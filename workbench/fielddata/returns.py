@@ -9,17 +9,21 @@ files must refer to (``tracking.IDCLASS``, ``tracking.IDSTUD`` in the schemas).
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from workbench.fielddata.booklets import booklet_schema
+from workbench.fielddata.consistency import check_consistency
 from workbench.fielddata.intake import IntakeResult, intake
+from workbench.fielddata.quarantine import write_intake_log, write_quarantine
 from workbench.fielddata.schema import Schema, load_schema
 
 __all__ = ["KINDS", "LAYOUT", "SCHEMA_DIR", "TRACKING", "FieldIntake", "field_schemas",
-           "find_returns", "intake_returns"]
+           "find_returns", "intake_returns", "public_text"]
 
 #: folder of the declared schemas, one ``<kind>.yaml`` per kind of return
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -48,11 +52,16 @@ LAYOUT = {
 class FieldIntake:
     """The intake of a whole delivery: one :class:`IntakeResult` per kind.
 
-    ``unmatched``: files of the folder that fit no kind of :data:`LAYOUT` (not read).
+    ``unmatched``: files of the folder that fit no kind of :data:`LAYOUT` (not read), with
+    the reason in ``unexpected``; ``folder``: the delivery folder; ``checks``: the checks
+    across files (:func:`~workbench.fielddata.consistency.check_consistency`), one row each.
     """
 
     results: dict[str, IntakeResult]
     unmatched: list[Path] = field(default_factory=list)
+    folder: Path | None = None
+    unexpected: dict[Path, str] = field(default_factory=dict)
+    checks: pd.DataFrame | None = None
 
     def log(self) -> pd.DataFrame:
         """One row per file: ``kind`` and the intake log's columns."""
@@ -71,6 +80,67 @@ class FieldIntake:
         table = pd.DataFrame(rows, columns=["kind", "read", "accepted", "quarantined"])
         total = table.drop(columns="kind").sum().to_dict() | {"kind": "total"}
         return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+    def audit(self) -> pd.DataFrame:
+        """One row per file under the delivery and its fate: read, rejected or unexpected.
+
+        Returns
+        -------
+        DataFrame
+            ``file`` (path inside the delivery), ``kind``, ``fate`` (``read``,
+            ``rejected``, ``unexpected``), ``status`` (the intake log's), ``rows_read,
+            rows_accepted, rows_quarantined``, ``reason``. Every file found on disk has
+            exactly one row.
+        """
+        log = self.log()
+        rows = pd.DataFrame({
+            "file": log["file"].map(self._relative), "kind": log["kind"],
+            "fate": log["status"].map(lambda s: "rejected" if s == "rejected" else "read"),
+            "status": log["status"], "rows_read": log["rows_read"],
+            "rows_accepted": log["rows_accepted"], "rows_quarantined": log["rows_quarantined"],
+            "reason": log["message"].fillna("").map(self._public_text)})
+        extra = pd.DataFrame({
+            "file": [self._relative(p) for p in self.unmatched], "kind": "",
+            "fate": "unexpected", "status": "not read", "rows_read": 0, "rows_accepted": 0,
+            "rows_quarantined": 0,
+            "reason": [self.unexpected.get(p, "fits no kind of the layout")
+                       for p in self.unmatched]})
+        out = pd.concat([rows, extra], ignore_index=True) if len(extra) else rows
+        return out.astype({"rows_read": int, "rows_accepted": int, "rows_quarantined": int})
+
+    def _relative(self, path: object) -> str:
+        path = Path(str(path))
+        if self.folder is not None:
+            try:
+                return path.resolve().relative_to(Path(self.folder).resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.name
+
+    def _public_text(self, message: str) -> str:
+        """A message without local paths: the delivery folder's files as relative paths."""
+        return public_text(message, self.folder)
+
+
+def public_text(message: str, folder: str | Path | None = None) -> str:
+    """A message with every absolute path replaced by the path inside ``folder`` (or the
+    file name), so it can be published.
+
+    Examples
+    --------
+    >>> public_text("read_csv: file is empty (/srv/fw/demo/incoming/tracking/a.csv, 0 bytes)",
+    ...             "/srv/fw/demo/incoming")
+    'read_csv: file is empty (tracking/a.csv, 0 bytes)'
+    """
+    text = str(message)
+    if folder is not None:
+        for root in {str(Path(folder)), str(Path(folder).resolve())}:
+            text = text.replace(root.rstrip("/") + "/", "")
+    return _ABSOLUTE.sub(lambda m: Path(m.group(0)).name, text)
+
+
+_ABSOLUTE = re.compile(r"(?<![\w.])(?:/[^\s/(),;:'\"]+)+/?[^\s(),;:'\"]*")
+_SYSTEM_FILES = re.compile(r"^(?:\..*|~\$.*|thumbs\.db|desktop\.ini)$", re.IGNORECASE)
 
 
 def field_schemas(items: pd.DataFrame | None = None) -> dict[str, Schema]:
@@ -101,20 +171,56 @@ def field_schemas(items: pd.DataFrame | None = None) -> dict[str, Schema]:
 def find_returns(folder: str | Path) -> tuple[dict[str, list[Path]], list[Path]]:
     """The files of a delivery by kind, and the files that fit no kind.
 
+    Names are matched to :data:`LAYOUT` ignoring case (``Tracking/Student_Tracking.CSV``
+    is the student tracking form); a pattern's folders must match exactly (a file one folder
+    deeper fits no kind). Hidden, lock and system files (``.DS_Store``, ``~$x.xlsx``) fit no
+    kind.
+
     Raises
     ------
     FileNotFoundError
         The folder does not exist.
     """
+    by_kind, unexpected = _sort_delivery(folder)
+    return by_kind, sorted(unexpected)
+
+
+def _sort_delivery(folder: str | Path) -> tuple[dict[str, list[Path]], dict[Path, str]]:
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"find_returns: no delivery folder {folder}; put the field "
-                                "agency's files there (layout: workbench.fielddata.LAYOUT)")
-    by_kind = {kind: sorted({p for pattern in LAYOUT[kind] for p in folder.glob(pattern)
-                             if p.is_file()}) for kind in KINDS}
-    matched = {p for paths in by_kind.values() for p in paths}
-    unmatched = sorted(p for p in folder.rglob("*") if p.is_file() and p not in matched)
-    return by_kind, unmatched
+        raise FileNotFoundError(f"find_returns: no delivery folder {folder.name}; put the "
+                                "field agency's files there (layout: "
+                                "workbench.fielddata.LAYOUT)")
+    by_kind: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+    unexpected: dict[Path, str] = {}
+    folders = sorted({pattern.split("/")[0] + "/" for pats in LAYOUT.values()
+                      for pattern in pats})
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts = path.relative_to(folder).parts
+        if _SYSTEM_FILES.match(parts[-1]):
+            unexpected[path] = "a hidden, lock or system file (not field data)"
+            continue
+        kind = next((k for k in KINDS for pattern in LAYOUT[k]
+                     if _fits(parts, pattern)), None)
+        if kind is not None:
+            by_kind[kind].append(path)
+        elif len(parts) == 1:
+            unexpected[path] = (f"at the top of the delivery, outside its folders "
+                                f"({', '.join(folders)}); move it into the right folder")
+        elif parts[0].lower() + "/" not in folders:
+            unexpected[path] = (f"in an unexpected folder {parts[0]}/ (the layout has "
+                                f"{', '.join(folders)}); move it into the right folder")
+        else:
+            unexpected[path] = (f"its name or folder fits no kind of file in {parts[0]}/ "
+                                "(see workbench.fielddata.LAYOUT); rename it or move it")
+    return by_kind, unexpected
+
+
+def _fits(parts: tuple[str, ...], pattern: str) -> bool:
+    wanted = pattern.lower().split("/")
+    return len(parts) == len(wanted) and all(
+        fnmatch.fnmatchcase(part.lower(), want) for part, want in zip(parts, wanted,
+                                                                       strict=True))
 
 
 def intake_returns(folder: str | Path, items: pd.DataFrame, *, sample_ids,
@@ -140,22 +246,46 @@ def intake_returns(folder: str | Path, items: pd.DataFrame, *, sample_ids,
     """
     quarantine_dir = Path(quarantine_dir)
     if "outputs" in quarantine_dir.resolve().parts:
-        raise ValueError(f"intake_returns: quarantine_dir {quarantine_dir} is under outputs/;"
-                         " quarantined rows hold personal data, keep them in fieldwork/")
-    by_kind, unmatched = find_returns(folder)
+        raise ValueError(f"intake_returns: quarantine_dir {quarantine_dir.name} is under "
+                         "outputs/; quarantined rows hold personal data, keep them in "
+                         "fieldwork/")
+    by_kind, unexpected = _sort_delivery(folder)
     schemas = field_schemas(items)
     known = {"sample.IDSCHOOL": list(sample_ids)}
     results = {}
     for kind in KINDS:
-        results[kind] = _intake_kind(kind, by_kind, schemas, known, quarantine_dir)
+        results[kind] = intake(by_kind[kind], schemas[kind], known_ids=known)
         listed = _LISTS.get(kind)
         if listed:
-            known[f"tracking.{listed}"] = results[kind].accepted[listed].tolist()
-    return FieldIntake(results=results, unmatched=unmatched)
+            known[f"tracking.{listed}"] = results[kind].accepted[listed].dropna().tolist()
+    results = _explain_missing_tracking(results)
+    results, checks = check_consistency(results, items)
+    for kind, result in results.items():
+        write_quarantine(result.quarantined, quarantine_dir / f"{kind}_quarantine.csv")
+        write_intake_log(result.log, quarantine_dir / f"{kind}_log.csv")
+    return FieldIntake(results=results, unmatched=sorted(unexpected), folder=Path(folder),
+                       unexpected=unexpected, checks=checks)
 
 
-def _intake_kind(kind: str, by_kind: dict, schemas: dict, known: dict,
-                 quarantine_dir: Path) -> IntakeResult:
-    return intake(by_kind[kind], schemas[kind], known_ids=known,
-                  quarantine_path=quarantine_dir / f"{kind}_quarantine.csv",
-                  log_path=quarantine_dir / f"{kind}_log.csv")
+def _explain_missing_tracking(results: dict[str, IntakeResult]) -> dict[str, IntakeResult]:
+    """Say why every row was quarantined when a tracking form was rejected or is missing."""
+    out = dict(results)
+    for kind, listed in _LISTS.items():
+        if len(results[kind].accepted):
+            continue
+        what = results[kind].log["status"].tolist()
+        why = "was rejected" if "rejected" in what else (
+            "had no valid row" if what else "is missing from the delivery")
+        old = f"{listed} not in tracking.{listed}"
+        new = (f"{listed} cannot be checked: the {kind.replace('_', ' ')} form {why} (see "
+               "the intake log)")
+        for other, result in out.items():
+            issues = result.issues.assign(reason=result.issues["reason"].str.replace(
+                old, new, regex=False))
+            quar = result.quarantined
+            if len(quar):
+                quar = quar.assign(reason=quar["reason"].astype(str).str.replace(
+                    old, new, regex=False))
+            out[other] = IntakeResult(result.accepted, quar, issues, result.log,
+                                      result.reconciliation)
+    return out

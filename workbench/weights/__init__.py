@@ -7,7 +7,12 @@ Every function takes and returns tidy DataFrames and never modifies its input.
 """
 
 from workbench.weights.adjust import SENATE_TOTAL, adjust_nonresponse, rescale_weights, trim_weights
-from workbench.weights.cycle import CycleWeights, cycle_weights, weighting_inputs
+from workbench.weights.cycle import (
+    CycleWeights,
+    cycle_weights,
+    reconcile_weights,
+    weighting_inputs,
+)
 from workbench.weights.replicates import brr_replicates, hadamard, jk2_replicates
 from workbench.weights.stages import class_weights, final_weights, school_weights, student_weights
 from workbench.weights.summaries import (
@@ -24,7 +29,7 @@ __all__ = [
     "totals_check",
     "weight_summary",
     "CycleWeights",
-    "cycle_weights",
+    "cycle_weights", "reconcile_weights",
     "weighting_inputs",
     "MAX_ZONES",
     "SENATE_TOTAL",

@@ -16,7 +16,7 @@ from workbench.weights.replicates import jk2_replicates
 from workbench.weights.stages import class_weights, final_weights, school_weights, student_weights
 from workbench.weights.zones import assign_zones, jackknife_zones
 
-__all__ = ["CycleWeights", "cycle_weights", "weighting_inputs", "CLASS_RULE"]
+__all__ = ["CycleWeights", "cycle_weights", "weighting_inputs", "reconcile_weights", "CLASS_RULE"]
 
 #: IEA: a class took part when at least half of its eligible students were assessed [M]
 CLASS_RULE = 0.5
@@ -106,3 +106,55 @@ def cycle_weights(sample: pd.DataFrame, school_tracking: pd.DataFrame,
     weights = assign_zones(weights, zones, **_IDS)
     weights = jk2_replicates(weights, zones=replicates, prefix=prefix)
     return CycleWeights(students=weights, schools=by_school, classes=by_class, zones=zones)
+
+
+def reconcile_weights(reconciliation: pd.DataFrame, weights: CycleWeights,
+                      school_tracking: pd.DataFrame, class_tracking: pd.DataFrame,
+                      student_tracking: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """Append the ``weighted`` step to the field-data reconciliation, with reasons.
+
+    Parameters
+    ----------
+    reconciliation
+        The field-data stage's table (:func:`workbench.fielddata.reconcile_intake`).
+    weights
+        :func:`cycle_weights` output.
+    school_tracking, class_tracking, student_tracking
+        The verified tracking forms (de-identified).
+    scored
+        Scored responses (``IDSTUD``): the students with an accepted booklet.
+
+    Returns
+    -------
+    DataFrame
+        The table with ``weighted`` rows for schools, classes and students: who lost their
+        weight and why (school or class not taking part, class below the 50 % rule, class
+        missing from the class tracking form), and assessed students weighted without a
+        booklet (``weighted_without_booklet``).
+    """
+    from workbench.fielddata.reconciliation import add_step
+
+    st = student_tracking
+    assessed = st.loc[st["PARTICIP"].astype(int) == 1]
+    before = assessed.loc[assessed["IDSTUD"].isin(scored["IDSTUD"]), "IDSTUD"]
+    part = school_tracking.loc[school_tracking["PARTICIP"].astype(int) == 1, "IDSCHOOL"]
+    tracked_classes = set(class_tracking["IDCLASS"])
+    weighted_classes = set(weights.classes["IDCLASS"])
+    why = pd.Series("unexplained", index=assessed.index, dtype=object)
+    why[~assessed["IDSCHOOL"].isin(part)] = "school_not_participating"
+    why[assessed["IDSCHOOL"].isin(part) & ~assessed["IDCLASS"].isin(tracked_classes)] = \
+        "class_not_tracked"
+    why[assessed["IDCLASS"].isin(tracked_classes)
+        & ~assessed["IDCLASS"].isin(weighted_classes)] = "class_below_half_assessed"
+    reasons = dict(zip(assessed["IDSTUD"], why, strict=True))
+    out = add_step(reconciliation, level="student", step="weighted", before=before,
+                   after=weights.students["IDSTUD"], reasons=reasons,
+                   added="weighted_without_booklet")
+    ct = class_tracking
+    in_part = ct[ct["IDSCHOOL"].isin(part) & (ct["N_ASSESSED"].fillna(0) > 0)]
+    out = add_step(out, level="class", step="weighted", before=in_part["IDCLASS"],
+                   after=weights.classes["IDCLASS"],
+                   reasons=dict.fromkeys(in_part["IDCLASS"], "class_below_half_assessed"))
+    return add_step(out, level="school", step="weighted", before=part,
+                    after=weights.schools["IDSCHOOL"],
+                    reasons=dict.fromkeys(part, "no_class_weighted"))
