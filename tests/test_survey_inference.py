@@ -7,12 +7,16 @@ TIMSS 2011 reference file against frozen fixtures (tests/reference/survey/).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from workbench.survey import RepDesign
+from workbench.survey._compare import p_adjust
+from workbench.survey._inference import barnard_rubin, interval
 
 
 def _zones_design(**kw) -> tuple[pd.DataFrame, RepDesign]:
@@ -85,3 +89,180 @@ def test_constant_has_point_interval_and_no_p_value():
     got = d.mean("w")
     assert got["se"][0] == 0 and got["df"][0] == 0
     assert got["ci_lower"][0] == got["ci_upper"][0] == 1.0
+
+
+# --------------------------------------------------------------- R fixtures (TIMSS 2011)
+REF = Path(__file__).parents[1].parent / "shared" / "reference"
+FIX = Path(__file__).parent / "reference" / "survey" / "fixtures_inference.csv"
+MATH = [f"ASMMAT{i}" for i in range(1, 6)]
+RTOL = 1e-8
+needs_ref = pytest.mark.skipif(not REF.is_dir(), reason=f"reference folder {REF} is absent")
+
+
+@pytest.fixture(scope="module")
+def timss() -> pd.DataFrame:
+    return pd.read_csv(REF / "timss2011_g4_math.csv.gz")
+
+
+@pytest.fixture(scope="module")
+def design(timss) -> RepDesign:
+    return RepDesign(timss, weight="TOTWGT", replicates="w_fstr*", pvs={"math": MATH})
+
+
+@pytest.fixture(scope="module")
+def fx() -> pd.DataFrame:
+    return pd.read_csv(FIX, dtype={"key": str}, keep_default_na=False)
+
+
+def r(fx: pd.DataFrame, case: str, name: str) -> np.ndarray:
+    out = fx[(fx["case"] == case) & (fx["name"] == name)]["value"].astype(float).to_numpy()
+    assert out.size, f"fixture {case}/{name} missing"
+    return out
+
+
+@needs_ref
+def test_intervals_with_r_df_match_confint(design, fx):
+    assert r(fx, "degf", "degf")[0] == 74 == design.degf - 1  # R: rank of replicates - 1
+    for i, level in enumerate([0.95, 0.9]):
+        got = design.mean("scsci", level=level)
+        lo, hi, _ = interval(got["estimate"], got["se"], 74, level)
+        np.testing.assert_allclose(got["se"], r(fx, "ci_scsci", "se")[i], rtol=RTOL)
+        np.testing.assert_allclose(lo, r(fx, "ci_scsci", "ci_lower")[i], rtol=RTOL)
+        np.testing.assert_allclose(hi, r(fx, "ci_scsci", "ci_upper")[i], rtol=RTOL)
+
+
+@needs_ref
+def test_barnard_rubin_df_matches_r(design, fx):
+    got = design.mean("math")
+    u, b = got["se_sampling"] ** 2, got["se_imputation"] ** 2 / 1.2
+    # Rubin's (1987) df, MIcombine's default: (M - 1) / gamma^2
+    np.testing.assert_allclose(4 / (1.2 * b / got["se"] ** 2) ** 2,
+                               r(fx, "mean_math_df", "df_rubin"), rtol=1e-7)
+    df = barnard_rubin(np.array([74.0]), u.to_numpy(), b.to_numpy(), 5)
+    np.testing.assert_allclose(df, r(fx, "mean_math_df", "df_barnard_rubin"), rtol=1e-7)
+    lo, hi, _ = interval(got["estimate"], got["se"], df, 0.95)
+    np.testing.assert_allclose([lo[0], hi[0]], [r(fx, "mean_math_df", "ci_lower")[0],
+                                                r(fx, "mean_math_df", "ci_upper")[0]], rtol=RTOL)
+
+
+@needs_ref
+def test_interactions_and_factors_match_r_svyglm(design, timss, fx):
+    got = design.regress("math ~ C(lang) * female + books")
+    assert got["term"].tolist() == ["(Intercept)", "C(lang)[2]", "C(lang)[3]", "female", "books",
+                                    "C(lang)[2]:female", "C(lang)[3]:female"]
+    np.testing.assert_allclose(got["estimate"], r(fx, "regress_math_lang_x_female", "estimate"),
+                               rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, "regress_math_lang_x_female", "se"), rtol=RTOL)
+    # a string column behind C() gives the same model (levels sorted, first is reference)
+    named = timss.assign(langname=timss["lang"].map({1: "a", 2: "b", 3: "c"}))
+    d2 = RepDesign(named, weight="TOTWGT", replicates="w_fstr*", pvs={"math": MATH})
+    again = d2.regress("math ~ female * C(langname) + books")
+    assert "C(langname)[b]:female" not in again["term"].tolist()
+    assert again["term"].tolist()[-2:] == ["female:C(langname)[b]", "female:C(langname)[c]"]
+    np.testing.assert_allclose(np.sort(again["estimate"]), np.sort(got["estimate"]), rtol=1e-9)
+
+
+@needs_ref
+def test_regression_p_values_and_wald_match_r(design, fx):
+    got = design.regress("scsci ~ C(lang) * female")
+    case = "regress_scsci_lang_x_female"
+    np.testing.assert_allclose(got["estimate"], r(fx, case, "estimate"), rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, case, "se"), rtol=RTOL)
+    ddf = r(fx, case, "df")[0]  # svyglm: degf - p + 1 = 69
+    _, _, p = interval(got["estimate"], got["se"], ddf, 0.95)
+    np.testing.assert_allclose(p, r(fx, case, "p_value"), rtol=1e-6)
+    for i, term in enumerate(["C(lang):female", "C(lang)"]):
+        w = design.wald("scsci ~ C(lang) * female", term, df=ddf)
+        assert w["df_num"][0] == r(fx, "regtermtest_scsci", "df_num")[i]
+        np.testing.assert_allclose(w["statistic"], r(fx, "regtermtest_scsci", "statistic")[i],
+                                   rtol=RTOL)
+        np.testing.assert_allclose(w["p_value"], r(fx, "regtermtest_scsci", "p_value")[i],
+                                   rtol=1e-6)
+    w = design.wald("math ~ C(lang) * female + books", ["C(lang)", "C(lang):female"], df=74)
+    for name in ("statistic", "df_num", "p_value"):
+        np.testing.assert_allclose(w[name], r(fx, "wald_math_lang_pv", name), rtol=1e-7)
+    default = design.wald("math ~ C(lang) * female + books", ["C(lang)", "C(lang):female"])
+    coef = design.regress("math ~ C(lang) * female + books")
+    assert default["df"][0] == coef.loc[coef["term"].str.startswith("C(lang)"), "df"].min()
+
+
+@needs_ref
+def test_r_squared_matches_r(design, fx):
+    got = design.r_squared("math ~ books + female")
+    np.testing.assert_allclose(got["estimate"], r(fx, "r2_math_books_female", "estimate"),
+                               rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, "r2_math_books_female", "se"), rtol=RTOL)
+
+
+def _ratio(data: pd.DataFrame, w: np.ndarray) -> float:
+    hi = (data["books"] >= 3).to_numpy()
+    lo = (data["books"] < 3).to_numpy()
+    y = data["math"].to_numpy()
+    return ((w @ (y * hi)) / (w @ hi)) / ((w @ (y * lo)) / (w @ lo))
+
+
+@needs_ref
+def test_replicate_matches_r_withreplicates(design, fx):
+    got = design.replicate(_ratio)
+    np.testing.assert_allclose(got["estimate"], r(fx, "replicate_ratio_books", "estimate"),
+                               rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, "replicate_ratio_books", "se"), rtol=RTOL)
+
+
+@needs_ref
+def test_contrast_matches_r_svycontrast(design, fx):
+    rep = design.replicate_estimates("mean", "math", by="lang")
+    assert rep.labels == ["1.0|math", "2.0|math", "3.0|math"]
+    got = rep.contrast([1, 0, -1])
+    np.testing.assert_allclose(got["estimate"], r(fx, "compare_math_lang", "difference")[1],
+                               rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, "compare_math_lang", "se")[1], rtol=RTOL)
+    cov = rep.covariance().to_numpy()
+    c = np.array([1.0, 0, -1])
+    assert c @ cov @ c == pytest.approx(got["se"][0] ** 2, rel=1e-10)
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), rep.table()["se"], rtol=1e-12)
+
+
+@needs_ref
+def test_compare_matches_r(design, fx):
+    got = design.compare("math", by="lang", adjust="holm")
+    assert got[["group_a", "group_b"]].values.tolist() == [[1, 2], [1, 3], [2, 3]]
+    np.testing.assert_allclose(got["difference"], r(fx, "compare_math_lang", "difference"),
+                               rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, "compare_math_lang", "se"), rtol=RTOL)
+    # with R's df (74) the p-values and their Holm / BH adjustments are R's
+    _, _, p = interval(got["difference"], got["se"], 74, 0.95)
+    np.testing.assert_allclose(p, r(fx, "compare_math_lang", "p_value_df74"), rtol=1e-6)
+    np.testing.assert_allclose(p_adjust(p, "holm"), r(fx, "compare_math_lang", "holm_df74"),
+                               rtol=1e-6)
+    np.testing.assert_allclose(p_adjust(p, "bh"), r(fx, "compare_math_lang", "bh_df74"),
+                               rtol=1e-6)
+    # the table's own p-values use its own df; the flags say which rule
+    np.testing.assert_allclose(got["p_adjusted"], p_adjust(got["p_value"].to_numpy(), "holm"))
+    assert (got["significant_unadjusted"] == (got["p_value"] < 0.05)).all()
+    assert (got["significant_adjusted"] == (got["p_adjusted"] < 0.05)).all()
+    assert set(got["adjustment"]) == {"holm"}
+    assert list(got.columns[:14]) == [
+        "variable", "group_a", "group_b", "difference", "se", "n", "df", "ci_lower",
+        "ci_upper", "t", "p_value", "significant_unadjusted", "p_adjusted",
+        "significant_adjusted"]
+
+
+@needs_ref
+def test_compare_to_total_matches_r(design, fx):
+    got = design.compare_to_total("math", by="lang")
+    np.testing.assert_allclose(got["difference"],
+                               r(fx, "compare_to_total_math_lang", "difference"), rtol=RTOL)
+    np.testing.assert_allclose(got["se"], r(fx, "compare_to_total_math_lang", "se"), rtol=RTOL)
+    # part-whole: smaller than the independent-samples SE
+    groups = design.mean("math", by="lang")["se"].to_numpy()
+    whole = design.mean("math")["se"][0]
+    assert (got["se"].to_numpy() < np.sqrt(groups**2 + whole**2)).all()
+
+
+def test_p_adjust_matches_r(fx):
+    p = r(fx, "p_adjust", "p")
+    np.testing.assert_allclose(p_adjust(p, "holm"), r(fx, "p_adjust", "holm"), rtol=1e-12)
+    np.testing.assert_allclose(p_adjust(p, "bh"), r(fx, "p_adjust", "bh"), rtol=1e-12)
+    with pytest.raises(ValueError, match="unknown method"):
+        p_adjust(p, "hochberg")
