@@ -109,4 +109,4 @@ def warn_single_cases(table: pd.DataFrame) -> None:
 
 
 _RESULT_COLUMNS = {"estimate", "se", "n", "sum_weights", "se_sampling", "se_imputation", "n_pv",
-                   "ci_lower", "ci_upper"}
+                   "ci_lower", "ci_upper", "df", "p_value"}

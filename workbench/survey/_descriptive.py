@@ -38,6 +38,7 @@ class Descriptive:
         Returns
         -------
         DataFrame with the ``by`` columns, ``variable``, ``estimate``, ``se``, ``n``,
+        ``df``, ``ci_lower``, ``ci_upper`` (see :class:`RepDesign`, "Inference"),
         ``sum_weights`` (+ ``se_sampling``, ``se_imputation``, ``n_pv`` with PVs).
 
         Raises
@@ -113,7 +114,8 @@ class Descriptive:
         Returns
         -------
         DataFrame with the ``by`` columns, ``variable``, ``category``, ``estimate``, ``se``,
-        ``n`` and ``sum_weights`` (of the group's cases with the variable observed, the
+        ``n``, ``df``, ``ci_lower``, ``ci_upper`` and ``sum_weights`` (of the group's cases
+        with the variable observed, the
         denominator of the percentage).
 
         Raises
@@ -162,7 +164,7 @@ class Descriptive:
         Returns
         -------
         DataFrame with the ``by`` columns, ``variable``, ``cutpoint``, ``estimate``, ``se``,
-        ``n``, ``sum_weights`` (+ PV parts).
+        ``n``, ``df``, ``ci_lower``, ``ci_upper``, ``sum_weights`` (+ PV parts).
 
         Checked against
         ---------------
@@ -209,7 +211,7 @@ class Descriptive:
         Returns
         -------
         DataFrame with the ``by`` columns, ``variable``, ``quantile``, ``estimate``, ``se``,
-        ``n``, ``sum_weights`` (+ PV parts).
+        ``n``, ``df``, ``ci_lower``, ``ci_upper``, ``sum_weights`` (+ PV parts).
 
         Checked against
         ---------------
@@ -281,7 +283,8 @@ class Descriptive:
         Returns
         -------
         DataFrame with the ``by`` columns, ``variable``, ``with``, ``estimate``, ``se``,
-        ``n``, ``sum_weights`` (+ PV parts); one row per pair.
+        ``n``, ``df``, ``ci_lower``, ``ci_upper``, ``p_value`` (H0: r = 0),
+        ``sum_weights`` (+ PV parts); one row per pair.
 
         Checked against
         ---------------
@@ -330,7 +333,8 @@ class Descriptive:
         Returns
         -------
         DataFrame with ``by`` (the group), ``reference``, the statistic's key columns,
-        ``estimate``, ``se``, ``n`` and ``sum_weights`` (both groups) (+ PV parts).
+        ``estimate``, ``se``, ``n``, ``df``, ``ci_lower``, ``ci_upper``, ``p_value`` (H0: no
+        gap) and ``sum_weights`` (both groups) (+ PV parts).
 
         Raises
         ------

@@ -81,6 +81,14 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
     first) replicate variance; se_imputation^2 = (1 + 1/M) x between-PV variance;
     se^2 = se_sampling^2 + se_imputation^2.
 
+    Inference: every table carries ``df``, ``ci_lower`` and ``ci_upper`` (t with ``df``, the
+    method's ``level=``, 0.95 by default) and, for differences, coefficients and
+    correlations, ``p_value`` (H0: 0). ``df`` is the estimate's own: the variance zones that
+    carry it (for a domain, only the zones where it has cases), Johnson-Rust corrected and
+    combined with the PVs by Barnard-Rubin (``df_rule``; ``workbench.survey._inference``).
+    ``d.degf`` is the design's zone count. R ``survey`` instead uses ``degf`` = rank of the
+    replicate weights - 1 for every estimate.
+
     Domains (``by=`` groups and :meth:`subset`) keep every replicate weight and count zero
     outside the domain; the data are never subset first.
 

@@ -39,7 +39,8 @@ class Models:
         Returns
         -------
         DataFrame with the ``by`` columns, ``variable`` (outcome), ``term``, ``estimate``,
-        ``se``, ``n``, ``sum_weights`` (+ PV parts).
+        ``se``, ``n``, ``df``, ``ci_lower``, ``ci_upper``, ``p_value`` (H0: coefficient 0),
+        ``sum_weights`` (+ PV parts).
 
         Raises
         ------
