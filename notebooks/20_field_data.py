@@ -20,6 +20,7 @@ lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed (this stage draws nothing)
 incoming = "incoming"  # the delivery folder, under fieldwork/<cycle>/
 key_file = "pseudonym.key"  # pseudonymization key, under fieldwork/<cycle>/
+link_across_cycles = False  # True: pseudonyms shared with other cycles using the same key
 
 # %%
 import seaborn as sns
@@ -45,7 +46,7 @@ counts = field.reconciliation()
 display(wb.report.headline("files_received", len(log), lang=lang))
 display(wb.report.headline("rows_read", counts["read"].iloc[-1], lang=lang))
 display(wb.report.headline("rows_quarantined", counts["quarantined"].iloc[-1], lang=lang))
-wb.report.headline("files_rejected", int((log["status"] == "rejected").sum()), lang=lang)
+wb.report.headline("files_rejected", int((log["fate"] != "read").sum()), lang=lang)
 
 # %%
 wb.report.text("field_data", "arrived", lang=lang)
@@ -55,10 +56,18 @@ display(wb.report.text("field_data", "arrived_note", lang=lang))
 wb.report.table(counts, lang=lang)
 
 # %%
-rejected = log.loc[log["status"] == "rejected", ["kind", "file", "message"]]
-display(wb.report.text("field_data", "rejected" if len(rejected) else "none_rejected",
+wb.report.text("field_data", "audit", lang=lang)
+
+# %%
+display(wb.report.text("field_data", "audit_note", lang=lang))
+display(wb.report.table(wb.fielddata.reconciliation_table(
+    log["fate"].value_counts().rename_axis("fate").rename("n").reset_index(), lang=lang),
+    lang=lang, verbatim=("fate",)))
+not_read = log.loc[log["fate"] != "read", ["kind", "file", "fate", "reason"]]
+display(wb.report.text("field_data", "rejected" if len(not_read) else "none_rejected",
                        lang=lang))
-wb.report.table(rejected, lang=lang, verbatim=("file", "message"))
+wb.report.table(wb.fielddata.reconciliation_table(not_read, lang=lang), lang=lang,
+                verbatim=("file", "fate", "reason"))
 
 # %%
 wb.report.text("field_data", "quarantine", lang=lang)
@@ -67,11 +76,23 @@ wb.report.text("field_data", "quarantine", lang=lang)
 issues = wb.fielddata.public_issues(field, items)
 display(wb.report.text("field_data", "quarantine_note", lang=lang,
                        where=f"fieldwork/{cycle}/quarantine"))
-wb.report.table(issues, lang=lang, verbatim=("file", "column", "value", "reason"))
+wb.report.table(wb.fielddata.issue_summary(issues), lang=lang,
+                verbatim=("column", "reason", "examples"))
 
 # %%
+wb.report.text("field_data", "checks", lang=lang)
+
+# %%
+display(wb.report.text("field_data", "checks_note", lang=lang))
+wb.report.table(wb.fielddata.reconciliation_table(field.checks, lang=lang), lang=lang,
+                verbatim=("check", "action"))
+
+# %%
+# %%
 key = wb.fielddata.load_key(restricted / key_file)
-tables = wb.fielddata.clean_tables(field, items, key=key)
+tables = wb.fielddata.clean_tables(field, items, key=key, cycle=cycle,
+                                   link_across_cycles=link_across_cycles)
+reconciliation = wb.fielddata.reconcile_intake(field, sample)
 schools, classes = wb.fielddata.participation_inputs(tables, sample)
 rates = wb.fielddata.participation_rates(schools, classes)
 summary = wb.fielddata.annotate_participation(rates)
@@ -108,9 +129,19 @@ wb.report.table(missing, lang=lang, verbatim=("item_id",), digits={"omitted": 1,
                                                                     "not_reached": 1})
 
 # %%
+wb.report.text("field_data", "reconciliation", lang=lang)
+
+# %%
+display(wb.report.text("field_data", "reconciliation_note", lang=lang))
+display(wb.report.table(wb.fielddata.reconciliation_table(reconciliation, lang=lang), lang=lang,
+                        verbatim=("level", "step", "change", "reason")))
+broken = wb.fielddata.check_reconciliation(reconciliation)
+display(wb.report.text("field_data", "reconciliation_broken", lang=lang))
+wb.report.table(broken, lang=lang)
+
+# %%
 outputs = {**tables, "participation": rates, "participation_summary": summary,
-           "intake_log": log,
-           "intake_issues": issues}
+           "intake_log": log, "intake_issues": issues, "reconciliation": reconciliation}
 saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
 wb.report.text("field_data", "privacy", lang=lang)
 
@@ -118,7 +149,11 @@ wb.report.text("field_data", "privacy", lang=lang)
 dropped = sorted({c for s in wb.fielddata.field_schemas().values() for c in s.identifiers})
 display(wb.report.text("field_data", "privacy_note", lang=lang, dropped=", ".join(dropped),
                        pseudonyms=", ".join(wb.fielddata.clean.PSEUDONYMIZED)))
-findings = wb.fielddata.scan_for_identifiers(wb.paths.cycle_dir(cycle),
-                                             wb.fielddata.identifier_values(field, items))
+findings = wb.fielddata.scan_for_identifiers(
+    wb.paths.cycle_dir(cycle), wb.fielddata.identifier_values(field, items),
+    paths=[restricted.resolve()])
 display(wb.report.headline("identifier_findings", len(findings), lang=lang))
-wb.report.table(findings, lang=lang)
+wb.report.table(findings, lang=lang, verbatim=("file", "location", "kind", "match"))
+
+# %%
+wb.fielddata.assert_no_identifiers(findings)

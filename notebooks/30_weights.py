@@ -95,6 +95,22 @@ wb.report.table(check, lang=lang, digits={"estimate": 1, "se": 2, "population": 
                                           "difference": 2, "z": 2})
 
 # %%
+wb.report.text("weights", "reconciliation", lang=lang)
+
+# %%
+reconciliation = wb.weights.reconcile_weights(
+    cat.reconciliation.read(), weights, school_tracking, cat.class_tracking.read(),
+    cat.student_tracking.read(), cat.scored_responses.read())
+display(wb.report.text("weights", "reconciliation_note", lang=lang))
+display(wb.report.table(wb.fielddata.reconciliation_table(
+    wb.fielddata.reconciliation_flow(reconciliation), lang=lang), lang=lang,
+    verbatim=("level", "step")))
+wb.report.table(wb.fielddata.reconciliation_table(
+    reconciliation[reconciliation["change"] != "kept"], lang=lang), lang=lang,
+    verbatim=("level", "step", "change", "reason"))
+
+# %%
+wb.catalog.save(cycle, "weights_reconciliation", reconciliation)
 wb.catalog.save(cycle, "weights", weights.students)
 wb.catalog.save(cycle, "school_weights", weights.schools)
 wb.catalog.save(cycle, "jk_zones", weights.zones);

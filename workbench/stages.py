@@ -94,6 +94,8 @@ class FieldDataParams(_Strict):
 
     incoming: str = Field("incoming", description="delivery folder under fieldwork/<cycle>/")
     key_file: str = Field("pseudonym.key", description="pseudonymization key, fieldwork/<cycle>/")
+    link_across_cycles: bool = Field(False, description="hash IDs without the cycle id, so "
+                                     "cycles sharing the key share pseudonyms (a panel)")
 
 
 class WeightsParams(_Strict):
@@ -187,7 +189,7 @@ STAGES: dict[str, Stage] = {
         params=FieldDataParams,
         inputs=("sample_schools", "items"),
         outputs=FIELD_TABLES + ("participation", "participation_summary", "intake_log",
-                                "intake_issues"),
+                                "intake_issues", "reconciliation"),
         fieldwork=True,
         prepare="workbench.synth.demo_returns:prepare_demo_returns",
     ),
@@ -196,8 +198,8 @@ STAGES: dict[str, Stage] = {
         notebook="30_weights.py",
         params=WeightsParams,
         inputs=("sample_schools", "frame", "school_tracking", "class_tracking",
-                "student_tracking"),
-        outputs=("weights", "school_weights", "jk_zones"),
+                "student_tracking", "scored_responses", "reconciliation"),
+        outputs=("weights", "school_weights", "jk_zones", "weights_reconciliation"),
     ),
     "validity": Stage(
         name="validity",

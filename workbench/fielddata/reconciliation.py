@@ -151,27 +151,32 @@ def check_reconciliation(reconciliation: pd.DataFrame) -> pd.DataFrame:
     return flow[bad].assign(expected=expected[bad]).reset_index(drop=True)
 
 
-def reconciliation_table(reconciliation: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """The reconciliation for a report: labels in ``lang`` (ky, ru, en), codes kept.
+def reconciliation_table(table: pd.DataFrame, *, lang: str,
+                         columns: tuple[str, ...] = ("level", "step", "change", "reason",
+                                                     "check", "action", "fate")
+                         ) -> pd.DataFrame:
+    """A reconciliation (or check, or audit) table with its codes in words, for a report.
 
-    Returns
-    -------
-    DataFrame
-        ``level, step, change, reason, n, label`` (the label of the reason, or of the step
-        for ``kept`` rows).
+    Codes are labelled from ``workbench/texts/labels_field_data.yaml`` (keys ``rc_<code>``)
+    in ``lang``; a code without a label is shown as it is. Show the result with
+    ``verbatim`` for those columns, so the report does not translate them again.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame([("student", "booklet", "dropped", "booklet_missing", 3)],
+    ...                  columns=RECONCILIATION_COLUMNS)
+    >>> reconciliation_table(r, lang="en").values.tolist()
+    [['Students', 'With an accepted booklet', 'dropped', 'booklet not delivered', 3]]
     """
-    from workbench.report import _texts
+    from workbench.labels import label
 
-    labels = _texts("field_data").get("reconciliation_labels", {})
-
-    def label(code: str) -> str:
-        entry = labels.get(code)
-        return entry.get(lang, code) if isinstance(entry, dict) else code
-
-    r = reconciliation
-    shown = r["reason"].where(r["change"] != "kept", r["step"])
-    return r.assign(level=r["level"].map(label), step=r["step"].map(label),
-                    label=shown.map(label)).reset_index(drop=True)
+    out = table.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].map(
+                lambda code: code if pd.isna(code) or label(f"rc_{code}", lang) == f"rc_{code}"
+                else label(f"rc_{code}", lang))
+    return out.reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- levels
