@@ -21,7 +21,7 @@ def test_demo_parameters_validate():
     assert params.cycle == "sabat6-demo"
     assert params.language in {"ky", "ru", "en"}
     assert list(params.stages) == ["frame", "sample_design", "field_data", "weights", "validity",
-                                   "scaling"]
+                                   "scaling", "results"]
     assert params.data.source == "synthetic"
 
 
@@ -42,7 +42,7 @@ def test_stage_params_carry_cycle_language_and_defaults():
     (lambda d: d.update(cycle="Has Spaces"), r"cycle: String should match pattern"),
     (lambda d: d["data"].update(source="census"), r"data.source: Input should be"),
     (lambda d: d["data"].update(source="register"), r"data: source 'register' needs"),
-    (lambda d: d["stages"].update(results={}), r"stages.results: unknown stage; known stages"),
+    (lambda d: d["stages"].update(release={}), r"stages.release: unknown stage; known stages"),
     (lambda d: d["stages"]["frame"].update(min_enrolment=0),
      r"stages.frame.min_enrolment: Input should be greater than or equal to 1 \(got 0\)"),
     (lambda d: d["stages"]["frame"]["columns"].update(enrollment="x"),

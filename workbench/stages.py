@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
            "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
-           "ScalingParams", "validate_stages"]
+           "ScalingParams", "ResultsParams", "validate_stages"]
 
 
 class _Strict(BaseModel):
@@ -147,6 +147,44 @@ class ScalingParams(_Strict):
         "stocking_lord", description="common-item linking method of a trend cycle")
 
 
+class ResultsParams(_Strict):
+    """Parameters of the results stage (``60_results``)."""
+
+    groups: list[str] = Field(default=["region", "locality", "language", "school_type",
+                                       "ITSEX"], min_length=1,
+                              description="reporting groups of the exhibits")
+    percentiles: list[int] = Field(default=[5, 25, 50, 75, 95], min_length=1,
+                                   description="percentiles of the distribution exhibit")
+    background: list[str] = Field(
+        default=["ASBG04", "LANGHOME", "ASBH02", "ACBG07", "ACBG08", "ATBG04", "ASBGSLR",
+                 "ASBGHRL"],
+        description="background variables shown by category (student, school, teacher file)")
+    indicators: dict[str, str] = Field(
+        default={"ITSEX": "2", "locality": "rural", "language": "ky",
+                 "school_type": "general"},
+        description="0/1 indicators of each group against its reference, for the models")
+    regression: list[str] = Field(
+        default=["ITSEX", "locality", "language", "school_type", "ASBG04"], min_length=1,
+        description="predictors of the regression and two-level model (a group: its indicators)")
+    adjust: Literal["holm", "bh", "bonferroni"] = Field(
+        "holm", description="multiple-comparison adjustment beside the IEA unadjusted rule")
+    max_se: float = Field(10.0, gt=0, description="flag score estimates with a larger SE")
+    max_cv: float = Field(0.3, gt=0, description="flag percentages with a larger CV")
+    answered: float = Field(85.0, gt=0, le=100, description="IEA share of students who must "
+                            "have answered a background variable")
+    base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                                   description="trend: the base cycle whose results are compared")
+    pirls_file: str | None = Field(None, description="PIRLS 2021 table; None: "
+                                   "../shared/reference/pirls2021_reading.csv")
+    pirls_countries: list[str] = Field(default=[], description="PIRLS participants shown "
+                                       "(empty: all)")
+    neighbours: list[str] = Field(
+        default=["Kazakhstan", "Uzbekistan", "Russian Federation", "Georgia", "Azerbaijan",
+                 "Turkey"], description="PIRLS participants highlighted")
+    linked_to_pirls: bool = Field(False, description="is the cycle's scale linked to PIRLS?")
+    country: str = Field("Kyrgyzstan (Sabat-6)", description="name of this cycle's row")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage: its notebook, its parameter model, the catalog entries it reads and writes.
@@ -222,6 +260,18 @@ STAGES: dict[str, Stage] = {
                  "population_model", "linking", "student_results", "school_results",
                  "teacher_results", "codebook"),
         base_inputs=("scale_constants", "student_results"),
+    ),
+    "results": Stage(
+        name="results",
+        notebook="60_results.py",
+        params=ResultsParams,
+        inputs=("student_results", "school_results", "teacher_results", "linking",
+                "proficiency_levels"),
+        outputs=("results_distribution", "results_benchmarks", "results_gaps",
+                 "results_regions", "results_region_pairs", "results_context",
+                 "results_regression", "results_variance", "results_trend",
+                 "results_international", "results_rules"),
+        base_inputs=("student_results",),
     ),
 }
 

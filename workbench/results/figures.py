@@ -1,0 +1,149 @@
+"""Figures of the results report (stage: results), labelled in the cycle's language.
+
+Each function takes an exhibit table and returns a matplotlib ``Figure``: the distribution
+(percentile bar with the mean and its confidence interval, ordered by mean), the benchmark
+shares (stacked bars), the international context (means with CIs, neighbours highlighted,
+with the caveats beside it) and a panel that says why a figure was skipped.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from workbench.labels import label
+from workbench.report import text
+
+__all__ = ["distribution_figure", "benchmarks_figure", "international_figure",
+           "skipped_figure"]
+
+_BAND = ("#c6dbef", "#6baed6", "#2171b5")
+_LEVELS = ("#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4")
+
+
+def _words(key: str, lang: str, **values) -> str:
+    return text("results", key, lang=lang, **values).data
+
+
+def _group_label(code: str, lang: str) -> str:
+    return label("national" if code == "all" else code, lang)
+
+
+def distribution_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
+                        ) -> plt.Figure:
+    """Percentiles 5-25-75-95 as a bar, the mean ± CI as a black box; the nation first, then
+    the groups of each ``group_var`` ordered by mean.
+
+    ``table`` is :func:`workbench.results.distribution`'s (rows not shown are skipped).
+    """
+    names = [group_var] if isinstance(group_var, str) else list(group_var)
+    rows = table[table["group_var"].isin(["all", *names])]
+    wide = rows.pivot_table(index=["group_var", "group"], columns="statistic",
+                            values="estimate", aggfunc="first", sort=False)
+    ci = rows[rows["statistic"] == "mean"].set_index(["group_var", "group"])[
+        ["ci_lower", "ci_upper"]]
+    wide = _ordered(wide.join(ci).dropna(subset=["mean"]), "mean", names)
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(wide) + 1.4))
+    y = np.arange(len(wide))[::-1]
+    for (lo, hi), colour in zip((("p5", "p25"), ("p25", "p75"), ("p75", "p95")),
+                                (_BAND[0], _BAND[1], _BAND[0]), strict=True):
+        if lo in wide and hi in wide:
+            ax.barh(y, wide[hi] - wide[lo], left=wide[lo], height=0.5, color=colour)
+    ax.errorbar(wide["mean"], y, xerr=[wide["mean"] - wide["ci_lower"],
+                                       wide["ci_upper"] - wide["mean"]],
+                fmt="s", color="black", markersize=4, capsize=3)
+    ax.set_yticks(y, [_group_label(g, lang) for _, g in wide.index])
+    ax.set_xlabel(_words("figure_scale", lang))
+    ax.set_title(_words("figure_distribution", lang,
+                        group=", ".join(label(n, lang) for n in names)))
+    fig.text(0.01, 0.005, _words("figure_distribution_key", lang), fontsize=8)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def benchmarks_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
+                      ) -> plt.Figure:
+    """Stacked bars of the shares within each level; the nation first, then the groups of
+    each ``group_var`` ordered by the share at or above the lowest benchmark."""
+    names = [group_var] if isinstance(group_var, str) else list(group_var)
+    rows = table[(table["measure"] == "within") & table["group_var"].isin(["all", *names])]
+    levels = list(dict.fromkeys(rows["benchmark"]))
+    wide = rows.pivot_table(index=["group_var", "group"], columns="benchmark",
+                            values="estimate", aggfunc="first", sort=False)[levels].dropna()
+    wide = _ordered(wide.assign(top=100 - wide[levels[0]]), "top", names)
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(wide) + 1.8))
+    y = np.arange(len(wide))[::-1]
+    left = np.zeros(len(wide))
+    colours = _LEVELS if len(levels) == len(_LEVELS) else plt.cm.RdYlBu(
+        np.linspace(0.1, 0.9, len(levels)))
+    for name, colour in zip(levels, colours, strict=False):
+        ax.barh(y, wide[name], left=left, height=0.6, color=colour,
+                label=_level_label(name, lang))
+        left += wide[name].to_numpy()
+    ax.set_yticks(y, [_group_label(g, lang) for _, g in wide.index])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(_words("figure_percent", lang))
+    ax.set_title(_words("figure_benchmarks", lang,
+                        group=", ".join(label(n, lang) for n in names)))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 2.0 / (len(wide) + 4)),
+              ncol=len(levels), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _ordered(wide: pd.DataFrame, by: str, names: Sequence[str]) -> pd.DataFrame:
+    """The national row, then each grouping's rows from the highest ``by`` down."""
+    parts = [wide[wide.index.get_level_values(0) == "all"]]
+    for name in names:
+        part = wide[wide.index.get_level_values(0) == name]
+        parts.append(part.sort_values(by, ascending=False))
+    return pd.concat(parts)
+
+
+def international_figure(table: pd.DataFrame, *, lang: str, linked: bool,
+                         caveats: Sequence[str] = ()) -> plt.Figure:
+    """PIRLS 2021 means with 95 % CIs, the neighbours and this cycle highlighted; the caveats
+    and the source printed beside the figure."""
+    rows = table.sort_values("mean")
+    fig, (ax, side) = plt.subplots(1, 2, figsize=(11, 0.22 * len(rows) + 1.5),
+                                   gridspec_kw={"width_ratios": [3, 2]})
+    y = np.arange(len(rows))
+    colours = np.where(rows["source"] == "this_cycle", "#d62728",
+                       np.where(rows["neighbour"], "#1f77b4", "#bbbbbb"))
+    ax.errorbar(rows["mean"], y, xerr=1.96 * rows["se"], fmt="none", ecolor="#555555",
+                elinewidth=0.8)
+    ax.scatter(rows["mean"], y, c=colours, s=18, zorder=3)
+    ax.set_yticks(y, rows["country"], fontsize=7)
+    ax.set_xlabel(_words("figure_scale", lang))
+    title = "figure_international_linked" if linked else "figure_international_context"
+    ax.set_title(_words(title, lang), fontsize=10)
+    side.axis("off")
+    notes = [_words(key, lang) for key in caveats] + [_words("international_source", lang)]
+    wrapped = "\n\n".join(textwrap.fill(n, 48) for n in notes)
+    side.text(0, 1, wrapped, va="top", fontsize=7.5, transform=side.transAxes)
+    fig.tight_layout()
+    return fig
+
+
+def skipped_figure(reason: str, *, lang: str) -> plt.Figure:
+    """A panel that says a figure was skipped and why (never a silent gap)."""
+    fig, ax = plt.subplots(figsize=(8, 1.6))
+    ax.axis("off")
+    ax.text(0.01, 0.9, _words("figure_skipped", lang), weight="bold", va="top",
+            transform=ax.transAxes)
+    ax.text(0.01, 0.55, textwrap.fill(reason, 110), va="top", fontsize=8,
+            transform=ax.transAxes)
+    return fig
+
+
+def _level_label(name: str, lang: str) -> str:
+    if name.startswith("below_"):
+        return _words("level_below", lang, cut=name.removeprefix("below_"))
+    if name.endswith("_up"):
+        return _words("level_up", lang, cut=name.removesuffix("_up"))
+    low, high = name.split("_")
+    return f"{low}–{high}"

@@ -1,0 +1,93 @@
+"""Publishing the exhibits (stage: results): rules, labels, catalog entries and the workbook.
+
+Every exhibit table goes through the same reporting rules (:mod:`workbench.results.rules`),
+gets the label of each group in the cycle's language, is saved as its catalog entry and as a
+sheet of ``outputs/<cycle>/tables/results.xlsx``; a table counting what each rule touched is
+saved too (``results_rules``) and printed in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from workbench.catalog import save
+from workbench.results._common import add_labels
+from workbench.results.excel import notes_table, workbook_path, write_workbook
+from workbench.results.rules import Rules, apply_rules, legend, rule_counts
+
+__all__ = ["CHECKS", "publish"]
+
+#: which (estimate, SE) columns the SE rule (points) and the CV rule (percentages) check
+CHECKS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "results_distribution": {"score": (("estimate", "se"),), "percent": ()},
+    "results_benchmarks": {"score": (), "percent": (("estimate", "se"),)},
+    "results_gaps": {"score": (), "percent": ()},
+    "results_regions": {"score": (), "percent": ()},
+    "results_region_pairs": {"score": (), "percent": ()},
+    "results_context": {"score": (("estimate", "se"),), "percent": (("percent", "percent_se"),)},
+    "results_regression": {"score": (), "percent": ()},
+    "results_variance": {"score": (), "percent": ()},
+    "results_trend": {"score": (), "percent": ()},
+    "results_international": {"score": (("mean", "se"),),
+                              "percent": (("pct_at_or_above_400", "pct_at_or_above_400_se"),)},
+}
+
+
+#: why a rule does not act on a table (shown in the rule counts)
+REASONS: dict[str, dict[str, str]] = {
+    name: {"se": "differences and coefficients: their significance is marked instead"}
+    for name in ("results_gaps", "results_regions", "results_region_pairs",
+                 "results_regression", "results_trend")} | {
+    "results_variance": {"se": "variance components: not on the score scale"},
+    "results_benchmarks": {"se": "percentages: the CV rule applies"},
+}
+
+
+def publish(cycle: str, tables: Mapping[str, pd.DataFrame], rules: Rules, *, lang: str,
+            source: str) -> dict[str, pd.DataFrame]:
+    """Apply the rules to every table, label it, save it (catalog + workbook sheet).
+
+    Parameters
+    ----------
+    cycle
+        Cycle id (outputs go to ``outputs/<cycle>/``).
+    tables
+        Exhibit tables by catalog entry name (keys of :data:`CHECKS`).
+    rules
+        The reporting rules of the cycle.
+    lang
+        Language of the labels, notes and legend.
+    source
+        What the figures come from (printed on the notes sheet).
+
+    Returns
+    -------
+    dict
+        The published tables by name, plus ``results_rules`` (:func:`rule_counts`) and
+        ``results_legend`` (:func:`legend`).
+
+    Raises
+    ------
+    KeyError
+        If a table name has no entry in :data:`CHECKS` (say which columns the rules check).
+    """
+    unknown = [name for name in tables if name not in CHECKS]
+    if unknown:
+        raise KeyError(f"publish: no rule columns for tables {unknown}; add them to "
+                       "workbench.results.publish.CHECKS.")
+    out = {}
+    for name, table in tables.items():
+        ruled = apply_rules(table, rules, lang=lang, **CHECKS[name])
+        if "group" in ruled.columns:
+            ruled = add_labels(ruled, lang=lang)
+        out[name] = ruled
+    counts = rule_counts(out, REASONS)
+    key = legend(rules, lang=lang)
+    for name, table in out.items():
+        save(cycle, name, table)
+    save(cycle, "results_rules", counts)
+    notes = notes_table(cycle=cycle, source=source, legend=key, counts=counts)
+    write_workbook(workbook_path(cycle), {**out, "results_rules": counts}, notes)
+    return {**out, "results_rules": counts, "results_legend": key}
