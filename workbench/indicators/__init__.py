@@ -1,0 +1,1 @@
+"""Institution monitoring (teacher education, concept 000)."""
