@@ -10,5 +10,6 @@ design of an IEA-named analysis file (``student_results``).
 from ._compare import p_adjust
 from ._design import RepDesign
 from ._replicates import ReplicateEstimates
+from .mixed import MixedModel, mixed
 
-__all__ = ["RepDesign", "ReplicateEstimates", "p_adjust"]
+__all__ = ["MixedModel", "RepDesign", "ReplicateEstimates", "mixed", "p_adjust"]
