@@ -115,7 +115,7 @@ display(wb.report.headline("at_or_above_low", float(levels["estimate"].iloc[1]),
 wb.report.table(levels[["level", "name", "lower", "upper", "estimate", "se", "ci_lower",
                         "ci_upper", "n", "description"]],
                 lang=lang, verbatim=("name", "description"),
-                digits={"lower": 0, "upper": 0, "se": 2}, suppress_below=suppress_below)
+                digits={"lower": 0, "upper": 0, "se": 2, "n": 0}, suppress_below=suppress_below)
 
 # %%
 wb.report.text("scaling", "groups", lang=lang)
