@@ -273,3 +273,22 @@ def test_bad_input_is_named():
                               questionnaires={"pupil": pd.DataFrame({"IDSTUD": ["s0"]})})
     with pytest.raises(KeyError, match="student_results: scores has no columns"):
         ws.student_results(weights, pd.DataFrame({"IDSTUD": ["s0"]}), pvs=PVS)
+
+
+def test_the_cycle_threshold_reaches_the_scaling_notebook():
+    import ast
+
+    import jupytext
+
+    from workbench.params import load_params
+
+    params = load_params(ROOT / "parameters" / "sabat6-demo.yaml")
+    assert params.stage_params("scaling")["suppress_below"] == params.suppress_below == 10
+    notebook = jupytext.read(ROOT / "notebooks" / "50_scaling.py")
+    calls = [node for cell in notebook.cells if cell.cell_type == "code"
+             for node in ast.walk(ast.parse(cell.source))
+             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "table"]
+    # every report table with an estimate column is given the cycle's threshold
+    public = [c for c in calls if "design" in ast.unparse(c) or "levels" in ast.unparse(c)]
+    assert len(public) >= 5
+    assert all(any(k.arg == "suppress_below" for k in c.keywords) for c in public)
