@@ -34,8 +34,8 @@ import pandas as pd
 
 from workbench.synth.geography import REGIONS
 
-__all__ = ["Sector", "make_sector", "write_survey_returns", "PROGRAMMES", "SPECIALITIES",
-           "GROUPS", "SCALES"]
+__all__ = ["Sector", "make_sector", "write_survey_returns", "make_feedback", "PROGRAMMES",
+           "SPECIALITIES", "GROUPS", "SCALES"]
 
 PROGRAMMES = {"550100": "Natural-science education", "550200": "Physics and mathematics "
               "education", "550300": "Philological education", "550400": "Social and "
@@ -364,3 +364,47 @@ def _rows(data: pd.DataFrame, column: str, value: int) -> pd.DataFrame:
 
 def _logistic(x):
     return 1.0 / (1.0 + np.exp(-np.asarray(x, float)))
+
+
+_FEEDBACK = {
+    "instruments": {"ky": "Анкетанын суроолору түшүнүктүү, бирок өтө узун.",
+                    "ru": "Вопросы анкеты понятны, но анкета слишком длинная."},
+    "timing": {"ky": "Сурамжылоо сессия учурунда өттү, студенттер аз катышты.",
+               "ru": "Опрос пришёлся на сессию, студенты участвовали мало."},
+    "language": {"ky": "Кыргызча котормодо бир суроонун мааниси башкача окулат.",
+                 "ru": "В кыргызском переводе один вопрос читается иначе."},
+    "data_entry": {"ky": "Кадрлар боюнча маалыматты электрондук базага киргизүү кыйын болду.",
+                   "ru": "Внести кадровые данные в электронную базу было трудно."},
+    "usefulness": {"ky": "Натыйжалар программаны жакшыртууга пайдалуу.",
+                   "ru": "Результаты полезны для улучшения программы."},
+    "employers": {"ky": "Жумуш берүүчүлөрдү табуу жана сурамжылоо кыйын.",
+                  "ru": "Работодателей трудно найти и опросить."},
+}
+
+
+def make_feedback(seed: int, institutions, *, per_institution: int = 6) -> pd.DataFrame:
+    """Participants' feedback on the monitoring itself (the pilot's feedback database, §7).
+
+    Returns
+    -------
+    DataFrame
+        ``institution, participant, topic, rating`` (1-5: how well the step worked),
+        ``lang, comment``.
+
+    Examples
+    --------
+    >>> make_feedback(1, [101, 102], per_institution=2)["topic"].size
+    4
+    """
+    rng = np.random.default_rng([seed, 17])
+    topics = list(_FEEDBACK)
+    who = ["student", "graduate", "employer", "staff", "coordinator"]
+    rows = []
+    for code in institutions:
+        for _ in range(per_institution):
+            topic = topics[rng.integers(len(topics))]
+            lang = "ru" if rng.random() < 0.35 else "ky"
+            rows.append((int(code), who[rng.integers(len(who))], topic,
+                         int(rng.integers(2, 6)), lang, _FEEDBACK[topic][lang]))
+    return pd.DataFrame(rows, columns=["institution", "participant", "topic", "rating",
+                                       "lang", "comment"])
