@@ -38,7 +38,7 @@ GROUPS = ("region", "locality", "language", "school_type")
 _KIND = {"omitted": "omitted", "not reached": "not_reached", "not_reached": "not_reached",
          "not administered": "not_administered", "not_administered": "not_administered",
          "invalid": "invalid"}
-_CODEBOOK = Path(__file__).resolve().parent.parent / "texts" / "codebook.yaml"
+_CODEBOOK = Path(__file__).resolve().parent / "codebook.yaml"
 _IEA_DESIGN = ["TOTWGT", "JKZONE", "JKREP"]
 _SCORES = ("EAP", "EAP_SE", "WLE", "WLE_SE")
 
