@@ -72,6 +72,10 @@ def bench_python(df: pd.DataFrame, label: str, repeat: int) -> None:
         "quantile .1/.5/.9": lambda: d.quantile("math", [0.1, 0.5, 0.9], by="female"),
         "regress books+female": lambda: d.regress("math ~ books + female"),
         "logit migrant~books": lambda: d.logit("migrant ~ books + female"),
+        "regress C(lang)*female": lambda: d.regress("math ~ C(lang) * female + books"),
+        "r_squared books+female": lambda: d.r_squared("math ~ books + female"),
+        "compare lang pairs (holm)": lambda: d.compare("math", by="lang"),
+        "compare_to_total lang": lambda: d.compare_to_total("math", by="lang"),
     }
     build = best_ms(
         lambda: RepDesign(df, weight="TOTWGT", replicates="w_fstr*", pvs={"math": MATH}), repeat

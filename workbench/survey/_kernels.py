@@ -63,7 +63,9 @@ def _crossprod(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """X' diag(w_r) X for every column r of w: (R+1, p, p), through one BLAS product."""
     p = x.shape[1]
     z = (x[:, :, None] * x[:, None, :]).reshape(x.shape[0], p * p)
-    return (z.T @ w).T.reshape(w.shape[1], p, p)
+    # w.T @ z, not (z.T @ w).T: the same numbers, but the transposed product can be
+    # 1000x slower in OpenBLAS on a busy machine (0.7 s vs 0.5 ms for 4,554 x 76)
+    return (w.T @ z).reshape(w.shape[1], p, p)
 
 
 def linear_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -74,7 +76,7 @@ def linear_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
     p, m = x.shape[1], y.shape[1]
     xtwx = _crossprod(x, w)  # (R+1, p, p)
     xy = (x[:, :, None] * y[:, None, :]).reshape(x.shape[0], p * m)
-    xtwy = (xy.T @ w).T.reshape(w.shape[1], p, m)  # (R+1, p, M)
+    xtwy = (w.T @ xy).reshape(w.shape[1], p, m)  # (R+1, p, M)
     beta = np.linalg.solve(xtwx, xtwy)  # (R+1, p, M)
     return beta.transpose(1, 2, 0)
 
@@ -92,7 +94,7 @@ def logistic_fit(
     for it in range(1, max_iter + 1):
         eta = x @ beta
         mu = 1.0 / (1.0 + np.exp(-eta))
-        grad = x.T @ (w * (y[:, None] - mu))  # (p, R+1)
+        grad = ((w * (y[:, None] - mu)).T @ x).T  # (p, R+1)
         hess = _crossprod(x, w * mu * (1.0 - mu))  # (R+1, p, p)
         step = np.linalg.solve(hess, grad.T[:, :, None])[:, :, 0].T
         beta = beta + step

@@ -141,11 +141,11 @@ def design_matrix(d, f: Formula, rows: np.ndarray, m: int, vals, caller: str):
 
 def _r2(x: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """Weighted R² = 1 - sum w e² / sum w (y - ybar_w)² for every PV and weight: (1, M, R+1)."""
-    fitted = np.einsum("np,pmr->nmr", x, beta)
-    ssr = np.einsum("nr,nmr->mr", w, (y[:, :, None] - fitted) ** 2)
-    sw = w.sum(axis=0)
-    ybar = (y.T @ w) / sw  # (M, R+1)
-    sst = np.einsum("nr,nmr->mr", w, (y[:, :, None] - ybar[None]) ** 2)
+    p, m, r = beta.shape
+    fitted = (x @ beta.reshape(p, m * r)).reshape(-1, m, r)
+    ssr = ((y[:, :, None] - fitted) ** 2 * w[:, None, :]).sum(axis=0)
+    ybar = (y.T @ w) / w.sum(axis=0)  # (M, R+1)
+    sst = ((y[:, :, None] - ybar[None]) ** 2 * w[:, None, :]).sum(axis=0)
     return (1.0 - ssr / sst)[None]
 
 
