@@ -242,18 +242,19 @@ def pps_sample(pop: pd.DataFrame, seed: int, n_schools: int = 150, per_school: i
 
 
 def test_weighted_model_recovers_the_nations_icc_and_school_mean(population):
-    """Truth: the nation's ICC (truth['icc'], one-way ANOVA, 0.390) and its mean of school
-    means. Ten PPS samples of 150 schools x 15 students: the weighted ICC averages within 0.03
-    of the truth (sampling SE of a ten-sample mean ~0.011, plus ~0.01 between the ANOVA and the
-    likelihood definitions); the weighted intercept estimates the mean of school means (SE of
-    the ten-sample mean ~1.5 points) where the unweighted PPS sample is biased towards large,
-    urban schools by ~15 points."""
+    """Truth: the nation's ICC (truth['icc'], one-way ANOVA: 0.390) and its mean of school
+    means (483.8). Ten PPS samples of 250 schools x 15 students (weights: 1/pi for the school,
+    enrolment/15 within it). The weighted ICC (SD ~0.026 over samples, so ~0.008 for the mean
+    of ten) averages within 0.03 of the truth: 2 SE plus the 0.013 between the ANOVA ICC and the
+    model's (the census fit of the random-intercept model gives 0.377). The weighted intercept
+    estimates the mean of school means (SE of the ten-sample mean ~1.4 points), where the
+    unweighted PPS sample is pulled ~15 points towards the large, urban schools."""
     truth_icc = intraclass_correlation(population["score"], population["IDSCHOOL"])
     assert truth_icc == pytest.approx(0.3897, abs=1e-3)
     school_mean = population.groupby("IDSCHOOL")["score"].mean().mean()
     icc_w, icc_u, int_w, int_u = [], [], [], []
     for seed in range(10):
-        sample = pps_sample(population, seed)
+        sample = pps_sample(population, seed, n_schools=250)
         w = mixed(sample, "score ~ 1", weights=("TOTWGT", "SCHWGT"))
         u = mixed(sample, "score ~ 1")
         icc_w.append(comp(w, "icc"))

@@ -170,8 +170,8 @@ unw <- quad_fit("quad_unweighted", "ONE", "ONE", "none", start_fit)
 vc <- as.data.frame(VarCorr(start_fit))
 stopifnot(max(abs(unw / c(fixef(start_fit), vc$vcov[vc$grp == "IDSCHOOL"],
                           vc$vcov[vc$grp == "Residual"]) - 1)) < 1e-6)
-quad_fit("quad_cluster", "W1", "SCHWGT", "cluster", start_fit)
-quad_fit("quad_none", "W1", "SCHWGT", "none", start_fit)
+invisible(quad_fit("quad_cluster", "W1", "SCHWGT", "cluster", start_fit))
+invisible(quad_fit("quad_none", "W1", "SCHWGT", "none", start_fit))
 
 out <- do.call(rbind, rows)
 write.csv(out, file.path(here, "fixtures.csv"), row.names = FALSE, quote = TRUE)
