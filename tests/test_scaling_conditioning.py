@@ -70,6 +70,12 @@ def test_trend_difference_adds_the_linking_error_to_the_sampling_variance():
     assert row["se_sampling"] == pytest.approx(5.0)
     assert row["se"] == pytest.approx(np.sqrt(25 + 4))
     assert row["z"] == pytest.approx(12 / np.sqrt(29))
+    # hand values: 12 -/+ 1.959964 * sqrt(29); p = 2 * (1 - Phi(12 / sqrt(29))) = 0.025858
+    assert row["ci_lower"] == pytest.approx(12 - 1.959964 * np.sqrt(29), abs=1e-5)
+    assert row["ci_upper"] == pytest.approx(12 + 1.959964 * np.sqrt(29), abs=1e-5)
+    assert row["p_value"] == pytest.approx(0.025858, abs=1e-6)
+    with pytest.raises(ValueError, match="level must be in"):
+        trend_difference(now, then, linking_error=2.0, by="g", level=95)
     with pytest.raises(ValueError, match="linking_error must be"):
         trend_difference(now, then, linking_error=-1.0, by="g")
     with pytest.raises(KeyError, match="trend_difference: current"):

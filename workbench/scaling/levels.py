@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 __all__ = ["LEVEL_DESCRIPTIONS", "benchmark_cuts", "proficiency_levels", "benchmark_table",
            "trend_difference", "trend_report"]
@@ -148,7 +149,7 @@ def benchmark_table(design, *, scale: str = "reading", lang: str = "en",
 
 
 def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error: float,
-                     by: str | list[str] | None = None) -> pd.DataFrame:
+                     by: str | list[str] | None = None, level: float = 0.95) -> pd.DataFrame:
     """Change of an estimate between two cycles, its SE including the linking error.
 
     ``se = sqrt(se_current^2 + se_base^2 + linking_error^2)``: the two samples are
@@ -164,12 +165,15 @@ def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error
         In the units of the estimates.
     by
         Columns that match the rows of the two tables.
+    level
+        Confidence level of the interval.
 
     Returns
     -------
     DataFrame
         ``[by], estimate_base, se_base, estimate_current, se_current, difference,
-        se_sampling, linking_error, se, z``.
+        se_sampling, linking_error, se, z, ci_lower, ci_upper, p_value`` (normal reference
+        distribution, as PIRLS and PISA test trends; ``p_value`` two-sided for no change).
 
     Checked against
     ---------------
@@ -204,6 +208,13 @@ def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error
     out["linking_error"] = float(linking_error)
     out["se"] = np.sqrt(out["se_sampling"] ** 2 + linking_error**2)
     out["z"] = out["difference"] / out["se"]
+    if not 0 < level < 1:
+        raise ValueError(f"trend_difference: level must be in (0, 1) ({level!r} given); e.g. "
+                         "level=0.95.")
+    crit = float(stats.norm.ppf(0.5 + level / 2))
+    out["ci_lower"] = out["difference"] - crit * out["se"]
+    out["ci_upper"] = out["difference"] + crit * out["se"]
+    out["p_value"] = 2 * stats.norm.sf(np.abs(out["z"]))
     return out.reset_index(drop=True)
 
 
@@ -230,7 +241,8 @@ def trend_report(design, base, *, variable: str = "reading", linking_error: floa
         :func:`trend_difference`.
     """
     columns = ["statistic", "group", "estimate_base", "se_base", "estimate_current",
-               "se_current", "difference", "se_sampling", "linking_error", "se", "z"]
+               "se_current", "difference", "se_sampling", "linking_error", "se", "z",
+               "ci_lower", "ci_upper", "p_value"]
     if base is None:
         return pd.DataFrame(columns=columns)
     national = trend_difference(design.mean(variable), base.mean(variable),
