@@ -158,7 +158,8 @@ display(wb.report.text("scaling", "trend_table", lang=lang))
 display(wb.report.headline("trend_change", float(trend["difference"].iloc[0])
                            if len(trend) else 0.0, lang=lang, digits=1))
 wb.report.table(trend, lang=lang, digits={"se_base": 2, "se_current": 2, "se_sampling": 2,
-                                          "linking_error": 2, "se": 2, "z": 2})
+                                          "linking_error": 2, "se": 2, "z": 2,
+                                          "p_value": 3})
 
 # %%
 wb.report.text("scaling", "analysis_file", lang=lang)
