@@ -292,3 +292,8 @@ def test_the_cycle_threshold_reaches_the_scaling_notebook():
     public = [c for c in calls if "design" in ast.unparse(c) or "levels" in ast.unparse(c)]
     assert len(public) >= 5
     assert all(any(k.arg == "suppress_below" for k in c.keywords) for c in public)
+
+
+def test_a_table_of_counts_only_gets_no_suppression_note():
+    counts = pd.DataFrame({"step": ["a", "b"], "n": [3, 40]})
+    assert suppress_small_cells(counts, min_n=10)["note"].tolist() == ["", ""]

@@ -77,7 +77,8 @@ def suppress_small_cells(table: pd.DataFrame, *, min_n: int, n: str = "n",
                        "existing columns.")
     out = table.copy()
     counts = pd.to_numeric(out[n], errors="coerce")
-    small = (counts < min_n).to_numpy()
+    # a table with nothing to blank (counts only) is not a cell table: no note either
+    small = (counts < min_n).to_numpy() & bool(len(columns))
     for column in columns:
         if small.any():
             out[column] = out[column].astype(float).where(~small)
