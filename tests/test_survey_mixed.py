@@ -298,6 +298,17 @@ def test_design_without_school_weight_warns_and_weighs_schools_equally(populatio
     assert m.weighting == "TOTWGT/None"
 
 
+def test_design_takes_the_iea_school_weight_factors_when_there_is_no_schwgt(population):
+    sample = pps_sample(population, seed=13).reset_index(drop=True)
+    sample = sample.assign(WGTFAC1=sample["SCHWGT"] / 2, WGTADJ1=2.0, READ01=sample["score"])
+    sample["RWGT1"] = sample["TOTWGT"] * np.where(np.arange(len(sample)) % 2, 2.0, 0.0)
+    m = mixed(RepDesign.iea(sample.drop(columns="SCHWGT")), "reading ~ 1")
+    assert m.weighting == "TOTWGT/WGTFAC1*WGTADJ1"
+    direct = mixed(sample, "score ~ 1", weights=("TOTWGT", "SCHWGT"))
+    pd.testing.assert_frame_equal(m.variance().drop(columns="variable"),
+                                  direct.variance().drop(columns="variable"), rtol=1e-9)
+
+
 def test_five_pvs_five_thousand_students_fit_fast():
     import time
 

@@ -58,7 +58,7 @@ def prepare(frame, f, pv_map, group, w_pair, conditional, scaling) -> dict:
         "x": xs, "y": [y[:, min(k, y.shape[1] - 1)][rows] for k in range(m)], "codes": codes,
         "w1": w1c, "w2": w2, "m": m, "names": names, "n": rows.size,
         "n_dropped": int(len(frame) - rows.size), "schools": np.asarray(schools),
-        "starts": np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]), "model_cov": [],
+        "starts": np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     }
 
 
@@ -221,8 +221,7 @@ def fit_one(prep: dict, k: int):
     infl = np.hstack([scores[:, :p] @ inv_b, scores[:, p:] @ inv_v])
     model = np.zeros((p + 2, p + 2))
     model[:p, :p], model[p:, p:] = inv_b, inv_v
-    prep["model_cov"].append(model)
-    return beta, np.array([tau2, sigma2]), ll, infl
+    return beta, np.array([tau2, sigma2]), ll, infl, model
 
 
 def _polish(eta: float, s: dict, wj: np.ndarray) -> float:

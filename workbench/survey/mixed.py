@@ -163,11 +163,11 @@ def mixed(
         n=prep["n"],
         n_dropped=prep["n_dropped"],
         schools=prep["schools"],
-        beta=np.array([b for b, *_ in fits]),
-        var=np.array([v for _, v, *_ in fits]),
-        loglik=np.array([ll for *_, ll, _ in fits]),
-        influence=np.stack([inf for *_, inf in fits]),
-        bread_model=prep["model_cov"],
+        beta=np.array([fit[0] for fit in fits]),
+        var=np.array([fit[1] for fit in fits]),
+        loglik=np.array([fit[2] for fit in fits]),
+        influence=np.stack([fit[3] for fit in fits]),
+        cov_model=np.stack([fit[4] for fit in fits]),
         level=level,
     )
 
@@ -179,7 +179,8 @@ class MixedModel:
     ``beta`` (M, p), ``var`` (M, 2: tau2, sigma2), ``loglik`` (M,) hold one row per
     plausible value; ``influence`` (M, J, p + 2) the schools' contributions
     ``H^-1 g_j`` from which every robust covariance (and the covariance between two models
-    fitted on the same schools) is built.
+    fitted on the same schools) is built; ``cov_model`` (M, p + 2, p + 2) the model-based
+    (inverse-information) covariance, block-diagonal like the sandwich.
     """
 
     formula: str
@@ -195,7 +196,7 @@ class MixedModel:
     var: np.ndarray
     loglik: np.ndarray
     influence: np.ndarray
-    bread_model: list
+    cov_model: np.ndarray
     level: float
 
     def __repr__(self) -> str:
@@ -225,7 +226,7 @@ class MixedModel:
         if se == "robust":
             cov = [self._cov(m)[:p, :p] for m in range(self.n_pv)]
         elif se == "model":
-            cov = [b[:p, :p] for b in self.bread_model]
+            cov = [c[:p, :p] for c in self.cov_model]
         else:
             raise ValueError(f"MixedModel.table: se must be 'robust' or 'model' ({se!r}).")
         var = np.array([np.diag(c) for c in cov])
