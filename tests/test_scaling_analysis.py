@@ -297,3 +297,34 @@ def test_the_cycle_threshold_reaches_the_scaling_notebook():
 def test_a_table_of_counts_only_gets_no_suppression_note():
     counts = pd.DataFrame({"step": ["a", "b"], "n": [3, 40]})
     assert suppress_small_cells(counts, min_n=10)["note"].tolist() == ["", ""]
+
+
+def check_demo_files(cat) -> None:
+    """The demo cycle's own analysis files (the body of the demo-run test below)."""
+    results, book = cat.student_results.read(), cat.codebook.read()
+    weights = cat.weights.read()
+    assert not results["IDSTUD"].duplicated().any()
+    assessed = set(weights.loc[weights["TOTWGT"] > 0, "IDSTUD"]) & set(
+        cat.scored_responses.read()["IDSTUD"])
+    assert set(results["IDSTUD"]) == assessed
+    assert [c for c in results.columns if re.search(r"SEX|female|ASBG01", c)] == ["ITSEX"]
+    assert set(results["ITSEX"].dropna()) <= {1, 2}
+    assert results[["TOTWGT", *[f"READ0{m}" for m in range(1, 6)]]].notna().all().all()
+    declared = {c.name: c for kind in ("student_questionnaire", "parent_questionnaire")
+                for c in SCHEMAS[kind].columns if c.missing}
+    checked = [c for c in results.columns if c in declared]
+    assert len(checked) >= 14
+    for column in checked:
+        assert not results[column].isin([float(k) for k in declared[column].missing]).any()
+    raw = cat.student_questionnaire.read().set_index("IDSTUD")["ASBG04"]
+    omitted = results["ASBG04_MISSING"].eq("omitted")
+    assert omitted.sum() == int((raw.reindex(results["IDSTUD"]) == 9).sum()) > 0
+    for name in ("student_results", "school_results", "teacher_results"):
+        assert book.loc[book["file"] == name, "variable"].tolist() == \
+            list(cat[name].read().columns)
+
+
+def test_the_demo_cycle_writes_clean_analysis_files(demo_run):
+    from workbench.catalog import open_catalog
+
+    check_demo_files(open_catalog("sabat6-demo"))
