@@ -32,7 +32,7 @@ def prepare(frame, f, pv_map, group, w_pair, conditional, scaling) -> dict:
     valid = ~np.isnan(y).any(axis=1) & gcol.notna().to_numpy()
     cats: dict[str, pd.Series] = {}
     nums: dict[str, np.ndarray] = {}
-    for name, cat in {fac for term in f.terms for fac in term}:
+    for name, cat in dict.fromkeys(fac for term in f.terms for fac in term):
         if cat:
             cats[name] = _need(frame, name, "predictor")
             valid &= cats[name].notna().to_numpy()
@@ -58,7 +58,7 @@ def prepare(frame, f, pv_map, group, w_pair, conditional, scaling) -> dict:
         "x": xs, "y": [y[:, min(k, y.shape[1] - 1)][rows] for k in range(m)], "codes": codes,
         "w1": w1c, "w2": w2, "m": m, "names": names, "n": rows.size,
         "n_dropped": int(len(frame) - rows.size), "schools": np.asarray(schools),
-        "starts": np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        "starts": np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]),
     }
 
 
