@@ -30,6 +30,7 @@ from ._variance import Raw, combine, method_constants, tidy
 
 __all__ = ["RepDesign"]
 
+
 @example
 class RepDesign(Descriptive, Models, Comparisons, Replication):
     """Replicate-weight design with plausible values: the estimation engine.
