@@ -21,8 +21,10 @@ Modules: :mod:`.readers` (CSV/XLSX/SAV), :mod:`.schema`, :mod:`.validate`,
 
 from workbench.fielddata.booklets import score_booklets
 from workbench.fielddata.clean import (
+    assert_no_identifiers,
     clean_tables,
     identifier_values,
+    issue_summary,
     participation_inputs,
     public_issues,
     public_log,
@@ -74,5 +76,6 @@ __all__ = [
     "rates_table",
     "KINDS", "FieldIntake", "field_schemas", "intake_returns",
     "CHECKS", "check_consistency", "quarantine_rows", "add_step", "check_reconciliation",
-    "reconcile_intake", "reconciliation_flow", "reconciliation_table",
+    "reconcile_intake", "reconciliation_flow", "reconciliation_table", "issue_summary",
+    "assert_no_identifiers",
 ]

@@ -195,8 +195,9 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
     decoded), notebooks (``.ipynb``: every string in the JSON) and Parquet (every cell and
     column name). A value matches when it appears as whole words, case-insensitively;
     dates are also searched as ``dd.mm.yyyy``. With ``patterns``, any Kyrgyz personal
-    number (PIN: 14 digits starting 1 or 2) and phone number (``+996 …``, ``0 5xx …``,
-    ``0 7xx …``, ``0 22x …``) matches too, whatever its source. Other files (images, xlsx,
+    number (PIN: 14 digits starting 1 or 2) and phone number (``+996`` and 9 digits, or a
+    mobile number ``0 5xx``, ``0 7xx``, ``0 9xx``, ``0 22x`` and 6 digits, with or without
+    spaces and dashes) matches too, whatever its source. Other files (images, xlsx,
     ...) are not read.
 
     Parameters
@@ -255,8 +256,8 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
 PATTERNS = {
     "PIN (personal number)": re.compile(r"(?<![\w.,])[12]\d{13}(?![\w.,])"),
     "phone number": re.compile(
-        r"(?<![\w.,+])(?:\+996[ \-]?\(?\d{3}\)?|\(?0[ \-]?[2-9]\d{2}\)?)"
-        r"[ \-]?\d{2,3}[ \-]?\d{2}[ \-]?\d{1,3}(?![\w.,])"),
+        r"(?<![\w.,+])(?:\+996[ \-]?\(?[2-9]\d{2}\)?|0[ \-]?\(?(?:5\d\d|7\d\d|9\d\d|22\d)\)?)"
+        r"(?:[ \-]?\d){6}(?![\w.,])"),
 }
 
 
