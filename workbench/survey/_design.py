@@ -245,6 +245,11 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
         return self._data
 
     @property
+    def weight(self) -> str:
+        """The full-sample weight column (e.g. ``"TOTWGT"``)."""
+        return self._weight
+
+    @property
     def replicates(self) -> list[str]:
         """Replicate-weight column names, in frame order."""
         return list(self._replicates)

@@ -352,7 +352,7 @@ def _source(data, pvs, weights):
         frame = data.data if domain is None or domain.all() else data.data.loc[domain]
         pv_map = data.pvs
         if weights == "auto":
-            w1 = getattr(data, "weight", None) or data._weight
+            w1 = data.weight
             weights = (w1, _school_weight(frame))
             if weights[1] is None:
                 warnings.warn(
