@@ -14,11 +14,13 @@ SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 
 @pytest.fixture(scope="session")
 def outputs_root(tmp_path_factory) -> Path:
-    """Private outputs and fieldwork folders for the whole session (``WORKBENCH_OUTPUTS``,
-    ``WORKBENCH_FIELDWORK``), so tests never touch a researcher's own runs."""
+    """Private outputs, fieldwork and inputs folders for the whole session
+    (``WORKBENCH_OUTPUTS``, ``WORKBENCH_FIELDWORK``, ``WORKBENCH_INPUTS``), so tests never touch
+    a researcher's own runs."""
     folder = tmp_path_factory.mktemp("outputs")
     names = {"WORKBENCH_OUTPUTS": folder,
-             "WORKBENCH_FIELDWORK": tmp_path_factory.mktemp("fieldwork")}
+             "WORKBENCH_FIELDWORK": tmp_path_factory.mktemp("fieldwork"),
+             "WORKBENCH_INPUTS": tmp_path_factory.mktemp("inputs")}
     previous = {name: os.environ.get(name) for name in names}
     os.environ.update({name: str(path) for name, path in names.items()})
     yield folder

@@ -1,11 +1,14 @@
 """Command line: ``workbench run parameters/<cycle>.yaml [--stage NAME] [--force]``.
 
-Errors print one line (no traceback) and exit non-zero.
+Errors print one line (no traceback) and exit non-zero: 1 a stage failed, 2 the parameters
+or a file they name cannot be used, 3 the run was refused (the cycle is being run by another
+process, or its id belongs to another parameter file).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 __all__ = ["main"]
@@ -24,15 +27,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from workbench.params import ParamsError, load_params
-    from workbench.run import StageFailed, run_cycle
+    from workbench.run import (
+        RunRefused,
+        StageFailed,
+        check_against_data,
+        check_cycle_owner,
+        run_cycle,
+    )
 
     try:
         if args.command == "check":
             params = load_params(args.params)
+            check_cycle_owner(args.params, params)
+            check_against_data(params, args.params)
             print(f"{args.params}: ok ({params.cycle}, stages: {', '.join(params.stages)})")
             return 0
+        signal.signal(signal.SIGTERM, _stop)      # a terminated run records where it stopped
         result = run_cycle(args.params, stage=args.stage, force=args.force)
-    except (ParamsError, StageFailed, ValueError, KeyError, FileNotFoundError) as err:
+    except RunRefused as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 3
+    except (ParamsError, StageFailed, ValueError, KeyError, OSError) as err:
         print(f"workbench: {_message(err)}", file=sys.stderr)
         return 2
     print(f"index: {result.index}")
@@ -43,5 +58,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _message(err: Exception) -> str:
-    text = err.args[0] if err.args else str(err)
-    return str(text)
+    """One line: the message; for an operating-system error, the file and what went wrong
+    (never a bare error number)."""
+    if isinstance(err, OSError) and err.strerror:
+        where = f"{err.filename}: " if err.filename else ""
+        return f"{where}{err.strerror}"
+    text = err.args[0] if err.args else type(err).__name__
+    return " ".join(str(text).split())
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(128 + signum)

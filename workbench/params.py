@@ -2,15 +2,20 @@
 
 A cycle file names the cycle, its year, the language of its reports, the seed,
 where its data come from, and the stages to run with each stage's parameters.
-A wrong file gets a one-line :class:`ParamsError` naming the key and what was
-expected.
+A wrong file gets a one-line :class:`ParamsError` naming the file, the key and what was
+expected. The file is read with bounds: at most :data:`MAX_BYTES`, UTF-8 text, no key twice in
+one mapping, and YAML aliases that would expand to more than :data:`MAX_NODES` values are
+refused (an "alias bomb" fails at once). File paths the parameters name (the register, the
+field agency's delivery, the pseudonymization key) must lie in the cycle's folders --
+``fieldwork/<cycle>/``, ``inputs/<cycle>/`` or ``parameters/`` -- unless the file says
+``allow_outside: true``.
 
 Examples
 --------
 >>> from workbench.paths import PROJECT_ROOT
 >>> p = load_params(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml")
->>> p.cycle, p.language, list(p.stages)
-('sabat6-demo', 'ky', ['frame', 'sample_design', 'field_data', 'weights', 'validity', 'scaling'])
+>>> p.cycle, p.language, list(p.stages)[:3]
+('sabat6-demo', 'ky', ['frame', 'sample_design', 'field_data'])
 """
 
 from __future__ import annotations
@@ -21,9 +26,18 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbench.stages import STAGES, validate_stages
+from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir
+from workbench.stages import CYCLE_ID_RULE, STAGES, validate_stages
 
-__all__ = ["CycleParams", "DataSource", "ParamsError", "load_params", "parse_params"]
+__all__ = ["CycleParams", "DataSource", "ParamsError", "load_params", "parse_params",
+           "read_yaml", "path_parameters", "MAX_BYTES", "MAX_NODES"]
+
+#: largest parameter file read (bytes)
+MAX_BYTES = 256 * 1024
+#: most values a parameter file may hold once its YAML aliases are expanded
+MAX_NODES = 20_000
+#: deepest nesting of mappings and lists in a parameter file
+MAX_DEPTH = 50
 
 
 class ParamsError(ValueError):
@@ -62,7 +76,8 @@ class SyntheticSource(_Strict):
 class RegisterSource(_Strict):
     """A real school register delivered as a file (CSV, XLSX or Parquet)."""
 
-    path: Path
+    path: Path = Field(description="the register file, relative to the project folder "
+                      "(inputs/<cycle>/...)")
     sheet: str | int | None = None
     columns: dict[str, str] = Field(default_factory=dict, description="file column -> our name")
 
@@ -91,6 +106,8 @@ class CycleParams(_Strict):
     seed: int = Field(ge=0)
     suppress_below: int = Field(10, ge=0, description="public tables hide cells with fewer cases")
     data: DataSource = DataSource()
+    allow_outside: bool = Field(False, description="let file paths point outside the cycle's "
+                                "folders (fieldwork/<cycle>/, inputs/<cycle>/, parameters/)")
     stages: dict[str, dict[str, Any] | None]
 
     def stage_params(self, name: str) -> dict[str, Any]:
@@ -119,19 +136,75 @@ def load_params(path: str | Path) -> CycleParams:
     ParamsError
         One line naming the file, the key and what was expected.
     """
+    return parse_params(read_yaml(path), source=str(path))
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a parameter file's YAML with bounds (size, text, aliases, depth, duplicate keys).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "dup.yaml"
+    >>> _ = p.write_text("seed: 1\\nseed: 2\\n")
+    >>> read_yaml(p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workbench.params.ParamsError: ...dup.yaml: seed: the key is given twice (lines 1 and 2)...
+    """
     path = Path(path)
+    data = _read_bytes(path)
+    if b"\x00" in data:
+        raise ParamsError(f"{path}: not a text file (it holds NUL bytes); a parameter file is "
+                          "YAML text in UTF-8")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: no such parameter file") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ParamsError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
+                          f"{err.start}); save the file as UTF-8") from None
+    loader = yaml.SafeLoader(text)
     try:
-        raw = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_tree(node, path)
+        return loader.construct_document(node)
+    except yaml.reader.ReaderError as err:
+        raise ParamsError(f"{path}: character {err.character!r} at offset {err.position} is not "
+                          "allowed in YAML text; remove it") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         problem = getattr(err, "problem", None) or "not valid YAML"
         raise ParamsError(f"{path}{where}: YAML syntax error: {problem}") from None
-    return parse_params(raw, source=str(path))
+    except RecursionError:
+        raise ParamsError(f"{path}: mappings and lists nested too deeply (more than "
+                          f"{MAX_DEPTH} levels)") from None
+    finally:
+        loader.dispose()
+
+
+def path_parameters(params: CycleParams) -> list[tuple[str, Path, dict]]:
+    """Every file path the parameters name, resolved: ``(key, path, marker)`` tuples.
+
+    ``key`` is ``data.register.path`` or ``stages.<stage>.<field>``; ``marker`` is the field's
+    ``json_schema_extra`` (``path``: the folder it is relative to, ``kind``: ``file`` or
+    ``folder``).
+    """
+    found = []
+    if params.data.register_file is not None:
+        found.append(("data.register.path", _under(PROJECT_ROOT, params.data.register_file.path),
+                      {"path": "project", "kind": "file"}))
+    for name, given in params.stages.items():
+        model = STAGES[name].params.model_validate(given or {})
+        for field_name, info in type(model).model_fields.items():
+            marker = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            value = getattr(model, field_name)
+            if marker.get("path") and value is not None:
+                base = {"fieldwork": fieldwork_dir(params.cycle),
+                        "inputs": inputs_dir(params.cycle)}.get(marker["path"], PROJECT_ROOT)
+                found.append((f"stages.{name}.{field_name}", _under(base, value), marker))
+    return found
 
 
 def parse_params(raw: Any, *, source: str = "<parameters>") -> CycleParams:
@@ -146,19 +219,128 @@ def parse_params(raw: Any, *, source: str = "<parameters>") -> CycleParams:
     problem = validate_stages(params.stages)
     if problem:
         raise ParamsError(f"{source}: {problem}")
+    if not params.allow_outside:
+        _confine(params, source)
     return params
+
+
+def _confine(params: CycleParams, source: str) -> None:
+    """Refuse file paths outside ``fieldwork/<cycle>/``, ``inputs/<cycle>/`` and ``parameters/``."""
+    roots = (fieldwork_dir(params.cycle), inputs_dir(params.cycle), PROJECT_ROOT / "parameters")
+    for key, path, _ in path_parameters(params):
+        if not any(path.is_relative_to(root.resolve()) for root in roots):
+            given = _given(params, key)
+            raise ParamsError(
+                f"{source}: {key}: {given!r} points outside the cycle's folders "
+                f"(fieldwork/{params.cycle}/, inputs/{params.cycle}/, parameters/); put the "
+                "file there, or set allow_outside: true at the top of the parameter file")
+
+
+def _given(params: CycleParams, key: str) -> str:
+    if key == "data.register.path":
+        return str(params.data.register_file.path)
+    _, stage, field_name = key.split(".", 2)
+    return str((params.stages.get(stage) or {}).get(field_name))
+
+
+def _under(base: Path, value: str | Path) -> Path:
+    """``base / value`` resolved (``..`` and symbolic links followed; absolute values kept)."""
+    return (Path(base) / Path(str(value)).expanduser()).resolve()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ParamsError(f"{path}: is a folder, not a parameter file")
+        if size > MAX_BYTES:
+            raise ParamsError(f"{path}: the file has {size:,} bytes; a parameter file has at most "
+                              f"{MAX_BYTES:,}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: no such parameter file") from None
+    except PermissionError:
+        raise ParamsError(f"{path}: the parameter file cannot be read (permission "
+                          "denied)") from None
+    except OSError as err:
+        raise ParamsError(f"{path}: the parameter file cannot be read "
+                          f"({err.strerror or type(err).__name__})") from None
+
+
+def _check_tree(node: yaml.Node, path: Path) -> None:
+    """Bound the expanded size and depth of a composed YAML tree; refuse duplicate keys."""
+    sizes: dict[int, int] = {}
+    if _expanded(node, sizes, set(), 0, path) > MAX_NODES:
+        raise ParamsError(f"{path}: the YAML expands to more than {MAX_NODES:,} values "
+                          "(aliases such as *name repeat their anchor's content); write the "
+                          "values out or remove the aliases")
+    _duplicates(node, (), path)
+
+
+def _expanded(node: yaml.Node, sizes: dict, open_: set, depth: int, path: Path) -> int:
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        raise ParamsError(f"{path} line {node.start_mark.line + 1}: an alias refers to the "
+                          "mapping or list that contains it; remove the alias")
+    if depth > MAX_DEPTH:
+        raise ParamsError(f"{path} line {node.start_mark.line + 1}: mappings and lists nested "
+                          f"too deeply (more than {MAX_DEPTH} levels)")
+    open_.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded(child, sizes, open_, depth + 1, path)
+        if total > MAX_NODES:
+            break
+    open_.discard(key)
+    sizes[key] = total
+    return total
+
+
+def _duplicates(node: yaml.Node, where: tuple, path: Path) -> None:
+    if isinstance(node, yaml.SequenceNode):
+        for number, child in enumerate(node.value):
+            _duplicates(child, (*where, str(number)), path)
+    elif isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + 1
+            if key_node.tag != "tag:yaml.org,2002:merge" and isinstance(key_node,
+                                                                        yaml.ScalarNode):
+                if name in seen:
+                    key = ".".join((*where, name))
+                    raise ParamsError(f"{path}: {key}: the key is given twice (lines "
+                                      f"{seen[name]} and {line}); keep one")
+                seen[name] = line
+            _duplicates(value_node, (*where, name), path)
 
 
 def _one_line(err: ValidationError, source: str) -> str:
     first = err.errors()[0]
     key = ".".join(str(part) for part in first["loc"]) or "(top level)"
     message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "missing":
+    if first["type"] == "string_pattern_mismatch" and key.endswith("cycle"):
+        message = f"{CYCLE_ID_RULE} (got {first['input']!r})"
+    elif first["type"] == "missing":
         message = "required key is missing"
     elif first["type"] == "extra_forbidden":
         message = "unknown key (check its spelling)"
     elif "input" in first and first["type"] not in {"missing"}:
-        message += f" (got {first['input']!r})"
+        message += f" (got {_short(first['input'])})"
     more = len(err.errors()) - 1
     suffix = f" [and {more} more problem{'s' if more > 1 else ''}]" if more else ""
     return f"{source}: {key}: {message}{suffix}"
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a given value, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 __all__ = ["PROJECT_ROOT", "catalog_path", "outputs_root", "cycle_dir", "data_dir",
-           "fieldwork_dir"]
+           "fieldwork_dir", "inputs_dir"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,4 +48,11 @@ def fieldwork_dir(cycle: str) -> Path:
     moves it (tests use it).
     """
     root = os.environ.get("WORKBENCH_FIELDWORK", PROJECT_ROOT / "fieldwork")
+    return Path(root).resolve() / cycle
+
+
+def inputs_dir(cycle: str) -> Path:
+    """``inputs/<cycle>``: files a cycle's parameters name that are not personal data (a school
+    register, a national item bank); ``$WORKBENCH_INPUTS`` moves it (tests use it)."""
+    root = os.environ.get("WORKBENCH_INPUTS", PROJECT_ROOT / "inputs")
     return Path(root).resolve() / cycle

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import platform
 import subprocess
 from importlib import metadata
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from workbench.paths import PROJECT_ROOT
 
-__all__ = ["build_manifest", "file_sha256", "code_sha256", "git_commit", "PACKAGES"]
+__all__ = ["build_manifest", "file_sha256", "code_sha256", "code_files", "new_run_id",
+           "git_commit", "PACKAGES"]
 
 #: the packages whose versions each manifest records
 PACKAGES = ("sapat-workbench", "numpy", "pandas", "scipy", "statsmodels", "pyarrow", "intake",
@@ -32,7 +34,7 @@ def build_manifest(parameters: dict, *, inputs: dict[str, str], run_id: str | No
     """The provenance manifest of one run (a JSON-ready dictionary)."""
     now = dt.datetime.now(dt.UTC)
     return {
-        "run_id": run_id or now.strftime("%Y%m%dT%H%M%SZ"),
+        "run_id": run_id or new_run_id(),
         "started_utc": now.isoformat(timespec="seconds"),
         "parameters": parameters,
         "inputs": inputs,
@@ -52,12 +54,35 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def new_run_id() -> str:
+    """A run id unique across runs: UTC time to the microsecond and the process id.
+
+    Examples
+    --------
+    >>> new_run_id() != new_run_id()
+    True
+    """
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S}.{now:%f}Z-{os.getpid()}"
+
+
+def code_files() -> dict[str, str]:
+    """SHA-256 of every file of the ``workbench`` package (sources, schemas, texts), by path."""
+    folder = PROJECT_ROOT / "workbench"
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(PROJECT_ROOT)
+        if (path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc"
+                and not any(part.startswith(".") for part in relative.parts)):
+            found[relative.as_posix()] = file_sha256(path)
+    return found
+
+
 def code_sha256() -> str:
-    """SHA-256 over the ``workbench`` package's source files (what "code unchanged" means)."""
+    """SHA-256 over the ``workbench`` package's files (what "code unchanged" means)."""
     digest = hashlib.sha256()
-    for path in sorted((PROJECT_ROOT / "workbench").rglob("*.py")):
-        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
+    for name, sha in code_files().items():
+        digest.update(f"{name}\0{sha}\0".encode())
     return digest.hexdigest()
 
 

@@ -1,19 +1,35 @@
 """The cycle runner: execute each stage notebook with papermill, render HTML, index.
 
 ``workbench run parameters/<cycle>.yaml [--stage NAME] [--force]`` (see
-:mod:`workbench.cli`) calls :func:`run_cycle`. A stage whose parameters,
-inputs and code are unchanged since its last successful run is skipped. A
-failing cell stops the run with a message naming the stage and the cell; the
-failed notebook's HTML is kept, and earlier stages' outputs stay as they were.
+:mod:`workbench.cli`) calls :func:`run_cycle`.
+
+The cache never lies: a stage is skipped only when its parameters, its code (the notebook and
+every file of the ``workbench`` package), every input it reads (catalog tables, the base
+cycle's tables, the field agency's delivery wherever the parameters point, the field-data
+schemas, the pseudonymization key) are as recorded at its last successful run, *and* every
+output it recorded (tables, notebook, HTML) is still there with its recorded SHA-256. The
+stage line says why a stage ran or was skipped.
+
+``outputs/<cycle>/run_state.json`` is rewritten (atomically) when a stage starts and when it
+ends, so a killed run resumes at the stage it was in; leftovers of a killed run (temporary
+files) are removed at the start of the next run. One run per cycle at a time: a second run
+finds the lock ``outputs/<cycle>/run.lock`` held and stops with one line. A failing cell stops
+the run with a message naming the stage and the cell; the failed notebook's HTML is kept, and
+earlier stages' outputs stay as they were.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import datetime as dt
+import fcntl
 import importlib
 import json
+import os
+import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,30 +39,40 @@ import papermill as pm
 
 from workbench.atomic import write_json, write_text, write_with
 from workbench.labels import label
-from workbench.params import CycleParams, load_params
+from workbench.params import CycleParams, ParamsError, load_params, path_parameters, read_yaml
 from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir
-from workbench.provenance import build_manifest, code_sha256, file_sha256
+from workbench.provenance import build_manifest, code_files, file_sha256, new_run_id
 from workbench.render import headlines_of, index_html, notebook_html
-from workbench.sources import prepare_sources
+from workbench.sources import prepare_sources, sources_owner
 from workbench.stages import STAGES
 
-__all__ = ["run_cycle", "RunResult", "StageFailed"]
+__all__ = ["run_cycle", "RunResult", "StageFailed", "RunRefused", "check_cycle_owner",
+           "check_against_data"]
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
+#: what :func:`tempfile.mkstemp` in :mod:`workbench.atomic` names its temporary files
+_LEFTOVER = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp(\..+)?$")
 
 
 class StageFailed(RuntimeError):
     """A stage notebook failed; the message names the stage and the cell."""
 
 
+class RunRefused(RuntimeError):
+    """The run cannot start: the cycle is being run, or its id belongs to another file."""
+
+
 @dataclass
 class RunResult:
-    """What a run did: ``statuses[stage]`` is ``ok``, ``skipped`` or ``failed``."""
+    """What a run did: ``statuses[stage]`` is ``ok``, ``skipped`` or ``failed``;
+    ``reasons[stage]`` says why the stage ran or was skipped."""
 
     cycle: str
     statuses: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
     index: Path | None = None
     error: str | None = None
+    run_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,28 +98,102 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
     Returns
     -------
     RunResult
-        Statuses per stage, the index page, and the error message if a stage failed.
+        Statuses and reasons per stage, the index page, and the error message if a stage
+        failed.
+
+    Raises
+    ------
+    RunRefused
+        Another run of the cycle holds its lock, or the cycle id is used by another
+        parameter file.
+    StageFailed
+        A stage's inputs are missing (the message names the stage that writes them).
     """
+    params_path = Path(params_path)
     params = load_params(params_path)
     say = echo or (lambda *_: None)
     names = _stages_to_run(params, stage)
-    if prepare_sources(params, force=force):
-        say(f"[sources] {params.cycle}: data sources prepared ({params.data.source})")
-    state = _read_state(params.cycle)
-    result = RunResult(cycle=params.cycle)
-    for number, name in enumerate(names, start=1):
-        started = time.perf_counter()
-        status, error = _run_stage(params, name, state, force)
-        result.statuses[name] = status
-        say(f"[{number}/{len(names)}] {name:<16} {label(status, 'en'):<10} "
-            f"{time.perf_counter() - started:6.1f} s  "
-            f"{cycle_dir(params.cycle) / 'html' / (name + '.html')}")
-        if error:
-            result.error = error
-            break
-    result.index = _write_index(params, state)
-    write_json(cycle_dir(params.cycle) / "run_state.json", state)
+    check_cycle_owner(params_path, params)
+    run_id = new_run_id()
+    with _cycle_lock(params.cycle, run_id, say):
+        _check_sources_owner(params_path, params)
+        removed = _clean_leftovers(params)
+        if removed:
+            say(f"[cleanup] {params.cycle}: removed {len(removed)} leftover file(s) of an "
+                f"interrupted run: {_listed(removed)}")
+        if prepare_sources(params, force=force, params_file=_shown(params_path)):
+            say(f"[sources] {params.cycle}: data sources prepared ({params.data.source})")
+        state = _read_state(params.cycle)
+        result = RunResult(cycle=params.cycle, run_id=run_id)
+        for number, name in enumerate(names, start=1):
+            started = time.perf_counter()
+            try:
+                status, error, reason = _run_stage(params, name, state, force, run_id,
+                                                   params_path)
+            except (KeyboardInterrupt, SystemExit) as stop:
+                state[name] = {"status": "failed", "run_id": run_id,
+                               "error": f"interrupted ({type(stop).__name__}) inside this stage"}
+                _save_state(params.cycle, state)
+                raise
+            result.statuses[name], result.reasons[name] = status, reason
+            say(f"[{number}/{len(names)}] {name:<16} {label(status, 'en'):<10} "
+                f"{time.perf_counter() - started:6.1f} s  "
+                f"{cycle_dir(params.cycle) / 'html' / (name + '.html')}  ({reason})")
+            if error:
+                result.error = error
+                break
+        result.index = _write_index(params, state, run_id)
+        _save_state(params.cycle, state)
     return result
+
+
+def check_cycle_owner(params_path: str | Path, params: CycleParams) -> None:
+    """Refuse a cycle id that another file in ``parameters/`` names too.
+
+    Raises
+    ------
+    RunRefused
+        One sentence naming both files.
+    """
+    here = Path(params_path).resolve()
+    for other in sorted((PROJECT_ROOT / "parameters").glob("*.y*ml")):
+        if other.resolve() == here:
+            continue
+        try:
+            raw = read_yaml(other)
+        except ParamsError:
+            continue
+        if isinstance(raw, dict) and raw.get("cycle") == params.cycle:
+            raise RunRefused(f"{_shown(params_path)}: cycle: the cycle id {params.cycle!r} is "
+                             f"also used by {_shown(other)}; each cycle needs its own id "
+                             "(outputs/<cycle>/ would be overwritten), so rename one of them")
+
+
+def check_against_data(params: CycleParams, source: str, *, stage: str | None = None) -> None:
+    """Check stage parameters (of all stages, or of ``stage``) against the cycle's data when
+    they exist (the item bank).
+
+    Raises
+    ------
+    ParamsError
+        ``<file>: stages.<stage>.exclude_items: ...`` naming the items not in the bank.
+    """
+    bank = data_dir(params.cycle) / "items.parquet"
+    for name, given in params.stages.items():
+        if stage is not None and name != stage:
+            continue
+        excluded = (given or {}).get("exclude_items") or []
+        if not excluded or not bank.exists():
+            continue
+        import pandas as pd
+
+        known = set(pd.read_parquet(bank, columns=["item_id"])["item_id"].astype(str))
+        unknown = [item for item in excluded if str(item) not in known]
+        if unknown:
+            raise ParamsError(f"{source}: stages.{name}.exclude_items: {', '.join(unknown)} "
+                              f"{'is' if len(unknown) == 1 else 'are'} not in the item bank "
+                              f"({len(known)} items, e.g. {', '.join(sorted(known)[:3])}); "
+                              "check the item ids")
 
 
 def _stages_to_run(params: CycleParams, stage: str | None) -> list[str]:
@@ -105,40 +205,112 @@ def _stages_to_run(params: CycleParams, stage: str | None) -> list[str]:
     return [stage]
 
 
-def _run_stage(params: CycleParams, name: str, state: dict, force: bool) -> tuple[str, str | None]:
+def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id: str,
+               params_path: Path) -> tuple[str, str | None, str]:
     spec = STAGES[name]
     if spec.prepare:
         _call(spec.prepare, params)
     stage_params = params.stage_params(name)
-    inputs = _input_hashes(params.cycle, name, base_cycle=stage_params.get("base_cycle"))
-    fingerprint = _fingerprint(stage_params, inputs, NOTEBOOKS / spec.notebook)
+    check_against_data(params, _shown(params_path), stage=name)
+    inputs, secret = _input_hashes(params.cycle, name, base_cycle=stage_params.get("base_cycle"),
+                                   params=params, params_path=params_path)
+    current = {"params": stage_params, "inputs": {**inputs, **secret},
+               "notebook": file_sha256(NOTEBOOKS / spec.notebook), "code": code_files()}
     previous = state.get(name, {})
+    skip, reason = _decide(params.cycle, previous, current, force)
+    if skip:
+        state[name] = {**previous, "status": "skipped", "reason": reason}
+        _save_state(params.cycle, state)
+        return "skipped", None, reason
+    state[name] = {"status": "running", "run_id": run_id, "pid": os.getpid(),
+                   "started": _now(), "reason": reason}
+    _save_state(params.cycle, state)
+    manifest = build_manifest(params.model_dump(mode="json", by_alias=True), inputs=inputs,
+                              run_id=run_id)
+    write_json(cycle_dir(params.cycle) / "provenance" / f"{run_id}-{name}.json", manifest)
+    executed, error, notebook_path = _execute(params.cycle, spec.notebook, stage_params)
     html_path = cycle_dir(params.cycle) / "html" / f"{name}.html"
-    if (not force and previous.get("fingerprint") == fingerprint
-            and previous.get("status") in {"ok", "skipped"} and html_path.exists()):
-        state[name] = {**previous, "status": "skipped"}
-        return "skipped", None
-    manifest = build_manifest(params.model_dump(mode="json", by_alias=True), inputs=inputs)
-    write_json(cycle_dir(params.cycle) / "provenance" / f"{manifest['run_id']}-{name}.json",
-               manifest)
-    executed, error = _execute(params.cycle, spec.notebook, stage_params)
     title = f"{params.title or params.cycle} · {label('stage_' + name, params.language)}"
     write_text(html_path, notebook_html(executed, title=title, manifest=manifest,
                                         lang=params.language))
-    state[name] = {"fingerprint": None if error else fingerprint,
-                   "status": "failed" if error else "ok",
-                   "finished": manifest["started_utc"], "run_id": manifest["run_id"],
-                   "headlines": headlines_of(executed), "error": error}
-    return ("failed", error) if error else ("ok", None)
+    record = {"status": "failed" if error else "ok", "finished": manifest["started_utc"],
+              "run_id": run_id, "headlines": headlines_of(executed), "error": error,
+              "reason": reason}
+    if not error:
+        for key, value in current["inputs"].items():      # files the stage itself created
+            if value == "absent":
+                current["inputs"][key] = _rehash(params, name, key) or "absent"
+        record.update(current, outputs=_output_hashes(params.cycle, name,
+                                                      [notebook_path, html_path]))
+    state[name] = record
+    _save_state(params.cycle, state)
+    return ("failed", error, reason) if error else ("ok", None, reason)
+
+
+def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[bool, str]:
+    """Skip the stage? And why (one phrase for the stage line)."""
+    status = previous.get("status")
+    if force:
+        return False, "forced (--force)"
+    if not previous:
+        return False, "first run"
+    if status == "running":
+        return False, (f"interrupted: run {previous.get('run_id')} stopped inside this stage; "
+                       "running it again")
+    if status == "failed":
+        return False, f"failed last time ({previous.get('error') or 'no message'})"
+    if "outputs" not in previous:
+        return False, "no record of its inputs and outputs (run by an older workbench)"
+    reasons = []
+    changed = _changed(previous.get("params", {}), current["params"])
+    if changed:
+        reasons.append(f"parameters changed: {_listed(changed)}")
+    if previous.get("notebook") != current["notebook"]:
+        reasons.append("notebook changed")
+    changed = _changed(previous.get("inputs", {}), current["inputs"])
+    if changed:
+        reasons.append(f"inputs changed: {_listed(changed)}")
+    changed = _changed(previous.get("code", {}), current["code"])
+    if changed:
+        reasons.append(f"code changed: {_listed(changed)}")
+    missing, altered = [], []
+    for key, sha in previous["outputs"].items():
+        path = cycle_dir(cycle) / key
+        if sha != "absent" and not path.is_file():
+            missing.append(key)
+        elif sha != "absent" and file_sha256(path) != sha:
+            altered.append(key)
+    if missing:
+        reasons.append(f"output missing: {_listed(missing)}")
+    if altered:
+        reasons.append(f"output changed since its run: {_listed(altered)}")
+    if reasons:
+        return False, "; ".join(reasons)
+    kept = sum(sha != "absent" for sha in previous["outputs"].values())
+    return True, (f"parameters, code and {len(current['inputs'])} inputs unchanged, "
+                  f"{kept} outputs as recorded by run {previous.get('run_id')}")
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    """Keys whose values differ, are new (``+``) or are gone (``-``)."""
+    keys = sorted(set(before) | set(after))
+    return [(f"{key} (new)" if key not in before else f"{key} (removed)" if key not in after
+             else key) for key in keys if before.get(key) != after.get(key)]
+
+
+def _listed(names: list[str], shown: int = 3) -> str:
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.NotebookNode,
-                                                                     str | None]:
-    """Execute a notebook into ``outputs/<cycle>/notebooks/`` atomically; return it and error."""
+                                                                     str | None, Path]:
+    """Execute a notebook into ``outputs/<cycle>/notebooks/`` atomically; return it, the
+    error and where it was written."""
     source = jupytext.read(NOTEBOOKS / notebook)
     source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                      "language": "python"}
-    target = cycle_dir(cycle) / "notebooks" / notebook.replace(".py", ".ipynb")
+    target = cycle_dir(cycle) / "notebooks" / f"{Path(notebook).stem}.ipynb"
     error, holder = None, {}
 
     def execute(tmp: Path) -> None:
@@ -146,10 +318,17 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
         src = tmp.with_suffix(".input.ipynb")
         nbformat.write(source, str(src))
         try:
-            pm.execute_notebook(str(src), str(tmp), parameters=parameters, kernel_name="python3",
-                                language="python", cwd=str(NOTEBOOKS),
-                                progress_bar=sys.stderr.isatty(), log_output=False,
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            for attempt in (1, 2):      # a kernel that dies while starting (port taken) retried
+                try:
+                    pm.execute_notebook(str(src), str(tmp), parameters=parameters,
+                                        kernel_name="python3", language="python",
+                                        cwd=str(NOTEBOOKS), progress_bar=sys.stderr.isatty(),
+                                        log_output=False,
+                                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                    break
+                except RuntimeError as err:
+                    if attempt == 2 or "before replying to kernel_info" not in str(err):
+                        raise
         except pm.PapermillExecutionError as err:
             error = (f"stage notebook {notebook} failed in cell {err.cell_index} "
                      f"(In [{err.exec_count}]): {err.ename}: {err.evalue}")
@@ -160,35 +339,75 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
         holder["nb"] = nbformat.read(str(tmp), as_version=4) if tmp.stat().st_size else source
 
     write_with(target, execute)
-    return holder["nb"], error
+    return holder["nb"], error, target
 
 
-def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None) -> dict[str, str]:
-    """SHA-256 of every file a stage reads: its catalog inputs, the delivery folder, and the
-    base cycle's outputs a trend cycle links to."""
-    hashes = {}
-    for entry in STAGES[name].inputs:
+def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
+                  params: CycleParams | None = None,
+                  params_path: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """SHA-256 of every file a stage reads: its catalog inputs, the base cycle's outputs a trend
+    cycle links to, the project files it reads (schemas), and every file the stage parameters
+    point to (the whole delivery folder, whatever the names). Returns the hashes shown in the
+    provenance and those kept out of it (the pseudonymization key)."""
+    spec = STAGES[name]
+    hashes, secret = {}, {}
+    for entry in spec.inputs:
         path = data_dir(cycle) / f"{entry}.parquet"
         if not path.exists():
             writer = next((s.name for s in STAGES.values() if entry in s.outputs), "sources")
             raise StageFailed(f"stage {name!r} needs {entry!r} ({path}), which stage "
                               f"{writer!r} writes; run that stage first")
         hashes[entry] = file_sha256(path)
-    for entry in STAGES[name].base_inputs if base_cycle else ():
+    for entry in spec.base_inputs if base_cycle else ():
         path = data_dir(base_cycle) / f"{entry}.parquet"
         if not path.exists():
             raise StageFailed(f"stage {name!r} links to base cycle {base_cycle!r}, whose "
                               f"{entry!r} ({path}) does not exist; run parameters/"
                               f"{base_cycle}.yaml first")
         hashes[f"{base_cycle}:{entry}"] = file_sha256(path)
-    if STAGES[name].fieldwork:
-        incoming = fieldwork_dir(cycle) / "incoming"
-        if not incoming.is_dir():
-            raise StageFailed(f"stage {name!r} reads the field agency's delivery from "
-                              f"{incoming}, which does not exist; put the returned files there")
-        hashes.update({f"incoming/{p.relative_to(incoming).as_posix()}": file_sha256(p)
-                       for p in sorted(incoming.rglob("*")) if p.is_file()})
-    return hashes
+    for folder in spec.package_inputs:
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                hashes[path.relative_to(PROJECT_ROOT).as_posix()] = file_sha256(path)
+    pointed = [item for item in path_parameters(params) if item[0].startswith(f"stages.{name}.")] \
+        if params is not None else []
+    if spec.fieldwork and not pointed:
+        pointed = [(f"stages.{name}.incoming", fieldwork_dir(cycle) / "incoming",
+                    {"kind": "folder"})]
+    source = _shown(params_path) if params_path else "parameters"
+    for key, path, marker in pointed:
+        short = key.rsplit(".", 1)[-1]
+        target = secret if marker.get("secret") else hashes
+        if marker.get("kind") == "folder":
+            if not path.is_dir():
+                raise StageFailed(f"{source}: {key}: the folder {_shown(path)} does not exist; "
+                                  f"put the files stage {name!r} reads there")
+            target.update({f"{short}/{p.relative_to(path).as_posix()}": file_sha256(p)
+                           for p in sorted(path.rglob("*")) if p.is_file()})
+        elif path.is_file():
+            target[short] = file_sha256(path)
+        elif marker.get("created") or marker.get("optional"):
+            target[short] = "absent"
+        else:
+            raise StageFailed(f"{source}: {key}: the file {_shown(path)} does not exist; put "
+                              "it there or correct the path")
+    return hashes, secret
+
+
+def _rehash(params: CycleParams, name: str, key: str) -> str | None:
+    for full, path, _ in path_parameters(params):
+        if full == f"stages.{name}.{key}" and path.is_file():
+            return file_sha256(path)
+    return None
+
+
+def _output_hashes(cycle: str, name: str, files: list[Path]) -> dict[str, str]:
+    """SHA-256 of the stage's catalog outputs, its notebook and its HTML (``absent`` if the
+    stage did not write one), by path under ``outputs/<cycle>/``."""
+    folder = cycle_dir(cycle)
+    paths = [data_dir(cycle) / f"{entry}.parquet" for entry in STAGES[name].outputs] + files
+    return {p.relative_to(folder).as_posix(): file_sha256(p) if p.is_file() else "absent"
+            for p in paths}
 
 
 def _call(target: str, params: CycleParams) -> None:
@@ -197,26 +416,119 @@ def _call(target: str, params: CycleParams) -> None:
     getattr(importlib.import_module(module), function)(params)
 
 
-def _fingerprint(stage_params: dict, inputs: dict, notebook: Path) -> str:
-    spec = {"params": stage_params, "inputs": inputs, "code": code_sha256(),
-            "notebook": hashlib.sha256(notebook.read_bytes()).hexdigest()}
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-
-
 def _read_state(cycle: str) -> dict:
     path = cycle_dir(cycle) / "run_state.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except ValueError:
+        return {}       # unreadable state: every stage reruns
+    return state if isinstance(state, dict) else {}
 
 
-def _write_index(params: CycleParams, state: dict) -> Path:
+def _save_state(cycle: str, state: dict) -> None:
+    write_json(cycle_dir(cycle) / "run_state.json", state)
+
+
+@contextlib.contextmanager
+def _cycle_lock(cycle: str, run_id: str, say) -> Iterator[None]:
+    """Hold ``outputs/<cycle>/run.lock`` (an exclusive ``flock``, with the holder's PID) while
+    the run lasts; a lock left by a process that is gone is taken over, and said so."""
+    path = cycle_dir(cycle) / "run.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(fd)
+            os.close(fd)
+            raise RunRefused(f"cycle {cycle!r} is being run by process {holder.get('pid', '?')} "
+                             f"(run {holder.get('run_id', '?')}, started "
+                             f"{holder.get('started', '?')}); one run per cycle at a time: wait "
+                             "for it to finish") from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)         # the holder removed the file as we opened it: try again
+    try:
+        previous = _lock_holder(fd)
+        if previous.get("pid"):
+            say(f"[lock] {cycle}: took over the lock of process {previous['pid']} (run "
+                f"{previous.get('run_id', '?')}), which stopped without releasing it")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "run_id": run_id,
+                                  "started": _now()}).encode(), 0)
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _lock_holder(fd: int) -> dict:
+    try:
+        holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
+    except ValueError:
+        return {}
+    return holder if isinstance(holder, dict) else {}
+
+
+def _clean_leftovers(params: CycleParams) -> list[str]:
+    """Remove the temporary files a killed run left (``.<name>.XXXXXXXX.tmp.*``) in
+    ``outputs/<cycle>/`` and ``fieldwork/<cycle>/`` (never inside a delivery folder)."""
+    delivery = [path for _, path, marker in path_parameters(params)
+                if marker.get("kind") == "folder"]
+    removed = []
+    for root in (cycle_dir(params.cycle), fieldwork_dir(params.cycle)):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob(".*")):
+            if (path.is_file() and _LEFTOVER.match(path.name)
+                    and not any(path.is_relative_to(folder) for folder in delivery)):
+                path.unlink()
+                removed.append(_shown(path))
+    return removed
+
+
+def _check_sources_owner(params_path: Path, params: CycleParams) -> None:
+    owner = sources_owner(params.cycle)
+    if owner and owner != _shown(params_path):
+        raise RunRefused(f"{_shown(params_path)}: cycle: outputs/{params.cycle}/ was made by "
+                         f"{owner}, not by this file; give this file its own cycle id, or "
+                         f"delete outputs/{params.cycle}/ to make the cycle afresh from it")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as the messages show it: relative to the project, ``outputs/`` or
+    ``fieldwork/`` when it lies there."""
+    from workbench.paths import outputs_root
+
+    path = Path(path).absolute()
+    fieldwork_root = fieldwork_dir("x").parent
+    for root, prefix in ((PROJECT_ROOT, ""), (outputs_root(), "outputs/"),
+                         (fieldwork_root, "fieldwork/")):
+        if path.is_relative_to(root):
+            return prefix + path.relative_to(root).as_posix()
+    return str(path)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _write_index(params: CycleParams, state: dict, run_id: str) -> Path:
     stages = []
     for name in params.stages:
         info = state.get(name, {"status": "not_run"})
+        if info.get("status") == "running":
+            info = {**info, "status": "failed", "error": "interrupted inside this stage"}
         html_file = cycle_dir(params.cycle) / "html" / f"{name}.html"
         stages.append({"name": name, **info,
                        "html": f"html/{name}.html" if html_file.exists() else None})
     manifest = build_manifest(params.model_dump(mode="json", by_alias=True),
-                              inputs=_source_hashes(params.cycle))
+                              inputs=_source_hashes(params.cycle), run_id=run_id)
     page = index_html(title=params.title or params.cycle, cycle=params.cycle,
                       lang=params.language, stages=stages, manifest=manifest)
     return write_text(cycle_dir(params.cycle) / "index.html", page)

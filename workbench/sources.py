@@ -4,6 +4,10 @@ Before any stage runs, the runner calls :func:`prepare_sources`: for a synthetic
 cycle it generates the nation from the cycle's seed; for a real register it
 reads the delivered file (never modifying it) and renames its columns. Either
 way the catalog then finds ``outputs/<cycle>/data/*.parquet``.
+
+``outputs/<cycle>/data/sources.json`` records the fingerprint, the SHA-256 of each source
+table written (a deleted or altered table remakes the sources) and the parameter file that made
+them (:func:`sources_owner`; the runner refuses a second parameter file for one cycle).
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import pandas as pd
 from workbench.atomic import write_json, write_parquet
 from workbench.params import CycleParams
 from workbench.paths import PROJECT_ROOT, data_dir
+from workbench.provenance import file_sha256
 
-__all__ = ["prepare_sources", "source_fingerprint"]
+__all__ = ["prepare_sources", "source_fingerprint", "sources_owner", "stale_sources"]
 
 
 def source_fingerprint(params: CycleParams) -> str:
@@ -37,22 +42,65 @@ def source_fingerprint(params: CycleParams) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def prepare_sources(params: CycleParams, *, force: bool = False) -> bool:
+def prepare_sources(params: CycleParams, *, force: bool = False,
+                    params_file: str | None = None) -> bool:
     """Write the cycle's source tables under ``outputs/<cycle>/data``.
 
-    Returns ``True`` if they were (re)made, ``False`` if the ones there were still current.
+    Returns ``True`` if they were (re)made, ``False`` if the ones there were still current
+    (same fingerprint, and every table recorded is there with its recorded SHA-256).
+    ``params_file`` is recorded as the parameter file that owns the cycle.
     """
     folder = data_dir(params.cycle)
     stamp = folder / "sources.json"
     fingerprint = source_fingerprint(params)
-    if not force and stamp.exists() and json.loads(stamp.read_text())["fingerprint"] == fingerprint:
+    record = _read_stamp(stamp)
+    if (not force and record.get("fingerprint") == fingerprint
+            and not stale_sources(params.cycle)):
         return False
+    before = _snapshot(folder)
     if params.data.source == "synthetic":
         _prepare_synthetic(params, folder)
     else:
         _prepare_register(params, folder)
-    write_json(stamp, {"fingerprint": fingerprint, "source": params.data.source})
+    after = _snapshot(folder)
+    tables = {name: file_sha256(folder / name) for name, stat in after.items()
+              if before.get(name) != stat}
+    if record.get("fingerprint") == fingerprint:     # remade in place: keep what it recorded
+        tables = {**record.get("tables", {}), **tables}
+    write_json(stamp, {"fingerprint": fingerprint, "source": params.data.source,
+                       "params_file": params_file or record.get("params_file"),
+                       "tables": tables})
     return True
+
+
+def sources_owner(cycle: str) -> str | None:
+    """The parameter file that made ``outputs/<cycle>/data`` (``None``: not recorded)."""
+    return _read_stamp(data_dir(cycle) / "sources.json").get("params_file")
+
+
+def stale_sources(cycle: str) -> list[str]:
+    """Source tables recorded in ``sources.json`` that are missing or changed since."""
+    folder = data_dir(cycle)
+    record = _read_stamp(folder / "sources.json")
+    if not record:
+        return ["sources.json"]
+    return [name for name, sha in record.get("tables", {}).items()
+            if not (folder / name).is_file() or file_sha256(folder / name) != sha]
+
+
+def _read_stamp(stamp: Path) -> dict:
+    try:
+        return json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _snapshot(folder: Path) -> dict[str, tuple]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_size, p.stat().st_ino)
+            for p in folder.iterdir() if p.is_file() and p.name != "sources.json"
+            and not p.name.startswith(".")}
 
 
 def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
@@ -89,6 +137,9 @@ def _trend_nation(params: CycleParams):
 def _prepare_register(params: CycleParams, folder: Path) -> None:
     path = _register_path(params)
     spec = params.data.register_file
+    if not path.is_file():
+        raise FileNotFoundError(f"prepare_sources: data.register.path: the register file "
+                                f"{spec.path} does not exist; put it there or correct the path")
     if path.suffix.lower() == ".csv":
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     elif path.suffix.lower() in {".xlsx", ".xls"}:
@@ -118,4 +169,7 @@ def _synth_code() -> str:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"prepare_sources: data.register.path: the register file "
+                                f"{path} does not exist; put it there or correct the path")
+    return file_sha256(Path(path))

@@ -14,11 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
            "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
-           "ScalingParams", "ResultsParams", "validate_stages"]
+           "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE"]
+
+#: a cycle id in plain words (the pattern ``^[a-z0-9][a-z0-9_-]*$``)
+CYCLE_ID_RULE = ("a cycle id is lower-case Latin letters, digits, '-' and '_', starting with a "
+                 "letter or digit")
 
 
 class _Strict(BaseModel):
@@ -92,8 +96,11 @@ FIELD_TABLES = ("school_tracking", "class_tracking", "student_tracking", "bookle
 class FieldDataParams(_Strict):
     """Parameters of the field-data stage (``20_field_data``)."""
 
-    incoming: str = Field("incoming", description="delivery folder under fieldwork/<cycle>/")
-    key_file: str = Field("pseudonym.key", description="pseudonymization key, fieldwork/<cycle>/")
+    incoming: str = Field("incoming", description="delivery folder under fieldwork/<cycle>/",
+                          json_schema_extra={"path": "fieldwork", "kind": "folder"})
+    key_file: str = Field("pseudonym.key", description="pseudonymization key, fieldwork/<cycle>/",
+                          json_schema_extra={"path": "fieldwork", "kind": "file",
+                                             "created": True, "secret": True})
     link_across_cycles: bool = Field(False, description="hash IDs without the cycle id, so "
                                      "cycles sharing the key share pseudonyms (a panel)")
 
@@ -124,6 +131,20 @@ class ValidityParams(_Strict):
     language_focal: str = Field("ru", description="language of instruction compared (DIF)")
     language_reference: str = Field("ky", description="reference language of instruction")
 
+    @field_validator("flag_p")
+    @classmethod
+    def _flag_p_ordered(cls, value: list[float]) -> list[float]:
+        if not (0 <= value[0] < value[1] <= 1):
+            raise ValueError("must be two proportions [low, high] with 0 <= low < high <= 1")
+        return value
+
+    @field_validator("fit_range")
+    @classmethod
+    def _fit_range_ordered(cls, value: list[float]) -> list[float]:
+        if not (0 < value[0] < value[1]):
+            raise ValueError("must be [low, high] with 0 < low < high (mean-square fit)")
+        return value
+
 
 class ScalingParams(_Strict):
     """Parameters of the scaling stage (``50_scaling``)."""
@@ -145,6 +166,21 @@ class ScalingParams(_Strict):
                                    "(None: this cycle sets the scale, mean 500, SD 100)")
     linking: Literal["stocking_lord", "mean_sigma", "mean_mean"] = Field(
         "stocking_lord", description="common-item linking method of a trend cycle")
+
+    @field_validator("cuts")
+    @classmethod
+    def _cuts_increasing(cls, value: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)):
+            raise ValueError("cut scores must be strictly increasing")
+        return value
+
+    @field_validator("exclude_items")
+    @classmethod
+    def _exclude_once(cls, value: list[str]) -> list[str]:
+        twice = sorted({item for item in value if value.count(item) > 1})
+        if twice:
+            raise ValueError(f"items listed twice: {', '.join(twice)}")
+        return value
 
 
 class ResultsParams(_Strict):
@@ -175,7 +211,9 @@ class ResultsParams(_Strict):
     base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
                                    description="trend: the base cycle whose results are compared")
     pirls_file: str | None = Field(None, description="PIRLS 2021 table; None: "
-                                   "../shared/reference/pirls2021_reading.csv")
+                                   "../shared/reference/pirls2021_reading.csv",
+                                   json_schema_extra={"path": "project", "kind": "file",
+                                                      "optional": True})
     pirls_countries: list[str] = Field(default=[], description="PIRLS participants shown "
                                        "(empty: all)")
     neighbours: list[str] = Field(
@@ -194,6 +232,10 @@ class Stage:
     the cycle's parameters before the stage (the demo's synthetic field returns).
     ``base_inputs``: catalog entries of the cycle named by the stage parameter ``base_cycle``
     (a trend cycle's scaling reads the base cycle's scale), hashed as inputs too.
+    ``package_inputs``: folders of the project (``workbench/fielddata/schemas``) whose files the
+    stage reads, hashed as inputs. Stage parameters that name files carry
+    ``json_schema_extra={"path": "fieldwork", "kind": "folder"|"file"}``: the runner hashes the
+    files there as inputs and the parameter check keeps them in the cycle's folders.
     """
 
     name: str
@@ -204,6 +246,7 @@ class Stage:
     fieldwork: bool = False
     prepare: str | None = None
     base_inputs: tuple[str, ...] = ()
+    package_inputs: tuple[str, ...] = ()
 
 
 STAGES: dict[str, Stage] = {
@@ -230,6 +273,7 @@ STAGES: dict[str, Stage] = {
                                 "intake_issues", "reconciliation"),
         fieldwork=True,
         prepare="workbench.synth.demo_returns:prepare_demo_returns",
+        package_inputs=("workbench/fielddata/schemas",),
     ),
     "weights": Stage(
         name="weights",
@@ -293,8 +337,11 @@ def validate_stages(stages: dict[str, Any]) -> str | None:
             first = err.errors()[0]
             key = ".".join(str(part) for part in (name, *first["loc"]))
             what = "unknown key (check its spelling)" if first["type"] == "extra_forbidden" \
-                else first["msg"]
+                else first["msg"].removeprefix("Value error, ")
+            if first["type"] == "string_pattern_mismatch" and key.endswith("cycle"):
+                what = CYCLE_ID_RULE
             if first["type"] not in {"extra_forbidden", "missing"}:
-                what += f" (got {first['input']!r})"
+                shown = repr(first["input"])
+                what += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
             return f"stages.{key}: {what}"
     return None
