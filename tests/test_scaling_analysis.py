@@ -207,6 +207,8 @@ def test_school_and_teacher_files_link_by_id(files):
     assert log.loc["weighted_students", "dropped"] == 1          # s6: TOTWGT = 0
     assert log.loc["student_results", "dropped"] == 1            # s1: a missing PV
     assert log.loc["teacher_results", "dropped"] == 1            # class 3001
+    assert log.loc["itsex_from_questionnaire", "n"] == 1          # s2
+    assert log.loc["itsex_missing", "n"] == 1                     # s5
 
 
 def test_value_labels_replace_codes_for_reports(files):

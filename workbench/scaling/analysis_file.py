@@ -344,7 +344,8 @@ def join_log(*, weights: pd.DataFrame, scored: pd.DataFrame, students: pd.DataFr
 
     Every student row that does not reach ``student_results`` is counted: no positive
     weight, no scored booklet, no plausible value; and teacher rows whose class has no
-    assessed student.
+    assessed student. Two rows count ``ITSEX``: taken from the questionnaire (``ASBG01``)
+    because the tracking form had no valid ``SEX``, and still missing.
 
     Examples
     --------
@@ -360,6 +361,12 @@ def join_log(*, weights: pd.DataFrame, scored: pd.DataFrame, students: pd.DataFr
             ("weighted_students", len(students), len(weights) - len(students)),
             ("weighted_with_booklet", len(weighted & booklets), len(weighted - booklets)),
             ("student_results", len(results), len(weighted & booklets) - len(results))]
+    if {"IDSTUD", "SEX"} <= set(weights.columns) and "ITSEX" in results.columns:
+        tracking = weights.drop_duplicates("IDSTUD").set_index("IDSTUD")["SEX"]
+        sex = pd.to_numeric(results["IDSTUD"].map(tracking), errors="coerce")
+        rows += [("itsex_from_questionnaire",
+                  int((~sex.isin([1, 2]) & results["ITSEX"].notna()).sum()), 0),
+                 ("itsex_missing", int(results["ITSEX"].isna().sum()), 0)]
     if teachers is not None and teacher_results is not None:
         rows.append(("teacher_results", len(teacher_results),
                      len(teachers) - len(teacher_results)))
