@@ -115,6 +115,7 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
     names = _stages_to_run(params, stage)
     check_cycle_owner(params_path, params)
     run_id = new_run_id()
+    _check_register(params, params_path)
     with _cycle_lock(params.cycle, run_id, say):
         _check_sources_owner(params_path, params)
         removed = _clean_leftovers(params)
@@ -490,6 +491,16 @@ def _clean_leftovers(params: CycleParams) -> list[str]:
                 path.unlink()
                 removed.append(_shown(path))
     return removed
+
+
+def _check_register(params: CycleParams, params_path: Path) -> None:
+    """A register source must name a file that exists (one line naming file and key)."""
+    if params.data.source != "register":
+        return
+    for key, path, _ in path_parameters(params):
+        if key == "data.register.path" and not path.is_file():
+            raise ParamsError(f"{_shown(params_path)}: {key}: the register file "
+                              f"{_shown(path)} does not exist; put it there or correct the path")
 
 
 def _check_sources_owner(params_path: Path, params: CycleParams) -> None:
