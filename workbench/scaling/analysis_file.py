@@ -159,7 +159,8 @@ def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd
         locality, language, school_type``, then the background columns with their
         ``<VAR>_MISSING``. ``ITSEX`` (nullable ``Int64``) is the tracking form's ``SEX``;
         where that is missing, a valid ``ASBG01`` of the student questionnaire (IEA
-        practice); ``ASBG01`` itself is not carried (one gender coding).
+        practice); ``ASBG01`` itself is not carried (one gender coding). The IDs whose
+        ``ITSEX`` came from ``ASBG01`` are in ``.attrs["itsex_from_questionnaire"]``.
     """
     _need("student_background", "weights", weights,
           ["IDSTUD", "IDSCHOOL", "IDCLASS", "SEX", *_IEA_DESIGN])
@@ -185,6 +186,7 @@ def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd
     out["ITSEX"] = pd.to_numeric(out.pop("SEX"), errors="coerce").astype("Int64")
     out.loc[~out["ITSEX"].isin([1, 2]), "ITSEX"] = pd.NA
     schemas = schemas or _schemas()
+    from_questionnaire: list = []
     for kind, table in (questionnaires or {}).items():
         if table is None:
             continue
@@ -202,13 +204,16 @@ def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd
             cleaned.pop("ASBG01_MISSING")
             fill = out["ITSEX"].isna() & self_report.isin([1.0, 2.0]).to_numpy()
             out.loc[fill, "ITSEX"] = self_report[fill].astype("Int64")
+            from_questionnaire += out.loc[fill, "IDSTUD"].tolist()
         out = pd.concat([out, cleaned.drop(columns="IDSTUD")], axis=1)
     if scale_scores is not None:
         _need("student_background", "scale_scores", scale_scores, ["IDSTUD"])
         own = [c for c in scale_scores.columns if c not in out.columns or c == "IDSTUD"]
         out = out.merge(scale_scores[own].drop_duplicates("IDSTUD"), on="IDSTUD", how="left")
     front = ["IDSTUD", "IDSCHOOL", "IDCLASS", "ITSEX", *_IEA_DESIGN, *reps, *GROUPS]
-    return out[front + [c for c in out.columns if c not in front]]
+    out = out[front + [c for c in out.columns if c not in front]]
+    out.attrs["itsex_from_questionnaire"] = from_questionnaire   # counted by join_log
+    return out
 
 
 def scaling_frame(scored: pd.DataFrame, students: pd.DataFrame) -> pd.DataFrame:
@@ -361,11 +366,9 @@ def join_log(*, weights: pd.DataFrame, scored: pd.DataFrame, students: pd.DataFr
             ("weighted_students", len(students), len(weights) - len(students)),
             ("weighted_with_booklet", len(weighted & booklets), len(weighted - booklets)),
             ("student_results", len(results), len(weighted & booklets) - len(results))]
-    if {"IDSTUD", "SEX"} <= set(weights.columns) and "ITSEX" in results.columns:
-        tracking = weights.drop_duplicates("IDSTUD").set_index("IDSTUD")["SEX"]
-        sex = pd.to_numeric(results["IDSTUD"].map(tracking), errors="coerce")
-        rows += [("itsex_from_questionnaire",
-                  int((~sex.isin([1, 2]) & results["ITSEX"].notna()).sum()), 0),
+    if "ITSEX" in results.columns:
+        filled = set(students.attrs.get("itsex_from_questionnaire", ()))
+        rows += [("itsex_from_questionnaire", len(filled & set(results["IDSTUD"])), 0),
                  ("itsex_missing", int(results["ITSEX"].isna().sum()), 0)]
     if teachers is not None and teacher_results is not None:
         rows.append(("teacher_results", len(teacher_results),
