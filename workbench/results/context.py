@@ -157,7 +157,7 @@ def context_means(design, variables: Sequence[str], *, variable: str = "reading"
 
 
 def regression(design, predictors: Sequence[str], *, variable: str = "reading",
-               level: float = 0.95) -> pd.DataFrame:
+               level: float = 0.95, min_schools: int = 5) -> pd.DataFrame:
     """Multiple regression of reading on background: raw and standardized coefficients.
 
     ``estimate`` is the change in points per unit of the predictor; ``standardized`` is
@@ -171,12 +171,16 @@ def regression(design, predictors: Sequence[str], *, variable: str = "reading",
     predictors
         Numeric columns (0/1 indicators of :func:`analysis_frame`, ordinal codes, scales);
         a group column stands for all its indicators (:func:`expand_predictors`).
+    min_schools
+        A 0/1 indicator whose group has students in fewer schools is left out of the model
+        (a jackknife replicate that drops one of them makes the model singular); it stays
+        in the table as a row without estimate, with the reason in ``note``.
 
     Returns
     -------
     DataFrame
         ``term, estimate, se, ci_lower, ci_upper, df, p_value, standardized,
-        standardized_se, n`` (+ the engine's other columns); the last row is ``r2``.
+        standardized_se, n, note`` (+ the engine's other columns); the last row is ``r2``.
 
     Checked against
     ---------------
@@ -184,10 +188,11 @@ def regression(design, predictors: Sequence[str], *, variable: str = "reading",
     weighted SDs (``tests/reference/results``); the synthetic nation's generating effects
     (``tests/test_results.py``).
     """
-    predictors = expand_predictors(design.data, predictors)
+    data = design.data
+    predictors, dropped = _enough_schools(data, expand_predictors(data, predictors),
+                                          min_schools)
     formula = f"{variable} ~ " + " + ".join(predictors)
     table = inference(design.regress(formula), level=level)
-    data = design.data
     pvs = design.pvs.get(variable, [variable])
     used = data[[*pvs, *predictors]].notna().all(axis=1) & (data[IEA_WEIGHT] > 0)
     w = data.loc[used, IEA_WEIGHT].to_numpy(float)
@@ -197,7 +202,28 @@ def regression(design, predictors: Sequence[str], *, variable: str = "reading",
     table["standardized"] = table["estimate"] * factor
     table["standardized_se"] = table["se"] * factor
     r2 = design.r_squared(formula, level=level).assign(term="r2")
-    return pd.concat([table, r2], ignore_index=True)
+    left_out = pd.DataFrame({"variable": variable, "term": list(dropped),
+                             "note": [f"left out: students in {k} schools (< {min_schools})"
+                                      for k in dropped.values()]})
+    out = pd.concat([table, left_out, r2], ignore_index=True)
+    out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
+    return out
+
+
+def _enough_schools(data: pd.DataFrame, predictors: list[str], min_schools: int
+                    ) -> tuple[list[str], dict[str, int]]:
+    """Keep the predictors; leave out 0/1 indicators present in fewer than ``min_schools``."""
+    keep, dropped = [], {}
+    for name in predictors:
+        values = data[name]
+        binary = set(pd.unique(values.dropna())) <= {0.0, 1.0}
+        if binary and SCHOOL in data.columns:
+            schools = int(data.loc[values == 1, SCHOOL].nunique())
+            if schools < min_schools:
+                dropped[name] = schools
+                continue
+        keep.append(name)
+    return keep, dropped
 
 
 def expand_predictors(data: pd.DataFrame, predictors: Sequence[str]) -> list[str]:
