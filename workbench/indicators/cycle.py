@@ -21,7 +21,7 @@ from workbench.indicators.framework import load_framework
 from workbench.paths import data_dir, fieldwork_dir
 from workbench.synth.sector import make_feedback, make_sector, write_survey_returns
 
-__all__ = ["save", "load", "prepare_sector", "survey_stage", "indicator_stage",
+__all__ = ["save", "load", "current_year", "prepare_sector", "survey_stage", "indicator_stage",
            "composite_stage", "comparison_stage", "TABLES"]
 
 #: The tables a cycle writes, by stage.
@@ -51,6 +51,12 @@ def load(cycle: str, name: str) -> pd.DataFrame:
         raise FileNotFoundError(f"load: no table {name!r} for cycle {cycle!r} ({path}); run "
                                 f"stage {stage} first")
     return pd.read_parquet(path)
+
+
+def current_year(cycle: str) -> int:
+    """The cycle's monitoring year (the last year stage t10 wrote)."""
+    info = load(cycle, "cycle_info")
+    return int(info.loc[info["current"], "year"].iloc[0])
 
 
 def prepare_sector(cycle: str, *, seed: int, institutions: int = 80,
