@@ -27,6 +27,7 @@ from IPython.display import display
 
 import workbench as wb
 from workbench.indicators import cycle as tc
+from workbench.indicators import report as tr
 
 wb.report.text("teacher_ed", "t10_title", lang=lang)
 
@@ -43,13 +44,13 @@ wb.report.table(summary, lang=lang)
 wb.report.text("teacher_ed", "t10_pilot", lang=lang, per_level=pilot_per_level or "–")
 
 # %%
-wb.report.table(tc.load(cycle, "institutions"), lang=lang, verbatim=("name",))
+wb.report.table(tr.shown(tc.load(cycle, "institutions")), lang=lang, verbatim=("name",))
 
 # %%
 wb.report.text("teacher_ed", "t10_delivery", lang=lang)
 
 # %%
-wb.report.table(tc.load(cycle, "delivery_faults"), lang=lang, verbatim=("file",))
+wb.report.table(tr.shown(tc.load(cycle, "delivery_faults")), lang=lang, verbatim=("file",))
 
 # %%
 wb.report.text("teacher_ed", "t10_feedback", lang=lang)

@@ -53,7 +53,7 @@ wb.report.table(tr.problem_files(log), lang=lang, verbatim=("file", "message"))
 wb.report.text("teacher_ed", "t20_issues", lang=lang)
 
 # %%
-wb.report.table(tc.load(cycle, "survey_issues"), lang=lang,
+wb.report.table(tr.shown(tc.load(cycle, "survey_issues")), lang=lang,
                 verbatim=("file", "value", "reason", "column"))
 
 # %%
@@ -62,7 +62,7 @@ wb.report.text("teacher_ed", "t20_scales_note", lang=lang, alpha=min_alpha, cfi=
                rmsea=max_rmsea, delta=0.01)
 
 # %%
-wb.report.table(scales, lang=lang, verbatim=("items_used", "reason"),
+wb.report.table(tr.shown(scales), lang=lang, verbatim=("items_used", "reason"),
                 digits={"alpha": 3, "alpha_lower": 3, "omega": 3, "cfi": 3, "rmsea": 3})
 
 # %%
@@ -70,12 +70,12 @@ wb.report.text("teacher_ed", "t20_items", lang=lang)
 
 # %%
 items = tc.load(cycle, "scale_items")
-wb.report.table(items[items["flagged"]], lang=lang, verbatim=("item",),
+wb.report.table(tr.shown(items[items["flagged"]]), lang=lang, verbatim=("item",),
                 digits={"loading": 2, "smd": 2, "p_value": 4})
 
 # %%
 wb.report.text("teacher_ed", "t20_invariance", lang=lang)
 
 # %%
-wb.report.table(tc.load(cycle, "scale_invariance"), lang=lang, verbatim=("note",),
+wb.report.table(tr.shown(tc.load(cycle, "scale_invariance")), lang=lang, verbatim=("note",),
                 digits={"cfi": 3, "rmsea": 3, "delta_cfi": 3, "delta_rmsea": 3})

@@ -228,3 +228,34 @@ def test_bad_cycle_file_gets_one_line_naming_the_key(tmp_path, old, new, key):
     with pytest.raises(ValueError) as err:
         load_teacher_ed(path)
     assert key in str(err.value) and "\n" not in str(err.value)
+
+
+# --- stage notebooks ----------------------------------------------------------------------
+
+TE_NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("t[0-9][0-9]_*.py"))
+
+
+@pytest.mark.parametrize("path", TE_NOTEBOOKS, ids=lambda p: p.stem)
+def test_teacher_ed_notebooks_are_thin_and_take_their_stage_parameters(path):
+    import ast
+
+    import jupytext
+
+    from workbench.indicators.params import TEACHER_ED_STAGES
+
+    stage = next(s for s, (nb, _) in TEACHER_ED_STAGES.items() if nb == path.name)
+    cells = jupytext.read(path).cells
+    tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names = {node.targets[0].id for node in ast.parse(tagged[0].source).body}
+    assert {"cycle", "lang", "seed"} | set(TEACHER_ED_STAGES[stage][1].model_fields) <= names
+    for cell in cells:
+        if cell.cell_type == "code":
+            for node in ast.walk(ast.parse(cell.source)):
+                assert not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.For | ast.While)
+
+
+def test_every_teacher_ed_stage_has_its_notebook():
+    from workbench.indicators.params import TEACHER_ED_STAGES
+
+    assert {nb for nb, _ in TEACHER_ED_STAGES.values()} == {p.name for p in TE_NOTEBOOKS}

@@ -14,9 +14,18 @@ import pandas as pd
 from workbench.indicators.framework import Framework
 from workbench.labels import label
 
-__all__ = ["indicator_names", "sector_summary", "institution_table", "problem_files",
+__all__ = ["shown", "indicator_names", "sector_summary", "institution_table", "problem_files",
            "most_moved", "positions_figure", "cohorts_figure", "cohort_table",
            "change_summary", "comparison_summary", "flagged_rates"]
+
+
+def shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with ``year`` and ``cohort`` as text, so reports print 2026, not 2 026."""
+    out = table.copy()
+    for col in ("year", "cohort"):
+        if col in out.columns:
+            out[col] = out[col].astype(str)
+    return out
 
 
 def indicator_names(framework: Framework, lang: str) -> pd.DataFrame:
@@ -72,7 +81,7 @@ def institution_table(indicators: pd.DataFrame, *, year: int, institutions=None,
 def problem_files(log: pd.DataFrame) -> pd.DataFrame:
     """The intake log's files that were not accepted whole: ``year, respondent, file,
     rows_read, rows_accepted, rows_quarantined, status, message``."""
-    bad = log[log["status"] != "accepted"]
+    bad = shown(log[log["status"] != "accepted"])
     return bad[["year", "respondent", "file", "rows_read", "rows_accepted", "rows_quarantined",
                 "status", "message"]].reset_index(drop=True)
 
@@ -104,6 +113,7 @@ def positions_figure(positions: pd.DataFrame, lang: str):
     ax.invert_yaxis()
     ax.set_xlabel(label("rank_median", lang))
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
@@ -111,9 +121,9 @@ def cohort_table(cohorts: pd.DataFrame) -> pd.DataFrame:
     """The sector's cohorts wide: ``cohort, graduates`` and one column per month."""
     d = cohorts[cohorts["institution"] == 0]
     wide = d.pivot(index="cohort", columns="months", values="employed_teaching")
-    wide.columns = [f"{m} mo" for m in wide.columns]
+    wide.columns = [f"employed_{m}m" for m in wide.columns]
     grads = d.groupby("cohort")["graduates"].first()
-    return wide.assign(graduates=grads).reset_index()
+    return shown(wide.assign(graduates=grads).reset_index())
 
 
 def cohorts_figure(cohorts: pd.DataFrame, lang: str):
@@ -126,6 +136,7 @@ def cohorts_figure(cohorts: pd.DataFrame, lang: str):
            xticks=[6, 12, 18])
     ax.legend(title=label("cohort", lang))
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
