@@ -29,6 +29,7 @@ replacements = 2  # replacement schools per sampled school
 classes = {"per_school": 1, "large_mos": 150, "per_large_school": 2}  # class sampling
 planning = {"icc": [0.3, 0.4, 0.5], "class_size": [20, 25], "n_eff": 400}  # planning table
 evaluation_reps = 1000  # simulated samples for the design evaluation
+domain_reps = 200  # samples of the domain evaluation through the real chain (seed + 3)
 
 # %%
 import matplotlib.pyplot as plt
@@ -163,6 +164,22 @@ ax.axvline(hajek["true_mean"].iloc[0], color="#c62828", lw=2)
 ax.set(xlabel=wb.labels.label("estimate", lang), ylabel=wb.labels.label("reps", lang),
        title=wb.report.text("sample_design", "evaluation_figure", lang=lang).data)
 plt.show()
+
+# %%
+wb.report.text("sample_design", "domains", lang=lang)
+
+# %%
+domain_quality = wb.sampling.evaluate_domains(
+    frame, class_list, wb.sampling.study_population(
+        frame, class_list, wb.catalog.read_optional(cycle, "students"), icc=planning["icc"][1],
+        seed=seed + 3),
+    reps=domain_reps, seed=seed + 3, n_schools=n_schools,
+    classes_per_school=classes["per_school"], large_mos=classes["large_mos"],
+    classes_large=classes["per_large_school"], **design)
+display(wb.report.text("sample_design", "domains_note", lang=lang, reps=domain_reps,
+                       low=0.93, high=0.97, mc=(0.95 * 0.05 / domain_reps) ** 0.5))
+display(wb.sampling.domain_summary(domain_quality, lang=lang))
+wb.report.table(wb.sampling.domain_report(domain_quality, lang=lang), lang=lang)
 
 # %%
 wb.catalog.save(cycle, "sample_schools", sample);

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
            "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
-           "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE"]
+           "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE",
+           "DesignStudyParams"]
 
 #: a cycle id in plain words (the pattern ``^[a-z0-9][a-z0-9_-]*$``)
 CYCLE_ID_RULE = ("a cycle id is lower-case Latin letters, digits, '-' and '_', starting with a "
@@ -84,6 +85,8 @@ class SampleDesignParams(_Strict):
     planning: Planning = Planning()
     evaluation_reps: int = Field(1000, ge=50, le=20000,
                                  description="simulated samples of the design evaluation")
+    domain_reps: int = Field(200, ge=20, le=20000, description="samples of the domain "
+                             "evaluation through the real chain (selection, weights, JK2)")
 
 
 #: de-identified tables the field-data stage writes, one per kind of return (+ scores)
@@ -223,6 +226,46 @@ class ResultsParams(_Strict):
     country: str = Field("Kyrgyzstan (Sabat-6)", description="name of this cycle's row")
 
 
+class StudyDesign(_Strict):
+    """One candidate design of a design study (``15_design_study``)."""
+
+    name: str | None = Field(None, description="label in the tables (default: D1, D2, ...)")
+    n_schools: int = Field(200, ge=2)
+    classes_per_school: int = Field(1, ge=1)
+    large_mos: int | None = Field(150, ge=1)
+    classes_large: int = Field(2, ge=1)
+    strata: list[str] = Field(default=["region", "locality"])
+    sort_by: list[str] = Field(default=["language", "school_type", "enrol_g6"])
+    allocation: Literal["proportional", "equal"] = "proportional"
+    minimum: int = Field(2, ge=0)
+    oversample: dict[str, float] = Field(default={}, description="language -> factor (>= 1) "
+                                         "on the measure of size of its schools")
+    small_mos: int | None = Field(8, ge=1)
+    small_rule: Literal["exclude", "stratum"] = "exclude"
+    exclusion_limit: float = Field(0.05, gt=0, le=0.2)
+
+
+class StudyTargets(_Strict):
+    """Precision targets of a design study."""
+
+    se_national: float = Field(3.0, gt=0)
+    se_region: float = Field(8.0, gt=0)
+    coverage: list[float] = Field(default=[0.93, 0.97], min_length=2, max_length=2)
+    interval: Literal["normal", "t", "t_fpc"] = "t_fpc"
+
+
+class DesignStudyParams(_Strict):
+    """Parameters of the design-study stage (``15_design_study``)."""
+
+    grid: list[StudyDesign] = Field(default=[StudyDesign()], min_length=1)
+    reps: int = Field(200, ge=2, le=100000, description="simulated samples per design")
+    batch: int = Field(25, ge=1, description="samples per Dask task")
+    workers: int = Field(2, ge=1, le=512, description="local Dask worker processes")
+    scheduler: str | None = Field(None, description="Dask scheduler address (None: local)")
+    targets: StudyTargets = StudyTargets()
+    icc: float = Field(0.4, gt=0, lt=1, description="ICC of simulated scores (real register)")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage: its notebook, its parameter model, the catalog entries it reads and writes.
@@ -263,6 +306,13 @@ STAGES: dict[str, Stage] = {
         params=SampleDesignParams,
         inputs=("frame", "classes"),
         outputs=("sample_schools", "sample_classes", "sample_allocation", "design_evaluation"),
+    ),
+    "design_study": Stage(
+        name="design_study",
+        notebook="15_design_study.py",
+        params=DesignStudyParams,
+        inputs=("frame", "classes"),
+        outputs=("design_study", "design_study_domains"),
     ),
     "field_data": Stage(
         name="field_data",

@@ -12,10 +12,17 @@ from workbench.sampling.design_study import (
     DesignStudy,
     Targets,
     design_study,
+    design_study_verdict,
     frontier_figure,
     study_population,
 )
-from workbench.sampling.domains import evaluate_domains, simulate_domains, summarize_domains
+from workbench.sampling.domains import (
+    domain_report,
+    domain_summary,
+    evaluate_domains,
+    simulate_domains,
+    summarize_domains,
+)
 from workbench.sampling.evaluation import (
     evaluate_design,
     simulate_design,
@@ -44,6 +51,9 @@ __all__ = [
     "DesignStudy",
     "Targets",
     "design_study",
+    "design_study_verdict",
+    "domain_report",
+    "domain_summary",
     "evaluate_domains",
     "frontier_figure",
     "simulate_domains",

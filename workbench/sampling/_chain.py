@@ -292,7 +292,8 @@ def spec_list(grid: Sequence[Mapping[str, object]] | Mapping[str, object], *, fu
         raise ValueError(f"{func}: the grid is empty; give at least one design")
     specs = []
     for i, entry in enumerate(combos, start=1):
-        entry.setdefault("name", _auto_name(entry, i))
+        if entry.get("name") is None:
+            entry["name"] = _auto_name(entry, i)
         specs.append(DesignSpec.from_dict(entry, func=func))
     names = [s.name for s in specs]
     if len(set(names)) != len(names):

@@ -35,7 +35,8 @@ from workbench.sampling._chain import (
 from workbench.sampling._runner import run_designs
 from workbench.sampling.domains import summarize_domains
 
-__all__ = ["DesignStudy", "Targets", "design_study", "frontier_figure", "study_population"]
+__all__ = ["DesignStudy", "Targets", "design_study", "design_study_verdict", "frontier_figure",
+           "study_population"]
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,21 @@ def frontier_figure(study: DesignStudy, *, lang: str = "en", ax: Any = None) -> 
     return ax.figure
 
 
+def design_study_verdict(table: pd.DataFrame, *, lang: str) -> Any:
+    """One sentence (Markdown for display) naming the least-cost design that meets every
+    target (``DesignStudy.table()``), or saying that none does."""
+    from IPython.display import Markdown
+
+    text = _texts()
+    best = table[table["cheapest"]]
+    if best.empty:
+        return Markdown(text["none_meets"][lang])
+    row = best.iloc[0]
+    return Markdown(text["cheapest"][lang].format(design=row["design"],
+                                                  students=row["students"],
+                                                  schools=row["schools"]))
+
+
 def _frontier(table: pd.DataFrame) -> np.ndarray:
     cost = table["students"].to_numpy()
     se = table[["se_national", "se_region_max"]].fillna(np.inf).to_numpy()
@@ -319,7 +335,8 @@ def _targets(targets: Targets | Mapping[str, Any] | None, func: str) -> Targets:
 
 def _describe(spec: DesignSpec) -> dict[str, Any]:
     out = asdict(spec)
-    out.pop("extra", None)
+    for key in ("extra", "size", "language", "small_rule", "exclusion_limit"):
+        out.pop(key, None)
     out["design"] = out.pop("name")
     out["strata"] = " × ".join(spec.strata) or "-"
     out["sort_by"] = ", ".join(spec.sort_by)

@@ -14,10 +14,13 @@ data), and the t interval with the finite-population-corrected JK2 SE (see
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 
 from workbench.sampling._chain import (
@@ -30,7 +33,8 @@ from workbench.sampling._chain import (
 )
 from workbench.sampling._runner import SYNC, run_designs
 
-__all__ = ["INTERVALS", "evaluate_domains", "simulate_domains", "summarize_domains"]
+__all__ = ["INTERVALS", "domain_report", "domain_summary", "evaluate_domains",
+           "simulate_domains", "summarize_domains"]
 
 #: Intervals scored: normal with the JK2 SE; t(df) with it; t(df) with the FPC-corrected SE.
 INTERVALS = ("normal", "t", "t_fpc")
@@ -183,6 +187,65 @@ def evaluate_domains(frame: pd.DataFrame, classes: pd.DataFrame, students: pd.Da
         truth = truth_values(Population(frame, classes, students, domains))
     table = summarize_domains(sims, truth, level=level, target=target, interval=interval)
     return table.drop(columns="design")
+
+
+def domain_report(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """The domain table of :func:`summarize_domains` for a report: the main columns with
+    their headers, domain kinds and verdicts in ``lang`` (codes are left to
+    :func:`workbench.report.table`, which translates them); SE ratios and coverages in %.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"domain": ["gender_gap"], "group": ["1"], "n_schools": [200.0],
+    ...                   "true_value": [22.2], "bias": [0.1], "empirical_se": [2.8],
+    ...                   "mean_se": [2.8], "se_ratio": [1.0], "se_ratio_fpc": [0.92],
+    ...                   "df": [75.0], "coverage_normal": [0.95], "coverage_t": [0.95],
+    ...                   "coverage_t_fpc": [0.94], "verdict": ["meets"]})
+    >>> domain_report(t, lang="en").iloc[0, :2].tolist()
+    ['Girls − boys', '1']
+    """
+    words = _texts()["domain_labels"][lang]
+    keep = ["domain", "group", "n_schools", "true_value", "bias", "empirical_se", "mean_se",
+            "se_ratio", "se_ratio_fpc", "df", "coverage_normal", "coverage_t",
+            "coverage_t_fpc", "verdict"]
+    out = table[keep].copy()
+    percent = ["se_ratio", "se_ratio_fpc", "coverage_normal", "coverage_t", "coverage_t_fpc"]
+    out[percent] = 100 * out[percent]
+    out["domain"] = out["domain"].map(words)
+    out["verdict"] = out["verdict"].map(words)
+    return out.rename(columns=words)
+
+
+def domain_summary(table: pd.DataFrame, *, lang: str) -> Any:
+    """One paragraph (Markdown for display): how many domains meet the coverage target,
+    which over- or under-cover, and which have too few schools (mean schools sampled)."""
+    from IPython.display import Markdown
+
+    from workbench.labels import label
+
+    texts = _texts()
+    none = texts["none"][lang]
+    scored = table[table["verdict"] != "not reportable"]
+
+    def names(mask: pd.Series, schools: bool = False) -> str:
+        rows = scored[mask]
+        shown = [label(g, lang) if d != "national" else texts["domain_labels"][lang][d]
+                 for d, g in zip(rows["domain"], rows["group"], strict=True)]
+        if schools:
+            shown = [f"{s} ({n:.0f})" for s, n in zip(shown, rows["n_schools"], strict=True)]
+        return ", ".join(shown) or none
+
+    verdict = scored["verdict"]
+    return Markdown(texts["domains_summary"][lang].format(
+        meets=int((verdict == "meets").sum()), total=len(scored),
+        over=names(verdict == "over"), under=names(verdict == "under"),
+        few=names(verdict == "under: few schools", schools=True)))
+
+
+@cache
+def _texts() -> dict:
+    path = Path(__file__).resolve().parents[1] / "texts" / "sample_design.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _verdict(coverage: pd.Series, df: pd.Series, share: pd.Series,
