@@ -94,14 +94,8 @@ wb.report.text("results", "distribution", lang=lang)
 
 # %%
 display(wb.report.text("results", "distribution_note", lang=lang))
-wb.report.table(published["results_distribution"].query("statistic in ['mean', 'sd']")[
-    ["group_var", "label", "statistic", "estimate", "se", "ci_lower", "ci_upper", "n",
-     "n_schools", "flags"]], lang=lang, verbatim=("label",), digits={"se": 2})
-
-# %%
-wb.report.table(published["results_distribution"].query("statistic not in ['mean', 'sd']")[
-    ["group_var", "label", "statistic", "estimate", "se", "n", "flags"]], lang=lang,
-    verbatim=("label",), digits={"se": 2})
+wb.report.table(wb.results.wide(published["results_distribution"], column="statistic",
+                                lang=lang, keep=["n", "n_schools"]), lang=lang)
 
 # %%
 wb.results.distribution_figure(published["results_distribution"], group_var="region",
@@ -117,9 +111,12 @@ wb.report.text("results", "benchmarks", lang=lang)
 
 # %%
 display(wb.report.text("results", "benchmarks_note", lang=lang))
-wb.report.table(published["results_benchmarks"][
-    ["group_var", "label", "measure", "benchmark", "estimate", "se", "ci_lower", "ci_upper",
-     "n", "flags"]], lang=lang, verbatim=("label", "benchmark"), digits={"se": 2})
+wb.report.table(wb.results.wide(published["results_benchmarks"].query("measure == 'at_or_above'"),
+                                column="benchmark", lang=lang, keep=["n"]), lang=lang)
+
+# %%
+wb.report.table(wb.results.wide(published["results_benchmarks"].query("measure == 'within'"),
+                                column="benchmark", lang=lang), lang=lang)
 
 # %%
 wb.results.benchmarks_figure(published["results_benchmarks"],
@@ -154,10 +151,11 @@ wb.report.text("results", "context", lang=lang)
 
 # %%
 display(wb.report.text("results", "context_note", lang=lang))
-wb.report.table(published["results_context"][
-    ["background", "category", "percent", "percent_se", "estimate", "se", "ci_lower",
-     "ci_upper", "n", "n_schools", "answered", "flags"]], lang=lang,
-    verbatim=("background", "category"), digits={"percent_se": 2, "se": 2})
+wb.report.table(wb.results.with_codebook(published["results_context"], cat.codebook.read(),
+                                         lang=lang)[
+    ["variable_label", "category_label", "percent", "percent_se", "estimate", "se",
+     "ci_lower", "ci_upper", "n", "n_schools", "answered", "flags"]], lang=lang,
+    verbatim=("variable_label", "category_label"), digits={"percent_se": 2, "se": 2})
 
 # %%
 display(wb.report.text("results", "regression", lang=lang, r2=float(

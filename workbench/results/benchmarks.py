@@ -58,7 +58,8 @@ def benchmarks(design, *, variable: str = "reading", groups: Sequence[str] = GRO
     DataFrame
         ``group_var, group, measure`` (``at_or_above`` or ``within``), ``benchmark`` (the cut
         score as text, or the level name of :func:`level_names`), ``lower, upper``,
-        ``estimate, se, ci_lower, ci_upper, df, n, n_schools`` (+ PV parts).
+        ``estimate, se, ci_lower, ci_upper`` (the t interval cut to 0-100), ``df, n,
+        n_schools`` (+ PV parts).
 
     Raises
     ------
@@ -99,8 +100,11 @@ def benchmarks(design, *, variable: str = "reading", groups: Sequence[str] = GRO
         inside["variable"] = variable
         inside["lower"] = [bounds[b][0] for b in inside["benchmark"]]
         inside["upper"] = [bounds[b][1] for b in inside["benchmark"]]
-        table = pd.concat([above, inside], ignore_index=True)
-        return inference(table, level=level, p_value=False)
+        table = inference(pd.concat([above, inside], ignore_index=True), level=level,
+                          p_value=False)
+        table["ci_lower"] = table["ci_lower"].clip(lower=0.0)
+        table["ci_upper"] = table["ci_upper"].clip(upper=100.0)
+        return table
 
     out = stack(design, one, groups, variable=variable)
     first = ["group_var", "group", "measure", "benchmark", "lower", "upper"]
