@@ -111,7 +111,8 @@ def positions_figure(positions: pd.DataFrame, lang: str):
     ax.plot(d["rank"], y, "o", color="#dd8452", ms=4)
     ax.set_yticks(y, d["name"].fillna(d["institution"].astype(str)), fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(label("rank_median", lang))
+    ax.set_xlabel(label("rank_position", lang))
+    ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     plt.close(fig)
     return fig
