@@ -52,7 +52,7 @@ study = wb.sampling.design_study(
 wb.report.text("design_study", "grid", lang=lang)
 
 # %%
-wb.report.table(study.designs, lang=lang, verbatim=("design",))
+wb.report.table(wb.sampling.study_report(study.designs, lang=lang), lang=lang)
 
 # %%
 wb.report.text("design_study", "frontier", lang=lang)
@@ -63,9 +63,7 @@ display(wb.report.text("design_study", "targets", lang=lang, se_national=targets
                        high=targets["coverage"][1], interval=targets["interval"]))
 frontier = study.table()
 display(wb.sampling.design_study_verdict(frontier, lang=lang))
-wb.report.table(frontier, lang=lang, verbatim=("design",),
-                digits={"se_national": 2, "se_region_max": 2, "coverage_min": 3,
-                        "coverage_max": 3})
+wb.report.table(wb.sampling.study_report(frontier, lang=lang), lang=lang)
 
 # %%
 display(wb.report.text("design_study", "frontier_note", lang=lang))
@@ -78,17 +76,13 @@ wb.report.text("design_study", "needs", lang=lang)
 # %%
 display(wb.report.text("design_study", "needs_note", lang=lang,
                        se_region=targets["se_region"]))
-wb.report.table(study.needs(), lang=lang, verbatim=("design",),
-                digits={"empirical_se": 2, "coverage": 3})
+wb.report.table(wb.sampling.study_report(study.needs(), lang=lang), lang=lang)
 
 # %%
 wb.report.text("design_study", "domains", lang=lang)
 
 # %%
-wb.report.table(study.domains, lang=lang, verbatim=("design",),
-                digits={"bias": 2, "empirical_se": 2, "mean_se": 2, "mean_se_fpc": 2,
-                        "se_ratio": 2, "se_ratio_fpc": 2, "coverage_normal": 3,
-                        "coverage_t": 3, "coverage_t_fpc": 3, "coverage_mc_se": 3})
+wb.report.table(wb.sampling.study_report(study.domains, lang=lang), lang=lang)
 
 # %%
 wb.catalog.save(cycle, "design_study", frontier);

@@ -15,6 +15,7 @@ from workbench.sampling.design_study import (
     design_study_verdict,
     frontier_figure,
     study_population,
+    study_report,
 )
 from workbench.sampling.domains import (
     domain_report,
@@ -58,6 +59,7 @@ __all__ = [
     "frontier_figure",
     "simulate_domains",
     "study_population",
+    "study_report",
     "summarize_domains",
     "ROLE_CODES",
     "school_ids",

@@ -36,7 +36,7 @@ from workbench.sampling._runner import run_designs
 from workbench.sampling.domains import summarize_domains
 
 __all__ = ["DesignStudy", "Targets", "design_study", "design_study_verdict", "frontier_figure",
-           "study_population"]
+           "study_population", "study_report"]
 
 
 @dataclass(frozen=True)
@@ -290,6 +290,30 @@ def frontier_figure(study: DesignStudy, *, lang: str = "en", ax: Any = None) -> 
            title=text["figure_title"][lang].format(reps=study.reps))
     ax.legend(loc="upper right", fontsize=8)
     return ax.figure
+
+
+def study_report(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """A design-study table for a report: coverages in %, headers and verdicts in ``lang``
+    (codes such as oblasts are left to :func:`workbench.report.table`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"design": ["D1"], "coverage_min": [0.94], "verdict": ["meets"]})
+    >>> study_report(t, lang="en").columns.tolist(), float(study_report(t, lang="en").iloc[0, 1])
+    (['Design', 'Coverage, min, %', 'Verdict'], 94.0)
+    """
+    from workbench.sampling.domains import _texts as domain_texts
+
+    words = domain_texts()["domain_labels"][lang]
+    out = table.copy()
+    for column in ("coverage_min", "coverage_max", "coverage", "coverage_normal", "coverage_t",
+                   "coverage_t_fpc", "coverage_mc_se", "se_ratio", "se_ratio_fpc"):
+        if column in out:
+            out[column] = 100 * out[column]
+    for column in ("verdict", "domain"):
+        if column in out:
+            out[column] = out[column].map(words)
+    return out.rename(columns={**words, **_texts()["columns"][lang]})
 
 
 def design_study_verdict(table: pd.DataFrame, *, lang: str) -> Any:

@@ -229,7 +229,7 @@ def domain_summary(table: pd.DataFrame, *, lang: str) -> Any:
 
     def names(mask: pd.Series, schools: bool = False) -> str:
         rows = scored[mask]
-        shown = [label(g, lang) if d != "national" else texts["domain_labels"][lang][d]
+        shown = [label(g, lang) if d in ("region", "language") else texts["domain_labels"][lang][d]
                  for d, g in zip(rows["domain"], rows["group"], strict=True)]
         if schools:
             shown = [f"{s} ({n:.0f})" for s, n in zip(shown, rows["n_schools"], strict=True)]
