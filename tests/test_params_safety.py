@@ -17,6 +17,7 @@ import yaml
 
 from tests.conftest import DEMO, ROOT
 from workbench.params import MAX_BYTES, ParamsError, load_params, parse_params, read_yaml
+from workbench.paths import inputs_dir
 from workbench.run import RunRefused, check_against_data, check_cycle_owner
 
 
@@ -193,7 +194,7 @@ def test_register_path_is_confined_too(tmp_path):
     with pytest.raises(ParamsError, match=r"data.register.path: '../../etc/passwd' points "
                                           "outside"):
         load_params(write(tmp_path, raw))
-    raw["data"]["register"]["path"] = "inputs/sabat6-demo/register.csv"
+    raw["data"]["register"]["path"] = str(inputs_dir("sabat6-demo") / "register.csv")
     assert load_params(write(tmp_path, raw)).data.source == "register"
 
 

@@ -58,9 +58,16 @@ def test_provenance_manifest_records_parameters_inputs_packages_commit(demo_run)
     assert manifest["packages"]["pandas"] and manifest["git_commit"]
 
 
-def test_rerun_skips_the_unchanged_stage_and_force_reruns(demo_run):
+def test_rerun_skips_the_unchanged_stage_and_force_reruns(demo_run, monkeypatch):
+    import workbench.run
+
+    state = json.loads((cycle_dir("sabat6-demo") / "run_state.json").read_text())
+    code = state["frame"]["code"]          # the package as the demo run saw it (others may
+    monkeypatch.setattr(workbench.run, "code_files", lambda: dict(code))   # edit it meanwhile)
     again = run_cycle(DEMO, echo=None)
-    assert set(again.statuses.values()) == {"skipped"}
+    same = [name for name in again.statuses if state[name].get("code") == code]
+    assert "frame" in same and {again.statuses[name] for name in same} == {"skipped"}
+    assert "unchanged" in again.reasons["frame"]
     forced = run_cycle(DEMO, stage="frame", force=True, echo=None)
     assert forced.statuses == {"frame": "ok"}
 

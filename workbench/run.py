@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import importlib
 import json
 import os
@@ -37,7 +36,7 @@ import jupytext
 import nbformat
 import papermill as pm
 
-from workbench.atomic import write_json, write_text, write_with
+from workbench.atomic import LockHeld, hold_lock, write_json, write_text, write_with
 from workbench.labels import label
 from workbench.params import CycleParams, ParamsError, load_params, path_parameters, read_yaml
 from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir
@@ -324,7 +323,7 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
                     pm.execute_notebook(str(src), str(tmp), parameters=parameters,
                                         kernel_name="python3", language="python",
                                         cwd=str(NOTEBOOKS), progress_bar=sys.stderr.isatty(),
-                                        log_output=False,
+                                        log_output=False, iopub_timeout=120,
                                         extra_arguments=["--IPKernelApp.log_level=ERROR"])
                     break
                 except RuntimeError as err:
@@ -432,48 +431,21 @@ def _save_state(cycle: str, state: dict) -> None:
 
 @contextlib.contextmanager
 def _cycle_lock(cycle: str, run_id: str, say) -> Iterator[None]:
-    """Hold ``outputs/<cycle>/run.lock`` (an exclusive ``flock``, with the holder's PID) while
-    the run lasts; a lock left by a process that is gone is taken over, and said so."""
-    path = cycle_dir(cycle) / "run.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _lock_holder(fd)
-            os.close(fd)
-            raise RunRefused(f"cycle {cycle!r} is being run by process {holder.get('pid', '?')} "
-                             f"(run {holder.get('run_id', '?')}, started "
-                             f"{holder.get('started', '?')}); one run per cycle at a time: wait "
-                             "for it to finish") from None
-        try:
-            same = os.stat(path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
-        os.close(fd)         # the holder removed the file as we opened it: try again
+    """Hold ``outputs/<cycle>/run.lock`` while the run lasts (see :func:`workbench.atomic.
+    hold_lock`); a lock left by a process that is gone is taken over, and said so."""
+    record = {"pid": os.getpid(), "run_id": run_id, "started": _now()}
     try:
-        previous = _lock_holder(fd)
-        if previous.get("pid"):
-            say(f"[lock] {cycle}: took over the lock of process {previous['pid']} (run "
-                f"{previous.get('run_id', '?')}), which stopped without releasing it")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "run_id": run_id,
-                                  "started": _now()}).encode(), 0)
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-        os.close(fd)
-
-
-def _lock_holder(fd: int) -> dict:
-    try:
-        holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
-    except ValueError:
-        return {}
-    return holder if isinstance(holder, dict) else {}
+        with hold_lock(cycle_dir(cycle) / "run.lock", record) as previous:
+            if previous.get("pid"):
+                say(f"[lock] {cycle}: took over the lock of process {previous['pid']} (run "
+                    f"{previous.get('run_id', '?')}), which stopped without releasing it")
+            yield
+    except LockHeld as held:
+        holder = held.holder
+        raise RunRefused(f"cycle {cycle!r} is being run by process {holder.get('pid', '?')} "
+                         f"(run {holder.get('run_id', '?')}, started "
+                         f"{holder.get('started', '?')}); one run per cycle at a time: wait "
+                         "for it to finish") from None
 
 
 def _clean_leftovers(params: CycleParams) -> list[str]:
