@@ -97,7 +97,8 @@ def test_survey_intervals_cover_the_finite_population_truth(sector, indicators):
             if i.source != "survey" or i.compute.scale == "workload":
                 continue
             items = [x for x in FW.scales[i.compute.scale].items if x != "PRG3"]
-            t = truth[truth["item"].isin(items)].groupby("institution")["population_mean"]
+            mine = truth["item"].isin(items) & (truth["respondent"] == i.compute.respondent)
+            t = truth[mine].groupby("institution")["population_mean"]
             t = (t.mean() - 1) / 4 * 100
             est = ind[(ind["indicator"] == i.id) & (ind["level"] == "institution")]
             est = est.set_index("institution").join(t.rename("truth"))
@@ -177,7 +178,8 @@ def test_change_intervals_cover_the_true_change_of_the_invited_populations(secto
     so): its 95 % interval covers the truth's change for about 95 % of institutions."""
     ch = compare.change_from_previous(indicators[2026], indicators[2025], FW)
     ch = ch.query("level == 'institution' and indicator == 'SA1'").set_index("institution")
-    t = sector.truth_items[sector.truth_items["item"].str.startswith("SAT")]
+    t = sector.truth_items.query("respondent == 'students'")
+    t = t[t["item"].str.startswith("SAT")]
     t = (t.groupby(["year", "institution"])["population_mean"].mean() - 1) / 4 * 100
     true_change = (t.loc[2026] - t.loc[2025]).reindex(ch.index)
     covered = (ch["ci_lower"] <= true_change) & (true_change <= ch["ci_upper"])

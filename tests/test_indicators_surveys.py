@@ -99,3 +99,12 @@ def test_scale_without_returns_fails_with_the_reason():
     val = surveys.validate_scales({"staff": pd.DataFrame()}, FW, scales=["readiness"])
     assert val.scales.loc[0, "reason"] == "no returns"
     assert val.scales.loc[0, "status"] == "failed"
+
+
+def test_shared_scale_is_tested_across_respondent_types(sector):
+    """Students and graduates answer the satisfaction items from the same model: invariance
+    across respondent type is tested on the kept items and holds at the scalar level."""
+    val = surveys.validate_scales(sector.returns, FW, scales=["satisfaction"])
+    across = val.invariance[val.invariance["across"] == "respondent"]
+    assert list(across["level"]) == ["configural", "metric", "scalar"]
+    assert val.scales.loc[0, "invariance_respondents"] == "scalar"

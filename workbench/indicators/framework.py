@@ -44,6 +44,8 @@ class Scale(_Strict):
     """A questionnaire scale: who answers it and its Likert items."""
 
     respondent: Literal["students", "graduates", "employers", "staff"]
+    shared_with: list[Literal["students", "graduates", "employers", "staff"]] = Field(
+        default_factory=list, description="other respondent types answering the same items")
     items: list[str] = Field(min_length=3)
     name: Words
 

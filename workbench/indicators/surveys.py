@@ -6,12 +6,14 @@ quarantine, intake log). Each questionnaire scale is then validated *before use*
 psychometrics engines: reliability (:func:`~workbench.psychometrics.reliability`), a one-factor
 CFA (:func:`~workbench.psychometrics.cfa`), item DIF across respondent language
 (:func:`~workbench.psychometrics.mantel_haenszel`) and measurement invariance across language
-(:func:`~workbench.psychometrics.measurement_invariance`). Items flagged for DIF (ETS class C)
-are left out of the scale score (partial invariance) and invariance is tested again without
-them; a scale that fails a criterion is reported and not used. A level of invariance holds
-when CFI drops by at most 0.01 from the previous level (Cheung & Rensvold 2002); Chen's (2007)
-joint CFI/RMSEA rule of the psychometrics engine is shown beside it (``holds_chen``), as
-RMSEA changes are erratic when the configural RMSEA is near 0 and groups are small.
+(:func:`~workbench.psychometrics.measurement_invariance`), and, for a scale several
+respondent types answer (``shared_with``), invariance across respondent type. Items flagged
+for DIF (ETS class C) are left out of the scale score (partial invariance) and invariance is
+tested again without them; a scale that fails a criterion is reported and not used. A level
+of invariance holds when CFI drops by at most 0.01 from the previous level (Cheung &
+Rensvold 2002); Chen's (2007) joint CFI/RMSEA rule of the psychometrics engine is shown
+beside it (``holds_chen``), as RMSEA changes are erratic when the configural RMSEA is near 0
+and groups are small.
 """
 
 from __future__ import annotations
@@ -117,14 +119,16 @@ class ScaleValidation:
     ----------
     scales
         One row per scale: ``scale, respondent, n, n_items, items_used, alpha, alpha_lower,
-        omega, cfi, rmsea, invariance, status, reason`` (``status``: ``used`` or ``failed``;
-        ``invariance``: the highest level accepted across language after dropping flagged
-        items).
+        omega, cfi, rmsea, invariance, invariance_respondents, status, reason`` (``status``:
+        ``used`` or ``failed``; ``invariance``: the highest level accepted across language
+        after dropping flagged items; ``invariance_respondents``: across the respondent types
+        sharing the scale, ``""`` when it has one type only).
     items
         One row per item: ``scale, item, loading, smd, p_value, ets_class, flagged, used``.
     invariance
-        The invariance sequences: ``scale, items, level, cfi, rmsea, delta_cfi, delta_rmsea,
-        holds, holds_chen, note`` (``items``: ``all`` or ``kept``).
+        The invariance sequences: ``scale, across (lang | respondent), items, level, cfi,
+        rmsea, delta_cfi, delta_rmsea, holds, holds_chen, note`` (``items``: ``all`` or
+        ``kept``).
     """
 
     scales: pd.DataFrame
@@ -186,12 +190,16 @@ def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
         res = _validate_one(name, scale.items, x, data[group], focal, reference, min_alpha,
                             min_cfi, max_rmsea, dif_classes)
         row, items, inv = res
-        rows.append({**row, "respondent": scale.respondent})
+        shared = _across_respondents(name, scale, returns, row)
+        rows.append({**row, "respondent": scale.respondent,
+                     "invariance_respondents": _highest(shared) if shared else ""})
         item_rows.append(items)
-        inv_rows.extend(inv)
-    scales = pd.DataFrame(rows)[["scale", "respondent", "n", "n_items", "items_used", "alpha",
-                                 "alpha_lower", "omega", "cfi", "rmsea", "invariance",
-                                 "status", "reason"]]
+        inv_rows.extend(inv + shared)
+    scales = pd.DataFrame(rows).reindex(columns=[
+        "scale", "respondent", "n", "n_items", "items_used", "alpha", "alpha_lower", "omega",
+        "cfi", "rmsea", "invariance", "invariance_respondents", "status", "reason"])
+    scales["invariance_respondents"] = scales["invariance_respondents"].astype(object).fillna(
+        "")
     items = pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame(
         columns=["scale", "item", "loading", "smd", "p_value", "ets_class", "flagged", "used"])
     return ScaleValidation(scales, items, pd.DataFrame(inv_rows))
@@ -279,20 +287,33 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
     return row, item_tab, [r for t in inv for r in t]
 
 
-def _invariance(x, name, items, lang, which) -> list[dict]:
+def _invariance(x, name, items, lang, which, across="lang") -> list[dict]:
     try:
         seq = psy.measurement_invariance(x[items], {name: items}, group=np.asarray(lang))
     except ValueError as exc:        # one language only: invariance cannot be tested
-        return [{"scale": name, "items": which, "level": "not tested", "cfi": np.nan,
-                 "rmsea": np.nan, "delta_cfi": np.nan, "delta_rmsea": np.nan, "holds": False,
-                 "holds_chen": False, "note": str(exc)}]
+        return [{"scale": name, "across": across, "items": which, "level": "not tested",
+                 "cfi": np.nan, "rmsea": np.nan, "delta_cfi": np.nan, "delta_rmsea": np.nan,
+                 "holds": False, "holds_chen": False, "note": str(exc)}]
     ok = (seq["delta_cfi"] >= -0.01).to_numpy().copy()
     ok[0] = bool(seq["cfi"].iloc[0] >= 0.90)
     holds = np.minimum.accumulate(ok)
-    return [{"scale": name, "items": which, "level": r["level"], "cfi": r["cfi"],
+    return [{"scale": name, "across": across, "items": which, "level": r["level"],
+             "cfi": r["cfi"],
              "rmsea": r["rmsea"], "delta_cfi": r["delta_cfi"], "delta_rmsea": r["delta_rmsea"],
              "holds": bool(h), "holds_chen": bool(r["holds"]), "note": ""}
             for h, (_, r) in zip(holds, seq.iterrows(), strict=True)]
+
+
+def _across_respondents(name, scale, returns, row) -> list[dict]:
+    """Invariance of a shared scale's kept items across the respondent types answering it."""
+    kept = [i for i in row["items_used"].split(", ") if i]
+    types = [scale.respondent, *scale.shared_with]
+    parts = [returns[t].assign(_type=t) for t in types
+             if t in returns and set(kept) <= set(returns[t].columns) and len(returns[t])]
+    if len(parts) < 2 or len(kept) < 3:
+        return []
+    both = pd.concat(parts, ignore_index=True)
+    return _invariance(_items(both, kept), name, kept, both["_type"], "kept", "respondent")
 
 
 def _highest(rows: list[dict]) -> str:

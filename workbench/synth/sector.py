@@ -35,7 +35,7 @@ import pandas as pd
 from workbench.synth.geography import REGIONS
 
 __all__ = ["Sector", "make_sector", "write_survey_returns", "make_feedback", "PROGRAMMES",
-           "SPECIALITIES", "GROUPS", "SCALES"]
+           "SPECIALITIES", "GROUPS", "SCALES", "SHARED"]
 
 PROGRAMMES = {"550100": "Natural-science education", "550200": "Physics and mathematics "
               "education", "550300": "Philological education", "550400": "Social and "
@@ -58,6 +58,8 @@ SCALES = {"programme_view": ("students", ["PRG1", "PRG2", "PRG3", "PRG4", "PRG5"
                             0.8),
           "conditions": ("staff", ["CND1", "CND2", "CND3", "CND4"], "learning_base", 0.8),
           "workload": ("staff", ["WRK1", "WRK2", "WRK3", "WRK4"], "satisfaction", 0.12)}
+#: scales also answered by other respondent types (the same items)
+SHARED = {"satisfaction": ("graduates",)}
 _CUTS = np.array([-1.6, -0.6, 0.4, 1.4])
 _BORDERLINE_PROFILE = np.array([1.5, 1.5, -1.5, -1.5, 1.5, -1.5])
 
@@ -319,7 +321,7 @@ def _surveys(rng, inst, g, inv, year, low, shift, parts) -> None:
     rate = {"students": (0.45, 0.15), "graduates": (0.35, 0.12), "employers": (0.6, 0.15),
             "staff": (0.75, 0.12)}
     for resp in ("students", "graduates", "employers", "staff"):
-        scales = {s: v for s, v in SCALES.items() if v[0] == resp}
+        scales = {s: v for s, v in SCALES.items() if v[0] == resp or resp in SHARED.get(s, ())}
         rows = inv[inv["respondent"] == resp]
         frames, truths = [], []
         for i, row in inst.iterrows():
