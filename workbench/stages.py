@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 __all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
            "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
            "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE",
-           "DesignStudyParams"]
+           "DesignStudyParams", "ReleaseParams"]
 
 #: a cycle id in plain words (the pattern ``^[a-z0-9][a-z0-9_-]*$``)
 CYCLE_ID_RULE = ("a cycle id is lower-case Latin letters, digits, '-' and '_', starting with a "
@@ -266,6 +266,43 @@ class DesignStudyParams(_Strict):
     icc: float = Field(0.4, gt=0, lt=1, description="ICC of simulated scores (real register)")
 
 
+class ReleaseRecode(_Strict):
+    """One global recoding step of disclosure control (applied while k is not reached)."""
+
+    variable: str
+    map: dict[str, str] = Field(min_length=1, description="code -> coarser code")
+
+
+class ReleaseParams(_Strict):
+    """Parameters of the release stage (``80_release``): files, disclosure, register."""
+
+    release_id: str = Field("v1", pattern=r"^[A-Za-z0-9._-]{1,40}$",
+                            description="this release; IDs are re-keyed per release")
+    country: str = Field("KGZ", pattern=r"^[A-Z]{3}$", description="ISO alpha-3 (IDCNTRY)")
+    cycle_code: str = Field("S1", pattern=r"^[A-Z0-9]{2}$",
+                            description="cycle in IEA file names (PIRLS 2021: R5)")
+    grade: int = Field(6, ge=1, le=12)
+    k: int = Field(10, ge=2, le=1000, description="k-anonymity of the public student file")
+    k_schools: int = Field(3, ge=2, le=100, description="k-anonymity of the public school file")
+    quasi_identifiers: list[str] = Field(
+        default=["region", "locality", "language", "school_type", "ITSEX"], min_length=1)
+    recodes: list[ReleaseRecode] = Field(default=[], description="global recoding steps")
+    suppress_order: list[str] | None = Field(None, description="local suppression order "
+                                             "(None: quasi_identifiers reversed)")
+    free_text: list[str] = Field(default=[], description="more columns dropped as free text")
+    restricted_only: list[str] = Field(default=["EAP", "EAP_SE", "WLE", "WLE_SE"],
+                                       description="variables of the restricted files only")
+    recommendations: str | None = Field(
+        None, description="register file (None: parameters/recommendations/<cycle>.yaml)",
+        json_schema_extra={"path": "project", "kind": "file", "optional": True})
+    base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                                   description="previous cycle: its recommendations' "
+                                   "indicators before and after")
+    max_se: float = Field(10.0, gt=0, description="method proposals: domains with a larger SE")
+    agreement_target: float = Field(0.85, gt=0, le=1, description="method proposals: coder "
+                                    "agreement target")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A stage: its notebook, its parameter model, the catalog entries it reads and writes.
@@ -366,6 +403,17 @@ STAGES: dict[str, Stage] = {
                  "results_regression", "results_variance", "results_trend",
                  "results_international", "results_rules"),
         base_inputs=("student_results",),
+    ),
+    "release": Stage(
+        name="release",
+        notebook="80_release.py",
+        params=ReleaseParams,
+        inputs=("student_results", "school_results", "teacher_results", "codebook",
+                "results_distribution", "participation", "participation_summary",
+                "sample_allocation", "scale_constants", "proficiency_levels", "item_verdicts",
+                "dif_results", "coder_agreement", "linking"),
+        outputs=("release_files", "release_disclosure", "release_check", "release_codebook",
+                 "recommendations", "recommendations_followup", "method_proposals"),
     ),
 }
 
