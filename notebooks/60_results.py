@@ -160,9 +160,10 @@ wb.report.table(wb.results.with_codebook(published["results_context"], cat.codeb
 # %%
 display(wb.report.text("results", "regression", lang=lang, r2=float(
     published["results_regression"]["estimate"].iloc[-1])))
-wb.report.table(published["results_regression"][
-    ["term", "estimate", "se", "ci_lower", "ci_upper", "p_value", "standardized",
-     "standardized_se", "n", "flags"]], lang=lang, verbatim=("term",),
+wb.report.table(wb.results.term_labels(published["results_regression"], cat.codebook.read(),
+                                       lang=lang)[
+    ["term_label", "estimate", "se", "ci_lower", "ci_upper", "p_value", "standardized",
+     "standardized_se", "n", "note"]], lang=lang, verbatim=("term_label", "note"),
     digits={"estimate": 2, "se": 2, "ci_lower": 2, "ci_upper": 2, "p_value": 3,
             "standardized": 3, "standardized_se": 3})
 

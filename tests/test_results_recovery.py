@@ -144,11 +144,12 @@ def test_regression_recovers_the_generating_effects(nation, draws):
 def test_variance_split_recovers_the_between_school_share(nation, draws):
     design = draws[0]["design"]
     table = variance_split(design, ["ITSEX", "ASBG04"]).set_index(["model", "component"])
-    icc = table.loc[("null", "icc")]
+    icc = table.loc[("model_null", "icc")]
     # PVs carry N(0, 10^2) noise: the true ICC of the PVs is icc * 100^2 / (100^2 + 10^2)
     expected = nation.truth["icc"] * 1e4 / (1e4 + 100)
     assert abs(icc["estimate"] - expected) < 3 * icc["se"] + 0.02, icc
-    explained = table.loc[("explained", "within"), "estimate"]
+    explained = table.loc[("model_explained", "variance_within"), "estimate"]
     assert 0 < explained < 0.3
-    assert table.loc[("null", "total"), "estimate"] == pytest.approx(
-        table.loc[("null", "between"), "estimate"] + table.loc[("null", "within"), "estimate"])
+    null = table.loc["model_null", "estimate"]
+    assert null["variance_total"] == pytest.approx(null["variance_between"]
+                                                   + null["variance_within"])

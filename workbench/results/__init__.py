@@ -16,7 +16,7 @@ from workbench.results.context import (
     regression,
     variance_split,
 )
-from workbench.results.display import wide, with_codebook
+from workbench.results.display import term_labels, wide, with_codebook
 from workbench.results.distribution import PERCENTILES, distribution
 from workbench.results.excel import notes_table, workbook_path, write_workbook
 from workbench.results.figures import (
@@ -45,5 +45,5 @@ __all__ = ["CAVEATS", "CHECKS", "DOWN", "GROUPS", "UP", "PERCENTILES", "Rules", 
            "international", "international_figure", "legend", "level_names", "majority_language",
            "mark", "notes_table", "percent_linking_error", "publish", "read_pirls",
            "reference_path", "region_pairs", "region_vs_national", "regression", "rule_counts",
-           "skipped_figure", "trend", "variance_split", "wide", "with_codebook", "workbook_path",
-           "write_workbook"]
+           "skipped_figure", "term_labels", "trend", "variance_split", "wide", "with_codebook",
+           "workbook_path", "write_workbook"]

@@ -23,6 +23,9 @@ __all__ = ["analysis_frame", "context_means", "regression", "variance_split",
 #: continuous variables with more distinct values than this are cut into thirds
 MAX_CATEGORIES = 6
 _THIRDS = ("low", "middle", "high")
+#: names of the variance components in the results tables (labelled in three languages)
+_COMPONENT = {"between": "variance_between", "within": "variance_within",
+              "total": "variance_total", "icc": "icc"}
 
 
 def indicator_name(column: str, code: object) -> str:
@@ -203,10 +206,12 @@ def regression(design, predictors: Sequence[str], *, variable: str = "reading",
     table["standardized_se"] = table["se"] * factor
     r2 = design.r_squared(formula, level=level).assign(term="r2")
     left_out = pd.DataFrame({"variable": variable, "term": list(dropped),
+                             "n": [int((data[t] == 1).sum()) for t in dropped],
                              "note": [f"left out: students in {k} schools (< {min_schools})"
                                       for k in dropped.values()]})
     out = pd.concat([table, left_out, r2], ignore_index=True)
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
+    out["n"] = out["n"].astype("Int64")
     return out
 
 
@@ -291,9 +296,9 @@ def variance_split(design, predictors: Sequence[str], *, variable: str = "readin
     Returns
     -------
     DataFrame
-        ``model`` (``null``, ``background``, ``explained``), ``component`` (``between,
-        within, total, icc``; explained: the share of each variance), ``estimate, se, df,
-        ci_lower, ci_upper, n, n_schools``.
+        ``model`` (``model_null``, ``model_background``, ``model_explained``), ``component``
+        (``variance_between, variance_within, variance_total, icc``; for the explained rows
+        the share of each variance), ``estimate, se, df, ci_lower, ci_upper, n, n_schools``.
 
     Checked against
     ---------------
@@ -308,9 +313,11 @@ def variance_split(design, predictors: Sequence[str], *, variable: str = "readin
     same = design.subset(complete)
     null = mixed(same, f"{variable} ~ 1", group=group)
     full = mixed(same, f"{variable} ~ " + " + ".join(predictors), group=group)
-    parts = [null.variance().assign(model="null"), full.variance().assign(model="background"),
-             full.explained(null).assign(model="explained")]
+    parts = [null.variance().assign(model="model_null"),
+             full.variance().assign(model="model_background"),
+             full.explained(null).assign(model="model_explained")]
     out = pd.concat(parts, ignore_index=True)
+    out["component"] = out["component"].map(_COMPONENT).fillna(out["component"])
     first = ["model", "component", "estimate", "se", "df", "ci_lower", "ci_upper", "n",
              "n_schools"]
     return out[[c for c in first if c in out.columns] +

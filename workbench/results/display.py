@@ -14,7 +14,7 @@ import pandas as pd
 from workbench.labels import label
 from workbench.report import format_number
 
-__all__ = ["wide", "with_codebook"]
+__all__ = ["wide", "with_codebook", "term_labels"]
 
 
 def wide(table: pd.DataFrame, *, column: str, lang: str, keep: Sequence[str] = (),
@@ -51,6 +51,8 @@ def wide(table: pd.DataFrame, *, column: str, lang: str, keep: Sequence[str] = (
 
     keys = list(index)
     cells = table.assign(_cell=table.apply(cell, axis=1))
+    if "group" in cells.columns:
+        cells["group"] = cells["group"].replace({"all": "national"})
     order = list(dict.fromkeys(cells[column]))
     out = cells.pivot_table(index=keys, columns=column, values="_cell", aggfunc="first",
                             sort=False)[order]
@@ -87,4 +89,32 @@ def with_codebook(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: s
     out["variable_label"] = [names.get(v, v) for v in out["background"]]
     out["category_label"] = [values.get(v, {}).get(str(c), label(c, lang))
                              for v, c in zip(out["background"], out["category"], strict=True)]
+    return out
+
+
+def term_labels(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str
+                ) -> pd.DataFrame:
+    """Add ``term_label`` to a regression table: ``Group: code`` for a 0/1 indicator
+    (``ITSEX_girl`` -> ``Sex: girls``), the codebook label for a variable, else the term.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["ITSEX_girl", "ASBG04", "r2"]})
+    >>> term_labels(t, None, lang="en")["term_label"].tolist()
+    ['Sex: girls', 'ASBG04', 'R² (share explained)']
+    """
+    names = {}
+    if codebook is not None and f"label_{lang}" in codebook.columns:
+        names = codebook.drop_duplicates("variable").set_index("variable")[
+            f"label_{lang}"].dropna().to_dict()
+    groups = ("ITSEX", "locality", "language", "school_type", "region")
+
+    def one(term: str) -> str:
+        for group in groups:
+            if term.startswith(f"{group}_"):
+                return f"{label(group, lang)}: {label(term.removeprefix(group + '_'), lang)}"
+        return names.get(term, label(term, lang))
+
+    out = table.copy()
+    out["term_label"] = [one(str(t)) for t in out["term"]]
     return out

@@ -89,9 +89,10 @@ def benchmarks_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], la
     ax.set_xlabel(_words("figure_percent", lang))
     ax.set_title(_words("figure_benchmarks", lang,
                         group=", ".join(label(n, lang) for n in names)))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 2.0 / (len(wide) + 4)),
-              ncol=len(levels), fontsize=8, frameon=False)
-    fig.tight_layout()
+    handles, names_ = ax.get_legend_handles_labels()
+    fig.legend(handles, names_, loc="lower center", ncol=len(levels), fontsize=8,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -106,24 +107,31 @@ def _ordered(wide: pd.DataFrame, by: str, names: Sequence[str]) -> pd.DataFrame:
 
 def international_figure(table: pd.DataFrame, *, lang: str, linked: bool,
                          caveats: Sequence[str] = ()) -> plt.Figure:
-    """PIRLS 2021 means with 95 % CIs, the neighbours and this cycle highlighted; the caveats
-    and the source printed beside the figure."""
+    """PIRLS 2021 means and % at or above 400 with 95 % CIs, the neighbours (blue) and this
+    cycle (red) highlighted; the caveats and the source printed beside the figure."""
     rows = table.sort_values("mean")
-    fig, (ax, side) = plt.subplots(1, 2, figsize=(11, 0.22 * len(rows) + 1.5),
-                                   gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax, share, side) = plt.subplots(
+        1, 3, figsize=(12, 0.2 * len(rows) + 1.6), sharey=False,
+        gridspec_kw={"width_ratios": [3, 2, 2]})
     y = np.arange(len(rows))
     colours = np.where(rows["source"] == "this_cycle", "#d62728",
                        np.where(rows["neighbour"], "#1f77b4", "#bbbbbb"))
-    ax.errorbar(rows["mean"], y, xerr=1.96 * rows["se"], fmt="none", ecolor="#555555",
-                elinewidth=0.8)
-    ax.scatter(rows["mean"], y, c=colours, s=18, zorder=3)
+    for axis, value, se, key in ((ax, "mean", "se", "figure_scale"),
+                                 (share, "pct_at_or_above_400", "pct_at_or_above_400_se",
+                                  "figure_at_or_above_400")):
+        axis.errorbar(rows[value], y, xerr=1.96 * rows[se], fmt="none", ecolor="#555555",
+                      elinewidth=0.8)
+        axis.scatter(rows[value], y, c=colours, s=16, zorder=3)
+        axis.set_xlabel(_words(key, lang), fontsize=8)
+        axis.set_ylim(-1, len(rows))
     ax.set_yticks(y, rows["country"], fontsize=7)
-    ax.set_xlabel(_words("figure_scale", lang))
+    share.set_yticks(y, [""] * len(rows))
+    share.set_xlim(right=100)
     title = "figure_international_linked" if linked else "figure_international_context"
-    ax.set_title(_words(title, lang), fontsize=10)
+    fig.suptitle(_words(title, lang), fontsize=10, weight="bold")
     side.axis("off")
     notes = [_words(key, lang) for key in caveats] + [_words("international_source", lang)]
-    wrapped = "\n\n".join(textwrap.fill(n, 48) for n in notes)
+    wrapped = "\n\n".join(textwrap.fill(n, 44) for n in notes)
     side.text(0, 1, wrapped, va="top", fontsize=7.5, transform=side.transAxes)
     fig.tight_layout()
     return fig
