@@ -23,6 +23,7 @@ max_rmsea = 0.08  # one-factor CFA: RMSEA at most
 focal = "ru"  # DIF and invariance: this respondent language ...
 reference = "ky"  # ... against this one
 dif_classes = ["C"]  # ETS classes that take an item out of its scale
+min_group = 100  # DIF and invariance need this many complete answers per language
 
 # %%
 from IPython.display import display
@@ -38,7 +39,8 @@ wb.report.text("teacher_ed", "t20_intro", lang=lang)
 
 # %%
 scales = tc.survey_stage(cycle, min_alpha=min_alpha, min_cfi=min_cfi, max_rmsea=max_rmsea,
-                         focal=focal, reference=reference, dif_classes=dif_classes)
+                         focal=focal, reference=reference, dif_classes=dif_classes,
+                         min_group=min_group)
 log = tc.load(cycle, "survey_log")
 display(wb.report.headline("files_read", len(log), lang=lang))
 wb.report.headline("scales_used", int((scales["status"] == "used").sum()), lang=lang)

@@ -113,7 +113,8 @@ def prepare_sector(cycle: str, *, seed: int, institutions: int = 80,
 
 def survey_stage(cycle: str, *, min_alpha: float = 0.7, min_cfi: float = 0.9,
                  max_rmsea: float = 0.08, focal: str = "ru", reference: str = "ky",
-                 dif_classes=("C",), framework: str = "teacher_education") -> pd.DataFrame:
+                 dif_classes=("C",), min_group: int = 100,
+                 framework: str = "teacher_education") -> pd.DataFrame:
     """Stage t20: intake of every year's returns, scale validation, respondents' scores.
 
     Returns
@@ -135,7 +136,8 @@ def survey_stage(cycle: str, *, min_alpha: float = 0.7, min_cfi: float = 0.9,
         issues.append(got.issues.assign(year=year))
         val = surveys.validate_scales(got.accepted, fw, focal=focal, reference=reference,
                                       min_alpha=min_alpha, min_cfi=min_cfi,
-                                      max_rmsea=max_rmsea, dif_classes=tuple(dif_classes))
+                                      max_rmsea=max_rmsea, dif_classes=tuple(dif_classes),
+                                      min_group=min_group)
         scales.append(val.scales.assign(year=year))
         items.append(val.items.assign(year=year))
         inv.append(val.invariance.assign(year=year))

@@ -57,6 +57,8 @@ class SurveysParams(_Strict):
     reference: str = Field("ky", description="... against this one")
     dif_classes: list[Literal["B", "C"]] = Field(default=["C"], min_length=1,
                                                   description="ETS classes that drop an item")
+    min_group: int = Field(100, ge=10, description="DIF and invariance across language need "
+                           "this many complete answers per language (else: not tested)")
 
 
 class IndicatorsParams(_Strict):

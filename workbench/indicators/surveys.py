@@ -145,7 +145,7 @@ class ScaleValidation:
 def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
                     group: str = "lang", focal: str = "ru", reference: str = "ky",
                     min_alpha: float = 0.7, min_cfi: float = 0.9, max_rmsea: float = 0.08,
-                    dif_classes: tuple[str, ...] = ("C",),
+                    dif_classes: tuple[str, ...] = ("C",), min_group: int = 100,
                     scales: list[str] | None = None) -> ScaleValidation:
     """Validate every scale of the framework before use.
 
@@ -161,6 +161,9 @@ def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
         A scale fails when alpha, or the one-factor CFA's CFI/RMSEA, misses these.
     dif_classes
         ETS classes (first letter) that flag an item for DIF; flagged items are not used.
+    min_group
+        DIF and invariance across language need this many complete answers in each language;
+        with fewer they are reported as not tested (small pilots), and no item is dropped.
     scales
         Validate only these scales (default: all of the framework's).
 
@@ -188,7 +191,7 @@ def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
             continue
         x = _items(data, scale.items)
         res = _validate_one(name, scale.items, x, data[group], focal, reference, min_alpha,
-                            min_cfi, max_rmsea, dif_classes)
+                            min_cfi, max_rmsea, dif_classes, min_group)
         row, items, inv = res
         shared = _across_respondents(name, scale, returns, row)
         rows.append({**row, "respondent": scale.respondent,
@@ -248,7 +251,7 @@ def _items(data: pd.DataFrame, items: list[str]) -> pd.DataFrame:
 
 
 def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, max_rmsea,
-                  dif_classes):
+                  dif_classes, min_group):
     rel = psy.reliability(x)
     alpha = float(rel.loc[rel["statistic"] == "alpha", "estimate"].iloc[0])
     alpha_lower = float(rel.loc[rel["statistic"] == "alpha", "ci_lower"].iloc[0])
@@ -257,11 +260,26 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
     fit = psy.cfa(x, {name: items})
     cfi, rmsea = float(fit.fit["cfi"].iloc[0]), float(fit.fit["rmsea"].iloc[0])
     loadings = fit.loadings.set_index("item")["std_loading"]
-    dif = psy.mantel_haenszel(x - 1, group=np.asarray(lang), focal=focal, reference=reference)
-    dif = dif.set_index("item")
-    flagged = [i for i in items if str(dif.loc[i, "ets_class"])[:1] in dif_classes]
+    complete = pd.Series(np.asarray(lang), index=x.index)[x.notna().all(axis=1)]
+    sizes = {g: int((complete == g).sum()) for g in (focal, reference)}
+    small = min(sizes.values()) < min_group
+    if min(sizes.values()) > 0:
+        dif = psy.mantel_haenszel(x - 1, group=np.asarray(lang), focal=focal,
+                                  reference=reference).set_index("item")
+    else:
+        dif = pd.DataFrame({"smd": np.nan, "p_value": np.nan, "ets_class": ""}, index=items)
+    flagged = [] if small else [i for i in items
+                                if str(dif.loc[i, "ets_class"])[:1] in dif_classes]
     kept = [i for i in items if i not in flagged]
-    inv = [_invariance(x, name, items, lang, "all")]
+    note = ""
+    if small:
+        note = (f"invariance across language not tested ({focal} {sizes[focal]}, {reference} "
+                f"{sizes[reference]} complete answers; {min_group} needed per language)")
+        inv = [[{"scale": name, "across": "lang", "items": "all", "level": "not tested",
+                 "cfi": np.nan, "rmsea": np.nan, "delta_cfi": np.nan, "delta_rmsea": np.nan,
+                 "holds": False, "holds_chen": False, "note": note}]]
+    else:
+        inv = [_invariance(x, name, items, lang, "all")]
     if flagged and len(kept) >= 3:
         inv.append(_invariance(x, name, kept, lang, "kept"))
     level = _highest(inv[-1])
@@ -275,8 +293,9 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
     if level in ("", "configural"):
         reasons.append("loadings differ across languages (metric invariance rejected)")
     status = "failed" if reasons else "used"
+    reason = "; ".join(reasons) or "passes"
     row = _scale_row(name, "", n, items, kept, alpha, (alpha_lower, omega, cfi, rmsea), level,
-                     status, "; ".join(reasons) or "passes")
+                     status, f"{reason}; {note}" if note else reason)
     item_tab = pd.DataFrame({"scale": name, "item": items,
                              "loading": [float(loadings.get(i, np.nan)) for i in items],
                              "smd": [float(dif.loc[i, "smd"]) for i in items],
