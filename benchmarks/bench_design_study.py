@@ -31,22 +31,22 @@ def main() -> None:
             "classes": nation.tables["classes"], "students": nation.tables["students"]}
     print(f"synthetic nation: {len(data['frame']):,} schools, {len(data['students']):,} "
           f"students; {os.cpu_count()} CPUs")
-    reps = 100
+    reps = 40
     for label, kw in (("one process (sync)", {"client": "sync"}),
                       ("Dask, 1 worker", {"workers": 1}),
                       ("Dask, 2 workers", {"workers": 2})):
-        seconds = _time([DEMO], reps, batch=25, **data, **kw)
+        seconds = _time([DEMO], reps, batch=5, **data, **kw)
         print(f"{label:>20}: {reps} samples in {seconds:6.1f} s = {reps / seconds:5.2f} samples/s"
               " (cluster start included)" * ("Dask" in label))
     print("growth with R (Dask, 2 workers, 1 design):")
-    for r in (50, 100, 200):
-        seconds = _time([DEMO], r, workers=2, **data)
+    for r in (20, 40, 80):
+        seconds = _time([DEMO], r, workers=2, batch=5, **data)
         print(f"  R={r:4d}: {seconds:6.1f} s  ({r / seconds:5.2f} samples/s)")
-    print("growth with the grid (Dask, 2 workers, R=50):")
+    print("growth with the grid (Dask, 2 workers, R=20):")
     for size in (1, 2, 4):
         grid = [{"n_schools": 150 + 25 * i} for i in range(size)]
-        seconds = _time(grid, 50, workers=2, **data)
-        print(f"  {size} designs: {seconds:6.1f} s  ({50 * size / seconds:5.2f} samples/s)")
+        seconds = _time(grid, 20, workers=2, batch=5, **data)
+        print(f"  {size} designs: {seconds:6.1f} s  ({20 * size / seconds:5.2f} samples/s)")
 
 
 if __name__ == "__main__":
