@@ -46,8 +46,8 @@ def sector_summary(indicators: pd.DataFrame, framework: Framework, lang: str, *,
     >>> ind = pd.DataFrame({"year": 2026, "level": "institution", "institution": [1, 2],
     ...                     "indicator": "ST1", "estimate": [10.0, 40.0], "flags": ["", ""]})
     >>> sector_summary(ind, load_framework("teacher_education"), "en", year=2026)[
-    ...     ["mean", "below_threshold"]].values.tolist()
-    [[25.0, 1]]
+    ...     ["mean", "below_threshold"]].to_dict("records")
+    [{'mean': 25.0, 'below_threshold': 1}]
     """
     d = indicators[(indicators["level"] == "institution") & (indicators["year"] == year)]
     rows = []
