@@ -8,6 +8,7 @@ gathered in task order, so they are the same whatever the number of workers.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -69,8 +70,9 @@ def _run_dask(pop: Population, tasks: list, *, client: object, workers: int, sho
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"{func}: workers must be a positive whole number "
                              f"(workers={workers!r}); or client='sync' to run in process")
+        # shutdown chatter ("worker still alive ... killing") stays out of the report
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=":0")
+                               dashboard_address=":0", silence_logs=logging.ERROR)
         dask_client = Client(cluster)
     elif isinstance(client, str):
         dask_client = Client(client)

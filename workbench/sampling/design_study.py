@@ -284,7 +284,8 @@ def frontier_figure(study: DesignStudy, *, lang: str = "en", ax: Any = None) -> 
         ax.annotate(text[key][lang].format(value=value), (ax.get_xlim()[0], value),
                     xytext=(4, 3), textcoords="offset points", color="#c62828", fontsize=8)
     for _, row in table.iterrows():
-        ax.annotate(str(row["design"]).split(":")[0], (row["students"], row["se_region_max"]),
+        short = str(row["design"]).split(":")[0].split(" · ")[0]
+        ax.annotate(short, (row["students"], row["se_region_max"]),
                     xytext=(4, 4), textcoords="offset points", fontsize=8)
     ax.set(xlabel=text["x_label"][lang], ylabel=text["y_label"][lang],
            title=text["figure_title"][lang].format(reps=study.reps))
