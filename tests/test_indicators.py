@@ -261,3 +261,16 @@ def test_every_teacher_ed_stage_has_its_notebook():
     from workbench.indicators.params import TEACHER_ED_STAGES
 
     assert {nb for nb, _ in TEACHER_ED_STAGES.values()} == {p.name for p in TE_NOTEBOOKS}
+
+
+def test_check_command_accepts_the_demo_and_names_the_key_of_a_bad_file(tmp_path, capsys):
+    from workbench.indicators.run import command
+
+    assert command("check", PROJECT_ROOT / "parameters" / "teacher-ed-pilot.yaml") == 0
+    assert "ok (teacher-ed-pilot" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    text = (PROJECT_ROOT / "parameters" / "teacher-ed-pilot.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("min_alpha: 0.7", "min_alpha: 7"), encoding="utf-8")
+    assert command("check", bad) == 2
+    err = capsys.readouterr().err
+    assert "stages.t20_surveys.min_alpha" in err and err.count("\n") == 1
