@@ -134,7 +134,7 @@ def cohorts_figure(cohorts: pd.DataFrame, lang: str):
     for cohort, g in d.groupby("cohort"):
         ax.plot(g["months"], g["employed_teaching"], "o-", label=str(cohort))
     ax.set(xlabel=label("months", lang), ylabel=label("employed_teaching", lang),
-           xticks=[6, 12, 18])
+           xticks=[6, 12, 18], ylim=(0, 100))
     ax.legend(title=label("cohort", lang))
     fig.tight_layout()
     plt.close(fig)
