@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import SHARED_REFERENCE
 from workbench.results import (
+    analysis_frame,
     benchmarks,
     context_means,
     distribution,
@@ -177,3 +178,27 @@ def test_bad_input_is_named():
         regression(d, ["lang_x"])
     with pytest.raises(KeyError, match="context_means: no column 'nope'"):
         context_means(d, ["nope"])
+
+
+def test_analysis_frame_joins_bins_and_indicators_without_dropping_students():
+    students = pd.DataFrame({"IDSTUD": ["a", "b", "c", "d"], "IDSCHOOL": [1, 1, 2, 3],
+                             "IDCLASS": [10, 10, 20, 30], "TOTWGT": [1.0, 1.0, 2.0, 2.0],
+                             "ITSEX": pd.array([1, 2, 2, pd.NA], dtype="Int64"),
+                             "locality": ["urban", "urban", "rural", "rural"]})
+    schools = pd.DataFrame({"IDSCHOOL": [1, 2], "ACBG08": [0.5, 7.25], "locality": ["x", "y"]})
+    teachers = pd.DataFrame({"IDCLASS": [10, 10, 20], "ATBG04": [3.0, 5.0, 4.0],
+                             "IDTEACH": ["t1", "t2", "t3"]})
+    frame, log = analysis_frame(students, schools=schools, teachers=teachers,
+                                background=["ACBG08"], indicators={"ITSEX": "2",
+                                                                   "locality": "rural"})
+    assert len(frame) == 4 and frame["locality"].tolist() == students["locality"].tolist()
+    assert frame["ATBG04"].tolist()[:3] == [4.0, 4.0, 4.0] and np.isnan(frame["ATBG04"][3])
+    assert frame["ACBG08_3"].isna().tolist() == [False, False, False, True]
+    assert frame["ITSEX_girl"].tolist()[:3] == [1.0, 0.0, 0.0] and np.isnan(frame["ITSEX_girl"][3])
+    assert "ITSEX_boy" not in frame and frame["locality_urban"].tolist() == [1.0, 1.0, 0.0, 0.0]
+    joined = log.set_index("detail")["rows"]
+    assert joined["school_results on IDSCHOOL: 1 columns"] == 3
+    assert joined["teacher_results on IDCLASS: 1 columns"] == 3
+    assert joined["scale_scores: not available"] == 0
+    with pytest.raises(KeyError, match="background variable 'ASBH99' is not in the"):
+        analysis_frame(students, background=["ASBH99"])
