@@ -153,7 +153,7 @@ findings = wb.fielddata.scan_for_identifiers(
     wb.paths.cycle_dir(cycle), wb.fielddata.identifier_values(field, items),
     paths=[restricted.resolve()])
 display(wb.report.headline("identifier_findings", len(findings), lang=lang))
-wb.report.table(findings, lang=lang, verbatim=("file", "location", "kind", "match"))
+wb.report.table(wb.fielddata.findings_summary(findings), lang=lang, verbatim=("file", "kind"))
 
 # %%
 wb.fielddata.assert_no_identifiers(findings)

@@ -23,6 +23,7 @@ from workbench.fielddata.booklets import score_booklets
 from workbench.fielddata.clean import (
     assert_no_identifiers,
     clean_tables,
+    findings_summary,
     identifier_values,
     issue_summary,
     participation_inputs,
@@ -77,5 +78,5 @@ __all__ = [
     "KINDS", "FieldIntake", "field_schemas", "intake_returns",
     "CHECKS", "check_consistency", "quarantine_rows", "add_step", "check_reconciliation",
     "reconcile_intake", "reconciliation_flow", "reconciliation_table", "issue_summary",
-    "assert_no_identifiers",
+    "assert_no_identifiers", "findings_summary",
 ]

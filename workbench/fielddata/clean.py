@@ -14,7 +14,7 @@ from workbench.fielddata.deidentify import _id_text, looks_personal, pseudonymiz
 from workbench.fielddata.returns import FieldIntake, field_schemas, public_text
 
 __all__ = ["PSEUDONYMIZED", "clean_tables", "public_log", "public_issues", "identifier_values",
-           "participation_inputs", "issue_summary", "assert_no_identifiers"]
+           "participation_inputs", "issue_summary", "assert_no_identifiers", "findings_summary"]
 
 #: ID columns replaced by pseudonyms (schools and classes are not persons)
 PSEUDONYMIZED = ("IDSTUD", "IDTEACH")
@@ -168,6 +168,21 @@ def identifier_values(field: FieldIntake, items: pd.DataFrame) -> dict[str, list
         text = bad["value"].astype(str)
         values.setdefault("failed ID cell", set()).update(text[text.str.contains(r"[^\W\d_]")])
     return {column: sorted(found) for column, found in values.items() if found}
+
+
+def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Identifier-scan findings counted by output file and kind of value: ``file, kind, n``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"file": ["a.html"] * 3, "location": ["line 1", "line 2", "line 9"],
+    ...                   "kind": "phone number", "match": "13 chars"})
+    >>> findings_summary(f).values.tolist()
+    [['a.html', 'phone number', 3]]
+    """
+    if findings.empty:
+        return pd.DataFrame(columns=["file", "kind", "n"])
+    return findings.groupby(["file", "kind"]).size().rename("n").reset_index()
 
 
 def assert_no_identifiers(findings: pd.DataFrame) -> None:

@@ -197,7 +197,8 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
     dates are also searched as ``dd.mm.yyyy``. With ``patterns``, any Kyrgyz personal
     number (PIN: 14 digits starting 1 or 2) and phone number (``+996`` and 9 digits, or a
     mobile number ``0 5xx``, ``0 7xx``, ``0 9xx``, ``0 22x`` and 6 digits, with or without
-    spaces and dashes) matches too, whatever its source. Other files (images, xlsx,
+    spaces and dashes) matches too, whatever its source, except in Parquet columns of
+    codes (``ID*``, ``*_id``), which are searched by value only. Other files (images, xlsx,
     ...) are not read.
 
     Parameters
@@ -237,20 +238,27 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
     root = Path(root)
     width = max((k.count(" ") + 1 for k in needles), default=1)
     local = [str(Path(p)) for p in paths if str(p).strip("/")]
+    firsts = {k.split(" ", 1)[0] for k in needles}
     findings = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        for location, text in _texts(path):
-            hits = [(needles[h], h) for h in _find(text, needles, width)]
-            if patterns:
-                hits += [(kind, m.group(0)) for kind, rx in PATTERNS.items()
-                         for m in rx.finditer(text)
-                         if " ".join(_TOKEN_RE.findall(m.group(0).casefold())) not in needles]
-            hits += [("absolute path", p) for p in local if p in text]
-            for kind, hit in dict.fromkeys(hits):
-                findings.append((str(path.relative_to(root)), location, kind,
-                                 f"{len(hit)} chars"))
+        for location, block in _texts(path):
+            if not _may_hit(block, firsts, patterns, local):
+                continue
+            pieces = (enumerate(block.splitlines(), start=1) if location == "lines"
+                      else [(None, block)])
+            for lineno, text in pieces:
+                where = f"line {lineno}" if lineno is not None else location
+                for kind, hit in _hits(text, where, needles, width, patterns, local):
+                    findings.append((str(path.relative_to(root)), where, kind,
+                                     f"{len(hit)} chars"))
     return pd.DataFrame(findings, columns=["file", "location", "kind", "match"])
 
+
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+
+#: Parquet columns of codes (``IDSTUD``, ``student_id``): shapes are not looked for there
+#: (a 10-digit code is not a phone number); their values are still matched by value
+_ID_COLUMN = re.compile(r"^column (?:ID\w*|\w*_id|JK\w*)$", re.IGNORECASE)
 
 #: shapes of personal data looked for in every output, whatever the delivery held
 PATTERNS = {
@@ -259,6 +267,25 @@ PATTERNS = {
         r"(?<![\w.,+])(?:\+996[ \-]?\(?[2-9]\d{2}\)?|0[ \-]?\(?(?:5\d\d|7\d\d|9\d\d|22\d)\)?)"
         r"(?:[ \-]?\d){6}(?![\w.,])"),
 }
+
+
+def _may_hit(block: str, firsts: set[str], patterns: bool, local: list[str]) -> bool:
+    """A fast test on a whole file or column: could any needle, shape or path be there?"""
+    if any(p in block for p in local):
+        return True
+    if patterns and any(rx.search(block) for rx in PATTERNS.values()):
+        return True
+    return bool(firsts) and not firsts.isdisjoint(_TOKEN_RE.findall(block.casefold()))
+
+
+def _hits(text: str, where: str, needles: dict[str, str], width: int, patterns: bool,
+          local: list[str]) -> list[tuple[str, str]]:
+    hits = [(needles[h], h) for h in _find(text, needles, width)] if needles else []
+    if patterns and not _ID_COLUMN.match(where):
+        hits += [(kind, m.group(0)) for kind, rx in PATTERNS.items() for m in rx.finditer(text)
+                 if " ".join(_TOKEN_RE.findall(m.group(0).casefold())) not in needles]
+    hits += [("absolute path", p) for p in local if p in text]
+    return list(dict.fromkeys(hits))
 
 
 def looks_personal(text: str) -> bool:
@@ -363,9 +390,8 @@ def _texts(path: Path) -> Iterable[tuple[str, str]]:
         except json.JSONDecodeError:
             pass
     if suffix in (".html", ".htm", ".svg", ".xml"):
-        text = html.unescape(text)
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        yield f"line {lineno}", line
+        text = html.unescape(_DATA_URI.sub("data:", text))
+    yield "lines", text
 
 
 def _json_strings(obj: object) -> Iterable[str]:
@@ -373,6 +399,8 @@ def _json_strings(obj: object) -> Iterable[str]:
         yield html.unescape(obj)
     elif isinstance(obj, dict):
         for k, v in obj.items():
+            if str(k).startswith("image/"):  # base64 pictures hold no text
+                continue
             yield str(k)
             yield from _json_strings(v)
     elif isinstance(obj, list):
