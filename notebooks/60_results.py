@@ -217,7 +217,7 @@ display(wb.report.text("results", "rules_note", lang=lang))
 display(wb.report.table(published["results_legend"], lang=lang, verbatim=("symbol", "meaning")))
 display(wb.report.headline("rule_cells", int(published["results_rules"]["touched"].sum()),
                            lang=lang))
-wb.report.table(published["results_rules"], lang=lang, verbatim=("table", "rule", "status"))
+wb.report.table(published["results_rules"], lang=lang, verbatim=("table", "rule"))
 
 # %%
 wb.report.text("results", "workbook", lang=lang, path=wb.results.workbook_path(cycle).name)

@@ -77,8 +77,10 @@ def test_rule_counts_list_every_rule_for_every_table_and_say_why_one_does_not_ap
     got = counts.set_index(["table", "rule"])
     assert got.loc[("scores", "n"), "touched"] == 1
     assert got.loc[("scores", "se"), "touched"] == 2
-    assert got.loc[("scores", "cv"), "status"].startswith("not applicable")
-    assert got.loc[("shares", "se"), "status"] == "not applicable: percentages only"
+    assert got.loc[("scores", "cv"), "status"] == "not_applicable"
+    assert got.loc[("scores", "cv"), "reason"] == "reason_no_percent"
+    assert got.loc[("shares", "se"), "reason"] == "percentages only"
+    assert got.loc[("scores", "n"), ["status", "reason"]].tolist() == ["applied", ""]
     assert got.loc[("shares", "cv"), "touched"] == 1
     assert got.loc[("shares", "answered"), "touched"] == 1
     with pytest.raises(KeyError, match="pass it through apply_rules first"):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.atomic import write_with
+from workbench.labels import label
 from workbench.paths import cycle_dir
 
 __all__ = ["workbook_path", "write_workbook", "notes_table"]
@@ -35,7 +36,7 @@ def notes_table(*, cycle: str, source: str, legend: pd.DataFrame, counts: pd.Dat
     --------
     >>> legend = pd.DataFrame({"symbol": ["†"], "meaning": ["SE above 10 points"]})
     >>> counts = pd.DataFrame({"table": ["t"], "rule": ["se"], "rows": [3], "touched": [1],
-    ...                        "status": ["applied"]})
+    ...                        "status": ["applied"], "reason": [""]})
     >>> notes_table(cycle="c", source="s", legend=legend, counts=counts,
     ...             when=dt.datetime(2026, 1, 1))["section"].tolist()
     ['cycle', 'source', 'written', 'legend', 'rule applied']
@@ -47,7 +48,8 @@ def notes_table(*, cycle: str, source: str, legend: pd.DataFrame, counts: pd.Dat
     rows += [{"section": "legend", "item": r.symbol, "text": r.meaning}
              for r in legend.itertuples(index=False)]
     rows += [{"section": f"rule {r.status}", "item": f"{r.table}: {r.rule}",
-              "text": f"{r.touched} of {r.rows} rows"} for r in counts.itertuples(index=False)]
+              "text": f"{r.touched} of {r.rows} rows {label(r.reason, 'en') if r.reason else ''}"
+              .strip()} for r in counts.itertuples(index=False)]
     return pd.DataFrame(rows)
 
 

@@ -35,13 +35,13 @@ CHECKS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-#: why a rule does not act on a table (shown in the rule counts)
+#: why a rule does not act on a table (label keys, shown in the rule counts)
 REASONS: dict[str, dict[str, str]] = {
-    name: {"se": "differences and coefficients: their significance is marked instead"}
+    name: {"se": "reason_marked"}
     for name in ("results_gaps", "results_regions", "results_region_pairs",
                  "results_regression", "results_trend")} | {
-    "results_variance": {"se": "variance components: not on the score scale"},
-    "results_benchmarks": {"se": "percentages: the CV rule applies"},
+    "results_variance": {"se": "reason_variance"},
+    "results_benchmarks": {"se": "reason_cv"},
 }
 
 

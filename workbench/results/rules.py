@@ -155,12 +155,14 @@ def rule_counts(tables: Mapping[str, pd.DataFrame],
                 reasons: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame:
     """How many rows each rule touched in each table (tables passed through
     :func:`apply_rules`); a rule that cannot apply is listed with the reason
-    (``reasons[table][rule]`` when given, else a generic one).
+    (``reasons[table][rule]`` when given, else a generic one; reasons are label keys of
+    ``workbench/texts/labels_results.yaml``, so the report shows them in its language).
 
     Returns
     -------
     DataFrame
-        ``table, rule, rows, touched, status`` (``applied`` or ``not applicable: ...``).
+        ``table, rule, rows, touched, status`` (``applied`` or ``not_applicable``),
+        ``reason`` (why a rule does not apply; empty when applied).
 
     Examples
     --------
@@ -169,8 +171,8 @@ def rule_counts(tables: Mapping[str, pd.DataFrame],
     >>> rule_counts({"demo": t})[["rule", "touched", "status"]].values.tolist()[:2]
     [['n', 1, 'applied'], ['se', 1, 'applied']]
     """
-    generic = {"se": "no score estimate in the table", "cv": "no percentage in the table",
-               "answered": "no background variable in the table"}
+    generic = {"se": "reason_no_score", "cv": "reason_no_percent",
+               "answered": "reason_no_background"}
     rows = []
     for name, table in tables.items():
         for rule in ("n", "se", "cv", "answered"):
@@ -182,12 +184,12 @@ def rule_counts(tables: Mapping[str, pd.DataFrame],
             if values.isna().all():
                 why = ((reasons or {}).get(name) or {}).get(rule) or generic.get(rule, "")
                 rows.append({"table": name, "rule": rule, "rows": len(table), "touched": 0,
-                             "status": f"not applicable: {why}"})
+                             "status": "not_applicable", "reason": why})
             else:
                 rows.append({"table": name, "rule": rule, "rows": len(table),
                              "touched": int(values.fillna(False).astype(bool).sum()),
-                             "status": "applied"})
-    return pd.DataFrame(rows, columns=["table", "rule", "rows", "touched", "status"])
+                             "status": "applied", "reason": ""})
+    return pd.DataFrame(rows, columns=["table", "rule", "rows", "touched", "status", "reason"])
 
 
 def legend(rules: Rules, *, lang: str) -> pd.DataFrame:
@@ -197,7 +199,7 @@ def legend(rules: Rules, *, lang: str) -> pd.DataFrame:
     rows = []
     for key, symbol in RULES.items():
         meaning = text("results", f"rule_{key}", lang=lang, n=rules.suppress_below,
-                       max_se=rules.max_se, max_cv=round(100 * rules.max_cv),
+                       max_se=f"{rules.max_se:g}", max_cv=round(100 * rules.max_cv),
                        answered=rules.answered).data
         rows.append({"symbol": symbol, "meaning": meaning})
     return pd.DataFrame(rows)
