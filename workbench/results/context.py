@@ -71,6 +71,11 @@ def analysis_frame(students: pd.DataFrame, *, schools: pd.DataFrame | None = Non
     ------
     KeyError
         If a join key or a named background variable is missing.
+
+    Checked against
+    ---------------
+    A hand-made file (joins, a class with two teachers, thirds, indicators, a student without
+    school record kept); ``tests/test_results.py::test_analysis_frame_joins_bins_and_...``.
     """
     frame, log = students.copy(), []
     for name, table, key in (("school_results", schools, SCHOOL),

@@ -97,6 +97,12 @@ def international(pirls: pd.DataFrame | None, design, *, country: str,
     ------
     ValueError
         If a named country is not in the PIRLS table.
+
+    Checked against
+    ---------------
+    The 65 rows of the PIRLS 2021 file, the neighbours flagged, this cycle's mean and share
+    from ``RepDesign``; ``tests/test_results_rules.py::test_international_panel_sits_beside_
+    pirls_with_neighbours_highlighted``.
     """
     if pirls is None:
         return pd.DataFrame(columns=["country", "source", "neighbour", "mean", "se",

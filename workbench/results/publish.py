@@ -72,6 +72,11 @@ def publish(cycle: str, tables: Mapping[str, pd.DataFrame], rules: Rules, *, lan
     ------
     KeyError
         If a table name has no entry in :data:`CHECKS` (say which columns the rules check).
+
+    Checked against
+    ---------------
+    The saved Parquet table and the workbook's sheets read back;
+    ``tests/test_results_rules.py::test_publish_saves_every_table_and_a_workbook_with_notes``.
     """
     unknown = [name for name in tables if name not in CHECKS]
     if unknown:
