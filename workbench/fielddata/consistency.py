@@ -22,6 +22,7 @@ nothing, so nothing is skipped silently.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbench.fielddata.intake import IntakeResult, quarantine_rows
@@ -161,8 +162,10 @@ def _outside_booklet(result: IntakeResult, item_ids: list[str]
     outside = given & (share < 0.5)
     outside = outside.to_numpy() & checked[:, None]
     bad = pd.Series(outside.any(axis=1), index=acc.index)
-    names = pd.Series([", ".join(pd.Index(item_ids)[row][:5]) for row in outside],
-                      index=acc.index)
+    labels = np.array(item_ids, dtype=object)
+    names = pd.Series("", index=acc.index, dtype=object)
+    rows = np.flatnonzero(outside.any(axis=1))
+    names.iloc[rows] = [", ".join(labels[outside[i]][:5]) for i in rows]
     count = pd.Series(outside.sum(axis=1), index=acc.index)
     reason = ("answers to " + count.astype(str) + " item(s) outside booklet "
               + book.astype(str) + " (" + names + "); not scored, check the booklet number "

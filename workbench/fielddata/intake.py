@@ -189,7 +189,9 @@ def _unique_across_files(result: IntakeResult, schema: Schema) -> IntakeResult:
         norm = pd.DataFrame({k: normalize_id(acc[k].astype(object).where(acc[k].notna(), ""),
                                              numeric=schema.column(k).type != "str")
                              for k in key})
-        label = norm.agg("+".join, axis=1)
+        label = norm[key[0]]
+        for k in key[1:]:
+            label = label + "+" + norm[k]
         dup = label.duplicated(keep=False) & (norm != "").all(axis=1)
         files = acc.groupby(label)["_source_file"].transform("nunique")
         dup &= files > 1
