@@ -169,6 +169,9 @@ def test_one_bad_cell_in_a_tracking_row_quarantines_that_row_with_its_file_row(t
     assert lost[("student", "tracking_quarantined")] == 1   # counted, not vanished
     tables = fd.clean_tables(field, dl.ITEMS, key=b"k" * 32, cycle="t")
     assert len(tables["student_tracking"]) == 23
+    booklet = issues_of(field, "booklets")      # the student's booklet says why it waits
+    assert booklet["reason"].tolist() == [
+        "IDSTUD's own row on the student tracking form was quarantined (see there)"]
 
 
 @pytest.mark.parametrize("spoil", ["rejected", "empty", "missing"])

@@ -21,6 +21,7 @@ from workbench.fielddata.consistency import check_consistency
 from workbench.fielddata.intake import IntakeResult, intake
 from workbench.fielddata.quarantine import write_intake_log, write_quarantine
 from workbench.fielddata.schema import Schema, load_schema
+from workbench.fielddata.validate import normalize_id
 
 __all__ = ["KINDS", "LAYOUT", "SCHEMA_DIR", "TRACKING", "FieldIntake", "field_schemas",
            "find_returns", "intake_returns", "public_text"]
@@ -259,6 +260,7 @@ def intake_returns(folder: str | Path, items: pd.DataFrame, *, sample_ids,
         if listed:
             known[f"tracking.{listed}"] = results[kind].accepted[listed].dropna().tolist()
     results = _explain_missing_tracking(results)
+    results = _explain_quarantined_tracking(results)
     results, checks = check_consistency(results, items)
     for kind, result in results.items():
         write_quarantine(result.quarantined, quarantine_dir / f"{kind}_quarantine.csv")
@@ -287,5 +289,37 @@ def _explain_missing_tracking(results: dict[str, IntakeResult]) -> dict[str, Int
                 quar = quar.assign(reason=quar["reason"].astype(str).str.replace(
                     old, new, regex=False))
             out[other] = IntakeResult(result.accepted, quar, issues, result.log,
+                                      result.reconciliation)
+    return out
+
+
+def _explain_quarantined_tracking(results: dict[str, IntakeResult]
+                                  ) -> dict[str, IntakeResult]:
+    """Say so when a row refers to an ID whose own tracking row was quarantined."""
+    out = dict(results)
+    for kind, listed in _LISTS.items():
+        quar = results[kind].quarantined
+        if quar.empty or listed not in quar:
+            continue
+        gone = set(normalize_id(quar[listed].astype(str)))
+        old = f"{listed} not in tracking.{listed}"
+        new = (f"{listed}'s own row on the {kind.replace('_', ' ')} form was quarantined "
+               "(see there)")
+        for other, result in out.items():
+            if other == kind or result.issues.empty:
+                continue
+            issues = result.issues
+            hit = (issues["reason"] == old) & normalize_id(issues["value"].astype(str)).isin(gone)
+            if not hit.any():
+                continue
+            issues = issues.assign(reason=issues["reason"].where(~hit, new))
+            q = result.quarantined
+            keys = set(zip(result.issues.loc[hit, "file"], result.issues.loc[hit, "row"],
+                           strict=True))
+            rows = pd.Series(list(zip(q["file"], q["row"], strict=True)), index=q.index)
+            mine = rows.isin(keys)
+            q = q.assign(reason=q["reason"].astype(str).where(
+                ~mine, q["reason"].astype(str).str.replace(old, new, regex=False)))
+            out[other] = IntakeResult(result.accepted, q, issues, result.log,
                                       result.reconciliation)
     return out
