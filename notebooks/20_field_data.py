@@ -63,11 +63,11 @@ display(wb.report.text("field_data", "audit_note", lang=lang))
 display(wb.report.table(wb.fielddata.reconciliation_table(
     log["fate"].value_counts().rename_axis("fate").rename("n").reset_index(), lang=lang),
     lang=lang, verbatim=("fate",)))
-not_read = log.loc[log["fate"] != "read", ["kind", "file", "fate", "reason"]]
+not_read = log.loc[log["fate"] != "read", ["kind", "folder", "file", "fate", "reason"]]
 display(wb.report.text("field_data", "rejected" if len(not_read) else "none_rejected",
                        lang=lang))
 wb.report.table(wb.fielddata.reconciliation_table(not_read, lang=lang), lang=lang,
-                verbatim=("file", "fate", "reason"))
+                verbatim=("folder", "file", "fate", "reason"))
 
 # %%
 wb.report.text("field_data", "quarantine", lang=lang)

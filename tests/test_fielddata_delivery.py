@@ -55,6 +55,7 @@ def test_every_file_under_the_delivery_has_exactly_one_row_in_the_audit(tmp_path
     content["booklets/.DS_Store"] = b"\x00\x00"                     # system file
     field = take_in(tmp_path, content)
     audit = field.audit()
+    audit["file"] = (audit["folder"] + "/").where(audit["folder"] != "", "") + audit["file"]
     on_disk = sorted(p.relative_to(tmp_path / "incoming").as_posix()
                      for p in (tmp_path / "incoming").rglob("*") if p.is_file())
     assert sorted(audit["file"]) == on_disk
@@ -92,9 +93,10 @@ def test_whole_file_delivered_twice_is_read_once_and_the_copy_rejected(tmp_path)
     content["booklets/booklets_a_copy.csv"] = content["booklets/booklets_a.csv"]
     field = take_in(tmp_path, content)
     log = field.audit().set_index("file")
-    assert log.loc["booklets/booklets_a_copy.csv", "fate"] == "rejected"
-    assert "delivered twice" in log.loc["booklets/booklets_a_copy.csv", "reason"]
-    assert "booklets_a.csv" in log.loc["booklets/booklets_a_copy.csv", "reason"]
+    assert log.loc["booklets_a_copy.csv", "folder"] == "booklets"
+    assert log.loc["booklets_a_copy.csv", "fate"] == "rejected"
+    assert "delivered twice" in log.loc["booklets_a_copy.csv", "reason"]
+    assert "booklets_a.csv" in log.loc["booklets_a_copy.csv", "reason"]
     assert issues_of(field, "booklets").empty
     assert len(field.results["booklets"].accepted) == 20
 
@@ -200,8 +202,9 @@ def test_an_empty_student_tracking_file_rejects_it_and_explains_every_booklet(tm
     content["tracking/student_tracking.csv"] = b""
     field = take_in(tmp_path, content)
     audit = field.audit().set_index("file")
-    assert audit.loc["tracking/student_tracking.csv", "fate"] == "rejected"
-    assert "file is empty" in audit.loc["tracking/student_tracking.csv", "reason"]
+    assert audit.loc["student_tracking.csv", "fate"] == "rejected"
+    assert "file is empty (tracking/student_tracking.csv" in audit.loc["student_tracking.csv",
+                                                                        "reason"]
     reasons = issues_of(field, "booklets")["reason"]
     assert len(reasons) == 20
     assert reasons.str.contains("student tracking form was rejected").all()

@@ -70,7 +70,7 @@ def public_log(field: FieldIntake) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        :meth:`FieldIntake.audit`: ``file`` (path inside the delivery), ``kind, fate,
+        :meth:`FieldIntake.audit`: ``folder, file`` (inside the delivery), ``kind, fate,
         status, rows_read, rows_accepted, rows_quarantined, reason``; one row per file
         under the delivery (read, rejected or unexpected).
     """

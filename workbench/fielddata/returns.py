@@ -88,7 +88,8 @@ class FieldIntake:
         Returns
         -------
         DataFrame
-            ``file`` (path inside the delivery), ``kind``, ``fate`` (``read``,
+            ``folder`` (inside the delivery, ``""`` at its top), ``file`` (the name),
+            ``kind``, ``fate`` (``read``,
             ``rejected``, ``unexpected``), ``status`` (the intake log's), ``rows_read,
             rows_accepted, rows_quarantined``, ``reason``. Every file found on disk has
             exactly one row.
@@ -107,6 +108,9 @@ class FieldIntake:
             "reason": [self.unexpected.get(p, "fits no kind of the layout")
                        for p in self.unmatched]})
         out = pd.concat([rows, extra], ignore_index=True) if len(extra) else rows
+        where = out["file"].str.rpartition("/")
+        out = out.assign(folder=where[0], file=where[2])
+        out = out[["folder", *[c for c in out.columns if c != "folder"]]]
         return out.astype({"rows_read": int, "rows_accepted": int, "rows_quarantined": int})
 
     def _relative(self, path: object) -> str:
