@@ -103,6 +103,9 @@ class CycleParams(_Strict):
     title: str = ""
     year: int = Field(ge=2000, le=2100)
     language: Literal["ky", "ru", "en"]
+    report_languages: list[Literal["ky", "ru", "en"]] = Field(
+        default_factory=list, description="languages of the analytical report, rendered from "
+        "stored tables (workbench.publish; empty: the cycle's language); no stage reruns")
     seed: int = Field(ge=0)
     suppress_below: int = Field(10, ge=0, description="public tables hide cells with fewer cases")
     data: DataSource = DataSource()

@@ -119,7 +119,10 @@ def report_html(bundle: Bundle, lang: str, *, links: bool = True) -> str:
                                    base_year=bundle.base_year, written=bundle.findings_file)
     sections = [("summary", say("summary", lang), _summary(found, withheld, lang))]
     for key, builder in _EXHIBITS:
-        sections.append((f"ex-{key}", say(f"ex_{key}", lang), builder(bundle, lang)))
+        content = builder(bundle, lang)
+        if f'id="{ANCHORS[key]}"' not in content:      # no table: findings still land here
+            content = f'<div id="{ANCHORS[key]}"></div>{content}'
+        sections.append((f"ex-{key}", say(f"ex_{key}", lang), content))
     sections.append(("methodology", say("methodology", lang), _methodology(bundle, lang)))
     sections.append(("provenance", say("provenance", lang), _provenance(bundle, lang)))
     toc = "".join(f'<li><a href="#{ident}">{html.escape(title)}</a></li>'
