@@ -58,10 +58,11 @@ wb.report.text("release", "disclosure", lang=lang)
 after = built["disclosure"].query("step == '4 after'")
 display(wb.report.text("release", "disclosure_rule", lang=lang,
                        quasi=" × ".join(quasi_identifiers), k=k, k_schools=k_schools,
-                       k_after=int(after["k_after"].min()), changed=wb.report.format_number(
-                           int(built["disclosure"].query("action in ['recode', 'suppress']")[
-                               "values_changed"].sum()), lang)))
-display(wb.report.headline("release_k", int(after["k_after"].min()), lang=lang))
+                       k_after=int(after.query("file == 'student_results'")["k_after"].min()),
+                       changed=wb.report.format_number(
+                           int(after["values_changed"].sum()), lang)))
+display(wb.report.headline("release_k", int(after.query("file == 'student_results'")[
+    "k_after"].min()), lang=lang))
 wb.report.table(built["disclosure"], lang=lang, verbatim=("file", "step", "variable", "rule"))
 
 # %%

@@ -321,6 +321,23 @@ def disclose(tables: Mapping[str, pd.DataFrame], *, quasi: Sequence[str], k: int
                 out[name] = _carry(out[name], student, [q for q in quasi_s if q in out[name]
                                                         and _unit_of(student, q,
                                                                      ("IDSCHOOL",))])
+    after_rows = []
+    for name, table in out.items():
+        quasi_t = [q for q in quasi if q in table.columns]
+        if tier == "public" and quasi_t and name in ("student_results", "school_results"):
+            target = k if name == "student_results" else k_schools
+            original = tables[name].loc[table.index]
+            changed = sum(int(((original[q].astype("object") != table[q].astype("object"))
+                               & original[q].notna()).sum()) for q in quasi_t)
+            rows_changed = int(pd.concat([(original[q].astype("object") !=
+                                           table[q].astype("object")) & original[q].notna()
+                                          for q in quasi_t], axis=1).any(axis=1).sum())
+            after_rows.append({
+                "tier": tier, "file": name, "step": "4 after", "variable": ", ".join(quasi_t),
+                "action": "measure", "rule": f"k = {target}; values changed in all (a value "
+                "recoded, then blanked, counts once)", "values_changed": changed,
+                "records_changed": rows_changed, "k_after": k_achieved(table, quasi_t),
+                "records_below_k": int((class_sizes(table, quasi_t) < target).sum())})
     out = rekey(out, seed=release_seed(seed, release_id, tier))
     columns = ["file", "step", "variable", "action", "rule", "values_changed",
                "records_changed", "k_after", "records_below_k"]
@@ -329,17 +346,10 @@ def disclose(tables: Mapping[str, pd.DataFrame], *, quasi: Sequence[str], k: int
     report = report.reindex(columns=columns)
     report.insert(0, "tier", tier)
     for column in ("step", "rule"):
-        report[column] = report[column].fillna("")
+        report[column] = report[column].astype("object").fillna("")
     report["values_changed"] = report["values_changed"].astype("Int64")
-    for name, table in out.items():
-        quasi_t = [q for q in quasi if q in table.columns]
-        if tier == "public" and quasi_t and name == "student_results":
-            report = pd.concat([report, pd.DataFrame([{
-                "tier": tier, "file": name, "step": "4 after", "variable": ", ".join(quasi_t),
-                "action": "measure", "rule": f"k = {k}", "values_changed": 0,
-                "records_changed": 0, "k_after": k_achieved(table, quasi_t),
-                "records_below_k": int((class_sizes(table, quasi_t) < k).sum())}])],
-                ignore_index=True)
+    if after_rows:
+        report = pd.concat([report, pd.DataFrame(after_rows)], ignore_index=True)
     for name in out:
         report = pd.concat([report, pd.DataFrame([{
             "tier": tier, "file": name, "step": "5 re-key", "variable": ", ".join(
