@@ -26,10 +26,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from intake.readers.datatypes import SQLQuery
+from intake.readers.readers import BaseReader
 
 from workbench.publish._text import group_label
 
-__all__ = ["build_results_db", "results_db", "db_path", "estimates_of", "COLUMNS"]
+__all__ = ["build_results_db", "results_db", "db_path", "estimates_of", "COLUMNS",
+           "ResultsDBReader"]
 
 #: columns of the ``estimates`` table, in order
 COLUMNS = ("cycle", "year", "exhibit", "variable", "group_var", "group", "statistic",
@@ -63,6 +66,23 @@ def results_db(root: Path | None = None):
                                 "(workbench run parameters/<cycle>.yaml) or `workbench render "
                                 "parameters/<cycle>.yaml` to build it")
     return duckdb.connect(str(path), read_only=True)
+
+
+class ResultsDBReader(BaseReader):
+    """Intake reader of the results database (catalog entry ``results_database``): the
+    ``query`` (a table name or a SELECT) as a DataFrame, from a read-only connection that is
+    closed at once (a rebuild is never blocked)."""
+
+    output_instance = "pandas:DataFrame"
+    implements = {SQLQuery}
+
+    def _read(self, data, **kwargs):
+        query = data.query if len(data.query.split()) > 1 else f"SELECT * FROM {data.query}"
+        con = results_db(Path(data.conn).parent)
+        try:
+            return con.sql(query).df()
+        finally:
+            con.close()
 
 
 def build_results_db(root: Path | None = None) -> Path | None:
