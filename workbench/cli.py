@@ -1,5 +1,8 @@
 """Command line: ``workbench run parameters/<cycle>.yaml [--stage NAME] [--force]``.
 
+Also ``workbench archive <cycle>`` and ``workbench verify-archive <bundle>``
+(:mod:`workbench.release.archive`).
+
 Errors print one line (no traceback) and exit non-zero: 1 a stage failed, 2 the parameters
 or a file they name cannot be used, 3 the run was refused (the cycle is being run by another
 process, or its id belongs to another parameter file).
@@ -24,7 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true", help="rerun unchanged stages too")
     check = commands.add_parser("check", help="validate a parameter file and stop")
     check.add_argument("params")
+    bundle = commands.add_parser("archive", help="write a cycle's dated, checksummed archive")
+    bundle.add_argument("cycle")
+    bundle.add_argument("--params", help="the cycle's parameter file (default: found by id)")
+    bundle.add_argument("--out", help="folder of the bundle (default: outputs/archives)")
+    verify = commands.add_parser("verify-archive", help="check an archive's checksums")
+    verify.add_argument("bundle")
     args = parser.parse_args(argv)
+    if args.command in ("archive", "verify-archive"):      # workbench.release.archive
+        from workbench.release.archive import run_command
+
+        return run_command(args)
 
     from workbench.params import ParamsError, load_params
     from workbench.run import (
