@@ -73,3 +73,16 @@ def test_cycle_weights_does_not_change_its_inputs(demo):
                   demo["student_tracking"], demo["frame"])
     for name, table in before.items():
         pd.testing.assert_frame_equal(demo[name], table)
+
+
+def test_weights_reconciliation_explains_every_student_from_tracking_to_weights(demo):
+    recon = wb.open_catalog("sabat6-demo").weights_reconciliation.read()
+    assert wb.fielddata.check_reconciliation(recon).empty
+    flow = wb.fielddata.reconciliation_flow(recon).set_index(["level", "step"])["n"]
+    tracking = demo["student_tracking"]
+    # truth from the tracking form and the weights table, not from the reconciliation
+    assert flow[("student", "tracking_accepted")] == len(tracking)
+    assert flow[("student", "assessed")] == int((tracking["PARTICIP"].astype(int) == 1).sum())
+    assert flow[("student", "weighted")] == len(demo["weights"])
+    assert flow[("school", "weighted")] == demo["weights"]["IDSCHOOL"].nunique()
+    assert "unexplained" not in set(recon["reason"])
