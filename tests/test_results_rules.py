@@ -148,3 +148,10 @@ def test_publish_saves_every_table_and_a_workbook_with_notes(outputs_root):
     with pytest.raises(KeyError, match="no rule columns for tables"):
         publish("results-test", {"results_other": ruled_table}, RULES, lang="en", source="t")
     assert set(CHECKS) >= {"results_distribution", "results_trend", "results_international"}
+
+
+def test_an_empty_table_is_counted_with_its_reason():
+    empty = apply_rules(table(n=[]).astype({"n": int}), RULES)
+    counts = rule_counts({"results_trend": empty})
+    assert (counts["status"] == "not_applicable").all()
+    assert (counts["reason"] == "reason_empty").all() and (counts["touched"] == 0).all()

@@ -182,7 +182,8 @@ def rule_counts(tables: Mapping[str, pd.DataFrame],
                                "through apply_rules first.")
             values = table[column]
             if values.isna().all():
-                why = ((reasons or {}).get(name) or {}).get(rule) or generic.get(rule, "")
+                why = "reason_empty" if table.empty else (
+                    ((reasons or {}).get(name) or {}).get(rule) or generic.get(rule, ""))
                 rows.append({"table": name, "rule": rule, "rows": len(table), "touched": 0,
                              "status": "not_applicable", "reason": why})
             else:
