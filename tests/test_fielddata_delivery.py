@@ -225,3 +225,28 @@ def test_add_step_appends_a_later_stage_and_keeps_the_counts_reconciled(tmp_path
         "kept": 18, "no_responses": 1, "unexplained": 1}
     shown = fd.reconciliation_table(last, lang="ru")
     assert "Имеют правдоподобные значения" in set(shown["step"])
+
+
+def test_students_quarantined_in_tracking_stay_counted_through_the_weights(tmp_path):
+    from workbench.weights import CycleWeights, reconcile_weights
+
+    content = dl.files()
+    track = content["tracking/student_tracking.csv"]
+    track.loc[track["IDSTUD"] == "180104", "SEX"] = "x"
+    field = take_in(tmp_path, content)
+    recon = fd.reconcile_intake(field, dl.SAMPLE)
+    t = fd.clean_tables(field, dl.ITEMS, key=b"k" * 32, cycle="t")
+    st = t["student_tracking"]
+    # planted: class 1801 fell below the 50 % rule, so only class 1701 (school 17) is weighted
+    kept = st[(st["PARTICIP"] == 1) & (st["IDCLASS"] == 1701)]
+    weights = CycleWeights(students=kept[["IDSTUD", "IDSCHOOL", "IDCLASS"]],
+                           schools=pd.DataFrame({"IDSCHOOL": [17]}),
+                           classes=pd.DataFrame({"IDCLASS": [1701]}), zones=pd.DataFrame())
+    out = reconcile_weights(recon, weights, t["school_tracking"], t["class_tracking"], st,
+                            t["scored_responses"])
+    assert fd.check_reconciliation(out).empty
+    lost = out[out["change"] == "dropped"].set_index(["level", "step", "reason"])["n"]
+    assert lost[("student", "tracking_accepted", "tracking_quarantined")] == 1
+    assert lost[("student", "weighted", "class_below_half_assessed")] == 9   # 10 - 180104
+    assert lost[("school", "weighted", "no_class_weighted")] == 1
+    assert lost[("class", "weighted", "class_below_half_assessed")] == 1
