@@ -72,6 +72,7 @@ class Bundle:
     languages: tuple[str, ...] = ("ky", "ru", "en")
     rules: dict = field(default_factory=dict)
     findings_file: Path | None = None
+    inputs: dict = field(default_factory=dict)
 
     def get(self, name: str) -> pd.DataFrame | None:
         """The table ``name``, or ``None`` when it is missing or empty."""
@@ -83,16 +84,18 @@ def load_bundle(params, *, languages: Sequence[str] | None = None) -> Bundle:
     """Read a cycle's stored tables and facts (no computation) for :func:`report_html`."""
     from workbench.catalog import open_catalog
     from workbench.paths import cycle_dir
+    from workbench.provenance import file_sha256
 
     cycle = params.cycle
     catalog = open_catalog(cycle)
-    tables = {}
+    tables, inputs = {}, {}
     for name in TABLES:
         if name not in catalog:
             continue
         path = Path(catalog[name].kwargs["args"][0].url)
         if path.is_file():
             tables[name] = pd.read_parquet(path)
+            inputs[name] = file_sha256(path)
     folder = cycle_dir(cycle)
     stages = [name for name in params.stages if (folder / "html" / f"{name}.html").is_file()]
     manifests = sorted((folder / "provenance").glob("*-results.json"))
@@ -106,7 +109,7 @@ def load_bundle(params, *, languages: Sequence[str] | None = None) -> Bundle:
                   languages=tuple(languages or _languages(params)),
                   rules={"n": params.suppress_below, "max_se": results.get("max_se", 10),
                          "max_cv": results.get("max_cv", 0.3),
-                         "answered": results.get("answered", 85)})
+                         "answered": results.get("answered", 85)}, inputs=inputs)
 
 
 def report_html(bundle: Bundle, lang: str, *, links: bool = True) -> str:
@@ -482,12 +485,15 @@ def _rules_table(b: Bundle, lang: str) -> str:
 
 
 def _provenance(b: Bundle, lang: str) -> str:
+    from workbench.provenance import git_commit
+
     m = b.manifest or {}
     inputs = "".join(f'<li><code translate="no">{html.escape(k)}</code> '
                      f'<code translate="no">{html.escape(str(v)[:16])}…</code></li>'
-                     for k, v in sorted((m.get("inputs") or {}).items()))
+                     for k, v in sorted((b.inputs or m.get("inputs") or {}).items()))
     rows = [(say("prov_run", lang), _code(m.get("run_id") or "–")),
             (say("prov_commit", lang), _code(m.get("git_commit") or "–")),
+            (say("prov_render_commit", lang), _code(git_commit() or "–")),
             (say("prov_rendered", lang), html.escape(_today())),
             (say("prov_inputs", lang), f"<ul class=\"inputs\">{inputs}</ul>" if inputs else "–")]
     table = "".join(f'<tr><th scope="row">{html.escape(k)}</th><td>{v}</td></tr>'

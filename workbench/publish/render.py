@@ -114,7 +114,7 @@ def render_cycle(params, *, languages: Sequence[str] | None = None, pdf: bool = 
     leaked = sum(len(v) for v in leaks.values())
     say(f"[render] {params.cycle}: analytical report in {', '.join(langs)} "
         f"({len(pdfs)} PDF, {len(shots)} screenshots) {seconds:.1f} s  "
-        f"{folder / 'index.html'}" + (f"; {leaked} untranslated words: "
+        f"{folder / ('index.' + langs[0] + '.html')}" + (f"; {leaked} untranslated words: "
                                       f"{sorted({w for v in leaks.values() for w in v})[:8]}"
                                       if leaked else ""))
     return {"reports": reports, "pdfs": pdfs, "screenshots": shots, "untranslated": leaks,
