@@ -74,8 +74,9 @@ def test_national_change_recovers_the_planted_change_with_the_linking_error(cycl
 
 
 def test_gap_change_carries_no_linking_error_and_recovers_the_planted_narrowing(cycles, table):
-    gap = table[(table["statistic"] == "gap") & (table["group_var"] == "locality")].iloc[0]
-    assert gap["group"] == "urban - rural" and gap["linking_error"] == 0.0
+    gap = table[(table["statistic"] == "group_gap") & (table["group_var"] == "locality")]
+    gap = gap.iloc[0]
+    assert gap["group"] == "urban_rural" and gap["linking_error"] == 0.0
     trend_truth = cycles["later"].truth["trend"]
     truth = trend_truth["locality_gap"] - trend_truth["locality_gap_base"]
     assert abs(gap["difference"] - truth) < 2.6 * gap["se"], (gap.to_dict(), truth)

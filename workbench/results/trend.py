@@ -69,7 +69,8 @@ def trend(design, base, *, linking_error: float, variable: str = "reading",
     Returns
     -------
     DataFrame
-        ``statistic`` (``mean``, ``at_or_above``, ``gap``), ``group_var, group,
+        ``statistic`` (``mean``, ``at_or_above``, ``group_gap``: ``girls_boys`` or
+        ``urban_rural``), ``group_var, group,
         benchmark, estimate_base, se_base, estimate_current, se_current, difference,
         se_sampling, linking_error, se, z, p_value, n, n_base`` (students of this and of the
         base cycle), ``ci_lower, ci_upper, significant, symbol``.
@@ -106,14 +107,14 @@ def trend(design, base, *, linking_error: float, variable: str = "reading",
                            base.percent_at_or_above(variable, [cut]), linking_error=error)
         parts.append(diff.assign(statistic="at_or_above", group_var=NATIONAL, group=NATIONAL,
                                  benchmark=f"{float(cut):g}"))
-    for by, reference in (("ITSEX", 2), ("locality", "rural")):
+    for by, reference, name in (("ITSEX", 2, "girls_boys"), ("locality", "rural",
+                                                              "urban_rural")):
         if by in groups:
             diff = _difference(design.gap(variable, by=by, reference=reference),
                                base.gap(variable, by=by, reference=reference),
                                linking_error=0.0, by=by)
-            diff["group"] = [f"{group_code(by, v)} - {group_code(by, reference)}"
-                             for v in diff.pop(by)]
-            parts.append(diff.assign(statistic="gap", group_var=by))
+            diff.pop(by)
+            parts.append(diff.assign(statistic="group_gap", group_var=by, group=name))
     out = pd.concat(parts, ignore_index=True)
     out["p_value"] = 2 * stats.norm.sf(np.abs(out["z"]))
     crit = stats.norm.ppf(1 - alpha / 2)
