@@ -181,8 +181,8 @@ display(wb.report.text("results", "trend_note" if base_cycle else "trend_none", 
                        base_cycle=base_cycle, linking_error=linking_error,
                        up=wb.results.UP, down=wb.results.DOWN))
 display(wb.report.headline("results_trend", float(
-    published["results_trend"]["difference"].iloc[0]) if base_cycle else 0.0, lang=lang,
-    digits=1))
+    published["results_trend"]["difference"].iloc[0]), lang=lang, digits=1)) if base_cycle \
+    else None
 wb.report.table(published["results_trend"][
     ["statistic", "group_var", "label", "benchmark", "estimate_base", "estimate_current",
      "difference", "se_sampling", "linking_error", "se", "p_value", "symbol", "n", "flags"]],
