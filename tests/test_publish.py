@@ -245,3 +245,19 @@ def test_render_cycle_writes_reports_site_and_downloads_with_working_links(tmp_p
     assert not any(broken.values()), broken
     assert (tmp_path / "sabat6-demo" / "tables" / "csv" / "results_gaps.csv").is_file()
     assert (tmp_path / "results.duckdb").is_file()
+
+
+def test_no_stage_reads_the_publication_code():
+    """The stages' fingerprint leaves workbench/publish out (rendering never reruns a stage);
+    that is only true while no notebook or stage module imports it."""
+    import re
+
+    from workbench.paths import PROJECT_ROOT
+
+    pattern = re.compile(r"workbench\.publish|wb\.publish|from workbench import publish")
+    sources = [*(PROJECT_ROOT / "notebooks").glob("*.py"),
+               *(p for p in (PROJECT_ROOT / "workbench").rglob("*.py")
+                 if "publish" not in p.relative_to(PROJECT_ROOT / "workbench").parts[:1]
+                 and p.name not in {"run.py", "cli.py"})]
+    users = [p.name for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
+    assert users == []

@@ -105,7 +105,7 @@ class CycleParams(_Strict):
     language: Literal["ky", "ru", "en"]
     report_languages: list[Literal["ky", "ru", "en"]] = Field(
         default_factory=list, description="languages of the analytical report, rendered from "
-        "stored tables (workbench.publish; empty: the cycle's language); no stage reruns")
+        "stored tables (empty: the cycle's language); changing them reruns no stage")
     seed: int = Field(ge=0)
     suppress_below: int = Field(10, ge=0, description="public tables hide cells with fewer cases")
     data: DataSource = DataSource()
