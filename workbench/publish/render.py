@@ -25,7 +25,8 @@ from workbench.publish.database import build_results_db
 from workbench.publish.document import load_bundle, report_html
 from workbench.publish.site import cycle_page, front_page, headlines, read_meta
 
-__all__ = ["render_cycle", "render_site", "publication_dir", "PUBLIC_TABLES"]
+__all__ = ["render_cycle", "render_site", "publication_dir", "PUBLIC_TABLES", "run_command",
+           "render_after_run"]
 
 #: the public tables written as CSV downloads (besides the codebook)
 PUBLIC_TABLES = ("results_distribution", "results_benchmarks", "results_gaps",
@@ -150,3 +151,28 @@ def _downloads(cycle: str, bundle) -> list[str]:
         write_with(path, lambda tmp, t=table: t.to_csv(tmp, index=False, encoding="utf-8"))
         links.append(f"../tables/{path.relative_to(tables).as_posix()}")
     return links
+
+
+def run_command(args) -> int:
+    """Run ``workbench render``: one line of what was written; errors as one line, exit 2."""
+    import sys
+
+    from workbench.params import ParamsError, load_params
+
+    try:
+        render_cycle(load_params(args.params), languages=args.lang, pdf=not args.no_pdf,
+                     screenshots=not args.no_pdf)
+    except (ParamsError, ValueError, KeyError, OSError, RuntimeError) as err:
+        print(f"workbench: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def render_after_run(params, say) -> str | None:
+    """What the runner calls after the stages: render, and return an error line or ``None``
+    (a failed render never hides the stages' results, and is never silent)."""
+    try:
+        render_cycle(params, echo=say)
+    except Exception as err:  # noqa: BLE001 - any failure is reported as the run's error
+        return f"render: {type(err).__name__}: {' '.join(str(err).split())}"
+    return None
