@@ -56,7 +56,8 @@ def index_html(*, title: str, cycle: str, lang: str, stages: list[dict],
                manifest: dict) -> str:
     """The cycle's front page: every stage with its status, headline figures and report link.
 
-    ``stages`` items: ``name, status, finished, html (relative path or None), headlines, error``.
+    ``stages`` items: ``name, status, finished, html (relative path or None), headlines, error,
+    reason`` (why the last run ran or skipped the stage).
     """
     head = "".join(f"<th>{html.escape(label(k, lang))}</th>"
                    for k in ("stage", "status", "finished", "headline", "report"))
@@ -75,6 +76,8 @@ def _stage_row(stage: dict, lang: str) -> str:
                           for h in stage.get("headlines", []))
     if stage.get("error"):
         figures += f"<br><small>{html.escape(stage['error'])}</small>"
+    elif stage.get("reason"):          # why the last run ran or skipped the stage
+        figures += f"<br><small>{html.escape(stage['reason'])}</small>"
     link = (f'<a href="{html.escape(stage["html"])}">{html.escape(label("report", lang))}</a>'
             if stage.get("html") else "–")
     return (f"<tr><td>{name}</td><td class='{status}'>{html.escape(label(status, lang))}</td>"
