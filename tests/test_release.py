@@ -67,7 +67,8 @@ def test_release_reproduces_the_published_national_mean(demo_run):
             assert abs(mean["se"] - published["se"]) < 1e-9, (tier, lang)
     check = cat.release_check.read()
     assert (check["difference_estimate"] < 1e-9).all() and len(check) == 6
-    public = cat.release_disclosure.read().query("tier == 'public' and step == '4 after'")
+    public = cat.release_disclosure.read().query("tier == 'public' and step == '4 after' and "
+                                                 "file == 'student_results'")
     assert int(public["k_after"].iloc[0]) >= 10
 
 
@@ -123,7 +124,7 @@ def test_a_planted_unique_student_is_protected_and_every_change_is_counted():
     steps = report.query("file == 'student_results' and action in ['recode', 'suppress']")
     assert steps["values_changed"].sum() >= changed      # per step: recoded, then blanked
     assert len(released) == len(table)                               # no record dropped
-    assert report.query("step == '0 before'")["records_below_k"].iloc[0] > 0
+    assert report.query("step == 'r1 0 before'")["records_below_k"].iloc[0] > 0
 
 
 def test_ids_are_rekeyed_per_release_and_tier_and_free_text_is_dropped():
@@ -146,3 +147,21 @@ def test_ids_are_rekeyed_per_release_and_tier_and_free_text_is_dropped():
 def test_k_larger_than_the_file_is_refused_with_a_plain_message():
     with pytest.raises(ValueError, match="fewer than k"):
         anonymity.k_anonymize(_nation().head(3), quasi=QUASI, k=5)
+
+
+def test_school_and_student_files_agree_on_school_values_and_both_reach_k():
+    students = _planted()
+    schools = students.groupby("IDSCHOOL", as_index=False).agg(
+        region=("region", "first"), locality=("locality", "first"),
+        school_type=("school_type", "first"), language=("language", "first"))
+    out, report = anonymity.disclose(
+        {"student_results": students, "school_results": schools}, quasi=QUASI, k=5,
+        k_schools=3, seed=2, release_id="t", tier="public")
+    assert anonymity.k_achieved(out["student_results"], QUASI) >= 5
+    assert anonymity.k_achieved(out["school_results"],
+                                ["region", "locality", "language", "school_type"]) >= 3
+    merged = out["student_results"].merge(out["school_results"], on="IDSCHOOL",
+                                          suffixes=("", "_school"))
+    for column in ("region", "locality", "school_type"):      # school-level: never given back
+        left = merged[column].astype("object").fillna("·")
+        assert (left == merged[f"{column}_school"].astype("object").fillna("·")).all(), column

@@ -23,6 +23,9 @@ The rule (stated in the release report, in this order):
    c. *Last resort* — records still in a rare combination lose every quasi-identifier; if
       those records are fewer than ``k``, the records of the next-smallest combinations join
       them, until the combination of blanks has ``k`` records too.
+   The school file gets the same rule with ``k_schools`` on its quasi-identifiers; as the
+   files share school-level values through ``IDSCHOOL``, a blank in one is carried into the
+   other and the two rules alternate (rounds ``r1``, ``r2``, ...) until neither changes.
    No record is ever dropped: weights, replicates and plausible values stay, so the national
    figures are reproduced exactly from the public file.
 
@@ -303,24 +306,38 @@ def disclose(tables: Mapping[str, pd.DataFrame], *, quasi: Sequence[str], k: int
     if tier == "public" and student is not None:
         quasi_s = [q for q in quasi if q in student.columns]
         school = out.get("school_results")
-        if school is not None:
-            quasi_c = [q for q in quasi_s if q in school.columns and q != "language"]
-            school_level = [q for q in quasi_c if _unit_of(student, q, ("IDSCHOOL",))]
-            school, log = k_anonymize(school, quasi=school_level, k=k_schools,
-                                      recodes=recodes, suppress_order=suppress_order,
-                                      unit=(), file="school_results")
-            logs.append(log)
-            out["school_results"] = school
-            student = _carry(student, school, school_level)
-        student, log = k_anonymize(student, quasi=quasi_s, k=k, recodes=recodes,
-                                   suppress_order=suppress_order, file="student_results")
-        logs.append(log)
+        quasi_c = [q for q in quasi if school is not None and q in school.columns]
+        school_level = [q for q in quasi_c if q in quasi_s
+                        and _unit_of(tables["student_results"], q, ("IDSCHOOL",))]
+        # the files share school-level values through IDSCHOOL: alternate the school and
+        # the student rule, carrying blanks both ways, until neither changes (blanks only
+        # grow, so this ends)
+        for round_ in range(1, 11):
+            start = (student.copy(), None if school is None else school.copy())
+            if school is not None:
+                school, log = k_anonymize(school, quasi=quasi_c, k=k_schools,
+                                          recodes=recodes, suppress_order=suppress_order,
+                                          unit=(), file="school_results")
+                logs.append(_round(log, round_))
+                student, log = _carry_logged(student, school, school_level, k, quasi_s,
+                                             "student_results", "school_results", round_)
+                logs.append(log)
+            student, log = k_anonymize(student, quasi=quasi_s, k=k, recodes=recodes,
+                                       suppress_order=suppress_order, file="student_results")
+            logs.append(_round(log, round_))
+            if school is not None:
+                school, log = _carry_logged(school, student, school_level, k_schools,
+                                            quasi_c, "school_results", "student_results",
+                                            round_)
+                logs.append(log)
+            if _same(start[0], student) and (school is None or _same(start[1], school)):
+                break
         out["student_results"] = student
-        for name in ("school_results", "teacher_results"):
-            if name in out:
-                out[name] = _carry(out[name], student, [q for q in quasi_s if q in out[name]
-                                                        and _unit_of(student, q,
-                                                                     ("IDSCHOOL",))])
+        if school is not None:
+            out["school_results"] = school
+        if "teacher_results" in out:
+            out["teacher_results"] = _carry(out["teacher_results"], student, [
+                q for q in school_level if q in out["teacher_results"]])
     after_rows = []
     for name, table in out.items():
         quasi_t = [q for q in quasi if q in table.columns]
@@ -361,6 +378,39 @@ def disclose(tables: Mapping[str, pd.DataFrame], *, quasi: Sequence[str], k: int
 
 
 # ----------------------------------------------------------------------------- helpers
+def _round(log: pd.DataFrame, round_: int) -> pd.DataFrame:
+    """Label a rule's log with its round; after round 1 keep only rows that changed values."""
+    log = log.copy()
+    if round_ > 1:
+        log = log[log["values_changed"] > 0]
+    log["step"] = f"r{round_} " + log["step"]
+    return log
+
+
+def _carry_logged(target: pd.DataFrame, source: pd.DataFrame, variables: Sequence[str],
+                  k: int, quasi: Sequence[str], name: str, other: str, round_: int
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`_carry` with a log row per variable that changed."""
+    out = _carry(target, source, variables)
+    rows = []
+    for variable in variables:
+        changed = (target[variable].astype("object") != out[variable].astype("object")) \
+            & target[variable].notna()
+        if changed.any():
+            sizes = class_sizes(out, quasi)
+            rows.append({"file": name, "step": f"r{round_} carry", "variable": variable,
+                         "action": "suppress", "rule": f"blanked where {other} blanks it "
+                         "(school-level value, linked by IDSCHOOL)",
+                         "values_changed": int(changed.sum()),
+                         "records_changed": int(changed.sum()), "k_after": int(sizes.min()),
+                         "records_below_k": int((sizes < k).sum())})
+    return out, pd.DataFrame(rows)
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    return a.astype("object").fillna("\0").equals(b.astype("object").fillna("\0"))
+
+
 def _carry(target: pd.DataFrame, source: pd.DataFrame, variables: Sequence[str]
            ) -> pd.DataFrame:
     """Give ``target`` the school-level values of ``source`` (blank where any blank)."""
