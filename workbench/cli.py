@@ -38,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         from workbench.release.archive import run_command
 
         return run_command(args)
+    from workbench.indicators.run import command as teacher_ed_command
+    from workbench.indicators.run import cycle_kind
+
+    if cycle_kind(args.params) == "teacher_ed":       # institution monitoring, issue 16
+        return teacher_ed_command(args.command, args.params, stage=getattr(args, "stage", None))
 
     from workbench.params import ParamsError, load_params
     from workbench.run import (
