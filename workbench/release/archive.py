@@ -9,8 +9,9 @@ writes ``outputs/archives/<cycle>-<YYYYMMDDTHHMMSSZ>.tar.gz`` holding::
     inputs_sha256.json     SHA-256 of every input file (the delivery is hashed, not copied)
     release/               the public and restricted release files, release report
     reports/               the stage reports (HTML), the index, the Excel workbooks
-    database/              the results tables (Parquet), the results database's rows of
-                           this cycle when ``outputs/results.duckdb`` exists
+    database/              the results tables (Parquet), the recommendations ledger, the
+                           results database's rows of this cycle when
+                           ``outputs/results.duckdb`` exists
     provenance/            the runs' provenance manifests
 
 Never inside: the pseudonymization key, the field delivery, the raw questionnaires (names,
@@ -82,6 +83,9 @@ def collect(cycle: str, *, params_path: str | Path | None = None) -> dict[str, b
                                  "codebook", "participation", "item_", "scale_constants",
                                  "proficiency_levels", "linking")):
             files[f"database/{path.name}"] = path.read_bytes()
+    ledger = outputs_root() / "recommendations" / "history.jsonl"
+    if ledger.exists():                        # the register's history (every cycle: a chain)
+        files["database/recommendations_history.jsonl"] = ledger.read_bytes()
     extract = _database_extract(cycle)
     if extract is not None:
         files["database/results_duckdb_extract.parquet"] = extract
