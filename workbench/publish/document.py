@@ -328,6 +328,8 @@ def _variance(b: Bundle, lang: str) -> str:
     t = b.get("results_variance")
     if t is None:
         return _none(lang)
+    t = t.assign(model=t["model"].astype(str).str.removeprefix("model_"),
+                 component=t["component"].astype(str).str.removeprefix("variance_"))
     icc = t[(t["model"] == "null") & (t["component"] == "icc")]["estimate"]
     text = say("int_variance", lang, icc=num(100 * icc.iloc[0], lang, 0)) if len(icc) else ""
     columns = [(say("col_statistic", lang), lambda r: say(f"model_{r['model']}", lang)),

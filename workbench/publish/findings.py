@@ -117,7 +117,8 @@ def draft(tables: Mapping[str, pd.DataFrame], *, lang: str, base_year: int | Non
     _trend_findings(tables.get("results_trend"), lang, base_year, found, withheld)
     variance = tables.get("results_variance")
     if variance is not None and not variance.empty:
-        icc = variance[(variance["component"] == "icc") & (variance["model"] == "null")]
+        model = variance["model"].astype(str).str.removeprefix("model_")
+        icc = variance[(variance["component"] == "icc") & (model == "null")]
         if len(icc) and pd.notna(icc["estimate"].iloc[0]):
             found.append(Finding("icc", "level", "generated", ANCHORS["variance"],
                                  say("f_icc", lang, icc=num(100 * icc["estimate"].iloc[0],
