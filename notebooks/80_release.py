@@ -63,7 +63,8 @@ display(wb.report.text("release", "disclosure_rule", lang=lang,
                            int(after["values_changed"].sum()), lang)))
 display(wb.report.headline("release_k", int(after.query("file == 'student_results'")[
     "k_after"].min()), lang=lang))
-wb.report.table(built["disclosure"], lang=lang, verbatim=("file", "step", "variable", "rule"))
+wb.report.table(stage.disclosure_view(built["disclosure"], lang), lang=lang,
+                verbatim=("tier", "step", "variable", "action"))
 
 # %%
 check = stage.check_release(cycle, built)
@@ -107,8 +108,9 @@ wb.report.text("release", "recommendations", lang=lang)
 display(wb.report.text("release", "recommendations_note", lang=lang, file=followup["file"],
                        appended=len(followup["appended"])))
 display(wb.report.table(followup["summary"], lang=lang, verbatim=("cycle",)))
-wb.report.table(followup["report"], lang=lang, verbatim=("cycle", "id", "recommendation",
-                                                         "due", "last_followup", "aim"),
+wb.report.table(stage.followup_view(followup["report"], lang), lang=lang,
+                verbatim=("cycle", "addressee", "id", "priority", "recommendation", "status",
+                          "due", "last_followup", "aim"),
                 digits={"indicator_before": 1, "indicator_after": 1, "change": 1})
 
 # %%
@@ -119,9 +121,9 @@ wb.report.text("release", "method", lang=lang)
 display(wb.report.text("release", "method_note", lang=lang))
 display(wb.report.headline("method_proposals", int((proposals["status"] == "draft").sum()),
                            lang=lang))
-wb.report.table(proposals[["check", "evidence", "subject", "figure", "target", "proposal",
-                           "status"]], lang=lang,
-                verbatim=("evidence", "subject", "figure", "target", "proposal"))
+wb.report.table(stage.proposals_view(proposals, lang), lang=lang,
+                verbatim=("check", "evidence", "subject", "figure", "target", "proposal",
+                          "status"))
 
 # %%
 wb.report.text("release", "archive", lang=lang, cycle=cycle)

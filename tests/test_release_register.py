@@ -108,6 +108,7 @@ def test_method_proposals_cite_each_planted_shortfall():
     drafts = table[table["status"] == "draft"]
     assert drafts["check"].tolist() == ["participation", "precision", "items", "dif", "coders"]
     assert drafts["figure"].tolist() == ["80.0 % < 85 %", "12.0 > 10", "rpb 0.05 < 0.1",
-                                         "gender 1/2: ETS C, Δ = -1.70", "70.0 % < 85 %"]
+                                         "пол 1/2: ETS C, Δ = -1.70", "70.0 % < 85 %"]
     assert "Таласская" in drafts["proposal"].iloc[1]                      # labels, not codes
+    assert drafts["subject"].iloc[1] == "Область / город: Таласская обл."
     assert table.query("check == 'invariance'")["status"].tolist() == ["not checked"]

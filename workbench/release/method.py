@@ -127,7 +127,8 @@ def propose(evidence: Mapping[str, pd.DataFrame | None], *, lang: str, max_se: f
         words = {lg: _TEXT[key][i].format(subject=(shown or {}).get(lg, subject),
                                           figure=figure)
                  for i, lg in enumerate(LANGS)}
-        rows.append({"check": check, "evidence": table, "subject": str(subject),
+        rows.append({"check": check, "evidence": table,
+                     "subject": str((shown or {}).get(lang, subject)),
                      "figure": figure, "target": target,
                      **{f"proposal_{lg}": words[lg] for lg in LANGS},
                      "proposal": words[lang], "status": status})
@@ -182,7 +183,8 @@ def propose(evidence: Mapping[str, pd.DataFrame | None], *, lang: str, max_se: f
         flagged = dif[(dif.get("ets_class") == "C") | dif.get("flagged", False)]
         for row in flagged.itertuples(index=False):
             add("dif", "dif_results", row.item,
-                f"{row.comparison} {row.focal}/{row.reference}: ETS {row.ets_class}, "
+                f"{label(row.comparison, lang)} {label(row.focal, lang)}/"
+                f"{label(row.reference, lang)}: ETS {row.ets_class}, "
                 f"Δ = {row.d_dif:.2f}", "ETS A/B", "item_dif")
         if flagged.empty:
             add("dif", "dif_results", "", "no item in ETS class C", "", "none",

@@ -16,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.catalog import open_catalog, read_optional, save
+from workbench.labels import label
 from workbench.paths import PROJECT_ROOT, cycle_dir
 from workbench.release import anonymity, files, method, recommendations, technical
 
 __all__ = ["release_dir", "build_release", "check_release", "document", "register",
-           "proposals", "ANALYSIS_FILES"]
+           "proposals", "disclosure_view", "proposals_view", "followup_view", "ANALYSIS_FILES"]
 
 ANALYSIS_FILES = ("student_results", "school_results", "teacher_results")
 
@@ -197,6 +198,35 @@ def proposals(cycle: str, *, lang: str, max_se: float, agreement_target: float) 
                            agreement_target=agreement_target)
     save(cycle, "method_proposals", table)
     return table
+
+
+def disclosure_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The disclosure report as the stage report shows it: step numbers, actions in ``lang``
+    (the rule's words are in the narrative; the data keep them in ``rule``)."""
+    out = table.drop(columns="rule").copy()
+    out["step"] = out["step"].str.replace(r"\s*[a-z][a-z -]*$", "", regex=True)
+    out["tier"] = out["tier"].map(lambda v: label(v, lang))
+    out["action"] = out["action"].map(lambda v: label(f"release_action_{v}", lang))
+    return out
+
+
+def proposals_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Method proposals as the report shows them (check and status in ``lang``)."""
+    out = table[["check", "evidence", "subject", "figure", "target", "proposal",
+                 "status"]].copy()
+    out["check"] = out["check"].map(lambda v: label(f"release_check_{v}", lang))
+    out["status"] = out["status"].map(lambda v: label(v, lang))
+    return out
+
+
+def followup_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The follow-up report as shown (aim, status, addressee, priority in ``lang``)."""
+    out = table.copy()
+    out["aim"] = out["aim"].map(lambda v: label(f"release_aim_{v}", lang) if isinstance(v, str)
+                                else "")
+    for column in ("status", "addressee", "priority"):
+        out[column] = out[column].map(lambda v: label(v, lang))
+    return out
 
 
 def _empty_history() -> pd.DataFrame:
