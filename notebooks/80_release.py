@@ -57,7 +57,8 @@ wb.report.text("release", "disclosure", lang=lang)
 # %%
 after = built["disclosure"].query("step == '4 after'")
 display(wb.report.text("release", "disclosure_rule", lang=lang,
-                       quasi=" × ".join(quasi_identifiers), k=k, k_schools=k_schools,
+                       quasi=" × ".join(wb.labels.label(q, lang) for q in quasi_identifiers),
+                       k=k, k_schools=k_schools,
                        k_after=int(after.query("file == 'student_results'")["k_after"].min()),
                        changed=wb.report.format_number(
                            int(after["values_changed"].sum()), lang)))
@@ -82,7 +83,7 @@ wb.report.text("release", "files", lang=lang)
 
 # %%
 wb.report.table(built["manifest"].drop(columns="sha256"), lang=lang,
-                verbatim=("file", "name", "path", "lang", "format"))
+                verbatim=("file", "name", "path"))
 
 # %%
 documents = stage.document(
