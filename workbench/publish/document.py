@@ -286,8 +286,7 @@ def _regions(b: Bundle, lang: str) -> str:
                    (say("col_mark", lang), lambda r: r.get("symbol") or ""),
                    (label("p_adjusted", lang), lambda r: num(r.get("p_adjusted"), lang, 3)),
                    (label("symbol_adjusted", lang), lambda r: r.get("symbol_adjusted") or "")]
-        out += _details("tab-region-pairs", label("symbol_adjusted", lang) + " · " +
-                        say("ex_regions", lang), _table(pairs, columns))
+        out += _details("tab-region-pairs", say("region_pairs", lang), _table(pairs, columns))
     return out
 
 
@@ -296,6 +295,12 @@ def _context(b: Bundle, lang: str) -> str:
     if t is None:
         return _none(lang)
     names = _variable_names(b, lang)
+    rank = {"low": 0, "middle": 1, "high": 2}
+    t = t.assign(_order=[(b_, rank.get(str(c), _f(c))) for b_, c in zip(t["background"],
+                                                                       t["category"],
+                                                                       strict=True)])
+    first = {v: i for i, v in enumerate(dict.fromkeys(t["background"]))}
+    t = t.sort_values("_order", key=lambda s: s.map(lambda k: (first[k[0]], k[1])))
     category = lambda r: _category(r["background"], r["category"], lang)  # noqa: E731
     rows = [Row(f"{names.get(r['background'], r['background'])}: {category(r)}",
                 _f(r["estimate"]), _f(r["ci_lower"]), _f(r["ci_upper"]))

@@ -30,7 +30,7 @@ PALETTE = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "
 #: five ordered levels: one hue, light to dark (readable in grey print too)
 LEVEL_COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 
-_WIDTH, _LEFT, _RIGHT, _ROW, _TOP = 760, 230, 30, 22, 34
+_WIDTH, _RIGHT, _ROW, _TOP = 760, 30, 22, 34
 
 
 @dataclass(frozen=True)
@@ -61,18 +61,20 @@ def interval_chart(rows: Sequence[Row], *, axis: str, alt: str, lang: str,
         values.append(0.0)
     lo, hi = _nice(min(values, default=0.0), max(values, default=1.0))
     height = _TOP + _ROW * len(rows) + 40
-    x = _scale(lo, hi)
-    parts = [_open(height, alt), _grid(lo, hi, height, lang, digits)]
+    left = _left([r.label for r in rows])
+    width = _WIDTH + left
+    x = _scale(lo, hi, left, width)
+    parts = [_open(height, alt, width), _grid(lo, hi, height, lang, digits, left, width)]
     if zero:
         parts.append(f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{_TOP - 6}" '
                      f'y2="{height - 34}" stroke="#000" stroke-width="1.2"/>')
     for i, r in enumerate(rows):
         y = _TOP + _ROW * i + _ROW / 2
         weight = "bold" if r.highlight else "normal"
-        parts.append(f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" '
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
                      f'font-weight="{weight}">{html.escape(r.label)}</text>')
         if r.estimate is None or not math.isfinite(r.estimate):
-            parts.append(f'<text x="{_LEFT + 4}" y="{y + 4:.1f}">–</text>')
+            parts.append(f'<text x="{left + 4}" y="{y + 4:.1f}">–</text>')
             continue
         if r.band:
             parts.append(_bar(x, r.band, y, 10, PALETTE["sky"], 0.45))
@@ -85,9 +87,9 @@ def interval_chart(rows: Sequence[Row], *, axis: str, alt: str, lang: str,
         parts.append(f'<circle cx="{x(r.estimate):.1f}" cy="{y:.1f}" r="4.2" '
                      f'fill="{colour}"/>')
         label = num(r.estimate, lang, digits) + (f" {r.mark}" if r.mark else "")
-        parts.append(f'<text x="{_WIDTH - 4}" y="{y + 4:.1f}" text-anchor="end" '
+        parts.append(f'<text x="{width - 4}" y="{y + 4:.1f}" text-anchor="end" '
                      f'font-size="11">{html.escape(label)}</text>')
-    parts.append(f'<text x="{(_LEFT + _WIDTH - _RIGHT - 40) / 2:.1f}" y="{height - 6}" '
+    parts.append(f'<text x="{(left + width - _RIGHT - 40) / 2:.1f}" y="{height - 6}" '
                  f'text-anchor="middle">{html.escape(axis)}</text></svg>')
     return "".join(parts)
 
@@ -96,11 +98,13 @@ def stacked_chart(rows: Sequence[tuple[str, Sequence[float]]], *, levels: Sequen
                   axis: str, alt: str, lang: str) -> str:
     """Stacked horizontal bars of percentages (0-100), one row per group, with a key."""
     height = _TOP + _ROW * len(rows) + 64
-    x = _scale(0.0, 100.0)
-    parts = [_open(height, alt), _grid(0.0, 100.0, height - 24, lang, 0)]
+    left = _left([name for name, _ in rows])
+    width = _WIDTH + left
+    x = _scale(0.0, 100.0, left, width)
+    parts = [_open(height, alt, width), _grid(0.0, 100.0, height - 24, lang, 0, left, width)]
     for i, (name, shares) in enumerate(rows):
         y = _TOP + _ROW * i + _ROW / 2
-        parts.append(f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">'
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">'
                      f"{html.escape(name)}</text>")
         start = 0.0
         for k, share in enumerate(shares):
@@ -116,31 +120,38 @@ def stacked_chart(rows: Sequence[tuple[str, Sequence[float]]], *, levels: Sequen
             start += share
     key_y = height - 44
     for k, name in enumerate(levels):
-        kx = _LEFT + k * 105
+        kx = left + k * 105
         parts.append(f'<rect x="{kx}" y="{key_y}" width="12" height="12" '
                      f'fill="{LEVEL_COLOURS[k % 5]}" stroke="#555"/>'
                      f'<text x="{kx + 16}" y="{key_y + 10}" font-size="11">'
                      f"{html.escape(name)}</text>")
-    parts.append(f'<text x="{(_LEFT + _WIDTH - _RIGHT) / 2:.1f}" y="{height - 6}" '
+    parts.append(f'<text x="{(left + width - _RIGHT) / 2:.1f}" y="{height - 6}" '
                  f'text-anchor="middle">{html.escape(axis)}</text></svg>')
     return "".join(parts)
 
 
-def _open(height: int, alt: str) -> str:
+def _left(labels) -> int:
+    """Room for the longest row label (about 6.6 px a character at 12 px)."""
+    longest = max((len(str(x)) for x in labels), default=10)
+    return int(min(max(40 + 6.6 * longest, 120), 440))
+
+
+def _open(height: int, alt: str, width: int) -> str:
     alt = html.escape(alt)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{alt}" '
-            f'viewBox="0 0 {_WIDTH} {height}" width="100%" '
-            f'style="max-width:{_WIDTH}px" font-family="DejaVu Sans, Arial, sans-serif" '
+            f'viewBox="0 0 {width} {height}" width="100%" '
+            f'style="max-width:{width}px" font-family="DejaVu Sans, Arial, sans-serif" '
             f'font-size="12"><title>{alt}</title>')
 
 
-def _scale(lo: float, hi: float):
+def _scale(lo: float, hi: float, left: int, width: int):
     span = (hi - lo) or 1.0
-    return lambda v: _LEFT + (v - lo) / span * (_WIDTH - _LEFT - _RIGHT - 40)
+    return lambda v: left + (v - lo) / span * (width - left - _RIGHT - 40)
 
 
-def _grid(lo: float, hi: float, height: int, lang: str, digits: int) -> str:
-    x = _scale(lo, hi)
+def _grid(lo: float, hi: float, height: int, lang: str, digits: int, left: int,
+          width: int) -> str:
+    x = _scale(lo, hi, left, width)
     step = _step(hi - lo)
     out, tick = [], math.ceil(lo / step) * step
     while tick <= hi + 1e-9:
