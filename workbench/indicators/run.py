@@ -3,7 +3,8 @@ each rendered to HTML with its provenance, and the cycle's index page.
 
 The same outputs as the Sabat-6 runner (:mod:`workbench.run`) writes, with the same renderer
 and provenance manifest: ``outputs/<cycle>/notebooks/<stage>.ipynb``, ``html/<stage>.html``,
-``provenance/<run>-<stage>.json``, ``index.html``. Every listed stage is run (no cache yet).
+``provenance/<run>-<stage>.json``, ``index.html``. Every listed stage is run (no cache yet);
+with ``--stage`` the index lists the other stages' earlier reports as unchanged.
 
 Command line::
 
@@ -75,8 +76,13 @@ def run_teacher_ed(params_path: str | Path, *, stage: str | None = None,
             echo(f"{params.cycle}: {name}: {'failed: ' + error if error else 'done'}")
         if error:
             break
+    ran = {r["name"]: r for r in results}
+    listed = [ran.get(n) or {"name": n, "status": "skipped" if (
+        cycle_dir(params.cycle) / "html" / f"{n}.html").is_file() else "not_run",
+        "html": f"html/{n}.html" if (cycle_dir(params.cycle) / "html" / f"{n}.html").is_file()
+        else None, "headlines": []} for n in TEACHER_ED_STAGES if n in params.stages]
     page = index_html(title=params.title or params.cycle, cycle=params.cycle,
-                      lang=params.language, stages=results,
+                      lang=params.language, stages=listed,
                       manifest=build_manifest(params.model_dump(mode="json"), inputs={},
                                               run_id=run_id))
     write_text(cycle_dir(params.cycle) / "index.html", page)
