@@ -165,3 +165,14 @@ def test_school_and_student_files_agree_on_school_values_and_both_reach_k():
     for column in ("region", "locality", "school_type"):      # school-level: never given back
         left = merged[column].astype("object").fillna("·")
         assert (left == merged[f"{column}_school"].astype("object").fillna("·")).all(), column
+
+
+def test_the_last_resort_blanks_whole_combinations_until_k_without_dropping_records():
+    table = pd.DataFrame({"IDSCHOOL": range(1, 9), "region": list("aaaabbbc"),
+                          "ITSEX": [1, 1, 1, 1, 2, 2, 2, 1]})
+    out, log = anonymity.k_anonymize(table, quasi=["region", "ITSEX"], k=4, suppress_order=[])
+    assert anonymity.k_achieved(out, ["region", "ITSEX"]) >= 4 and len(out) == len(table)
+    last = log.query("step == '3 last resort'").iloc[0]
+    # the rare 'c' record and the whole 'b' combination (3 records) lose both values
+    assert (last["records_changed"], last["values_changed"]) == (4, 8)
+    assert out.loc[:3, "region"].tolist() == ["a"] * 4                 # 'a' untouched

@@ -268,6 +268,8 @@ def drop_free_text(table: pd.DataFrame, *, coded: Sequence[str] = (), extra: Seq
     >>> out, log = drop_free_text(t)
     >>> list(out.columns), log["variable"].tolist()
     (['IDSCHOOL', 'region', 'ACBG01'], ['ACBG99TXT'])
+    >>> drop_free_text(t[["IDSCHOOL"]])[1]["values_changed"].tolist()   # none: said so
+    [0]
     """
     keep = set(ID_COLUMNS) | set(_GROUPS) | set(coded)
     text = [c for c in table.columns
@@ -275,8 +277,10 @@ def drop_free_text(table: pd.DataFrame, *, coded: Sequence[str] = (), extra: Seq
             and (pd.api.types.is_string_dtype(table[c]) or table[c].dtype == object)
             and not pd.api.types.is_numeric_dtype(table[c])]
     text += [c for c in extra if c in table.columns and c not in text]
-    log = pd.DataFrame([{"file": file, "variable": c, "action": "drop free text",
-                         "values_changed": int(table[c].notna().sum())} for c in text],
+    rows = [{"file": file, "variable": c, "action": "drop free text",
+             "values_changed": int(table[c].notna().sum())} for c in text]
+    log = pd.DataFrame(rows or [{"file": file, "variable": "–", "action": "drop free text",
+                                 "values_changed": 0}],       # said, even when none
                        columns=["file", "variable", "action", "values_changed"])
     return table.drop(columns=text), log
 
