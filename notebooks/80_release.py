@@ -97,9 +97,9 @@ wb.report.text("release", "codebook", lang=lang)
 # %%
 display(wb.report.text("release", "codebook_note", lang=lang, html=documents["html"].name))
 wb.report.table(documents["codebook"].query("tier == 'public'")[
-    ["file", "variable", f"label_{lang}", "type", "missing_codes", "n_valid", "n_omitted",
+    ["file", "variable", f"label_{lang}", f"missing_codes_{lang}", "n_valid", "n_omitted",
      "n_not_reached", "n_sysmis"]].head(40), lang=lang,
-    verbatim=("file", "variable", f"label_{lang}", "type", "missing_codes"))
+    verbatim=("file", "variable", f"label_{lang}", f"missing_codes_{lang}"))
 
 # %%
 followup = stage.register(cycle, path=recommendations, lang=lang, base_cycle=base_cycle)

@@ -17,8 +17,8 @@ Examples
 ...                    for l in ("ky", "ru", "en")},
 ...         "missing": {"ITSEX": [9.0]}, "source": {"ITSEX": "ITSEX"}}
 >>> book = release_codebook({"student_results": (data, meta)}, names={"student_results": "ASG"})
->>> book[["n_valid", "n_omitted", "frequencies"]].values.tolist()
-[[3, 1, '1: 1; 2: 2; 9: 1']]
+>>> book[["n_valid", "n_omitted", "frequencies", "missing_codes_en"]].values.tolist()
+[[3, 1, '1: 1; 2: 2; 9: 1', '9 = omitted']]
 """
 
 from __future__ import annotations
@@ -70,8 +70,9 @@ def release_codebook(prepared: Mapping[str, tuple[pd.DataFrame, dict]], *,
                    **{f"values_{lang}": "; ".join(
                        f"{_code(k)} = {v}" for k, v in meta["values"][lang].get(column, {})
                        .items() if k not in declared) for lang in LANGS},
-                   "missing_codes": "; ".join(f"{_code(c)} = {values.get(c, '')}"
-                                              for c in declared),
+                   **{f"missing_codes_{lang}": "; ".join(
+                       f"{_code(c)} = {meta['values'][lang].get(column, {}).get(c, '')}"
+                       for c in declared) for lang in LANGS},
                    "n": len(series), "n_valid": int((series.notna() & ~is_missing).sum()),
                    "n_omitted": int((series == omitted).sum()) if omitted is not None else 0,
                    "n_not_reached": int((series == reached).sum()) if reached is not None
@@ -81,8 +82,8 @@ def release_codebook(prepared: Mapping[str, tuple[pd.DataFrame, dict]], *,
                 counts = series.value_counts().sort_index()
                 row["frequencies"] = "; ".join(f"{_code(k)}: {int(v)}" for k, v in counts.items())
             elif series.notna().any() and not column.startswith("ID"):
-                row["frequencies"] = (f"min {series.min():.4g}; mean {series.mean():.4g}; "
-                                      f"max {series.max():.4g}")
+                row["frequencies"] = (f"{series.min():.4g} … {series.max():.4g} "
+                                      f"(x̄ = {series.mean():.4g})")
             else:
                 row["frequencies"] = ""
             rows.append(row)
@@ -104,8 +105,13 @@ def technical_tables(tables: Mapping[str, pd.DataFrame | None], *, lang: str
         return pd.DataFrame({"note": [f"{label('absent', lang)}: {name}"]})
 
     alloc = tables.get("sample_allocation")
-    out["sample"] = alloc[["stratum", "n_schools", "mos", "n"]].rename(
-        columns={"n": "n_sampled"}) if alloc is not None else absent("sample_allocation")
+    if alloc is not None:
+        sample = alloc[["stratum", "n_schools", "mos", "n"]].rename(columns={"n": "n_sampled"})
+        sample["stratum"] = [" / ".join(label(part, lang) for part in str(v).split("/"))
+                             for v in sample["stratum"]]           # labels, not codes
+        out["sample"] = sample
+    else:
+        out["sample"] = absent("sample_allocation")
     part = tables.get("participation")
     out["participation"] = part if part is not None else absent("participation")
     students = tables.get("student_results")
@@ -152,9 +158,12 @@ def technical_html(path: Path, *, title: str, intro: str, sections: Mapping[str,
         parts.append(_html_table(table, lang))
     parts.append(f"<h2>{html.escape(sections.get('codebook', 'codebook'))}</h2>")
     shown = codebook[["file", "variable", f"label_{lang}", "type", f"values_{lang}",
-                      "missing_codes", "n_valid", "n_omitted", "n_not_reached", "n_sysmis",
-                      "frequencies"]]
-    parts.append(_html_table(shown, lang))
+                      f"missing_codes_{lang}", "n_valid", "n_omitted", "n_not_reached",
+                      "n_sysmis", "frequencies"]].copy()
+    shown["type"] = shown["type"].map(lambda v: label(f"release_type_{v}", lang))
+    shown = shown.rename(columns={f"values_{lang}": "release_values",
+                                  f"missing_codes_{lang}": "missing_codes"})
+    parts.append(_html_table(shown, lang, verbatim=tuple(shown.columns)))
     parts.append("</body></html>")
     return write_text(Path(path), "\n".join(parts))
 
@@ -173,12 +182,15 @@ _CSS = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
         "td.n{text-align:right}@media print{body{max-width:none}}")
 
 
-def _html_table(table: pd.DataFrame, lang: str) -> str:
+def _html_table(table: pd.DataFrame, lang: str, verbatim: tuple[str, ...] = ()) -> str:
+    """An HTML table; text cells translated by :func:`label` except ``verbatim`` columns."""
     head = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in table.columns)
     body = []
     for row in table.itertuples(index=False):
         cells = []
-        for value in row:
+        for column, value in zip(table.columns, row, strict=True):
+            if isinstance(value, str) and column not in verbatim:
+                value = label(value, lang)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 digits = 0 if float(value).is_integer() else 3
                 cells.append(f"<td class='n'>{format_number(value, lang, digits)}</td>")
