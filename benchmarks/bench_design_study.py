@@ -36,8 +36,9 @@ def main() -> None:
                       ("Dask, 1 worker", {"workers": 1}),
                       ("Dask, 2 workers", {"workers": 2})):
         seconds = _time([DEMO], reps, batch=5, **data, **kw)
-        print(f"{label:>20}: {reps} samples in {seconds:6.1f} s = {reps / seconds:5.2f} samples/s"
-              " (cluster start included)" * ("Dask" in label))
+        note = " (cluster start included)" if "Dask" in label else ""
+        print(f"{label:>20}: {reps} samples in {seconds:6.1f} s = {reps / seconds:5.2f} "
+              f"samples/s{note}", flush=True)
     print("growth with R (Dask, 2 workers, 1 design):")
     for r in (20, 40, 80):
         seconds = _time([DEMO], r, workers=2, batch=5, **data)
