@@ -74,6 +74,12 @@ def simulate_domains(frame: pd.DataFrame, classes: pd.DataFrame, students: pd.Da
     pandas.DataFrame
         One row per sample x domain: ``design, sample, domain, group, estimate, se,
         se_fpc, df, n_schools, n_students``.
+
+    Notes
+    -----
+    Checked against: the estimates equal :class:`~workbench.survey.RepDesign`'s to 1e-9, and
+    the intervals cover the synthetic nation's true national mean and girls - boys gap within
+    3 Monte Carlo SEs of 95 % (``tests/test_sampling_design_study.py``).
     """
     pop = Population(frame, classes, students, domains)
     spec = DesignSpec.from_dict({"name": "design", **design}, func="simulate_domains")
