@@ -86,12 +86,7 @@ wb.report.table(built["manifest"].drop(columns="sha256"), lang=lang,
                 verbatim=("file", "name", "path"))
 
 # %%
-documents = stage.document(
-    cycle, built, lang=lang,
-    title=wb.report.text("release", "technical_title", lang=lang).data,
-    intro=wb.report.text("release", "technical_intro", lang=lang).data,
-    sections={key: wb.labels.label(key, lang) for key in (
-        "sample", "participation", "weights", "scaling", "levels", "linking", "codebook")})
+documents = stage.document(cycle, built, lang=lang)
 wb.report.text("release", "codebook", lang=lang)
 
 # %%

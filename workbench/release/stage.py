@@ -126,35 +126,46 @@ def check_release(cycle: str, built: Mapping) -> pd.DataFrame:
     return table
 
 
-def document(cycle: str, built: Mapping, *, lang: str, title: str, intro: str,
-             sections: Mapping[str, str]) -> dict:
-    """The codebook of the public files and the technical chapter: HTML and Excel.
+def document(cycle: str, built: Mapping, *, lang: str) -> dict:
+    """The codebook of the release files and the technical chapter: HTML in ky, ru and en
+    (``release/technical_<lang>.html``) and one Excel workbook (``release/codebook.xlsx``).
 
-    Returns ``{"codebook", "tables", "html", "excel"}``; saves ``release_codebook``.
+    Returns ``{"codebook", "tables", "html"}`` (``html``: the page in ``lang``); saves
+    ``release_codebook`` (both tiers).
     """
+    from workbench.labels import LANGS
+    from workbench.report import _texts
+
     cat = open_catalog(cycle)
-    book = technical.release_codebook(built["prepared"]["public"], names=built["names"],
-                                      types=cat.codebook.read())
-    restricted = technical.release_codebook(built["prepared"]["restricted"],
-                                            names=built["names"], types=cat.codebook.read())
-    book.insert(0, "tier", "public")
-    restricted.insert(0, "tier", "restricted")
-    both = pd.concat([book, restricted], ignore_index=True)
+    types = cat.codebook.read()
+    books = []
+    for tier in ("public", "restricted"):
+        book = technical.release_codebook(built["prepared"][tier], names=built["names"],
+                                          types=types)
+        book.insert(0, "tier", tier)
+        books.append(book)
+    both = pd.concat(books, ignore_index=True)
     save(cycle, "release_codebook", both)
     inputs = {name: read_optional(cycle, name) for name in (
         "sample_allocation", "participation", "student_results", "scale_constants",
         "proficiency_levels", "item_verdicts", "linking")}
-    tables = technical.technical_tables(inputs, lang=lang)
-    page = technical.technical_html(release_dir(cycle) / f"technical_{lang}.html",
-                                    title=title, intro=intro, sections=sections,
-                                    tables=tables, codebook=book, lang=lang)
+    texts = _texts("release")
+    pages, shown = {}, None
+    for language in LANGS:
+        tables = technical.technical_tables(inputs, lang=language)
+        sections = {key: label(key, language) for key in (*tables, "codebook")}
+        pages[language] = technical.technical_html(
+            release_dir(cycle) / f"technical_{language}.html",
+            title=texts["technical_title"][language], intro=texts["technical_intro"][language],
+            sections=sections, tables=tables, codebook=books[0], lang=language)
+        shown = tables if language == lang else shown
     notes = pd.DataFrame([{"section": "cycle", "item": "", "text": cycle},
                           {"section": "written", "item": "",
                            "text": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}])
-    excel = technical.write_excel(release_dir(cycle) / "codebook.xlsx",
-                                  {"codebook": both, **tables,
-                                   "disclosure": built["disclosure"]}, notes)
-    return {"codebook": both, "tables": tables, "html": page, "excel": excel}
+    technical.write_excel(release_dir(cycle) / "codebook.xlsx",
+                          {"codebook": both, **technical.technical_tables(inputs, lang="en"),
+                           "disclosure": built["disclosure"]}, notes)
+    return {"codebook": both, "tables": shown, "html": pages[lang]}
 
 
 def register(cycle: str, *, path: str | None, lang: str, base_cycle: str | None = None,
