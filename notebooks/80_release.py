@@ -83,7 +83,7 @@ wb.report.text("release", "files", lang=lang)
 
 # %%
 wb.report.table(built["manifest"].drop(columns="sha256"), lang=lang,
-                verbatim=("file", "name", "path"))
+                verbatim=("name", "path"))
 
 # %%
 documents = stage.document(cycle, built, lang=lang)
