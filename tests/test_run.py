@@ -79,8 +79,7 @@ def small_cycle(name: str) -> dict:
     raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     raw["cycle"] = name
     raw["data"]["synthetic"]["schools"] = 200
-    for later in ("sample_design", "field_data", "weights", "validity", "scaling"):
-        raw["stages"].pop(later)
+    raw["stages"] = {"frame": raw["stages"]["frame"]}             # the first stage only
     return raw
 
 
