@@ -10,7 +10,7 @@ import yaml
 
 import workbench
 from workbench.labels import LABELS, LANGS, label
-from workbench.report import HEADLINE_MIME, format_number, headline, suppress, table, text
+from workbench.report import HEADLINE_MIME, format_number, headline, table, text
 from workbench.synth.geography import LANGUAGES, REGIONS
 
 TEXTS = Path(workbench.__file__).parent / "texts"
@@ -68,15 +68,6 @@ def test_table_does_not_change_its_input():
     before = data.copy()
     table(data, lang="ky")
     pd.testing.assert_frame_equal(data, before)
-
-
-def test_suppress_blanks_small_cells_only():
-    data = pd.DataFrame({"group": ["a", "b", "c"], "n": [9, 10, 300], "mean": [1.0, 2.0, 3.0]})
-    out = suppress(data, n="n", below=10, columns=["mean"])
-    assert out["mean"].isna().tolist() == [True, False, False]
-    assert data["mean"].notna().all()
-    with pytest.raises(KeyError, match="no count column 'count'"):
-        suppress(data, n="count", below=10, columns=["mean"])
 
 
 def test_headline_is_visible_and_machine_readable():

@@ -330,3 +330,15 @@ def test_the_demo_cycle_writes_clean_analysis_files(demo_run):
     from workbench.catalog import open_catalog
 
     check_demo_files(open_catalog("sabat6-demo"))
+
+
+def test_suppress_small_cells_treats_an_unknown_count_as_not_small():
+    import pandas as pd
+
+    from workbench.disclosure import suppress_small_cells
+
+    t = pd.DataFrame({"estimate": [510.0, 495.0, 480.0], "se": [3.0, 4.0, 5.0],
+                      "n": pd.array([None, 9, 10], dtype="Int64")})
+    out = suppress_small_cells(t, min_n=10)
+    assert out["estimate"].isna().tolist() == [False, True, False]
+    assert out["note"].iloc[0] == "" and out["note"].iloc[1] != ""

@@ -78,7 +78,7 @@ def suppress_small_cells(table: pd.DataFrame, *, min_n: int, n: str = "n",
     out = table.copy()
     counts = pd.to_numeric(out[n], errors="coerce")
     # a table with nothing to blank (counts only) is not a cell table: no note either
-    small = (counts < min_n).to_numpy() & bool(len(columns))
+    small = (counts < min_n).fillna(False).to_numpy(dtype=bool) & bool(len(columns))
     for column in columns:
         if small.any():
             out[column] = out[column].astype(float).where(~small)

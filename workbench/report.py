@@ -26,7 +26,7 @@ import yaml
 from workbench.labels import label, labels_for
 
 __all__ = ["HEADLINE_MIME", "Headline", "text", "table", "headline", "setup_plots",
-           "provenance_html", "format_number", "suppress"]
+           "provenance_html", "format_number"]
 
 #: MIME type of the invisible part of :func:`headline`; the runner collects it for the index
 HEADLINE_MIME = "application/vnd.sapat.headline+json"
@@ -144,22 +144,6 @@ class Headline:
         value = self.value if isinstance(self.value, (int, float, str)) else str(self.value)
         data = {"key": self.key, "label": name, "value": value, "text": self.text}
         return {"text/html": shown, HEADLINE_MIME: data}
-
-
-def suppress(data: pd.DataFrame, *, n: str, below: int, columns: list[str]) -> pd.DataFrame:
-    """Blank ``columns`` in rows whose count ``n`` is below ``below`` (public tables).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"g": ["a", "b"], "n": [3, 40], "mean": [510.0, 495.0]})
-    >>> suppress(t, n="n", below=10, columns=["mean"])["mean"].tolist()
-    [nan, 495.0]
-    """
-    if n not in data:
-        raise KeyError(f"suppress: no count column {n!r}; columns are {list(data.columns)}")
-    out = data.copy()
-    out.loc[out[n] < below, columns] = float("nan")
-    return out
 
 
 def setup_plots() -> None:
