@@ -33,7 +33,17 @@ def main(argv: list[str] | None = None) -> int:
     bundle.add_argument("--out", help="folder of the bundle (default: outputs/archives)")
     verify = commands.add_parser("verify-archive", help="check an archive's checksums")
     verify.add_argument("bundle")
+    render = commands.add_parser("render", help="render the analytical report, the site and the "
+                                 "results database from stored tables (workbench.publish)")
+    render.add_argument("params", help="the cycle's parameter file, parameters/<cycle>.yaml")
+    render.add_argument("--lang", nargs="+", choices=("ky", "ru", "en"),
+                        help="report languages (default: report_languages of the file)")
+    render.add_argument("--no-pdf", action="store_true", help="no PDF, no screenshots")
     args = parser.parse_args(argv)
+    if args.command == "render":                           # workbench.publish.render
+        from workbench.publish.render import run_command as render_command
+
+        return render_command(args)
     if args.command in ("archive", "verify-archive"):      # workbench.release.archive
         from workbench.release.archive import run_command
 

@@ -25,6 +25,9 @@ from workbench.paths import PROJECT_ROOT
 __all__ = ["build_manifest", "file_sha256", "code_sha256", "code_files", "new_run_id",
            "git_commit", "PACKAGES"]
 
+#: code that only renders the publication from stored tables (issue 13): not part of
+#: the stages' fingerprint, so changing it re-renders and never reruns a stage
+RENDER_ONLY = ("workbench/publish/", "workbench/texts/report.yaml")
 #: the packages whose versions each manifest records
 PACKAGES = ("sapat-workbench", "numpy", "pandas", "scipy", "statsmodels", "pyarrow", "intake",
             "papermill", "nbconvert", "jupytext", "seaborn", "matplotlib", "pydantic")
@@ -67,13 +70,15 @@ def new_run_id() -> str:
 
 
 def code_files() -> dict[str, str]:
-    """SHA-256 of every file of the ``workbench`` package (sources, schemas, texts), by path."""
+    """SHA-256 of every file of the ``workbench`` package (sources, schemas, texts), by path;
+    the render-only code (:data:`RENDER_ONLY`) is left out."""
     folder = PROJECT_ROOT / "workbench"
     found = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(PROJECT_ROOT)
         if (path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc"
-                and not any(part.startswith(".") for part in relative.parts)):
+                and not any(part.startswith(".") for part in relative.parts)
+                and not relative.as_posix().startswith(RENDER_ONLY)):
             found[relative.as_posix()] = file_sha256(path)
     return found
 

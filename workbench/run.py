@@ -144,6 +144,10 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
                 break
         result.index = _write_index(params, state, run_id)
         _save_state(params.cycle, state)
+        if result.error is None and "results" in names:    # the publication (issue 13)
+            from workbench.publish.render import render_after_run
+
+            result.error = render_after_run(params, say)
     return result
 
 
