@@ -18,8 +18,7 @@
 cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed (this stage draws nothing)
-columns = {}  # register column for each role (school_id, region, ..., enrolment)
-strata = ["region", "locality", "language"]  # roles that must be filled for every school
+strata = ["region", "locality", "language"]  # register columns that must be filled; tabulated
 min_enrolment = 1  # schools with fewer grade-6 students are outside the target population
 
 # %%
@@ -38,8 +37,7 @@ wb.report.text("frame", "title", lang=lang)
 wb.report.text("frame", "intro", lang=lang)
 
 # %%
-review = wb.frame.review_frame(register, columns=columns, strata=strata,
-                               min_enrolment=min_enrolment)
+review = wb.frame.review_frame(register, strata=strata, min_enrolment=min_enrolment)
 frame = review.frame
 coverage = 100 * frame["enrol_g6"].sum() / review.reconciliation["students"].iloc[0]
 display(wb.report.headline("register_records", len(register), lang=lang))
@@ -60,51 +58,54 @@ wb.report.table(review.reconciliation, lang=lang)
 # %%
 display(wb.report.text("frame", "listing", lang=lang))
 wb.report.table(review.checks, lang=lang, verbatim=("school_id", "column", "value"))
+shown = [column for column in strata if frame[column].nunique() <= 40]  # tabulated columns
 
 # %%
 wb.report.text("frame", "composition", lang=lang)
 
 # %%
-by_region = wb.frame.frame_summary(frame, "region")
-wb.report.table(by_region, lang=lang, caption=wb.report.text("frame", "by_region", lang=lang).data)
+if not shown:
+    display(wb.report.text("frame", "no_columns", lang=lang))
+for column in shown:
+    wb.report.table(wb.frame.frame_summary(frame, column), lang=lang,
+                    caption=wb.report.text("frame", "by_column", lang=lang,
+                                           column=wb.labels.label(column, lang)).data)
 
 # %%
-shown = by_region[by_region["region"] != "total"].sort_values("students")
-shown = shown.assign(region=shown["region"].map(lambda code: wb.labels.label(code, lang)))
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-sns.barplot(data=shown, y="region", x="schools", ax=axes[0], color="#4c72b0")
-sns.barplot(data=shown, y="region", x="students", ax=axes[1], color="#dd8452")
-axes[0].set(xlabel=wb.labels.label("schools", lang), ylabel=wb.labels.label("region", lang))
-axes[1].set(xlabel=wb.labels.label("enrolment", lang), ylabel="")
-fig.suptitle(wb.report.text("frame", "by_region", lang=lang).data)
-fig.tight_layout()
+if shown:
+    first = shown[0]
+    counts = wb.frame.frame_summary(frame, first)
+    counts = counts[counts[first] != "total"].sort_values("students")
+    counts = counts.assign(**{first: counts[first].map(lambda code: wb.labels.label(code, lang))})
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    sns.barplot(data=counts, y=first, x="schools", ax=axes[0], color="#4c72b0")
+    sns.barplot(data=counts, y=first, x="students", ax=axes[1], color="#dd8452")
+    axes[0].set(xlabel=wb.labels.label("schools", lang), ylabel=wb.labels.label(first, lang))
+    axes[1].set(xlabel=wb.labels.label("enrolment", lang), ylabel="")
+    fig.suptitle(wb.report.text("frame", "by_column", lang=lang,
+                                column=wb.labels.label(first, lang)).data)
+    fig.tight_layout()
 
 # %%
-wb.report.table(wb.frame.frame_summary(frame, "language"), lang=lang,
-                caption=wb.report.text("frame", "by_language", lang=lang).data)
-
-# %%
-wb.report.table(wb.frame.frame_summary(frame, "locality"), lang=lang,
-                caption=wb.report.text("frame", "by_locality", lang=lang).data)
-
-# %%
-wb.report.table(wb.frame.frame_summary(frame, "school_type"), lang=lang,
-                caption=wb.report.text("frame", "by_type", lang=lang).data)
-
-# %%
-wb.report.table(wb.frame.crosstab(frame, "region", "language"), lang=lang,
-                caption=wb.report.text("frame", "crosstab", lang=lang).data)
+if len(shown) >= 2:
+    rows, columns = shown[0], shown[-1]
+    wb.report.table(wb.frame.crosstab(frame, rows, columns), lang=lang,
+                    caption=wb.report.text("frame", "crosstab", lang=lang,
+                                           rows=wb.labels.label(rows, lang),
+                                           columns=wb.labels.label(columns, lang)).data)
 
 # %%
 wb.report.text("frame", "size", lang=lang)
 
 # %%
 display(wb.report.text("frame", "size_note", lang=lang))
-sized = frame.assign(locality=frame["locality"].map(lambda code: wb.labels.label(code, lang)))
-ax = sns.histplot(data=sized, x="enrol_g6", hue="locality", log_scale=True, bins=40,
-                  element="step")
+hue = next((column for column in shown if frame[column].nunique() <= 6), None)
+sized = frame if hue is None else frame.assign(
+    **{hue: frame[hue].map(lambda code: wb.labels.label(code, lang))})
+ax = sns.histplot(data=sized, x="enrol_g6", hue=hue, log_scale=True, bins=40, element="step")
 ax.set(xlabel=wb.labels.label("enrolment", lang), ylabel=wb.labels.label("schools", lang))
-ax.get_legend().set_title(wb.labels.label("locality", lang))
+if hue is not None:
+    ax.get_legend().set_title(wb.labels.label(hue, lang))
 
 # %%
 wb.catalog.save(cycle, "frame", frame);

@@ -28,7 +28,7 @@ SEED = 18  # fieldwork seed: 5 refusals, 2 first and 2 second replacements used,
 @pytest.fixture(scope="module")
 def design():
     nation = make_nation(7, schools=300, items=24, blocks=4)
-    frame = review_frame(nation.tables["register"]).frame
+    frame = review_frame(nation.tables["register"], strata=["region", "locality", "language"]).frame
     schools = select_schools(frame, n=40, strata="region", sort_by=["locality", "enrol_g6"],
                              seed=3)
     classes = select_classes(nation.tables["classes"], schools[schools["role"] == "sampled"],

@@ -30,7 +30,7 @@ def test_stage_params_carry_cycle_language_and_defaults():
     assert stage["cycle"] == "sabat6-demo"
     assert stage["seed"] == load_params(DEMO).seed
     assert stage["lang"] == load_params(DEMO).language
-    assert stage["columns"]["enrolment"] == "enrol_g6"
+    assert stage["strata"] == ["region", "locality", "language"]
     assert stage["min_enrolment"] == 1
 
 
@@ -46,8 +46,8 @@ def test_stage_params_carry_cycle_language_and_defaults():
     (lambda d: d["stages"].update(reslts={}), r"stages.reslts: unknown stage; known stages"),
     (lambda d: d["stages"]["frame"].update(min_enrolment=0),
      r"stages.frame.min_enrolment: Input should be greater than or equal to 1 \(got 0\)"),
-    (lambda d: d["stages"]["frame"]["columns"].update(enrollment="x"),
-     r"stages.frame.columns.enrollment: unknown key"),
+    (lambda d: d["stages"]["frame"].update(columns={"enrolment": "x"}),
+     r"stages.frame: the register's column map is given once, under data.register.columns"),
     (lambda d: d.update(stages={}), r"stages: no stages listed"),
 ])
 def test_wrong_parameters_get_one_line_naming_the_key(change, expected):

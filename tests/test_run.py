@@ -101,7 +101,7 @@ def test_failing_cell_names_stage_and_cell_and_keeps_html(demo_run, tmp_path):
     assert run_cycle(params, echo=None).ok
     sources = cycle_dir("demo-broken") / "data" / "register.parquet"
     before = sources.read_bytes()
-    raw["stages"]["frame"]["columns"]["enrolment"] = "no_such_column"
+    raw["stages"]["frame"]["strata"] = ["no_such_column"]
     params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     result = run_cycle(params, echo=None)
     assert result.statuses == {"frame": "failed"}

@@ -28,14 +28,14 @@ from workbench.synth import make_nation
 @pytest.fixture(scope="module")
 def nation():
     nation = make_nation(2024, schools=2400, items=6, blocks=2)
-    frame = review_frame(nation.tables["register"]).frame
+    frame = review_frame(nation.tables["register"], strata=["region", "locality", "language"]).frame
     return frame, nation.tables["classes"], nation.tables["students"], nation
 
 
 @pytest.fixture(scope="module")
 def small():
     nation = make_nation(5, schools=400, items=6, blocks=2)
-    frame = review_frame(nation.tables["register"]).frame
+    frame = review_frame(nation.tables["register"], strata=["region", "locality", "language"]).frame
     return frame, nation.tables["classes"], nation.tables["students"]
 
 

@@ -21,7 +21,7 @@ from workbench.synth import make_nation
 @pytest.fixture(scope="module")
 def drawn():
     nation = make_nation(seed=3, schools=400, items=24, blocks=4)
-    frame = review_frame(nation.tables["register"]).frame
+    frame = review_frame(nation.tables["register"], strata=["region", "locality", "language"]).frame
     sample = select_schools(frame, n=40, strata=["region"], sort_by=["enrol_g6"], seed=4)
     classes = select_classes(nation.tables["classes"], sample[sample["role"] == "sampled"],
                              seed=5)

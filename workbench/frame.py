@@ -1,31 +1,35 @@
 """Frame review (stage ``00_frame``): register checks and the sampling frame.
 
-The register is read as delivered; :func:`review_frame` returns a *new* frame
-of the target population (every school with grade-6 students and every
-stratum variable filled) and one row per finding, so that each school left out
-is listed with its reason and the counts reconcile.
+The register is read as delivered (:func:`workbench.register.read_register` renames the
+columns the parameters map; ``school_id`` and ``enrol_g6`` are the only ones required);
+:func:`review_frame` returns a *new* frame of the target population (every school with grade-6
+students and every column named in ``strata`` filled) and one row per finding, so that each
+school left out is listed with its reason and the counts reconcile.
 
 Examples
 --------
 >>> import pandas as pd
->>> register = pd.DataFrame({"school_id": ["a", "b", "b", "c"], "region": ["x"] * 4,
-...                          "locality": ["urban"] * 4, "language": ["ky"] * 4,
-...                          "school_type": ["general"] * 4, "enrol_g6": [30, 25, 25, 0]})
->>> review = review_frame(register)
+>>> register = pd.DataFrame({"school_id": ["a", "b", "b", "c"], "oblast": ["x"] * 4,
+...                          "enrol_g6": [30, 25, 25, 0]})
+>>> review = review_frame(register, strata=["oblast"])
 >>> list(review.frame["school_id"]), list(review.checks["check"])
 (['a', 'b'], ['duplicate_record', 'zero_enrolment'])
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from workbench.stages import FrameColumns
+__all__ = ["FrameReview", "review_frame", "frame_summary", "crosstab", "CHECKS", "ID", "SIZE"]
 
-__all__ = ["FrameReview", "review_frame", "frame_summary", "crosstab", "CHECKS"]
+#: the two columns every register has (after the column map of ``data.register.columns``)
+ID, SIZE = "school_id", "enrol_g6"
+#: the register reader's row number: not part of a record (two identical rows are duplicates)
+ROW = "register_row"
 
 #: checks in the order they are applied, with the action taken
 CHECKS = {
@@ -42,10 +46,10 @@ CHECKS = {
 class FrameReview:
     """Result of :func:`review_frame`.
 
-    ``frame``: the sampling frame, role columns renamed to the standard names
-    (``school_id, region, locality, language, school_type, enrol_g6``) and first,
-    the register's other columns after them;
-    ``checks``: ``school_id, check, column, value, action`` per finding;
+    ``frame``: the sampling frame, ``school_id``, ``enrol_g6`` (whole numbers) and the
+    register's other columns;
+    ``checks``: ``school_id, check, column, value, action`` (and ``register_row`` when the
+    register has it) per finding;
     ``reconciliation``: ``step, schools, students`` from register to frame.
     """
 
@@ -60,55 +64,57 @@ class FrameReview:
         return pd.DataFrame(rows, columns=["check", "action", "schools"])
 
 
-def review_frame(register: pd.DataFrame, *, columns: FrameColumns | dict | None = None,
-                 strata: list[str] | tuple[str, ...] = ("region", "locality", "language"),
+def review_frame(register: pd.DataFrame, *, strata: Sequence[str] = (),
                  min_enrolment: int = 1) -> FrameReview:
     """Check a school register and derive the sampling frame.
 
     Parameters
     ----------
     register
-        The register as delivered; not modified.
-    columns
-        Which register column plays each role (:class:`~workbench.stages.FrameColumns`).
+        The register as read (workbench names); not modified.
     strata
-        Roles that must be filled for a school to be sampled.
+        Register columns that must be filled for a school to be sampled (the design's strata
+        and sort variables); any columns the register has.
     min_enrolment
         Schools with fewer grade-6 students are outside the target population.
 
     Returns
     -------
     FrameReview
-        The frame (standard column names), the findings and the reconciliation.
+        The frame, the findings and the reconciliation.
 
     Raises
     ------
     KeyError
-        A column the parameters name is not in the register.
+        ``school_id``, ``enrol_g6`` or a column of ``strata`` is not in the register (the
+        message says where to map or name it).
     """
-    roles = FrameColumns.model_validate(columns or {}).model_dump()
-    missing = [f"{role}={name!r}" for role, name in roles.items() if name not in register]
+    strata = list(strata)
+    missing = [name for name in (ID, SIZE) if name not in register]
     if missing:
-        raise KeyError(f"review_frame: the register has no column for {', '.join(missing)}; "
-                       f"its columns are {list(register.columns)}. Set stages.frame.columns.")
-    unknown = sorted(set(strata) - set(roles))
+        raise KeyError(f"review_frame: the register has no column {missing[0]!r}; map the "
+                       f"register's own column to it under data.register.columns (its "
+                       f"columns are {_names(register)})")
+    unknown = [name for name in strata if name not in register]
     if unknown:
-        raise ValueError(f"review_frame: strata {unknown} are not frame roles; use {list(roles)}")
-    data = register.rename(columns={v: k for k, v in roles.items()})
-    data = data[[*roles, *(c for c in data.columns if c not in roles)]].copy()
-    data["school_id"] = data["school_id"].astype("string").str.strip()
-    data["enrolment"] = pd.to_numeric(data["enrolment"], errors="coerce")
+        raise KeyError(f"review_frame: stages.frame.strata (or the sample design's strata and "
+                       f"sort_by) name {unknown}, which the register does not have; name "
+                       f"columns it has: {_names(register)}")
+    data = register.copy()
+    data[ID] = data[ID].astype("string").str.strip()
+    data["enrolment"] = pd.to_numeric(data[SIZE].astype("string").str.strip(), errors="coerce")
     students = data["enrolment"].fillna(0).clip(lower=0)
     findings, keep = [], pd.Series(True, index=data.index)
     steps = [("register_records", len(data), students.sum())]
-    for check, flag in _flags(data, register[roles["enrolment"]], strata, min_enrolment):
+    for check, flag in _flags(data, register[SIZE], strata, min_enrolment):
         hit = flag & keep
-        findings.append(_findings(data[hit], check, roles, register.loc[hit], strata))
+        findings.append(_findings(data[hit], check, register.loc[hit], strata))
         steps.append((check, -int(hit.sum()), -students[hit].sum()))
         keep &= ~hit
-    frame = data[keep].rename(columns={"enrolment": "enrol_g6"}).reset_index(drop=True)
-    frame["enrol_g6"] = frame["enrol_g6"].astype(int)
-    steps.append(("frame_schools", len(frame), frame["enrol_g6"].sum()))
+    frame = data[keep].drop(columns=SIZE).rename(columns={"enrolment": SIZE})
+    frame = frame[[ID, SIZE, *(c for c in frame.columns if c not in (ID, SIZE))]]
+    frame = frame.reset_index(drop=True).astype({SIZE: int})
+    steps.append(("frame_schools", len(frame), frame[SIZE].sum()))
     checks = pd.concat(findings, ignore_index=True)
     reconciliation = pd.DataFrame(steps, columns=["step", "schools", "students"])
     return FrameReview(frame, checks, reconciliation)
@@ -157,36 +163,48 @@ def crosstab(frame: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
 
 
 def _flags(data: pd.DataFrame, raw_enrolment: pd.Series, strata, min_enrolment: int):
-    ids = data["school_id"]
-    exact = data.duplicated(keep="first")
+    ids = data[ID]
+    record = data.drop(columns=[ROW], errors="ignore")
+    exact = record.duplicated(keep="first")
     same_id = ids.duplicated(keep=False) & ids.notna()
     enrolment = data["enrolment"]
-    invalid = (raw_enrolment.notna() & enrolment.isna()) | raw_enrolment.isna() | (enrolment < 0)
+    raw = raw_enrolment.astype("string").str.strip()
+    invalid = (raw.notna() & (raw != "") & enrolment.isna()) | raw.isna() | (raw == "")
+    invalid |= enrolment < 0
     invalid |= enrolment.notna() & (enrolment != np.floor(enrolment))
     yield "missing_id", ids.isna() | (ids == "")
     yield "duplicate_record", exact
-    yield "conflicting_id", same_id & ~data.duplicated(keep=False)
-    yield "invalid_enrolment", invalid
+    yield "conflicting_id", same_id & ~record.duplicated(keep=False)
+    yield "invalid_enrolment", invalid.fillna(True).astype(bool)
     yield "zero_enrolment", enrolment < min_enrolment
-    yield "missing_stratum", _blank(data[list(strata)]).any(axis=1)
+    yield "missing_stratum", _blank(data[strata]).any(axis=1) if strata else \
+        pd.Series(False, index=data.index)
 
 
-def _findings(hit: pd.DataFrame, check: str, roles: dict, raw: pd.DataFrame,
-              strata) -> pd.DataFrame:
+def _findings(hit: pd.DataFrame, check: str, raw: pd.DataFrame, strata) -> pd.DataFrame:
     if check in {"invalid_enrolment", "zero_enrolment"}:
-        column, values = roles["enrolment"], raw[roles["enrolment"]].astype("string")
+        column, values = SIZE, raw[SIZE].astype("string")
     elif check == "missing_stratum":
-        blank = _blank(hit[list(strata)])
-        column = pd.Series([", ".join(roles[r] for r in row.index[row]) for _, row in
-                            blank.iterrows()], index=hit.index, dtype="string")
+        blank = _blank(hit[strata])
+        column = pd.Series([", ".join(row.index[row]) for _, row in blank.iterrows()],
+                           index=hit.index, dtype="string")
         values = pd.Series("", index=hit.index)
     else:
-        column, values = roles["school_id"], hit["school_id"]
-    return pd.DataFrame({"school_id": hit["school_id"], "check": check, "column": column,
-                         "value": values, "action": CHECKS[check]}).astype(
-                             {"column": "string", "value": "string"})
+        column, values = ID, hit[ID]
+    table = pd.DataFrame({"school_id": hit[ID], "check": check, "column": column,
+                          "value": values, "action": CHECKS[check]}).astype(
+                              {"column": "string", "value": "string"})
+    if ROW in hit:
+        table[ROW] = hit[ROW]
+    return table
 
 
 def _blank(table: pd.DataFrame) -> pd.DataFrame:
     text = table.astype("string").apply(lambda column: column.str.strip())
     return (table.isna() | (text == "")).fillna(True).astype(bool)
+
+
+def _names(table: pd.DataFrame, shown: int = 12) -> str:
+    names = [str(c) for c in table.columns if c != ROW]
+    more = f", ... ({len(names)} in all)" if len(names) > shown else ""
+    return "[" + ", ".join(repr(n) for n in names[:shown]) + more + "]"

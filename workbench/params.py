@@ -74,12 +74,17 @@ class SyntheticSource(_Strict):
 
 
 class RegisterSource(_Strict):
-    """A real school register delivered as a file (CSV, XLSX or Parquet)."""
+    """A school register delivered as a file (CSV, XLSX or Parquet), read by
+    :func:`workbench.register.read_register`: its column map is the only one of the cycle."""
 
     path: Path = Field(description="the register file, relative to the project folder "
                       "(inputs/<cycle>/...)")
-    sheet: str | int | None = None
-    columns: dict[str, str] = Field(default_factory=dict, description="file column -> our name")
+    sheet: str | int | None = Field(None, description="XLSX sheet: name or position (0: first)")
+    header_row: int | None = Field(None, ge=1, le=1000, description="XLSX: first row of the "
+                                   "header (None: the first row holding every mapped column)")
+    columns: dict[str, str] = Field(default_factory=dict, description="file column -> workbench "
+                                    "name; school_id and enrol_g6 are required, other columns "
+                                    "keep their names unless mapped")
 
 
 class DataSource(_Strict):
@@ -116,9 +121,20 @@ class CycleParams(_Strict):
     def stage_params(self, name: str) -> dict[str, Any]:
         """The parameters a stage notebook receives: cycle-wide ones, then the stage's own."""
         model = STAGES[name].params.model_validate(self.stages.get(name) or {})
+        own = model.model_dump(mode="json")
+        if name == "frame" and own.get("strata") is None:
+            own["strata"] = self.design_columns()
         return {"cycle": self.cycle, "lang": self.language, "seed": self.seed,
-                "suppress_below": self.suppress_below,
-                **model.model_dump(mode="json")}
+                "suppress_below": self.suppress_below, **own}
+
+    def design_columns(self) -> list[str]:
+        """Register columns the sample design names (explicit strata, then sort variables
+        other than the enrolment), each once: what the frame requires to be filled."""
+        if "sample_design" not in self.stages:
+            return []
+        design = STAGES["sample_design"].params.model_validate(
+            self.stages.get("sample_design") or {})
+        return [c for c in dict.fromkeys([*design.strata, *design.sort_by]) if c != "enrol_g6"]
 
 
 def load_params(path: str | Path) -> CycleParams:

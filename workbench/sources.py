@@ -16,8 +16,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from workbench.atomic import write_json, write_parquet
 from workbench.params import CycleParams
 from workbench.paths import PROJECT_ROOT, data_dir
@@ -135,25 +133,14 @@ def _trend_nation(params: CycleParams):
 
 
 def _prepare_register(params: CycleParams, folder: Path) -> None:
-    path = _register_path(params)
+    """The register file read through :func:`workbench.register.read_register` (its column map
+    applied), written as ``register.parquet``."""
+    from workbench.register import read_register
+
     spec = params.data.register_file
-    if not path.is_file():
-        raise FileNotFoundError(f"prepare_sources: data.register.path: the register file "
-                                f"{spec.path} does not exist; put it there or correct the path")
-    if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    elif path.suffix.lower() in {".xlsx", ".xls"}:
-        frame = pd.read_excel(path, sheet_name=spec.sheet or 0, dtype=str)
-    elif path.suffix.lower() == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        raise ValueError(f"prepare_sources: {path}: unknown register format; use CSV, XLSX "
-                         "or Parquet")
-    missing = sorted(set(spec.columns) - set(frame.columns))
-    if missing:
-        raise KeyError(f"prepare_sources: {path}: columns {missing} named in data.register.columns"
-                       f" are not in the file; its columns are {list(frame.columns)}")
-    write_parquet(folder / "register.parquet", frame.rename(columns=spec.columns))
+    frame = read_register(_register_path(params), columns=spec.columns, sheet=spec.sheet,
+                          header_row=spec.header_row, shown=str(spec.path))
+    write_parquet(folder / "register.parquet", frame)
 
 
 def _register_path(params: CycleParams) -> Path:

@@ -14,9 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-__all__ = ["Stage", "STAGES", "FrameParams", "FrameColumns", "SampleDesignParams",
+__all__ = ["Stage", "STAGES", "FrameParams", "SampleDesignParams",
            "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
            "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE",
            "DesignStudyParams", "ReleaseParams"]
@@ -30,26 +37,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FrameColumns(_Strict):
-    """Names of the register's columns, so the stage runs on a register it has never seen."""
-
-    school_id: str = "school_id"
-    region: str = "region"
-    locality: str = "locality"
-    language: str = "language"
-    school_type: str = "school_type"
-    enrolment: str = "enrol_g6"
-
-
 class FrameParams(_Strict):
-    """Parameters of the frame review stage (``00_frame``)."""
+    """Parameters of the frame review stage (``00_frame``).
 
-    columns: FrameColumns = FrameColumns()
-    strata: list[str] = Field(
-        default=["region", "locality", "language"],
-        description="frame roles (keys of 'columns') that must be filled for every school",
-    )
+    The register's columns are named once, in ``data.register.columns``; here columns are
+    named by their workbench names (``school_id``, ``enrol_g6`` and the register's others).
+    """
+
+    strata: list[str] | None = Field(
+        default=None, description="register columns that must be filled for every school, "
+        "also tabulated in the report (None: the sample design's strata and sort variables)")
     min_enrolment: int = Field(1, ge=1, description="schools with fewer grade-6 students are out")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _column_map_moved(cls, given: Any) -> Any:
+        if isinstance(given, dict) and "columns" in given:
+            raise ValueError("the register's column map is given once, under data.register."
+                             "columns (file column -> workbench name); remove stages.frame."
+                             "columns")
+        return given
 
 
 class ClassSampling(_Strict):
@@ -72,11 +79,14 @@ class SampleDesignParams(_Strict):
     """Parameters of the sample design stage (``10_sample_design``)."""
 
     n_schools: int = Field(200, ge=2)
-    strata: list[str] = Field(default=["region", "locality"], description="explicit strata")
-    sort_by: list[str] = Field(default=["language", "school_type", "enrol_g6"],
-                               description="implicit stratification (serpentine sort)")
+    strata: list[str] = Field(default=[], description="explicit strata: register columns "
+                              "(none: one stratum)")
+    sort_by: list[str] = Field(default=["enrol_g6"], description="implicit stratification "
+                               "(serpentine sort): register columns, outermost first")
     allocation: Literal["proportional", "equal"] = "proportional"
     minimum: int = Field(2, ge=0, description="schools per explicit stratum at least")
+    warn_minimum_share: float = Field(0.5, gt=0, le=1, description="warn when the minimum "
+                                      "per stratum places more than this share of the schools")
     small_mos: int | None = Field(8, ge=1, description="very small schools: MOS below this")
     small_rule: Literal["exclude", "stratum"] = "exclude"
     exclusion_limit: float = Field(0.05, gt=0, le=0.2)
