@@ -11,6 +11,7 @@ process, or its id belongs to another parameter file).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
@@ -25,8 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("params", help="the cycle's parameter file, parameters/<cycle>.yaml")
     run.add_argument("--stage", help="run only this stage")
     run.add_argument("--force", action="store_true", help="rerun unchanged stages too")
-    check = commands.add_parser("check", help="validate a parameter file and stop")
+    check = commands.add_parser("check", help="validate a parameter file and every file it "
+                                "names (columns too); say the next missing input")
     check.add_argument("params")
+    start = commands.add_parser("new-cycle", help="write parameters/NAME.yaml (commented) and "
+                                "the input folders inputs/NAME/ with templates and a README")
+    start.add_argument("name", help="the cycle id, e.g. sabat6-2027")
+    start.add_argument("--year", type=int, help="year of the main study (default: this year)")
+    start.add_argument("--language", default="ky", help="report language: ky, ru or en")
+    start.add_argument("--parameters", help="folder of the parameter file (default: "
+                       "parameters/)")
     bundle = commands.add_parser("archive", help="write a cycle's dated, checksummed archive")
     bundle.add_argument("cycle")
     bundle.add_argument("--params", help="the cycle's parameter file (default: found by id)")
@@ -40,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="report languages (default: report_languages of the file)")
     render.add_argument("--no-pdf", action="store_true", help="no PDF, no screenshots")
     args = parser.parse_args(argv)
+    if args.command == "new-cycle":                        # workbench.newcycle
+        return _new_cycle(args)
     if args.command == "render":                           # workbench.publish.render
         from workbench.publish.render import run_command as render_command
 
@@ -68,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             params = load_params(args.params)
             check_cycle_owner(args.params, params)
             check_against_data(params, args.params)
-            print(f"{args.params}: ok ({params.cycle}, stages: {', '.join(params.stages)})")
-            return 0
+            return _check_files(params, args.params)
         signal.signal(signal.SIGTERM, _stop)      # a terminated run records where it stopped
         result = run_cycle(args.params, stage=args.stage, force=args.force)
     except RunRefused as err:
@@ -85,12 +95,47 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _check_files(params, source: str) -> int:
+    """``workbench check``: the files the parameters name, in flow order (exit 2 on an error)."""
+    from workbench.check import check_inputs
+
+    report = check_inputs(params, source)
+    print(f"{source}: parameters ok ({params.cycle}, stages: {', '.join(params.stages)})")
+    for key, path, what in report.found:
+        print(f"  ok  {key}: {path} ({what})")
+    for error in report.errors:
+        print(f"workbench: {error}", file=sys.stderr)
+    if report.next_missing:
+        print(f"next missing input: {report.next_missing}")
+    return 2 if report.errors else 0
+
+
+def _new_cycle(args) -> int:
+    from pathlib import Path
+
+    from workbench.newcycle import NewCycleError, new_cycle
+
+    try:
+        made = new_cycle(args.name, year=args.year, language=args.language,
+                         parameters=Path(args.parameters) if args.parameters else None)
+    except (NewCycleError, OSError) as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 2
+    print(f"wrote {made.params} (fill data.register, then: workbench check {made.params})")
+    print(f"made {made.inputs}/ (register/, class_lists/, instruments/, README.md: what goes "
+          f"where) and {made.fieldwork / 'incoming'}/ for the field agency's delivery")
+    return 0
+
+
 def _message(err: Exception) -> str:
     """One line: the message; for an operating-system error, the file and what went wrong
     (never a bare error number)."""
-    if isinstance(err, OSError) and err.strerror:
-        where = f"{err.filename}: " if err.filename else ""
-        return f"{where}{err.strerror}"
+    if isinstance(err, OSError):
+        number = err.args[0] if len(err.args) == 1 and isinstance(err.args[0], int) else None
+        reason = err.strerror or (os.strerror(number) if number is not None else None)
+        if reason:
+            where = f"{err.filename}: " if err.filename else ""
+            return f"{where}{reason}"
     text = err.args[0] if err.args else type(err).__name__
     return " ".join(str(text).split())
 

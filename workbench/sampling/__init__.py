@@ -7,6 +7,7 @@ from arguments (defaults follow the synthetic frame: ``school_id``, ``enrol_g6``
 same code runs on any school register.
 """
 
+from workbench.sampling.allocation import AllocationCost, allocation_cost, allocation_notes
 from workbench.sampling.classes import select_classes
 from workbench.sampling.design_study import (
     DesignStudy,
@@ -49,6 +50,9 @@ from workbench.sampling.summaries import (
 )
 
 __all__ = [
+    "AllocationCost",
+    "allocation_cost",
+    "allocation_notes",
     "DesignStudy",
     "Targets",
     "design_study",

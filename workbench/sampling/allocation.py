@@ -1,0 +1,113 @@
+"""What an allocation costs: the schools a minimum per stratum fixes, the design effect of the
+unequal allocation, and the strata too small for replacements (sample-design report).
+
+With a minimum of ``k`` schools per explicit stratum, many small strata take a large part of
+the sample whatever their size (57 strata x 2 of 200 schools fixes 114). Students of
+over-sampled strata then carry small weights and those of large strata large ones; Kish's
+design effect of unequal weighting against the allocation proportional to enrolment (equal
+student weights) is ``deff = n * sum_h W_h^2 / n_h`` (``W_h``: the stratum's share of
+grade-6 students, ``n_h``: its schools), so the ``n`` schools count as ``n / deff``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"stratum": ["a", "b", "c"], "n_schools": [90, 4, 3],
+...                       "share": [0.9, 0.06, 0.04], "n": [6, 2, 2]})
+>>> cost = allocation_cost(table, minimum=2, replacements=2)
+>>> cost.fixed, round(cost.deff, 2), cost.short
+(6, 1.38, ['b', 'c'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["AllocationCost", "allocation_cost", "allocation_notes"]
+
+
+@dataclass(frozen=True)
+class AllocationCost:
+    """``fixed`` schools reserved by the minimum of ``n`` over ``strata`` strata; ``deff``
+    (Kish) of the allocation against proportional; ``short``: strata with fewer schools than
+    their sampled schools and ``replacements`` replacements each (``need`` per sampled school).
+    """
+
+    n: int
+    strata: int
+    minimum: int
+    fixed: int
+    deff: float
+    replacements: int
+    short: list[str]
+
+    @property
+    def fixed_share(self) -> float:
+        """Share of the sample the minimum fixes."""
+        return self.fixed / self.n if self.n else 0.0
+
+    @property
+    def n_effective(self) -> float:
+        """Schools the sample is worth once the allocation's design effect is paid."""
+        return self.n / self.deff
+
+
+def allocation_cost(allocated: pd.DataFrame, *, minimum: int, replacements: int = 2
+                    ) -> AllocationCost:
+    """The cost of an allocation table (:func:`~workbench.sampling.allocate`: ``stratum``,
+    ``n_schools``, ``share`` of enrolment, ``n``).
+
+    Strata given no school are left out of the design effect (their shares renormalized):
+    they are a coverage problem, not a weighting one.
+
+    Notes
+    -----
+    Checked against: Kish's ``n sum w^2 / (sum w)^2`` over student-level weights built in
+    ``tests/test_register.py::test_allocation_design_effect_equals_kish_on_student_weights``.
+    """
+    count = allocated["n_schools"].to_numpy(dtype=int)
+    n_h = allocated["n"].to_numpy(dtype=float)
+    n = int(n_h.sum())
+    taken = n_h > 0
+    weight = allocated["share"].to_numpy(dtype=float)[taken]
+    weight = weight / weight.sum() if weight.sum() else weight
+    deff = float(n * np.sum(weight ** 2 / n_h[taken])) if n else 1.0
+    need = n_h * (1 + replacements)
+    short = [str(s) for s in allocated.loc[(count < need) & taken, "stratum"]]
+    return AllocationCost(n=n, strata=len(allocated), minimum=int(minimum),
+                          fixed=int(np.minimum(minimum, count).sum()), deff=deff,
+                          replacements=int(replacements), short=short)
+
+
+def allocation_notes(cost: AllocationCost, *, share: float = 0.5, lang: str = "en",
+                     shown: int = 12) -> list[tuple[str, dict]]:
+    """Warnings of the sample-design report as ``(text key, values)`` for
+    :func:`workbench.report.text` (``sample_design`` texts): ``allocation_warning`` when the
+    minimum fixes more than ``share`` of the sample, ``replacements_short`` naming the strata
+    too small for their replacements.
+
+    Examples
+    --------
+    >>> cost = AllocationCost(n=200, strata=57, minimum=2, fixed=114, deff=1.43,
+    ...                       replacements=2, short=[])
+    >>> allocation_notes(cost)[0][1]["fixed"], allocation_notes(cost)[0][1]["deff"]
+    ('114', '1.43')
+    """
+    from workbench.report import format_number
+
+    notes = []
+    if cost.fixed_share > share:
+        notes.append(("allocation_warning", {
+            "minimum": cost.minimum, "fixed": format_number(cost.fixed, lang),
+            "n": format_number(cost.n, lang), "strata": format_number(cost.strata, lang),
+            "share": format_number(100 * cost.fixed_share, lang),
+            "deff": format_number(cost.deff, lang, 2),
+            "n_eff": format_number(cost.n_effective, lang)}))
+    if cost.short:
+        more = f" … (+{len(cost.short) - shown})" if len(cost.short) > shown else ""
+        notes.append(("replacements_short", {
+            "replacements": cost.replacements, "need": 1 + cost.replacements,
+            "count": len(cost.short), "strata": ", ".join(cost.short[:shown]) + more}))
+    return notes
