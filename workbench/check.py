@@ -25,7 +25,8 @@ from workbench.params import CycleParams, path_parameters
 from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir, outputs_root
 from workbench.stages import STAGES
 
-__all__ = ["InputCheck", "check_inputs", "producer", "design_columns_named", "shown"]
+__all__ = ["InputCheck", "check_inputs", "producer", "missing_input", "design_columns_named",
+           "shown"]
 
 #: catalog tables the data sources make before the stages (not written by a stage)
 SOURCE_TABLES = {"register": "the school register"}
@@ -87,7 +88,7 @@ def producer(entry: str, params: CycleParams | None = None) -> str:
     Examples
     --------
     >>> producer("register").split(" (")[0]
-    'the data sources, prepared before the stages'
+    'the data preparation before the stages'
     """
     writer = next((s for s in STAGES.values() if entry in s.outputs), None)
     if writer is not None:
@@ -99,7 +100,24 @@ def producer(entry: str, params: CycleParams | None = None) -> str:
         origin = "the synthetic nation, data.source: synthetic"
     else:
         origin = "data.register.path, or the synthetic nation"
-    return f"the data sources, prepared before the stages ({what}: {origin})"
+    return f"the data preparation before the stages ({what}: {origin})"
+
+
+def missing_input(stage: str, entry: str, path: Path, params: CycleParams | None = None
+                  ) -> str:
+    """One sentence for a stage whose catalog input is missing: the input and the step that
+    makes it.
+
+    Examples
+    --------
+    >>> missing_input("sample_design", "frame", Path("outputs/x/data/frame.parquet"))
+    "stage 'sample_design' needs 'frame' (outputs/x/data/frame.parquet), which stage 'frame' \
+(00_frame.py) makes: run that stage first"
+    """
+    made_by = producer(entry, params)
+    advice = "run that stage first" if made_by.startswith("stage ") else \
+        "run the cycle without --stage so the sources are prepared"
+    return f"stage {stage!r} needs {entry!r} ({shown(path)}), which {made_by} makes: {advice}"
 
 
 def design_columns_named(params: CycleParams) -> dict[str, list[str]]:

@@ -358,9 +358,9 @@ def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
     for entry in spec.inputs:
         path = data_dir(cycle) / f"{entry}.parquet"
         if not path.exists():
-            writer = next((s.name for s in STAGES.values() if entry in s.outputs), "sources")
-            raise StageFailed(f"stage {name!r} needs {entry!r} ({path}), which stage "
-                              f"{writer!r} writes; run that stage first")
+            from workbench.check import missing_input
+
+            raise StageFailed(missing_input(name, entry, path, params))
         hashes[entry] = file_sha256(path)
     for entry in spec.base_inputs if base_cycle else ():
         path = data_dir(base_cycle) / f"{entry}.parquet"
