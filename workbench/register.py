@@ -77,7 +77,7 @@ def read_register(path: str | Path, *, columns: Mapping[str, str] | None = None,
     frame = _mapped(names, body, rows, columns, shown)
     missing = [name for name in REQUIRED if name not in frame.columns]
     if missing:
-        found = ", ".join(repr(n) for n in names[:15])
+        found = _some([c for c in frame.columns if c != "register_row"])
         hint = "; ".join(f'"<its column>": {name} for {REQUIRED[name]}' for name in missing)
         raise RegisterError(f"{shown}: no column is mapped to {' and '.join(missing)}; add "
                             f"{hint} under data.register.columns (the file's columns are "
@@ -160,8 +160,13 @@ def _read_xlsx(path: Path, columns: dict, sheet, header_row, shown: str):
     width = max((len(row) for row in grid), default=0)
     grid = [row + [""] * (width - len(row)) for row in grid]
     _fill_merged(ws, grid)
+    spans = {}                              # a header cell merged down spans its rows
+    for merged in ws.merged_cells.ranges:
+        rows = merged.max_row - merged.min_row + 1
+        spans[merged.min_row - 1] = max(spans.get(merged.min_row - 1, 1), rows)
     wanted = list(columns) or list(REQUIRED)
-    start, depth = _find_header(grid, wanted, header_row, f"{shown}: sheet {ws.title!r}")
+    start, depth = _find_header(grid, wanted, header_row, spans,
+                                f"{shown}: sheet {ws.title!r}")
     names = _header_names(grid[start:start + depth])
     numbers = range(start + depth + 1, len(grid) + 1)
     kept = [(n, grid[n - 1]) for n in numbers if any(cell != "" for cell in grid[n - 1])]
@@ -177,11 +182,17 @@ def _fill_merged(ws, grid: list[list[str]]) -> None:
                 grid[r - 1][c - 1] = value
 
 
-def _find_header(grid, wanted: list[str], header_row: int | None, where: str) -> tuple[int, int]:
-    """0-based first row and depth of the header holding every wanted name."""
+def _find_header(grid, wanted: list[str], header_row: int | None, spans: dict[int, int],
+                 where: str) -> tuple[int, int]:
+    """0-based first row and depth of the header holding every wanted name: its first row
+    holds one of them (or the heading of a joined one); a header whose cells are merged down
+    is at least as deep as they are."""
     starts = [header_row - 1] if header_row else range(min(HEADER_SEARCH, len(grid)))
+    heads = {name.split(" / ")[0] for name in wanted}
     for start in starts:
-        for depth in _DEPTHS:
+        if not header_row and not heads & set(grid[start]):   # the header starts with one
+            continue
+        for depth in (d for d in _DEPTHS if d >= spans.get(start, 1)):
             rows = grid[start:start + depth]
             if len(rows) == depth and not _unresolved(wanted, _header_names(rows)):
                 return start, depth
@@ -236,13 +247,24 @@ def _mapped(names: list[str], body: list, rows: list, columns: dict, shown: str
                                 f"the file's columns are {_some(names)}")
         names[position] = source
     renamed = [columns.get(name, name) for name in names]
-    twice = sorted({n for n in renamed if renamed.count(n) > 1})
+    twice = sorted({n for n in renamed if renamed.count(n) > 1 and n in columns.values()})
     if twice:
         raise RegisterError(f"{shown}: two columns would be named {twice[0]!r} (data.register."
                             "columns maps one file column onto another's name); rename one")
+    renamed = _numbered(renamed)
     frame = pd.DataFrame(body, columns=renamed, dtype="string")
     frame["register_row"] = pd.array(rows, dtype="int64")
     return frame
+
+
+def _numbered(names: list[str]) -> list[str]:
+    """Names made unique: a second ``"Итого"`` becomes ``"Итого (2)"``."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
 
 def _text(value: object) -> str:

@@ -32,7 +32,7 @@ __all__ = ["AllocationCost", "allocation_cost", "allocation_notes"]
 class AllocationCost:
     """``fixed`` schools reserved by the minimum of ``n`` over ``strata`` strata; ``deff``
     (Kish) of the allocation against proportional; ``short``: strata with fewer schools than
-    their sampled schools and ``replacements`` replacements each (``need`` per sampled school).
+    their sampled schools and ``replacements`` replacements each, the most lacking first.
     """
 
     n: int
@@ -75,7 +75,9 @@ def allocation_cost(allocated: pd.DataFrame, *, minimum: int, replacements: int 
     weight = weight / weight.sum() if weight.sum() else weight
     deff = float(n * np.sum(weight ** 2 / n_h[taken])) if n else 1.0
     need = n_h * (1 + replacements)
-    short = [str(s) for s in allocated.loc[(count < need) & taken, "stratum"]]
+    lacking = np.flatnonzero((count < need) & taken)
+    order = lacking[np.argsort(count[lacking] - need[lacking], kind="stable")]
+    short = [str(s) for s in allocated["stratum"].to_numpy()[order]]
     return AllocationCost(n=n, strata=len(allocated), minimum=int(minimum),
                           fixed=int(np.minimum(minimum, count).sum()), deff=deff,
                           replacements=int(replacements), short=short)
