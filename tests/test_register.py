@@ -12,7 +12,6 @@ import pytest
 from tests.real_register import COLUMNS, SORT_BY, STRATA, write_register_xlsx
 from workbench.frame import review_frame
 from workbench.register import RegisterError, read_register
-from workbench.report import text
 from workbench.sampling import allocate, allocation_cost, allocation_notes, select_schools
 
 
@@ -86,22 +85,23 @@ def test_allocation_warns_when_the_minimum_fixes_most_of_the_sample(register):
     assert {s for s in allocated["stratum"] if s.startswith("Район 19/")} <= set(short)
     lack = allocated.set_index("stratum").eval("n_schools - 3 * n").loc[cost.short]
     assert lack.is_monotonic_increasing                     # the most lacking named first
-    notes = dict(allocation_notes(cost, share=0.5, lang="ru"))
-    warning = text("sample_design", "allocation_warning", lang="ru",
-                   **notes["allocation_warning"]).data
-    assert f"{cost.fixed} из 150 школ" in warning
-    assert f"{cost.deff:.2f}".replace(".", ",") in warning
-    assert "Warning" not in warning and "design effect" not in warning
-    named = text("sample_design", "replacements_short", lang="ru",
-                 **notes["replacements_short"]).data
-    assert cost.short[0] in named and "replacements" not in named
+    warning, named = allocation_notes(cost, share=0.5, lang="ru")
+    assert warning.key == "allocation_warning" and named.key == "replacements_short"
+    assert f"{cost.fixed} из 150 школ" in warning.data
+    assert f"{cost.deff:.2f}".replace(".", ",") in warning.data
+    assert f"около {cost.n_effective:.0f}." in warning.data
+    assert "Warning" not in warning.data and "design effect" not in warning.data
+    assert cost.short[0] in named.data and "replacements" not in named.data
+    assert f"(+{len(cost.short) - 12})" in named.data
+    english = allocation_notes(cost, share=0.5, lang="en")[0].render("en")
+    assert f"fixes {cost.fixed} of the 150 schools" in english
 
 
 def test_no_warning_without_a_binding_minimum(register):
     frame = review_frame(register, strata=[*STRATA, "Тип"]).frame
     allocated = allocate(frame, 150, strata=STRATA[:1], minimum=2)
     cost = allocation_cost(allocated, minimum=2, replacements=0)
-    assert [key for key, _ in allocation_notes(cost)] == []
+    assert allocation_notes(cost) == []
 
 
 def test_allocation_design_effect_equals_kish_on_student_weights():

@@ -84,32 +84,31 @@ def allocation_cost(allocated: pd.DataFrame, *, minimum: int, replacements: int 
 
 
 def allocation_notes(cost: AllocationCost, *, share: float = 0.5, lang: str = "en",
-                     shown: int = 12) -> list[tuple[str, dict]]:
-    """Warnings of the sample-design report as ``(text key, values)`` for
-    :func:`workbench.report.text` (``sample_design`` texts): ``allocation_warning`` when the
-    minimum fixes more than ``share`` of the sample, ``replacements_short`` naming the strata
-    too small for their replacements.
+                     shown: int = 12) -> list:
+    """Warnings of the sample-design report as :func:`workbench.report.text` paragraphs
+    (``sample_design`` texts; numbers and stratum codes are formatted per report language):
+    ``allocation_warning`` when the minimum fixes more than ``share`` of the sample,
+    ``replacements_short`` naming the strata too small for their replacements (the first
+    ``shown``). A notebook shows them with ``display(*notes)``.
 
     Examples
     --------
-    >>> cost = AllocationCost(n=200, strata=57, minimum=2, fixed=114, deff=1.43,
+    >>> cost = AllocationCost(n=200, strata=57, minimum=2, fixed=114, deff=1.434,
     ...                       replacements=2, short=[])
-    >>> allocation_notes(cost)[0][1]["fixed"], allocation_notes(cost)[0][1]["deff"]
-    ('114', '1.43')
+    >>> print(allocation_notes(cost, lang="ru")[0].data[:60])
+    **Внимание:** минимум 2 школ на страту закрепляет 114 из 200
     """
-    from workbench.report import format_number
+    from workbench.report import term, text
 
     notes = []
     if cost.fixed_share > share:
-        notes.append(("allocation_warning", {
-            "minimum": cost.minimum, "fixed": format_number(cost.fixed, lang),
-            "n": format_number(cost.n, lang), "strata": format_number(cost.strata, lang),
-            "share": format_number(100 * cost.fixed_share, lang),
-            "deff": format_number(cost.deff, lang, 2),
-            "n_eff": format_number(cost.n_effective, lang)}))
+        notes.append(text("sample_design", "allocation_warning", lang=lang,
+                          minimum=cost.minimum, fixed=cost.fixed, n=cost.n, strata=cost.strata,
+                          share=100 * cost.fixed_share, deff=cost.deff,
+                          n_eff=cost.n_effective))
     if cost.short:
         more = f" … (+{len(cost.short) - shown})" if len(cost.short) > shown else ""
-        notes.append(("replacements_short", {
-            "replacements": cost.replacements, "need": 1 + cost.replacements,
-            "count": len(cost.short), "strata": ", ".join(cost.short[:shown]) + more}))
+        notes.append(text("sample_design", "replacements_short", lang=lang,
+                          replacements=cost.replacements, need=1 + cost.replacements,
+                          count=len(cost.short), strata=term(*cost.short[:shown]), more=more))
     return notes
