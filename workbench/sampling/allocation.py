@@ -15,7 +15,7 @@ Examples
 ...                       "share": [0.9, 0.06, 0.04], "n": [6, 2, 2]})
 >>> cost = allocation_cost(table, minimum=2, replacements=2)
 >>> cost.fixed, round(cost.deff, 2), cost.short
-(6, 1.38, ['b', 'c'])
+(6, 1.38, ['c', 'b'])
 """
 
 from __future__ import annotations
