@@ -10,7 +10,10 @@
 
 # %% [markdown] tags=["notes"]
 # Stage 10 · sample design: planning, exclusions, allocation, PPS systematic selection of
-# schools with replacements, class selection, and the design's evaluation by simulation.
+# schools with replacements, the class listing forms, the design's evaluation by simulation,
+# then the hand-off: class selection from the returned class lists (inputs/<cycle>/class_lists)
+# and the student tracking forms. One stage that waits: while lists are missing it stops with
+# one sentence naming the schools (the school sample and the forms are already saved).
 # The logic is `workbench.sampling`; the words are `workbench/texts/sample_design.yaml`.
 
 # %% tags=["parameters"]
@@ -30,6 +33,8 @@ classes = {"per_school": 1, "large_mos": 150, "per_large_school": 2}  # class sa
 planning = {"icc": [0.3, 0.4, 0.5], "class_size": [20, 25], "n_eff": 400}  # planning table
 evaluation_reps = 1000  # simulated samples for the design evaluation
 domain_reps = 200  # samples of the domain evaluation through the real chain (seed + 3)
+warn_minimum_share = 0.5  # warn when the minimum per stratum fixes more of the sample
+class_lists = "class_lists"  # returned class lists: inputs/<cycle>/class_lists/
 
 # %%
 import matplotlib.pyplot as plt
@@ -37,11 +42,20 @@ import seaborn as sns
 from IPython.display import display
 
 import workbench as wb
+from workbench.paths import cycle_dir, inputs_dir
+from workbench.sampling import forms
+from workbench.sampling.classes import assumed_classes
 
 wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
 frame = cat.frame.read()
-class_list = cat.classes.read()
+# the design evaluation simulates a population: the synthetic nation's classes and students
+# (its truth) when the cycle has them, else classes as planning assumes them from the frame
+population_classes = wb.catalog.read_optional(cycle, "classes")
+population_classes = assumed_classes(frame) if population_classes is None else population_classes
+listing_folder = f"outputs/{cycle}/forms/class_listing/"
+tracking_folder = f"outputs/{cycle}/forms/student_tracking/"
+lists_folder = f"inputs/{cycle}/{class_lists}/"
 design = dict(strata=strata, size="enrol_g6", sort_by=sort_by, allocation=allocation,
               minimum=minimum, small_mos=small_mos, small_rule=small_rule,
               exclusion_limit=exclusion_limit)
@@ -85,17 +99,24 @@ wb.report.table(allocated.drop(columns="stratum").assign(share=100 * allocated["
                 lang=lang, digits={"mos": 0})
 
 # %%
-sample = wb.sampling.school_ids(wb.sampling.select_schools(
-    frame, n=n_schools, replacements=replacements, seed=seed, **design))
+allocation_cost = wb.sampling.allocation_cost(allocated, minimum=minimum,
+                                              replacements=replacements)
+for key, values in wb.sampling.allocation_notes(allocation_cost, share=warn_minimum_share,
+                                                lang=lang):
+    display(wb.report.text("sample_design", key, lang=lang, **values))
+
+# %%
+sample = forms.draw_school_sample(frame, dict(
+    n_schools=n_schools, replacements=replacements, seed=seed, strata=strata, sort_by=sort_by,
+    allocation=allocation, minimum=minimum, small_mos=small_mos, small_rule=small_rule,
+    exclusion_limit=exclusion_limit))
 sampled = sample[sample["role"] == "sampled"]
-sampled_classes = wb.sampling.select_classes(
-    class_list, sampled, mos="mos", n_classes=classes["per_school"],
-    large_mos=classes["large_mos"], n_classes_large=classes["per_large_school"], seed=seed + 1)
+wb.catalog.save(cycle, "sample_schools", sample);
+wb.catalog.save(cycle, "sample_allocation", allocated);
+listing_forms = forms.write_listing_forms(sample, cycle_dir(cycle) / "forms" / "class_listing")
 display(wb.report.headline("sampled_schools", len(sampled), lang=lang))
 display(wb.report.headline("replacements", int((sample["role"] != "sampled").sum()), lang=lang))
-display(wb.report.headline("certainty_schools", int(sampled["certainty"].sum()), lang=lang))
-display(wb.report.headline("sampled_classes", len(sampled_classes), lang=lang))
-wb.report.headline("sampled_students", int(sampled_classes["enrol"].sum()), lang=lang)
+wb.report.headline("certainty_schools", int(sampled["certainty"].sum()), lang=lang)
 
 # %%
 wb.report.text("sample_design", "sample", lang=lang)
@@ -106,52 +127,22 @@ wb.report.table(sample.head(12), lang=lang, digits={"probability": 3, "mos": 0},
                 verbatim=("school_id", "sampled_school", "stratum", "IDSCHOOL", "REPLACES"))
 
 # %%
-wb.report.table(wb.sampling.sample_summary(sample, sampled_classes, by=strata), lang=lang)
-
-# %%
-shares = wb.sampling.composition(
-    frame, sampled_classes.merge(frame[["school_id", "region"]], on="school_id"), by="region",
-    size="enrol_g6", sample_size="enrol")
-shares = shares.assign(region=shares["region"].map(lambda code: wb.labels.label(code, lang)))
-shares = shares.melt(id_vars="region", value_vars=["population", "sample"], var_name="source",
-                     value_name="share")
-shares["source"] = shares["source"].map(lambda key: wb.labels.label(key, lang))
-ax = sns.barplot(data=shares, y="region", x="share", hue="source")
-ax.set(xlabel=wb.labels.label("share_students", lang), ylabel=wb.labels.label("region", lang),
-       title=wb.report.text("sample_design", "coverage", lang=lang).data)
-ax.get_legend().set_title("")
-
-# %%
-grid = wb.sampling.sampling_fraction(frame, sampled_classes, rows="region", columns="locality")
-grid = grid.assign(region=grid["region"].map(lambda code: wb.labels.label(code, lang)))
-grid = grid.set_index("region").rename(columns=lambda code: wb.labels.label(code, lang))
-ax = sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues", cbar_kws={"label": "%"})
-ax.set(xlabel=wb.labels.label("locality", lang), ylabel=wb.labels.label("region", lang),
-       title=wb.report.text("sample_design", "fraction", lang=lang).data)
-plt.show()
-
-# %%
-wb.report.text("sample_design", "classes", lang=lang)
-
-# %%
-display(wb.report.text("sample_design", "classes_note", lang=lang,
-                       large_mos=classes["large_mos"], per_large=classes["per_large_school"]))
-by_language = wb.sampling.composition(class_list, sampled_classes, by="class_language",
-                                      size="enrol", sample_size="enrol")
-wb.report.table(by_language, lang=lang, digits={"share": 1})
+wb.report.text("sample_design", "listing_forms", lang=lang, forms=len(listing_forms),
+               folder=listing_folder, lists=lists_folder)
 
 # %%
 wb.report.text("sample_design", "evaluation", lang=lang)
 
 # %%
 population = wb.sampling.evaluation_population(
-    frame, class_list, wb.catalog.read_optional(cycle, "students"), icc=planning["icc"][1],
-    seed=seed + 2)
+    frame, population_classes, wb.catalog.read_optional(cycle, "students"),
+    icc=planning["icc"][1], seed=seed + 2)
 simulations = wb.sampling.simulate_design(
     frame, population, n=n_schools, reps=evaluation_reps, seed=seed + 2,
     n_classes=classes["per_school"], large_mos=classes["large_mos"],
     n_classes_large=classes["per_large_school"], **design)
 evaluation = wb.sampling.summarize_simulations(simulations)
+wb.catalog.save(cycle, "design_evaluation", evaluation);
 display(wb.report.text("sample_design", "evaluation_note", lang=lang, reps=evaluation_reps))
 display(wb.report.headline("coverage", evaluation["coverage"].iloc[0], lang=lang, digits=3))
 wb.report.table(evaluation, lang=lang, digits={"coverage": 3, "coverage_mc_se": 3,
@@ -169,20 +160,79 @@ plt.show()
 wb.report.text("sample_design", "domains", lang=lang)
 
 # %%
-domain_quality = wb.sampling.evaluate_domains(
-    frame, class_list, wb.sampling.study_population(
-        frame, class_list, wb.catalog.read_optional(cycle, "students"), icc=planning["icc"][1],
-        seed=seed + 3),
-    reps=domain_reps, seed=seed + 3, n_schools=n_schools,
-    classes_per_school=classes["per_school"], large_mos=classes["large_mos"],
-    classes_large=classes["per_large_school"], **design)
-display(wb.report.text("sample_design", "domains_note", lang=lang, reps=domain_reps,
-                       low=0.93, high=0.97, mc=(0.95 * 0.05 / domain_reps) ** 0.5))
-display(wb.sampling.domain_summary(domain_quality, lang=lang))
-wb.report.table(wb.sampling.domain_report(domain_quality, lang=lang), lang=lang)
+domain_columns = ["region", "locality", "language"]
+missing_columns = [c for c in domain_columns if c not in frame.columns]
+if missing_columns:
+    display(wb.report.text("sample_design", "skipped_columns", lang=lang,
+                           columns=", ".join(missing_columns)))
+else:
+    domain_quality = wb.sampling.evaluate_domains(
+        frame, population_classes, wb.sampling.study_population(
+            frame, population_classes, wb.catalog.read_optional(cycle, "students"),
+            icc=planning["icc"][1], seed=seed + 3),
+        reps=domain_reps, seed=seed + 3, n_schools=n_schools,
+        classes_per_school=classes["per_school"], large_mos=classes["large_mos"],
+        classes_large=classes["per_large_school"], **design)
+    display(wb.report.text("sample_design", "domains_note", lang=lang, reps=domain_reps,
+                           low=0.93, high=0.97, mc=(0.95 * 0.05 / domain_reps) ** 0.5))
+    display(wb.sampling.domain_summary(domain_quality, lang=lang))
+    display(wb.report.table(wb.sampling.domain_report(domain_quality, lang=lang), lang=lang))
 
 # %%
-wb.catalog.save(cycle, "sample_schools", sample);
+wb.report.text("sample_design", "classes", lang=lang)
+
+# %%
+listed = forms.read_class_lists(inputs_dir(cycle) / class_lists, sample, shown=lists_folder)
+sampled_classes = forms.classes_from_lists(
+    listed, sample, lists=lists_folder, forms=listing_folder, per_school=classes["per_school"],
+    large_mos=classes["large_mos"], per_large_school=classes["per_large_school"], seed=seed + 1)
+tracking_forms = forms.write_tracking_forms(
+    sampled_classes, cycle_dir(cycle) / "forms" / "student_tracking",
+    instruments=inputs_dir(cycle) / "instruments")
 wb.catalog.save(cycle, "sample_classes", sampled_classes);
-wb.catalog.save(cycle, "sample_allocation", allocated);
-wb.catalog.save(cycle, "design_evaluation", evaluation);
+display(wb.report.headline("sampled_classes", len(sampled_classes), lang=lang))
+wb.report.headline("sampled_students", int(sampled_classes["enrol"].sum()), lang=lang)
+
+# %%
+wb.report.text("sample_design", "class_lists_read", lang=lang, **forms.list_summary(listed),
+               forms=len(tracking_forms), folder=tracking_folder)
+
+# %%
+wb.report.table(wb.sampling.sample_summary(sample, sampled_classes, by=strata or ["role"]),
+                lang=lang)
+
+# %%
+figure_strata = strata[:2] if len(strata) == 2 else []   # region x locality in the demo
+if figure_strata:
+    shares = wb.sampling.composition(
+        frame, sampled_classes.merge(frame[["school_id", strata[0]]], on="school_id"),
+        by=strata[0], size="enrol_g6", sample_size="enrol")
+    shares = shares.assign(**{strata[0]: shares[strata[0]].map(
+        lambda code: wb.labels.label(code, lang))})
+    shares = shares.melt(id_vars=strata[0], value_vars=["population", "sample"],
+                         var_name="source", value_name="share")
+    shares["source"] = shares["source"].map(lambda key: wb.labels.label(key, lang))
+    ax = sns.barplot(data=shares, y=strata[0], x="share", hue="source")
+    ax.set(xlabel=wb.labels.label("share_students", lang),
+           ylabel=wb.labels.label(strata[0], lang),
+           title=wb.report.text("sample_design", "coverage", lang=lang).data)
+    ax.get_legend().set_title("")
+    plt.show()
+    grid = wb.sampling.sampling_fraction(frame, sampled_classes, rows=strata[0],
+                                         columns=strata[1])
+    grid = grid.assign(**{strata[0]: grid[strata[0]].map(
+        lambda code: wb.labels.label(code, lang))})
+    grid = grid.set_index(strata[0]).rename(columns=lambda code: wb.labels.label(code, lang))
+    ax = sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues", cbar_kws={"label": "%"})
+    ax.set(xlabel=wb.labels.label(strata[1], lang), ylabel=wb.labels.label(strata[0], lang),
+           title=wb.report.text("sample_design", "fraction", lang=lang).data)
+    plt.show()
+
+# %%
+display(wb.report.text("sample_design", "classes_note", lang=lang,
+                       large_mos=classes["large_mos"], per_large=classes["per_large_school"]))
+if "class_language" in population_classes and sampled_classes["class_language"].notna().any():
+    by_language = wb.sampling.composition(population_classes, sampled_classes,
+                                          by="class_language", size="enrol",
+                                          sample_size="enrol")
+    display(wb.report.table(by_language, lang=lang, digits={"share": 1}))

@@ -189,11 +189,11 @@ def _items(rows: list[tuple[str, dict]], label: str) -> pd.DataFrame:
         out.append({"item_id": item_id, "block": _integer(where, entry, "block"),
                     "position": entry.get("position"), "text_type": _text(entry, "text_type"),
                     "process": _text(entry, "process"), "type": kind, "max_score": top,
-                    "key": key, "scheme": scheme, "_where": where})
+                    "key": key, "scheme": scheme, "where_": where})
     table = pd.DataFrame(out)
     for row in table.itertuples():
         if not _blank(row.position):
-            table.at[row.Index, "position"] = _integer(row._where, {"position": row.position},
+            table.at[row.Index, "position"] = _integer(row.where_, {"position": row.position},
                                                        "position")
     auto = table.groupby("block").cumcount() + 1
     table["position"] = table["position"].where(table["position"].notna(), auto).astype(int)
@@ -203,7 +203,7 @@ def _items(rows: list[tuple[str, dict]], label: str) -> pd.DataFrame:
         raise InstrumentError(f"{row['_where']}, column position: block {row['block']} already "
                               f"has an item at position {row['position']}")
     table["max_score"] = table["max_score"].astype("int8")
-    return table.drop(columns="_where").loc[:, list(ITEM_COLUMNS)].reset_index(drop=True)
+    return table.drop(columns="where_").loc[:, list(ITEM_COLUMNS)].reset_index(drop=True)
 
 
 def _booklets(rows: list[tuple[str, dict]], label: str, blocks: set[int]) -> pd.DataFrame:

@@ -1,9 +1,13 @@
 """A cycle's data sources, made ready for the catalog.
 
-Before any stage runs, the runner calls :func:`prepare_sources`: for a synthetic
-cycle it generates the nation from the cycle's seed; for a real register it
-reads the delivered file (never modifying it) and renames its columns. Either
-way the catalog then finds ``outputs/<cycle>/data/*.parquet``.
+Before any stage runs, the runner calls :func:`prepare_sources`. One door for real and
+synthetic inputs: a real cycle's files are in ``inputs/<cycle>/`` (the register named in
+``data.register``, the instruments in ``instruments/``); a synthetic cycle first writes its
+nation's register and instruments there (``workbench.synth.inputs``, the truth tables go to
+``outputs/<cycle>/data``). Either way the register is read by
+:func:`workbench.register.read_register` into ``register.parquet`` and the item bank by
+:func:`workbench.instruments.read_instruments` into ``items.parquet`` (no instruments yet: no
+``items``, the field-data stage says so).
 
 ``outputs/<cycle>/data/sources.json`` records the fingerprint, the SHA-256 of each source
 table written (a deleted or altered table remakes the sources) and the parameter file that made
@@ -16,10 +20,15 @@ import hashlib
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from workbench.atomic import write_json, write_parquet
+from workbench.instruments import instruments_file, read_instruments
 from workbench.params import CycleParams
-from workbench.paths import PROJECT_ROOT, data_dir
+from workbench.paths import PROJECT_ROOT, data_dir, inputs_dir
 from workbench.provenance import file_sha256
+from workbench.register import read_register
+from workbench.synth.inputs import INSTRUMENTS_FILE, REGISTER_FILE, write_inputs
 
 __all__ = ["prepare_sources", "source_fingerprint", "sources_owner", "stale_sources"]
 
@@ -30,6 +39,8 @@ def source_fingerprint(params: CycleParams) -> str:
     spec = {"seed": params.seed, "data": params.data.model_dump(mode="json", by_alias=True)}
     if params.data.source == "register":
         spec["file_sha256"] = _sha256(_register_path(params))
+        found = instruments_file(inputs_dir(params.cycle) / "instruments")
+        spec["instruments_sha256"] = file_sha256(found) if found else "absent"
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
     spec["synth_code"] = _synth_code()
     if params.data.synthetic.trend is not None:
@@ -53,13 +64,14 @@ def prepare_sources(params: CycleParams, *, force: bool = False,
     fingerprint = source_fingerprint(params)
     record = _read_stamp(stamp)
     if (not force and record.get("fingerprint") == fingerprint
-            and not stale_sources(params.cycle)):
+            and not stale_sources(params.cycle) and not _synthetic_inputs_missing(params)):
         return False
     before = _snapshot(folder)
     if params.data.source == "synthetic":
         _prepare_synthetic(params, folder)
     else:
         _prepare_register(params, folder)
+    _prepare_instruments(params, folder)
     after = _snapshot(folder)
     tables = {name: file_sha256(folder / name) for name, stat in after.items()
               if before.get(name) != stat}
@@ -102,7 +114,7 @@ def _snapshot(folder: Path) -> dict[str, tuple]:
 
 
 def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
-    from workbench.synth import make_nation
+    from workbench.synth import Nation, make_nation
 
     spec = params.data.synthetic
     if spec.trend is not None:
@@ -110,7 +122,31 @@ def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
     else:
         nation = make_nation(seed=params.seed, schools=spec.schools, items=spec.items,
                              blocks=spec.blocks)
-    nation.write(folder)
+    inputs = inputs_dir(params.cycle)
+    write_inputs(nation, inputs)
+    truth = {k: v for k, v in nation.tables.items() if k not in {"register", "items"}}
+    Nation(tables=truth, truth=nation.truth).write(folder)
+    register = read_register(inputs / REGISTER_FILE, shown=f"inputs/{params.cycle}/"
+                             f"{REGISTER_FILE}")
+    # the nation's own class counts, numeric as it wrote them (read_register keeps text)
+    register["n_classes_g6"] = pd.to_numeric(register["n_classes_g6"]).astype("int64")
+    write_parquet(folder / "register.parquet", register)
+
+
+def _synthetic_inputs_missing(params: CycleParams) -> bool:
+    inputs = inputs_dir(params.cycle)
+    return params.data.source == "synthetic" and not all(
+        (inputs / name).is_file() for name in (REGISTER_FILE, INSTRUMENTS_FILE))
+
+
+def _prepare_instruments(params: CycleParams, folder: Path) -> None:
+    """``items.parquet`` from ``inputs/<cycle>/instruments`` (left out while there is none)."""
+    where = inputs_dir(params.cycle) / "instruments"
+    if where.is_dir() and instruments_file(where) is not None:
+        bank = read_instruments(where, shown=f"inputs/{params.cycle}/instruments/")
+        write_parquet(folder / "items.parquet", bank.items)
+    else:
+        (folder / "items.parquet").unlink(missing_ok=True)
 
 
 def _trend_nation(params: CycleParams):

@@ -97,6 +97,9 @@ class SampleDesignParams(_Strict):
                                  description="simulated samples of the design evaluation")
     domain_reps: int = Field(200, ge=20, le=20000, description="samples of the domain "
                              "evaluation through the real chain (selection, weights, JK2)")
+    class_lists: str = Field("class_lists", description="the class lists the sampled schools "
+                             "return: folder under inputs/<cycle>/",
+                             json_schema_extra={"path": "inputs", "kind": "folder"})
 
 
 #: de-identified tables the field-data stage writes, one per kind of return (+ scores)
@@ -351,8 +354,11 @@ STAGES: dict[str, Stage] = {
         name="sample_design",
         notebook="10_sample_design.py",
         params=SampleDesignParams,
-        inputs=("frame", "classes"),
+        inputs=("frame",),
         outputs=("sample_schools", "sample_classes", "sample_allocation", "design_evaluation"),
+        # one stage that waits: schools drawn and listing forms written, then it stops until
+        # the class lists are back in inputs/<cycle>/class_lists (the demo's are written here)
+        prepare="workbench.synth.demo_returns:prepare_demo_class_lists",
     ),
     "design_study": Stage(
         name="design_study",

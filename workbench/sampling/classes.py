@@ -10,7 +10,7 @@ import pandas as pd
 
 from workbench.sampling._validate import check_columns, check_ids, check_size, some
 
-__all__ = ["select_classes"]
+__all__ = ["select_classes", "assumed_classes"]
 
 
 def select_classes(
@@ -126,3 +126,33 @@ def _random_rank(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     within = np.empty(group.size, dtype=int)
     within[order] = np.arange(group.size) - start
     return within
+
+
+def assumed_classes(frame: pd.DataFrame, *, id: str = "school_id", size: str = "enrol_g6",
+                    n_classes: str = "n_classes_g6", class_size: int = 25,
+                    language: str = "language") -> pd.DataFrame:
+    """Classes of every frame school as planning assumes them, before any class list is back:
+    ``n_classes`` classes if the register has that column, else ``ceil(size / class_size)``,
+    the enrolment split evenly; ``class_language`` from ``language`` when the register has it.
+    Serves the design evaluation of a real register (the class lists come after the draw).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"school_id": ["a", "b"], "enrol_g6": [60, 20]})
+    >>> assumed_classes(f)[["class_id", "enrol"]].values.tolist()
+    [['a01', 20], ['a02', 20], ['a03', 20], ['b01', 20]]
+    """
+    enrol = pd.to_numeric(frame[size]).astype(int).to_numpy()
+    given = pd.to_numeric(frame[n_classes], errors="coerce") if n_classes in frame else None
+    count = np.maximum(1, np.ceil(enrol / class_size)).astype(int) if given is None else \
+        np.maximum(1, given.fillna(1).astype(int).to_numpy())
+    school = np.repeat(np.arange(len(frame)), count)
+    line = np.arange(school.size) - np.repeat(np.cumsum(count) - count, count)
+    base, extra = np.divmod(enrol[school], count[school])
+    ids = frame[id].astype(str).to_numpy()[school]
+    out = pd.DataFrame({id: ids, "class_id": [f"{s}{k + 1:02d}" for s, k in zip(ids, line,
+                                                                                  strict=True)],
+                        "enrol": base + (line < extra)})
+    if language in frame:
+        out["class_language"] = frame[language].to_numpy()[school]
+    return out

@@ -34,9 +34,12 @@ import openpyxl
 import pandas as pd
 import yaml
 
-__all__ = ["write_listing_forms", "read_class_lists", "missing_lists", "write_tracking_forms",
-           "ClassListError", "ClassListsMissing", "waiting_sentence", "LIST_COLUMNS",
-           "CLASS_LANGUAGES"]
+__all__ = ["draw_school_sample", "write_listing_forms", "read_class_lists", "missing_lists",
+           "write_tracking_forms",
+           "ClassListError", "ClassListsMissing", "classes_from_lists", "list_summary",
+           "waiting_sentence",
+           "waiting_for",
+           "LIST_COLUMNS", "CLASS_LANGUAGES"]
 
 #: the code row of a class listing form (a CSV class list needs the first three)
 LIST_COLUMNS = ("IDSCHOOL", "IDCLASS", "CLASS_NAME", "N_STUDENTS", "CLASS_LANG")
@@ -67,10 +70,26 @@ def _w(key: str, lang: str, **values: Any) -> str:
     return _words()[key][lang].format(**values)
 
 
+_DESIGN = ("strata", "sort_by", "allocation", "minimum", "small_mos", "small_rule",
+           "exclusion_limit")
+
+
+def draw_school_sample(frame: pd.DataFrame, stage: dict[str, Any]) -> pd.DataFrame:
+    """The school sample of the sample-design stage (``stage``: its parameters, with ``seed``):
+    :func:`~workbench.sampling.select_schools` with IEA ids. The same draw serves the stage and
+    the demo's returned class lists."""
+    from workbench.sampling.ids import school_ids
+    from workbench.sampling.schools import select_schools
+
+    return school_ids(select_schools(frame, n=stage["n_schools"], size="enrol_g6",
+                                     replacements=stage["replacements"], seed=stage["seed"],
+                                     **{k: stage[k] for k in _DESIGN}))
+
+
 def write_listing_forms(sample: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """One class listing form ``<IDSCHOOL>.xlsx`` per school of ``sample`` (all roles)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    """One class listing form ``<IDSCHOOL>.xlsx`` per school of ``sample`` (all roles); the
+    folder's earlier forms are removed."""
+    folder = _emptied(folder)
     paths = []
     for row in sample.itertuples(index=False):
         book = openpyxl.Workbook(write_only=True)
@@ -90,6 +109,14 @@ def write_listing_forms(sample: pd.DataFrame, folder: str | Path) -> list[Path]:
         paths.append(folder / f"{int(row.IDSCHOOL)}.xlsx")
         book.save(paths[-1])
     return paths
+
+
+def _emptied(folder: str | Path) -> Path:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xlsx"):
+        old.unlink()
+    return folder
 
 
 def read_class_lists(folder: str | Path, sample: pd.DataFrame, *,
@@ -259,6 +286,30 @@ def missing_lists(sample: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
     return sampled[~sampled["IDSCHOOL"].isin(done)].reset_index(drop=True)
 
 
+def classes_from_lists(listed: pd.DataFrame, sample: pd.DataFrame, *, lists: str, forms: str,
+                       per_school: int, large_mos: int | None, per_large_school: int,
+                       seed: int) -> pd.DataFrame:
+    """Sample classes from the returned lists (:func:`read_class_lists`) in every school that
+    sent one, by :func:`~workbench.sampling.select_classes`; raise :class:`ClassListsMissing`
+    (one sentence, :func:`waiting_sentence`) while a sampled school's list is missing."""
+    from workbench.sampling.classes import select_classes
+
+    missing = missing_lists(sample, listed)
+    if len(missing):
+        raise ClassListsMissing(waiting_sentence(
+            missing, int((sample["role"] == "sampled").sum()), lists=lists, forms=forms))
+    schools = sample[sample["IDSCHOOL"].isin(listed["IDSCHOOL"])]
+    return select_classes(listed, schools, mos="mos", n_classes=per_school,
+                          large_mos=large_mos, n_classes_large=per_large_school, seed=seed)
+
+
+def list_summary(listed: pd.DataFrame) -> dict[str, int]:
+    """Schools, classes and students of the returned lists, and schools that declined."""
+    return {"schools": int(listed["IDSCHOOL"].nunique()), "classes": len(listed),
+            "students": int(listed["enrol"].sum()),
+            "declined": len(listed.attrs.get("declined", []))}
+
+
 def waiting_sentence(missing: pd.DataFrame, n_sampled: int, *, lists: str, forms: str) -> str:
     """One sentence: which schools' class lists are missing and where to put them."""
     ids = [str(int(i)) for i in missing["IDSCHOOL"]]
@@ -269,12 +320,16 @@ def waiting_sentence(missing: pd.DataFrame, n_sampled: int, *, lists: str, forms
 
 
 def write_tracking_forms(classes: pd.DataFrame, folder: str | Path, *,
-                         booklets: int) -> list[Path]:
+                         instruments: str | Path | None = None) -> list[Path]:
     """One student tracking form ``<IDCLASS>.xlsx`` per sampled class (``IDSCHOOL, IDCLASS,
-    CLASS_NAME, enrol``): a line per listed student plus spare lines, ``IDSTUD`` and a booklet
-    (rotated from ``IDCLASS``) filled in."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    CLASS_NAME, enrol``): a line per listed student plus spare lines, ``IDSTUD`` filled in and
+    the booklets of the ``instruments`` folder's design rotated from ``IDCLASS`` (no instruments
+    yet: ``IDBOOK`` left for the school coordinator)."""
+    from workbench.instruments import instruments_file, read_instruments
+
+    given = instruments is not None and instruments_file(instruments) is not None
+    numbers = sorted(read_instruments(instruments).booklets["booklet"].unique()) if given else []
+    folder = _emptied(folder)
     paths = []
     for row in classes.itertuples(index=False):
         book = openpyxl.Workbook(write_only=True)
@@ -287,9 +342,39 @@ def write_tracking_forms(classes: pd.DataFrame, folder: str | Path, *,
             sheet.append([_w(c, lang) for c in TRACKING_COLUMNS])
             sheet.append(list(TRACKING_COLUMNS))
             for line in range(1, min(int(row.enrol) + _SPARE, 99) + 1):
-                booklet = (int(row.IDCLASS) + line) % booklets + 1
+                booklet = int(numbers[(int(row.IDCLASS) + line) % len(numbers)]) if numbers \
+                    else None
                 sheet.append([int(row.IDSCHOOL), int(row.IDCLASS), int(row.IDCLASS) * 100 + line,
                               None, None, None, None, booklet])
         paths.append(folder / f"{int(row.IDCLASS)}.xlsx")
         book.save(paths[-1])
     return paths
+
+
+def waiting_for(params) -> list[tuple[str, Path, str]]:
+    """What the sample-design stage of ``params`` (a :class:`~workbench.params.CycleParams`)
+    waits for: ``[(key, folder, sentence)]`` naming the sampled schools whose class lists are
+    missing (empty: none, or the schools are not drawn yet)."""
+    from workbench.paths import data_dir, inputs_dir
+
+    if "sample_design" not in params.stages:
+        return []
+    stage = params.stage_params("sample_design")
+    sample_path = data_dir(params.cycle) / "sample_schools.parquet"
+    folder = inputs_dir(params.cycle) / stage["class_lists"]
+    if not sample_path.is_file():
+        return []
+    sample = pd.read_parquet(sample_path)
+    shown = f"inputs/{params.cycle}/{stage['class_lists']}/"
+    try:
+        listed = read_class_lists(folder, sample, shown=shown) if folder.is_dir() else \
+            _classes([], {})
+    except ClassListError as err:
+        return [("stages.sample_design.class_lists", folder, str(err))]
+    missing = missing_lists(sample, listed)
+    if missing.empty:
+        return []
+    forms = f"outputs/{params.cycle}/forms/class_listing/"
+    return [("stages.sample_design.class_lists", folder,
+             waiting_sentence(missing, int((sample["role"] == "sampled").sum()), lists=shown,
+                              forms=forms))]
