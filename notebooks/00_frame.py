@@ -22,8 +22,6 @@ strata = ["region", "locality", "language"]  # register columns that must be fil
 min_enrolment = 1  # schools with fewer grade-6 students are outside the target population
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
 from IPython.display import display
 
 import workbench as wb
@@ -39,11 +37,10 @@ wb.report.text("frame", "intro", lang=lang)
 # %%
 review = wb.frame.review_frame(register, strata=strata, min_enrolment=min_enrolment)
 frame = review.frame
-coverage = 100 * frame["enrol_g6"].sum() / review.reconciliation["students"].iloc[0]
 display(wb.report.headline("register_records", len(register), lang=lang))
 display(wb.report.headline("frame_schools", len(frame), lang=lang))
 display(wb.report.headline("enrolment", frame["enrol_g6"].sum(), lang=lang))
-wb.report.headline("frame_coverage", coverage, lang=lang, digits=1)
+wb.report.headline("frame_coverage", review.coverage, lang=lang, digits=1)
 
 # %%
 wb.report.text("frame", "checks", lang=lang)
@@ -57,55 +54,31 @@ wb.report.table(review.reconciliation, lang=lang)
 
 # %%
 display(wb.report.text("frame", "listing", lang=lang))
-wb.report.table(review.checks, lang=lang, verbatim=("school_id", "column", "value"))
-shown = [column for column in strata if frame[column].nunique() <= 40]  # tabulated columns
+wb.report.table(review.checks, lang=lang,
+                verbatim=("school_id", "column", "value", "register_row"))
 
 # %%
 wb.report.text("frame", "composition", lang=lang)
 
 # %%
-if not shown:
-    display(wb.report.text("frame", "no_columns", lang=lang))
-for column in shown:
-    wb.report.table(wb.frame.frame_summary(frame, column), lang=lang,
-                    caption=wb.report.text("frame", "by_column", lang=lang,
-                                           column=wb.labels.label(column, lang)).data)
+shown = wb.frame.tabulated(frame, strata)  # the parameters' columns with at most 40 values
+wb.report.table(wb.frame.composition(frame, shown), lang=lang,
+                caption=wb.report.text("frame", "by_column" if shown else "no_columns",
+                                       lang=lang, column=wb.report.term(*shown)))
 
 # %%
-if shown:
-    first = shown[0]
-    counts = wb.frame.frame_summary(frame, first)
-    counts = counts[counts[first] != "total"].sort_values("students")
-    counts = counts.assign(**{first: counts[first].map(lambda code: wb.labels.label(code, lang))})
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-    sns.barplot(data=counts, y=first, x="schools", ax=axes[0], color="#4c72b0")
-    sns.barplot(data=counts, y=first, x="students", ax=axes[1], color="#dd8452")
-    axes[0].set(xlabel=wb.labels.label("schools", lang), ylabel=wb.labels.label(first, lang))
-    axes[1].set(xlabel=wb.labels.label("enrolment", lang), ylabel="")
-    fig.suptitle(wb.report.text("frame", "by_column", lang=lang,
-                                column=wb.labels.label(first, lang)).data)
-    fig.tight_layout()
-
-# %%
-if len(shown) >= 2:
-    rows, columns = shown[0], shown[-1]
-    wb.report.table(wb.frame.crosstab(frame, rows, columns), lang=lang,
-                    caption=wb.report.text("frame", "crosstab", lang=lang,
-                                           rows=wb.labels.label(rows, lang),
-                                           columns=wb.labels.label(columns, lang)).data)
+wb.report.figure(wb.plots.frame.group_bars, wb.frame.composition(frame, shown[:1]), lang=lang,
+                 alt=wb.report.text("frame", "by_column", lang=lang,
+                                    column=wb.report.term(*shown[:1])))
 
 # %%
 wb.report.text("frame", "size", lang=lang)
 
 # %%
 display(wb.report.text("frame", "size_note", lang=lang))
-hue = next((column for column in shown if frame[column].nunique() <= 6), None)
-sized = frame if hue is None else frame.assign(
-    **{hue: frame[hue].map(lambda code: wb.labels.label(code, lang))})
-ax = sns.histplot(data=sized, x="enrol_g6", hue=hue, log_scale=True, bins=40, element="step")
-ax.set(xlabel=wb.labels.label("enrolment", lang), ylabel=wb.labels.label("schools", lang))
-if hue is not None:
-    ax.get_legend().set_title(wb.labels.label(hue, lang))
+sizes = wb.frame.size_groups(frame, shown)
+wb.report.figure(wb.plots.frame.size_histogram, sizes, lang=lang, group=sizes.attrs["group"],
+                 alt=wb.report.text("frame", "size_figure", lang=lang))
 
 # %%
 wb.catalog.save(cycle, "frame", frame);

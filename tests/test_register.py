@@ -55,8 +55,11 @@ def test_the_frame_finds_the_planted_faults_and_students_reconcile(sheet, regist
     found = review.checks.groupby("check")["school_id"].apply(list).to_dict()
     assert found["zero_enrolment"] == truth["faults"]["zero_enrolment"]
     assert found["duplicate_record"] == truth["faults"]["duplicate"]
-    total = review.checks[review.checks["check"] == "missing_id"]
-    assert total["register_row"].tolist() == truth["faults"]["total_row"]
+    total = review.checks[review.checks["check"] == "total_row"]
+    assert total["register_row"].tolist() == [str(r) for r in truth["faults"]["total_row"]]
+    assert total["action"].tolist() == ["not_a_school"] and "missing_id" not in found
+    assert review.coverage == pytest.approx(100 * truth["students"] / (
+        truth["records"]["6 класс"].sum() + truth["records"]["6 класс"].iloc[10]))
     assert review.frame["enrol_g6"].sum() == truth["students"]
     assert len(review.frame) == len(truth["records"]) - 1
     assert review.frame["school_id"].is_unique

@@ -24,15 +24,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["FrameReview", "review_frame", "frame_summary", "crosstab", "CHECKS", "ID", "SIZE"]
+__all__ = ["FrameReview", "review_frame", "frame_summary", "crosstab", "composition",
+           "tabulated", "size_groups", "CHECKS", "ID", "SIZE"]
 
 #: the two columns every register has (after the column map of ``data.register.columns``)
 ID, SIZE = "school_id", "enrol_g6"
 #: the register reader's row number: not part of a record (two identical rows are duplicates)
 ROW = "register_row"
 
+#: the first word of a total row's label (a register exported with its sums)
+TOTAL_WORDS = r"^(итого|всего|жыйынтык|бардыгы|жалпы|total|sum)\b"
+
 #: checks in the order they are applied, with the action taken
 CHECKS = {
+    "total_row": "not_a_school",
     "missing_id": "excluded",
     "duplicate_record": "kept_first",
     "conflicting_id": "excluded",
@@ -48,14 +53,22 @@ class FrameReview:
 
     ``frame``: the sampling frame, ``school_id``, ``enrol_g6`` (whole numbers) and the
     register's other columns;
-    ``checks``: ``school_id, check, column, value, action`` (and ``register_row`` when the
-    register has it) per finding;
+    ``checks``: ``school_id, check, column, value, action`` (and ``register_row``, as text,
+    when the register has it) per finding;
     ``reconciliation``: ``step, schools, students`` from register to frame.
     """
 
     frame: pd.DataFrame
     checks: pd.DataFrame
     reconciliation: pd.DataFrame
+
+    @property
+    def coverage(self) -> float:
+        """Percent of the register's grade-6 students (its total rows left out) that are in
+        the frame."""
+        steps = self.reconciliation.set_index("step")["students"]
+        total = steps["register_records"] + steps.get("total_row", 0)
+        return float(100 * self.frame[SIZE].sum() / total) if total else 0.0
 
     def summary(self) -> pd.DataFrame:
         """Findings per check: ``check, action, schools``, in :data:`CHECKS` order."""
@@ -143,6 +156,61 @@ def frame_summary(frame: pd.DataFrame, by: str | list[str], *,
                   "mean_size", "median_size"]]
 
 
+def tabulated(frame: pd.DataFrame, columns: Sequence[str], *, most: int = 40) -> list[str]:
+    """The columns worth a table: those of ``columns`` with at most ``most`` distinct values.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"school_id": ["a", "b"], "oblast": ["x", "x"]})
+    >>> tabulated(f, ["oblast", "school_id"], most=1)
+    ['oblast']
+    """
+    return [column for column in columns if frame[column].nunique() <= most]
+
+
+def composition(frame: pd.DataFrame, columns: Sequence[str], *,
+                size: str = SIZE) -> pd.DataFrame:
+    """:func:`frame_summary` for each column, one below the other (``column, value, ...``),
+    then one ``total`` row: the frame's composition by the columns the parameters name.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"oblast": ["x", "y", "y"], "enrol_g6": [10, 20, 30]})
+    >>> composition(f, ["oblast"])[["column", "value", "schools", "students"]].values.tolist()
+    [['oblast', 'x', 1, 10], ['oblast', 'y', 2, 50], ['total', 'total', 3, 60]]
+    """
+    parts = []
+    for column in columns:
+        table = frame_summary(frame, column, size=size)
+        table = table[table[column] != "total"].rename(columns={column: "value"})
+        parts.append(table.assign(column=column, value=table["value"].astype(str)))
+    total = frame_summary(frame.assign(_all="total"), "_all", size=size).iloc[[0]]
+    parts.append(total.rename(columns={"_all": "value"}).assign(column="total"))
+    table = pd.concat(parts, ignore_index=True)
+    return table[["column", "value", *(c for c in table.columns if c not in ("column",
+                                                                             "value"))]]
+
+
+def size_groups(frame: pd.DataFrame, columns: Sequence[str], *, most: int = 6,
+                size: str = SIZE) -> pd.DataFrame:
+    """School sizes for the size figure: ``size`` and ``group``, the first of ``columns``
+    with at most ``most`` values (no ``group`` column when none has); ``attrs["group"]``
+    names that column.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"oblast": ["x", "y"], "enrol_g6": [10, 20]})
+    >>> size_groups(f, ["oblast"]).attrs["group"]
+    'oblast'
+    """
+    group = next((c for c in columns if frame[c].nunique() <= most), None)
+    data = frame[[size]].copy()
+    if group is not None:
+        data["group"] = frame[group].astype(str).to_numpy()
+    data.attrs["group"] = group
+    return data
+
+
 def crosstab(frame: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
     """Number of schools by ``rows`` × ``columns``, with totals.
 
@@ -172,7 +240,9 @@ def _flags(data: pd.DataFrame, raw_enrolment: pd.Series, strata, min_enrolment: 
     invalid = (raw.notna() & (raw != "") & enrolment.isna()) | raw.isna() | (raw == "")
     invalid |= enrolment < 0
     invalid |= enrolment.notna() & (enrolment != np.floor(enrolment))
-    yield "missing_id", ids.isna() | (ids == "")
+    missing = ids.isna() | (ids == "")
+    yield "total_row", missing & _says_total(data)
+    yield "missing_id", missing
     yield "duplicate_record", exact
     yield "conflicting_id", same_id & ~record.duplicated(keep=False)
     yield "invalid_enrolment", invalid.fillna(True).astype(bool)
@@ -195,8 +265,15 @@ def _findings(hit: pd.DataFrame, check: str, raw: pd.DataFrame, strata) -> pd.Da
                           "value": values, "action": CHECKS[check]}).astype(
                               {"column": "string", "value": "string"})
     if ROW in hit:
-        table[ROW] = hit[ROW]
+        table[ROW] = hit[ROW].astype("string")     # a row number, shown as written
     return table
+
+
+def _says_total(data: pd.DataFrame) -> pd.Series:
+    """Rows with a cell reading "total" (Итого, Всего, Жыйынтык, Бардыгы, Total, ...)."""
+    text = data.drop(columns=["enrolment"]).astype("string").apply(
+        lambda column: column.str.strip().str.lower().str.match(TOTAL_WORDS))
+    return text.fillna(False).astype(bool).any(axis=1)
 
 
 def _blank(table: pd.DataFrame) -> pd.DataFrame:
