@@ -31,7 +31,7 @@ import pandas as pd
 
 from workbench.monitoring.framework import MonitoringFramework, MonitoringIndicator
 
-__all__ = ["rollup", "trace", "level_key", "ROLLUP_COLUMNS"]
+__all__ = ["rollup", "trace", "level_key", "multipliers", "ROLLUP_COLUMNS"]
 
 #: columns of a roll-up table
 ROLLUP_COLUMNS = ("year", "indicator", "level", "unit", "parent", "value", "se", "numerator",
@@ -48,6 +48,12 @@ def level_key(level: str) -> str:
     """
     return {"class": "class_id", "school": "school_id", "group": "group_id",
             "college": "college_id"}.get(level, level)
+
+
+def multipliers(indicators: list[MonitoringIndicator]) -> dict[str, float]:
+    """``{id: value / (numerator / denominator)}`` (a flag is a percentage of institutions)."""
+    return {i.id: 100.0 if i.compute.kind == "flag" else i.compute.multiplier
+            for i in indicators}
 
 
 def rollup(fw: MonitoringFramework, tables: dict[str, pd.DataFrame], units: pd.DataFrame, *,
@@ -147,7 +153,7 @@ def _one(fw: MonitoringFramework, ind: MonitoringIndicator, tables: dict[str, pd
     out = pd.concat(parts, ignore_index=True)
     out["indicator"] = ind.id
     den = out["denominator"].where(out["denominator"] > 0)
-    mult = 100.0 if c.kind == "flag" else c.multiplier
+    mult = multipliers([ind])[ind.id]
     out["value"] = mult * out["numerator"] / den
     out["se"] = (mult * np.sqrt(out["variance"]) / den
                  if ind.uncertainty != "none" else np.nan)

@@ -1,0 +1,231 @@
+"""The stages of a school-monitoring cycle (``kind: school_monitoring``), one call per cell.
+
+``s10`` draws the synthetic district set into ``inputs/<cycle>/`` (or finds the real files
+there) and reads it through the same doors a real export goes through; ``s20`` computes the
+indicators at every level; ``s30`` the dynamic and comparative analyses; ``s40`` teachers'
+professional development; ``s50`` the yearly plan. Tables go to
+``outputs/<cycle>/data/<name>.parquet``; teachers appear there only under pseudonyms (the key
+is kept in ``fieldwork/<cycle>/keys/``, never in outputs).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.atomic import write_parquet, write_text
+from workbench.monitoring import analysis, development, plan, registers
+from workbench.monitoring.framework import load_monitoring_framework, load_variable_part
+from workbench.monitoring.rollup import ROLLUP_COLUMNS, multipliers, rollup
+from workbench.paths import cycle_dir, data_dir, fieldwork_dir, inputs_dir
+
+__all__ = ["save", "load", "district_stage", "indicator_stage", "analysis_stage",
+           "development_stage", "plan_stage", "TABLES", "INPUT_FILES"]
+
+#: the tables a cycle writes, by stage
+TABLES = {
+    "s10_district": ["schools", "classes", "school_years", "colleges", "groups",
+                     "college_years", "teachers", "courses", "register_notes", "planted"],
+    "s20_indicators": ["indicators", "framework_parts"],
+    "s30_analysis": ["dynamic", "comparison", "improving"],
+    "s40_development": ["pd_status", "pd_compliance", "pd_lists", "pd_schedule",
+                        "pd_schedule_schools"],
+    "s50_plan": ["plan"],
+}
+#: the files a cycle reads from inputs/<cycle>/ (CSV)
+INPUT_FILES = ("schools", "classes", "school_years", "colleges", "groups", "college_years",
+               "teachers", "courses", "own")
+
+
+def save(cycle: str, name: str, table: pd.DataFrame) -> Path:
+    """Write ``outputs/<cycle>/data/<name>.parquet`` atomically."""
+    return write_parquet(data_dir(cycle) / f"{name}.parquet", table.reset_index(drop=True))
+
+
+def load(cycle: str, name: str) -> pd.DataFrame:
+    """Read a table an earlier stage wrote (a clear message if that stage has not run)."""
+    path = data_dir(cycle) / f"{name}.parquet"
+    if not path.is_file():
+        stage = next((s for s, names in TABLES.items() if name in names), "?")
+        raise FileNotFoundError(f"load: no table {name!r} for cycle {cycle!r}; run stage "
+                                f"{stage} first")
+    return pd.read_parquet(path)
+
+
+def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_of: str,
+                   schools_per_district: int, teacher_columns: dict | None = None,
+                   course_columns: dict | None = None) -> pd.DataFrame:
+    """Stage s10: the data and the registers. Returns a summary: ``level, units, rows``."""
+    folder = inputs_dir(cycle)
+    if source == "synthetic":
+        from workbench.synth.district import make_district, write_district
+
+        district = make_district(seed, years=tuple(years), as_of=date.fromisoformat(as_of),
+                                 schools_per_district=schools_per_district)
+        write_district(district, folder)
+    tables = {name: _csv(folder, name) for name in INPUT_FILES if name not in
+              ("teachers", "courses")}
+    teachers = registers.read_teachers(folder / "teachers.csv", columns=teacher_columns)
+    courses, unknown = registers.read_courses(folder / "courses.csv", teachers,
+                                              columns=course_columns)
+    key = _key(cycle)
+    teachers = _pseudonymous(teachers, key, cycle)
+    courses = _pseudonymous(courses, key, cycle)
+    for name, table in tables.items():
+        save(cycle, name, table)
+    save(cycle, "teachers", teachers.drop(columns="file_row"))
+    save(cycle, "courses", courses.drop(columns="file_row"))
+    save(cycle, "register_notes", pd.DataFrame({
+        "note": ["courses_read", "courses_unknown_teacher", "teachers_read"],
+        "n": [len(courses), len(unknown), len(teachers)]}))
+    truth = folder / "truth.json"
+    planted = json.loads(truth.read_text(encoding="utf-8")) if source == "synthetic" else {}
+    save(cycle, "planted", pd.DataFrame({
+        "what": ["improving_school", "noncompliant_school", "edge_school"],
+        "unit": [planted.get(k, "") for k in ("improving_school", "noncompliant_school",
+                                              "edge_school")]}))
+    return pd.DataFrame({
+        "level": ["school", "class", "college", "group", "teacher", "course"],
+        "units": [tables["schools"]["school_id"].nunique(), len(tables["classes"]),
+                  tables["colleges"]["college_id"].nunique(), len(tables["groups"]),
+                  len(teachers), len(courses)]})
+
+
+def indicator_stage(cycle: str, *, school_framework: str, college_framework: str,
+                    variable_parts: list[str]) -> pd.DataFrame:
+    """Stage s20: every indicator at every level (schools and colleges) and each school's
+    variable part; one tidy table ``indicators`` (``part, framework`` + roll-up columns)."""
+    fw_s = load_monitoring_framework(school_framework)
+    fw_c = load_monitoring_framework(college_framework)
+    schools = load(cycle, "schools")
+    school_rows = rollup(fw_s, {"classes": load(cycle, "classes"),
+                                "schools": load(cycle, "school_years")}, schools)
+    college_rows = rollup(fw_c, {"groups": load(cycle, "groups"),
+                                 "colleges": load(cycle, "college_years")},
+                          load(cycle, "colleges"))
+    parts = [school_rows.assign(part="invariant", framework=fw_s.framework),
+             college_rows.assign(part="invariant", framework=fw_c.framework)]
+    described = [fw_s.table().assign(framework=fw_s.framework),
+                 fw_c.table().assign(framework=fw_c.framework)]
+    own = _csv(inputs_dir(cycle), "own")
+    for name in variable_parts:
+        part = load_variable_part(inputs_dir(cycle) / name, fw_s)
+        mine = own[own["school_id"] == part.institution]
+        rows = _variable(part, mine)
+        parts.append(rows.assign(part="variable", framework=fw_s.framework))
+        described.append(part.table().assign(framework=fw_s.framework,
+                                             institution=part.institution))
+    table = pd.concat(parts, ignore_index=True)[["part", "framework", *ROLLUP_COLUMNS]]
+    save(cycle, "indicators", table)
+    save(cycle, "framework_parts", pd.concat(described, ignore_index=True))
+    return table.groupby(["framework", "part", "level"], sort=False).agg(
+        indicators=("indicator", "nunique"), units=("unit", "nunique"),
+        rows=("value", "size")).reset_index()
+
+
+def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
+                   min_similar: int, margin: float, results: list[str],
+                   ci: float) -> dict[str, pd.DataFrame]:
+    """Stage s30: dynamic analysis (schools and colleges) and comparative analysis of the
+    last year (schools vs district and similar schools; colleges vs oblast)."""
+    table = load(cycle, "indicators")
+    fws = {f: load_monitoring_framework(f) for f in table["framework"].unique()}
+    inv = table[table["part"] == "invariant"]
+    dirs = {i.id: i.direction for fw in fws.values() for i in fw.indicators}
+    changes = pd.concat([analysis.dynamic(inv[inv["framework"] == f], level=fw.institution,
+                                          directions=dirs, ci=ci).assign(framework=f)
+                         for f, fw in fws.items()], ignore_index=True)
+    year = int(table["year"].max())
+    schools = load(cycle, "schools")
+    schools["size_band"] = analysis.size_band(schools["students"], size_bands)
+    mult = {k: v for fw in fws.values() for k, v in multipliers(fw.indicators).items()}
+    comparison = []
+    for f, fw in fws.items():
+        units = schools if fw.institution == "school" else load(cycle, "colleges")
+        parent = fw.hierarchy[fw.hierarchy.index(fw.institution) + 1]
+        comparison.append(analysis.compare(
+            inv[inv["framework"] == f], units, year=year, institution=fw.institution,
+            parent=parent, multipliers=mult, min_similar=min_similar, margin=margin, ci=ci,
+            similar_by=similar_by if fw.institution == "school" else []).assign(framework=f))
+    comparison = pd.concat(comparison, ignore_index=True)
+    improving = analysis.improving_units(changes[changes["framework"] == "school_internal"],
+                                         results)
+    save(cycle, "dynamic", changes)
+    save(cycle, "comparison", comparison)
+    save(cycle, "improving", improving)
+    return {"dynamic": changes, "comparison": comparison, "improving": improving}
+
+
+def development_stage(cycle: str, *, as_of: str, years: int, soon_months: int,
+                      course_months: list[int], capacity_per_month: int,
+                      per_school_month: int) -> dict[str, pd.DataFrame]:
+    """Stage s40: each teacher's status, compliance by level, the lists per methodical union
+    and the proposed schedule (teachers only under their pseudonyms)."""
+    status = development.teacher_status(load(cycle, "teachers"), load(cycle, "courses"),
+                                        as_of=as_of, years=years, soon_months=soon_months)
+    comp = development.compliance(status, load(cycle, "schools"))
+    lists = development.union_lists(status)
+    schedule, by_school = development.propose_schedule(
+        status, as_of=as_of, months=course_months, capacity_per_month=capacity_per_month,
+        per_school_month=per_school_month)
+    out = {"pd_status": status, "pd_compliance": comp, "pd_lists": lists,
+           "pd_schedule": schedule.rename(columns={"teacher_id": "teacher"}),
+           "pd_schedule_schools": by_school}
+    for name, t in out.items():
+        save(cycle, name, t)
+    return out
+
+
+def plan_stage(cycle: str, *, framework: str, institution: str, languages: list[str],
+               activities: list[dict], as_of: str, title: str = "") -> pd.DataFrame:
+    """Stage s50: the plan table and the printable plan in each of ``languages``
+    (``outputs/<cycle>/plan/plan_<lang>.html``)."""
+    fw = load_monitoring_framework(framework)
+    table = plan.plan_table(activities, fw)
+    save(cycle, "plan", table)
+    for lang in languages:
+        write_text(cycle_dir(cycle) / "plan" / f"plan_{lang}.html",
+                   plan.plan_html(table, fw, lang=lang, as_of=date.fromisoformat(as_of),
+                                  institution=institution))
+    return table
+
+
+def _variable(part, rows: pd.DataFrame) -> pd.DataFrame:
+    """A school's variable indicators at the school level only (they are its own)."""
+    from workbench.monitoring.framework import MonitoringFramework
+
+    fw = MonitoringFramework(framework="variable", version=part.version, institution="school",
+                             hierarchy=["school", "district", "oblast", "nation"],
+                             tables={"own": "school"}, directions=[{
+                                 "id": "own", "section": "", "name": part.indicators[0].name,
+                                 "indicators": [i.model_dump(exclude={"direction_id"})
+                                                for i in part.indicators]}])
+    units = pd.DataFrame({"school_id": [part.institution], "district": "", "oblast": ""})
+    out = rollup(fw, {"own": rows}, units)
+    return out[out["level"] == "school"]
+
+
+def _csv(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / f"{name}.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"district_stage: no {name}.csv in inputs/{folder.name}/; "
+                                "put the file there or set s10_district.source: synthetic")
+    return pd.read_csv(path, dtype={"school_id": str, "college_id": str, "class_id": str,
+                                    "group_id": str, "district": str, "oblast": str})
+
+
+def _key(cycle: str) -> bytes:
+    from workbench.fielddata.deidentify import load_key
+
+    return load_key(fieldwork_dir(cycle) / "keys" / "teachers.key", create=True)
+
+
+def _pseudonymous(data: pd.DataFrame, key: bytes, cycle: str) -> pd.DataFrame:
+    from workbench.fielddata.deidentify import pseudonymize
+
+    out = pseudonymize(data, columns=["teacher_id"], key=key, length=10, cycle=cycle)
+    out["teacher_id"] = "T" + out["teacher_id"]
+    return out
