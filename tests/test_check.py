@@ -102,3 +102,6 @@ def test_a_stage_without_its_input_says_which_step_makes_it(outputs_root, tmp_pa
                         "data.register.path: inputs/chk-stage/register/register.xlsx) makes: run "
                         "the cycle without --stage so the sources are prepared")
     assert producer("frame_checks") == "stage 'frame' (00_frame.py)"
+    assert producer("items", params) == (
+        "the data preparation before the stages (the item bank: inputs/chk-stage/instruments/"
+        "instruments.yaml (or .xlsx), read before the first stage)")

@@ -29,7 +29,7 @@ __all__ = ["InputCheck", "check_inputs", "producer", "missing_input", "design_co
            "shown"]
 
 #: catalog tables the data sources make before the stages (not written by a stage)
-SOURCE_TABLES = {"register": "the school register"}
+SOURCE_TABLES = {"register": "the school register", "items": "the item bank"}
 
 
 @dataclass
@@ -94,7 +94,10 @@ def producer(entry: str, params: CycleParams | None = None) -> str:
     if writer is not None:
         return f"stage {writer.name!r} ({writer.notebook})"
     what = SOURCE_TABLES.get(entry, f"the table {entry!r}")
-    if params is not None and params.data.source == "register":
+    if entry == "items" and params is not None:
+        origin = (f"{shown(inputs_dir(params.cycle) / 'instruments')}/instruments.yaml (or "
+                  ".xlsx), read before the first stage")
+    elif params is not None and params.data.source == "register":
         origin = f"data.register.path: {shown(_register_path(params))}"
     elif params is not None:
         origin = "the synthetic nation, data.source: synthetic"
