@@ -8,7 +8,7 @@ Examples
 >>> t = plan_table([{"direction": "results", "method": "test", "form": "periodic",
 ...                  "months": [10, 5], "responsible": "deputy_director"}], fw)
 >>> [str(t.loc[0, c]) for c in ("direction", "m10", "m05", "m09")]
-['results', True, True, False]
+['results', 'True', 'True', 'False']
 """
 
 from __future__ import annotations
