@@ -105,3 +105,16 @@ def test_a_stage_without_its_input_says_which_step_makes_it(outputs_root, tmp_pa
     assert producer("items", params) == (
         "the data preparation before the stages (the item bank: inputs/chk-stage/instruments/"
         "instruments.yaml (or .xlsx), read before the first stage)")
+
+
+def test_a_broken_instruments_file_stops_the_check(outputs_root, tmp_path, capsys):
+    path, raw = _cycle(tmp_path, "chk-instr")
+    write_register_xlsx(inputs_dir("chk-instr") / "register" / "register.xlsx", schools=40)
+    raw["data"]["register"]["columns"] = COLUMNS
+    _save(path, raw)
+    bank = inputs_dir("chk-instr") / "instruments" / "instruments.yaml"
+    bank.write_text("items:\n  - {item_id: R1, block: 1}\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("workbench: inputs/chk-instr/instruments/")
+    assert "instruments.yaml" in err[0]

@@ -214,11 +214,17 @@ def _check_instruments(params: CycleParams, report: InputCheck) -> None:
     if params.data.source != "register" or "field_data" not in params.stages:
         return
     try:
-        from workbench.instruments import instruments_file
+        from workbench.instruments import InstrumentError, instruments_file, read_instruments
     except ImportError:
         return
     folder = inputs_dir(params.cycle) / "instruments"
-    found = instruments_file(folder)
+    try:
+        found = instruments_file(folder)
+        if found is not None:
+            read_instruments(folder, shown=f"{shown(folder)}/")
+    except InstrumentError as err:
+        report.errors.append(str(err))
+        return
     if found is None:
         report.waiting.append(("inputs/<cycle>/instruments", f"{shown(folder)}: no "
                                "instruments.yaml or instruments.xlsx; the field-data stage "
