@@ -21,7 +21,7 @@ def _cycle(tmp_path, name: str):
 
 
 def _save(path, raw) -> None:
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_check_walks_a_new_cycle_from_missing_register_to_ok(outputs_root, tmp_path, capsys):
@@ -81,6 +81,13 @@ def test_the_next_missing_input_follows_the_flow(outputs_root, tmp_path):
     assert report.next_missing == (
         "the folder fieldwork/chk-flow/delivery-june (stages.field_data.incoming: delivery "
         "folder under fieldwork/<cycle>/) does not exist; stage 'field_data' reads it")
+    (inputs_dir("chk-flow") / "class_lists").rmdir()
+    raw["stages"] = dict(reversed(list(raw["stages"].items())))   # the file's order is not the flow
+    _save(path, raw)
+    report = check_inputs(load_params(path), "chk.yaml")
+    assert report.next_missing.startswith("the folder inputs/chk-flow/class_lists (stages."
+                                          "sample_design.class_lists) for the returned class")
+    assert len(report.waiting) == 2
 
 
 def test_a_stage_without_its_input_says_which_step_makes_it(outputs_root, tmp_path, capsys):

@@ -66,7 +66,10 @@ def check_inputs(params: CycleParams, source: str = "parameters") -> InputCheck:
     """
     report = InputCheck()
     _check_register(params, source, report)
-    later = [item for item in path_parameters(params) if item[0] != "data.register.path"]
+    order = list(STAGES)                               # the flow, whatever the file's order
+    later = sorted((item for item in path_parameters(params)
+                    if item[0] != "data.register.path"),
+                   key=lambda item: order.index(item[0].split(".")[1]))
     instruments_done = False
     for key, path, marker in later:
         stage = key.split(".")[1]
