@@ -20,6 +20,7 @@
 cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed: school draw uses it, classes seed + 1, simulation seed + 2
+suppress_below = 10  # public tables: cells with fewer students show no estimate
 n_schools = 200  # schools to sample
 strata = ["region", "locality"]  # explicit strata (frame columns)
 sort_by = ["language", "school_type", "enrol_g6"]  # implicit stratification, serpentine
@@ -99,11 +100,9 @@ wb.report.table(allocated.drop(columns="stratum").assign(share=100 * allocated["
                 lang=lang, digits={"mos": 0})
 
 # %%
-allocation_cost = wb.sampling.allocation_cost(allocated, minimum=minimum,
-                                              replacements=replacements)
-for key, values in wb.sampling.allocation_notes(allocation_cost, share=warn_minimum_share,
-                                                lang=lang):
-    display(wb.report.text("sample_design", key, lang=lang, **values))
+display(*wb.sampling.allocation_notes(
+    wb.sampling.allocation_cost(allocated, minimum=minimum, replacements=replacements),
+    share=warn_minimum_share, lang=lang))
 
 # %%
 sample = forms.draw_school_sample(frame, dict(

@@ -18,6 +18,7 @@
 cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed (this stage draws nothing)
+suppress_below = 10  # public tables: cells with fewer students show no estimate
 incoming = "incoming"  # the delivery folder, under fieldwork/<cycle>/
 key_file = "pseudonym.key"  # pseudonymization key, under fieldwork/<cycle>/
 link_across_cycles = False  # True: pseudonyms shared with other cycles using the same key

@@ -17,6 +17,7 @@
 cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed (this stage draws nothing)
+suppress_below = 10  # public tables: cells with fewer students show no estimate
 flag_p = [0.2, 0.95]  # review items with p outside this range
 flag_rpb = 0.2  # review items with a lower corrected point-biserial
 drop_rpb = 0.1  # drop items with a lower corrected point-biserial
