@@ -167,3 +167,34 @@ def test_a_csv_column_not_in_the_file_is_named_with_the_files_columns(tmp_path):
                        r"columns\) is not in the file; the file's columns are \['id', 'n6'\]"):
         read_register(path, columns={"ID": "school_id", "n6": "enrol_g6"},
                       shown="inputs/r.csv")
+
+
+def test_frame_and_sample_design_stages_run_on_the_foreign_register(outputs_root, tmp_path):
+    """The runner on a register unlike the demo's: the frame stage reports its own columns, the
+    sample design warns about the allocation and then waits for the class lists."""
+    import yaml
+
+    from tests.real_register import register_params
+    from workbench.paths import cycle_dir, inputs_dir
+    from workbench.run import run_cycle
+
+    register = inputs_dir("foreign-reg") / "register" / "Реестр.xlsx"
+    register.parent.mkdir(parents=True)
+    truth = write_register_xlsx(register, schools=420, seed=3)
+    (inputs_dir("foreign-reg") / "class_lists").mkdir()
+    params = tmp_path / "foreign-reg.yaml"
+    params.write_text(yaml.safe_dump(register_params("foreign-reg", str(register)),
+                                     allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = run_cycle(params, echo=None)
+    assert result.statuses["frame"] == "ok"
+    frame = pd.read_parquet(cycle_dir("foreign-reg") / "data" / "frame.parquet")
+    assert frame["enrol_g6"].sum() == truth["students"] and "language" not in frame
+    page = (cycle_dir("foreign-reg") / "html" / "frame.html").read_text(encoding="utf-8")
+    assert "Школы и учащиеся 6-х классов: Район, Форма собственности, Тип" in page
+    assert "Итоговая строка" in page and "Traceback" not in page
+    assert result.statuses["sample_design"] == "failed"
+    assert "waiting for the class lists" in result.error
+    design = (cycle_dir("foreign-reg") / "html" / "sample_design.html").read_text(
+        encoding="utf-8")
+    assert "Внимание:" in design and "закрепляет" in design
+    assert "Не хватает школ для замены" in design and "Район " in design
