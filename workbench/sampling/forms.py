@@ -268,7 +268,7 @@ def _classes(rows: list[dict], known: dict[int, str]) -> pd.DataFrame:
                                  f"{row['CLASS_NAME'] if what == 'CLASS_NAME' else row['line']} "
                                  f"of IDSCHOOL {row['IDSCHOOL']} is listed twice")
     table["school_id"] = table["IDSCHOOL"].map(known)
-    table["class_id"] = table["school_id"] + table["line"].map("{:02d}".format)
+    table["class_id"] = table["school_id"].astype(str) + table["line"].astype(str).str.zfill(2)
     table["IDCLASS"] = table["IDSCHOOL"] * 100 + table["line"]
     table["enrol"] = table["enrol"].astype(int)
     out = table.sort_values("IDCLASS")[columns].reset_index(drop=True)
