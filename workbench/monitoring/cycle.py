@@ -22,13 +22,15 @@ from workbench.monitoring.framework import load_monitoring_framework, load_varia
 from workbench.monitoring.rollup import ROLLUP_COLUMNS, multipliers, rollup
 from workbench.paths import cycle_dir, data_dir, fieldwork_dir, inputs_dir
 
-__all__ = ["save", "load", "district_stage", "indicator_stage", "analysis_stage",
+__all__ = ["save", "load", "current_year", "reference_date", "planted", "shown_unit",
+           "district_stage", "indicator_stage", "analysis_stage",
            "development_stage", "plan_stage", "TABLES", "INPUT_FILES"]
 
 #: the tables a cycle writes, by stage
 TABLES = {
     "s10_district": ["schools", "classes", "school_years", "colleges", "groups",
-                     "college_years", "teachers", "courses", "register_notes", "planted"],
+                     "college_years", "teachers", "courses", "register_notes", "planted",
+                     "cycle_info"],
     "s20_indicators": ["indicators", "framework_parts"],
     "s30_analysis": ["dynamic", "comparison", "improving"],
     "s40_development": ["pd_status", "pd_compliance", "pd_lists", "pd_schedule",
@@ -53,6 +55,27 @@ def load(cycle: str, name: str) -> pd.DataFrame:
         raise FileNotFoundError(f"load: no table {name!r} for cycle {cycle!r}; run stage "
                                 f"{stage} first")
     return pd.read_parquet(path)
+
+
+def current_year(cycle: str) -> int:
+    """The last school year of the cycle's data (stage s10)."""
+    return int(load(cycle, "cycle_info")["year"].max())
+
+
+def reference_date(cycle: str) -> str:
+    """The reference date of the five-year rule and the plan (stage s10), ``YYYY-MM-DD``."""
+    return str(load(cycle, "cycle_info")["as_of"].iloc[0])
+
+
+def planted(cycle: str, what: str) -> str:
+    """A planted unit of the synthetic set (empty for real data)."""
+    table = load(cycle, "planted")
+    return str(table.loc[table["what"] == what, "unit"].iloc[0])
+
+
+def shown_unit(cycle: str, what: str) -> str:
+    """The school a report shows in detail: the planted one, else the first school."""
+    return planted(cycle, what) or str(load(cycle, "schools")["school_id"].iloc[0])
 
 
 def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_of: str,
@@ -83,6 +106,7 @@ def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_o
         "n": [len(courses), len(unknown), len(teachers)]}))
     truth = folder / "truth.json"
     planted = json.loads(truth.read_text(encoding="utf-8")) if source == "synthetic" else {}
+    save(cycle, "cycle_info", pd.DataFrame({"year": list(years), "as_of": str(as_of)}))
     save(cycle, "planted", pd.DataFrame({
         "what": ["improving_school", "noncompliant_school", "edge_school"],
         "unit": [planted.get(k, "") for k in ("improving_school", "noncompliant_school",
@@ -159,11 +183,12 @@ def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
     return {"dynamic": changes, "comparison": comparison, "improving": improving}
 
 
-def development_stage(cycle: str, *, as_of: str, years: int, soon_months: int,
+def development_stage(cycle: str, *, years: int, soon_months: int,
                       course_months: list[int], capacity_per_month: int,
                       per_school_month: int) -> dict[str, pd.DataFrame]:
     """Stage s40: each teacher's status, compliance by level, the lists per methodical union
     and the proposed schedule (teachers only under their pseudonyms)."""
+    as_of = reference_date(cycle)
     status = development.teacher_status(load(cycle, "teachers"), load(cycle, "courses"),
                                         as_of=as_of, years=years, soon_months=soon_months)
     comp = development.compliance(status, load(cycle, "schools"))
@@ -180,10 +205,11 @@ def development_stage(cycle: str, *, as_of: str, years: int, soon_months: int,
 
 
 def plan_stage(cycle: str, *, framework: str, institution: str, languages: list[str],
-               activities: list[dict], as_of: str, title: str = "") -> pd.DataFrame:
+               activities: list[dict]) -> pd.DataFrame:
     """Stage s50: the plan table and the printable plan in each of ``languages``
     (``outputs/<cycle>/plan/plan_<lang>.html``)."""
     fw = load_monitoring_framework(framework)
+    as_of = reference_date(cycle)
     table = plan.plan_table(activities, fw)
     save(cycle, "plan", table)
     for lang in languages:
