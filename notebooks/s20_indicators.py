@@ -11,7 +11,7 @@
 # %% [markdown] tags=["notes"]
 # Stage S20: every indicator of the invariant parts (workbench/frameworks/school_internal.yaml,
 # college_internal.yaml) at every level, each school's variable part apart, with traceability
-# (workbench.monitoring.rollup). The tidy table outputs/<cycle>/data/indicators.parquet is what
+# (workbench.monitoring.rollup). The tidy table outputs/<cycle>/data/school_indicators.parquet is what
 # the results database loads.
 
 # %% tags=["parameters"]
@@ -55,7 +55,7 @@ wb.report.table(mt.summary_table(summary), lang=lang)
 wb.report.text("school_monitoring", "s20_districts", lang=lang, year=year)
 
 # %%
-indicators = mc.load(cycle, "indicators")
+indicators = mc.load(cycle, "school_indicators")
 wb.report.table(mt.level_table(indicators, framework=school_framework, level="district",
                                year=year), lang=lang, digits={"se": 2})
 

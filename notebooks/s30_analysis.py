@@ -42,7 +42,7 @@ school = mc.shown_unit(cycle, "improving_school")
 wb.report.text("school_monitoring", "s30_improving", lang=lang)
 
 # %%
-wb.report.table(out["improving"], lang=lang, verbatim=("unit",))
+wb.report.table(mt.improving_display(out["improving"]), lang=lang, verbatim=("mon_unit",))
 
 # %%
 wb.report.text("school_monitoring", "s30_counts", lang=lang)

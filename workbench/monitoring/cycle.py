@@ -24,19 +24,23 @@ from workbench.paths import cycle_dir, data_dir, fieldwork_dir, inputs_dir
 
 __all__ = ["save", "load", "current_year", "reference_date", "planted", "shown_unit",
            "district_stage", "indicator_stage", "analysis_stage",
-           "development_stage", "plan_stage", "TABLES", "INPUT_FILES"]
+           "development_stage", "plan_stage", "TABLES", "INPUT_FILES",
+           "DATABASE_TABLES"]
 
 #: the tables a cycle writes, by stage
 TABLES = {
     "s10_district": ["schools", "classes", "school_years", "colleges", "groups",
-                     "college_years", "teachers", "courses", "register_notes", "planted",
-                     "cycle_info"],
-    "s20_indicators": ["indicators", "framework_parts"],
-    "s30_analysis": ["dynamic", "comparison", "improving"],
+                     "college_years", "teachers", "courses", "register_notes",
+                     "school_planted", "school_cycle_info"],
+    "s20_indicators": ["school_indicators", "framework_parts"],
+    "s30_analysis": ["school_dynamic", "school_comparison", "school_improving"],
     "s40_development": ["pd_status", "pd_compliance", "pd_lists", "pd_schedule",
                         "pd_schedule_schools"],
-    "s50_plan": ["plan"],
+    "s50_plan": ["monitoring_plan"],
 }
+#: the tables the results database loads (each with a ``cycle`` column added)
+DATABASE_TABLES = ("school_indicators", "school_dynamic", "school_comparison", "pd_compliance",
+                   "pd_schedule_schools")
 #: the files a cycle reads from inputs/<cycle>/ (CSV)
 INPUT_FILES = ("schools", "classes", "school_years", "colleges", "groups", "college_years",
                "teachers", "courses", "own")
@@ -59,17 +63,17 @@ def load(cycle: str, name: str) -> pd.DataFrame:
 
 def current_year(cycle: str) -> int:
     """The last school year of the cycle's data (stage s10)."""
-    return int(load(cycle, "cycle_info")["year"].max())
+    return int(load(cycle, "school_cycle_info")["year"].max())
 
 
 def reference_date(cycle: str) -> str:
     """The reference date of the five-year rule and the plan (stage s10), ``YYYY-MM-DD``."""
-    return str(load(cycle, "cycle_info")["as_of"].iloc[0])
+    return str(load(cycle, "school_cycle_info")["as_of"].iloc[0])
 
 
 def planted(cycle: str, what: str) -> str:
     """A planted unit of the synthetic set (empty for real data)."""
-    table = load(cycle, "planted")
+    table = load(cycle, "school_planted")
     return str(table.loc[table["what"] == what, "unit"].iloc[0])
 
 
@@ -106,8 +110,8 @@ def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_o
         "n": [len(courses), len(unknown), len(teachers)]}))
     truth = folder / "truth.json"
     planted = json.loads(truth.read_text(encoding="utf-8")) if source == "synthetic" else {}
-    save(cycle, "cycle_info", pd.DataFrame({"year": list(years), "as_of": str(as_of)}))
-    save(cycle, "planted", pd.DataFrame({
+    save(cycle, "school_cycle_info", pd.DataFrame({"year": list(years), "as_of": str(as_of)}))
+    save(cycle, "school_planted", pd.DataFrame({
         "what": ["improving_school", "noncompliant_school", "edge_school"],
         "unit": [planted.get(k, "") for k in ("improving_school", "noncompliant_school",
                                               "edge_school")]}))
@@ -121,7 +125,7 @@ def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_o
 def indicator_stage(cycle: str, *, school_framework: str, college_framework: str,
                     variable_parts: list[str]) -> pd.DataFrame:
     """Stage s20: every indicator at every level (schools and colleges) and each school's
-    variable part; one tidy table ``indicators`` (``part, framework`` + roll-up columns)."""
+    variable part; one tidy table ``school_indicators`` (``part, framework`` + roll-up columns)."""
     fw_s = load_monitoring_framework(school_framework)
     fw_c = load_monitoring_framework(college_framework)
     schools = load(cycle, "schools")
@@ -143,7 +147,7 @@ def indicator_stage(cycle: str, *, school_framework: str, college_framework: str
         described.append(part.table().assign(framework=fw_s.framework,
                                              institution=part.institution))
     table = pd.concat(parts, ignore_index=True)[["part", "framework", *ROLLUP_COLUMNS]]
-    save(cycle, "indicators", table)
+    save(cycle, "school_indicators", table)
     save(cycle, "framework_parts", pd.concat(described, ignore_index=True))
     return table.groupby(["framework", "part", "level"], sort=False).agg(
         indicators=("indicator", "nunique"), units=("unit", "nunique"),
@@ -155,7 +159,7 @@ def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
                    ci: float) -> dict[str, pd.DataFrame]:
     """Stage s30: dynamic analysis (schools and colleges) and comparative analysis of the
     last year (schools vs district and similar schools; colleges vs oblast)."""
-    table = load(cycle, "indicators")
+    table = load(cycle, "school_indicators")
     fws = {f: load_monitoring_framework(f) for f in table["framework"].unique()}
     inv = table[table["part"] == "invariant"]
     dirs = {i.id: i.direction for fw in fws.values() for i in fw.indicators}
@@ -177,9 +181,9 @@ def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
     comparison = pd.concat(comparison, ignore_index=True)
     improving = analysis.improving_units(changes[changes["framework"] == "school_internal"],
                                          results)
-    save(cycle, "dynamic", changes)
-    save(cycle, "comparison", comparison)
-    save(cycle, "improving", improving)
+    save(cycle, "school_dynamic", changes)
+    save(cycle, "school_comparison", comparison)
+    save(cycle, "school_improving", improving)
     return {"dynamic": changes, "comparison": comparison, "improving": improving}
 
 
@@ -211,7 +215,7 @@ def plan_stage(cycle: str, *, framework: str, institution: str, languages: list[
     fw = load_monitoring_framework(framework)
     as_of = reference_date(cycle)
     table = plan.plan_table(activities, fw)
-    save(cycle, "plan", table)
+    save(cycle, "monitoring_plan", table)
     for lang in languages:
         write_text(cycle_dir(cycle) / "plan" / f"plan_{lang}.html",
                    plan.plan_html(table, fw, lang=lang, as_of=date.fromisoformat(as_of),

@@ -18,7 +18,8 @@ import pandas as pd
 
 __all__ = ["framework_table", "level_table", "trace_table", "changes_table",
            "assessment_counts", "school_comparison", "position_counts", "plan_display",
-           "summary_table", "compliance_table", "school_rows", "schedule_by_month"]
+           "summary_table", "compliance_table", "school_rows", "schedule_by_month",
+           "improving_display"]
 
 
 def framework_table(parts: pd.DataFrame) -> pd.DataFrame:
@@ -130,3 +131,8 @@ def schedule_by_month(schedule: pd.DataFrame) -> pd.DataFrame:
     out = pd.crosstab(placed["month"].dt.strftime("%Y-%m"), placed["outcome"])
     out.insert(0, "teachers", out.sum(axis=1))
     return out.rename_axis(index="month", columns=None).reset_index()
+
+
+def improving_display(improving: pd.DataFrame) -> pd.DataFrame:
+    """The improving units with the unit column named for the labels."""
+    return improving.rename(columns={"unit": "mon_unit"})
