@@ -11,8 +11,8 @@
 # %% [markdown] tags=["notes"]
 # Stage S20: every indicator of the invariant parts (workbench/frameworks/school_internal.yaml,
 # college_internal.yaml) at every level, each school's variable part apart, with traceability
-# (workbench.monitoring.rollup). The tidy table outputs/<cycle>/data/school_indicators.parquet is what
-# the results database loads.
+# (workbench.monitoring.rollup). The tidy table outputs/<cycle>/data/school_indicators.parquet
+# is what the results database loads.
 
 # %% tags=["parameters"]
 cycle = "school-monitoring-demo"  # cycle id: parameters/<cycle>.yaml
