@@ -125,3 +125,11 @@ def test_a_broken_instruments_file_stops_the_check(outputs_root, tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("workbench: inputs/chk-instr/instruments/")
     assert "instruments.yaml" in err[0]
+
+
+def test_the_synthetic_nation_makes_its_own_returns(outputs_root):
+    from tests.conftest import DEMO
+
+    report = check_inputs(load_params(DEMO), "demo.yaml")
+    assert report.errors == [] and report.next_missing is None
+    assert ("data.source", "synthetic", "the synthetic nation makes the register") in report.found

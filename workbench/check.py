@@ -76,6 +76,11 @@ def check_inputs(params: CycleParams, source: str = "parameters") -> InputCheck:
         if stage == "field_data" and not instruments_done:
             _check_instruments(params, report)
             instruments_done = True
+        if (params.data.source == "synthetic" and STAGES[stage].prepare and not path.exists()
+                and not marker.get("created")):
+            report.found.append((key, shown(path), "the synthetic nation writes it before "
+                                 f"stage {stage!r} runs"))
+            continue
         if stage == "sample_design" and key.endswith(".class_lists"):
             _check_class_lists(params, path, report)
             continue
