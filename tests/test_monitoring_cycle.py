@@ -1,0 +1,89 @@
+"""The school-monitoring stages end to end (issue 17) in a temporary project: the planted
+cases are found in the stored tables, no teacher's id or name reaches the outputs, the plan
+pages are written, the database tables exist."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from workbench.monitoring import cycle as mc
+from workbench.monitoring.params import load_school_monitoring, stage_parameters
+from workbench.paths import PROJECT_ROOT
+
+CYCLE = "school-monitoring-demo"
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    root = tmp_path_factory.mktemp("school")
+    with pytest.MonkeyPatch.context() as mp:
+        for var, sub in (("WORKBENCH_OUTPUTS", "outputs"), ("WORKBENCH_INPUTS", "inputs"),
+                         ("WORKBENCH_FIELDWORK", "fieldwork")):
+            mp.setenv(var, str(root / sub))
+        p = load_school_monitoring(PROJECT_ROOT / "parameters" / f"{CYCLE}.yaml")
+
+        def given(stage):
+            out = stage_parameters(p, stage)
+            return {k: v for k, v in out.items() if k not in ("cycle", "lang", "seed")}
+
+        mc.district_stage(CYCLE, seed=p.seed, **given("s10_district"))
+        mc.indicator_stage(CYCLE, **given("s20_indicators"))
+        mc.analysis_stage(CYCLE, **given("s30_analysis"))
+        mc.development_stage(CYCLE, **given("s40_development"))
+        mc.plan_stage(CYCLE, **given("s50_plan"))
+        yield root, {name: mc.load(CYCLE, name) for names in mc.TABLES.values()
+                     for name in names}
+
+
+def test_planted_cases_are_found_in_the_stored_tables(ran):
+    root, t = ran
+    truth = json.loads((root / "inputs" / CYCLE / "truth.json").read_text("utf-8"))
+    assert t["school_improving"]["unit"].iloc[0] == truth["improving_school"]
+    comp = t["pd_compliance"]
+    schools = comp[comp["level"] == "school"].set_index("unit")
+    assert schools["compliance"].idxmin() == truth["noncompliant_school"]
+    assert comp.loc[comp["level"] == "nation", "overdue"].iloc[0] == sum(
+        v["overdue"] for v in truth["teachers"].values())
+    assert t["pd_schedule_schools"]["compliant_at_year_end"].all()   # the demo's capacity
+
+
+def test_no_teacher_id_or_name_in_the_outputs(ran):
+    root, _ = ran
+    register = pd.read_csv(root / "inputs" / CYCLE / "teachers.csv", dtype=str)
+    ids, names = set(register["teacher_id"]), set(register["full_name"])
+    seen = []
+    for path in (root / "outputs").rglob("*"):
+        if path.suffix == ".parquet":
+            text = pd.read_parquet(path).astype(str).to_csv()
+        elif path.suffix == ".html":
+            text = path.read_text("utf-8")
+        else:
+            continue
+        seen.append(path.name)
+        assert not ids & set(re.findall(r"\w+", text)), path.name
+        assert not any(n in text for n in names), path.name
+    assert "pd_lists.parquet" in seen and "plan_ky.html" in seen
+    assert not list((root / "outputs").rglob("*.key"))
+
+
+def test_variable_part_is_kept_apart(ran):
+    _, t = ran
+    ind = t["school_indicators"]
+    own = ind[ind["part"] == "variable"]
+    assert set(own["indicator"]) == {"V1"} and set(own["level"]) == {"school"}
+    assert own["unit"].nunique() == 1
+    assert "V1" not in set(ind.loc[ind["part"] == "invariant", "indicator"])
+    parts = t["framework_parts"]
+    assert set(parts.loc[parts["part"] == "variable", "indicator"]) == {"V1"}
+
+
+def test_plan_pages_and_database_tables(ran):
+    root, t = ran
+    for lang in ("ky", "ru"):
+        assert (root / "outputs" / CYCLE / "plan" / f"plan_{lang}.html").is_file()
+    assert set(mc.DATABASE_TABLES) <= set(t)
+    assert len(t["monitoring_plan"]) == 12
