@@ -1,7 +1,9 @@
 """Command line: ``workbench run parameters/<cycle>.yaml [--stage NAME] [--force]``.
 
-Also ``workbench archive <cycle>`` and ``workbench verify-archive <bundle>``
-(:mod:`workbench.release.archive`).
+Also ``workbench new-cycle NAME`` (:mod:`workbench.newcycle`: a commented parameter file and the
+input folders), ``workbench check parameters/<cycle>.yaml`` (:mod:`workbench.check`: every file
+the parameters name, in flow order, and the next missing input), ``workbench archive <cycle>``
+and ``workbench verify-archive <bundle>`` (:mod:`workbench.release.archive`).
 
 Errors print one line (no traceback) and exit non-zero: 1 a stage failed, 2 the parameters
 or a file they name cannot be used, 3 the run was refused (the cycle is being run by another
