@@ -133,3 +133,11 @@ def test_the_synthetic_nation_makes_its_own_returns(outputs_root):
     report = check_inputs(load_params(DEMO), "demo.yaml")
     assert report.errors == [] and report.next_missing is None
     assert ("data.source", "synthetic", "the synthetic nation makes the register") in report.found
+
+
+def test_an_operating_system_error_is_words_never_a_bare_number():
+    from workbench.cli import _message
+
+    assert _message(FileNotFoundError(2)) == "No such file or directory"
+    assert _message(FileNotFoundError(2, "No such file or directory", "inputs/x/r.xlsx")) == (
+        "inputs/x/r.xlsx: No such file or directory")
