@@ -52,10 +52,17 @@ wb.report.text("school_monitoring", "s20_levels", lang=lang)
 wb.report.table(mt.summary_table(summary), lang=lang)
 
 # %%
-wb.report.text("school_monitoring", "s20_districts", lang=lang, year=year)
+wb.report.text("school_monitoring", "s20_variable", lang=lang)
 
 # %%
 indicators = mc.load(cycle, "school_indicators")
+wb.report.table(mt.variable_table(indicators), lang=lang, verbatim=("school_id",),
+                digits={"se": 2, "numerator": 0, "denominator": 0})
+
+# %%
+wb.report.text("school_monitoring", "s20_districts", lang=lang, year=year)
+
+# %%
 wb.report.table(mt.level_table(indicators, framework=school_framework, level="district",
                                year=year), lang=lang, digits={"se": 2})
 

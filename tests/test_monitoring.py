@@ -245,3 +245,6 @@ def test_written_set_reads_back(tmp_path, district):
                                        "variable_part.yaml"}
     part = load_variable_part(tmp_path / "variable_part.yaml", FW)
     assert part.institution == district.truth["own_school"]
+    words = yaml.safe_load((PROJECT_ROOT / "workbench/texts/labels_monitoring.yaml")
+                           .read_text(encoding="utf-8"))
+    assert words["ind_V1"] == part.indicators[0].name.model_dump()

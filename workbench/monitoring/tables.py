@@ -19,7 +19,7 @@ import pandas as pd
 __all__ = ["framework_table", "level_table", "trace_table", "changes_table",
            "assessment_counts", "school_comparison", "position_counts", "plan_display",
            "summary_table", "compliance_table", "school_rows", "schedule_by_month",
-           "improving_display"]
+           "improving_display", "variable_table"]
 
 
 def framework_table(parts: pd.DataFrame) -> pd.DataFrame:
@@ -136,3 +136,12 @@ def schedule_by_month(schedule: pd.DataFrame) -> pd.DataFrame:
 def improving_display(improving: pd.DataFrame) -> pd.DataFrame:
     """The improving units with the unit column named for the labels."""
     return improving.rename(columns={"unit": "mon_unit"})
+
+
+def variable_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each school's own (variable-part) indicators by year, apart from the shared ones."""
+    t = indicators[indicators["part"] == "variable"]
+    return pd.DataFrame({"school_id": t["unit"], "indicator": "ind_" + t["indicator"],
+                         "year": t["year"], "value": t["value"], "se": t["se"],
+                         "numerator": t["numerator"], "denominator": t["denominator"]}
+                        ).reset_index(drop=True)
