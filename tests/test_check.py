@@ -141,3 +141,20 @@ def test_an_operating_system_error_is_words_never_a_bare_number():
     assert _message(FileNotFoundError(2)) == "No such file or directory"
     assert _message(FileNotFoundError(2, "No such file or directory", "inputs/x/r.xlsx")) == (
         "inputs/x/r.xlsx: No such file or directory")
+
+
+def test_run_stops_before_any_stage_on_a_column_the_register_lacks(outputs_root, tmp_path,
+                                                                   capsys):
+    path, raw = _cycle(tmp_path, "chk-run")
+    write_register_xlsx(inputs_dir("chk-run") / "register" / "register.xlsx", schools=40)
+    raw["data"]["register"]["columns"] = COLUMNS
+    raw["stages"]["sample_design"]["sort_by"] = ["language", "enrol_g6"]
+    _save(path, raw)
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"workbench: {path}: stages.sample_design.sort_by: 'language' is not a column "
+                   "of the register inputs/chk-run/register/register.xlsx; its columns are "
+                   "'№ п/п', 'school_id', 'Наименование', 'Район', 'Форма собственности', 'Тип', "
+                   "'Количество учащихся / 5 класс', 'enrol_g6' (map a file column under "
+                   "data.register.columns, or name one of these)"]
+    assert not (data_dir("chk-run") / "register.parquet").exists()     # no work was done

@@ -25,8 +25,8 @@ from workbench.params import CycleParams, path_parameters
 from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir, outputs_root
 from workbench.stages import STAGES
 
-__all__ = ["InputCheck", "check_inputs", "producer", "missing_input", "design_columns_named",
-           "shown"]
+__all__ = ["InputCheck", "check_inputs", "register_problems", "producer", "missing_input",
+           "design_columns_named", "shown"]
 
 #: catalog tables the data sources make before the stages (not written by a stage)
 SOURCE_TABLES = {"register": "the school register", "items": "the item bank"}
@@ -88,6 +88,17 @@ def check_inputs(params: CycleParams, source: str = "parameters") -> InputCheck:
     if not instruments_done:
         _check_instruments(params, report)
     return report
+
+
+def register_problems(params: CycleParams, source: str = "parameters") -> list[str]:
+    """What makes an existing register unusable for these parameters (unreadable, a mapped
+    column absent, a stratum it lacks): one line each; ``[]`` also when there is no register
+    file (the runner says that itself)."""
+    if params.data.source != "register" or not _register_path(params).is_file():
+        return []
+    report = InputCheck()
+    _check_register(params, source, report)
+    return report.errors
 
 
 def producer(entry: str, params: CycleParams | None = None) -> str:

@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             check_cycle_owner(args.params, params)
             check_against_data(params, args.params)
             return _check_files(params, args.params)
+        if _columns_wrong(load_params(args.params), args.params):    # checks before work
+            return 2
         signal.signal(signal.SIGTERM, _stop)      # a terminated run records where it stopped
         result = run_cycle(args.params, stage=args.stage, force=args.force)
     except RunRefused as err:
@@ -110,6 +112,17 @@ def _check_files(params, source: str) -> int:
     if report.next_missing:
         print(f"next missing input: {report.next_missing}")
     return 2 if report.errors else 0
+
+
+def _columns_wrong(params, source: str) -> bool:
+    """Before a run: a register the parameters cannot use (its columns, its format) stops the
+    run at once, in the words of ``workbench check``."""
+    from workbench.check import register_problems
+
+    problems = register_problems(params, source)
+    for problem in problems:
+        print(f"workbench: {problem}", file=sys.stderr)
+    return bool(problems)
 
 
 def _new_cycle(args) -> int:
