@@ -15,7 +15,7 @@ import yaml
 
 from tests.real_register import COLUMNS, STRATA, write_register_xlsx
 
-__all__ = ["start_cycle", "fill_listing_forms", "ITEM_BANK"]
+__all__ = ["start_cycle", "fill_listing_forms", "make_delivery", "ITEM_BANK"]
 
 #: a small item bank (two blocks, one booklet each way), keys and schemes as a researcher types
 ITEM_BANK = """\
@@ -93,3 +93,49 @@ def _fill(form: Path, target: Path, lines: list[tuple[str, int]], *, sheet: str)
     for row, (name, count) in zip(rows[start:], lines, strict=False):
         row[2].value, row[3].value = name or None, count
     book.save(target)
+
+
+def make_delivery(cycle: str, *, seed: int = 11):
+    """The field agency's delivery of a real cycle, written to ``fieldwork/<cycle>/incoming``:
+    the synthetic fieldwork played out on the classes the schools listed (their names and
+    counts) and the item bank of ``inputs/<cycle>/instruments`` (item parameters drawn here,
+    for the simulation only). Schools without a list (replacements not asked) get classes as
+    planning assumes them. Returns :class:`workbench.synth.fieldwork.FieldReturns`."""
+    from workbench.instruments import read_instruments
+    from workbench.paths import data_dir, fieldwork_dir, inputs_dir
+    from workbench.sampling.classes import assumed_classes
+    from workbench.sampling.forms import read_class_lists
+    from workbench.synth import Nation
+    from workbench.synth.fieldwork import make_field_returns
+    from workbench.synth.items import make_responses
+
+    rng = np.random.default_rng(seed)
+    frame = pd.read_parquet(data_dir(cycle) / "frame.parquet")
+    sample = pd.read_parquet(data_dir(cycle) / "sample_schools.parquet")
+    chosen = pd.read_parquet(data_dir(cycle) / "sample_classes.parquet")
+    listed = read_class_lists(inputs_dir(cycle) / "class_lists", sample)
+    unlisted = frame[frame["school_id"].isin(sample["school_id"])
+                     & ~frame["school_id"].isin(listed["school_id"])]
+    classes = pd.concat([listed, assumed_classes(unlisted)], ignore_index=True)
+    classes["class_language"] = classes["class_language"].fillna("ru")
+    register = frame.assign(region=frame[STRATA[0]], locality="rural", school_type="general")
+    students = classes.loc[classes.index.repeat(classes["enrol"])].reset_index(drop=True)
+    line = students.groupby("class_id").cumcount() + 1
+    effect = pd.Series(rng.normal(0, 0.6, len(frame)), index=frame["school_id"])
+    students = pd.DataFrame({
+        "student_id": students["class_id"] + line.map("{:02d}".format),
+        "school_id": students["school_id"], "class_id": students["class_id"],
+        "region": students["school_id"].map(register.set_index("school_id")["region"]),
+        "class_language": students["class_language"],
+        "female": rng.random(len(students)) < 0.5, "books": rng.integers(1, 6, len(students)),
+        "theta": students["school_id"].map(effect).to_numpy()
+        + rng.normal(0, 0.8, len(students))})
+    bank = read_instruments(inputs_dir(cycle) / "instruments").items
+    two = bank["max_score"] == 2
+    bank = bank.assign(a=rng.uniform(0.8, 1.4, len(bank)), b=rng.normal(0, 0.8, len(bank)),
+                       c=0.0, d1=np.where(two, -0.5, np.nan), d2=np.where(two, 0.5, np.nan))
+    responses = make_responses(rng, students, bank, [])
+    nation = Nation(tables={"register": register, "classes": classes, "students": students,
+                            "items": bank, "responses": responses}, truth={})
+    return make_field_returns(nation, sample, chosen, fieldwork_dir(cycle) / "incoming",
+                              seed=seed, year=2026)

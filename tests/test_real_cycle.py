@@ -2,14 +2,15 @@
 merged header, districts as strata, no language or locality column): the frame, the sample
 design that stops while the class lists are missing (one sentence naming the schools and the
 folders), the class listing forms filled in as the schools would, and the classes sampled from
-them with their tracking forms. The truth is what the helper wrote into the forms."""
+them with their tracking forms, then the field agency's delivery made on those classes and read
+by the field-data stage. The truth is what the helper wrote into the forms and the delivery."""
 
 from __future__ import annotations
 
 import openpyxl
 import pandas as pd
 
-from tests.real_cycle import fill_listing_forms, start_cycle
+from tests.real_cycle import fill_listing_forms, make_delivery, start_cycle
 from workbench.params import load_params
 from workbench.paths import cycle_dir, data_dir, inputs_dir
 from workbench.run import run_cycle
@@ -70,3 +71,15 @@ def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(o
     # the report says what was read (ru: the cycle's language)
     page = (cycle_dir("real-forms") / "html" / "sample_design.html").read_text(encoding="utf-8")
     assert f"{len(written)} классов" in page and "1 школ сообщили, что не участвуют" in page
+
+    # the delivery, played out on the sampled classes, goes through the field-data stage
+    played = make_delivery("real-forms")
+    field = run_cycle(params, stage="field_data", echo=None)
+    assert field.statuses == {"field_data": "ok"}, field.error
+    tracked = pd.read_parquet(data_dir("real-forms") / "class_tracking.parquet")
+    from_lists = played.classes.loc[~played.classes["drawn_in_field"], "IDCLASS"]
+    assert set(from_lists) <= set(classes["IDCLASS"])          # the forms' IDCLASS reached it
+    assert set(from_lists) <= set(tracked["IDCLASS"].astype(int))
+    took_part = played.schools.loc[played.schools["PARTICIP"] == 1, "IDSCHOOL"]
+    summary = pd.read_parquet(data_dir("real-forms") / "participation.parquet")
+    assert len(summary) > 0 and took_part.nunique() > 40
