@@ -158,3 +158,17 @@ def test_run_stops_before_any_stage_on_a_column_the_register_lacks(outputs_root,
                    "'Количество учащихся / 5 класс', 'enrol_g6' (map a file column under "
                    "data.register.columns, or name one of these)"]
     assert not (data_dir("chk-run") / "register.parquet").exists()     # no work was done
+
+
+def test_later_stages_naming_the_demos_school_columns_are_caught(outputs_root, tmp_path):
+    path, raw = _cycle(tmp_path, "chk-later")
+    write_register_xlsx(inputs_dir("chk-later") / "register" / "register.xlsx", schools=40)
+    raw["data"]["register"]["columns"] = COLUMNS
+    raw["stages"]["results"] = {}                       # its defaults: region, locality, ...
+    raw["stages"]["release"] = {"quasi_identifiers": ["Район", "ITSEX"]}
+    _save(path, raw)
+    errors = check_inputs(load_params(path), "chk.yaml").errors
+    assert [e.split(":")[1].strip() for e in errors] == [
+        "stages.results.groups", "stages.results.regression", "stages.results.indicators"]
+    assert errors[0].startswith("chk.yaml: stages.results.groups: 'region', 'locality', "
+                                "'language', 'school_type' are not columns of the register")

@@ -26,8 +26,10 @@ from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir, outputs_roo
 from workbench.stages import STAGES
 
 __all__ = ["InputCheck", "check_inputs", "register_problems", "producer", "missing_input",
-           "design_columns_named", "shown"]
+           "design_columns_named", "school_columns_named", "shown", "SCHOOL_COLUMNS"]
 
+#: the synthetic register's school columns, named by later stages' defaults
+SCHOOL_COLUMNS = ("region", "locality", "language", "school_type")
 #: catalog tables the data sources make before the stages (not written by a stage)
 SOURCE_TABLES = {"register": "the school register", "items": "the item bank"}
 
@@ -155,6 +157,25 @@ def design_columns_named(params: CycleParams) -> dict[str, list[str]]:
     return named
 
 
+def school_columns_named(params: CycleParams) -> dict[str, list[str]]:
+    """The demo register's school columns (:data:`SCHOOL_COLUMNS`) that later stages name
+    (report groups, model predictors, quasi-identifiers; their defaults name them): a real
+    register must have them, or the parameters must name its own columns instead."""
+    keys = {"results": ("groups", "regression", "indicators"),
+            "release": ("quasi_identifiers", "suppress_order")}
+    named = {}
+    for stage, fields in keys.items():
+        if stage not in params.stages:
+            continue
+        given = params.stage_params(stage)
+        for name in fields:
+            values = list(given.get(name) or [])
+            school = [v for v in values if v in SCHOOL_COLUMNS]
+            if school:
+                named[f"stages.{stage}.{name}"] = school
+    return named
+
+
 def shown(path: Path) -> str:
     """A path as messages show it: under ``inputs/``, ``fieldwork/``, ``outputs/`` or the
     project when it lies there (wherever the environment moves those folders)."""
@@ -198,12 +219,12 @@ def _check_register(params: CycleParams, source: str, report: InputCheck) -> Non
         report.errors.append(str(err))
         return
     columns = [c for c in register.columns if c != "register_row"]
-    for key, names in design_columns_named(params).items():
+    for key, names in {**design_columns_named(params), **school_columns_named(params)}.items():
         absent = [name for name in names if name not in columns]
         if absent:
             report.errors.append(
                 f"{source}: {key}: {', '.join(repr(a) for a in absent)} "
-                f"{'is' if len(absent) == 1 else 'are'} not a column of the register "
+                f"{'is not a column' if len(absent) == 1 else 'are not columns'} of the register "
                 f"{shown(path)}; its columns are {', '.join(repr(c) for c in columns[:15])} "
                 "(map a file column under data.register.columns, or name one of these)")
     report.found.append(("data.register.path", shown(path),
