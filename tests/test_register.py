@@ -198,3 +198,13 @@ def test_frame_and_sample_design_stages_run_on_the_foreign_register(outputs_root
         encoding="utf-8")
     assert "Внимание:" in design and "закрепляет" in design
     assert "Не хватает школ для замены" in design and "Район " in design
+
+
+def test_a_parquet_register_keeps_ids_as_text_and_blanks_blank(tmp_path):
+    path = tmp_path / "r.parquet"
+    pd.DataFrame({"id": ["007", "008"], "n6": pd.array([12, None], dtype="Int64"),
+                  "share": [0.5, float("nan")]}).to_parquet(path)
+    table = read_register(path, columns={"id": "school_id", "n6": "enrol_g6"})
+    assert table[["school_id", "enrol_g6", "share"]].values.tolist() == [["007", "12", "0.5"],
+                                                                        ["008", "", ""]]
+    assert table["register_row"].tolist() == [1, 2]

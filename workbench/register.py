@@ -269,7 +269,7 @@ def _numbered(names: list[str]) -> list[str]:
 
 def _text(value: object) -> str:
     """A cell as text: whole numbers without '.0', dates as ISO, empty as ''."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
