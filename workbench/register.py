@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["read_register", "register_columns", "RegisterError", "REQUIRED", "HEADER_SEARCH"]
+__all__ = ["read_register", "RegisterError", "REQUIRED", "HEADER_SEARCH"]
 
 #: workbench names every register must have (after the column map)
 REQUIRED = {"school_id": "the school's id", "enrol_g6": "the grade-6 enrolment"}
@@ -83,24 +83,6 @@ def read_register(path: str | Path, *, columns: Mapping[str, str] | None = None,
                             f"{hint} under data.register.columns (the file's columns are "
                             f"{found})")
     return frame
-
-
-def register_columns(path: str | Path, *, columns: Mapping[str, str] | None = None,
-                     sheet: str | int | None = None, header_row: int | None = None,
-                     shown: str | None = None) -> list[str]:
-    """The workbench names of a register's columns (after the map), read as
-    :func:`read_register` reads them.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = p.write_text("id,n,oblast\\n1,20,a\\n", encoding="utf-8")
-    >>> register_columns(p, columns={"id": "school_id", "n": "enrol_g6"})
-    ['school_id', 'enrol_g6', 'oblast', 'register_row']
-    """
-    return list(read_register(path, columns=columns, sheet=sheet, header_row=header_row,
-                              shown=shown).columns)
 
 
 # ----------------------------------------------------------------------------- readers
