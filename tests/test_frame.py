@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench.frame import CHECKS, crosstab, frame_summary, review_frame
+from workbench.frame import CHECKS, composition, frame_summary, review_frame
 from workbench.synth import make_nation
 
 #: the synthetic nation's design columns (a real register names its own)
@@ -103,8 +103,13 @@ def test_frame_summary_totals_and_shares(nation):
     assert table.drop(index="total")["share_students"].sum() == pytest.approx(100)
 
 
-def test_crosstab_margins_add_up(nation):
+def test_composition_stacks_each_column_and_totals(nation):
     frame = review_frame(nation.tables["register"], strata=STRATA).frame
-    table = crosstab(frame, "region", "language").set_index("region")
-    assert table.loc["total", "total"] == len(frame)
-    assert (table.drop(columns="total").sum(axis=1) == table["total"]).all()
+    table = composition(frame, ["region", "language"])
+    for column in ("region", "language"):
+        part = table[table["column"] == column]
+        assert part["schools"].sum() == len(frame)
+        assert part["share_students"].sum() == pytest.approx(100)
+    total = table.iloc[-1]
+    assert (total["column"], total["schools"], total["students"]) == (
+        "total", len(frame), frame["enrol_g6"].sum())

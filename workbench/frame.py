@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["FrameReview", "review_frame", "frame_summary", "crosstab", "composition",
+__all__ = ["FrameReview", "review_frame", "frame_summary", "composition",
            "tabulated", "size_groups", "CHECKS", "ID", "SIZE"]
 
 #: the two columns every register has (after the column map of ``data.register.columns``)
@@ -209,25 +209,6 @@ def size_groups(frame: pd.DataFrame, columns: Sequence[str], *, most: int = 6,
         data["group"] = frame[group].astype(str).to_numpy()
     data.attrs["group"] = group
     return data
-
-
-def crosstab(frame: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
-    """Number of schools by ``rows`` × ``columns``, with totals.
-
-    Returns
-    -------
-    DataFrame
-        ``<rows>``, one column per value of ``columns``, ``total``; a last ``total`` row.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"region": ["a", "a", "b"], "language": ["ky", "ru", "ky"]})
-    >>> crosstab(f, "region", "language").to_dict("list")
-    {'region': ['a', 'b', 'total'], 'ky': [1, 1, 2], 'ru': [1, 0, 1], 'total': [2, 1, 3]}
-    """
-    table = pd.crosstab(frame[rows], frame[columns], margins=True, margins_name="total")
-    table.columns.name = None
-    return table.reset_index().rename(columns={"index": rows})
 
 
 def _flags(data: pd.DataFrame, raw_enrolment: pd.Series, strata, min_enrolment: int):
