@@ -3,12 +3,17 @@
 Run from the repository root:  .venv/bin/python benchmarks/bench_psychometrics.py
 Times CML Rasch (fit + itemfit) on 5,000 students x 60 items in a 6-block rotated booklet
 design (each student takes 2 blocks: 2/3 of the cells NaN) and item_analysis on
-150,000 x 60 (the same design, stacked).
+150,000 x 60 (the same design, stacked). If ``Rscript`` with eRm is installed, times
+``eRm::RM`` (with SEs) and ``person.parameter`` + ``itemfit`` on the same data and prints the
+ratio and the largest difference in the estimates; without R that part is skipped.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,12 +23,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from workbench.psychometrics import (  # noqa: E402
+    calibrate,
     dif_table,
     item_analysis,
     measurement_invariance,
     rasch,
 )
-from workbench.scaling import calibrate  # noqa: E402
 
 
 def booklet_responses(n: int, n_items: int = 60, blocks: int = 6, seed: int = 1) -> pd.DataFrame:
@@ -37,17 +42,60 @@ def booklet_responses(n: int, n_items: int = 60, blocks: int = 6, seed: int = 1)
     return pd.DataFrame(np.where(taken, x, np.nan), columns=[f"R{j:02d}" for j in range(n_items)])
 
 
-def timed(label: str, fn) -> None:
+R_CODE = """
+suppressMessages(library(eRm))
+args <- commandArgs(TRUE)
+x <- read.csv(args[1])
+fit_s <- system.time(m <- RM(x))[["elapsed"]]
+fit_t <- system.time(suppressWarnings(f <- itemfit(person.parameter(m))))[["elapsed"]]
+write.csv(data.frame(beta = m$betapar, se = m$se.beta, infit = f$i.infitMSQ), args[2],
+          row.names = FALSE)
+cat(fit_s, fit_t, m$loglik, "\\n")
+"""
+
+
+def timed(label: str, fn) -> float:
     t0 = time.perf_counter()
     fn()
-    print(f"{label:<58s} {time.perf_counter() - t0:8.2f} s")
+    seconds = time.perf_counter() - t0
+    print(f"{label:<58s} {seconds:8.2f} s")
+    return seconds
+
+
+def against_erm(data: pd.DataFrame, fit_s: float, itemfit_s: float) -> None:
+    """Time eRm on the same data; print the speed ratio and the largest differences."""
+    if shutil.which("Rscript") is None:
+        print("eRm: Rscript not available; skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        script, source, result = (Path(tmp) / n for n in ("e.R", "d.csv", "r.csv"))
+        script.write_text(R_CODE)
+        data.to_csv(source, index=False)
+        done = subprocess.run(["Rscript", str(script), str(source), str(result)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(f"eRm failed: {done.stderr.strip()[-300:]}")
+            return
+        ref = pd.read_csv(result)
+    r_fit, r_itemfit, r_loglik = (float(v) for v in done.stdout.split()[-3:])
+    model = rasch(data)
+    fit = model.itemfit()
+    d_beta = np.max(np.abs(model.beta - ref["beta"]))
+    d_se = np.max(np.abs(np.sqrt(np.diag(model.cov_beta)) - ref["se"]))
+    d_infit = np.max(np.abs(fit["infit_msq"] - ref["infit"]))
+    print(f"{'eRm::RM (with SEs), same data':<58s} {r_fit:8.2f} s   ratio {r_fit / fit_s:5.1f}x")
+    print(f"{'eRm person.parameter + itemfit, same data':<58s} {r_itemfit:8.2f} s   "
+          f"ratio {r_itemfit / itemfit_s:5.1f}x")
+    print(f"largest difference from eRm: beta {d_beta:.1e}, se {d_se:.1e}, infit {d_infit:.1e}; "
+          f"log-likelihood ours - eRm's {model.loglik - r_loglik:+.1e} (eRm's nlm stops early)")
 
 
 if __name__ == "__main__":
     small = booklet_responses(5_000)
-    timed("rasch() CML, 5,000 x 60, booklet NA (fit + SEs)", lambda: rasch(small))
+    fit_s = timed("rasch() CML, 5,000 x 60, booklet NA (fit + SEs)", lambda: rasch(small))
     model = rasch(small)
-    timed("RaschModel.itemfit(), 5,000 x 60", model.itemfit)
+    itemfit_s = timed("RaschModel.itemfit(), 5,000 x 60", model.itemfit)
+    against_erm(small, fit_s, itemfit_s)
     big = booklet_responses(150_000)
     timed("item_analysis(), 150,000 x 60, booklet NA", lambda: item_analysis(big))
 

@@ -11,8 +11,8 @@ import time
 import numpy as np
 
 import workbench.synth as synth
+from workbench.psychometrics import calibrate
 from workbench.scaling import (
-    calibrate,
     conditioning_variables,
     latent_regression,
     plausible_values,

@@ -92,7 +92,7 @@ wb.report.table(booklet_reliability, lang=lang, digits={"alpha": 2, "omega_total
 wb.report.text("validity", "irt", lang=lang)
 
 # %%
-calibration = wb.scaling.calibrate(codes, items=items, model=model)
+calibration = wb.psychometrics.calibrate(codes, items=items, model=model)
 rasch = P.pcm(scores)
 item_calibration = P.validity.calibration_table(calibration.table(), rasch)
 display(wb.report.text("validity", "irt_note", lang=lang, model=model,

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.psychometrics import twopl
-from workbench.scaling import calibrate
+from workbench.psychometrics import calibrate, twopl
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from scipy.optimize import minimize
 from scipy.special import roots_hermitenorm
 
-from workbench.scaling import calibrate
+from workbench.psychometrics import calibrate
 
 REF = Path(__file__).parent / "reference" / "scaling"
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.scaling import calibrate, link
+from workbench.psychometrics import calibrate
+from workbench.scaling import link
 
 
 def _bank(rng: np.random.Generator, n: int = 30) -> pd.DataFrame:

@@ -1,6 +1,8 @@
-"""workbench.scaling.eap / wle against numerical solutions, invariants and bad input."""
+"""psychometrics.person_scores ("eap", "wle"): numerical solutions, invariants, bad input."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -9,7 +11,10 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from workbench.scaling import eap, wle
+from workbench.psychometrics import person_scores
+
+eap = partial(person_scores, method="eap")
+wle = partial(person_scores, method="wle")
 
 ITEMS = pd.DataFrame({
     "item_id": ["m1", "m2", "c1", "g1"],

@@ -13,12 +13,18 @@ population figures are compared in the generating metric without using the true 
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import workbench.synth as synth
-from workbench.scaling import calibrate, eap, latent_regression, link, plausible_values, wle
+from workbench.psychometrics import calibrate, person_scores
+from workbench.scaling import latent_regression, link, plausible_values
+
+eap = partial(person_scores, method="eap")
+wle = partial(person_scores, method="wle")
 
 KW = {"omitted": "wrong", "not_reached": "missing"}
 COVARIATES = ["female", "books", "urban", "lang_ru", "lang_uz", "lang_tj"]

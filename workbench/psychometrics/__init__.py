@@ -2,16 +2,18 @@
 by CML, DIF (Mantel-Haenszel and IRT-based), factor analysis (EFA, CFA, invariance), test
 information, rater agreement, questionnaire scales and the item verdicts.
 
-Every public name is importable as ``workbench.psychometrics.<name>``. MML calibration,
-plausible values and linking belong to :mod:`workbench.scaling`.
+Every public name is importable as ``workbench.psychometrics.<name>``. The IRT engine (MML
+calibration, EAP/WLE person scores, item fit) is :mod:`workbench.psychometrics.irt`; plausible
+values, the population model and linking belong to :mod:`workbench.scaling`, which uses it.
 """
 
-from workbench.psychometrics import review, validity
+from workbench.psychometrics import irt, review, validity
 from workbench.psychometrics.dif import mantel_haenszel
 from workbench.psychometrics.efa import bartlett, efa, kmo, varimax
 from workbench.psychometrics.factor import dimensionality, one_factor
 from workbench.psychometrics.information import item_information, test_information, wright_map
 from workbench.psychometrics.invariance import CFAResult, cfa, measurement_invariance
+from workbench.psychometrics.irt import Calibration, calibrate, person_scores
 from workbench.psychometrics.irt_dif import irt_dif
 from workbench.psychometrics.items import distractor_analysis, item_analysis, score_levels
 from workbench.psychometrics.mml import twopl
@@ -30,4 +32,5 @@ __all__ = ["score_missing", "score_responses", "missing_rates", "item_analysis",
            "twopl", "RaschModel", "item_information", "test_information", "wright_map",
            "rater_agreement", "intraclass_correlation", "coder_agreement", "scale_analysis",
            "ScaleAnalysis", "background_indices", "item_verdicts", "item_statistics",
-           "dif_table", "option_table", "review", "validity"]
+           "dif_table", "option_table", "review", "validity", "irt", "Calibration",
+           "calibrate", "person_scores"]

@@ -1,6 +1,6 @@
 """Test information and Wright-map data for the validity stage, from calibrated items.
 
-Works on an item table in the :func:`workbench.scaling.calibrate` form (``item_id, model, a,
+Works on an item table in the :func:`workbench.psychometrics.calibrate` form (``item_id, model, a,
 b, c, d1..``; logistic metric): 2PL/3PL/1PL items and (generalized) partial credit items with
 step locations ``d1, d2, ...``.
 """
@@ -46,7 +46,7 @@ def item_information(items: pd.DataFrame, *, theta=None) -> pd.DataFrame:
     missing = [c for c in ("item_id", "a", "b") if c not in items.columns]
     if missing:
         raise KeyError(f"item_information: items lacks columns {missing}; pass a calibration "
-                       "table (workbench.scaling.calibrate(...).table())")
+                       "table (workbench.psychometrics.calibrate(...).table())")
     steps = sorted([c for c in items.columns if c[:1] == "d" and c[1:].isdigit()],
                    key=lambda c: int(c[1:]))
     parts = []

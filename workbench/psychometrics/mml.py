@@ -1,7 +1,7 @@
 """Two-parameter IRT models by marginal maximum likelihood, under the psychometrics name.
 
-Serves the validity stage. The MML engine lives in :mod:`workbench.scaling` (it also draws
-the plausible values); :func:`twopl` is the name ``../shared/DESIGN.md`` gives researchers.
+Serves the validity stage. The MML engine is :mod:`workbench.psychometrics.irt`;
+:func:`twopl` is the name ``../shared/DESIGN.md`` gives researchers for its 2PL/GPCM call.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+
+from workbench.psychometrics.irt import calibrate
 
 __all__ = ["twopl"]
 
@@ -21,15 +23,16 @@ def twopl(responses: pd.DataFrame, *, items: Sequence[str] | pd.DataFrame | None
     ----------
     responses
         Scores 0..K per item; ``NaN`` or ``7`` not administered, ``9`` omitted, ``6`` not
-        reached (see :func:`workbench.scaling.calibrate` for the rules).
+        reached (see :func:`workbench.psychometrics.calibrate` for the rules).
     items
         Item ids or an item table; default every column of ``responses``.
     **options
-        Passed to :func:`workbench.scaling.calibrate` (``omitted``, ``not_reached``, ``se``...).
+        Passed to :func:`workbench.psychometrics.calibrate` (``omitted``, ``not_reached``,
+        ``se``...).
 
     Returns
     -------
-    workbench.scaling.Calibration
+    workbench.psychometrics.Calibration
         ``.table()``: ``item_id, model, a, b, ..., se_a, se_b, rmsd``.
 
     Notes
@@ -48,7 +51,5 @@ def twopl(responses: pd.DataFrame, *, items: Sequence[str] | pd.DataFrame | None
     >>> bool(np.corrcoef(fit.table()["b"], b)[0, 1] > 0.98)
     True
     """
-    from workbench.scaling import calibrate
-
     ids = list(responses.columns) if items is None else items
     return calibrate(responses, items=ids, model="2PL", **options)

@@ -153,7 +153,7 @@ def calibration_table(calibration: pd.DataFrame, model) -> pd.DataFrame:
     Parameters
     ----------
     calibration
-        :func:`workbench.scaling.calibrate` ``.table()``.
+        :func:`workbench.psychometrics.calibrate` ``.table()``.
     model
         A fitted :class:`~workbench.psychometrics.RaschModel` of the same items.
 

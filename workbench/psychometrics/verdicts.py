@@ -38,7 +38,7 @@ def item_verdicts(statistics: pd.DataFrame, *, fit: pd.DataFrame | None = None,
     fit
         ``item, infit_msq, outfit_msq`` (e.g. :meth:`RaschModel.itemfit`).
     calibration
-        ``item_id, a, rmsd`` (:func:`workbench.scaling.calibrate` table).
+        ``item_id, a, rmsd`` (:func:`workbench.psychometrics.calibrate` table).
     dif
         ``item, comparison, ets_class`` (any DIF table; classes starting with ``C`` count).
     drop_rpb, drop_rmsd, fit_range

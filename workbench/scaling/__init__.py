@@ -1,13 +1,14 @@
-"""Scaling (stage: scaling): MML item calibration, person estimates, latent regression,
-plausible values, the reporting scale, benchmarks and trend linking.
+"""Scaling (stage: scaling): latent regression, plausible values, the reporting scale,
+benchmarks, trend linking and the analysis files.
 
-The item models are the PIRLS/NAEP family in the logistic metric (no 1.7 constant):
-3PL/2PL/1PL for dichotomous items and the generalized (or Masters') partial credit model for
-polytomous items, estimated by Bock-Aitkin EM on a fixed grid of quadrature nodes.
+The IRT engine it builds on (MML calibration, EAP/WLE person scores, item fit) lives in
+:mod:`workbench.psychometrics.irt`: ``wb.psychometrics.calibrate`` and
+``wb.psychometrics.person_scores(..., method="eap" | "wle")``.
 
 Examples
 --------
 >>> import workbench.synth as synth
+>>> from workbench.psychometrics import calibrate
 >>> nation = synth.make_nation(seed=3, schools=60, items=12, blocks=2)
 >>> cal = calibrate(nation.tables["responses"], items=nation.tables["items"]["item_id"],
 ...                 se=False)
@@ -29,7 +30,6 @@ from workbench.scaling.analysis_file import (
     value_labels,
     with_value_labels,
 )
-from workbench.scaling.calibration import Calibration, calibrate
 from workbench.scaling.conditioning import Conditioning, conditioning_variables
 from workbench.scaling.cycle import CycleScaling, read_constants, scale_cycle
 from workbench.scaling.levels import (
@@ -41,7 +41,6 @@ from workbench.scaling.levels import (
     trend_report,
 )
 from workbench.scaling.linking import Linking, link
-from workbench.scaling.persons import eap, wle
 from workbench.scaling.population import PopulationModel, latent_regression, plausible_values
 from workbench.scaling.reporting import (
     PIRLS_BENCHMARKS,
@@ -51,7 +50,7 @@ from workbench.scaling.reporting import (
 )
 
 __all__ = [
-    "Calibration", "calibrate", "eap", "wle", "PopulationModel", "latent_regression",
+    "PopulationModel", "latent_regression",
     "plausible_values", "ScaleTransform", "reporting_scale", "PIRLS_BENCHMARKS",
     "benchmark_levels", "Linking", "link", "Conditioning", "conditioning_variables",
     "CycleScaling", "scale_cycle", "read_constants", "LEVEL_DESCRIPTIONS", "proficiency_levels",

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.scaling.calibration import Calibration, calibrate
+from workbench.psychometrics.irt import Calibration, calibrate, person_scores
 from workbench.scaling.conditioning import Conditioning
 from workbench.scaling.linking import Linking, link
-from workbench.scaling.persons import eap, wle
 from workbench.scaling.population import PopulationModel, latent_regression, plausible_values
 from workbench.scaling.reporting import ScaleTransform, reporting_scale
 
@@ -113,7 +112,7 @@ def scale_cycle(data: pd.DataFrame, conditioning: Conditioning, *, items: pd.Dat
         ``method`` (``stocking_lord``, ``mean_sigma``, ``mean_mean``) and its transformation
         is kept.
     n_pv, model
-        Plausible values per student; item model of :func:`calibrate`.
+        Plausible values per student; item model of :func:`workbench.psychometrics.calibrate`.
     exclude, verdicts
         Items left out: the ids in ``exclude`` and those whose ``verdict`` is ``drop`` in
         the validity stage's ``item_verdicts`` (``item_id, verdict``).
@@ -214,8 +213,9 @@ def _students(frame: pd.DataFrame, table: pd.DataFrame, pv: pd.DataFrame,
     out = transform.apply(pv, names)
     theta = pv[names].to_numpy(float)
     prior_mean, prior_sd = float(theta.mean()), float(theta.std())
-    point = eap(frame, items=table, mean=prior_mean, sd=prior_sd, **_MISSING)
-    weighted = wle(frame, items=table, **_MISSING)
+    point = person_scores(frame, items=table, method="eap", mean=prior_mean, sd=prior_sd,
+                          **_MISSING)
+    weighted = person_scores(frame, items=table, method="wle", **_MISSING)
     out["EAP"] = transform.to_scale(point["eap"].to_numpy())
     out["EAP_SE"] = transform.slope * point["psd"].to_numpy()
     out["WLE"] = transform.to_scale(weighted["wle"].to_numpy())

@@ -2,7 +2,7 @@
 
 Convention: ``theta_base = A * theta_new + B``; a new item moves to the base scale with
 ``a / A``, ``A * b + B``, ``A * d_k + B`` (``c`` unchanged). The alternative, concurrent
-calibration, is :func:`calibrate` with ``group=`` the cycle.
+calibration, is :func:`workbench.psychometrics.calibrate` with ``group=`` the cycle.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from workbench.scaling import _data
-from workbench.scaling._irt import ItemSet, probabilities
-from workbench.scaling.calibration import Calibration
+from workbench.psychometrics.irt import _data
+from workbench.psychometrics.irt._model import ItemSet, probabilities
+from workbench.psychometrics.irt.calibration import Calibration
 
 __all__ = ["Linking", "link"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.scaling import _data
-from workbench.scaling.calibration import Calibration
-from workbench.scaling.persons import item_set, person_loglik
+from workbench.psychometrics.irt import _data
+from workbench.psychometrics.irt.calibration import Calibration
+from workbench.psychometrics.irt.persons import item_set, person_loglik
 
 __all__ = ["PopulationModel", "latent_regression", "plausible_values"]
 
@@ -81,7 +81,7 @@ def latent_regression(data: pd.DataFrame, *, items: Calibration | pd.DataFrame,
     id
         Optional id column carried to the plausible values.
     omitted, not_reached, points
-        As in :func:`eap`.
+        As in :func:`workbench.psychometrics.person_scores`.
     tol, max_iter
         EM stops when no parameter moves by more than ``tol``.
 

@@ -1,4 +1,4 @@
-"""Person estimates for given item parameters: EAP and Warm's WLE (stage: scaling).
+"""Person scores for given item parameters: EAP or Warm's WLE, one verb (``method=``).
 
 Not reached items are scored wrong by default here (IEA: missing in calibration, wrong in
 proficiency estimation); omitted items are scored wrong; not administered items are skipped.
@@ -9,26 +9,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.scaling import _data
-from workbench.scaling._em import log_prior, posterior
-from workbench.scaling._irt import (
+from workbench.psychometrics.irt import _data
+from workbench.psychometrics.irt._em import log_prior, posterior
+from workbench.psychometrics.irt._model import (
     ItemSet,
     log_likelihood,
     probabilities,
     safe_log,
     theta_derivatives,
 )
-from workbench.scaling.calibration import Calibration
+from workbench.psychometrics.irt.calibration import Calibration
 
-__all__ = ["eap", "wle", "item_set"]
+__all__ = ["person_scores", "item_set", "METHODS"]
+
+METHODS = ("eap", "wle")
 
 _CHUNK = 20_000
 
 
-def eap(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, mean: float = 0.0,
-        sd: float = 1.0, id: str | None = None, omitted: str = "wrong",
-        not_reached: str = "wrong", points: int = 41) -> pd.DataFrame:
-    """Expected a posteriori (EAP) ability with its posterior SD, under a normal prior.
+def person_scores(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame,
+                  method: str = "eap", id: str | None = None, omitted: str = "wrong",
+                  not_reached: str = "wrong", mean: float = 0.0, sd: float = 1.0,
+                  points: int = 41, bounds: tuple[float, float] = (-6.0, 6.0)) -> pd.DataFrame:
+    """Ability of each student given the item parameters, by ``method`` ``"eap"`` or ``"wle"``.
 
     Parameters
     ----------
@@ -36,37 +39,55 @@ def eap(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, mean: flo
         Scored responses, one column per item (codes as in :func:`calibrate`).
     items
         A :class:`Calibration` or its ``.table()`` (``item_id, model, a, b, c, d1..``).
-    mean, sd
-        The normal prior (the calibration's reference population by default).
+    method
+        ``"eap"``: expected a posteriori ability and posterior SD under a normal prior
+        (``mean``, ``sd``; ``points`` quadrature nodes on [-6, 6]). ``"wle"``: Warm's weighted
+        likelihood estimate and its SE, by bisection within ``bounds`` (finite for perfect
+        and zero scores).
     id
         Optional id column copied to the result.
     omitted, not_reached
-        ``'wrong'`` or ``'missing'``.
-    points
-        Quadrature nodes on [-6, 6].
+        ``'wrong'`` (default, IEA proficiency rule) or ``'missing'``.
 
     Returns
     -------
     DataFrame
-        ``[id], eap, psd, n_items`` (``psd``: posterior SD; ``n_items``: items that counted).
+        ``[id], eap, psd, n_items`` (EAP) or ``[id], wle, se, n_items`` (WLE; NaN for a
+        student without any counted response).
 
     Checked against
     ---------------
-    ``scipy.integrate.quad`` of the posterior on a small test; ``test_eap_matches_quadrature``.
+    EAP: ``scipy.integrate.quad`` of the posterior; WLE: ``scipy.optimize.brentq`` on the
+    Warm equation (``tests/test_scaling_persons.py``).
 
     Examples
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"item_id": ["i1", "i2"], "model": "2PL", "a": 1.0,
     ...                       "b": [-0.5, 0.5]})
-    >>> eap(pd.DataFrame({"i1": [1, 0], "i2": [1, 0]}), items=table).round(3)
-         eap    psd  n_items
-    0  0.713  0.851        2
-    1 -0.713  0.851        2
+    >>> x = pd.DataFrame({"i1": [1, 0], "i2": [1, 0]})
+    >>> person_scores(x, items=table, method="wle").round(3)
+         wle     se  n_items
+    0  1.746  1.961        2
+    1 -1.746  1.961        2
     """
-    its, x = _prepare(responses, items, "eap", omitted, not_reached)
+    if method == "eap":
+        return _eap(responses, items=items, mean=mean, sd=sd, id=id, omitted=omitted,
+                    not_reached=not_reached, points=points)
+    if method == "wle":
+        return _wle(responses, items=items, id=id, omitted=omitted, not_reached=not_reached,
+                    bounds=bounds)
+    raise ValueError(f"person_scores: unknown method ({method!r}); use one of {METHODS}")
+
+
+def _eap(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, mean: float,
+         sd: float, id: str | None, omitted: str, not_reached: str, points: int
+         ) -> pd.DataFrame:
+    """EAP and posterior SD under a normal prior (``scipy.integrate.quad`` checked)."""
+    its, x = _prepare(responses, items, "person_scores", omitted, not_reached)
     if not (np.isfinite(sd) and sd > 0):
-        raise ValueError(f"eap: sd must be positive ({sd!r} given); pass the prior SD.")
+        raise ValueError(f"person_scores: sd must be positive ({sd!r} given); "
+                         "pass the prior SD.")
     theta = _data.grid(points)
     logprior = log_prior(theta, np.array([mean]), np.array([sd]))
     out_mean, out_sd = np.empty(len(x)), np.empty(len(x))
@@ -77,36 +98,10 @@ def eap(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, mean: flo
     return _result(responses, id, {"eap": out_mean, "psd": out_sd}, x)
 
 
-def wle(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, id: str | None = None,
-        omitted: str = "wrong", not_reached: str = "wrong",
-        bounds: tuple[float, float] = (-6.0, 6.0)) -> pd.DataFrame:
-    """Warm's weighted likelihood estimate (WLE) of ability and its standard error.
-
-    Solves ``l'(theta) + J(theta) / (2 I(theta)) = 0`` (Warm 1989) by bisection within
-    ``bounds``, with ``I`` the test information and ``J = sum P' P'' / P`` over items and
-    categories; the SE is ``1 / sqrt(I(wle))``. Perfect and zero scores get finite estimates.
-
-    Returns
-    -------
-    DataFrame
-        ``[id], wle, se, n_items`` (NaN for students without any counted response).
-
-    Checked against
-    ---------------
-    ``scipy.optimize.brentq`` on the Warm equation with numerical derivatives of the
-    log-likelihood; ``test_wle_matches_brentq``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"item_id": ["i1", "i2"], "model": "2PL", "a": 1.0,
-    ...                       "b": [-0.5, 0.5]})
-    >>> wle(pd.DataFrame({"i1": [1, 0], "i2": [1, 0]}), items=table).round(3)
-         wle     se  n_items
-    0  1.746  1.961        2
-    1 -1.746  1.961        2
-    """
-    its, x = _prepare(responses, items, "wle", omitted, not_reached)
+def _wle(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, id: str | None,
+         omitted: str, not_reached: str, bounds: tuple[float, float]) -> pd.DataFrame:
+    """Warm WLE: ``l'(theta) + J / (2 I) = 0`` by bisection; SE ``1 / sqrt(I)`` (Warm 1989)."""
+    its, x = _prepare(responses, items, "person_scores", omitted, not_reached)
     est, se = np.full(len(x), np.nan), np.full(len(x), np.nan)
     for rows in _chunks(len(x)):
         est[rows], se[rows] = _wle_chunk(its, x[rows], bounds)

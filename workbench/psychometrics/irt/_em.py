@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from workbench.scaling._irt import (
+from workbench.psychometrics.irt._model import (
     ItemSet,
     gradient_information,
     log_likelihood,

@@ -1,4 +1,4 @@
-"""Item response kernels on a quadrature grid (private to :mod:`workbench.scaling`).
+"""Item response kernels on a quadrature grid (private to :mod:`workbench.psychometrics.irt`).
 
 Every item is stored as one row of a parameter matrix ``par`` with ``kmax + 2`` columns:
 ``[a, g_1, ..., g_kmax, c]``. The category logits are ``eta_k = a*k*theta + g_k`` with

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from workbench.scaling._irt import MODELS, ItemSet, par_from_steps
+from workbench.psychometrics.irt._model import MODELS, ItemSet, par_from_steps
 
 NOT_REACHED, NOT_ADMINISTERED, OMITTED = 6, 7, 9
 _TREATMENTS = ("wrong", "missing")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.scaling import _data
-from workbench.scaling._em import (
+from workbench.psychometrics.irt import _data
+from workbench.psychometrics.irt._em import (
     EMData,
     e_step,
     log_prior,
@@ -23,7 +23,7 @@ from workbench.scaling._em import (
     rmsd,
     update_population,
 )
-from workbench.scaling._irt import ItemSet, newton_step, par_from_steps, steps_from_par
+from workbench.psychometrics.irt._model import ItemSet, newton_step, par_from_steps, steps_from_par
 
 __all__ = ["Calibration", "calibrate"]
 
