@@ -95,7 +95,7 @@ def allocation_notes(cost: AllocationCost, *, share: float = 0.5, lang: str = "e
     --------
     >>> cost = AllocationCost(n=200, strata=57, minimum=2, fixed=114, deff=1.434,
     ...                       replacements=2, short=[])
-    >>> print(allocation_notes(cost, lang="en")[0].data[:60])
+    >>> print(allocation_notes(cost, lang="en")[0].data[:59])
     **Warning:** the minimum of 2 schools per stratum fixes 114
     """
     from workbench.report import term, text
