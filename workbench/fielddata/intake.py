@@ -12,13 +12,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.quarantine import LOG_COLUMNS, write_intake_log, write_quarantine
-from workbench.fielddata.readers import read_field_file, sha256_file
+from workbench.fielddata.readers import FieldFile, read_csv_chunks, read_field_file, sha256_file
 from workbench.fielddata.schema import Schema
-from workbench.fielddata.validate import ISSUE_COLUMNS, Reconciliation, normalize_id, validate
+from workbench.fielddata.validate import (
+    ISSUE_COLUMNS,
+    Reconciliation,
+    ValidationResult,
+    normalize_id,
+    validate,
+)
 
 __all__ = ["IntakeResult", "intake", "quarantine_rows"]
 
@@ -53,7 +60,7 @@ class IntakeResult:
 def intake(paths: Iterable[str | Path], schema: Schema, *,
            known_ids: Mapping[str, Iterable] | None = None,
            quarantine_path: str | Path | None = None,
-           log_path: str | Path | None = None) -> IntakeResult:
+           log_path: str | Path | None = None, chunk_rows: int = 100_000) -> IntakeResult:
     """Read and validate field returns; write the quarantine file and the intake log.
 
     Parameters
@@ -66,6 +73,10 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
         Id sets for ``Column.references`` (see :func:`~workbench.fielddata.validate`).
     quarantine_path, log_path
         Where to write the quarantine CSV and the intake log CSV (atomically); None skips.
+    chunk_rows
+        CSV files are read and validated this many rows at a time (bounded memory: a
+        million-row file never exists as text in memory at once); keys repeated across
+        chunks are quarantined as within one piece.
 
     Returns
     -------
@@ -92,7 +103,7 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
     accepted, quarantined, issues, log = [], [], [], []
     seen: dict[str, Path] = {}
     for path in paths:
-        entry, result = _intake_one(Path(path), schema, known_ids, seen)
+        entry, result = _intake_one(Path(path), schema, known_ids, seen, chunk_rows)
         log.append(entry)
         if result is not None:
             accepted.append(result.accepted)
@@ -207,8 +218,8 @@ def _unique_across_files(result: IntakeResult, schema: Schema) -> IntakeResult:
     return result
 
 
-def _intake_one(path: Path, schema: Schema, known_ids: dict,
-                seen: dict[str, Path]) -> tuple[dict, object]:
+def _intake_one(path: Path, schema: Schema, known_ids: dict, seen: dict[str, Path],
+                chunk_rows: int) -> tuple[dict, object]:
     entry = {"file": str(path), "sha256": "", "format": path.suffix.lower().lstrip("."),
              "encoding": "", "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
     if path.is_file():
@@ -221,9 +232,8 @@ def _intake_one(path: Path, schema: Schema, known_ids: dict,
                                "one copy"}, None
         seen.setdefault(digest, path)
     try:
-        raw = read_field_file(path)
+        raw, result = _read_and_validate(path, schema, known_ids, chunk_rows)
         entry.update(sha256=raw.sha256, format=raw.format, encoding=raw.encoding or "")
-        result = validate(raw.frame, schema, known_ids=known_ids)
     except FieldDataError as exc:
         return {**entry, "status": "rejected", "message": str(exc)}, None
     except (ValueError, TypeError, KeyError, OSError, IndexError) as exc:
@@ -239,6 +249,104 @@ def _intake_one(path: Path, schema: Schema, known_ids: dict,
                  rows_quarantined=rec.quarantined, status=status,
                  message=" | ".join([*raw.notes, *result.warnings]))
     return entry, result
+
+
+def _read_and_validate(path: Path, schema: Schema, known_ids: dict, chunk_rows: int
+                       ) -> tuple[FieldFile, ValidationResult]:
+    """Read one file (CSV in chunks) and validate it piece by piece."""
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raw = read_field_file(path)
+        return raw, validate(raw.frame, schema, known_ids=known_ids)
+    first, parts = None, []
+    for raw in read_csv_chunks(path, chunk_rows=chunk_rows):
+        first = first or raw
+        parts.append(validate(raw.frame, schema, known_ids=known_ids))
+    if len(parts) == 1:
+        return first, parts[0]
+    return first, _unique_across_chunks(parts, schema)
+
+
+def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> ValidationResult:
+    """Join the chunks of one file; quarantine accepted rows whose key repeats in another
+    chunk (worded as within one piece: ``duplicate IDSTUD 1002 (rows 3, 200004)``)."""
+    acc = pd.concat([p.accepted for p in parts], ignore_index=True)
+    quar = [p.quarantined for p in parts]
+    issues = [p.issues for p in parts]
+    chunk = np.repeat(np.arange(len(parts)), [len(p.accepted) for p in parts])
+    bad = np.zeros(len(acc), dtype=bool)
+    for key in schema.unique:
+        if not all(k in acc for k in key):
+            continue
+        label = _key_label(acc, key, schema)
+        held = _quarantined_keys(parts, key, schema)      # bad rows count as in validate
+        every = pd.DataFrame({"label": pd.concat([label, held["label"]], ignore_index=True),
+                              "chunk": np.concatenate([chunk, held["chunk"].to_numpy()]),
+                              "row": pd.concat([acc["_source_row"], held["row"]],
+                                               ignore_index=True).astype("int64")})
+        every = every[every["label"].notna()]
+        spread = every.groupby("label")["chunk"].nunique()
+        dup = (label.map(spread).fillna(1).to_numpy() > 1) & ~bad
+        if not dup.any():
+            continue
+        shared = every[every["label"].isin(set(label[dup]))]
+        rows = shared.sort_values("row").astype({"row": str}).groupby("label")["row"].agg(
+            ", ".join)
+        shown = label[dup].map(_shown_key)
+        reason = "duplicate " + "+".join(key) + " " + shown + " (rows " \
+            + label[dup].map(rows) + ")"
+        moved = acc.loc[dup]
+        found = pd.DataFrame({"file": moved["_source_file"].astype(str).to_numpy(),
+                              "row": moved["_source_row"].to_numpy(), "column": "+".join(key),
+                              "value": shown.to_numpy(), "reason": reason.to_numpy()})
+        issues.append(found)
+        record = moved.astype(object).reset_index(drop=True)
+        quar.append(pd.concat([found, record], axis=1))
+        bad |= dup
+    accepted = acc.loc[~bad].reset_index(drop=True)
+    quarantined = _concat(quar, ISSUE_COLUMNS).reset_index(drop=True)
+    recon = Reconciliation(read=sum(p.reconciliation.read for p in parts),
+                           accepted=len(accepted), quarantined=len(quarantined))
+    notes = tuple(dict.fromkeys(n for p in parts for n in p.warnings))
+    return ValidationResult(accepted, quarantined, _concat(issues, ISSUE_COLUMNS), recon, notes)
+
+
+def _quarantined_keys(parts: list[ValidationResult], key: list[str], schema: Schema
+                      ) -> pd.DataFrame:
+    """Normalised keys of the quarantined rows of each chunk (``label, chunk, row``)."""
+    frames = []
+    for i, part in enumerate(parts):
+        q = part.quarantined
+        if q.empty or not all(k in q for k in key):
+            continue
+        label = _key_label(q, key, schema)
+        frames.append(pd.DataFrame({"label": label, "chunk": i, "row": q["row"]}))
+    if not frames:
+        return pd.DataFrame({"label": pd.Series(dtype=object), "chunk": pd.Series(dtype=int),
+                             "row": pd.Series(dtype=object)})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _key_label(frame: pd.DataFrame, key: list[str], schema: Schema) -> pd.Series:
+    """Normalised key per row (NaN when a part is blank). One whole-number column stays
+    numeric (no million strings); otherwise text through
+    :func:`~workbench.fielddata.validate.normalize_id`, parts joined with ``+``."""
+    if len(key) == 1 and schema.column(key[0]).type == "int":
+        values = frame[key[0]]
+        if not pd.api.types.is_integer_dtype(values.dtype):
+            values = normalize_id(values.astype(object).where(values.notna(), ""))
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    label = None
+    for k in key:
+        values = frame[k]
+        part = normalize_id(values.astype(object).where(values.notna(), ""),
+                            numeric=schema.column(k).type != "str")
+        part = part.where(part != "")
+        label = part if label is None else label + "+" + part
+    return label
+
+
+def _shown_key(label: object) -> str:
+    return f"{label:.0f}" if isinstance(label, float) else str(label)
 
 
 def _name(path: object) -> str:

@@ -26,6 +26,7 @@ import hashlib
 import io
 import re
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,8 @@ import pandas as pd
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.validate import INVISIBLE
 
-__all__ = ["FieldFile", "read_field_file", "read_csv", "read_xlsx", "read_sav", "sha256_file"]
+__all__ = ["FieldFile", "read_field_file", "read_csv", "read_csv_chunks", "read_xlsx", "read_sav",
+           "sha256_file"]
 
 _DELIMITERS = (",", ";")
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
@@ -179,7 +181,7 @@ def read_csv(path: str | Path) -> FieldFile:
                      "read as rows")
     first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
-    header, width, note = _csv_shape(text, delimiter, path)
+    header, width, note, _ = _csv_shape(io.StringIO(text, newline=""), delimiter, path)
     notes.extend([note] if note else [])
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
@@ -195,6 +197,55 @@ def read_csv(path: str | Path) -> FieldFile:
     frame = _finish_frame(frame, header, path, first_row=2, func="read_csv")
     return FieldFile(frame, path, _sha256(data), "csv", encoding=encoding, delimiter=delimiter,
                      notes=tuple(notes))
+
+
+def read_csv_chunks(path: str | Path, *, chunk_rows: int = 100_000) -> Iterator[FieldFile]:
+    """Read a CSV field return in pieces of ``chunk_rows`` rows, in bounded memory.
+
+    The same checks, notes and row numbers as :func:`read_csv`, but the file is streamed:
+    one pass hashes the bytes and finds the encoding, one pass checks the rows' shape, then
+    pandas parses ``chunk_rows`` rows at a time. Every chunk carries the whole file's
+    ``sha256``, ``encoding``, ``delimiter`` and ``notes``. Whole-file problems raise before
+    the first chunk. (A header with unnamed columns at its right edge is read whole.)
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_bytes(b"IDSTUD;AGE\\n1001;12\\n1002;13\\n1003;11\\n\\n")
+    >>> [c.frame["_source_row"].tolist() for c in read_csv_chunks(p, chunk_rows=2)]
+    [[2, 3], [4]]
+    """
+    path = Path(path)
+    digest, encoding, cr_only = _scan_bytes(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        first_line = fh.readline().rstrip("\r\n")
+        delimiter = max(_DELIMITERS, key=first_line.count)
+        fh.seek(0)
+        header, width, note, last = _csv_shape(fh, delimiter, path)
+    if header and str(header[-1]).strip() == "":
+        yield read_csv(path)
+        return
+    notes = [f"read_csv: line ends are CR only (an old Mac export) ({path.name}); "
+             "read as rows"] if cr_only else []
+    notes.extend([note] if note else [])
+    header, cleaned = _clean_header(header)
+    notes.extend(f"read_csv: {c} ({path.name}); removed" for c in cleaned)
+    _check_header(header, path, "read_csv", None)
+    if last < 2:
+        raise FieldDataError(f"read_csv: header only, the file has no data rows ({path}); "
+                             "ask the region for the filled-in return")
+    with pd.read_csv(path, encoding=encoding, sep=delimiter, dtype=str, keep_default_na=False,
+                     skip_blank_lines=False, header=None, names=range(width), skiprows=1,
+                     nrows=last - 1, chunksize=chunk_rows) as reader:
+        for frame in reader:
+            start = 2 + int(frame.index[0])
+            frame = frame.iloc[:, :len(header)].reset_index(drop=True)
+            frame.columns = header
+            frame["_source_file"] = str(path)
+            frame["_source_row"] = np.arange(start, start + len(frame), dtype=np.int64)
+            yield FieldFile(frame, path, digest, "csv", encoding=encoding,
+                            delimiter=delimiter, notes=tuple(notes))
 
 
 def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
@@ -386,6 +437,95 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         "re-save the file as 'CSV UTF-8'")
 
 
+def _scan_bytes(path: Path) -> tuple[str, str, bool]:
+    """One streamed pass: SHA-256, the encoding (as :func:`_decode` decides), CR-only ends."""
+    digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+    offset, content, cr, lf, bad_at, head = 0, False, False, False, None, b""
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                head = head or block[:4096]
+                digest.update(block)
+                content = content or bool(block.strip(b" \t\r\n" + codecs.BOM_UTF8))
+                cr, lf = cr or b"\r" in block, lf or b"\n" in block
+                if bad_at is None:
+                    pending = len(decoder.getstate()[0])
+                    try:
+                        decoder.decode(block)
+                    except UnicodeDecodeError as exc:
+                        bad_at = max(offset + exc.start - pending, 0)
+                offset += len(block)
+    except FileNotFoundError:
+        raise FieldDataError(f"read_csv: file not found ({path}); check the path") from None
+    except IsADirectoryError:
+        raise FieldDataError(f"read_csv: this is a folder, not a file ({path}); "
+                             "pass the file inside it") from None
+    if not content:
+        raise FieldDataError(f"read_csv: file is empty ({path}, {offset} bytes); "
+                             "ask the region for the return again")
+    if bad_at is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            bad_at = offset - 1
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        _decode(head, path)
+    cr_only = cr and not lf
+    if head.startswith(codecs.BOM_UTF8):
+        if bad_at is not None:
+            _neither(path, bad_at)
+        return digest.hexdigest(), "utf-8-sig", cr_only
+    if bad_at is None:
+        return digest.hexdigest(), "utf-8", cr_only
+    _check_cp1251_lines(path)
+    return digest.hexdigest(), "cp1251", cr_only
+
+
+def _neither(path: Path, at: int) -> None:
+    """Raise the 'neither UTF-8 nor Windows-1251' error for the byte at offset ``at``."""
+    with open(path, "rb") as fh:
+        before = fh.read(at)
+        byte = fh.read(1) or b"\0"
+    row = before.count(b"\n") + 1
+    raise FieldDataError(
+        f"read_csv: row {row} has bytes that are neither UTF-8 nor "
+        f"Windows-1251 (byte {byte[0]:#04x} at offset {at}) ({path}); "
+        "re-save the file as 'CSV UTF-8'")
+
+
+def _check_cp1251_lines(path: Path) -> None:
+    """Streamed, line by line: refuse bytes Windows-1251 cannot decode, and a file whose
+    rows are partly UTF-8 and partly Windows-1251."""
+    utf8_row = other_row = None
+    number = offset = 0
+    with open(path, "rb") as fh:
+        for raw in fh:
+            start = offset
+            for line in raw.rstrip(b"\r\n").split(b"\r"):
+                number += 1
+                if not line.isascii():
+                    try:
+                        line.decode("utf-8")
+                        utf8_row = utf8_row or number
+                    except UnicodeDecodeError:
+                        other_row = other_row or number
+                    try:
+                        line.decode("cp1251")
+                    except UnicodeDecodeError as exc:
+                        _neither(path, start + exc.start)
+                    if utf8_row and other_row:
+                        _mixed(utf8_row, other_row, path)
+                start += len(line) + 1
+            offset += len(raw)
+
+
+def _mixed(utf8_row: int, other_row: int, path: Path) -> None:
+    raise FieldDataError(
+        f"read_csv: mixed encodings: row {utf8_row} is UTF-8 but row {other_row} is "
+        f"not (Windows-1251?) ({path}); the file was pasted together from two "
+        "exports: re-save the whole file once as 'CSV UTF-8'")
+
+
 def _check_mixed_encoding(data: bytes, path: Path) -> None:
     """Refuse a file whose rows are partly UTF-8 and partly Windows-1251 (two files pasted)."""
     utf8_row = other_row = None
@@ -398,22 +538,24 @@ def _check_mixed_encoding(data: bytes, path: Path) -> None:
         except UnicodeDecodeError:
             other_row = other_row or number
         if utf8_row and other_row:
-            raise FieldDataError(
-                f"read_csv: mixed encodings: row {utf8_row} is UTF-8 but row {other_row} is "
-                f"not (Windows-1251?) ({path}); the file was pasted together from two "
-                "exports: re-save the whole file once as 'CSV UTF-8'")
+            _mixed(utf8_row, other_row, path)
 
 
-def _csv_shape(text: str, delimiter: str, path: Path) -> tuple[list[str], int, str | None]:
-    """Header, the widest row's field count, and a note on trailing delimiters.
+def _csv_shape(lines: Iterable[str], delimiter: str, path: Path
+               ) -> tuple[list[str], int, str | None, int]:
+    """Header, the widest row's field count, a note on trailing delimiters, and the number of
+    the last row that is not blank (1 when only the header is filled).
 
-    Raises when a row has more (non-empty) fields than the header.
+    ``lines`` is text opened with ``newline=""``. Raises when a row has more (non-empty)
+    fields than the header.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     header = next(reader)
     width = len(header)
-    widest, trailing, first_trailing = width, 0, None
+    widest, trailing, first_trailing, last = width, 0, None, 1
     for number, row in enumerate(reader, start=2):
+        if any(row):
+            last = number
         if len(row) <= width:
             continue
         if any(cell.strip() for cell in row[width:]):
@@ -429,7 +571,7 @@ def _csv_shape(text: str, delimiter: str, path: Path) -> tuple[list[str], int, s
         note = (f"read_csv: {trailing} row(s) end with an extra {delimiter!r} (a trailing "
                 f"delimiter; first at row {first_trailing}) ({path.name}); the empty last "
                 "field was ignored")
-    return header, widest, note
+    return header, widest, note, last
 
 
 def _clean_header(header: list) -> tuple[list, list[str]]:
