@@ -50,7 +50,7 @@ fit_s <- system.time(m <- RM(x))[["elapsed"]]
 fit_t <- system.time(suppressWarnings(f <- itemfit(person.parameter(m))))[["elapsed"]]
 write.csv(data.frame(beta = m$betapar, se = m$se.beta, infit = f$i.infitMSQ), args[2],
           row.names = FALSE)
-cat(fit_s, fit_t, m$loglik, "\\n")
+cat(fit_s, fit_t, sprintf("%.10f", m$loglik), "\\n")
 """
 
 

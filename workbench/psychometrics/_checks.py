@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -55,3 +57,16 @@ def as_series(values, n: int, name: str, fn: str, index=None) -> pd.Series:
         raise ValueError(f"{fn}: {name} has {len(values)} values but responses has {n} rows; "
                          f"pass one {name} value per student")
     return values
+
+
+def confidence_level(level: float, ci: float | None, caller: str) -> float:
+    """``level``, or the deprecated ``ci`` (kept one release, with a DeprecationWarning).
+
+    >>> confidence_level(0.9, None, "reliability")
+    0.9
+    """
+    if ci is None:
+        return level
+    warnings.warn(f"{caller}: ci= is deprecated and will be removed in the next release; "
+                  "use level=", DeprecationWarning, stacklevel=3)
+    return ci

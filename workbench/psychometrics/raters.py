@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.psychometrics._checks import confidence_level
+
 __all__ = ["rater_agreement", "intraclass_correlation", "coder_agreement"]
 
 
@@ -108,15 +110,16 @@ def _kappa(p: np.ndarray, w: np.ndarray, n: int) -> tuple[float, float]:
     return float(kappa), float(np.sqrt(max(var, 0.0)))
 
 
-def intraclass_correlation(r1, r2, *, ci: float = 0.95) -> pd.DataFrame:
+def intraclass_correlation(r1, r2, *, level: float = 0.95, ci: float | None = None
+                           ) -> pd.DataFrame:
     """Shrout-Fleiss single-rater intraclass correlations of two codings, with F intervals.
 
     Parameters
     ----------
     r1, r2
         Numeric scores of the same responses by two coders (pairs with a gap are dropped).
-    ci
-        Confidence level.
+    level
+        Confidence level (``ci=`` is its deprecated old name).
 
     Returns
     -------
@@ -136,6 +139,7 @@ def intraclass_correlation(r1, r2, *, ci: float = 0.95) -> pd.DataFrame:
     >>> round(float(t.loc[1, "estimate"]), 3)
     0.878
     """
+    level = confidence_level(level, ci, "intraclass_correlation")
     a = np.asarray(r1, dtype=float)
     b = np.asarray(r2, dtype=float)
     if a.shape != b.shape:
@@ -156,7 +160,7 @@ def intraclass_correlation(r1, r2, *, ci: float = 0.95) -> pd.DataFrame:
     icc1 = (ms_r - ms_w) / (ms_r + (k - 1) * ms_w)
     icc2 = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e + k * (ms_c - ms_e) / n)
     icc3 = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e)
-    q = 1 - (1 - ci) / 2
+    q = 1 - (1 - level) / 2
     with np.errstate(divide="ignore", invalid="ignore"):  # perfect agreement: MSE = 0
         bounds = [_f_bounds(ms_r / ms_w, n - 1, n * (k - 1), k, q),
                   _icc2_bounds(icc2, ms_r, ms_c, ms_e, n, k, q),

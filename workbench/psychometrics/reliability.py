@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from workbench.psychometrics._checks import score_matrix
+from workbench.psychometrics._checks import confidence_level, score_matrix
 from workbench.psychometrics.factor import _correlation, ml_one_factor
 
 __all__ = ["reliability", "booklet_reliability", "cronbach_alpha", "omega_total"]
 
 
-def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
-                n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+def reliability(items: pd.DataFrame, *, level: float = 0.95, method: str = "feldt",
+                n_boot: int = 1000, seed: int = 0, ci: float | None = None) -> pd.DataFrame:
     """Cronbach's alpha and McDonald's omega (total, one-factor ML model), with intervals.
 
     Parameters
@@ -23,8 +23,8 @@ def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
     items
         Wide item scores; rows with any NaN are dropped (listwise, as psych::alpha on
         complete data). For booklet designs, compute it per booklet.
-    ci
-        Confidence level.
+    level
+        Confidence level (``ci=`` is its deprecated old name).
     method
         ``"feldt"``: alpha's F-based interval (Feldt 1965) and its asymptotic SE (Duhachek &
         Iacobucci 2004, psych's ``ase``); omega gets no interval. ``"bootstrap"``: percentile
@@ -54,6 +54,7 @@ def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
     >>> round(float(reliability(x).loc[0, "estimate"]), 4)
     0.9538
     """
+    level = confidence_level(level, ci, "reliability")
     if method not in ("feldt", "bootstrap"):
         raise ValueError(f"reliability: unknown method ({method!r}); use 'feldt' or "
                          "'bootstrap'")
@@ -64,12 +65,12 @@ def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
     alpha = cronbach_alpha(x)
     omega = _safe_omega(x)
     if method == "feldt":
-        lo, hi = _feldt(alpha, n, k, ci)
+        lo, hi = _feldt(alpha, n, k, level)
         rows = [("alpha", alpha, _alpha_ase(x), lo, hi), ("omega_total", omega, np.nan,
                                                           np.nan, np.nan)]
     else:
         boot = _bootstrap(x, n_boot, seed)
-        q = [(1 - ci) / 2, (1 + ci) / 2]
+        q = [(1 - level) / 2, (1 + level) / 2]
         rows = [(name, est, np.nanstd(b, ddof=1), *np.nanquantile(b, q))
                 for name, est, b in (("alpha", alpha, boot[:, 0]),
                                      ("omega_total", omega, boot[:, 1]))]
@@ -78,8 +79,8 @@ def reliability(items: pd.DataFrame, *, ci: float = 0.95, method: str = "feldt",
     return out
 
 
-def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, ci: float = 0.95,
-                        min_n: int = 30) -> pd.DataFrame:
+def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, level: float = 0.95,
+                        min_n: int = 30, ci: float | None = None) -> pd.DataFrame:
     """Alpha (Feldt CI) and omega per booklet, overall and by group, with the median booklet.
 
     In a rotated design every student takes some items, so reliability is computed booklet by
@@ -94,8 +95,8 @@ def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, ci: float = 0
     by
         Optional group per row (e.g. language of instruction, gender): reliability is also
         computed within each group.
-    ci
-        Confidence level of alpha's interval.
+    level
+        Confidence level of alpha's interval (``ci=``: deprecated old name).
     min_n
         Booklet x group cells with fewer complete students are skipped.
 
@@ -123,6 +124,7 @@ def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, ci: float = 0
     >>> out["booklet"].unique().tolist()
     ['1', '2', 'median']
     """
+    level = confidence_level(level, ci, "booklet_reliability")
     book = np.asarray(booklet)
     groups = np.full(len(scores), "all", dtype=object) if by is None else np.asarray(by)
     if len(book) != len(scores) or len(groups) != len(scores):
@@ -141,7 +143,7 @@ def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, ci: float = 0
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rows.append(reliability(sub, ci=ci).assign(booklet=str(b)))
+                rows.append(reliability(sub, level=level).assign(booklet=str(b)))
         if not rows:
             continue
         got = pd.concat(rows, ignore_index=True)
@@ -179,9 +181,9 @@ def _safe_omega(x: np.ndarray) -> float:
     return omega_total(x)
 
 
-def _feldt(alpha: float, n: int, k: int, ci: float) -> tuple[float, float]:
+def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    tail = (1 - ci) / 2
+    tail = (1 - level) / 2
     return (1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2),
             1 - (1 - alpha) * stats.f.ppf(tail, df1, df2))
 
