@@ -340,10 +340,33 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
             error = f"stage notebook {notebook} stopped: {type(err).__name__}: {err}"
         finally:
             src.unlink(missing_ok=True)
+        if tmp.stat().st_size:
+            scrub_paths(tmp, notebook, target)
         holder["nb"] = nbformat.read(str(tmp), as_version=4) if tmp.stat().st_size else source
 
     write_with(target, execute)
     return holder["nb"], error, target
+
+
+def scrub_paths(path: Path, notebook: str, target: Path) -> None:
+    """Rewrite an executed notebook without absolute local paths: papermill's
+    ``input_path``/``output_path`` name the project's files, and any other mention of the
+    fieldwork, inputs, outputs or project folder (tracebacks, warnings) or of the home
+    directory is made relative (``fieldwork/``, ``inputs/``, ``outputs/``, ``./``, ``~``)."""
+    from workbench.paths import inputs_dir, outputs_root
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    papermill = nb.get("metadata", {}).get("papermill", {})
+    papermill.update(input_path=f"notebooks/{notebook}",
+                     output_path=f"outputs/{target.parent.parent.name}/notebooks/{target.name}")
+    text = json.dumps(nb, ensure_ascii=False, indent=1)
+    roots = {str(fieldwork_dir("x").parent): "fieldwork", str(inputs_dir("x").parent): "inputs",
+             str(outputs_root()): "outputs", str(PROJECT_ROOT): ".",
+             str(Path.home()): "~"}
+    for root in sorted(roots, key=len, reverse=True):
+        if len(root) > 1:
+            text = text.replace(json.dumps(root, ensure_ascii=False)[1:-1], roots[root])
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,

@@ -156,6 +156,10 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
                               f"{err.ename}: {err.evalue}")
         finally:
             src.unlink(missing_ok=True)
+        if tmp.stat().st_size:
+            from workbench.run import scrub_paths
+
+            scrub_paths(tmp, notebook, target)
         found["nb"] = nbformat.read(str(tmp), as_version=4) if tmp.stat().st_size else source
 
     write_with(target, execute)
