@@ -38,25 +38,21 @@ warn_minimum_share = 0.5  # warn when the minimum per stratum fixes more of the 
 class_lists = "class_lists"  # returned class lists: inputs/<cycle>/class_lists/
 
 # %%
-import matplotlib.pyplot as plt
-import seaborn as sns
 from IPython.display import display
 
 import workbench as wb
-from workbench.paths import cycle_dir, inputs_dir
+from workbench.plots import sample_design as plots
 from workbench.sampling import forms
-from workbench.sampling.classes import assumed_classes
+from workbench.sampling import report_tables as tables
 
 wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
 frame = cat.frame.read()
 # the design evaluation simulates a population: the synthetic nation's classes and students
 # (its truth) when the cycle has them, else classes as planning assumes them from the frame
-population_classes = wb.catalog.read_optional(cycle, "classes")
-population_classes = assumed_classes(frame) if population_classes is None else population_classes
-listing_folder = f"outputs/{cycle}/forms/class_listing/"
-tracking_folder = f"outputs/{cycle}/forms/student_tracking/"
-lists_folder = f"inputs/{cycle}/{class_lists}/"
+population_classes = tables.evaluation_classes(wb.catalog.read_optional(cycle, "classes"), frame)
+students = wb.catalog.read_optional(cycle, "students")
+where = forms.folders(cycle, class_lists)
 design = dict(strata=strata, size="enrol_g6", sort_by=sort_by, allocation=allocation,
               minimum=minimum, small_mos=small_mos, small_rule=small_rule,
               exclusion_limit=exclusion_limit)
@@ -83,21 +79,19 @@ display(wb.report.text("sample_design", "exclusions_note", lang=lang, small_mos=
                        limit=exclusion_limit))
 exclusions = wb.sampling.school_exclusions(frame, size="enrol_g6", id="school_id",
                                            small_mos=small_mos, small_rule=small_rule)
-wb.report.table(exclusions.assign(share=100 * exclusions["share"]), lang=lang,
-                digits={"share": 2})
+wb.report.table(tables.in_percent(exclusions, "share"), lang=lang, digits={"share": 2})
 
 # %%
 wb.report.text("sample_design", "allocation", lang=lang)
 
 # %%
 display(wb.report.text("sample_design", "allocation_note", lang=lang,
-                       strata=" × ".join(wb.labels.label(s, lang) for s in strata),
-                       minimum=minimum, sort_by=", ".join(wb.labels.label(s, lang)
-                                                          for s in sort_by)))
+                       strata=wb.report.term(*strata), minimum=minimum,
+                       sort_by=wb.report.term(*sort_by)))
 allocated = wb.sampling.allocate(frame, n_schools, strata=strata, size="enrol_g6",
                                  allocation=allocation, minimum=minimum)
-wb.report.table(allocated.drop(columns="stratum").assign(share=100 * allocated["share"]),
-                lang=lang, digits={"mos": 0})
+wb.report.table(tables.in_percent(allocated, "share").drop(columns="stratum"), lang=lang,
+                digits={"mos": 0})
 
 # %%
 display(*wb.sampling.allocation_notes(
@@ -109,13 +103,13 @@ sample = forms.draw_school_sample(frame, dict(
     n_schools=n_schools, replacements=replacements, seed=seed, strata=strata, sort_by=sort_by,
     allocation=allocation, minimum=minimum, small_mos=small_mos, small_rule=small_rule,
     exclusion_limit=exclusion_limit))
-sampled = sample[sample["role"] == "sampled"]
+counts = tables.sample_counts(sample)
 wb.catalog.save(cycle, "sample_schools", sample);
 wb.catalog.save(cycle, "sample_allocation", allocated);
-listing_forms = forms.write_listing_forms(sample, cycle_dir(cycle) / "forms" / "class_listing")
-display(wb.report.headline("sampled_schools", len(sampled), lang=lang))
-display(wb.report.headline("replacements", int((sample["role"] != "sampled").sum()), lang=lang))
-wb.report.headline("certainty_schools", int(sampled["certainty"].sum()), lang=lang)
+listing_forms = forms.write_listing_forms(sample, where["listing"])
+display(wb.report.headline("sampled_schools", counts["sampled"], lang=lang))
+display(wb.report.headline("replacements", counts["replacements"], lang=lang))
+wb.report.headline("certainty_schools", counts["certainty"], lang=lang)
 
 # %%
 wb.report.text("sample_design", "sample", lang=lang)
@@ -127,15 +121,14 @@ wb.report.table(sample.head(12), lang=lang, digits={"probability": 3, "mos": 0},
 
 # %%
 wb.report.text("sample_design", "listing_forms", lang=lang, forms=len(listing_forms),
-               folder=listing_folder, lists=lists_folder)
+               folder=where["listing_shown"], lists=where["lists_shown"])
 
 # %%
 wb.report.text("sample_design", "evaluation", lang=lang)
 
 # %%
-population = wb.sampling.evaluation_population(
-    frame, population_classes, wb.catalog.read_optional(cycle, "students"),
-    icc=planning["icc"][1], seed=seed + 2)
+population = wb.sampling.evaluation_population(frame, population_classes, students,
+                                               icc=planning["icc"][1], seed=seed + 2)
 simulations = wb.sampling.simulate_design(
     frame, population, n=n_schools, reps=evaluation_reps, seed=seed + 2,
     n_classes=classes["per_school"], large_mos=classes["large_mos"],
@@ -148,32 +141,26 @@ wb.report.table(evaluation, lang=lang, digits={"coverage": 3, "coverage_mc_se": 
                                                "se_ratio": 2, "level": 2})
 
 # %%
-hajek = simulations[simulations["estimator"] == "hajek"]
-ax = sns.histplot(hajek["estimate"], bins=40, color="#4c72b0")
-ax.axvline(hajek["true_mean"].iloc[0], color="#c62828", lw=2)
-ax.set(xlabel=wb.labels.label("estimate", lang), ylabel=wb.labels.label("reps", lang),
-       title=wb.report.text("sample_design", "evaluation_figure", lang=lang).data)
-plt.show()
+wb.report.figure(plots.estimate_histogram, tables.hajek_estimates(simulations), lang=lang,
+                 alt=wb.report.text("sample_design", "evaluation_figure", lang=lang))
 
 # %%
 wb.report.text("sample_design", "domains", lang=lang)
 
 # %%
-domain_columns = ["region", "locality", "language"]
-missing_columns = [c for c in domain_columns if c not in frame.columns]
-if missing_columns:
+absent = tables.absent_columns(frame, ["region", "locality", "language"])
+if absent:
     display(wb.report.text("sample_design", "skipped_columns", lang=lang,
-                           columns=", ".join(missing_columns)))
+                           columns=wb.report.term(*absent)))
 else:
     domain_quality = wb.sampling.evaluate_domains(
         frame, population_classes, wb.sampling.study_population(
-            frame, population_classes, wb.catalog.read_optional(cycle, "students"),
-            icc=planning["icc"][1], seed=seed + 3),
+            frame, population_classes, students, icc=planning["icc"][1], seed=seed + 3),
         reps=domain_reps, seed=seed + 3, n_schools=n_schools,
         classes_per_school=classes["per_school"], large_mos=classes["large_mos"],
         classes_large=classes["per_large_school"], **design)
     display(wb.report.text("sample_design", "domains_note", lang=lang, reps=domain_reps,
-                           low=0.93, high=0.97, mc=(0.95 * 0.05 / domain_reps) ** 0.5))
+                           low=0.93, high=0.97, mc=tables.mc_se(domain_reps)))
     display(wb.sampling.domain_summary(domain_quality, lang=lang))
     display(wb.report.table(wb.sampling.domain_report(domain_quality, lang=lang), lang=lang))
 
@@ -181,57 +168,41 @@ else:
 wb.report.text("sample_design", "classes", lang=lang)
 
 # %%
-listed = forms.read_class_lists(inputs_dir(cycle) / class_lists, sample, shown=lists_folder)
+listed = forms.read_class_lists(where["lists"], sample, shown=where["lists_shown"])
 sampled_classes = forms.classes_from_lists(
-    listed, sample, lists=lists_folder, forms=listing_folder, per_school=classes["per_school"],
-    large_mos=classes["large_mos"], per_large_school=classes["per_large_school"], seed=seed + 1)
-tracking_forms = forms.write_tracking_forms(
-    sampled_classes, cycle_dir(cycle) / "forms" / "student_tracking",
-    instruments=inputs_dir(cycle) / "instruments")
+    listed, sample, lists=where["lists_shown"], forms=where["listing_shown"],
+    per_school=classes["per_school"], large_mos=classes["large_mos"],
+    per_large_school=classes["per_large_school"], seed=seed + 1)
+tracking_forms = forms.write_tracking_forms(sampled_classes, where["tracking"],
+                                            instruments=where["instruments"])
 wb.catalog.save(cycle, "sample_classes", sampled_classes);
 display(wb.report.headline("sampled_classes", len(sampled_classes), lang=lang))
 wb.report.headline("sampled_students", int(sampled_classes["enrol"].sum()), lang=lang)
 
 # %%
 wb.report.text("sample_design", "class_lists_read", lang=lang, **forms.list_summary(listed),
-               forms=len(tracking_forms), folder=tracking_folder)
+               forms=len(tracking_forms), folder=where["tracking_shown"])
 
 # %%
 wb.report.table(wb.sampling.sample_summary(sample, sampled_classes, by=strata or ["role"]),
                 lang=lang)
 
 # %%
-figure_strata = strata[:2] if len(strata) == 2 else []   # region x locality in the demo
+figure_strata = tables.two_strata(strata)   # region x locality in the demo
 if figure_strata:
-    shares = wb.sampling.composition(
-        frame, sampled_classes.merge(frame[["school_id", strata[0]]], on="school_id"),
-        by=strata[0], size="enrol_g6", sample_size="enrol")
-    shares = shares.assign(**{strata[0]: shares[strata[0]].map(
-        lambda code: wb.labels.label(code, lang))})
-    shares = shares.melt(id_vars=strata[0], value_vars=["population", "sample"],
-                         var_name="source", value_name="share")
-    shares["source"] = shares["source"].map(lambda key: wb.labels.label(key, lang))
-    ax = sns.barplot(data=shares, y=strata[0], x="share", hue="source")
-    ax.set(xlabel=wb.labels.label("share_students", lang),
-           ylabel=wb.labels.label(strata[0], lang),
-           title=wb.report.text("sample_design", "coverage", lang=lang).data)
-    ax.get_legend().set_title("")
-    plt.show()
-    grid = wb.sampling.sampling_fraction(frame, sampled_classes, rows=strata[0],
-                                         columns=strata[1])
-    grid = grid.assign(**{strata[0]: grid[strata[0]].map(
-        lambda code: wb.labels.label(code, lang))})
-    grid = grid.set_index(strata[0]).rename(columns=lambda code: wb.labels.label(code, lang))
-    ax = sns.heatmap(grid, annot=True, fmt=".1f", cmap="Blues", cbar_kws={"label": "%"})
-    ax.set(xlabel=wb.labels.label(strata[1], lang), ylabel=wb.labels.label(strata[0], lang),
-           title=wb.report.text("sample_design", "fraction", lang=lang).data)
-    plt.show()
+    display(wb.report.figure(plots.coverage_bars,
+                             tables.coverage_shares(frame, sampled_classes, strata[0]),
+                             lang=lang, by=strata[0],
+                             alt=wb.report.text("sample_design", "coverage", lang=lang)))
+    display(wb.report.figure(plots.fraction_heatmap,
+                             wb.sampling.sampling_fraction(frame, sampled_classes,
+                                                           rows=strata[0], columns=strata[1]),
+                             lang=lang, rows=strata[0], columns=strata[1],
+                             alt=wb.report.text("sample_design", "fraction", lang=lang)))
 
 # %%
 display(wb.report.text("sample_design", "classes_note", lang=lang,
                        large_mos=classes["large_mos"], per_large=classes["per_large_school"]))
-if "class_language" in population_classes and sampled_classes["class_language"].notna().any():
-    by_language = wb.sampling.composition(population_classes, sampled_classes,
-                                          by="class_language", size="enrol",
-                                          sample_size="enrol")
+by_language = tables.language_composition(population_classes, sampled_classes)
+if by_language is not None:
     display(wb.report.table(by_language, lang=lang, digits={"share": 1}))

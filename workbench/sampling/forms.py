@@ -36,7 +36,7 @@ import yaml
 
 __all__ = ["draw_school_sample", "write_listing_forms", "read_class_lists", "missing_lists",
            "write_tracking_forms",
-           "ClassListError", "ClassListsMissing", "classes_from_lists", "list_summary",
+           "ClassListError", "ClassListsMissing", "classes_from_lists", "list_summary", "folders",
            "waiting_sentence",
            "waiting_for",
            "LIST_COLUMNS", "CLASS_LANGUAGES"]
@@ -349,6 +349,25 @@ def write_tracking_forms(classes: pd.DataFrame, folder: str | Path, *,
         paths.append(folder / f"{int(row.IDCLASS)}.xlsx")
         book.save(paths[-1])
     return paths
+
+
+def folders(cycle: str, class_lists: str = "class_lists") -> dict[str, Path | str]:
+    """Where the hand-offs of ``cycle`` live: ``listing``/``tracking`` (forms written under
+    ``outputs/<cycle>/forms/``), ``lists`` (returned class lists under ``inputs/<cycle>/``),
+    ``instruments``; ``*_shown``: the same as relative names for messages and reports.
+
+    >>> folders("c")["lists_shown"]
+    'inputs/c/class_lists/'
+    """
+    from workbench.paths import cycle_dir, inputs_dir
+
+    return {"listing": cycle_dir(cycle) / "forms" / "class_listing",
+            "tracking": cycle_dir(cycle) / "forms" / "student_tracking",
+            "lists": inputs_dir(cycle) / class_lists,
+            "instruments": inputs_dir(cycle) / "instruments",
+            "listing_shown": f"outputs/{cycle}/forms/class_listing/",
+            "tracking_shown": f"outputs/{cycle}/forms/student_tracking/",
+            "lists_shown": f"inputs/{cycle}/{class_lists}/"}
 
 
 def waiting_for(params) -> list[tuple[str, Path, str]]:
