@@ -177,3 +177,31 @@ def test_tracking_form_per_class_with_idstud_and_rotated_booklets(returned, tmp_
     none = write_tracking_forms(listed.head(1), tmp_path / "t2")
     assert {r[7] for r in openpyxl.load_workbook(none[0])["ky"].iter_rows(
         min_row=code_row + 2, values_only=True)} == {None}
+
+
+def test_an_empty_lists_folder_waits_for_every_sampled_school(tmp_path):
+    listed = read_class_lists(tmp_path, SAMPLE)
+    assert listed.empty and listed["class_id"].tolist() == []
+    assert missing_lists(SAMPLE, listed)["IDSCHOOL"].tolist() == [10, 20, 30]
+
+
+def test_report_tables_and_figures_of_the_sample_design():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from workbench.plots import sample_design as plots
+    from workbench.sampling import report_tables as tables
+
+    frame = pd.DataFrame({"school_id": ["a", "b", "c"], "region": ["osh", "osh", "chui"],
+                          "locality": ["rural", "urban", "rural"], "enrol_g6": [30, 50, 20]})
+    picked = pd.DataFrame({"school_id": ["a", "c"], "class_id": ["a01", "c01"],
+                           "enrol": [30, 20], "class_language": [None, None]})
+    shares = tables.coverage_shares(frame, picked, "region").set_index("region")
+    assert shares.loc["osh", "population"] == 80.0 and shares.loc["osh", "sample"] == 60.0
+    assert tables.language_composition(frame, picked) is None      # the lists gave no language
+    sims = pd.DataFrame({"estimator": ["hajek", "ht", "hajek"], "estimate": [499.0, 1.0, 503.0],
+                         "true_mean": 500.0})
+    assert tables.hajek_estimates(sims)["estimate"].tolist() == [499.0, 503.0]
+    for figure in (plots.coverage_bars(shares.reset_index(), lang="ky", by="region"),
+                   plots.estimate_histogram(tables.hajek_estimates(sims), lang="ru")):
+        assert figure.axes and figure.axes[0].get_xlabel()
