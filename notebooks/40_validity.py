@@ -112,7 +112,7 @@ ax.set(xlabel=wb.labels.label("theta", lang), ylabel=wb.labels.label("informatio
        title=wb.report.text("validity", "information_figure", lang=lang).data);
 
 # %%
-persons = rasch.persons("WLE")
+persons = rasch.persons("wle")
 wright = P.wright_map(P.review.rasch_thresholds(rasch), persons["estimate"].clip(-5, 5))
 ax = sns.histplot(data=wright.assign(kind=wright["kind"].map(wb.labels.labels_for(
     wright["kind"].unique(), lang))), y="location", hue="kind", weights="count",

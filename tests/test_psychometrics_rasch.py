@@ -63,7 +63,7 @@ def test_itemfit_matches_erm(fitted):
 def test_person_ml_matches_erm(fitted):
     case, _, model = fitted
     ref = PERSONS[PERSONS["case"] == case]
-    ml = model.persons("ML").set_index("person").loc[ref["row"] - 1]
+    ml = model.persons("mle").set_index("person").loc[ref["row"] - 1]
     np.testing.assert_allclose(ml["estimate"], ref["theta"], atol=2e-6, rtol=0)
     np.testing.assert_allclose(ml["se"], ref["se"], atol=2e-4, rtol=0)
 
@@ -134,7 +134,7 @@ def test_rasch_leaves_input_unchanged_and_ignores_empty_rows():
 
 def test_wle_is_finite_for_extreme_scores_and_ml_is_not():
     _, model = _fit("raschdat1")
-    wle, ml = model.persons("WLE"), model.persons("ML")
+    wle, ml = model.persons("wle"), model.persons("mle")
     extreme = (wle["raw_score"] == 0) | (wle["raw_score"] == wle["max_score"])
     assert np.isfinite(wle["estimate"]).all()
     assert ml.loc[extreme, "estimate"].isna().all()

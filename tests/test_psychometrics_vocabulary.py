@@ -64,3 +64,11 @@ def test_cml_analytic_hessian_matches_differenced_gradient(case):
         e[j] = step
         numeric[:, j] = (_cml._negll(eta + e, d)[1] - _cml._negll(eta - e, d)[1]) / (2 * step)
     np.testing.assert_allclose(hess, numeric, atol=1e-6 * np.abs(hess).max(), rtol=0)
+
+
+def test_rasch_persons_old_method_spelling_warns_and_matches():
+    x = pd.read_csv(f"{REF}/data_raschdat1.csv")
+    model = pm.rasch(x)
+    with pytest.warns(DeprecationWarning, match="use method='mle'"):
+        old = model.persons("ML")
+    pd.testing.assert_frame_equal(old, model.persons("mle"))

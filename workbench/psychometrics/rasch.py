@@ -7,6 +7,7 @@ infit/outfit per item, as the TIMSS/PIRLS item-statistics displays show them. MM
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,8 @@ from workbench.psychometrics import _cml
 from workbench.psychometrics._checks import max_scores, score_matrix
 
 __all__ = ["RaschModel", "rasch", "pcm"]
+
+_OLD_METHODS = {"WLE": "wle", "ML": "mle"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,23 +97,29 @@ class RaschModel:
         out["n"] = out["item"].map(dict(zip(self.items, n_item, strict=True)))
         return out[["item", "parameter", "estimate", "se", "n"]].reset_index(drop=True)
 
-    def persons(self, method: str = "WLE") -> pd.DataFrame:
-        """Person abilities given the item parameters, by ``"WLE"`` (Warm) or ``"ML"``.
+    def persons(self, method: str = "wle") -> pd.DataFrame:
+        """Person abilities given the item parameters, by ``"wle"`` (Warm) or ``"mle"``.
 
-        ML is NaN for zero and perfect scores (eRm interpolates those; we do not).
+        MLE is NaN for zero and perfect scores (eRm interpolates those; we do not). The old
+        spellings ``"WLE"`` and ``"ML"`` work this release with a DeprecationWarning.
 
         Returns
         -------
         DataFrame
             ``person`` (the input's index), ``raw_score, max_score, estimate, se``.
         """
-        if method not in ("WLE", "ML"):
+        if method in _OLD_METHODS:
+            warnings.warn(f"RaschModel.persons: method={method!r} is deprecated and will be "
+                          f"removed in the next release; use method={_OLD_METHODS[method]!r}",
+                          DeprecationWarning, stacklevel=2)
+            method = _OLD_METHODS[method]
+        if method not in ("wle", "mle"):
             raise ValueError(f"RaschModel.persons: unknown method ({method!r}); "
-                             "use 'WLE' or 'ML'")
+                             "use 'wle' or 'mle'")
         admin = ~np.isnan(self._x)
         raw = np.nansum(self._x, axis=1)
         theta, se = _cml.person_estimates(raw, admin, self.beta, self._design,
-                                          wle=method == "WLE")
+                                          wle=method == "wle")
         return pd.DataFrame({"person": self._index, "raw_score": raw,
                              "max_score": admin @ self._design.m, "estimate": theta,
                              "se": se})
@@ -126,7 +135,7 @@ class RaschModel:
         DataFrame
             ``item, infit_msq, outfit_msq, infit_t, outfit_t, n``.
         """
-        pp = self.persons("ML")
+        pp = self.persons("mle")
         keep = pp["estimate"].notna().to_numpy()
         x, theta = self._x[keep], pp["estimate"].to_numpy()[keep]
         e, v, _k3, k4 = _cml.moments(theta, self.beta, self._design)

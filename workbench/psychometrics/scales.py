@@ -95,7 +95,7 @@ def scale_analysis(items: pd.DataFrame, *, reverse: Sequence[str] = (),
     frame = pd.DataFrame(x, index=items.index, columns=items.columns)
     model = pcm(frame)
     return ScaleAnalysis(_item_table(frame, model), _scale_table(frame),
-                         model.persons("WLE"), model)
+                         model.persons("wle"), model)
 
 
 def background_indices(questionnaire: pd.DataFrame, *, scales: dict[str, list[str]],
