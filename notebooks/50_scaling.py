@@ -179,6 +179,15 @@ wb.report.table(wb.scaling.join_log(weights=cat.weights.read(),
                                     teacher_results=teachers), lang=lang, verbatim=())
 
 # %%
+reconciliation = wb.fielddata.plausible_values_step(
+    cat.weights_reconciliation.read(), weighted=cat.weights.read()["IDSTUD"],
+    scored=cat.scored_responses.read()["IDSTUD"], scaled=scaled.students["IDSTUD"])
+display(wb.report.table(wb.fielddata.reconciliation_flow(reconciliation), lang=lang,
+                        prefixes={"level": "rc_", "step": "rc_"}))
+wb.report.table(reconciliation[reconciliation["step"] == "plausible_values"], lang=lang,
+                prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"})
+
+# %%
 display(wb.report.text("scaling", "codebook_note", lang=lang))
 wb.report.table(codebook[codebook["missing_codes"] != ""][
     ["variable", "file", f"label_{lang}", "missing_codes", "n_valid", "n_omitted",

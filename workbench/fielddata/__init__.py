@@ -58,6 +58,7 @@ from workbench.fielddata.readers import (
 from workbench.fielddata.reconciliation import (
     add_step,
     check_reconciliation,
+    plausible_values_step,
     reconcile_intake,
     reconciliation_flow,
     reconciliation_table,
@@ -77,6 +78,7 @@ __all__ = [
     "rates_table",
     "KINDS", "FieldIntake", "field_schemas", "intake_returns",
     "CHECKS", "check_consistency", "quarantine_rows", "add_step", "check_reconciliation",
-    "reconcile_intake", "reconciliation_flow", "reconciliation_table", "issue_summary",
+    "reconcile_intake", "plausible_values_step", "reconciliation_flow", "reconciliation_table",
+    "issue_summary",
     "assert_no_identifiers", "findings_summary",
 ]

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["RECONCILIATION_COLUMNS", "reconcile_intake", "add_step", "reconciliation_flow",
-           "reconciliation_table", "check_reconciliation"]
+__all__ = ["RECONCILIATION_COLUMNS", "reconcile_intake", "add_step", "plausible_values_step",
+           "reconciliation_flow", "reconciliation_table", "check_reconciliation"]
 
 RECONCILIATION_COLUMNS = ["level", "step", "change", "reason", "n"]
 _STUDENT_STATUS = {2: "absent", 3: "excluded"}
@@ -112,6 +112,45 @@ def add_step(reconciliation: pd.DataFrame, *, level: str, step: str, before, aft
                      "not_reconciled", abs(previous - len(before))))
     table = pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
     return pd.concat([reconciliation, table], ignore_index=True)
+
+
+def plausible_values_step(reconciliation: pd.DataFrame, *, weighted, scored,
+                          scaled) -> pd.DataFrame:
+    """Append the scaling stage's ``plausible_values`` step: weighted students without PVs.
+
+    A weighted student whose booklet never reached the scored responses (the tracking form
+    says assessed, no booklet was accepted) has no achievement data: as in IEA studies, such
+    a student is not scaled and gets no plausible values (PVs are never drawn from the
+    background model alone). They are dropped here as ``weighted_without_booklet``, so the
+    table shows how many weighted students the results leave out, and their weight with
+    them; a student with scored responses but no PV (every answered item left out of
+    scaling) is dropped as ``no_responses``.
+
+    Parameters
+    ----------
+    reconciliation
+        The table so far (``weights_reconciliation``: intake steps and ``weighted``).
+    weighted, scored, scaled
+        ``IDSTUD`` of the weighted students, of the scored responses, of the students
+        with plausible values.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame([("student", "weighted", "kept", "kept", 5)],
+    ...                  columns=RECONCILIATION_COLUMNS)
+    >>> r = plausible_values_step(r, weighted=list("abcde"), scored=list("abc"),
+    ...                           scaled=["a", "b"])
+    >>> r.values.tolist()[1:]  # doctest: +NORMALIZE_WHITESPACE
+    [['student', 'plausible_values', 'kept', 'kept', 2],
+     ['student', 'plausible_values', 'dropped', 'weighted_without_booklet', 2],
+     ['student', 'plausible_values', 'dropped', 'no_responses', 1]]
+    """
+    weighted = pd.Index(pd.unique(pd.Series(list(weighted)).dropna()))
+    has_booklet = weighted.isin(pd.Index(list(scored)))
+    reasons = dict(zip(weighted, pd.Series(has_booklet).map(
+        {True: "no_responses", False: "weighted_without_booklet"}), strict=True))
+    return add_step(reconciliation, level="student", step="plausible_values",
+                    before=weighted, after=scaled, reasons=reasons)
 
 
 def reconciliation_flow(reconciliation: pd.DataFrame) -> pd.DataFrame:
