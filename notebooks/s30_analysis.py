@@ -22,7 +22,7 @@ similar_by = ["locality", "language", "size_band"]  # schools like it
 min_similar = 3  # fewer similar schools: no comparison
 margin = 5.0  # exact indicators: a difference counts beyond this many points
 results = ["R1", "R3"]  # an improving school improved on all of these
-ci = 0.95  # confidence level
+level = 0.95  # confidence level
 
 # %%
 import workbench as wb
@@ -32,11 +32,11 @@ from workbench.monitoring import tables as mt
 wb.report.text("school_monitoring", "s30_title", lang=lang)
 
 # %%
-wb.report.text("school_monitoring", "s30_intro", lang=lang, ci=round(100 * ci))
+wb.report.text("school_monitoring", "s30_intro", lang=lang, ci=round(100 * level))
 
 # %%
 out = mc.analysis_stage(cycle, size_bands=size_bands, similar_by=similar_by,
-                        min_similar=min_similar, margin=margin, results=results, ci=ci)
+                        min_similar=min_similar, margin=margin, results=results, level=level)
 year = mc.current_year(cycle)
 school = mc.shown_unit(cycle, "improving_school")
 wb.report.text("school_monitoring", "s30_improving", lang=lang)

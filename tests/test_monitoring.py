@@ -175,7 +175,7 @@ def test_missing_unit_is_named(district):
 
 
 def test_planted_improving_school_is_found(district, school_rollup):
-    changes = analysis.dynamic(school_rollup, level="school",
+    changes = analysis.dynamic(school_rollup, at_level="school",
                                directions={i.id: i.direction for i in FW.indicators})
     found = analysis.improving_units(changes, ["R1", "R3"])
     assert found["unit"].iloc[0] == district.truth["improving_school"]

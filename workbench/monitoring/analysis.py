@@ -15,7 +15,7 @@ Examples
 >>> import pandas as pd
 >>> r = pd.DataFrame({"year": [2025, 2026], "indicator": "R3", "level": "school",
 ...                   "unit": "A", "value": [50.0, 56.0], "se": [2.0, 2.0]})
->>> d = dynamic(r, level="school", directions={"R3": "higher_better"})
+>>> d = dynamic(r, at_level="school", directions={"R3": "higher_better"})
 >>> d[["change", "significant", "assessment"]].round(1).values.tolist()
 [[6.0, True, 'improved']]
 """
@@ -29,10 +29,11 @@ from scipy.stats import norm
 __all__ = ["dynamic", "compare", "size_band", "improving_units"]
 
 
-def dynamic(table: pd.DataFrame, *, level: str, directions: dict[str, str],
-            ci: float = 0.95) -> pd.DataFrame:
-    """Change of each indicator of each unit of ``level``: previous year -> year, for every
-    consecutive pair, and first -> last year (``span: first_last``).
+def dynamic(table: pd.DataFrame, *, at_level: str, directions: dict[str, str],
+            level: float = 0.95) -> pd.DataFrame:
+    """Change of each indicator of each unit of ``at_level``: previous year -> year, for every
+    consecutive pair, and first -> last year (``span: first_last``); ``level`` is the
+    confidence level.
 
     Returns
     -------
@@ -41,8 +42,8 @@ def dynamic(table: pd.DataFrame, *, level: str, directions: dict[str, str],
         ci_lower, ci_upper, significant, assessment`` with ``assessment`` one of improved,
         declined, no_change (exact or significant only), not_significant.
     """
-    t = table[table["level"] == level]
-    z = norm.ppf(0.5 + ci / 2)
+    t = table[table["level"] == at_level]
+    z = norm.ppf(0.5 + level / 2)
     rows = []
     for (unit, ind), g in t.sort_values("year").groupby(["unit", "indicator"], sort=True):
         years = g["year"].tolist()
@@ -101,7 +102,7 @@ def size_band(students: pd.Series, bands: list[int]) -> pd.Series:
 
 def compare(table: pd.DataFrame, units: pd.DataFrame, *, year: int, institution: str,
             parent: str, multipliers: dict[str, float], similar_by: list[str] = (),
-            min_similar: int = 3, margin: float = 5.0, ci: float = 0.95) -> pd.DataFrame:
+            min_similar: int = 3, margin: float = 5.0, level: float = 0.95) -> pd.DataFrame:
     """Each institution against the rest of its ``parent`` unit and against the other
     institutions with the same ``similar_by`` values (all of them, any parent).
 
@@ -132,7 +133,7 @@ def compare(table: pd.DataFrame, units: pd.DataFrame, *, year: int, institution:
     t = table[(table["year"] == year) & (table["level"] == institution)]
     t = t.merge(units[[key, level_key(parent), *similar_by]].rename(columns={key: "unit"}),
                 on="unit", how="left")
-    z = norm.ppf(0.5 + ci / 2)
+    z = norm.ppf(0.5 + level / 2)
     refs = [(f"rest_of_{parent}", [level_key(parent)])] + ([("similar", list(similar_by))]
                                                  if similar_by else [])
     rows = []

@@ -156,15 +156,15 @@ def indicator_stage(cycle: str, *, school_framework: str, college_framework: str
 
 def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
                    min_similar: int, margin: float, results: list[str],
-                   ci: float) -> dict[str, pd.DataFrame]:
+                   level: float) -> dict[str, pd.DataFrame]:
     """Stage s30: dynamic analysis (schools and colleges) and comparative analysis of the
     last year (schools vs district and similar schools; colleges vs oblast)."""
     table = load(cycle, "school_indicators")
     fws = {f: load_monitoring_framework(f) for f in table["framework"].unique()}
     inv = table[table["part"] == "invariant"]
     dirs = {i.id: i.direction for fw in fws.values() for i in fw.indicators}
-    changes = pd.concat([analysis.dynamic(inv[inv["framework"] == f], level=fw.institution,
-                                          directions=dirs, ci=ci).assign(framework=f)
+    changes = pd.concat([analysis.dynamic(inv[inv["framework"] == f], at_level=fw.institution,
+                                          directions=dirs, level=level).assign(framework=f)
                          for f, fw in fws.items()], ignore_index=True)
     year = int(table["year"].max())
     schools = load(cycle, "schools")
@@ -176,7 +176,7 @@ def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
         parent = fw.hierarchy[fw.hierarchy.index(fw.institution) + 1]
         comparison.append(analysis.compare(
             inv[inv["framework"] == f], units, year=year, institution=fw.institution,
-            parent=parent, multipliers=mult, min_similar=min_similar, margin=margin, ci=ci,
+            parent=parent, multipliers=mult, min_similar=min_similar, margin=margin, level=level,
             similar_by=similar_by if fw.institution == "school" else []).assign(framework=f))
     comparison = pd.concat(comparison, ignore_index=True)
     improving = analysis.improving_units(changes[changes["framework"] == "school_internal"],

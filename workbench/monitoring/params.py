@@ -76,7 +76,7 @@ class AnalysisParams(_Strict):
                           "beyond this many points")
     results: list[str] = Field(default=["R1", "R3"], min_length=1, description="an improving "
                                "school improved on all of these")
-    ci: float = Field(0.95, gt=0.5, lt=1, description="confidence level")
+    level: float = Field(0.95, gt=0.5, lt=1, description="confidence level")
 
 
 class DevelopmentParams(_Strict):
@@ -187,6 +187,10 @@ class SchoolMonitoringCycle(_Strict):
             raise KeyError(f"SchoolMonitoringCycle.stage: unknown stage {name!r}; stages are "
                            f"{list(SCHOOL_STAGES)}")
         return SCHOOL_STAGES[name][1].model_validate(self.stages.get(name) or {})
+
+    def stage_params(self, name: str) -> dict:
+        """What the stage's notebook receives (the runner's interface for every kind)."""
+        return stage_parameters(self, name)
 
 
 def stage_parameters(cycle: SchoolMonitoringCycle, stage: str) -> dict:
