@@ -243,14 +243,14 @@ def test_teacher_ed_notebooks_are_thin_and_take_their_stage_parameters(path):
 
     import jupytext
 
-    from workbench.indicators.params import TEACHER_ED_STAGES
+    from workbench.indicators.stages import TEACHER_ED_STAGES
 
-    stage = next(s for s, (nb, _) in TEACHER_ED_STAGES.items() if nb == path.name)
+    stage = next(s for s in TEACHER_ED_STAGES.values() if s.notebook == path.name)
     cells = jupytext.read(path).cells
     tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     names = {node.targets[0].id for node in ast.parse(tagged[0].source).body}
-    assert {"cycle", "lang", "seed"} | set(TEACHER_ED_STAGES[stage][1].model_fields) <= names
+    assert {"cycle", "lang", "seed"} | set(stage.params.model_fields) <= names
     for cell in cells:
         if cell.cell_type == "code":
             for node in ast.walk(ast.parse(cell.source)):
@@ -258,16 +258,19 @@ def test_teacher_ed_notebooks_are_thin_and_take_their_stage_parameters(path):
 
 
 def test_every_teacher_ed_stage_has_its_notebook():
-    from workbench.indicators.params import TEACHER_ED_STAGES
+    from workbench.indicators.stages import TEACHER_ED_STAGES
 
-    assert {nb for nb, _ in TEACHER_ED_STAGES.values()} == {p.name for p in TE_NOTEBOOKS}
+    assert {s.notebook for s in TEACHER_ED_STAGES.values()} == {p.name for p in TE_NOTEBOOKS}
 
 
 def test_check_command_accepts_the_demo_and_names_the_key_of_a_bad_file(tmp_path, capsys):
-    from workbench.indicators.run import command
+    from workbench.cli import main
+
+    def command(name, path):
+        return main([name, str(path)])
 
     assert command("check", PROJECT_ROOT / "parameters" / "teacher-ed-pilot.yaml") == 0
-    assert "ok (teacher-ed-pilot" in capsys.readouterr().out
+    assert "ok (teacher-ed-pilot, teacher_ed" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
     text = (PROJECT_ROOT / "parameters" / "teacher-ed-pilot.yaml").read_text(encoding="utf-8")
     bad.write_text(text.replace("min_alpha: 0.7", "min_alpha: 7"), encoding="utf-8")

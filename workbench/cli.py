@@ -61,11 +61,15 @@ def main(argv: list[str] | None = None) -> int:
         from workbench.release.archive import run_command
 
         return run_command(args)
-    from workbench.indicators.run import command as teacher_ed_command
-    from workbench.indicators.run import cycle_kind
+    from workbench.stages import cycle_kind
 
-    if cycle_kind(args.params) == "teacher_ed":       # institution monitoring, issue 16
-        return teacher_ed_command(args.command, args.params, stage=getattr(args, "stage", None))
+    try:
+        kind = cycle_kind(args.params)
+    except ValueError as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 2
+    if kind != "sabat6":          # the other kinds of cycle (workbench.stages.KINDS), one runner
+        return _other_kind(args)
 
     from workbench.params import ParamsError, load_params
     from workbench.run import (
@@ -90,6 +94,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workbench: {_message(err)}", file=sys.stderr)
         return 3
     except (ParamsError, StageFailed, ValueError, KeyError, OSError) as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 2
+    print(f"index: {result.index}")
+    if result.error:
+        print(f"workbench: {result.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _other_kind(args) -> int:
+    """``workbench check|run`` for a cycle of another kind than Sabat-6 (teacher_ed,
+    school_monitoring): the same runner, the same lines and exit codes."""
+    from workbench.run import RunRefused, StageFailed, check_cycle_owner, run_cycle
+    from workbench.stages import load_cycle
+
+    try:
+        params = load_cycle(args.params)
+        check_cycle_owner(args.params, params)
+        if args.command == "check":
+            print(f"{args.params}: parameters ok ({params.cycle}, {params.kind}, stages: "
+                  f"{', '.join(params.stages)})")
+            return 0
+        signal.signal(signal.SIGTERM, _stop)
+        result = run_cycle(args.params, stage=args.stage, force=args.force)
+    except RunRefused as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 3
+    except (StageFailed, ValueError, KeyError, OSError) as err:
         print(f"workbench: {_message(err)}", file=sys.stderr)
         return 2
     print(f"index: {result.index}")

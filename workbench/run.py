@@ -38,12 +38,12 @@ import papermill as pm
 
 from workbench.atomic import LockHeld, hold_lock, write_json, write_text, write_with
 from workbench.labels import label
-from workbench.params import CycleParams, ParamsError, load_params, path_parameters, read_yaml
-from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir
+from workbench.params import CycleParams, ParamsError, path_parameters, read_yaml
+from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir, inputs_dir
 from workbench.provenance import build_manifest, code_files, file_sha256, new_run_id
 from workbench.render import headlines_of, index_html, notebook_html
 from workbench.sources import prepare_sources, sources_owner
-from workbench.stages import STAGES
+from workbench.stages import Stage, load_cycle, stages_for
 
 __all__ = ["run_cycle", "RunResult", "StageFailed", "RunRefused", "check_cycle_owner",
            "check_against_data"]
@@ -109,7 +109,7 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
         A stage's inputs are missing (the message names the stage that writes them).
     """
     params_path = Path(params_path)
-    params = load_params(params_path)
+    params = load_cycle(params_path)       # any kind of cycle (workbench.stages.KINDS)
     say = echo or (lambda *_: None)
     names = _stages_to_run(params, stage)
     check_cycle_owner(params_path, params)
@@ -121,7 +121,8 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
         if removed:
             say(f"[cleanup] {params.cycle}: removed {len(removed)} leftover file(s) of an "
                 f"interrupted run: {_listed(removed)}")
-        if prepare_sources(params, force=force, params_file=_shown(params_path)):
+        if _kind(params) == "sabat6" and prepare_sources(params, force=force,
+                                                        params_file=_shown(params_path)):
             say(f"[sources] {params.cycle}: data sources prepared ({params.data.source})")
         state = _read_state(params.cycle)
         result = RunResult(cycle=params.cycle, run_id=run_id)
@@ -148,6 +149,10 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
             from workbench.publish.render import render_after_run
 
             result.error = render_after_run(params, say)
+        elif result.error is None and _kind(params) != "sabat6":     # its indicators
+            from workbench.publish.database import build_results_db
+
+            build_results_db()
     return result
 
 
@@ -211,7 +216,7 @@ def _stages_to_run(params: CycleParams, stage: str | None) -> list[str]:
 
 def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id: str,
                params_path: Path) -> tuple[str, str | None, str]:
-    spec = STAGES[name]
+    spec = _stages(params)[name]
     if spec.prepare:
         _call(spec.prepare, params)
     stage_params = params.stage_params(name)
@@ -244,7 +249,10 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
         for key, value in current["inputs"].items():      # files the stage itself created
             if value == "absent":
                 current["inputs"][key] = _rehash(params, name, key) or "absent"
-        record.update(current, outputs=_output_hashes(params.cycle, name,
+        current["inputs"] = {key: sha for key, sha in current["inputs"].items()
+                             if not (key.startswith("inputs/") and sha == "absent")}
+        current["inputs"].update(_cycle_input_hashes(params.cycle, spec))
+        record.update(current, outputs=_output_hashes(params.cycle, spec,
                                                       [notebook_path, html_path]))
     state[name] = record
     _save_state(params.cycle, state)
@@ -376,7 +384,7 @@ def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
     cycle links to, the project files it reads (schemas), and every file the stage parameters
     point to (the whole delivery folder, whatever the names). Returns the hashes shown in the
     provenance and those kept out of it (the pseudonymization key)."""
-    spec = STAGES[name]
+    spec = stages_for(_kind(params))[name]
     hashes, secret = {}, {}
     for entry in spec.inputs:
         path = data_dir(cycle) / f"{entry}.parquet"
@@ -396,8 +404,9 @@ def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
         for path in sorted((PROJECT_ROOT / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 hashes[path.relative_to(PROJECT_ROOT).as_posix()] = file_sha256(path)
+    hashes.update(_cycle_input_hashes(cycle, spec))
     pointed = [item for item in path_parameters(params) if item[0].startswith(f"stages.{name}.")] \
-        if params is not None else []
+        if params is not None and _kind(params) == "sabat6" else []
     if spec.fieldwork and not pointed:
         pointed = [(f"stages.{name}.incoming", fieldwork_dir(cycle) / "incoming",
                     {"kind": "folder"})]
@@ -421,18 +430,44 @@ def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
     return hashes, secret
 
 
+def _kind(params) -> str:
+    """The kind of cycle the parameters are of (:data:`workbench.stages.KINDS`)."""
+    return getattr(params, "kind", "sabat6")
+
+
+def _stages(params) -> dict[str, Stage]:
+    """The stages of the parameters' kind of cycle."""
+    return stages_for(_kind(params))
+
+
+def _cycle_input_hashes(cycle: str, spec: Stage) -> dict[str, str]:
+    """SHA-256 of the stage's ``input_files`` under ``inputs/<cycle>/`` (a folder: each of its
+    files), keyed ``inputs/<path>``; ``absent`` for one not written yet."""
+    hashes = {}
+    for entry in spec.input_files:
+        path = inputs_dir(cycle) / entry
+        if path.is_dir():
+            hashes.update({f"inputs/{p.relative_to(inputs_dir(cycle)).as_posix()}":
+                           file_sha256(p) for p in sorted(path.rglob("*")) if p.is_file()})
+        else:
+            hashes[f"inputs/{entry}"] = file_sha256(path) if path.is_file() else "absent"
+    return hashes
+
+
 def _rehash(params: CycleParams, name: str, key: str) -> str | None:
+    if _kind(params) != "sabat6":
+        return None
     for full, path, _ in path_parameters(params):
         if full == f"stages.{name}.{key}" and path.is_file():
             return file_sha256(path)
     return None
 
 
-def _output_hashes(cycle: str, name: str, files: list[Path]) -> dict[str, str]:
+def _output_hashes(cycle: str, spec: Stage, files: list[Path]) -> dict[str, str]:
     """SHA-256 of the stage's catalog outputs, its notebook and its HTML (``absent`` if the
     stage did not write one), by path under ``outputs/<cycle>/``."""
     folder = cycle_dir(cycle)
-    paths = [data_dir(cycle) / f"{entry}.parquet" for entry in STAGES[name].outputs] + files
+    paths = [data_dir(cycle) / f"{entry}.parquet" for entry in spec.outputs] + files
     return {p.relative_to(folder).as_posix(): file_sha256(p) if p.is_file() else "absent"
             for p in paths}
 
@@ -479,7 +514,7 @@ def _clean_leftovers(params: CycleParams) -> list[str]:
     """Remove the temporary files a killed run left (``.<name>.XXXXXXXX.tmp.*``) in
     ``outputs/<cycle>/`` and ``fieldwork/<cycle>/`` (never inside a delivery folder)."""
     delivery = [path for _, path, marker in path_parameters(params)
-                if marker.get("kind") == "folder"]
+                if marker.get("kind") == "folder"] if _kind(params) == "sabat6" else []
     removed = []
     for root in (cycle_dir(params.cycle), fieldwork_dir(params.cycle)):
         if not root.is_dir():
@@ -494,7 +529,7 @@ def _clean_leftovers(params: CycleParams) -> list[str]:
 
 def _check_register(params: CycleParams, params_path: Path) -> None:
     """A register source must name a file that exists (one line naming file and key)."""
-    if params.data.source != "register":
+    if _kind(params) != "sabat6" or params.data.source != "register":
         return
     for key, path, _ in path_parameters(params):
         if key == "data.register.path" and not path.is_file():

@@ -23,7 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["Stage", "STAGES", "FrameParams", "SampleDesignParams",
+__all__ = ["Stage", "STAGES", "CycleKind", "KINDS", "cycle_kind", "stages_for", "load_cycle",
+           "FrameParams", "SampleDesignParams",
            "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
            "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE",
            "DesignStudyParams", "ReleaseParams"]
@@ -326,7 +327,9 @@ class Stage:
     ``base_inputs``: catalog entries of the cycle named by the stage parameter ``base_cycle``
     (a trend cycle's scaling reads the base cycle's scale), hashed as inputs too.
     ``package_inputs``: folders of the project (``workbench/fielddata/schemas``) whose files the
-    stage reads, hashed as inputs. Stage parameters that name files carry
+    stage reads, hashed as inputs. ``input_files``: files or folders under ``inputs/<cycle>/``
+    the stage reads, hashed as inputs (``absent`` while a ``prepare`` has not written them).
+    Stage parameters that name files carry
     ``json_schema_extra={"path": "fieldwork", "kind": "folder"|"file"}``: the runner hashes the
     files there as inputs and the parameter check keeps them in the cycle's folders.
     """
@@ -340,6 +343,7 @@ class Stage:
     prepare: str | None = None
     base_inputs: tuple[str, ...] = ()
     package_inputs: tuple[str, ...] = ()
+    input_files: tuple[str, ...] = ()
 
 
 STAGES: dict[str, Stage] = {
@@ -431,6 +435,7 @@ STAGES: dict[str, Stage] = {
                 "dif_results", "coder_agreement", "linking"),
         outputs=("release_files", "release_disclosure", "release_check", "release_codebook",
                  "recommendations", "recommendations_followup", "method_proposals"),
+        package_inputs=("workbench/texts",),    # its documents are written in three languages
     ),
 }
 
@@ -460,3 +465,90 @@ def validate_stages(stages: dict[str, Any]) -> str | None:
                 what += f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
             return f"stages.{key}: {what}"
     return None
+
+
+@dataclass(frozen=True)
+class CycleKind:
+    """A kind of cycle the one runner runs: its file loader and its stages, each named as
+    ``"module:attribute"`` (resolved when first needed: no import cycles).
+
+    ``loader(path)`` returns the validated parameters (attributes ``cycle, kind, title,
+    language, report_languages, stages`` and the method ``stage_params(name)``: what the
+    notebook receives) or raises ``ValueError`` with one line. ``stages`` is a
+    ``dict[str, Stage]`` in running order.
+    """
+
+    name: str
+    loader: str
+    stages: str
+
+
+#: every kind of cycle: adding one is an entry here, its ``Stage`` dict and its notebooks
+KINDS: dict[str, CycleKind] = {
+    "sabat6": CycleKind("sabat6", "workbench.params:load_params", "workbench.stages:STAGES"),
+    "teacher_ed": CycleKind("teacher_ed", "workbench.indicators.params:load_teacher_ed",
+                            "workbench.indicators.stages:TEACHER_ED_STAGES"),
+    "school_monitoring": CycleKind("school_monitoring",
+                                   "workbench.monitoring.params:load_school_monitoring",
+                                   "workbench.monitoring.stages:SCHOOL_MONITORING_STAGES"),
+}
+
+
+def _resolve(target: str) -> Any:
+    import importlib
+
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def stages_for(kind: str) -> dict[str, Stage]:
+    """The stages of a kind of cycle, in running order.
+
+    Examples
+    --------
+    >>> list(stages_for("teacher_ed"))[0], stages_for("sabat6") is STAGES
+    ('t10_sector', True)
+    """
+    if kind not in KINDS:
+        raise ValueError(f"stages_for: unknown kind of cycle {kind!r}; known kinds are "
+                         f"{', '.join(KINDS)}")
+    return _resolve(KINDS[kind].stages)
+
+
+def cycle_kind(path: Any) -> str:
+    """The ``kind`` a cycle file declares (``sabat6`` when it names none, or when it cannot be
+    read: the Sabat-6 loader then says why).
+
+    Examples
+    --------
+    >>> from workbench.paths import PROJECT_ROOT
+    >>> cycle_kind(PROJECT_ROOT / "parameters" / "teacher-ed-demo.yaml")
+    'teacher_ed'
+    >>> cycle_kind(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml")
+    'sabat6'
+
+    Raises
+    ------
+    ValueError
+        ``<file>: kind: unknown kind 'x'; known kinds are sabat6, teacher_ed, ...``.
+    """
+    from pathlib import Path
+
+    import yaml
+
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return "sabat6"
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    if kind is None:
+        return "sabat6"
+    if kind not in KINDS:
+        raise ValueError(f"{path}: kind: unknown kind of cycle {kind!r}; known kinds are "
+                         f"{', '.join(KINDS)}")
+    return str(kind)
+
+
+def load_cycle(path: Any) -> Any:
+    """Read and validate a cycle file of any kind (:data:`KINDS`), by its ``kind:``."""
+    return _resolve(KINDS[cycle_kind(path)].loader)(path)

@@ -22,7 +22,7 @@ from workbench.paths import data_dir, fieldwork_dir
 from workbench.synth.sector import make_feedback, make_sector, write_survey_returns
 
 __all__ = ["save", "load", "current_year", "prepare_sector", "survey_stage", "indicator_stage",
-           "composite_stage", "comparison_stage", "TABLES"]
+           "composite_stage", "comparison_stage", "TABLES", "DATABASE_TABLES"]
 
 #: The tables a cycle writes, by stage.
 TABLES = {
@@ -35,6 +35,19 @@ TABLES = {
     "t30_indicators": ["indicators", "response_rates"],
     "t40_composite": ["composite_positions", "composite_scenarios"],
     "t50_comparison": ["comparison", "change", "employment_cohorts"],
+}
+
+#: The results database's tables of a teacher-education cycle (:mod:`workbench.publish.database`):
+#: database table -> stored table; each is stacked over the cycles with a ``cycle`` column.
+DATABASE_TABLES = {
+    "teacher_ed_indicators": "indicators",
+    "teacher_ed_response_rates": "response_rates",
+    "teacher_ed_scales": "scale_validation",
+    "teacher_ed_composite": "composite_positions",
+    "teacher_ed_comparison": "comparison",
+    "teacher_ed_change": "change",
+    "teacher_ed_employment": "employment_cohorts",
+    "teacher_ed_feedback": "feedback",
 }
 
 

@@ -22,8 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = ["SectorParams", "SurveysParams", "IndicatorsParams", "CompositeParams",
-           "ComparisonParams", "TeacherEdCycle", "TEACHER_ED_STAGES", "load_teacher_ed",
-           "stage_parameters"]
+           "ComparisonParams", "TeacherEdCycle", "STAGE_MODELS", "load_teacher_ed"]
 
 
 class _Strict(BaseModel):
@@ -107,8 +106,8 @@ class ComparisonParams(_Strict):
     alpha: float = Field(0.05, gt=0, lt=0.5, description="significance level")
 
 
-#: stage -> (notebook, parameter model)
-TEACHER_ED_STAGES: dict[str, tuple[str, type[_Strict]]] = {
+#: stage -> (notebook, parameter model); the runner's entries: :mod:`.stages`
+STAGE_MODELS: dict[str, tuple[str, type[_Strict]]] = {
     "t10_sector": ("t10_sector.py", SectorParams),
     "t20_surveys": ("t20_surveys.py", SurveysParams),
     "t30_indicators": ("t30_indicators.py", IndicatorsParams),
@@ -122,25 +121,29 @@ class TeacherEdCycle(_Strict):
 
     cycle: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: Literal["teacher_ed"]
-    title: str = ""
+    title: str | dict[Literal["ky", "ru", "en"], str] = Field(
+        "", description="one text, or one per language {ky: .., ru: .., en: ..}")
     year: int = Field(ge=2000, le=2100)
     language: Literal["ky", "ru", "en"]
+    report_languages: list[Literal["ky", "ru", "en"]] = Field(
+        default_factory=list, description="languages the reports are rendered in (empty: the "
+        "cycle's language); changing them reruns no stage")
     seed: int = Field(ge=0)
     suppress_below: int = Field(5, ge=0)
     stages: dict[str, dict | None]
 
     def stage(self, name: str) -> _Strict:
         """The validated parameters of one stage (defaults when the file leaves it empty)."""
-        if name not in TEACHER_ED_STAGES:
+        if name not in STAGE_MODELS:
             raise KeyError(f"TeacherEdCycle.stage: unknown stage {name!r}; stages are "
-                           f"{list(TEACHER_ED_STAGES)}")
-        return TEACHER_ED_STAGES[name][1].model_validate(self.stages.get(name) or {})
+                           f"{list(STAGE_MODELS)}")
+        return STAGE_MODELS[name][1].model_validate(self.stages.get(name) or {})
 
-
-def stage_parameters(cycle: TeacherEdCycle, stage: str) -> dict:
-    """What a stage notebook receives: ``cycle, lang, seed, year`` then its own parameters."""
-    return {"cycle": cycle.cycle, "lang": cycle.language, "seed": cycle.seed,
-            "year": cycle.year, **cycle.stage(stage).model_dump(mode="json")}
+    def stage_params(self, name: str) -> dict:
+        """What the stage notebook receives (the runner's call): ``cycle, lang, seed`` then the
+        stage's own parameters."""
+        return {"cycle": self.cycle, "lang": self.language, "seed": self.seed,
+                **self.stage(name).model_dump(mode="json")}
 
 
 def load_teacher_ed(path: str | Path) -> TeacherEdCycle:
@@ -161,10 +164,10 @@ def load_teacher_ed(path: str | Path) -> TeacherEdCycle:
     prefix = ()
     try:
         cycle = TeacherEdCycle.model_validate(raw)
-        unknown = sorted(set(cycle.stages) - set(TEACHER_ED_STAGES))
+        unknown = sorted(set(cycle.stages) - set(STAGE_MODELS))
         if unknown:
             raise ValueError(f"load_teacher_ed: {path}: stages: unknown stage(s) {unknown}; "
-                             f"stages are {list(TEACHER_ED_STAGES)}")
+                             f"stages are {list(STAGE_MODELS)}")
         for name in cycle.stages:
             prefix = ("stages", name)
             cycle.stage(name)

@@ -8,7 +8,10 @@ the same tables give the same query results. Tables:
   group_var, group, statistic, estimate, se, ci_lower, ci_upper, df, n, p_value,
   significant, flags, label_ky, label_ru, label_en``;
 - ``item_calibration``, ``item_verdicts``, ``participation``: the stage tables with ``cycle``;
-- ``cycles``: ``cycle, year, title, base_cycle``.
+- ``cycles``: ``cycle, year, title, base_cycle``;
+- the other kinds of cycle's tables (:data:`KIND_TABLES`), each with ``cycle``: a
+  teacher-education cycle's ``teacher_ed_indicators`` (estimate, SE, CI, n, response rate,
+  flags per institution and programme), ``teacher_ed_composite``, ``teacher_ed_change``, ...
 
 Examples
 --------
@@ -39,6 +42,10 @@ COLUMNS = ("cycle", "year", "exhibit", "variable", "group_var", "group", "statis
            "estimate", "se", "ci_lower", "ci_upper", "df", "n", "p_value", "significant",
            "flags", "label_ky", "label_ru", "label_en")
 _STAGE_TABLES = ("item_calibration", "item_verdicts", "participation")
+#: the other kinds of cycle: where each names its tables (database table -> stored table, or a
+#: tuple of names kept as they are); a cycle is of the kind when it stored the first of them
+KIND_TABLES = ("workbench.indicators.cycle:DATABASE_TABLES",
+               "workbench.monitoring.cycle:DATABASE_TABLES")
 
 
 def db_path(root: Path | None = None) -> Path:
@@ -99,14 +106,16 @@ def build_results_db(root: Path | None = None) -> Path | None:
 
     root = Path(root) if root is not None else db_path().parent
     cycles = sorted(p.parent.parent.name for p in root.glob("*/data/results_distribution.parquet"))
-    if not cycles:
+    others = _kind_tables(root)
+    if not cycles and not others:
         return None
     meta = [_cycle_meta(root, c) for c in cycles]
     estimates = pd.concat([estimates_of(root / c / "data", c, m.get("year"))
-                           for c, m in zip(cycles, meta, strict=False)], ignore_index=True)
+                           for c, m in zip(cycles, meta, strict=False)]
+                          or [pd.DataFrame(columns=list(COLUMNS))], ignore_index=True)
     estimates = estimates.sort_values(["cycle", "exhibit", "group_var", "group", "variable",
                                        "statistic"], kind="stable").reset_index(drop=True)
-    stage = {name: _stacked(root, cycles, name) for name in _STAGE_TABLES}
+    stage = {name: _stacked(root, cycles, name) for name in _STAGE_TABLES} | others
     target = db_path(root)
     fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".duckdb.tmp", dir=root)
     os.close(fd)
@@ -115,7 +124,8 @@ def build_results_db(root: Path | None = None) -> Path | None:
         con = duckdb.connect(tmp)
         con.register("estimates_df", estimates)
         con.execute("CREATE TABLE estimates AS SELECT * FROM estimates_df")
-        con.register("cycles_df", pd.DataFrame(meta))
+        con.register("cycles_df", pd.DataFrame(meta, columns=["cycle", "year", "title",
+                                                               "base_cycle"]))
         con.execute("CREATE TABLE cycles AS SELECT * FROM cycles_df ORDER BY cycle")
         for name, table in stage.items():
             if table is not None:
@@ -228,6 +238,27 @@ def _stacked(root: Path, cycles: list[str], name: str) -> pd.DataFrame | None:
             table.insert(0, "cycle", cycle)
             parts.append(table)
     return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def _kind_tables(root: Path) -> dict[str, pd.DataFrame]:
+    """The tables of the other kinds of cycle (:data:`KIND_TABLES`) found under ``root``."""
+    import importlib
+
+    found = {}
+    for target in KIND_TABLES:
+        module, name = target.split(":")
+        try:
+            tables = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue                  # a kind not built yet
+        tables = tables if isinstance(tables, dict) else {t: t for t in tables}
+        first = next(iter(tables.values()))
+        cycles = sorted(p.parent.parent.name for p in root.glob(f"*/data/{first}.parquet"))
+        for db_name, stored in tables.items():
+            table = _stacked(root, cycles, stored)
+            if table is not None:
+                found[db_name] = table
+    return found
 
 
 def _cycle_meta(root: Path, cycle: str) -> dict:
