@@ -59,7 +59,7 @@ wb.report.text("school_monitoring", "s40_lists", lang=lang, school=school)
 
 # %%
 wb.report.table(mt.school_rows(out["pd_lists"], school), lang=lang,
-                verbatim=("school_id", "teacher"))
+                verbatim=("school_id", "teacher", "due"))
 
 # %%
 wb.report.text("school_monitoring", "s40_schedule", lang=lang, capacity=capacity_per_month,

@@ -121,8 +121,12 @@ def compliance_table(compliance: pd.DataFrame, *, schools: bool) -> pd.DataFrame
 
 
 def school_rows(table: pd.DataFrame, school: str) -> pd.DataFrame:
-    """The rows of one school."""
-    return table[table["school_id"] == school].reset_index(drop=True)
+    """The rows of one school (dates shown as ``YYYY-MM-DD``)."""
+    rows = table[table["school_id"] == school].reset_index(drop=True)
+    for col in rows.columns:
+        if pd.api.types.is_datetime64_any_dtype(rows[col]):
+            rows[col] = rows[col].dt.strftime("%Y-%m-%d")
+    return rows
 
 
 def schedule_by_month(schedule: pd.DataFrame) -> pd.DataFrame:
