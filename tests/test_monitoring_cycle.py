@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from workbench.monitoring import cycle as mc
-from workbench.monitoring.params import load_school_monitoring, stage_parameters
+from workbench.monitoring.params import SCHOOL_STAGES, load_school_monitoring, stage_parameters
 from workbench.paths import PROJECT_ROOT
 
 CYCLE = "school-monitoring-demo"
@@ -87,3 +87,19 @@ def test_plan_pages_and_database_tables(ran):
         assert (root / "outputs" / CYCLE / "plan" / f"plan_{lang}.html").is_file()
     assert set(mc.DATABASE_TABLES) <= set(t)
     assert len(t["monitoring_plan"]) == 12
+
+
+@pytest.mark.parametrize("stage", list(SCHOOL_STAGES))
+def test_stage_notebooks_are_thin_and_take_their_parameters(stage):
+    import ast
+
+    import jupytext
+
+    from tests.test_notebooks import logic_in
+
+    notebook = jupytext.read(PROJECT_ROOT / "notebooks" / SCHOOL_STAGES[stage][0])
+    found = [f for c in notebook.cells if c.cell_type == "code" for f in logic_in(c.source)]
+    assert not found
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    names = {node.targets[0].id for node in ast.parse(tagged[0].source).body}
+    assert {"cycle", "lang", *SCHOOL_STAGES[stage][1].model_fields} <= names
