@@ -9,7 +9,7 @@ for the batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -269,10 +269,11 @@ def _read_and_validate(path: Path, schema: Schema, known_ids: dict, chunk_rows: 
 def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> ValidationResult:
     """Join the chunks of one file; quarantine accepted rows whose key repeats in another
     chunk (worded as within one piece: ``duplicate IDSTUD 1002 (rows 3, 200004)``)."""
+    chunk = np.repeat(np.arange(len(parts)), [len(p.accepted) for p in parts])
     acc = pd.concat([p.accepted for p in parts], ignore_index=True)
+    parts[:] = [replace(p, accepted=p.accepted.iloc[:0]) for p in parts]   # free the pieces
     quar = [p.quarantined for p in parts]
     issues = [p.issues for p in parts]
-    chunk = np.repeat(np.arange(len(parts)), [len(p.accepted) for p in parts])
     bad = np.zeros(len(acc), dtype=bool)
     for key in schema.unique:
         if not all(k in acc for k in key):
@@ -302,7 +303,8 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
         record = moved.astype(object).reset_index(drop=True)
         quar.append(pd.concat([found, record], axis=1))
         bad |= dup
-    accepted = acc.loc[~bad].reset_index(drop=True)
+    accepted = acc.loc[~bad].reset_index(drop=True) if bad.any() else acc
+    del acc
     quarantined = _concat(quar, ISSUE_COLUMNS).reset_index(drop=True)
     recon = Reconciliation(read=sum(p.reconciliation.read for p in parts),
                            accepted=len(accepted), quarantined=len(quarantined))
@@ -357,4 +359,6 @@ def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns or []})
+    if len(frames) == 1:                      # no copy of a million-row table
+        return frames[0].reset_index(drop=True)
     return pd.concat(frames, ignore_index=True)
