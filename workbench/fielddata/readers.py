@@ -430,11 +430,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         if enc == "cp1251":
             _check_mixed_encoding(data, path)
         return text, enc
-    row = data[: error.start].count(b"\n") + 1
-    raise FieldDataError(
-        f"read_csv: row {row} has bytes that are neither UTF-8 nor Windows-1251 "
-        f"(byte {data[error.start]:#04x} at offset {error.start}) ({path}); "
-        "re-save the file as 'CSV UTF-8'")
+    _neither(path, error.start + (len(codecs.BOM_UTF8) if encodings == ("utf-8-sig",) else 0))
 
 
 def _scan_bytes(path: Path) -> tuple[str, str, bool]:
