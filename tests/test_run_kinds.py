@@ -103,6 +103,13 @@ def test_teacher_ed_runs_through_the_runner_cached_and_lands_in_the_database(tea
     assert positions == 4
 
 
+    from workbench.indicators.cycle import TABLES, open_catalog
+
+    catalog = open_catalog(cycle)                 # catalogs/teacher_ed.yaml: every stored table
+    assert set(catalog) == {name for names in TABLES.values() for name in names}
+    assert len(catalog.indicators.read()) > 0 and len(catalog.feedback.read()) > 0
+
+
 # --- a toy kind: the registry is all a new kind needs ------------------------------------
 
 TOY = '''# %% tags=["parameters"]

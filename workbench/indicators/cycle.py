@@ -22,7 +22,7 @@ from workbench.paths import data_dir, fieldwork_dir
 from workbench.synth.sector import make_feedback, make_sector, write_survey_returns
 
 __all__ = ["save", "load", "current_year", "prepare_sector", "survey_stage", "indicator_stage",
-           "composite_stage", "comparison_stage", "TABLES", "DATABASE_TABLES"]
+           "composite_stage", "comparison_stage", "TABLES", "DATABASE_TABLES", "open_catalog"]
 
 #: The tables a cycle writes, by stage.
 TABLES = {
@@ -49,6 +49,17 @@ DATABASE_TABLES = {
     "teacher_ed_employment": "employment_cohorts",
     "teacher_ed_feedback": "feedback",
 }
+
+
+def open_catalog(cycle: str):
+    """The Intake catalog of a teacher-education cycle (``catalogs/teacher_ed.yaml``): one
+    entry per stored table (``cat.indicators.read()``, ``list(cat)`` names them all)."""
+    import intake
+
+    from workbench.paths import PROJECT_ROOT, outputs_root
+
+    catalog = intake.from_yaml_file(str(PROJECT_ROOT / "catalogs" / "teacher_ed.yaml"))
+    return catalog(cycle=cycle, outputs=str(outputs_root()))
 
 
 def save(cycle: str, name: str, table: pd.DataFrame) -> Path:
