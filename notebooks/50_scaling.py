@@ -29,7 +29,6 @@ linking = "stocking_lord"  # common-item linking: stocking_lord, mean_sigma, mea
 suppress_below = 10  # public tables: cells with fewer students show no estimate
 
 # %%
-import seaborn as sns
 from IPython.display import display
 
 import workbench as wb
@@ -88,11 +87,8 @@ wb.report.table(design.std(["reading", "EAP", "WLE"])[["variable", "estimate", "
                 suppress_below=suppress_below)
 
 # %%
-ax = sns.kdeplot(data=scaled.students.melt(value_vars=[scaled.pvs[0], "EAP", "WLE"],
-                                           var_name="pv_kind", value_name="score"),
-                 x="score", hue="pv_kind", common_norm=False)
-ax.set(xlabel=wb.labels.label("score", lang), ylabel="",
-       title=wb.report.text("scaling", "histogram", lang=lang).data);
+wb.report.figure(wb.plots.scaling.score_densities, scaled.students[[scaled.pvs[0], "EAP", "WLE"]],
+                 lang=lang, alt=wb.report.text("scaling", "histogram", lang=lang))
 
 # %%
 wb.report.text("scaling", "scale", lang=lang)
@@ -144,7 +140,7 @@ wb.report.text("scaling", "linking", lang=lang)
 # %%
 display(wb.report.text("scaling", "linking_trend" if base_cycle else "linking_base",
                        lang=lang, base_cycle=base_cycle,
-                       method=wb.labels.label(linking, lang)))
+                       method=wb.report.term(linking)))
 wb.report.table(scaled.linking_table(), lang=lang,
                 digits={"A": 4, "B": 4, "se_A": 4, "se_B": 4, "linking_error": 4,
                         "linking_error_points": 2})

@@ -58,7 +58,7 @@ pirls, pirls_reason = wb.results.read_pirls(pirls_file)
 wb.report.text("results", "title", lang=lang)
 
 # %%
-wb.report.text("results", "intro", lang=lang, n=wb.report.format_number(len(frame), lang),
+wb.report.text("results", "intro", lang=lang, n=len(frame),
                schools=frame["IDSCHOOL"].nunique(), replicates=len(design.replicates),
                n_pv=len(design.pvs["reading"]))
 
@@ -98,13 +98,12 @@ wb.report.table(wb.results.wide(published["results_distribution"], column="stati
                                 lang=lang, keep=["n", "n_schools"]), lang=lang)
 
 # %%
-wb.results.distribution_figure(published["results_distribution"], group_var="region",
-                               lang=lang);
+wb.report.figure(wb.results.distribution_figure, published["results_distribution"],
+                 group_var="region", lang=lang)
 
 # %%
-wb.results.distribution_figure(published["results_distribution"],
-                               group_var=["locality", "language", "school_type", "ITSEX"],
-                               lang=lang);
+wb.report.figure(wb.results.distribution_figure, published["results_distribution"],
+                 group_var=["locality", "language", "school_type", "ITSEX"], lang=lang)
 
 # %%
 wb.report.text("results", "benchmarks", lang=lang)
@@ -119,8 +118,8 @@ wb.report.table(wb.results.wide(published["results_benchmarks"].query("measure =
                                 column="benchmark", lang=lang), lang=lang)
 
 # %%
-wb.results.benchmarks_figure(published["results_benchmarks"],
-                             group_var=["region", "locality", "language", "ITSEX"], lang=lang);
+wb.report.figure(wb.results.benchmarks_figure, published["results_benchmarks"],
+                 group_var=["region", "locality", "language", "ITSEX"], lang=lang)
 
 # %%
 wb.report.text("results", "gaps", lang=lang)

@@ -22,8 +22,8 @@ __all__ = ["open_catalog", "load_params"]
 __version__ = "0.1.0"
 
 _SUBMODULES = {"atomic", "catalog", "cli", "fielddata", "frame", "labels", "params", "paths",
-               "provenance", "psychometrics", "publish", "render", "report", "results", "run",
-               "sampling", "scaling", "sources", "stages", "survey", "synth", "weights"}
+               "plots", "provenance", "psychometrics", "publish", "render", "report", "results",
+               "run", "sampling", "scaling", "sources", "stages", "survey", "synth", "weights"}
 
 
 def __getattr__(name: str):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["LANGS", "LABELS", "label", "labels_for"]
+__all__ = ["LANGS", "LABELS", "label", "labels_for", "cycle_title"]
 
 LANGS = ("ky", "ru", "en")
 
@@ -247,6 +247,10 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "variable": ("Өзгөрмө", "Переменная", "Variable"),
     "stage_weights": ("Салмактар жана джекнайф репликалары", "Веса и реплики джекнайфа",
                       "Weights and jackknife replicates"),
+    # language names (each in its own language on the language switch)
+    "ky_name": ("кыргызча", "кыргызский", "Kyrgyz"),
+    "ru_name": ("орусча", "русский", "Russian"),
+    "en_name": ("англисче", "английский", "English"),
     # stage titles
     "stage_frame": ("Тандоо негизин (реестрди) карап чыгуу", "Обзор основы выборки (реестра)",
                     "Sampling frame review"),
@@ -278,3 +282,21 @@ def label(key: object, lang: str) -> str:
 def labels_for(keys, lang: str) -> dict:
     """A mapping ``key -> label`` for ``DataFrame.rename`` or ``Series.map``."""
     return {key: label(key, lang) for key in keys}
+
+
+def cycle_title(params, lang: str) -> str:
+    """The cycle's title in ``lang``: ``title:`` may be one text or ``{ky: .., ru: .., en: ..}``;
+    a language it does not give shows the cycle's language's title, else the cycle id.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> p = SimpleNamespace(title={"ky": "Сабат-6", "ru": "Сабат-6 (рус.)"}, cycle="c",
+    ...                     language="ky")
+    >>> cycle_title(p, "ru"), cycle_title(p, "en")
+    ('Сабат-6 (рус.)', 'Сабат-6')
+    """
+    given = params.title
+    if isinstance(given, dict):
+        return given.get(lang) or given.get(params.language) or params.cycle
+    return given or params.cycle

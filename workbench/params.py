@@ -105,7 +105,8 @@ class CycleParams(_Strict):
     """One monitoring cycle, as described by its YAML file."""
 
     cycle: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="cycle id")
-    title: str = ""
+    title: str | dict[Literal["ky", "ru", "en"], str] = Field(
+        "", description="the cycle's title: one text, or one per language {ky: .., ru: .., en: ..}")
     year: int = Field(ge=2000, le=2100)
     language: Literal["ky", "ru", "en"]
     report_languages: list[Literal["ky", "ru", "en"]] = Field(

@@ -25,9 +25,11 @@ from workbench.paths import PROJECT_ROOT
 __all__ = ["build_manifest", "file_sha256", "code_sha256", "code_files", "new_run_id",
            "git_commit", "PACKAGES"]
 
-#: code that only renders the publication from stored tables (issue 13): not part of
-#: the stages' fingerprint, so changing it re-renders and never reruns a stage
-RENDER_ONLY = ("workbench/publish/", "workbench/texts/report.yaml")
+#: code that only renders the publication and the stage reports from stored tables and
+#: notebooks (issue 13): not part of the stages' fingerprint, so changing it (wording, labels,
+#: figures) re-renders and never reruns a stage
+RENDER_ONLY = ("workbench/publish/", "workbench/texts/", "workbench/labels.py",
+               "workbench/report.py", "workbench/render.py", "workbench/plots/")
 #: the packages whose versions each manifest records
 PACKAGES = ("sapat-workbench", "numpy", "pandas", "scipy", "statsmodels", "pyarrow", "intake",
             "papermill", "nbconvert", "jupytext", "seaborn", "matplotlib", "pydantic")

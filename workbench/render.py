@@ -8,9 +8,15 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from workbench.labels import label
-from workbench.report import HEADLINE_MIME, provenance_html
+from workbench.report import (
+    HEADLINE_MIME,
+    I18N_MIME,
+    format_number,
+    localized_html,
+    provenance_html,
+)
 
-__all__ = ["notebook_html", "headlines_of", "index_html"]
+__all__ = ["notebook_html", "headlines_of", "index_html", "stage_html_name"]
 
 _CSS = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 2em auto; max-width: 1100px;
@@ -21,11 +27,27 @@ th { text-align: left; background: #f5f5f5; } .ok { color: #1a7f37; } .failed { 
 """
 
 
-def notebook_html(notebook: nbformat.NotebookNode, *, title: str, manifest: dict,
-                  lang: str) -> str:
-    """Render an executed notebook as HTML with no code, ending with the run's provenance.
+def stage_html_name(stage: str, lang: str | None = None) -> str:
+    """The file name of a stage's technical report: ``<stage>.<lang>.html`` (``<stage>.html``
+    without a language: the cycle's own language, kept for old links).
 
-    Cells tagged ``notes`` (researchers' notes in the notebook) are left out.
+    Examples
+    --------
+    >>> stage_html_name("weights", "ru"), stage_html_name("weights")
+    ('weights.ru.html', 'weights.html')
+    """
+    return f"{stage}.{lang}.html" if lang else f"{stage}.html"
+
+
+def notebook_html(notebook: nbformat.NotebookNode, *, title: str, manifest: dict,
+                  lang: str, stage: str | None = None, languages: list[str] | tuple = ()) -> str:
+    """Render an executed notebook as HTML in ``lang`` with no code and no kernel, ending with
+    the run's provenance.
+
+    Every output that carries its data (:data:`workbench.report.I18N_MIME`) is rendered in
+    ``lang`` from them; cells tagged ``notes`` (researchers' notes in the notebook) are left
+    out. With ``stage`` and more than one of ``languages``, a line of links leads to the same
+    report in the other languages (``<stage>.<lang>.html``).
     """
     shown = nbformat.from_dict(notebook)
     shown.cells = [cell for cell in shown.cells
@@ -34,7 +56,19 @@ def notebook_html(notebook: nbformat.NotebookNode, *, title: str, manifest: dict
         "display_data", data={"text/html": provenance_html(manifest, lang)})]))
     for cell in shown.cells:
         for output in cell.get("outputs", []):
-            output.get("data", {}).pop(HEADLINE_MIME, None)
+            data = output.get("data", {})
+            spec = data.get(I18N_MIME)
+            if spec is not None:
+                output["data"] = localized_html(spec, lang)
+            data = output.get("data", {})
+            data.pop(HEADLINE_MIME, None)
+    if stage and len(languages) > 1:
+        names = {x: html.escape(label(x + "_name", x)) for x in languages}
+        links = " · ".join(f'<a href="{stage_html_name(stage, x)}" lang="{x}">{names[x]}</a>'
+                           if x != lang else f"<b>{names[x]}</b>" for x in languages)
+        shown.cells.insert(0, nbformat.v4.new_code_cell(source="", outputs=[
+            nbformat.v4.new_output("display_data", data={
+                "text/html": f'<nav class="sapat-languages" translate="no">{links}</nav>'})]))
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
@@ -48,7 +82,8 @@ def headlines_of(notebook: nbformat.NotebookNode) -> list[dict]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if HEADLINE_MIME in data:
-                found.append(dict(data[HEADLINE_MIME]))
+                found.append({**data[HEADLINE_MIME], "digits": data.get(I18N_MIME, {}).get(
+                    "digits", 0)})
     return found
 
 
@@ -72,7 +107,8 @@ def index_html(*, title: str, cycle: str, lang: str, stages: list[dict],
 def _stage_row(stage: dict, lang: str) -> str:
     name = html.escape(label(f"stage_{stage['name']}", lang))
     status = stage["status"]
-    figures = "<br>".join(f"{html.escape(h['label'])}: <b>{html.escape(h['text'])}</b>"
+    figures = "<br>".join(f"{html.escape(label(h['key'], lang))}: <b>"
+                          f"{html.escape(format_number(h['value'], lang, h.get('digits', 0)))}</b>"
                           for h in stage.get("headlines", []))
     if stage.get("error"):
         figures += f"<br><small>{html.escape(stage['error'])}</small>"
@@ -83,7 +119,6 @@ def _stage_row(stage: dict, lang: str) -> str:
     return (f"<tr><td>{name}</td><td class='{status}'>{html.escape(label(status, lang))}</td>"
             f"<td>{html.escape(_when(stage.get('finished')))}</td><td>{figures or '–'}</td>"
             f"<td>{link}</td></tr>")
-
 
 
 def _when(iso: str | None) -> str:

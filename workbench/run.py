@@ -37,11 +37,11 @@ import nbformat
 import papermill as pm
 
 from workbench.atomic import LockHeld, hold_lock, write_json, write_text, write_with
-from workbench.labels import label
+from workbench.labels import cycle_title, label
 from workbench.params import CycleParams, ParamsError, path_parameters, read_yaml
 from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir, inputs_dir
 from workbench.provenance import build_manifest, code_files, file_sha256, new_run_id
-from workbench.render import headlines_of, index_html, notebook_html
+from workbench.render import headlines_of, index_html, notebook_html, stage_html_name
 from workbench.sources import prepare_sources, sources_owner
 from workbench.stages import Stage, load_cycle, stages_for
 
@@ -49,6 +49,9 @@ __all__ = ["run_cycle", "RunResult", "StageFailed", "RunRefused", "check_cycle_o
            "check_against_data"]
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
+#: stage parameters that only change how the reports read, not what a stage computes: left
+#: out of the fingerprint (a change re-renders the reports, never reruns the stage)
+RENDER_PARAMS = ("lang",)
 #: what :func:`tempfile.mkstemp` in :mod:`workbench.atomic` names its temporary files
 _LEFTOVER = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp(\..+)?$")
 
@@ -223,14 +226,16 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
     check_against_data(params, _shown(params_path), stage=name)
     inputs, secret = _input_hashes(params.cycle, name, base_cycle=stage_params.get("base_cycle"),
                                    params=params, params_path=params_path)
-    current = {"params": stage_params, "inputs": {**inputs, **secret},
+    computed = {k: v for k, v in stage_params.items() if k not in RENDER_PARAMS}
+    current = {"params": computed, "inputs": {**inputs, **secret},
                "notebook": file_sha256(NOTEBOOKS / spec.notebook), "code": code_files()}
     previous = state.get(name, {})
     skip, reason = _decide(params.cycle, previous, current, force)
     if skip:
         state[name] = {**previous, "status": "skipped", "reason": reason}
+        rendered = _render_stage(params, name, state[name])
         _save_state(params.cycle, state)
-        return "skipped", None, reason
+        return "skipped", None, reason + rendered
     state[name] = {"status": "running", "run_id": run_id, "pid": os.getpid(),
                    "started": _now(), "reason": reason}
     _save_state(params.cycle, state)
@@ -238,10 +243,6 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
                               run_id=run_id)
     write_json(cycle_dir(params.cycle) / "provenance" / f"{run_id}-{name}.json", manifest)
     executed, error, notebook_path = _execute(params.cycle, spec.notebook, stage_params)
-    html_path = cycle_dir(params.cycle) / "html" / f"{name}.html"
-    title = f"{params.title or params.cycle} · {label('stage_' + name, params.language)}"
-    write_text(html_path, notebook_html(executed, title=title, manifest=manifest,
-                                        lang=params.language))
     record = {"status": "failed" if error else "ok", "finished": manifest["started_utc"],
               "run_id": run_id, "headlines": headlines_of(executed), "error": error,
               "reason": reason}
@@ -252,11 +253,67 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
         current["inputs"] = {key: sha for key, sha in current["inputs"].items()
                              if not (key.startswith("inputs/") and sha == "absent")}
         current["inputs"].update(_cycle_input_hashes(params.cycle, spec))
-        record.update(current, outputs=_output_hashes(params.cycle, spec,
-                                                      [notebook_path, html_path]))
+        record.update(current, outputs=_output_hashes(params.cycle, spec, [notebook_path]))
     state[name] = record
+    rendered = _render_stage(params, name, record, executed=executed)
     _save_state(params.cycle, state)
-    return ("failed", error, reason) if error else ("ok", None, reason)
+    return ("failed", error, reason) if error else ("ok", None, reason + rendered)
+
+
+def report_languages(params: CycleParams) -> list[str]:
+    """The languages of the reports: ``report_languages``, else the cycle's ``language``;
+    the cycle's language always first."""
+    given = list(params.report_languages) or [params.language]
+    return [params.language, *[x for x in given if x != params.language]]
+
+
+def _render_stage(params: CycleParams, name: str, record: dict,
+                  executed: nbformat.NotebookNode | None = None) -> str:
+    """Render the stage's technical report in each report language from its stored executed
+    notebook (no kernel): ``html/<stage>.<lang>.html`` and ``html/<stage>.html`` (the cycle's
+    language). Done only when the notebook, the rendering code, the texts, the languages or
+    the title changed since the last rendering (``record["rendered"]``); says what it did."""
+    folder = cycle_dir(params.cycle)
+    notebook_path = folder / "notebooks" / f"{Path(_stages(params)[name].notebook).stem}.ipynb"
+    if executed is None and not notebook_path.is_file():
+        return ""
+    langs = report_languages(params)
+    files = [folder / "html" / stage_html_name(name, x) for x in (None, *langs)]
+    key = _render_key(params, notebook_path, langs)
+    if record.get("rendered") == key and all(path.is_file() for path in files):
+        return ""
+    if executed is None:
+        executed = nbformat.read(str(notebook_path), as_version=4)
+    manifest_path = folder / "provenance" / f"{record.get('run_id')}-{name}.json"
+    manifest = (json.loads(manifest_path.read_text(encoding="utf-8"))
+                if manifest_path.is_file() else {})
+    for lang, path in zip((params.language, *langs), files, strict=True):
+        title = f"{cycle_title(params, lang)} · {label('stage_' + name, lang)}"
+        write_text(path, notebook_html(executed, title=title, manifest=manifest, lang=lang,
+                                       stage=name, languages=langs))
+    record["rendered"] = key
+    return f"; re-rendered ({', '.join(langs)})"
+
+
+def _render_key(params: CycleParams, notebook_path: Path, langs: list[str]) -> str:
+    """What a stage's rendered pages depend on: its executed notebook, the package's code and
+    texts, the languages and the title."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps([langs, params.title, params.cycle]).encode())
+    if notebook_path.is_file():
+        digest.update(file_sha256(notebook_path).encode())
+    for path_name, sha in sorted(_package_hashes().items()):
+        digest.update(f"{path_name}\0{sha}\0".encode())
+    return digest.hexdigest()
+
+
+def _package_hashes() -> dict[str, str]:
+    folder = PROJECT_ROOT / "workbench"
+    return {path.relative_to(folder).as_posix(): file_sha256(path)
+            for path in sorted(folder.rglob("*")) if path.is_file()
+            and path.suffix in (".py", ".yaml", ".yml", ".json")
+            and "__pycache__" not in path.parts}
 
 
 def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[bool, str]:
@@ -287,6 +344,8 @@ def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[boo
         reasons.append(f"code changed: {_listed(changed)}")
     missing, altered = [], []
     for key, sha in previous["outputs"].items():
+        if key.startswith("html/"):      # rendered pages: re-rendered, never a reason to run
+            continue
         path = cycle_dir(cycle) / key
         if sha != "absent" and not path.is_file():
             missing.append(key)
@@ -574,7 +633,7 @@ def _write_index(params: CycleParams, state: dict, run_id: str) -> Path:
                        "html": f"html/{name}.html" if html_file.exists() else None})
     manifest = build_manifest(params.model_dump(mode="json", by_alias=True),
                               inputs=_source_hashes(params.cycle), run_id=run_id)
-    page = index_html(title=params.title or params.cycle, cycle=params.cycle,
+    page = index_html(title=cycle_title(params, params.language), cycle=params.cycle,
                       lang=params.language, stages=stages, manifest=manifest)
     return write_text(cycle_dir(params.cycle) / "index.html", page)
 

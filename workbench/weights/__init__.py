@@ -17,9 +17,12 @@ from workbench.weights.replicates import brr_replicates, hadamard, jk2_replicate
 from workbench.weights.stages import class_weights, final_weights, school_weights, student_weights
 from workbench.weights.summaries import (
     adjustment_summary,
+    reconciliation_changes,
     share_check,
     totals_check,
     weight_summary,
+    with_region,
+    zone_units,
 )
 from workbench.weights.zones import MAX_ZONES, assign_zones, jackknife_zones
 
@@ -28,6 +31,9 @@ __all__ = [
     "share_check",
     "totals_check",
     "weight_summary",
+    "with_region",
+    "zone_units",
+    "reconciliation_changes",
     "CycleWeights",
     "cycle_weights", "reconcile_weights",
     "weighting_inputs",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["weight_summary", "adjustment_summary", "totals_check", "share_check"]
+__all__ = ["weight_summary", "adjustment_summary", "totals_check", "share_check", "with_region",
+           "zone_units", "reconciliation_changes"]
 
 
 def weight_summary(students: pd.DataFrame, *, by: str | None = None,
@@ -111,3 +112,32 @@ def _describe(w: np.ndarray) -> dict:
     cv = w.std(ddof=0) / w.mean()
     return {"n": len(w), "sum_weights": w.sum(), "min": w.min(), "median": np.median(w),
             "max": w.max(), "cv": cv, "weighting_effect": 1 + cv**2}
+
+
+def with_region(students: pd.DataFrame, school_tracking: pd.DataFrame) -> pd.DataFrame:
+    """The weighted students with their school's ``REGION`` (school tracking form).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"IDSCHOOL": [1, 2], "TOTWGT": [1.0, 2.0]})
+    >>> with_region(s, pd.DataFrame({"IDSCHOOL": [1, 2], "REGION": ["chui", "talas"]}))[
+    ...     "REGION"].tolist()
+    ['chui', 'talas']
+    """
+    return students.merge(school_tracking[["IDSCHOOL", "REGION"]], on="IDSCHOOL")
+
+
+def zone_units(zones: pd.DataFrame) -> pd.DataFrame:
+    """How many schools each kind of jackknife unit holds: ``jk_unit, schools``.
+
+    Examples
+    --------
+    >>> zone_units(pd.DataFrame({"jk_unit": ["pair", "pair", "odd"]})).values.tolist()
+    [['pair', 2], ['odd', 1]]
+    """
+    return zones["jk_unit"].value_counts().rename_axis("jk_unit").rename("schools").reset_index()
+
+
+def reconciliation_changes(reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a reconciliation table that drop or add units (``change != "kept"``)."""
+    return reconciliation[reconciliation["change"] != "kept"].reset_index(drop=True)
