@@ -6,7 +6,7 @@ invited population, with the finite population correction ``1 - n/N`` (so a near
 near-zero SE and a census exactly zero); the interval is Student's t with ``n - 1`` df.
 Administrative indicators (registers of staff, enrolment, graduate destinations) count the
 whole population: they are exact (SE 0, the interval is the point). Every row carries its
-respondents ``n``, the population ``population``, the response rate and flags:
+respondents ``n``, the population ``population``, the response rate and flags (joined by ``/``):
 ``low_n`` (fewer than ``min_n`` answered), ``low_response`` (rate below ``min_rate``),
 ``scale_not_validated`` (its scale failed validation: no estimate), ``no_data``.
 
@@ -138,7 +138,7 @@ def survey_indicators(scores: pd.DataFrame | None, invited: pd.DataFrame, indica
             f.append("low_n")
         if used and n[k] > 0 and rate[k] < min_rate:
             f.append("low_response")
-        flags.append(";".join(f))
+        flags.append("/".join(f))
     out = agg[keys].copy()
     if "programme" not in out:
         out["programme"] = ""
@@ -213,7 +213,7 @@ def response_rates(returns: dict[str, pd.DataFrame], invited: pd.DataFrame, *,
     ...                     "n_invited": [10, 40]})
     >>> ret = {"staff": pd.DataFrame({"institution": [1] * 8 + [2] * 4})}
     >>> response_rates(ret, inv)[["responded", "response_rate", "flags"]].values.tolist()
-    [[8, 0.8, 'low_n'], [4, 0.1, 'low_n;low_response']]
+    [[8, 0.8, 'low_n'], [4, 0.1, 'low_n/low_response']]
     """
     inv = invited.groupby(["institution", "respondent"], as_index=False)["n_invited"].sum()
     got = pd.concat([r.groupby("institution").size().rename("responded").reset_index()
@@ -223,7 +223,7 @@ def response_rates(returns: dict[str, pd.DataFrame], invited: pd.DataFrame, *,
         columns={"n_invited": "invited"})
     out["responded"] = out["responded"].fillna(0).astype(int)
     out["response_rate"] = out["responded"] / out["invited"]
-    out["flags"] = [";".join(f for f, bad in (("low_n", n < min_n),
+    out["flags"] = ["/".join(f for f, bad in (("low_n", n < min_n),
                                                ("low_response", r < min_rate)) if bad)
                     for n, r in zip(out["responded"], out["response_rate"], strict=True)]
     return out[["institution", "respondent", "invited", "responded", "response_rate", "flags"]]

@@ -162,7 +162,7 @@ class Framework(_Strict):
         rows = [{"group": g.id, "group_name": getattr(g.name, lang), "indicator": i.id,
                  "name": getattr(i.name, lang), "source": i.source, "unit": i.unit,
                  "direction": i.direction, "target": i.target, "threshold": i.threshold,
-                 "level": ", ".join(i.level)} for g in self.groups for i in g.indicators]
+                 "level": "/".join(i.level)} for g in self.groups for i in g.indicators]
         return pd.DataFrame(rows)
 
     def group_of(self) -> dict[str, str]:

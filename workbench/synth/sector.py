@@ -209,21 +209,21 @@ def write_survey_returns(sector: Sector, folder: str | Path, *, year: int,
                 item = [c for c in rows.columns if c[:3].isupper() and c[-1].isdigit()][0]
                 rows.loc[0, item] = 7
                 rows.loc[2, "respondent_id"] = rows.loc[1, "respondent_id"]
-                planted += [(resp, path.name, "code out of range", 1),
-                            (resp, path.name, "duplicated respondent_id", 2)]
+                planted += [(resp, path.name, "code_out_of_range", 1),
+                            (resp, path.name, "duplicated_respondent_id", 2)]
             if faults and n == 1 and len(rows) > 1:
                 rows.loc[0, "institution"] = 9999
-                planted.append((resp, path.name, "unknown institution", 1))
+                planted.append((resp, path.name, "unknown_institution", 1))
             if n % 3 == 2:
                 path.write_bytes(rows.to_csv(index=False, sep=";").encode("cp1251"))
             else:
                 rows.to_csv(path, index=False, encoding="utf-8")
         if faults:
             (d / f"{year}_empty.csv").write_text("", encoding="utf-8")
-            planted.append((resp, f"{year}_empty.csv", "empty file", 0))
+            planted.append((resp, f"{year}_empty.csv", "empty_file", 0))
             head = part.head(3).drop(columns=["lang"])
             head.to_csv(d / f"{year}_nolang.csv", index=False, encoding="utf-8")
-            planted.append((resp, f"{year}_nolang.csv", "missing column lang", len(head)))
+            planted.append((resp, f"{year}_nolang.csv", "missing_column_lang", len(head)))
     return pd.DataFrame(planted, columns=["respondent", "file", "fault", "rows"])
 
 
