@@ -55,3 +55,49 @@ def test_a_bad_byte_after_a_bom_is_placed_in_its_file_row(tmp_path):
     path.write_bytes(CASES["bom_neither"])
     with pytest.raises(FieldDataError, match=r"row 2 .* \(byte 0xff at offset 10\)"):
         read_csv(path)
+
+
+def _xlsx(path, rows, *, formula=False, merge=None, sheets=()):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for title, text in sheets:
+        wb.active.title = title
+        wb.active.append([text])
+        wb.create_sheet("data")
+        wb.active = 1
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    if formula:
+        ws["B3"] = "=A3*2"
+    if merge:
+        ws.merge_cells(merge)
+    wb.save(path)
+
+
+XLSX = {
+    "plain": {"rows": [["ID", "A"], [1, 2], [3, 4.0], [5, None]]},
+    "blank_rows": {"rows": [["ID", "A"], [1, 2], [None, None], [3, 4], [None, None]]},
+    "header_only": {"rows": [["ID", "A"]]},
+    "empty": {"rows": []},
+    "formula": {"rows": [["ID", "A"], [1, 2], [3, None]], "formula": True},
+    "merged_header": {"rows": [["ID", "A"], [1, 2]], "merge": "A1:B1"},
+    "stray_cell": {"rows": [["ID", "A"], [1, 2, "x"]]},
+    "blank_name": {"rows": [["ID", None, "B"], [1, 2, 3]]},
+    "duplicate_column": {"rows": [["ID", "ID"], [1, 2]]},
+    "instructions": {"rows": [["ID", "A"], [1, 2]],
+                     "sheets": [("Read me", "Fill in one row per student, see the manual.")]},
+    "invisible_in_header": {"rows": [["ID\u200b", "A"], [1, 2]]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(XLSX))
+def test_xlsx_chunks_match_the_whole_sheet(tmp_path, case):
+    from workbench.fielddata import read_xlsx
+    from workbench.fielddata.readers import read_xlsx_chunks
+
+    path = tmp_path / f"{case}.xlsx"
+    _xlsx(path, **XLSX[case])
+    whole = _outcome(lambda: read_xlsx(path))
+    assert _outcome(lambda: list(read_xlsx_chunks(path, chunk_rows=1))) == whole

@@ -17,7 +17,13 @@ import pandas as pd
 
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.quarantine import LOG_COLUMNS, write_intake_log, write_quarantine
-from workbench.fielddata.readers import FieldFile, read_csv_chunks, read_field_file, sha256_file
+from workbench.fielddata.readers import (
+    FieldFile,
+    read_csv_chunks,
+    read_field_file,
+    read_xlsx_chunks,
+    sha256_file,
+)
 from workbench.fielddata.schema import Schema
 from workbench.fielddata.validate import (
     ISSUE_COLUMNS,
@@ -74,7 +80,7 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
     quarantine_path, log_path
         Where to write the quarantine CSV and the intake log CSV (atomically); None skips.
     chunk_rows
-        CSV files are read and validated this many rows at a time (bounded memory: a
+        CSV and XLSX files are read and validated this many rows at a time (bounded memory: a
         million-row file never exists as text in memory at once); keys repeated across
         chunks are quarantined as within one piece.
 
@@ -253,12 +259,14 @@ def _intake_one(path: Path, schema: Schema, known_ids: dict, seen: dict[str, Pat
 
 def _read_and_validate(path: Path, schema: Schema, known_ids: dict, chunk_rows: int
                        ) -> tuple[FieldFile, ValidationResult]:
-    """Read one file (CSV in chunks) and validate it piece by piece."""
-    if path.suffix.lower() not in (".csv", ".txt"):
+    """Read one file (CSV and XLSX in chunks) and validate it piece by piece."""
+    chunks = {".csv": read_csv_chunks, ".txt": read_csv_chunks, ".xlsx": read_xlsx_chunks,
+              ".xlsm": read_xlsx_chunks}.get(path.suffix.lower())
+    if chunks is None:
         raw = read_field_file(path)
         return raw, validate(raw.frame, schema, known_ids=known_ids)
     first, parts = None, []
-    for raw in read_csv_chunks(path, chunk_rows=chunk_rows):
+    for raw in chunks(path, chunk_rows=chunk_rows):
         first = first or raw
         parts.append(validate(raw.frame, schema, known_ids=known_ids))
     if len(parts) == 1:

@@ -36,8 +36,8 @@ import pandas as pd
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.validate import INVISIBLE
 
-__all__ = ["FieldFile", "read_field_file", "read_csv", "read_csv_chunks", "read_xlsx", "read_sav",
-           "sha256_file"]
+__all__ = ["FieldFile", "read_field_file", "read_csv", "read_csv_chunks", "read_xlsx",
+           "read_xlsx_chunks", "read_sav", "sha256_file"]
 
 _DELIMITERS = (",", ";")
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
@@ -284,17 +284,9 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     >>> read_xlsx(p).frame[["IDSTUD", "AGE", "_source_row"]].values.tolist()
     [['1001', '12', 2]]
     """
-    import openpyxl
-
     path = Path(path)
     data = _read_bytes(path, "read_xlsx")
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for bad files
-        raise FieldDataError(
-            f"read_xlsx: not a readable .xlsx workbook ({path}: {type(exc).__name__}); "
-            "open it in Excel and save it again as .xlsx"
-        ) from None
+    wb = _open_xlsx(data, path)
     notes: list[str] = []
     try:
         ws = _pick_sheet(wb, sheet, path, notes)
@@ -318,6 +310,87 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     frame.columns = header
     frame = _finish_frame(frame, header, path, first_row=2, func="read_xlsx", rows=rows)
     return FieldFile(frame, path, _sha256(data), "xlsx", notes=tuple(notes))
+
+
+def read_xlsx_chunks(path: str | Path, *, sheet: str | None = None,
+                     chunk_rows: int = 100_000) -> Iterator[FieldFile]:
+    """Read an XLSX field return in pieces of ``chunk_rows`` rows (rows streamed from the
+    sheet, never all held at once).
+
+    The same checks, notes and row numbers as :func:`read_xlsx`, which reads the sheet whole
+    when it holds formulas or a header with unnamed columns (those checks need every row).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.xlsx"
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.append(["IDSTUD", "AGE"])
+    >>> for i in range(3): ws.append([1001 + i, 12])
+    >>> wb.save(p)
+    >>> [c.frame["_source_row"].tolist() for c in read_xlsx_chunks(p, chunk_rows=2)]
+    [[2, 3], [4]]
+    """
+    path = Path(path)
+    data = _read_bytes(path, "read_xlsx")
+    wb = _open_xlsx(data, path)
+    notes: list[str] = []
+    try:
+        ws = _pick_sheet(wb, sheet, path, notes)
+        rows = ws.iter_rows(values_only=True)
+        first = next(rows, None)
+        header = [_cell_text(v) for v in first or ()]
+        if _check_merged_header(ws, path) or not header or any(
+                h.strip() == "" for h in header):
+            wb.close()
+            yield read_xlsx(path, sheet=sheet)
+            return
+        header, cleaned = _clean_header(header)
+        notes.extend(f"read_xlsx: {c} ({path.name}); removed" for c in cleaned)
+        _check_header(header, path, "read_xlsx", None)
+        digest, start, body, blank = _sha256(data), 2, [], []
+        for number, row in enumerate(rows, start=2):
+            cells = [_cell_text(v) for v in row] + [""] * (len(header) - len(row))
+            if any(c.strip() for c in cells[len(header):]):
+                raise FieldDataError(
+                    f"read_xlsx: row {number} has cells right of the header's last column "
+                    f"{_col_letter(len(header) - 1)} ({path}); give them a header or "
+                    "delete them")
+            if all(c == "" for c in cells):
+                blank.append(cells)                # kept only if a filled row follows
+                continue
+            body += blank + [cells]
+            blank = []
+            if len(body) >= chunk_rows:
+                yield _xlsx_chunk(body, header, path, start, digest, notes)
+                start, body = start + len(body), []
+        if body:
+            yield _xlsx_chunk(body, header, path, start, digest, notes)
+        elif start == 2:
+            raise FieldDataError(f"read_xlsx: header only, the file has no data rows ({path}); "
+                                 "ask the region for the filled-in return")
+    finally:
+        wb.close()
+
+
+def _xlsx_chunk(body: list, header: list, path: Path, start: int, digest: str,
+                notes: list[str]) -> FieldFile:
+    frame = pd.DataFrame([r[:len(header)] for r in body], columns=header).astype(str)
+    frame["_source_file"] = str(path)
+    frame["_source_row"] = np.arange(start, start + len(frame), dtype=np.int64)
+    return FieldFile(frame, path, digest, "xlsx", notes=tuple(notes))
+
+
+def _open_xlsx(data: bytes, path: Path):
+    """The workbook, read-only with cached values; one sentence when it is not one."""
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for bad files
+        raise FieldDataError(
+            f"read_xlsx: not a readable .xlsx workbook ({path}: {type(exc).__name__}); "
+            "open it in Excel and save it again as .xlsx"
+        ) from None
 
 
 def read_sav(path: str | Path) -> FieldFile:
