@@ -18,6 +18,7 @@
 cycle = "sabat6-demo"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed (this stage draws nothing)
+suppress_below = 10  # public tables: cells with fewer students show no estimate
 strata = ["region", "locality", "language"]  # register columns that must be filled; tabulated
 min_enrolment = 1  # schools with fewer grade-6 students are outside the target population
 

@@ -19,6 +19,7 @@
 cycle = "sabat6-design-study"  # cycle id: parameters/<cycle>.yaml
 lang = "en"  # report language: ky, ru or en
 seed = 1  # the cycle's seed: every sample's random stream is spawned from it
+suppress_below = 10  # public tables: cells with fewer students show no estimate
 grid = [{"n_schools": 200}]  # candidate designs (see workbench.sampling.design_study)
 reps = 200  # simulated samples per design
 batch = 25  # samples per Dask task
