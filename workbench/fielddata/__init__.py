@@ -11,6 +11,10 @@ File by file::
     rates = fd.participation_rates(schools, classes)
     fd.annotate_participation(rates)
 
+A CSV or XLSX file is read and validated in chunks (``intake(chunk_rows=...)``), so a
+million-row return is taken in in bounded memory; the report counts problems by reason
+with a few example rows (:func:`issue_summary`).
+
 Modules: :mod:`.readers` (CSV/XLSX/SAV), :mod:`.schema`, :mod:`.validate`,
 :mod:`.quarantine` (atomic writing, intake log), :mod:`.intake` (the batch call),
 :mod:`.participation`, :mod:`.deidentify`, :mod:`.booklets` (codes, scoring),
@@ -50,9 +54,11 @@ from workbench.fielddata.quarantine import atomic_write, write_intake_log, write
 from workbench.fielddata.readers import (
     FieldFile,
     read_csv,
+    read_csv_chunks,
     read_field_file,
     read_sav,
     read_xlsx,
+    read_xlsx_chunks,
     sha256_file,
 )
 from workbench.fielddata.reconciliation import (
@@ -71,7 +77,8 @@ __all__ = [
     "DIRECT_IDENTIFIERS", "Column", "FieldDataError", "FieldFile", "IntakeResult",
     "ParticipationStandards", "Reconciliation", "Schema", "ValidationResult",
     "annotate_participation", "atomic_write", "drop_identifiers", "intake", "load_key",
-    "load_schema", "participation_rates", "pseudonymize", "read_csv", "read_field_file",
+    "load_schema", "participation_rates", "pseudonymize", "read_csv", "read_csv_chunks",
+    "read_xlsx_chunks", "read_field_file",
     "read_sav", "read_xlsx", "scan_for_identifiers", "sha256_file", "validate",
     "write_intake_log", "write_quarantine", "score_booklets", "clean_tables",
     "identifier_values", "participation_inputs", "public_issues", "public_log", "item_missing",
