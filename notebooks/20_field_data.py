@@ -24,7 +24,6 @@ key_file = "pseudonym.key"  # pseudonymization key, under fieldwork/<cycle>/
 link_across_cycles = False  # True: pseudonyms shared with other cycles using the same key
 
 # %%
-import seaborn as sns
 from IPython.display import display
 
 import workbench as wb
@@ -61,14 +60,12 @@ wb.report.text("field_data", "audit", lang=lang)
 
 # %%
 display(wb.report.text("field_data", "audit_note", lang=lang))
-display(wb.report.table(wb.fielddata.reconciliation_table(
-    log["fate"].value_counts().rename_axis("fate").rename("n").reset_index(), lang=lang),
-    lang=lang, verbatim=("fate",)))
+display(wb.report.table(wb.report.counts(log, "fate"), lang=lang, prefixes={"fate": "rc_"}))
 not_read = log.loc[log["fate"] != "read", ["kind", "folder", "file", "fate", "reason"]]
 display(wb.report.text("field_data", "rejected" if len(not_read) else "none_rejected",
                        lang=lang))
-wb.report.table(wb.fielddata.reconciliation_table(not_read, lang=lang), lang=lang,
-                verbatim=("folder", "file", "fate", "reason"))
+wb.report.table(not_read, lang=lang, verbatim=("folder", "file", "reason"),
+                prefixes={"fate": "rc_"})
 
 # %%
 wb.report.text("field_data", "quarantine", lang=lang)
@@ -117,13 +114,8 @@ wb.report.text("field_data", "quality", lang=lang)
 
 # %%
 missing = wb.fielddata.item_missing(tables["scored_responses"], items)
-shown = missing.melt(id_vars=["position"], value_vars=["omitted", "not_reached"],
-                     var_name="code", value_name="percent")
-shown["code"] = shown["code"].map(lambda key: wb.labels.label(key, lang))
-ax = sns.barplot(data=shown, x="position", y="percent", hue="code", errorbar=None)
-ax.set(xlabel=wb.labels.label("position", lang), ylabel="%",
-       title=wb.report.text("field_data", "quality_figure", lang=lang).data)
-ax.get_legend().set_title("")
+wb.report.figure(wb.plots.field_data.missing_by_position, missing, lang=lang,
+                 alt=wb.report.text("field_data", "quality_figure", lang=lang))
 
 # %%
 wb.report.table(missing, lang=lang, verbatim=("item_id",), digits={"omitted": 1,

@@ -30,7 +30,6 @@ agreement_target = 0.85  # exact agreement of the two coders
 kappa_target = 0.7  # Cohen's kappa of the two coders
 
 # %%
-import seaborn as sns
 from IPython.display import display
 
 import workbench as wb
@@ -57,9 +56,7 @@ wb.report.text("validity", "items", lang=lang)
 # %%
 statistics = P.item_statistics(raw, codes, items, flag_p=flag_p, flag_rpb=flag_rpb)
 display(wb.report.text("validity", "items_note", lang=lang,
-                       low=wb.report.format_number(flag_p[0], lang, 2),
-                       high=wb.report.format_number(flag_p[1], lang, 2),
-                       rpb=wb.report.format_number(flag_rpb, lang, 2)))
+                       low=flag_p[0], high=flag_p[1], rpb=flag_rpb))
 wb.report.table(P.review.statistics_table(statistics, lang=lang), lang=lang, verbatim=("item",),
                 digits={"p_value": 2, "r_item_rest": 2, "omitted": 1, "not_reached": 1})
 
@@ -96,9 +93,7 @@ calibration = wb.psychometrics.calibrate(codes, items=items, model=model)
 rasch = P.pcm(scores)
 item_calibration = P.validity.calibration_table(calibration.table(), rasch)
 display(wb.report.text("validity", "irt_note", lang=lang, model=model,
-                       low=wb.report.format_number(fit_range[0], lang, 1),
-                       high=wb.report.format_number(fit_range[1], lang, 1),
-                       rmsd=wb.report.format_number(drop_rmsd, lang, 2)))
+                       low=fit_range[0], high=fit_range[1], rmsd=drop_rmsd))
 wb.report.table(item_calibration[["item_id", "model", "n", "a", "b", "se_b", "rmsd",
                                   "rasch_location", "infit_msq", "outfit_msq"]], lang=lang,
                 verbatim=("item_id", "model"),
@@ -107,19 +102,14 @@ wb.report.table(item_calibration[["item_id", "model", "n", "a", "b", "se_b", "rm
 
 # %%
 information = P.test_information(calibration.table())
-ax = sns.lineplot(data=information, x="theta", y="information")
-ax.set(xlabel=wb.labels.label("theta", lang), ylabel=wb.labels.label("information", lang),
-       title=wb.report.text("validity", "information_figure", lang=lang).data);
+wb.report.figure(wb.plots.validity.information_curve, information, lang=lang,
+                 alt=wb.report.text("validity", "information_figure", lang=lang))
 
 # %%
 persons = rasch.persons("wle")
 wright = P.wright_map(P.review.rasch_thresholds(rasch), persons["estimate"].clip(-5, 5))
-ax = sns.histplot(data=wright.assign(kind=wright["kind"].map(wb.labels.labels_for(
-    wright["kind"].unique(), lang))), y="location", hue="kind", weights="count",
-    bins=40, element="step", stat="density", common_norm=False)
-ax.set(ylabel=wb.labels.label("logits", lang), xlabel=wb.labels.label("density", lang),
-       title=wb.report.text("validity", "wright_figure", lang=lang).data)
-ax.get_legend().set_title("")
+wb.report.figure(wb.plots.validity.wright_map, wright, lang=lang,
+                 alt=wb.report.text("validity", "wright_figure", lang=lang))
 
 # %%
 wb.report.text("validity", "dif", lang=lang)
@@ -128,8 +118,8 @@ wb.report.text("validity", "dif", lang=lang)
 dif = P.dif_table(scores, booklet=groups["IDBOOK"], comparisons={
     "language": (groups["language"], language_focal, language_reference),
     "gender": (groups["gender"], "girl", "boy")})
-display(wb.report.text("validity", "dif_note", lang=lang, focal=wb.labels.label(
-    language_focal, lang), reference=wb.labels.label(language_reference, lang)))
+display(wb.report.text("validity", "dif_note", lang=lang, focal=wb.report.term(language_focal),
+                       reference=wb.report.term(language_reference)))
 display(wb.report.headline("dif_items_c", int(dif["flagged"].sum()), lang=lang))
 wb.report.table(dif[dif["ets_class"].str[0].isin(["B", "C"])
                     | dif["irt_class"].str[0].isin(["B", "C"])][
@@ -149,8 +139,8 @@ adequacy = P.kmo(answers)
 sphericity = P.bartlett(answers)
 n_factors = int(P.dimensionality(answers, n_iter=50, seed=seed)["retain"].sum()) or 1
 display(wb.report.text("validity", "efa_note", lang=lang,
-                       kmo=wb.report.format_number(adequacy["msa"].iloc[-1], lang, 2),
-                       chisq=wb.report.format_number(sphericity["chisq"].iloc[0], lang, 0),
+                       kmo=float(adequacy["msa"].iloc[-1]),
+                       chisq=round(float(sphericity["chisq"].iloc[0])),
                        df=int(sphericity["df"].iloc[0]), factors=n_factors))
 wb.report.table(P.efa(answers, n_factors=n_factors).merge(
     adequacy[["item", "msa"]], on="item"), lang=lang,
@@ -183,8 +173,7 @@ wb.report.text("validity", "coders", lang=lang)
 agreement = P.coder_agreement(cat.double_coding.read(), items, target=agreement_target,
                               kappa_target=kappa_target)
 display(wb.report.text("validity", "coders_note", lang=lang,
-                       target=wb.report.format_number(100 * agreement_target, lang),
-                       kappa=wb.report.format_number(kappa_target, lang, 2)))
+                       target=100 * agreement_target, kappa=kappa_target))
 display(wb.report.headline("coder_agreement_overall",
                            100 * agreement["exact_agreement"].iloc[-1], lang=lang, digits=1))
 wb.report.table(P.review.percent(agreement, ["exact_agreement", "score_agreement"]),
@@ -200,10 +189,8 @@ verdicts = P.item_verdicts(statistics, fit=item_calibration.rename(columns={"ite
                            calibration=item_calibration, dif=dif, drop_rpb=drop_rpb,
                            drop_rmsd=drop_rmsd, fit_range=fit_range)
 display(wb.report.text("validity", "verdicts_note", lang=lang,
-                       drop_rpb=wb.report.format_number(drop_rpb, lang, 2),
-                       drop_rmsd=wb.report.format_number(drop_rmsd, lang, 2),
-                       low=wb.report.format_number(fit_range[0], lang, 1),
-                       high=wb.report.format_number(fit_range[1], lang, 1)))
+                       drop_rpb=drop_rpb, drop_rmsd=drop_rmsd, low=fit_range[0],
+                       high=fit_range[1]))
 display(wb.report.headline("items_keep", int((verdicts["verdict"] == "keep").sum()), lang=lang))
 display(wb.report.headline("items_review", int((verdicts["verdict"] == "review").sum()),
                            lang=lang))

@@ -298,5 +298,6 @@ def cycle_title(params, lang: str) -> str:
     """
     given = params.title
     if isinstance(given, dict):
-        return given.get(lang) or given.get(params.language) or params.cycle
+        return (given.get(lang) or given.get(getattr(params, "language", "")) or
+                next(iter(given.values()), "") or params.cycle)
     return given or params.cycle

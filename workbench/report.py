@@ -29,6 +29,7 @@ import yaml
 from workbench.labels import label, labels_for
 
 __all__ = ["HEADLINE_MIME", "I18N_MIME", "Headline", "Text", "Table", "Figure", "Term", "text",
+           "counts",
            "table", "headline", "figure", "term", "setup_plots", "provenance_html",
            "format_number", "localized_html", "table_html"]
 
@@ -237,6 +238,17 @@ def table(data: pd.DataFrame, *, lang: str, caption: Text | str | None = None,
     True
     """
     return Table(data.copy(), lang, caption, digits, verbatim, suppress_below, values, prefixes)
+
+
+def counts(data: pd.DataFrame, column: str) -> pd.DataFrame:
+    """How many rows hold each value of ``column``, most frequent first: ``<column>, n``.
+
+    Examples
+    --------
+    >>> counts(pd.DataFrame({"fate": ["read", "read", "rejected"]}), "fate").values.tolist()
+    [['read', 2], ['rejected', 1]]
+    """
+    return data[column].value_counts().rename_axis(column).rename("n").reset_index()
 
 
 def _caption_spec(caption: Text | str | None) -> dict | None:

@@ -263,7 +263,7 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
 def report_languages(params: CycleParams) -> list[str]:
     """The languages of the reports: ``report_languages``, else the cycle's ``language``;
     the cycle's language always first."""
-    given = list(params.report_languages) or [params.language]
+    given = list(getattr(params, "report_languages", None) or []) or [params.language]
     return [params.language, *[x for x in given if x != params.language]]
 
 

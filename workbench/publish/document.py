@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.labels import LANGS, label
+from workbench.labels import LANGS, cycle_title, label
 from workbench.publish._text import group_label, num, say
 from workbench.publish.findings import ANCHORS, Finding, findings_for
 from workbench.publish.svg import Row, interval_chart, stacked_chart
@@ -61,7 +61,7 @@ class Bundle:
     """
 
     cycle: str
-    title: str
+    title: str | dict
     year: int
     tables: dict[str, pd.DataFrame]
     base_year: int | None = None
@@ -132,11 +132,12 @@ def report_html(bundle: Bundle, lang: str, *, links: bool = True) -> str:
                   for ident, title, _ in sections)
     body = "".join(f'<section id="{ident}"><h2>{html.escape(title)}</h2>{content}</section>'
                    for ident, title, content in sections)
-    title = f"{bundle.title} · {say('doc_title', lang)}"
+    title = f"{cycle_title(bundle, lang)} · {say('doc_title', lang)}"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-            f"{_topnav(bundle, lang) if links else ''}<header><h1>{html.escape(bundle.title)}"
+            f"{_topnav(bundle, lang) if links else ''}<header><h1>"
+            f"{html.escape(cycle_title(bundle, lang))}"
             f"</h1><p class=\"sub\">{html.escape(say('doc_title', lang))} · {bundle.year}</p>"
             f"</header><nav class=\"toc\" aria-label=\"{html.escape(say('contents', lang))}\">"
             f"<h2>{html.escape(say('contents', lang))}</h2><ol>{toc}</ol></nav>"
@@ -539,7 +540,7 @@ def _table(data: pd.DataFrame, columns: Sequence[tuple[str, Callable]]) -> str:
 def _sub(key: str, text: str, lang: str, stage: str, table: str = "",
          stages: Sequence[str] = ()) -> str:
     link = "" if stage not in stages else (
-        f' <a class="tech" href="../html/{stage}.html">'
+        f' <a class="tech" href="../html/{stage}.{lang}.html">'
         f'{html.escape(say("technical_report", lang))}: '
             f"{html.escape(label('stage_' + stage, lang))}</a>")
     para = f"<p>{html.escape(text)}{link}</p>" if text or link else ""
@@ -685,7 +686,7 @@ def _languages(params) -> tuple[str, ...]:
 
 def _topnav(b: Bundle, lang: str) -> str:
     links = [f'<a href="../../index.{lang}.html">{html.escape(say("site_home", lang))}</a>',
-             f'<a href="index.{lang}.html">{html.escape(b.title)}</a>']
+             f'<a href="index.{lang}.html">{html.escape(cycle_title(b, lang))}</a>']
     langs = " ".join(
         (f'<a href="report.{x}.html" lang="{x}" translate="no"'
          f'{" aria-current=page" if x == lang else ""}>{html.escape(say("lang_" + x, x))}</a>')

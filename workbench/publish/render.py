@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.atomic import write_text, write_with
+from workbench.labels import cycle_title
 from workbench.publish import browser
 from workbench.publish._text import LANGS
 from workbench.publish.checks import untranslated
@@ -100,7 +101,8 @@ def render_cycle(params, *, languages: Sequence[str] | None = None, pdf: bool = 
             if screenshots:
                 shots[lang] = browser.screenshot(
                     reports[lang], cycle_dir(params.cycle) / "screenshots" / f"report.{lang}.png")
-    meta = {"cycle": params.cycle, "title": bundle.title, "year": bundle.year,
+    meta = {"cycle": params.cycle, "title": {x: cycle_title(params, x) for x in LANGS},
+            "year": bundle.year,
             "base_cycle": (params.stages.get("results") or {}).get("base_cycle"),
             "languages": list(langs),
             "headlines": {x: headlines(bundle.tables, x) for x in LANGS}}

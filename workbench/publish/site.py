@@ -54,15 +54,15 @@ def headlines(tables: dict, lang: str) -> list[tuple[str, str]]:
 def cycle_page(meta: dict, lang: str, *, downloads: list[str], stages: list[str],
                pdfs: dict[str, bool], stage_index: bool = True) -> str:
     """The cycle's page in ``lang`` (relative links from ``outputs/<cycle>/publication/``)."""
-    title = meta.get("title", meta["cycle"])
+    title = _title(meta, lang)
     reports = "".join(
         f'<li><a href="report.{x}.html" lang="{x}" translate="no">'
         f'{html.escape(say("lang_" + x, x))}'
         f"</a>" + (f' · <a href="report.{x}.pdf">{say("site_pdf", lang)}</a>' if pdfs.get(x)
                    else f' · <small>{html.escape(say("site_no_pdf", lang))}</small>') + "</li>"
         for x in meta["languages"])
-    technical = "".join(f'<li><a href="../html/{s}.html">{html.escape(label("stage_" + s, lang))}'
-                        f"</a></li>" for s in stages)
+    technical = "".join(f'<li><a href="../html/{s}.{lang}.html">'
+                        f'{html.escape(label("stage_" + s, lang))}</a></li>' for s in stages)
     files = "".join(f'<li><a href="{html.escape(d)}">{html.escape(_download_name(d, lang))}</a> '
                     f'<code translate="no">{html.escape(Path(d).name)}</code></li>'
                     for d in downloads)
@@ -87,7 +87,7 @@ def front_page(cycles: list[dict], lang: str) -> str:
         link = f"{meta['cycle']}/publication/index.{lang}.html"
         report_lang = lang if lang in meta["languages"] else meta["languages"][0]
         rows.append(
-            f"<tr><td><a href=\"{link}\">{html.escape(meta.get('title', meta['cycle']))}</a>"
+            f"<tr><td><a href=\"{link}\">{html.escape(_title(meta, lang))}</a>"
             f"<br><code translate=\"no\">{html.escape(meta['cycle'])}</code></td>"
             f"<td class=\"num\">{meta.get('year', '')}</td>"
             f"<td>{_headline_list(meta.get('headlines', {}).get(lang, []))}</td>"
@@ -145,6 +145,12 @@ def _nav(lang: str, *, home: str, here: str, languages) -> str:
     return (f'<nav class="top"><a href="{home}index.{lang}.html">'
             f'{html.escape(say("site_home", lang))}</a><span class="langs">'
             f'{html.escape(say("site_language", lang))}: {switch}</span></nav>')
+
+
+def _title(meta: dict, lang: str) -> str:
+    """The cycle's title in ``lang`` (``meta["title"]``: one text or one per language)."""
+    given = meta.get("title") or meta["cycle"]
+    return given.get(lang) or next(iter(given.values())) if isinstance(given, dict) else given
 
 
 def _page(title: str, lang: str, nav: str, body: str) -> str:
