@@ -67,11 +67,13 @@ class RunRefused(RuntimeError):
 @dataclass
 class RunResult:
     """What a run did: ``statuses[stage]`` is ``ok``, ``skipped`` or ``failed``;
-    ``reasons[stage]`` says why the stage ran or was skipped."""
+    ``reasons[stage]`` says why the stage ran or was skipped; ``rendered[stage]``: the languages
+    its report was rendered in by this run (none when its pages were up to date)."""
 
     cycle: str
     statuses: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    rendered: dict[str, list[str]] = field(default_factory=dict)
     index: Path | None = None
     error: str | None = None
     run_id: str | None = None
@@ -140,9 +142,13 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
                 _save_state(params.cycle, state)
                 raise
             result.statuses[name], result.reasons[name] = status, reason
+            langs = (report_languages(params) if state.get(name, {}).get("rendered_by") == run_id
+                     else [])
+            result.rendered[name] = langs
+            shown = f"; re-rendered ({', '.join(langs)})" if langs else ""
             say(f"[{number}/{len(names)}] {name:<16} {label(status, 'en'):<10} "
                 f"{time.perf_counter() - started:6.1f} s  "
-                f"{cycle_dir(params.cycle) / 'html' / (name + '.html')}  ({reason})")
+                f"{cycle_dir(params.cycle) / 'html' / (name + '.html')}  ({reason}{shown})")
             if error:
                 result.error = error
                 break
@@ -233,9 +239,9 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
     skip, reason = _decide(params.cycle, previous, current, force)
     if skip:
         state[name] = {**previous, "status": "skipped", "reason": reason}
-        rendered = _render_stage(params, name, state[name])
+        _render_stage(params, name, state[name], run_id)
         _save_state(params.cycle, state)
-        return "skipped", None, reason + rendered
+        return "skipped", None, reason
     state[name] = {"status": "running", "run_id": run_id, "pid": os.getpid(),
                    "started": _now(), "reason": reason}
     _save_state(params.cycle, state)
@@ -255,9 +261,9 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
         current["inputs"].update(_cycle_input_hashes(params.cycle, spec))
         record.update(current, outputs=_output_hashes(params.cycle, spec, [notebook_path]))
     state[name] = record
-    rendered = _render_stage(params, name, record, executed=executed)
+    _render_stage(params, name, record, run_id, executed=executed)
     _save_state(params.cycle, state)
-    return ("failed", error, reason) if error else ("ok", None, reason + rendered)
+    return ("failed", error, reason) if error else ("ok", None, reason)
 
 
 def report_languages(params: CycleParams) -> list[str]:
@@ -267,21 +273,22 @@ def report_languages(params: CycleParams) -> list[str]:
     return [params.language, *[x for x in given if x != params.language]]
 
 
-def _render_stage(params: CycleParams, name: str, record: dict,
-                  executed: nbformat.NotebookNode | None = None) -> str:
+def _render_stage(params: CycleParams, name: str, record: dict, run_id: str,
+                  executed: nbformat.NotebookNode | None = None) -> None:
     """Render the stage's technical report in each report language from its stored executed
     notebook (no kernel): ``html/<stage>.<lang>.html`` and ``html/<stage>.html`` (the cycle's
     language). Done only when the notebook, the rendering code, the texts, the languages or
-    the title changed since the last rendering (``record["rendered"]``); says what it did."""
+    the title changed since the last rendering (``record["rendered"]``); a rendering is
+    recorded as ``record["rendered_by"] = run_id``."""
     folder = cycle_dir(params.cycle)
     notebook_path = folder / "notebooks" / f"{Path(_stages(params)[name].notebook).stem}.ipynb"
     if executed is None and not notebook_path.is_file():
-        return ""
+        return
     langs = report_languages(params)
     files = [folder / "html" / stage_html_name(name, x) for x in (None, *langs)]
     key = _render_key(params, notebook_path, langs)
     if record.get("rendered") == key and all(path.is_file() for path in files):
-        return ""
+        return
     if executed is None:
         executed = nbformat.read(str(notebook_path), as_version=4)
     manifest_path = folder / "provenance" / f"{record.get('run_id')}-{name}.json"
@@ -291,8 +298,7 @@ def _render_stage(params: CycleParams, name: str, record: dict,
         title = f"{cycle_title(params, lang)} · {label('stage_' + name, lang)}"
         write_text(path, notebook_html(executed, title=title, manifest=manifest, lang=lang,
                                        stage=name, languages=langs))
-    record["rendered"] = key
-    return f"; re-rendered ({', '.join(langs)})"
+    record["rendered"], record["rendered_by"] = key, run_id
 
 
 def _render_key(params: CycleParams, notebook_path: Path, langs: list[str]) -> str:
