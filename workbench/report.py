@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from workbench.labels import label, labels_for
+from workbench.labels import LABELS, label, labels_for
 
 __all__ = ["HEADLINE_MIME", "I18N_MIME", "Headline", "Text", "Table", "Figure", "Term", "text",
            "counts",
@@ -164,6 +164,8 @@ class _Formatter(string.Formatter):
                 return _localize(format(value, format_spec), self.lang)
             integral = float(value).is_integer()
             return format_number(value, self.lang, 0 if integral else 2 if abs(value) < 10 else 1)
+        if isinstance(value, str) and value in LABELS:     # a code: shown as its label
+            return format(label(value, self.lang), format_spec)
         return format(value, format_spec)
 
 

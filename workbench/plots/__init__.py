@@ -5,6 +5,6 @@ notebooks show them with :func:`workbench.report.figure`, which keeps the data s
 draws the figure again in every report language with no kernel.
 """
 
-from workbench.plots import frame, weights
+from workbench.plots import field_data, frame, sample_design, scaling, validity, weights
 
-__all__ = ["frame", "weights"]
+__all__ = ["field_data", "frame", "sample_design", "scaling", "validity", "weights"]
