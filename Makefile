@@ -31,8 +31,11 @@ lab: env ## open JupyterLab with the kernel and the demo catalog ready
 	$(PY) -m workbench run $(PARAMS)
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lint: env ## ruff over the package, notebooks, tests and benchmarks
-	$(VENV)/bin/ruff check workbench notebooks tests benchmarks
+LINTED := workbench notebooks tests benchmarks
+
+lint: env ## ruff check and ruff format --check over the package, notebooks, tests, benchmarks
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 
 bench: env ## run the benchmarks (they print figures; see benchmarks/README.md)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script; done
