@@ -67,4 +67,4 @@ wb.report.text("teacher_ed", "t30_table", lang=lang)
 
 # %%
 wb.report.table(tr.institution_table(indicators, year=year), lang=lang,
-                verbatim=("indicator", "flags"), digits={"response_rate": 2})
+                verbatim=("indicator",), digits={"response_rate": 2})

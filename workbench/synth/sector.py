@@ -237,8 +237,8 @@ def _institutions(rng, n: int, higher_share: float) -> pd.DataFrame:
                         rng.integers(150, 900, n))
     ru_share = np.where(oblast == "bishkek", 0.55, np.where(oblast == "chui", 0.4, 0.15))
     codes = np.arange(101, 101 + n)
-    names = [f"{'University' if lv == 'higher' else 'College'} {c}" for lv, c in
-             zip(level, codes, strict=True)]
+    names = [f"{'U' if lv == 'higher' else 'C'}{c}" for lv, c in    # pseudonyms, no words:
+             zip(level, codes, strict=True)]                        # the same in ky/ru/en
     return pd.DataFrame({"institution": codes, "name": names, "level": level,
                          "oblast": oblast, "students": students, "ru_share": ru_share})
 
