@@ -64,7 +64,7 @@ wb.report.text("teacher_ed", "t20_scales_note", lang=lang, alpha=min_alpha, cfi=
                rmsea=max_rmsea, delta=0.01)
 
 # %%
-wb.report.table(tr.shown(scales), lang=lang, verbatim=("items_used", "reason"),
+wb.report.table(tr.scale_table(scales), lang=lang, verbatim=("items_used",),
                 digits={"alpha": 3, "alpha_lower": 3, "omega": 3, "cfi": 3, "rmsea": 3})
 
 # %%
@@ -79,5 +79,5 @@ wb.report.table(tr.shown(items[items["flagged"]]), lang=lang, verbatim=("item",)
 wb.report.text("teacher_ed", "t20_invariance", lang=lang)
 
 # %%
-wb.report.table(tr.shown(tc.load(cycle, "scale_invariance")), lang=lang, verbatim=("note",),
+wb.report.table(tr.invariance_table(tc.load(cycle, "scale_invariance")), lang=lang,
                 digits={"cfi": 3, "rmsea": 3, "delta_cfi": 3, "delta_rmsea": 3})

@@ -78,6 +78,18 @@ def institution_table(indicators: pd.DataFrame, *, year: int, institutions=None,
     return out if level == "programme" else out.drop(columns="programme")
 
 
+def scale_table(scales: pd.DataFrame) -> pd.DataFrame:
+    """The scale validation as a report table: the reasons as codes (``problems``, labelled
+    in each language), not the English ``reason``."""
+    return shown(scales.drop(columns="reason"))
+
+
+def invariance_table(invariance: pd.DataFrame) -> pd.DataFrame:
+    """The invariance tests as a report table (the English ``note`` left to the stored table;
+    ``level`` says ``not tested``)."""
+    return shown(invariance.drop(columns="note").rename(columns={"across": "invariance_across"}))
+
+
 def problem_files(log: pd.DataFrame) -> pd.DataFrame:
     """The intake log's files that were not accepted whole: ``year, respondent, file,
     rows_read, rows_accepted, rows_quarantined, status, message``."""

@@ -119,10 +119,13 @@ class ScaleValidation:
     ----------
     scales
         One row per scale: ``scale, respondent, n, n_items, items_used, alpha, alpha_lower,
-        omega, cfi, rmsea, invariance, invariance_respondents, status, reason`` (``status``:
-        ``used`` or ``failed``; ``invariance``: the highest level accepted across language
-        after dropping flagged items; ``invariance_respondents``: across the respondent types
-        sharing the scale, ``""`` when it has one type only).
+        omega, cfi, rmsea, invariance, invariance_respondents, status, problems, reason``
+        (``status``: ``used`` or ``failed``; ``problems``: codes joined by ``/`` (``low_alpha,
+        cfa_misfit, few_items_without_dif, metric_invariance_rejected, invariance_not_tested,
+        no_returns, items_missing, too_few_returns``); ``reason``: the same in words, with
+        numbers; ``invariance``: the highest level accepted across language after dropping
+        flagged items; ``invariance_respondents``: across the respondent types sharing the
+        scale, ``""`` when it has one type only).
     items
         One row per item: ``scale, item, loading, smd, p_value, ets_class, flagged, used``.
     invariance
@@ -186,8 +189,10 @@ def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
         if data is None or absent or len(data) < 30:
             reason = ("no returns" if data is None else f"items missing {absent}" if absent
                       else f"too few returns ({len(data)})")
+            problem = ("no_returns" if data is None else "items_missing" if absent
+                       else "too_few_returns")
             rows.append(_scale_row(name, scale.respondent, 0, scale.items, [], None, None,
-                                   "", "failed", reason))
+                                   "", "failed", reason, problem))
             continue
         x = _items(data, scale.items)
         res = _validate_one(name, scale.items, x, data[group], focal, reference, min_alpha,
@@ -200,7 +205,7 @@ def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
         inv_rows.extend(inv + shared)
     scales = pd.DataFrame(rows).reindex(columns=[
         "scale", "respondent", "n", "n_items", "items_used", "alpha", "alpha_lower", "omega",
-        "cfi", "rmsea", "invariance", "invariance_respondents", "status", "reason"])
+        "cfi", "rmsea", "invariance", "invariance_respondents", "status", "problems", "reason"])
     scales["invariance_respondents"] = scales["invariance_respondents"].astype(object).fillna(
         "")
     items = pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame(
@@ -283,19 +288,24 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
     if flagged and len(kept) >= 3:
         inv.append(_invariance(x, name, kept, lang, "kept"))
     level = _highest(inv[-1])
-    reasons = []
+    reasons, codes = [], []
     if alpha < min_alpha:
         reasons.append(f"alpha {alpha:.2f} < {min_alpha:.2f}")
+        codes.append("low_alpha")
     if cfi < min_cfi or rmsea > max_rmsea:
         reasons.append(f"one-factor CFA misfits (CFI {cfi:.3f}, RMSEA {rmsea:.3f})")
+        codes.append("cfa_misfit")
     if len(kept) < 3:
         reasons.append(f"fewer than 3 items without DIF ({kept})")
+        codes.append("few_items_without_dif")
     if level in ("", "configural"):
         reasons.append("loadings differ across languages (metric invariance rejected)")
+        codes.append("metric_invariance_rejected")
     status = "failed" if reasons else "used"
     reason = "; ".join(reasons) or "passes"
+    problems = "/".join(codes + (["invariance_not_tested"] if note else []))
     row = _scale_row(name, "", n, items, kept, alpha, (alpha_lower, omega, cfi, rmsea), level,
-                     status, f"{reason}; {note}" if note else reason)
+                     status, f"{reason}; {note}" if note else reason, problems)
     item_tab = pd.DataFrame({"scale": name, "item": items,
                              "loading": [float(loadings.get(i, np.nan)) for i in items],
                              "smd": [float(dif.loc[i, "smd"]) for i in items],
@@ -342,9 +352,10 @@ def _highest(rows: list[dict]) -> str:
     return held[-1] if held else ""
 
 
-def _scale_row(name, respondent, n, items, kept, alpha, extra, level, status, reason):
+def _scale_row(name, respondent, n, items, kept, alpha, extra, level, status, reason,
+               problems=""):
     alpha_lower, omega, cfi, rmsea = extra if extra else (np.nan,) * 4
     return {"scale": name, "respondent": respondent, "n": n, "n_items": len(items),
             "items_used": ", ".join(kept), "alpha": np.nan if alpha is None else alpha,
             "alpha_lower": alpha_lower, "omega": omega, "cfi": cfi, "rmsea": rmsea,
-            "invariance": level, "status": status, "reason": reason}
+            "invariance": level, "status": status, "problems": problems, "reason": reason}
