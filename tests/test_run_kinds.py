@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from tests.conftest import ROOT
-from workbench.paths import cycle_dir, inputs_dir
+from workbench.paths import cycle_dir, fieldwork_dir, inputs_dir
 
 FROZEN_CODE = {"workbench/run.py": "0" * 64}       # others' edits never rerun the test stages
 
@@ -108,6 +108,8 @@ def test_teacher_ed_runs_through_the_runner_cached_and_lands_in_the_database(tea
     catalog = open_catalog(cycle)                 # catalogs/teacher_ed.yaml: every stored table
     assert set(catalog) == {name for names in TABLES.values() for name in names}
     assert len(catalog.indicators.read()) > 0 and len(catalog.feedback.read()) > 0
+    messages = " ".join(catalog.survey_log.read()["message"])
+    assert "fieldwork/" in messages and str(fieldwork_dir(cycle).parent) not in messages
 
 
 # --- a toy kind: the registry is all a new kind needs ------------------------------------

@@ -167,7 +167,10 @@ def survey_stage(cycle: str, *, min_alpha: float = 0.7, min_cfi: float = 0.9,
         inv.append(val.invariance.assign(year=year))
         for resp, data in got.accepted.items():
             scores[resp].append(surveys.scale_scores(data, val, fw, resp))
-    save(cycle, "survey_log", pd.concat(logs, ignore_index=True).drop(columns=["sha256"]))
+    log = pd.concat(logs, ignore_index=True).drop(columns=["sha256"])
+    root = str(fieldwork_dir(cycle).parent)            # no absolute path in a stored table
+    log["message"] = log["message"].astype(str).str.replace(root, "fieldwork", regex=False)
+    save(cycle, "survey_log", log)
     save(cycle, "survey_issues", pd.concat(issues, ignore_index=True).astype(
         {"value": str}))
     table = pd.concat(scales, ignore_index=True)
