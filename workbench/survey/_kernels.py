@@ -50,12 +50,13 @@ def weighted_quantiles(x: np.ndarray, w: np.ndarray, probs: np.ndarray) -> np.nd
     """
     order = np.argsort(x, kind="stable")
     xs = x[order]
-    cum = np.cumsum(w[order], axis=0)
-    total = cum[-1]
+    # one contiguous cumulative row per weight column; cumulative weights never decrease, so
+    # the count of rows below p x total is a binary search (not a pass over n x (R+1))
+    cum = np.cumsum(np.ascontiguousarray(w[order].T), axis=1)
     out = np.empty((probs.size, w.shape[1]))
-    for i, p in enumerate(probs):
-        idx = np.minimum((cum < p * total).sum(axis=0), xs.size - 1)
-        out[i] = xs[idx]
+    for r in range(w.shape[1]):
+        idx = np.searchsorted(cum[r], probs * cum[r, -1], side="left")
+        out[:, r] = xs[np.minimum(idx, xs.size - 1)]
     return out
 
 
