@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir, outputs_root
 from workbench.run import scrub_paths
@@ -66,3 +67,14 @@ def test_no_output_file_of_a_run_holds_an_absolute_local_path(demo_run, outputs_
             found += [f"{path.relative_to(outputs_root)}: {p}" for p in paths if p in text]
     assert not found, found[:10]
     assert os.environ["WORKBENCH_OUTPUTS"] == str(outputs_root)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the publication PDFs printed by chromium "
+                   "link the stage pages as file:///<outputs>/... (workbench.publish)")
+def test_the_publication_pdfs_hold_no_absolute_local_path(demo_run, outputs_root):
+    pdfs = sorted(Path(outputs_root).rglob("*.pdf"))
+    if not pdfs:
+        pytest.skip("no PDF was printed (no chromium here)")
+    found = [f"{path.name}: {p}" for path in pdfs for p in _local_paths()
+             if p.encode() in path.read_bytes()]
+    assert not found, found[:10]
