@@ -61,13 +61,18 @@ def check_pvs(data: pd.DataFrame, pvs: dict[str, Sequence[str]] | None) -> dict[
 
 
 def weight_matrix(data: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    # column by column into one (k, n) block, then one transpose: two passes over the
+    # weights instead of the frame's take, interleave and contiguous copy
+    w = np.empty((len(cols), len(data)))
     try:
-        w = data[cols].to_numpy(dtype=np.float64, na_value=np.nan)
+        for j, col in enumerate(cols):
+            w[j] = data[col].to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError) as err:
         raise TypeError(
             f"RepDesign: weight columns must be numeric (dtypes "
             f"{sorted(set(data[cols].dtypes.astype(str)))}); convert them to numbers."
         ) from err
+    w = np.ascontiguousarray(w.T)
     bad = [c for c, ok in zip(cols, np.isfinite(w).all(axis=0), strict=True) if not ok]
     if bad:
         raise ValueError(
@@ -79,7 +84,7 @@ def weight_matrix(data: pd.DataFrame, cols: list[str]) -> np.ndarray:
             f"RepDesign: negative weights in {preview(pd.Index(np.array(cols)[(w < 0).any(0)]))}"
             "; weights must be >= 0."
         )
-    return np.ascontiguousarray(w)
+    return w
 
 
 def check_replicates_vary(w: np.ndarray, reps: list[str]) -> None:
