@@ -6,7 +6,11 @@ the runner loads to execute a notebook), and a stage kernel: start an ipykernel,
 cell of a stage (``import workbench as wb`` and the report module) and a figure cell (the
 plotting imports, paid only by stages that draw). Target: a stage's fixed cost <= 2 s.
 
-Run: ``python benchmarks/bench_stage_overhead.py [repeats]`` (default 3).
+``--blas``: the same MML calibration with standard errors (2PL, 3,000 students x 24 items)
+with BLAS limited to one thread and with the library's default (one per core), to decide the
+thread limit (benchmarks/README.md).
+
+Run: ``python benchmarks/bench_stage_overhead.py [repeats]`` (default 3) or ``... --blas``.
 """
 
 from __future__ import annotations
@@ -67,5 +71,30 @@ def main(repeats: int = 3) -> None:
     print(f"{'figure cell (plots, matplotlib, seaborn)':<48} {figure:6.2f} s  (drawing stages)")
 
 
+def blas(repeats: int = 2) -> None:
+    """Calibration with SEs: one BLAS thread against the default, best of ``repeats``."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import workbench.synth as synth
+    from workbench.psychometrics import calibrate
+
+    nation = synth.make_nation(seed=5, schools=300, items=24, blocks=4)
+    data = nation.tables["responses"].sample(3000, random_state=1)
+    items = nation.tables["items"]["item_id"]
+    default = max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+    for threads in (1, default):
+        times = []
+        for _ in range(repeats):
+            with threadpool_limits(limits=threads, user_api="blas"):
+                start = time.perf_counter()
+                calibrate(data, items=items, se=True, omitted="missing", not_reached="missing")
+                times.append(time.perf_counter() - start)
+        print(f"calibrate 3,000 x 24 with SEs, {threads} BLAS thread(s): {min(times):6.2f} s "
+              f"(best of {repeats})")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    if sys.argv[1:] == ["--blas"]:
+        blas()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

@@ -14,6 +14,7 @@ so ``import workbench`` stays fast.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from workbench.catalog import open_catalog
@@ -23,6 +24,29 @@ from workbench.params import load_params
 # optional rfc3987-syntax is installed (1.8-2.7 s of every command-line start); notebook
 # schemas use no "iri" format, so it is not loaded (jsonschema skips that check).
 sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _pin_blas_threads() -> None:
+    """One BLAS thread per process unless ``WORKBENCH_BLAS_THREADS`` says otherwise.
+
+    The workbench's products are small (n x 76 weights, p x p Hessians): threads do not pay,
+    and on a busy machine they wait for each other (a calibration with SEs 0.8 s with one
+    thread, 9.9 s with two on a loaded 2-core machine; benchmarks/README.md). Stages run in
+    parallel are separate processes, each with its one thread. ``0`` keeps the library's
+    default (one per core).
+    """
+    value = os.environ.get("WORKBENCH_BLAS_THREADS", "").strip() or "1"
+    if not value.isdigit():
+        raise SystemExit(f"WORKBENCH_BLAS_THREADS={value!r}: give a whole number of threads "
+                         "(1 = one thread, 0 = the library's default).")
+    threads = int(value)
+    if threads > 0:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=threads, user_api="blas")
+
+
+_pin_blas_threads()
 
 __all__ = ["open_catalog", "load_params"]
 __version__ = "0.1.0"

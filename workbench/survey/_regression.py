@@ -14,7 +14,6 @@ import pandas as pd
 
 from ._formula import Formula, parse_formula
 from ._kernels import linear_fit, logistic_fit
-from ._threads import one_blas_thread
 from ._variance import Raw
 
 if TYPE_CHECKING:
@@ -26,7 +25,6 @@ _CALLER = {"linear": "RepDesign.regress", "logit": "RepDesign.logit",
            "r2": "RepDesign.r_squared"}
 
 
-@one_blas_thread
 def model(d: RepDesign, formula: str, by, family: str, *, caller: str | None = None) -> Raw:
     """Coefficients (``family`` "linear" / "logit") or R² (``family="r2"``) per group."""
     caller = caller or _CALLER[family]
