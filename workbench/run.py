@@ -294,10 +294,13 @@ def _render_stage(params: CycleParams, name: str, record: dict, run_id: str,
     manifest_path = folder / "provenance" / f"{record.get('run_id')}-{name}.json"
     manifest = (json.loads(manifest_path.read_text(encoding="utf-8"))
                 if manifest_path.is_file() else {})
-    for lang, path in zip((params.language, *langs), files, strict=True):
+    for lang, path in zip(langs, files[1:], strict=True):
         title = f"{cycle_title(params, lang)} · {label('stage_' + name, lang)}"
-        write_text(path, notebook_html(executed, title=title, manifest=manifest, lang=lang,
-                                       stage=name, languages=langs))
+        page = notebook_html(executed, title=title, manifest=manifest, lang=lang, stage=name,
+                             languages=langs)
+        write_text(path, page)
+        if lang == params.language:         # html/<stage>.html: the cycle's language
+            write_text(files[0], page)
     record["rendered"], record["rendered_by"] = key, run_id
 
 
