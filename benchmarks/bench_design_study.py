@@ -27,18 +27,28 @@ def _time(grid, reps, **kw) -> float:
 
 def main() -> None:
     nation = make_nation(20261124, schools=2400, items=6, blocks=2)
-    data = {"frame": review_frame(nation.tables["register"]).frame,
-            "classes": nation.tables["classes"], "students": nation.tables["students"]}
-    print(f"synthetic nation: {len(data['frame']):,} schools, {len(data['students']):,} "
-          f"students; {os.cpu_count()} CPUs")
+    data = {
+        "frame": review_frame(nation.tables["register"]).frame,
+        "classes": nation.tables["classes"],
+        "students": nation.tables["students"],
+    }
+    print(
+        f"synthetic nation: {len(data['frame']):,} schools, {len(data['students']):,} "
+        f"students; {os.cpu_count()} CPUs"
+    )
     reps = 40
-    for label, kw in (("one process (sync)", {"client": "sync"}),
-                      ("Dask, 1 worker", {"workers": 1}),
-                      ("Dask, 2 workers", {"workers": 2})):
+    for label, kw in (
+        ("one process (sync)", {"client": "sync"}),
+        ("Dask, 1 worker", {"workers": 1}),
+        ("Dask, 2 workers", {"workers": 2}),
+    ):
         seconds = _time([DEMO], reps, batch=5, **data, **kw)
         note = " (cluster start included)" if "Dask" in label else ""
-        print(f"{label:>20}: {reps} samples in {seconds:6.1f} s = {reps / seconds:5.2f} "
-              f"samples/s{note}", flush=True)
+        print(
+            f"{label:>20}: {reps} samples in {seconds:6.1f} s = {reps / seconds:5.2f} "
+            f"samples/s{note}",
+            flush=True,
+        )
     print("growth with R (Dask, 2 workers, 1 design):")
     for r in (20, 40, 80):
         seconds = _time([DEMO], r, workers=2, batch=5, **data)

@@ -35,38 +35,56 @@ def schema():
 
     items = [f"R{i:02d}" for i in range(1, N_ITEMS + 1)]
     quest = [f"Q{i:02d}" for i in range(1, N_QUEST + 1)]
-    return Schema(name="students", id_columns=["IDSTUD"], unique=[["IDSTUD"]], columns=[
-        {"name": "IDSTUD", "type": "int", "min": 1},
-        {"name": "IDSCHOOL", "type": "int", "references": "sample.IDSCHOOL"},
-        {"name": "IDCLASS", "type": "int"},
-        {"name": "SEX", "type": "code", "codes": [1, 2], "missing": {9: "omitted"}},
-        {"name": "BIRTHDATE", "type": "date", "identifier": True},
-        {"name": items, "type": "code", "codes": [0, 1, 2],
-         "missing": {9: "omitted", 8: "not reached", 7: "not administered"}},
-        {"name": quest, "type": "code", "codes": [1, 2, 3, 4], "missing": {9: "omitted"}},
-        {"name": "AGE", "type": "float", "min": 9, "max": 16, "allow_blank": True},
-    ])
+    return Schema(
+        name="students",
+        id_columns=["IDSTUD"],
+        unique=[["IDSTUD"]],
+        columns=[
+            {"name": "IDSTUD", "type": "int", "min": 1},
+            {"name": "IDSCHOOL", "type": "int", "references": "sample.IDSCHOOL"},
+            {"name": "IDCLASS", "type": "int"},
+            {"name": "SEX", "type": "code", "codes": [1, 2], "missing": {9: "omitted"}},
+            {"name": "BIRTHDATE", "type": "date", "identifier": True},
+            {
+                "name": items,
+                "type": "code",
+                "codes": [0, 1, 2],
+                "missing": {9: "omitted", 8: "not reached", 7: "not administered"},
+            },
+            {"name": quest, "type": "code", "codes": [1, 2, 3, 4], "missing": {9: "omitted"}},
+            {"name": "AGE", "type": "float", "min": 9, "max": 16, "allow_blank": True},
+        ],
+    )
 
 
 def make_return(path: str, n: int, seed: int = 2025) -> None:
     """Write the synthetic return (runs in a child process)."""
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "IDSTUD": np.arange(1, n + 1) + 10_000_000,
-        "IDSCHOOL": rng.integers(1, N_SCHOOLS + 1, n),
-        "IDCLASS": rng.integers(1, 4, n),
-        "SEX": rng.choice([1, 2, 9], n, p=[0.49, 0.49, 0.02]),
-        "BIRTHDATE": (pd.Timestamp("2012-09-01")
-                      + pd.to_timedelta(rng.integers(0, 365, n), unit="D")).strftime("%Y-%m-%d"),
-    })
+    df = pd.DataFrame(
+        {
+            "IDSTUD": np.arange(1, n + 1) + 10_000_000,
+            "IDSCHOOL": rng.integers(1, N_SCHOOLS + 1, n),
+            "IDCLASS": rng.integers(1, 4, n),
+            "SEX": rng.choice([1, 2, 9], n, p=[0.49, 0.49, 0.02]),
+            "BIRTHDATE": (
+                pd.Timestamp("2012-09-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+            ).strftime("%Y-%m-%d"),
+        }
+    )
     items = rng.choice([0, 1, 2, 9, 8], (n, N_ITEMS), p=[0.35, 0.45, 0.1, 0.06, 0.04])
     quest = rng.choice([1, 2, 3, 4, 9], (n, N_QUEST), p=[0.25, 0.25, 0.25, 0.2, 0.05])
-    df = pd.concat([df, pd.DataFrame(items, columns=[f"R{i:02d}" for i in range(1, 41)]),
-                    pd.DataFrame(quest, columns=[f"Q{i:02d}" for i in range(1, 31)])], axis=1)
+    df = pd.concat(
+        [
+            df,
+            pd.DataFrame(items, columns=[f"R{i:02d}" for i in range(1, 41)]),
+            pd.DataFrame(quest, columns=[f"Q{i:02d}" for i in range(1, 31)]),
+        ],
+        axis=1,
+    )
     df["AGE"] = np.round(rng.normal(12.4, 0.4, n), 1)
     bad = rng.choice(n, n // 1000, replace=False)
-    df.loc[bad[0::3], "R07"] = 5                         # code not allowed
-    df.loc[bad[1::3], "IDSCHOOL"] = 99_999               # unknown school
+    df.loc[bad[0::3], "R07"] = 5  # code not allowed
+    df.loc[bad[1::3], "IDSCHOOL"] = 99_999  # unknown school
     df.loc[bad[2::3], "IDSTUD"] = df.loc[bad[2::3] - 1, "IDSTUD"].to_numpy()  # duplicates
     df.to_csv(path, index=False)
 
@@ -84,18 +102,27 @@ def main(n: int = 150_000) -> dict:
     t0 = time.perf_counter()
     raw = fd.read_field_file(path)
     t1 = time.perf_counter()
-    result = fd.validate(raw.frame, schema(),
-                         known_ids={"sample.IDSCHOOL": range(1, N_SCHOOLS + 1)})
+    result = fd.validate(
+        raw.frame, schema(), known_ids={"sample.IDSCHOOL": range(1, N_SCHOOLS + 1)}
+    )
     t2 = time.perf_counter()
     fd.write_quarantine(result, tmp / "quarantine.csv")
     t3 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     rec = result.reconciliation
-    out = {"rows": n, "columns": raw.frame.shape[1] - 2, "file_mib": round(size_mb, 1),
-           "read_s": round(t1 - t0, 2), "validate_s": round(t2 - t1, 2),
-           "quarantine_s": round(t3 - t2, 2), "total_s": round(t3 - t0, 2),
-           "peak_rss_gib": round(peak, 2), "rss_before_gib": round(base, 2),
-           "accepted": rec.accepted, "quarantined": rec.quarantined}
+    out = {
+        "rows": n,
+        "columns": raw.frame.shape[1] - 2,
+        "file_mib": round(size_mb, 1),
+        "read_s": round(t1 - t0, 2),
+        "validate_s": round(t2 - t1, 2),
+        "quarantine_s": round(t3 - t2, 2),
+        "total_s": round(t3 - t0, 2),
+        "peak_rss_gib": round(peak, 2),
+        "rss_before_gib": round(base, 2),
+        "accepted": rec.accepted,
+        "quarantined": rec.quarantined,
+    }
     for key, value in out.items():
         print(f"{key:>15}: {value}")
     ok = out["total_s"] < 60 and peak < 4

@@ -64,14 +64,25 @@ def main() -> None:
 
     rng = np.random.default_rng(3)
     school = np.repeat(np.arange(200), 25)
-    data = pd.DataFrame({"IDSCHOOL": school, "x": rng.normal(size=5000),
-                         "g": rng.integers(1, 5, 5000), "w": rng.uniform(1, 3, 5000),
-                         "sw": rng.uniform(1, 9, 200)[school]})
+    data = pd.DataFrame(
+        {
+            "IDSCHOOL": school,
+            "x": rng.normal(size=5000),
+            "g": rng.integers(1, 5, 5000),
+            "w": rng.uniform(1, 3, 5000),
+            "sw": rng.uniform(1, 9, 200)[school],
+        }
+    )
     u = 40 * rng.normal(size=200)[school]
     for m in range(5):
         data[f"pv{m}"] = 500 + 10 * data["x"] + u + 60 * rng.normal(size=5000)
-    run(data, "y ~ x + C(g)", "synthetic 5 PVs x 5,000 x 200 schools",
-        pvs={"y": [f"pv{m}" for m in range(5)]}, weights=("w", "sw"))
+    run(
+        data,
+        "y ~ x + C(g)",
+        "synthetic 5 PVs x 5,000 x 200 schools",
+        pvs={"y": [f"pv{m}" for m in range(5)]},
+        weights=("w", "sw"),
+    )
 
     if shutil.which("Rscript"):
         out = subprocess.run(["Rscript", "-e", R_CODE, str(REF)], capture_output=True, text=True)

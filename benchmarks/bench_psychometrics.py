@@ -71,8 +71,12 @@ def against_erm(data: pd.DataFrame, fit_s: float, itemfit_s: float) -> None:
         script, source, result = (Path(tmp) / n for n in ("e.R", "d.csv", "r.csv"))
         script.write_text(R_CODE)
         data.to_csv(source, index=False)
-        done = subprocess.run(["Rscript", str(script), str(source), str(result)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["Rscript", str(script), str(source), str(result)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode:
             print(f"eRm failed: {done.stderr.strip()[-300:]}")
             return
@@ -84,10 +88,14 @@ def against_erm(data: pd.DataFrame, fit_s: float, itemfit_s: float) -> None:
     d_se = np.max(np.abs(np.sqrt(np.diag(model.cov_beta)) - ref["se"]))
     d_infit = np.max(np.abs(fit["infit_msq"] - ref["infit"]))
     print(f"{'eRm::RM (with SEs), same data':<58s} {r_fit:8.2f} s   ratio {r_fit / fit_s:5.1f}x")
-    print(f"{'eRm person.parameter + itemfit, same data':<58s} {r_itemfit:8.2f} s   "
-          f"ratio {r_itemfit / itemfit_s:5.1f}x")
-    print(f"largest difference from eRm: beta {d_beta:.1e}, se {d_se:.1e}, infit {d_infit:.1e}; "
-          f"log-likelihood ours - eRm's {model.loglik - r_loglik:+.1e} (eRm's nlm stops early)")
+    print(
+        f"{'eRm person.parameter + itemfit, same data':<58s} {r_itemfit:8.2f} s   "
+        f"ratio {r_itemfit / itemfit_s:5.1f}x"
+    )
+    print(
+        f"largest difference from eRm: beta {d_beta:.1e}, se {d_se:.1e}, infit {d_infit:.1e}; "
+        f"log-likelihood ours - eRm's {model.loglik - r_loglik:+.1e} (eRm's nlm stops early)"
+    )
 
 
 if __name__ == "__main__":
@@ -104,17 +112,27 @@ if __name__ == "__main__":
     two_point = mixed.columns[::5]
     extra = rng.random(mixed.shape) < 0.4
     mixed[two_point] = mixed[two_point] + (extra[:, ::5] & (mixed[two_point] == 1))
-    timed("calibrate() 2PL/GPCM MML, 5,000 x 60, booklet NA (with SEs)",
-          lambda: calibrate(mixed, items=list(mixed.columns), model="2PL"))
-    timed("calibrate() 2PL/GPCM MML, 5,000 x 60, booklet NA (no SEs)",
-          lambda: calibrate(mixed, items=list(mixed.columns), model="2PL", se=False))
+    timed(
+        "calibrate() 2PL/GPCM MML, 5,000 x 60, booklet NA (with SEs)",
+        lambda: calibrate(mixed, items=list(mixed.columns), model="2PL"),
+    )
+    timed(
+        "calibrate() 2PL/GPCM MML, 5,000 x 60, booklet NA (no SEs)",
+        lambda: calibrate(mixed, items=list(mixed.columns), model="2PL", se=False),
+    )
     group = np.where(rng.random(5_000) < 0.3, "f", "r")
     booklet = (mixed.notna().to_numpy() @ (2 ** np.arange(60) % 7)).astype(int)
-    timed("dif_table() MH + IRT check, 5,000 x 60, one comparison",
-          lambda: dif_table(small, booklet=booklet, comparisons={"g": (group, "f", "r")}))
+    timed(
+        "dif_table() MH + IRT check, 5,000 x 60, one comparison",
+        lambda: dif_table(small, booklet=booklet, comparisons={"g": (group, "f", "r")}),
+    )
     f = rng.normal(size=6_000)
-    likert = pd.DataFrame({f"q{i}": np.clip(np.round(f + rng.normal(size=6_000)) + 2, 1, 4)
-                           for i in range(3)})
-    timed("measurement_invariance() 3 items, 3 groups, 6,000 rows",
-          lambda: measurement_invariance(likert, {"f": list(likert.columns)},
-                                         group=rng.choice(["a", "b", "c"], 6_000)))
+    likert = pd.DataFrame(
+        {f"q{i}": np.clip(np.round(f + rng.normal(size=6_000)) + 2, 1, 4) for i in range(3)}
+    )
+    timed(
+        "measurement_invariance() 3 items, 3 groups, 6,000 rows",
+        lambda: measurement_invariance(
+            likert, {"f": list(likert.columns)}, group=rng.choice(["a", "b", "c"], 6_000)
+        ),
+    )

@@ -36,8 +36,7 @@ FIGURE_CELL = "import workbench.plots, matplotlib.pyplot, seaborn"
 
 def _wall(cmd: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+    subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
 
 
@@ -89,8 +88,10 @@ def blas(repeats: int = 2) -> None:
                 start = time.perf_counter()
                 calibrate(data, items=items, se=True, omitted="missing", not_reached="missing")
                 times.append(time.perf_counter() - start)
-        print(f"calibrate 3,000 x 24 with SEs, {threads} BLAS thread(s): {min(times):6.2f} s "
-              f"(best of {repeats})")
+        print(
+            f"calibrate 3,000 x 24 with SEs, {threads} BLAS thread(s): {min(times):6.2f} s "
+            f"(best of {repeats})"
+        )
 
 
 if __name__ == "__main__":

@@ -89,8 +89,13 @@ def python_seconds(source: Path, stat: str, repeats: int = 3) -> float:
     """Best of ``repeats`` fresh processes (the machine may be shared)."""
     times = []
     for _ in range(repeats):
-        done = subprocess.run([sys.executable, "-c", PY_CODE, str(source), stat], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", PY_CODE, str(source), stat],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         times.append(float(done.stdout.strip().splitlines()[-1]))
     return min(times)
 
@@ -98,8 +103,9 @@ def python_seconds(source: Path, stat: str, repeats: int = 3) -> float:
 def r_seconds(source: Path, script: Path) -> dict[str, float] | None:
     if shutil.which("Rscript") is None:
         return None
-    done = subprocess.run(["Rscript", str(script), str(source)], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        ["Rscript", str(script), str(source)], capture_output=True, text=True, check=False
+    )
     if done.returncode:
         print(f"R survey failed: {done.stderr.strip()[-300:]}")
         return None
@@ -120,14 +126,18 @@ def main(big: int = 50) -> None:
             ours = {stat: python_seconds(parquet, stat) for stat in STATS}
             theirs = r_seconds(csv, script)
             target = TARGETS.get(times, 20)
-            print(f"n={len(data):,} ({times}x TIMSS 2011 g4), 75 JK2 replicates, 5 PVs; "
-                  f"first call, design included; target >= {target}x")
+            print(
+                f"n={len(data):,} ({times}x TIMSS 2011 g4), 75 JK2 replicates, 5 PVs; "
+                f"first call, design included; target >= {target}x"
+            )
             for stat in STATS:
                 line = f"  {stat:<12} workbench {1000 * ours[stat]:9.1f} ms"
                 if theirs is not None:
                     ratio = theirs[stat] / ours[stat]
-                    line += (f" | R survey {1000 * theirs[stat]:10.1f} ms | {ratio:6.1f}x"
-                             f" {'ok' if ratio >= target else 'BELOW TARGET'}")
+                    line += (
+                        f" | R survey {1000 * theirs[stat]:10.1f} ms | {ratio:6.1f}x"
+                        f" {'ok' if ratio >= target else 'BELOW TARGET'}"
+                    )
                 print(line)
             if theirs is None:
                 print("  R survey + mitools: not run (no Rscript, or R failed); skipped")

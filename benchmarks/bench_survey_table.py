@@ -56,8 +56,9 @@ def pirls_table() -> pd.DataFrame:
 
 def python_table(data: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     def run() -> pd.DataFrame:
-        design = RepDesign(data, weight="TOTWGT", replicates="w_fstr*", method="JK2",
-                           pvs={"math": MATH})
+        design = RepDesign(
+            data, weight="TOTWGT", replicates="w_fstr*", method="JK2", pvs={"math": MATH}
+        )
         return design.mean("math", by=["region", "female"])
 
     times = []
@@ -75,8 +76,12 @@ def r_table(data: pd.DataFrame) -> tuple[pd.DataFrame, float] | None:
         script, source, result = (Path(tmp) / n for n in ("t.R", "d.csv", "r.csv"))
         script.write_text(R_CODE)
         data.to_csv(source, index=False)
-        done = subprocess.run(["Rscript", str(script), str(source), str(result)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["Rscript", str(script), str(source), str(result)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode:
             print(f"R survey failed: {done.stderr.strip()[-300:]}")
             return None
@@ -90,8 +95,9 @@ def main() -> None:
     data = pirls_table()
     ours, seconds = python_table(data)
     cells = ours["region"].nunique() * ours["female"].nunique()
-    print(f"table: mean of 5 PVs by region x gender ({cells} cells), n={len(data)}, "
-          f"75 JK2 replicates")
+    print(
+        f"table: mean of 5 PVs by region x gender ({cells} cells), n={len(data)}, 75 JK2 replicates"
+    )
     print(f"workbench RepDesign: {1000 * seconds:8.1f} ms (best of 20, design built each time)")
     theirs = r_table(data)
     if theirs is None:
@@ -104,8 +110,10 @@ def main() -> None:
     d_est = np.max(np.abs(ours["estimate"].to_numpy() - r["estimate"].to_numpy()))
     d_se = np.max(np.abs(ours["se"].to_numpy() - r["se"].to_numpy()))
     print(f"R survey + mitools:  {1000 * r_seconds:8.1f} ms (best of 5)")
-    print(f"speed-up: {r_seconds / seconds:.0f}x; largest difference: estimate {d_est:.1e}, "
-          f"se {d_se:.1e}")
+    print(
+        f"speed-up: {r_seconds / seconds:.0f}x; largest difference: estimate {d_est:.1e}, "
+        f"se {d_se:.1e}"
+    )
 
 
 if __name__ == "__main__":

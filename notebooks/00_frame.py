@@ -55,22 +55,28 @@ wb.report.table(review.reconciliation, lang=lang)
 
 # %%
 display(wb.report.text("frame", "listing", lang=lang))
-wb.report.table(review.checks, lang=lang,
-                verbatim=("school_id", "column", "value", "register_row"))
+wb.report.table(review.checks, lang=lang, verbatim=("school_id", "column", "value", "register_row"))
 
 # %%
 wb.report.text("frame", "composition", lang=lang)
 
 # %%
 shown = wb.frame.tabulated(frame, strata)  # the parameters' columns with at most 40 values
-wb.report.table(wb.frame.composition(frame, shown), lang=lang,
-                caption=wb.report.text("frame", "by_column" if shown else "no_columns",
-                                       lang=lang, column=wb.report.term(*shown)))
+wb.report.table(
+    wb.frame.composition(frame, shown),
+    lang=lang,
+    caption=wb.report.text(
+        "frame", "by_column" if shown else "no_columns", lang=lang, column=wb.report.term(*shown)
+    ),
+)
 
 # %%
-wb.report.figure(wb.plots.frame.group_bars, wb.frame.composition(frame, shown[:1]), lang=lang,
-                 alt=wb.report.text("frame", "by_column", lang=lang,
-                                    column=wb.report.term(*shown[:1])))
+wb.report.figure(
+    wb.plots.frame.group_bars,
+    wb.frame.composition(frame, shown[:1]),
+    lang=lang,
+    alt=wb.report.text("frame", "by_column", lang=lang, column=wb.report.term(*shown[:1])),
+)
 
 # %%
 wb.report.text("frame", "size", lang=lang)
@@ -78,9 +84,14 @@ wb.report.text("frame", "size", lang=lang)
 # %%
 display(wb.report.text("frame", "size_note", lang=lang))
 sizes = wb.frame.size_groups(frame, shown)
-wb.report.figure(wb.plots.frame.size_histogram, sizes, lang=lang, group=sizes.attrs["group"],
-                 alt=wb.report.text("frame", "size_figure", lang=lang))
+wb.report.figure(
+    wb.plots.frame.size_histogram,
+    sizes,
+    lang=lang,
+    group=sizes.attrs["group"],
+    alt=wb.report.text("frame", "size_figure", lang=lang),
+)
 
 # %%
-wb.catalog.save(cycle, "frame", frame);
-wb.catalog.save(cycle, "frame_checks", review.checks);
+wb.catalog.save(cycle, "frame", frame)
+wb.catalog.save(cycle, "frame_checks", review.checks)

@@ -25,8 +25,12 @@ reps = 200  # simulated samples per design
 batch = 25  # samples per Dask task
 workers = 2  # local Dask worker processes (when no scheduler is given)
 scheduler = None  # address of a Dask scheduler, e.g. "tcp://10.0.0.5:8786"; None: local
-targets = {"se_national": 3.0, "se_region": 8.0, "coverage": [0.93, 0.97],
-           "interval": "t_fpc"}  # precision targets
+targets = {
+    "se_national": 3.0,
+    "se_region": 8.0,
+    "coverage": [0.93, 0.97],
+    "interval": "t_fpc",
+}  # precision targets
 icc = 0.4  # ICC of simulated scores when the population is a real register
 
 # %%
@@ -40,7 +44,8 @@ cat = wb.open_catalog(cycle)
 frame = cat.frame.read()
 class_list = cat.classes.read()
 population = wb.sampling.study_population(
-    frame, class_list, wb.catalog.read_optional(cycle, "students"), icc=icc, seed=seed)
+    frame, class_list, wb.catalog.read_optional(cycle, "students"), icc=icc, seed=seed
+)
 wb.report.text("design_study", "title", lang=lang)
 
 # %%
@@ -48,8 +53,17 @@ wb.report.text("design_study", "intro", lang=lang, reps=reps)
 
 # %%
 study = wb.sampling.design_study(
-    grid, frame=frame, classes=class_list, students=population, reps=reps, seed=seed,
-    client=scheduler, workers=workers, batch=batch, targets=targets)
+    grid,
+    frame=frame,
+    classes=class_list,
+    students=population,
+    reps=reps,
+    seed=seed,
+    client=scheduler,
+    workers=workers,
+    batch=batch,
+    targets=targets,
+)
 wb.report.text("design_study", "grid", lang=lang)
 
 # %%
@@ -59,9 +73,18 @@ wb.report.table(wb.sampling.study_report(study.designs, lang=lang), lang=lang)
 wb.report.text("design_study", "frontier", lang=lang)
 
 # %%
-display(wb.report.text("design_study", "targets", lang=lang, se_national=targets["se_national"],
-                       se_region=targets["se_region"], low=targets["coverage"][0],
-                       high=targets["coverage"][1], interval=targets["interval"]))
+display(
+    wb.report.text(
+        "design_study",
+        "targets",
+        lang=lang,
+        se_national=targets["se_national"],
+        se_region=targets["se_region"],
+        low=targets["coverage"][0],
+        high=targets["coverage"][1],
+        interval=targets["interval"],
+    )
+)
 frontier = study.table()
 display(wb.sampling.design_study_verdict(frontier, lang=lang))
 wb.report.table(wb.sampling.study_report(frontier, lang=lang), lang=lang)
@@ -75,8 +98,7 @@ plt.show()
 wb.report.text("design_study", "needs", lang=lang)
 
 # %%
-display(wb.report.text("design_study", "needs_note", lang=lang,
-                       se_region=targets["se_region"]))
+display(wb.report.text("design_study", "needs_note", lang=lang, se_region=targets["se_region"]))
 wb.report.table(wb.sampling.study_report(study.needs(), lang=lang), lang=lang)
 
 # %%
@@ -86,5 +108,5 @@ wb.report.text("design_study", "domains", lang=lang)
 wb.report.table(wb.sampling.study_report(study.domains, lang=lang), lang=lang)
 
 # %%
-wb.catalog.save(cycle, "design_study", frontier);
-wb.catalog.save(cycle, "design_study_domains", study.domains);
+wb.catalog.save(cycle, "design_study", frontier)
+wb.catalog.save(cycle, "design_study_domains", study.domains)

@@ -39,8 +39,12 @@ wb.report.text("field_data", "title", lang=lang)
 wb.report.text("field_data", "intro", lang=lang)
 
 # %%
-field = wb.fielddata.intake_returns(restricted / incoming, items, sample_ids=sample["IDSCHOOL"],
-                                    quarantine_dir=restricted / "quarantine")
+field = wb.fielddata.intake_returns(
+    restricted / incoming,
+    items,
+    sample_ids=sample["IDSCHOOL"],
+    quarantine_dir=restricted / "quarantine",
+)
 log = wb.fielddata.public_log(field)
 counts = field.reconciliation()
 display(wb.report.headline("files_received", len(log), lang=lang))
@@ -62,34 +66,42 @@ wb.report.text("field_data", "audit", lang=lang)
 display(wb.report.text("field_data", "audit_note", lang=lang))
 display(wb.report.table(wb.report.counts(log, "fate"), lang=lang, prefixes={"fate": "rc_"}))
 not_read = log.loc[log["fate"] != "read", ["kind", "folder", "file", "fate", "reason"]]
-display(wb.report.text("field_data", "rejected" if len(not_read) else "none_rejected",
-                       lang=lang))
-wb.report.table(not_read, lang=lang, verbatim=("folder", "file", "reason"),
-                prefixes={"fate": "rc_"})
+display(wb.report.text("field_data", "rejected" if len(not_read) else "none_rejected", lang=lang))
+wb.report.table(
+    not_read, lang=lang, verbatim=("folder", "file", "reason"), prefixes={"fate": "rc_"}
+)
 
 # %%
 wb.report.text("field_data", "quarantine", lang=lang)
 
 # %%
 issues = wb.fielddata.public_issues(field, items)
-display(wb.report.text("field_data", "quarantine_note", lang=lang,
-                       where=f"fieldwork/{cycle}/quarantine"))
-wb.report.table(wb.fielddata.issue_summary(issues), lang=lang,
-                verbatim=("column", "reason", "examples"))
+display(
+    wb.report.text(
+        "field_data", "quarantine_note", lang=lang, where=f"fieldwork/{cycle}/quarantine"
+    )
+)
+wb.report.table(
+    wb.fielddata.issue_summary(issues), lang=lang, verbatim=("column", "reason", "examples")
+)
 
 # %%
 wb.report.text("field_data", "checks", lang=lang)
 
 # %%
 display(wb.report.text("field_data", "checks_note", lang=lang))
-wb.report.table(wb.fielddata.reconciliation_table(field.checks, lang=lang), lang=lang,
-                verbatim=("check", "action"))
+wb.report.table(
+    wb.fielddata.reconciliation_table(field.checks, lang=lang),
+    lang=lang,
+    verbatim=("check", "action"),
+)
 
 # %%
 # %%
 key = wb.fielddata.load_key(restricted / key_file)
-tables = wb.fielddata.clean_tables(field, items, key=key, cycle=cycle,
-                                   link_across_cycles=link_across_cycles)
+tables = wb.fielddata.clean_tables(
+    field, items, key=key, cycle=cycle, link_across_cycles=link_across_cycles
+)
 reconciliation = wb.fielddata.reconcile_intake(field, sample)
 schools, classes = wb.fielddata.participation_inputs(tables, sample)
 rates = wb.fielddata.participation_rates(schools, classes)
@@ -98,10 +110,12 @@ wb.report.text("field_data", "participation", lang=lang)
 
 # %%
 weighted = rates[rates["weighting"] == "weighted"].set_index("rate")["estimate"]
-display(wb.report.headline("school_participation", 100 * weighted["school_before_replacement"],
-                           lang=lang, digits=1))
-display(wb.report.headline("student_participation", 100 * weighted["student"], lang=lang,
-                           digits=1))
+display(
+    wb.report.headline(
+        "school_participation", 100 * weighted["school_before_replacement"], lang=lang, digits=1
+    )
+)
+display(wb.report.headline("student_participation", 100 * weighted["student"], lang=lang, digits=1))
 display(wb.report.headline("students_assessed", len(tables["scored_responses"]), lang=lang))
 display(wb.report.text("field_data", "participation_note", lang=lang))
 wb.report.table(wb.fielddata.rates_table(rates), lang=lang)
@@ -114,37 +128,60 @@ wb.report.text("field_data", "quality", lang=lang)
 
 # %%
 missing = wb.fielddata.item_missing(tables["scored_responses"], items)
-wb.report.figure(wb.plots.field_data.missing_by_position, missing, lang=lang,
-                 alt=wb.report.text("field_data", "quality_figure", lang=lang))
+wb.report.figure(
+    wb.plots.field_data.missing_by_position,
+    missing,
+    lang=lang,
+    alt=wb.report.text("field_data", "quality_figure", lang=lang),
+)
 
 # %%
-wb.report.table(missing, lang=lang, verbatim=("item_id",), digits={"omitted": 1,
-                                                                    "not_reached": 1})
+wb.report.table(missing, lang=lang, verbatim=("item_id",), digits={"omitted": 1, "not_reached": 1})
 
 # %%
 wb.report.text("field_data", "reconciliation", lang=lang)
 
 # %%
 display(wb.report.text("field_data", "reconciliation_note", lang=lang))
-display(wb.report.table(wb.fielddata.reconciliation_table(reconciliation, lang=lang), lang=lang,
-                        verbatim=("level", "step", "change", "reason")))
+display(
+    wb.report.table(
+        wb.fielddata.reconciliation_table(reconciliation, lang=lang),
+        lang=lang,
+        verbatim=("level", "step", "change", "reason"),
+    )
+)
 broken = wb.fielddata.check_reconciliation(reconciliation)
 display(wb.report.text("field_data", "reconciliation_broken", lang=lang))
 wb.report.table(broken, lang=lang)
 
 # %%
-outputs = {**tables, "participation": rates, "participation_summary": summary,
-           "intake_log": log, "intake_issues": issues, "reconciliation": reconciliation}
+outputs = {
+    **tables,
+    "participation": rates,
+    "participation_summary": summary,
+    "intake_log": log,
+    "intake_issues": issues,
+    "reconciliation": reconciliation,
+}
 saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
 wb.report.text("field_data", "privacy", lang=lang)
 
 # %%
 dropped = sorted({c for s in wb.fielddata.field_schemas().values() for c in s.identifiers})
-display(wb.report.text("field_data", "privacy_note", lang=lang, dropped=", ".join(dropped),
-                       pseudonyms=", ".join(wb.fielddata.clean.PSEUDONYMIZED)))
+display(
+    wb.report.text(
+        "field_data",
+        "privacy_note",
+        lang=lang,
+        dropped=", ".join(dropped),
+        pseudonyms=", ".join(wb.fielddata.clean.PSEUDONYMIZED),
+    )
+)
 findings = wb.fielddata.scan_for_identifiers(
-    wb.paths.cycle_dir(cycle), wb.fielddata.identifier_values(field, items),
-    paths=[restricted.resolve()])
+    wb.paths.cycle_dir(cycle),
+    wb.fielddata.identifier_values(field, items),
+    paths=[restricted.resolve()],
+)
 display(wb.report.headline("identifier_findings", len(findings), lang=lang))
 wb.report.table(wb.fielddata.findings_summary(findings), lang=lang, verbatim=("file", "kind"))
 

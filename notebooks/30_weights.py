@@ -30,9 +30,16 @@ import workbench as wb
 cat = wb.open_catalog(cycle)
 frame = cat.frame.read()
 school_tracking = cat.school_tracking.read()
-weights = wb.weights.cycle_weights(cat.sample_schools.read(), school_tracking,
-                                   cat.class_tracking.read(), cat.student_tracking.read(),
-                                   frame, trim=trim, odd=odd, replicates=replicates)
+weights = wb.weights.cycle_weights(
+    cat.sample_schools.read(),
+    school_tracking,
+    cat.class_tracking.read(),
+    cat.student_tracking.read(),
+    frame,
+    trim=trim,
+    odd=odd,
+    replicates=replicates,
+)
 students = wb.weights.with_region(weights.students, school_tracking)
 wb.report.text("weights", "title", lang=lang)
 
@@ -47,28 +54,41 @@ wb.report.text("weights", "distribution", lang=lang)
 
 # %%
 display(wb.report.text("weights", "distribution_note", lang=lang))
-wb.report.table(wb.weights.weight_summary(students, by="stratum"), lang=lang,
-                digits={"cv": 2, "weighting_effect": 2})
+wb.report.table(
+    wb.weights.weight_summary(students, by="stratum"),
+    lang=lang,
+    digits={"cv": 2, "weighting_effect": 2},
+)
 
 # %%
-wb.report.figure(wb.plots.weights.weight_histogram, students[["TOTWGT", "stratum"]], lang=lang,
-                 alt=wb.report.text("weights", "histogram", lang=lang))
+wb.report.figure(
+    wb.plots.weights.weight_histogram,
+    students[["TOTWGT", "stratum"]],
+    lang=lang,
+    alt=wb.report.text("weights", "histogram", lang=lang),
+)
 
 # %%
 wb.report.text("weights", "adjustments", lang=lang)
 
 # %%
 display(wb.report.text("weights", "adjustments_note", lang=lang))
-wb.report.table(wb.weights.adjustment_summary(students), lang=lang,
-                digits={"WGTADJ1": 3, "WGTADJ2": 3, "WGTADJ3": 3})
+wb.report.table(
+    wb.weights.adjustment_summary(students),
+    lang=lang,
+    digits={"WGTADJ1": 3, "WGTADJ2": 3, "WGTADJ3": 3},
+)
 
 # %%
 wb.report.text("weights", "totals", lang=lang)
 
 # %%
 display(wb.report.text("weights", "totals_note", lang=lang))
-wb.report.table(wb.weights.totals_check(students, frame, frame_by=["region", "locality"]),
-                lang=lang, digits={"ratio": 3})
+wb.report.table(
+    wb.weights.totals_check(students, frame, frame_by=["region", "locality"]),
+    lang=lang,
+    digits={"ratio": 3},
+)
 
 # %%
 wb.report.text("weights", "zones", lang=lang)
@@ -84,24 +104,38 @@ wb.report.text("weights", "check", lang=lang)
 design = wb.survey.RepDesign(students, weight="TOTWGT", replicates="RWGT*", method="JK2")
 check = wb.weights.share_check(design.percent("REGION"), frame, by="region")
 display(wb.report.text("weights", "check_note", lang=lang))
-wb.report.table(check, lang=lang, digits={"estimate": 1, "se": 2, "population": 1,
-                                          "difference": 2, "z": 2})
+wb.report.table(
+    check, lang=lang, digits={"estimate": 1, "se": 2, "population": 1, "difference": 2, "z": 2}
+)
 
 # %%
 wb.report.text("weights", "reconciliation", lang=lang)
 
 # %%
 reconciliation = wb.weights.reconcile_weights(
-    cat.reconciliation.read(), weights, school_tracking, cat.class_tracking.read(),
-    cat.student_tracking.read(), cat.scored_responses.read())
+    cat.reconciliation.read(),
+    weights,
+    school_tracking,
+    cat.class_tracking.read(),
+    cat.student_tracking.read(),
+    cat.scored_responses.read(),
+)
 display(wb.report.text("weights", "reconciliation_note", lang=lang))
-display(wb.report.table(wb.fielddata.reconciliation_flow(reconciliation), lang=lang,
-                        prefixes={"level": "rc_", "step": "rc_"}))
-wb.report.table(wb.weights.reconciliation_changes(reconciliation), lang=lang,
-                prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"})
+display(
+    wb.report.table(
+        wb.fielddata.reconciliation_flow(reconciliation),
+        lang=lang,
+        prefixes={"level": "rc_", "step": "rc_"},
+    )
+)
+wb.report.table(
+    wb.weights.reconciliation_changes(reconciliation),
+    lang=lang,
+    prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"},
+)
 
 # %%
 wb.catalog.save(cycle, "weights_reconciliation", reconciliation)
 wb.catalog.save(cycle, "weights", weights.students)
 wb.catalog.save(cycle, "school_weights", weights.schools)
-wb.catalog.save(cycle, "jk_zones", weights.zones);
+wb.catalog.save(cycle, "jk_zones", weights.zones)

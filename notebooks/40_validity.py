@@ -55,10 +55,15 @@ wb.report.text("validity", "items", lang=lang)
 
 # %%
 statistics = P.item_statistics(raw, codes, items, flag_p=flag_p, flag_rpb=flag_rpb)
-display(wb.report.text("validity", "items_note", lang=lang,
-                       low=flag_p[0], high=flag_p[1], rpb=flag_rpb))
-wb.report.table(P.review.statistics_table(statistics, lang=lang), lang=lang, verbatim=("item",),
-                digits={"p_value": 2, "r_item_rest": 2, "omitted": 1, "not_reached": 1})
+display(
+    wb.report.text("validity", "items_note", lang=lang, low=flag_p[0], high=flag_p[1], rpb=flag_rpb)
+)
+wb.report.table(
+    P.review.statistics_table(statistics, lang=lang),
+    lang=lang,
+    verbatim=("item",),
+    digits={"p_value": 2, "r_item_rest": 2, "omitted": 1, "not_reached": 1},
+)
 
 # %%
 wb.report.text("validity", "options", lang=lang)
@@ -66,22 +71,36 @@ wb.report.text("validity", "options", lang=lang)
 # %%
 options = P.validity.option_table(raw, items)
 display(wb.report.text("validity", "options_note", lang=lang))
-wb.report.table(P.review.weakest_options(options, n=4), lang=lang, verbatim=("item", "option"),
-                digits={"proportion": 1, "r_option_rest": 2})
+wb.report.table(
+    P.review.weakest_options(options, n=4),
+    lang=lang,
+    verbatim=("item", "option"),
+    digits={"proportion": 1, "r_option_rest": 2},
+)
 
 # %%
 levels = P.score_levels(scores, items=items.loc[items["max_score"] == 2, "item_id"])
 display(wb.report.text("validity", "levels_note", lang=lang))
-wb.report.table(P.review.percent(levels, ["proportion", "mean_rest"]), lang=lang,
-                verbatim=("item",), digits={"proportion": 1, "mean_rest": 1, "r_level_rest": 2})
+wb.report.table(
+    P.review.percent(levels, ["proportion", "mean_rest"]),
+    lang=lang,
+    verbatim=("item",),
+    digits={"proportion": 1, "mean_rest": 1, "r_level_rest": 2},
+)
 
 # %%
 wb.report.text("validity", "reliability", lang=lang)
 
 # %%
 booklet_reliability = P.review.reliability_summary(scores, groups)
-display(wb.report.headline("alpha_median", booklet_reliability.query("group == 'all'")["alpha"]
-                           .iloc[0], lang=lang, digits=2))
+display(
+    wb.report.headline(
+        "alpha_median",
+        booklet_reliability.query("group == 'all'")["alpha"].iloc[0],
+        lang=lang,
+        digits=2,
+    )
+)
 display(wb.report.text("validity", "reliability_note", lang=lang))
 wb.report.table(booklet_reliability, lang=lang, digits={"alpha": 2, "omega_total": 2})
 
@@ -92,115 +111,233 @@ wb.report.text("validity", "irt", lang=lang)
 calibration = wb.psychometrics.calibrate(codes, items=items, model=model)
 rasch = P.pcm(scores)
 item_calibration = P.validity.calibration_table(calibration.table(), rasch)
-display(wb.report.text("validity", "irt_note", lang=lang, model=model,
-                       low=fit_range[0], high=fit_range[1], rmsd=drop_rmsd))
-wb.report.table(item_calibration[["item_id", "model", "n", "a", "b", "se_b", "rmsd",
-                                  "rasch_location", "infit_msq", "outfit_msq"]], lang=lang,
-                verbatim=("item_id", "model"),
-                digits={"a": 2, "b": 2, "se_b": 3, "rmsd": 3, "rasch_location": 2,
-                        "infit_msq": 2, "outfit_msq": 2})
+display(
+    wb.report.text(
+        "validity",
+        "irt_note",
+        lang=lang,
+        model=model,
+        low=fit_range[0],
+        high=fit_range[1],
+        rmsd=drop_rmsd,
+    )
+)
+wb.report.table(
+    item_calibration[
+        [
+            "item_id",
+            "model",
+            "n",
+            "a",
+            "b",
+            "se_b",
+            "rmsd",
+            "rasch_location",
+            "infit_msq",
+            "outfit_msq",
+        ]
+    ],
+    lang=lang,
+    verbatim=("item_id", "model"),
+    digits={
+        "a": 2,
+        "b": 2,
+        "se_b": 3,
+        "rmsd": 3,
+        "rasch_location": 2,
+        "infit_msq": 2,
+        "outfit_msq": 2,
+    },
+)
 
 # %%
 information = P.test_information(calibration.table())
-wb.report.figure(wb.plots.validity.information_curve, information, lang=lang,
-                 alt=wb.report.text("validity", "information_figure", lang=lang))
+wb.report.figure(
+    wb.plots.validity.information_curve,
+    information,
+    lang=lang,
+    alt=wb.report.text("validity", "information_figure", lang=lang),
+)
 
 # %%
 persons = rasch.persons("wle")
 wright = P.wright_map(P.review.rasch_thresholds(rasch), persons["estimate"].clip(-5, 5))
-wb.report.figure(wb.plots.validity.wright_map, wright, lang=lang,
-                 alt=wb.report.text("validity", "wright_figure", lang=lang))
+wb.report.figure(
+    wb.plots.validity.wright_map,
+    wright,
+    lang=lang,
+    alt=wb.report.text("validity", "wright_figure", lang=lang),
+)
 
 # %%
 wb.report.text("validity", "dif", lang=lang)
 
 # %%
-dif = P.dif_table(scores, booklet=groups["IDBOOK"], comparisons={
-    "language": (groups["language"], language_focal, language_reference),
-    "gender": (groups["gender"], "girl", "boy")})
-display(wb.report.text("validity", "dif_note", lang=lang, focal=wb.report.term(language_focal),
-                       reference=wb.report.term(language_reference)))
+dif = P.dif_table(
+    scores,
+    booklet=groups["IDBOOK"],
+    comparisons={
+        "language": (groups["language"], language_focal, language_reference),
+        "gender": (groups["gender"], "girl", "boy"),
+    },
+)
+display(
+    wb.report.text(
+        "validity",
+        "dif_note",
+        lang=lang,
+        focal=wb.report.term(language_focal),
+        reference=wb.report.term(language_reference),
+    )
+)
 display(wb.report.headline("dif_items_c", int(dif["flagged"].sum()), lang=lang))
-wb.report.table(dif[dif["ets_class"].str[0].isin(["B", "C"])
-                    | dif["irt_class"].str[0].isin(["B", "C"])][
-    ["comparison", "item", "n_reference", "n_focal", "d_dif", "d_dif_se", "smd", "ets_class",
-     "irt_difference", "irt_se", "irt_class"]], lang=lang, verbatim=("item", "ets_class",
-                                                                      "irt_class"),
-    digits={"d_dif": 2, "d_dif_se": 2, "smd": 3, "irt_difference": 2, "irt_se": 2})
+wb.report.table(
+    dif[dif["ets_class"].str[0].isin(["B", "C"]) | dif["irt_class"].str[0].isin(["B", "C"])][
+        [
+            "comparison",
+            "item",
+            "n_reference",
+            "n_focal",
+            "d_dif",
+            "d_dif_se",
+            "smd",
+            "ets_class",
+            "irt_difference",
+            "irt_se",
+            "irt_class",
+        ]
+    ],
+    lang=lang,
+    verbatim=("item", "ets_class", "irt_class"),
+    digits={"d_dif": 2, "d_dif_se": 2, "smd": 3, "irt_difference": 2, "irt_se": 2},
+)
 
 # %%
 wb.report.text("validity", "scales", lang=lang)
 
 # %%
 questionnaire = cat.student_questionnaire.read()
-answers = P.review.questionnaire_answers(questionnaire,
-                                         ["ASBR01A", "ASBR01B", "ASBR01C", "ASBG04", "ASBG03"])
+answers = P.review.questionnaire_answers(
+    questionnaire, ["ASBR01A", "ASBR01B", "ASBR01C", "ASBG04", "ASBG03"]
+)
 adequacy = P.kmo(answers)
 sphericity = P.bartlett(answers)
 n_factors = int(P.dimensionality(answers, n_iter=50, seed=seed)["retain"].sum()) or 1
-display(wb.report.text("validity", "efa_note", lang=lang,
-                       kmo=float(adequacy["msa"].iloc[-1]),
-                       chisq=round(float(sphericity["chisq"].iloc[0])),
-                       df=int(sphericity["df"].iloc[0]), factors=n_factors))
-wb.report.table(P.efa(answers, n_factors=n_factors).merge(
-    adequacy[["item", "msa"]], on="item"), lang=lang,
-    verbatim=("item",), digits={"loading": 2, "communality": 2, "msa": 2})
+display(
+    wb.report.text(
+        "validity",
+        "efa_note",
+        lang=lang,
+        kmo=float(adequacy["msa"].iloc[-1]),
+        chisq=round(float(sphericity["chisq"].iloc[0])),
+        df=int(sphericity["df"].iloc[0]),
+        factors=n_factors,
+    )
+)
+wb.report.table(
+    P.efa(answers, n_factors=n_factors).merge(adequacy[["item", "msa"]], on="item"),
+    lang=lang,
+    verbatim=("item",),
+    digits={"loading": 2, "communality": 2, "msa": 2},
+)
 
 # %%
 attitude = {"reading_attitude": ["ASBR01A", "ASBR01B", "ASBR01C"]}
 scale_language = P.review.class_language(questionnaire, cat.class_tracking.read())
 invariance = P.measurement_invariance(answers, attitude, group=scale_language)
 display(wb.report.text("validity", "cfa_note", lang=lang))
-display(wb.report.table(P.cfa(answers, attitude).loadings.drop(columns="group"), lang=lang,
-                        verbatim=("item",), digits={"loading": 2, "std_loading": 2}))
-wb.report.table(invariance[["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta_cfi",
-                            "delta_rmsea", "holds"]], lang=lang,
-                digits={"chisq": 1, "cfi": 3, "rmsea": 3, "srmr": 3, "delta_cfi": 3,
-                        "delta_rmsea": 3})
+display(
+    wb.report.table(
+        P.cfa(answers, attitude).loadings.drop(columns="group"),
+        lang=lang,
+        verbatim=("item",),
+        digits={"loading": 2, "std_loading": 2},
+    )
+)
+wb.report.table(
+    invariance[
+        ["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea", "holds"]
+    ],
+    lang=lang,
+    digits={"chisq": 1, "cfi": 3, "rmsea": 3, "srmr": 3, "delta_cfi": 3, "delta_rmsea": 3},
+)
 
 # %%
-indices = P.background_indices(questionnaire, scales={
-    "ASBGSLR": ["ASBR01A", "ASBR01B", "ASBR01C"], "ASBGHRL": ["ASBG04"]},
-    reverse=["ASBR01A", "ASBR01B", "ASBR01C"])
+indices = P.background_indices(
+    questionnaire,
+    scales={"ASBGSLR": ["ASBR01A", "ASBR01B", "ASBR01C"], "ASBGHRL": ["ASBG04"]},
+    reverse=["ASBR01A", "ASBR01B", "ASBR01C"],
+)
 display(wb.report.text("validity", "indices_note", lang=lang))
-wb.report.table(P.review.indices_summary(indices), lang=lang, verbatim=("variable",),
-                digits={"mean": 2, "std": 2, "min": 2, "max": 2})
+wb.report.table(
+    P.review.indices_summary(indices),
+    lang=lang,
+    verbatim=("variable",),
+    digits={"mean": 2, "std": 2, "min": 2, "max": 2},
+)
 
 # %%
 wb.report.text("validity", "coders", lang=lang)
 
 # %%
-agreement = P.coder_agreement(cat.double_coding.read(), items, target=agreement_target,
-                              kappa_target=kappa_target)
-display(wb.report.text("validity", "coders_note", lang=lang,
-                       target=100 * agreement_target, kappa=kappa_target))
-display(wb.report.headline("coder_agreement_overall",
-                           100 * agreement["exact_agreement"].iloc[-1], lang=lang, digits=1))
-wb.report.table(P.review.percent(agreement, ["exact_agreement", "score_agreement"]),
-                lang=lang, verbatim=("item",),
-                digits={"exact_agreement": 1, "score_agreement": 1, "kappa": 2,
-                        "weighted_kappa": 2, "icc": 2})
+agreement = P.coder_agreement(
+    cat.double_coding.read(), items, target=agreement_target, kappa_target=kappa_target
+)
+display(
+    wb.report.text(
+        "validity", "coders_note", lang=lang, target=100 * agreement_target, kappa=kappa_target
+    )
+)
+display(
+    wb.report.headline(
+        "coder_agreement_overall", 100 * agreement["exact_agreement"].iloc[-1], lang=lang, digits=1
+    )
+)
+wb.report.table(
+    P.review.percent(agreement, ["exact_agreement", "score_agreement"]),
+    lang=lang,
+    verbatim=("item",),
+    digits={"exact_agreement": 1, "score_agreement": 1, "kappa": 2, "weighted_kappa": 2, "icc": 2},
+)
 
 # %%
 wb.report.text("validity", "verdicts", lang=lang)
 
 # %%
-verdicts = P.item_verdicts(statistics, fit=item_calibration.rename(columns={"item_id": "item"}),
-                           calibration=item_calibration, dif=dif, drop_rpb=drop_rpb,
-                           drop_rmsd=drop_rmsd, fit_range=fit_range)
-display(wb.report.text("validity", "verdicts_note", lang=lang,
-                       drop_rpb=drop_rpb, drop_rmsd=drop_rmsd, low=fit_range[0],
-                       high=fit_range[1]))
+verdicts = P.item_verdicts(
+    statistics,
+    fit=item_calibration.rename(columns={"item_id": "item"}),
+    calibration=item_calibration,
+    dif=dif,
+    drop_rpb=drop_rpb,
+    drop_rmsd=drop_rmsd,
+    fit_range=fit_range,
+)
+display(
+    wb.report.text(
+        "validity",
+        "verdicts_note",
+        lang=lang,
+        drop_rpb=drop_rpb,
+        drop_rmsd=drop_rmsd,
+        low=fit_range[0],
+        high=fit_range[1],
+    )
+)
 display(wb.report.headline("items_keep", int((verdicts["verdict"] == "keep").sum()), lang=lang))
-display(wb.report.headline("items_review", int((verdicts["verdict"] == "review").sum()),
-                           lang=lang))
+display(wb.report.headline("items_review", int((verdicts["verdict"] == "review").sum()), lang=lang))
 display(wb.report.headline("items_drop", int((verdicts["verdict"] == "drop").sum()), lang=lang))
 display(wb.report.headline("misfit_items", P.review.count_reasons(verdicts), lang=lang))
 wb.report.table(P.review.reasons_table(verdicts, lang=lang), lang=lang, verbatim=("item_id",))
 
 # %%
-outputs = {"item_statistics": statistics, "item_verdicts": verdicts,
-           "item_calibration": item_calibration, "dif_results": dif, "scale_scores": indices,
-           "coder_agreement": agreement}
+outputs = {
+    "item_statistics": statistics,
+    "item_verdicts": verdicts,
+    "item_calibration": item_calibration,
+    "dif_results": dif,
+    "scale_scores": indices,
+    "coder_agreement": agreement,
+}
 saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
 wb.report.text("validity", "saved", lang=lang)

@@ -36,23 +36,41 @@ import workbench as wb
 wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
 students = wb.scaling.student_background(
-    cat.weights.read(), sample=cat.sample_schools.read(), frame=cat.frame.read(),
+    cat.weights.read(),
+    sample=cat.sample_schools.read(),
+    frame=cat.frame.read(),
     classes=cat.class_tracking.read(),
-    questionnaires={"student_questionnaire": cat.student_questionnaire.read(),
-                    "parent_questionnaire": cat.parent_questionnaire.read()},
-    scale_scores=wb.catalog.read_optional(cycle, "scale_scores"))
+    questionnaires={
+        "student_questionnaire": cat.student_questionnaire.read(),
+        "parent_questionnaire": cat.parent_questionnaire.read(),
+    },
+    scale_scores=wb.catalog.read_optional(cycle, "scale_scores"),
+)
 frame = wb.scaling.scaling_frame(cat.scored_responses.read(), students)
 base = wb.open_catalog(base_cycle) if base_cycle else None
 wb.report.text("scaling", "title", lang=lang)
 
 # %%
 conditioning = wb.scaling.conditioning_variables(
-    frame, direct=["ITSEX", "region", "locality", "language"], background=questionnaire,
-    share=components_share, max_components=max_components, id="IDSTUD")
+    frame,
+    direct=["ITSEX", "region", "locality", "language"],
+    background=questionnaire,
+    share=components_share,
+    max_components=max_components,
+    id="IDSTUD",
+)
 scaled = wb.scaling.scale_cycle(
-    frame, conditioning, items=cat.items.read(), seed=seed + 50, n_pv=n_pv, model=model,
-    base=base.scale_constants.read() if base else None, method=linking,
-    exclude=exclude_items, verdicts=wb.catalog.read_optional(cycle, "item_verdicts"))
+    frame,
+    conditioning,
+    items=cat.items.read(),
+    seed=seed + 50,
+    n_pv=n_pv,
+    model=model,
+    base=base.scale_constants.read() if base else None,
+    method=linking,
+    exclude=exclude_items,
+    verdicts=wb.catalog.read_optional(cycle, "item_verdicts"),
+)
 results = wb.scaling.student_results(students, scaled.students, pvs=scaled.pvs)
 design = wb.survey.RepDesign.iea(results, scale="reading", levels=cuts, n_pv=n_pv)
 display(wb.report.text("scaling", "intro", lang=lang, model=model, n_pv=n_pv))
@@ -64,54 +82,86 @@ wb.report.headline("conditioning_n", len(conditioning.columns), lang=lang)
 wb.report.text("scaling", "conditioning", lang=lang)
 
 # %%
-display(wb.report.text("scaling", "conditioning_note", lang=lang,
-                       explained=conditioning.explained))
-wb.report.table(conditioning.table(), lang=lang, verbatim=("variable",),
-                digits={"variance_share": 3})
+display(wb.report.text("scaling", "conditioning_note", lang=lang, explained=conditioning.explained))
+wb.report.table(
+    conditioning.table(), lang=lang, verbatim=("variable",), digits={"variance_share": 3}
+)
 
 # %%
 wb.report.text("scaling", "population", lang=lang)
 
 # %%
 display(wb.report.text("scaling", "population_note", lang=lang))
-wb.report.table(scaled.population_table(), lang=lang, verbatim=("term",),
-                digits={"estimate": 3, "points": 1})
+wb.report.table(
+    scaled.population_table(), lang=lang, verbatim=("term",), digits={"estimate": 3, "points": 1}
+)
 
 # %%
 wb.report.text("scaling", "distributions", lang=lang)
 
 # %%
 display(wb.report.text("scaling", "distributions_note", lang=lang))
-wb.report.table(design.std(["reading", "EAP", "WLE"])[["variable", "estimate", "se", "n"]],
-                lang=lang, verbatim=("variable",), digits={"se": 2},
-                suppress_below=suppress_below)
+wb.report.table(
+    design.std(["reading", "EAP", "WLE"])[["variable", "estimate", "se", "n"]],
+    lang=lang,
+    verbatim=("variable",),
+    digits={"se": 2},
+    suppress_below=suppress_below,
+)
 
 # %%
-wb.report.figure(wb.plots.scaling.score_densities, scaled.students[[scaled.pvs[0], "EAP", "WLE"]],
-                 lang=lang, alt=wb.report.text("scaling", "histogram", lang=lang))
+wb.report.figure(
+    wb.plots.scaling.score_densities,
+    scaled.students[[scaled.pvs[0], "EAP", "WLE"]],
+    lang=lang,
+    alt=wb.report.text("scaling", "histogram", lang=lang),
+)
 
 # %%
 wb.report.text("scaling", "scale", lang=lang)
 
 # %%
-display(wb.report.text("scaling", "scale_trend" if base_cycle else "scale_base", lang=lang,
-                       base_cycle=base_cycle))
+display(
+    wb.report.text(
+        "scaling", "scale_trend" if base_cycle else "scale_base", lang=lang, base_cycle=base_cycle
+    )
+)
 wb.report.table(scaled.transform.table(), lang=lang, digits={"estimate": 4})
 
 # %%
-display(wb.report.headline("national_mean", float(design.mean("reading")["estimate"].iloc[0]),
-                           lang=lang, digits=1))
+display(
+    wb.report.headline(
+        "national_mean", float(design.mean("reading")["estimate"].iloc[0]), lang=lang, digits=1
+    )
+)
 wb.report.text("scaling", "levels", lang=lang)
 
 # %%
 levels = wb.scaling.benchmark_table(design, scale="reading", lang=lang)
 display(wb.report.text("scaling", "levels_note", lang=lang))
-display(wb.report.headline("at_or_above_low", float(levels["estimate"].iloc[1]), lang=lang,
-                           digits=1))
-wb.report.table(levels[["level", "name", "lower", "upper", "estimate", "se", "ci_lower",
-                        "ci_upper", "n", "description"]],
-                lang=lang, verbatim=("name", "description"),
-                digits={"lower": 0, "upper": 0, "se": 2, "n": 0}, suppress_below=suppress_below)
+display(
+    wb.report.headline("at_or_above_low", float(levels["estimate"].iloc[1]), lang=lang, digits=1)
+)
+wb.report.table(
+    levels[
+        [
+            "level",
+            "name",
+            "lower",
+            "upper",
+            "estimate",
+            "se",
+            "ci_lower",
+            "ci_upper",
+            "n",
+            "description",
+        ]
+    ],
+    lang=lang,
+    verbatim=("name", "description"),
+    digits={"lower": 0, "upper": 0, "se": 2, "n": 0},
+    suppress_below=suppress_below,
+)
 
 # %%
 wb.report.text("scaling", "groups", lang=lang)
@@ -119,75 +169,154 @@ wb.report.text("scaling", "groups", lang=lang)
 # %%
 display(wb.report.text("scaling", "groups_note", lang=lang))
 display(wb.report.text("scaling", "small_cells", lang=lang, suppress_below=suppress_below))
-wb.report.table(design.mean("reading", by="locality"), lang=lang, digits={"se": 2},
-                suppress_below=suppress_below)
+wb.report.table(
+    design.mean("reading", by="locality"),
+    lang=lang,
+    digits={"se": 2},
+    suppress_below=suppress_below,
+)
 
 # %%
-wb.report.table(wb.scaling.with_value_labels(design.mean("reading", by="ITSEX"), lang=lang),
-                lang=lang, digits={"se": 2}, verbatim=("ITSEX",), suppress_below=suppress_below)
+wb.report.table(
+    wb.scaling.with_value_labels(design.mean("reading", by="ITSEX"), lang=lang),
+    lang=lang,
+    digits={"se": 2},
+    verbatim=("ITSEX",),
+    suppress_below=suppress_below,
+)
 
 # %%
-wb.report.table(design.mean("reading", by="region"), lang=lang, digits={"se": 2},
-                suppress_below=suppress_below)
+wb.report.table(
+    design.mean("reading", by="region"), lang=lang, digits={"se": 2}, suppress_below=suppress_below
+)
 
 # %%
-wb.report.table(design.mean("reading", by="language"), lang=lang, digits={"se": 2},
-                suppress_below=suppress_below)
+wb.report.table(
+    design.mean("reading", by="language"),
+    lang=lang,
+    digits={"se": 2},
+    suppress_below=suppress_below,
+)
 
 # %%
 wb.report.text("scaling", "linking", lang=lang)
 
 # %%
-display(wb.report.text("scaling", "linking_trend" if base_cycle else "linking_base",
-                       lang=lang, base_cycle=base_cycle,
-                       method=wb.report.term(linking)))
-wb.report.table(scaled.linking_table(), lang=lang,
-                digits={"A": 4, "B": 4, "se_A": 4, "se_B": 4, "linking_error": 4,
-                        "linking_error_points": 2})
+display(
+    wb.report.text(
+        "scaling",
+        "linking_trend" if base_cycle else "linking_base",
+        lang=lang,
+        base_cycle=base_cycle,
+        method=wb.report.term(linking),
+    )
+)
+wb.report.table(
+    scaled.linking_table(),
+    lang=lang,
+    digits={"A": 4, "B": 4, "se_A": 4, "se_B": 4, "linking_error": 4, "linking_error_points": 2},
+)
 
 # %%
 trend = wb.scaling.trend_report(
-    design, wb.survey.RepDesign.iea(base.student_results.read(), scale="reading", levels=cuts,
-                                    n_pv=n_pv) if base else None,
-    variable="reading", linking_error=scaled.linking_error, by="locality")
+    design,
+    wb.survey.RepDesign.iea(base.student_results.read(), scale="reading", levels=cuts, n_pv=n_pv)
+    if base
+    else None,
+    variable="reading",
+    linking_error=scaled.linking_error,
+    by="locality",
+)
 display(wb.report.text("scaling", "trend_table", lang=lang))
-display(wb.report.headline("trend_change", float(trend["difference"].iloc[0])
-                           if len(trend) else 0.0, lang=lang, digits=1))
-wb.report.table(trend, lang=lang, digits={"se_base": 2, "se_current": 2, "se_sampling": 2,
-                                          "linking_error": 2, "se": 2, "z": 2,
-                                          "p_value": 3})
+display(
+    wb.report.headline(
+        "trend_change",
+        float(trend["difference"].iloc[0]) if len(trend) else 0.0,
+        lang=lang,
+        digits=1,
+    )
+)
+wb.report.table(
+    trend,
+    lang=lang,
+    digits={
+        "se_base": 2,
+        "se_current": 2,
+        "se_sampling": 2,
+        "linking_error": 2,
+        "se": 2,
+        "z": 2,
+        "p_value": 3,
+    },
+)
 
 # %%
 wb.report.text("scaling", "analysis_file", lang=lang)
 
 # %%
-schools = wb.scaling.school_results(results, sample=cat.sample_schools.read(),
-                                    frame=cat.frame.read(),
-                                    questionnaire=cat.principal_questionnaire.read(),
-                                    school_weights=cat.school_weights.read())
+schools = wb.scaling.school_results(
+    results,
+    sample=cat.sample_schools.read(),
+    frame=cat.frame.read(),
+    questionnaire=cat.principal_questionnaire.read(),
+    school_weights=cat.school_weights.read(),
+)
 teachers = wb.scaling.teacher_results(cat.teacher_questionnaire.read(), students=results)
-codebook = wb.scaling.codebook({"student_results": results, "school_results": schools,
-                                "teacher_results": teachers})
+codebook = wb.scaling.codebook(
+    {"student_results": results, "school_results": schools, "teacher_results": teachers}
+)
 display(wb.report.text("scaling", "analysis_file_note", lang=lang))
-wb.report.table(wb.scaling.join_log(weights=cat.weights.read(),
-                                    scored=cat.scored_responses.read(), students=students,
-                                    results=results, teachers=cat.teacher_questionnaire.read(),
-                                    teacher_results=teachers), lang=lang, verbatim=())
+wb.report.table(
+    wb.scaling.join_log(
+        weights=cat.weights.read(),
+        scored=cat.scored_responses.read(),
+        students=students,
+        results=results,
+        teachers=cat.teacher_questionnaire.read(),
+        teacher_results=teachers,
+    ),
+    lang=lang,
+    verbatim=(),
+)
 
 # %%
 reconciliation = wb.fielddata.plausible_values_step(
-    cat.weights_reconciliation.read(), weighted=cat.weights.read()["IDSTUD"],
-    scored=cat.scored_responses.read()["IDSTUD"], scaled=scaled.students["IDSTUD"])
-display(wb.report.table(wb.fielddata.reconciliation_flow(reconciliation), lang=lang,
-                        prefixes={"level": "rc_", "step": "rc_"}))
-wb.report.table(reconciliation[reconciliation["step"] == "plausible_values"], lang=lang,
-                prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"})
+    cat.weights_reconciliation.read(),
+    weighted=cat.weights.read()["IDSTUD"],
+    scored=cat.scored_responses.read()["IDSTUD"],
+    scaled=scaled.students["IDSTUD"],
+)
+display(
+    wb.report.table(
+        wb.fielddata.reconciliation_flow(reconciliation),
+        lang=lang,
+        prefixes={"level": "rc_", "step": "rc_"},
+    )
+)
+wb.report.table(
+    reconciliation[reconciliation["step"] == "plausible_values"],
+    lang=lang,
+    prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"},
+)
 
 # %%
 display(wb.report.text("scaling", "codebook_note", lang=lang))
-wb.report.table(codebook[codebook["missing_codes"] != ""][
-    ["variable", "file", f"label_{lang}", "missing_codes", "n_valid", "n_omitted",
-     "n_not_administered", "n_invalid"]], lang=lang, verbatim=("variable", "missing_codes"))
+wb.report.table(
+    codebook[codebook["missing_codes"] != ""][
+        [
+            "variable",
+            "file",
+            f"label_{lang}",
+            "missing_codes",
+            "n_valid",
+            "n_omitted",
+            "n_not_administered",
+            "n_invalid",
+        ]
+    ],
+    lang=lang,
+    verbatim=("variable", "missing_codes"),
+)
 
 # %%
 wb.catalog.save(cycle, "plausible_values", scaled.students)
@@ -198,4 +327,4 @@ wb.catalog.save(cycle, "school_results", schools)
 wb.catalog.save(cycle, "teacher_results", teachers)
 wb.catalog.save(cycle, "codebook", codebook)
 wb.catalog.save(cycle, "population_model", scaled.population_table())
-wb.catalog.save(cycle, "linking", scaled.linking_table());
+wb.catalog.save(cycle, "linking", scaled.linking_table())

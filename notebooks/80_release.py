@@ -42,10 +42,20 @@ import workbench as wb
 from workbench.release import stage
 
 built = stage.build_release(
-    cycle, seed=seed, release_id=release_id, country=country, cycle_code=cycle_code,
-    grade=grade, k=k, k_schools=k_schools, quasi_identifiers=quasi_identifiers,
-    recodes=recodes, suppress_order=suppress_order, free_text=free_text,
-    restricted_only=restricted_only)
+    cycle,
+    seed=seed,
+    release_id=release_id,
+    country=country,
+    cycle_code=cycle_code,
+    grade=grade,
+    k=k,
+    k_schools=k_schools,
+    quasi_identifiers=quasi_identifiers,
+    recodes=recodes,
+    suppress_order=suppress_order,
+    free_text=free_text,
+    restricted_only=restricted_only,
+)
 wb.report.text("release", "title", lang=lang)
 
 # %%
@@ -56,34 +66,63 @@ wb.report.text("release", "disclosure", lang=lang)
 
 # %%
 after = built["disclosure"].query("step == '4 after'")
-display(wb.report.text("release", "disclosure_rule", lang=lang,
-                       quasi=" × ".join(wb.labels.label(q, lang) for q in quasi_identifiers),
-                       k=k, k_schools=k_schools,
-                       k_after=int(after.query("file == 'student_results'")["k_after"].min()),
-                       changed=wb.report.format_number(
-                           int(after["values_changed"].sum()), lang)))
-display(wb.report.headline("release_k", int(after.query("file == 'student_results'")[
-    "k_after"].min()), lang=lang))
-wb.report.table(stage.disclosure_view(built["disclosure"], lang), lang=lang,
-                verbatim=("tier", "step", "variable", "action"))
+display(
+    wb.report.text(
+        "release",
+        "disclosure_rule",
+        lang=lang,
+        quasi=" × ".join(wb.labels.label(q, lang) for q in quasi_identifiers),
+        k=k,
+        k_schools=k_schools,
+        k_after=int(after.query("file == 'student_results'")["k_after"].min()),
+        changed=wb.report.format_number(int(after["values_changed"].sum()), lang),
+    )
+)
+display(
+    wb.report.headline(
+        "release_k", int(after.query("file == 'student_results'")["k_after"].min()), lang=lang
+    )
+)
+wb.report.table(
+    stage.disclosure_view(built["disclosure"], lang),
+    lang=lang,
+    verbatim=("tier", "step", "variable", "action"),
+)
 
 # %%
 check = stage.check_release(cycle, built)
 wb.report.text("release", "check", lang=lang)
 
 # %%
-display(wb.report.text("release", "check_note", lang=lang, difference=wb.report.format_number(
-    float(check[["difference_estimate", "difference_se"]].max().max()), lang, 6)))
-wb.report.table(check, lang=lang, verbatim=("file",), digits={"estimate": 3, "se": 4,
-                "published_estimate": 3, "published_se": 4, "difference_estimate": 9,
-                "difference_se": 9})
+display(
+    wb.report.text(
+        "release",
+        "check_note",
+        lang=lang,
+        difference=wb.report.format_number(
+            float(check[["difference_estimate", "difference_se"]].max().max()), lang, 6
+        ),
+    )
+)
+wb.report.table(
+    check,
+    lang=lang,
+    verbatim=("file",),
+    digits={
+        "estimate": 3,
+        "se": 4,
+        "published_estimate": 3,
+        "published_se": 4,
+        "difference_estimate": 9,
+        "difference_se": 9,
+    },
+)
 
 # %%
 wb.report.text("release", "files", lang=lang)
 
 # %%
-wb.report.table(built["manifest"].drop(columns="sha256"), lang=lang,
-                verbatim=("name", "path"))
+wb.report.table(built["manifest"].drop(columns="sha256"), lang=lang, verbatim=("name", "path"))
 
 # %%
 documents = stage.document(cycle, built, lang=lang)
@@ -91,23 +130,56 @@ wb.report.text("release", "codebook", lang=lang)
 
 # %%
 display(wb.report.text("release", "codebook_note", lang=lang, html=documents["html"].name))
-wb.report.table(documents["codebook"].query("tier == 'public'")[
-    ["file", "variable", f"label_{lang}", f"missing_codes_{lang}", "n_valid", "n_omitted",
-     "n_not_reached", "n_sysmis"]].head(40), lang=lang,
-    verbatim=("file", "variable", f"label_{lang}", f"missing_codes_{lang}"))
+wb.report.table(
+    documents["codebook"]
+    .query("tier == 'public'")[
+        [
+            "file",
+            "variable",
+            f"label_{lang}",
+            f"missing_codes_{lang}",
+            "n_valid",
+            "n_omitted",
+            "n_not_reached",
+            "n_sysmis",
+        ]
+    ]
+    .head(40),
+    lang=lang,
+    verbatim=("file", "variable", f"label_{lang}", f"missing_codes_{lang}"),
+)
 
 # %%
 followup = stage.register(cycle, path=recommendations, lang=lang, base_cycle=base_cycle)
 wb.report.text("release", "recommendations", lang=lang)
 
 # %%
-display(wb.report.text("release", "recommendations_note", lang=lang, file=followup["file"],
-                       appended=len(followup["appended"])))
+display(
+    wb.report.text(
+        "release",
+        "recommendations_note",
+        lang=lang,
+        file=followup["file"],
+        appended=len(followup["appended"]),
+    )
+)
 display(wb.report.table(followup["summary"], lang=lang, verbatim=("cycle",)))
-wb.report.table(stage.followup_view(followup["report"], lang), lang=lang,
-                verbatim=("cycle", "addressee", "id", "priority", "recommendation", "status",
-                          "due", "last_followup", "aim"),
-                digits={"indicator_before": 1, "indicator_after": 1, "change": 1})
+wb.report.table(
+    stage.followup_view(followup["report"], lang),
+    lang=lang,
+    verbatim=(
+        "cycle",
+        "addressee",
+        "id",
+        "priority",
+        "recommendation",
+        "status",
+        "due",
+        "last_followup",
+        "aim",
+    ),
+    digits={"indicator_before": 1, "indicator_after": 1, "change": 1},
+)
 
 # %%
 proposals = stage.proposals(cycle, lang=lang, max_se=max_se, agreement_target=agreement_target)
@@ -115,11 +187,14 @@ wb.report.text("release", "method", lang=lang)
 
 # %%
 display(wb.report.text("release", "method_note", lang=lang))
-display(wb.report.headline("method_proposals", int((proposals["status"] == "draft").sum()),
-                           lang=lang))
-wb.report.table(stage.proposals_view(proposals, lang), lang=lang,
-                verbatim=("check", "evidence", "subject", "figure", "target", "proposal",
-                          "status"))
+display(
+    wb.report.headline("method_proposals", int((proposals["status"] == "draft").sum()), lang=lang)
+)
+wb.report.table(
+    stage.proposals_view(proposals, lang),
+    lang=lang,
+    verbatim=("check", "evidence", "subject", "figure", "target", "proposal", "status"),
+)
 
 # %%
 wb.report.text("release", "archive", lang=lang, cycle=cycle)

@@ -33,9 +33,16 @@ wb.report.text("school_monitoring", "s10_title", lang=lang)
 wb.report.text("school_monitoring", "s10_intro", lang=lang)
 
 # %%
-summary = mc.district_stage(cycle, seed=seed, source=source, years=years, as_of=as_of,
-                            schools_per_district=schools_per_district,
-                            teacher_columns=teacher_columns, course_columns=course_columns)
+summary = mc.district_stage(
+    cycle,
+    seed=seed,
+    source=source,
+    years=years,
+    as_of=as_of,
+    schools_per_district=schools_per_district,
+    teacher_columns=teacher_columns,
+    course_columns=course_columns,
+)
 wb.report.table(summary.rename(columns={"level": "mon_level"}), lang=lang)
 
 # %%

@@ -33,9 +33,12 @@ wb.report.text("school_monitoring", "s20_title", lang=lang)
 wb.report.text("school_monitoring", "s20_intro", lang=lang)
 
 # %%
-summary = mc.indicator_stage(cycle, school_framework=school_framework,
-                             college_framework=college_framework,
-                             variable_parts=variable_parts)
+summary = mc.indicator_stage(
+    cycle,
+    school_framework=school_framework,
+    college_framework=college_framework,
+    variable_parts=variable_parts,
+)
 year = mc.current_year(cycle)
 wb.report.headline("indicators", summary["indicators"].max(), lang=lang)
 
@@ -56,31 +59,53 @@ wb.report.text("school_monitoring", "s20_variable", lang=lang)
 
 # %%
 indicators = mc.load(cycle, "school_indicators")
-wb.report.table(mt.variable_table(indicators), lang=lang, verbatim=("school_id",),
-                digits={"se": 2, "numerator": 0, "denominator": 0})
+wb.report.table(
+    mt.variable_table(indicators),
+    lang=lang,
+    verbatim=("school_id",),
+    digits={"se": 2, "numerator": 0, "denominator": 0},
+)
 
 # %%
 wb.report.text("school_monitoring", "s20_districts", lang=lang, year=year)
 
 # %%
-wb.report.table(mt.level_table(indicators, framework=school_framework, level="district",
-                               year=year), lang=lang, digits={"se": 2})
+wb.report.table(
+    mt.level_table(indicators, framework=school_framework, level="district", year=year),
+    lang=lang,
+    digits={"se": 2},
+)
 
 # %%
-wb.report.table(mt.level_table(indicators, framework=school_framework, level="nation",
-                               year=year), lang=lang, digits={"se": 2})
+wb.report.table(
+    mt.level_table(indicators, framework=school_framework, level="nation", year=year),
+    lang=lang,
+    digits={"se": 2},
+)
 
 # %%
 wb.report.text("school_monitoring", "s20_trace", lang=lang)
 
 # %%
-wb.report.table(mt.trace_table(indicators, indicator="R1", year=year, level="district",
-                               unit=mc.load(cycle, "schools")["district"].iloc[0]),
-                lang=lang, verbatim=("mon_unit",), digits={"numerator": 0, "denominator": 0})
+wb.report.table(
+    mt.trace_table(
+        indicators,
+        indicator="R1",
+        year=year,
+        level="district",
+        unit=mc.load(cycle, "schools")["district"].iloc[0],
+    ),
+    lang=lang,
+    verbatim=("mon_unit",),
+    digits={"numerator": 0, "denominator": 0},
+)
 
 # %%
 wb.report.text("school_monitoring", "s20_colleges", lang=lang, year=year)
 
 # %%
-wb.report.table(mt.level_table(indicators, framework=college_framework, level="oblast",
-                               year=year), lang=lang, digits={"se": 2})
+wb.report.table(
+    mt.level_table(indicators, framework=college_framework, level="oblast", year=year),
+    lang=lang,
+    digits={"se": 2},
+)

@@ -35,8 +35,15 @@ wb.report.text("school_monitoring", "s30_title", lang=lang)
 wb.report.text("school_monitoring", "s30_intro", lang=lang, ci=round(100 * level))
 
 # %%
-out = mc.analysis_stage(cycle, size_bands=size_bands, similar_by=similar_by,
-                        min_similar=min_similar, margin=margin, results=results, level=level)
+out = mc.analysis_stage(
+    cycle,
+    size_bands=size_bands,
+    similar_by=similar_by,
+    min_similar=min_similar,
+    margin=margin,
+    results=results,
+    level=level,
+)
 year = mc.current_year(cycle)
 school = mc.shown_unit(cycle, "improving_school")
 wb.report.text("school_monitoring", "s30_improving", lang=lang)

@@ -34,9 +34,14 @@ wb.report.text("school_monitoring", "s40_title", lang=lang)
 wb.report.text("school_monitoring", "s40_intro", lang=lang, as_of=mc.reference_date(cycle))
 
 # %%
-out = mc.development_stage(cycle, years=years, soon_months=soon_months,
-                           course_months=course_months, capacity_per_month=capacity_per_month,
-                           per_school_month=per_school_month)
+out = mc.development_stage(
+    cycle,
+    years=years,
+    soon_months=soon_months,
+    course_months=course_months,
+    capacity_per_month=capacity_per_month,
+    per_school_month=per_school_month,
+)
 compliance = out["pd_compliance"]
 wb.report.headline("teachers", len(out["pd_status"]), lang=lang)
 
@@ -50,20 +55,25 @@ wb.report.table(mt.compliance_table(compliance, schools=False), lang=lang)
 wb.report.text("school_monitoring", "s40_schools", lang=lang)
 
 # %%
-wb.report.table(mt.compliance_table(compliance, schools=True), lang=lang,
-                verbatim=("school_id",))
+wb.report.table(mt.compliance_table(compliance, schools=True), lang=lang, verbatim=("school_id",))
 
 # %%
 school = mc.shown_unit(cycle, "noncompliant_school")
 wb.report.text("school_monitoring", "s40_lists", lang=lang, school=school)
 
 # %%
-wb.report.table(mt.school_rows(out["pd_lists"], school), lang=lang,
-                verbatim=("school_id", "teacher", "due"))
+wb.report.table(
+    mt.school_rows(out["pd_lists"], school), lang=lang, verbatim=("school_id", "teacher", "due")
+)
 
 # %%
-wb.report.text("school_monitoring", "s40_schedule", lang=lang, capacity=capacity_per_month,
-               per_school=per_school_month)
+wb.report.text(
+    "school_monitoring",
+    "s40_schedule",
+    lang=lang,
+    capacity=capacity_per_month,
+    per_school=per_school_month,
+)
 
 # %%
 wb.report.table(mt.schedule_by_month(out["pd_schedule"]), lang=lang)

@@ -32,6 +32,7 @@ wb.report.text("school_monitoring", "s50_title", lang=lang)
 wb.report.text("school_monitoring", "s50_intro", lang=lang)
 
 # %%
-table = mc.plan_stage(cycle, framework=framework, institution=institution,
-                      languages=languages, activities=activities)
+table = mc.plan_stage(
+    cycle, framework=framework, institution=institution, languages=languages, activities=activities
+)
 wb.report.table(mt.plan_display(table), lang=lang, verbatim=("section",))

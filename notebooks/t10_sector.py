@@ -35,8 +35,14 @@ wb.report.text("teacher_ed", "t10_title", lang=lang)
 wb.report.text("teacher_ed", "t10_intro", lang=lang)
 
 # %%
-summary = tc.prepare_sector(cycle, seed=seed, institutions=institutions, years=years,
-                            pilot_per_level=pilot_per_level, faults=faults)
+summary = tc.prepare_sector(
+    cycle,
+    seed=seed,
+    institutions=institutions,
+    years=years,
+    pilot_per_level=pilot_per_level,
+    faults=faults,
+)
 display(wb.report.headline("institutions", int(summary["institutions"].sum()), lang=lang))
 wb.report.table(summary, lang=lang)
 

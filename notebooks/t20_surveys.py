@@ -38,9 +38,16 @@ wb.report.text("teacher_ed", "t20_title", lang=lang)
 wb.report.text("teacher_ed", "t20_intro", lang=lang)
 
 # %%
-scales = tc.survey_stage(cycle, min_alpha=min_alpha, min_cfi=min_cfi, max_rmsea=max_rmsea,
-                         focal=focal, reference=reference, dif_classes=dif_classes,
-                         min_group=min_group)
+scales = tc.survey_stage(
+    cycle,
+    min_alpha=min_alpha,
+    min_cfi=min_cfi,
+    max_rmsea=max_rmsea,
+    focal=focal,
+    reference=reference,
+    dif_classes=dif_classes,
+    min_group=min_group,
+)
 log = tc.load(cycle, "survey_log")
 display(wb.report.headline("files_read", len(log), lang=lang))
 wb.report.headline("scales_used", int((scales["status"] == "used").sum()), lang=lang)
@@ -55,29 +62,50 @@ wb.report.table(tr.problem_files(log), lang=lang, verbatim=("file", "message"))
 wb.report.text("teacher_ed", "t20_issues", lang=lang)
 
 # %%
-wb.report.table(tr.shown(tc.load(cycle, "survey_issues")), lang=lang,
-                verbatim=("file", "value", "reason", "column"))
+wb.report.table(
+    tr.shown(tc.load(cycle, "survey_issues")),
+    lang=lang,
+    verbatim=("file", "value", "reason", "column"),
+)
 
 # %%
 display(wb.report.text("teacher_ed", "t20_scales", lang=lang))
-wb.report.text("teacher_ed", "t20_scales_note", lang=lang, alpha=min_alpha, cfi=min_cfi,
-               rmsea=max_rmsea, delta=0.01)
+wb.report.text(
+    "teacher_ed",
+    "t20_scales_note",
+    lang=lang,
+    alpha=min_alpha,
+    cfi=min_cfi,
+    rmsea=max_rmsea,
+    delta=0.01,
+)
 
 # %%
-wb.report.table(tr.scale_table(scales), lang=lang, verbatim=("items_used",),
-                digits={"alpha": 3, "alpha_lower": 3, "omega": 3, "cfi": 3, "rmsea": 3})
+wb.report.table(
+    tr.scale_table(scales),
+    lang=lang,
+    verbatim=("items_used",),
+    digits={"alpha": 3, "alpha_lower": 3, "omega": 3, "cfi": 3, "rmsea": 3},
+)
 
 # %%
 wb.report.text("teacher_ed", "t20_items", lang=lang)
 
 # %%
 items = tc.load(cycle, "scale_items")
-wb.report.table(tr.shown(items[items["flagged"]]), lang=lang, verbatim=("item",),
-                digits={"loading": 2, "smd": 2, "p_value": 4})
+wb.report.table(
+    tr.shown(items[items["flagged"]]),
+    lang=lang,
+    verbatim=("item",),
+    digits={"loading": 2, "smd": 2, "p_value": 4},
+)
 
 # %%
 wb.report.text("teacher_ed", "t20_invariance", lang=lang)
 
 # %%
-wb.report.table(tr.invariance_table(tc.load(cycle, "scale_invariance")), lang=lang,
-                digits={"cfi": 3, "rmsea": 3, "delta_cfi": 3, "delta_rmsea": 3})
+wb.report.table(
+    tr.invariance_table(tc.load(cycle, "scale_invariance")),
+    lang=lang,
+    digits={"cfi": 3, "rmsea": 3, "delta_cfi": 3, "delta_rmsea": 3},
+)

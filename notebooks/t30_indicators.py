@@ -44,8 +44,7 @@ wb.report.text("teacher_ed", "t30_framework", lang=lang)
 wb.report.table(tr.indicator_names(fw, lang), lang=lang, verbatim=("indicator", "name"))
 
 # %%
-indicators = tc.indicator_stage(cycle, framework=framework, min_n=min_n, min_rate=min_rate,
-                                ci=ci)
+indicators = tc.indicator_stage(cycle, framework=framework, min_n=min_n, min_rate=min_rate, ci=ci)
 display(wb.report.headline("indicators", indicators["indicator"].nunique(), lang=lang))
 wb.report.headline("institutions", indicators["institution"].nunique(), lang=lang)
 
@@ -59,12 +58,17 @@ wb.report.table(tr.flagged_rates(tc.load(cycle, "response_rates"), year=year), l
 wb.report.text("teacher_ed", "t30_sector", lang=lang)
 
 # %%
-wb.report.table(tr.sector_summary(indicators, fw, lang, year=year), lang=lang,
-                verbatim=("indicator", "name"))
+wb.report.table(
+    tr.sector_summary(indicators, fw, lang, year=year), lang=lang, verbatim=("indicator", "name")
+)
 
 # %%
 wb.report.text("teacher_ed", "t30_table", lang=lang)
 
 # %%
-wb.report.table(tr.institution_table(indicators, year=year), lang=lang,
-                verbatim=("indicator",), digits={"response_rate": 2})
+wb.report.table(
+    tr.institution_table(indicators, year=year),
+    lang=lang,
+    verbatim=("indicator",),
+    digits={"response_rate": 2},
+)

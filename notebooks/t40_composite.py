@@ -34,15 +34,29 @@ wb.report.setup_plots()
 wb.report.text("teacher_ed", "t40_title", lang=lang)
 
 # %%
-wb.report.text("teacher_ed", "t40_intro", lang=lang, normalisation=normalisation,
-               weighting=weighting, aggregation=aggregation, draws=n_draws)
+wb.report.text(
+    "teacher_ed",
+    "t40_intro",
+    lang=lang,
+    normalisation=normalisation,
+    weighting=weighting,
+    aggregation=aggregation,
+    draws=n_draws,
+)
 
 # %%
-positions = tc.composite_stage(cycle, seed=seed, normalisation=normalisation,
-                               weighting=weighting, aggregation=aggregation,
-                               custom_weights=custom_weights, alternatives=alternatives,
-                               n_draws=n_draws, weight_concentration=weight_concentration,
-                               top_share=top_share)
+positions = tc.composite_stage(
+    cycle,
+    seed=seed,
+    normalisation=normalisation,
+    weighting=weighting,
+    aggregation=aggregation,
+    custom_weights=custom_weights,
+    alternatives=alternatives,
+    n_draws=n_draws,
+    weight_concentration=weight_concentration,
+    top_share=top_share,
+)
 wb.report.text("teacher_ed", "t40_positions", lang=lang)
 
 # %%

@@ -37,16 +37,17 @@ results = tc.comparison_stage(cycle, peer=peer, alpha=alpha)
 wb.report.text("teacher_ed", "t50_peers", lang=lang)
 
 # %%
-wb.report.table(tr.comparison_summary(results["comparison"]), lang=lang,
-                verbatim=("indicator",))
+wb.report.table(tr.comparison_summary(results["comparison"]), lang=lang, verbatim=("indicator",))
 
 # %%
 wb.report.text("teacher_ed", "t50_change", lang=lang)
 
 # %%
-display(wb.report.text("teacher_ed", "t50_no_change", lang=lang) if results["change"].empty
-        else wb.report.table(tr.change_summary(results["change"]), lang=lang,
-                             verbatim=("indicator",)))
+display(
+    wb.report.text("teacher_ed", "t50_no_change", lang=lang)
+    if results["change"].empty
+    else wb.report.table(tr.change_summary(results["change"]), lang=lang, verbatim=("indicator",))
+)
 
 # %%
 wb.report.text("teacher_ed", "t50_cohorts", lang=lang)

@@ -18,9 +18,11 @@ def outputs_root(tmp_path_factory) -> Path:
     (``WORKBENCH_OUTPUTS``, ``WORKBENCH_FIELDWORK``, ``WORKBENCH_INPUTS``), so tests never touch
     a researcher's own runs."""
     folder = tmp_path_factory.mktemp("outputs")
-    names = {"WORKBENCH_OUTPUTS": folder,
-             "WORKBENCH_FIELDWORK": tmp_path_factory.mktemp("fieldwork"),
-             "WORKBENCH_INPUTS": tmp_path_factory.mktemp("inputs")}
+    names = {
+        "WORKBENCH_OUTPUTS": folder,
+        "WORKBENCH_FIELDWORK": tmp_path_factory.mktemp("fieldwork"),
+        "WORKBENCH_INPUTS": tmp_path_factory.mktemp("inputs"),
+    }
     previous = {name: os.environ.get(name) for name in names}
     os.environ.update({name: str(path) for name, path in names.items()})
     yield folder

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
-ITEMS = pd.DataFrame({
-    "item_id": ["R101", "R102", "R201", "R202"], "type": ["MC", "CR", "MC", "CR"],
-    "max_score": [1, 1, 1, 2], "key": ["B", None, "C", None], "block": [1, 1, 2, 2],
-    "position": [1, 2, 1, 2]})
+ITEMS = pd.DataFrame(
+    {
+        "item_id": ["R101", "R102", "R201", "R202"],
+        "type": ["MC", "CR", "MC", "CR"],
+        "max_score": [1, 1, 1, 2],
+        "key": ["B", None, "C", None],
+        "block": [1, 1, 2, 2],
+        "position": [1, 2, 1, 2],
+    }
+)
 SAMPLE = pd.DataFrame({"IDSCHOOL": [17, 18], "probability": [0.5, 0.25]})
 CLASSES = (1701, 1801)
 PER_CLASS = 12
@@ -28,10 +34,18 @@ def students() -> pd.DataFrame:
     for idclass in CLASSES:
         for k in range(1, PER_CLASS + 1):
             particip = {11: "3", 12: "2"}.get(k, "1")
-            rows.append({"IDSCHOOL": str(idclass // 100), "IDCLASS": str(idclass),
-                         "IDSTUD": str(idclass * 100 + k), "STUDENT_NAME": f"Айгерим Ученица{k}",
-                         "SEX": str(1 + k % 2), "EXCLUSION": "1" if k == 11 else "",
-                         "PARTICIP": particip, "IDBOOK": "" if k == 11 else str(1 + k % 2)})
+            rows.append(
+                {
+                    "IDSCHOOL": str(idclass // 100),
+                    "IDCLASS": str(idclass),
+                    "IDSTUD": str(idclass * 100 + k),
+                    "STUDENT_NAME": f"Айгерим Ученица{k}",
+                    "SEX": str(1 + k % 2),
+                    "EXCLUSION": "1" if k == 11 else "",
+                    "PARTICIP": particip,
+                    "IDBOOK": "" if k == 11 else str(1 + k % 2),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -40,9 +54,16 @@ def booklets(idclass: int) -> pd.DataFrame:
     rows = []
     for k in range(1, 11):
         book = 1 + k % 2
-        row = {"IDSCHOOL": str(idclass // 100), "IDCLASS": str(idclass),
-               "IDSTUD": str(idclass * 100 + k), "IDBOOK": str(book),
-               "R101": "", "R102": "", "R201": "", "R202": ""}
+        row = {
+            "IDSCHOOL": str(idclass // 100),
+            "IDCLASS": str(idclass),
+            "IDSTUD": str(idclass * 100 + k),
+            "IDBOOK": str(book),
+            "R101": "",
+            "R102": "",
+            "R201": "",
+            "R202": "",
+        }
         if book == 1:
             row.update(R101="B" if k % 3 else "A", R102="10" if k % 4 else "70")
         else:
@@ -53,24 +74,51 @@ def booklets(idclass: int) -> pd.DataFrame:
 
 def files() -> dict[str, pd.DataFrame | bytes]:
     """The delivery: path inside the folder -> table (written as UTF-8 CSV) or raw bytes."""
-    school = pd.DataFrame({
-        "IDSCHOOL": ["17", "18"], "SCHCODE": ["K-017", "K-018"], "REGION": ["chui", "osh"],
-        "STRATUM": ["chui/rural", "osh/rural"], "ROLE": ["0", "0"], "REPLACES": ["", ""],
-        "MOS": ["30", "40"], "PARTICIP": ["1", "1"], "TEST_DATE": ["2025-04-10"] * 2})
-    classes = pd.DataFrame({
-        "IDSCHOOL": ["17", "18"], "IDCLASS": ["1701", "1801"], "CLASS_NAME": ["6А", "6Б"],
-        "CLASS_LANG": ["ky", "ru"], "TEACHER_NAME": ["Бактыгүл Мамбетова", "Ольга Петрова"],
-        "N_LISTED": ["12", "12"], "N_EXCLUDED": ["1", "1"], "N_ABSENT": ["1", "1"],
-        "N_ASSESSED": ["10", "10"]})
-    coding = pd.DataFrame({
-        "IDSTUD": ["170101", "170103", "180102"], "IDBOOK": ["2", "2", "1"],
-        "ITEM": ["R202", "R202", "R102"], "CODER1": ["1", "2", "3"],
-        "CODE1": ["20", "20", "10"], "CODER2": ["4", "5", "6"], "CODE2": ["20", "10", "10"]})
-    return {"tracking/school_tracking.csv": school, "tracking/class_tracking.csv": classes,
-            "tracking/student_tracking.csv": students(),
-            "booklets/booklets_a.csv": booklets(1701),
-            "booklets/booklets_b.csv": booklets(1801),
-            "reliability/double_coding.csv": coding}
+    school = pd.DataFrame(
+        {
+            "IDSCHOOL": ["17", "18"],
+            "SCHCODE": ["K-017", "K-018"],
+            "REGION": ["chui", "osh"],
+            "STRATUM": ["chui/rural", "osh/rural"],
+            "ROLE": ["0", "0"],
+            "REPLACES": ["", ""],
+            "MOS": ["30", "40"],
+            "PARTICIP": ["1", "1"],
+            "TEST_DATE": ["2025-04-10"] * 2,
+        }
+    )
+    classes = pd.DataFrame(
+        {
+            "IDSCHOOL": ["17", "18"],
+            "IDCLASS": ["1701", "1801"],
+            "CLASS_NAME": ["6А", "6Б"],
+            "CLASS_LANG": ["ky", "ru"],
+            "TEACHER_NAME": ["Бактыгүл Мамбетова", "Ольга Петрова"],
+            "N_LISTED": ["12", "12"],
+            "N_EXCLUDED": ["1", "1"],
+            "N_ABSENT": ["1", "1"],
+            "N_ASSESSED": ["10", "10"],
+        }
+    )
+    coding = pd.DataFrame(
+        {
+            "IDSTUD": ["170101", "170103", "180102"],
+            "IDBOOK": ["2", "2", "1"],
+            "ITEM": ["R202", "R202", "R102"],
+            "CODER1": ["1", "2", "3"],
+            "CODE1": ["20", "20", "10"],
+            "CODER2": ["4", "5", "6"],
+            "CODE2": ["20", "10", "10"],
+        }
+    )
+    return {
+        "tracking/school_tracking.csv": school,
+        "tracking/class_tracking.csv": classes,
+        "tracking/student_tracking.csv": students(),
+        "booklets/booklets_a.csv": booklets(1701),
+        "booklets/booklets_b.csv": booklets(1801),
+        "reliability/double_coding.csv": coding,
+    }
 
 
 def write(folder: Path, content: dict[str, pd.DataFrame | bytes]) -> Path:

@@ -33,8 +33,9 @@ codebooks:
 """
 
 
-def start_cycle(name: str, folder: Path, *, schools: int = 300, n_schools: int = 60,
-                evaluation_reps: int = 50) -> tuple[Path, dict]:
+def start_cycle(
+    name: str, folder: Path, *, schools: int = 300, n_schools: int = 60, evaluation_reps: int = 50
+) -> tuple[Path, dict]:
     """``new_cycle`` + the foreign register in ``inputs/<name>/register/`` + the item bank;
     returns the parameter file and the register's truth."""
     from workbench.newcycle import new_cycle
@@ -44,18 +45,22 @@ def start_cycle(name: str, folder: Path, *, schools: int = 300, n_schools: int =
     raw = yaml.safe_load(made.params.read_text(encoding="utf-8"))
     raw["data"]["register"]["columns"] = COLUMNS
     raw["stages"]["sample_design"].update(
-        strata=STRATA[:1], sort_by=[STRATA[1], "enrol_g6"], n_schools=n_schools, minimum=1,
-        evaluation_reps=evaluation_reps, domain_reps=20)
+        strata=STRATA[:1],
+        sort_by=[STRATA[1], "enrol_g6"],
+        n_schools=n_schools,
+        minimum=1,
+        evaluation_reps=evaluation_reps,
+        domain_reps=20,
+    )
     made.params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    truth = write_register_xlsx(inputs_dir(name) / "register" / "register.xlsx",
-                                schools=schools)
-    (inputs_dir(name) / "instruments" / "instruments.yaml").write_text(ITEM_BANK,
-                                                                        encoding="utf-8")
+    truth = write_register_xlsx(inputs_dir(name) / "register" / "register.xlsx", schools=schools)
+    (inputs_dir(name) / "instruments" / "instruments.yaml").write_text(ITEM_BANK, encoding="utf-8")
     return made.params, truth
 
 
-def fill_listing_forms(forms: Path, lists: Path, sample: pd.DataFrame, *, seed: int = 1,
-                       declining: int = 1) -> pd.DataFrame:
+def fill_listing_forms(
+    forms: Path, lists: Path, sample: pd.DataFrame, *, seed: int = 1, declining: int = 1
+) -> pd.DataFrame:
     """Return the class lists of the sampled schools as the schools would: the first half as
     filled Excel forms (alternately the ky and ru sheet), the rest in one CSV; the first
     ``declining`` sampled schools write 0 students and their first replacement answers.
@@ -65,8 +70,7 @@ def fill_listing_forms(forms: Path, lists: Path, sample: pd.DataFrame, *, seed: 
     rng = np.random.default_rng(seed)
     sampled = sample[sample["role"] == "sampled"].reset_index(drop=True)
     first = sample[sample["role"] == "replacement_1"].set_index("REPLACES")["IDSCHOOL"]
-    declined = set(sampled.loc[sampled["IDSCHOOL"].isin(first.index), "IDSCHOOL"]
-                   .head(declining))
+    declined = set(sampled.loc[sampled["IDSCHOOL"].isin(first.index), "IDSCHOOL"].head(declining))
     answering = [*sampled["IDSCHOOL"], *[first[i] for i in sorted(declined)]]
     written, csv_rows = [], []
     for k, school in enumerate(answering):
@@ -77,12 +81,17 @@ def fill_listing_forms(forms: Path, lists: Path, sample: pd.DataFrame, *, seed: 
             lines = [(f"6{'АБВГ'[j]}", int(rng.integers(8, 31))) for j in range(count)]
             written += [(school, name, n) for name, n in lines]
         if k < len(sampled) // 2:
-            _fill(forms / f"{school}.xlsx", lists / f"{school}.xlsx", lines,
-                  sheet="ky" if k % 2 else "ru")
+            _fill(
+                forms / f"{school}.xlsx",
+                lists / f"{school}.xlsx",
+                lines,
+                sheet="ky" if k % 2 else "ru",
+            )
         else:
             csv_rows += [(school, name, n) for name, n in lines]
     pd.DataFrame(csv_rows, columns=["IDSCHOOL", "CLASS_NAME", "N_STUDENTS"]).to_csv(
-        lists / "returned.csv", index=False, encoding="utf-8")
+        lists / "returned.csv", index=False, encoding="utf-8"
+    )
     return pd.DataFrame(written, columns=["IDSCHOOL", "CLASS_NAME", "N_STUDENTS"])
 
 
@@ -114,28 +123,48 @@ def make_delivery(cycle: str, *, seed: int = 11):
     sample = pd.read_parquet(data_dir(cycle) / "sample_schools.parquet")
     chosen = pd.read_parquet(data_dir(cycle) / "sample_classes.parquet")
     listed = read_class_lists(inputs_dir(cycle) / "class_lists", sample)
-    unlisted = frame[frame["school_id"].isin(sample["school_id"])
-                     & ~frame["school_id"].isin(listed["school_id"])]
+    unlisted = frame[
+        frame["school_id"].isin(sample["school_id"]) & ~frame["school_id"].isin(listed["school_id"])
+    ]
     classes = pd.concat([listed, assumed_classes(unlisted)], ignore_index=True)
     classes["class_language"] = classes["class_language"].fillna("ru")
     register = frame.assign(region=frame[STRATA[0]], locality="rural", school_type="general")
     students = classes.loc[classes.index.repeat(classes["enrol"])].reset_index(drop=True)
     line = students.groupby("class_id").cumcount() + 1
     effect = pd.Series(rng.normal(0, 0.6, len(frame)), index=frame["school_id"])
-    students = pd.DataFrame({
-        "student_id": students["class_id"] + line.map("{:02d}".format),
-        "school_id": students["school_id"], "class_id": students["class_id"],
-        "region": students["school_id"].map(register.set_index("school_id")["region"]),
-        "class_language": students["class_language"],
-        "female": rng.random(len(students)) < 0.5, "books": rng.integers(1, 6, len(students)),
-        "theta": students["school_id"].map(effect).to_numpy()
-        + rng.normal(0, 0.8, len(students))})
+    students = pd.DataFrame(
+        {
+            "student_id": students["class_id"] + line.map("{:02d}".format),
+            "school_id": students["school_id"],
+            "class_id": students["class_id"],
+            "region": students["school_id"].map(register.set_index("school_id")["region"]),
+            "class_language": students["class_language"],
+            "female": rng.random(len(students)) < 0.5,
+            "books": rng.integers(1, 6, len(students)),
+            "theta": students["school_id"].map(effect).to_numpy()
+            + rng.normal(0, 0.8, len(students)),
+        }
+    )
     bank = read_instruments(inputs_dir(cycle) / "instruments").items
     two = bank["max_score"] == 2
-    bank = bank.assign(a=rng.uniform(0.8, 1.4, len(bank)), b=rng.normal(0, 0.8, len(bank)),
-                       c=0.0, d1=np.where(two, -0.5, np.nan), d2=np.where(two, 0.5, np.nan))
+    bank = bank.assign(
+        a=rng.uniform(0.8, 1.4, len(bank)),
+        b=rng.normal(0, 0.8, len(bank)),
+        c=0.0,
+        d1=np.where(two, -0.5, np.nan),
+        d2=np.where(two, 0.5, np.nan),
+    )
     responses = make_responses(rng, students, bank, [])
-    nation = Nation(tables={"register": register, "classes": classes, "students": students,
-                            "items": bank, "responses": responses}, truth={})
-    return make_field_returns(nation, sample, chosen, fieldwork_dir(cycle) / "incoming",
-                              seed=seed, year=2026)
+    nation = Nation(
+        tables={
+            "register": register,
+            "classes": classes,
+            "students": students,
+            "items": bank,
+            "responses": responses,
+        },
+        truth={},
+    )
+    return make_field_returns(
+        nation, sample, chosen, fieldwork_dir(cycle) / "incoming", seed=seed, year=2026
+    )

@@ -36,18 +36,22 @@ def make_register(schools: int = 400, seed: int = 7, districts: int = 19) -> pd.
     """
     rng = np.random.default_rng(seed)
     district = np.r_[rng.integers(0, districts - 1, schools - 3), [districts - 1] * 3]
-    owner = rng.choice(["государственная", "муниципальная", "частная"], schools, p=[.5, .4, .1])
+    owner = rng.choice(["государственная", "муниципальная", "частная"], schools, p=[0.5, 0.4, 0.1])
     grade6 = np.maximum(3, np.round(rng.lognormal(3.4, 0.8, schools))).astype(int)
-    return pd.DataFrame({
-        "№ п/п": np.arange(1, schools + 1),
-        "Код школы": [f"{41000 + 7 * i:07d}" for i in range(schools)],
-        "Наименование": [f"Школа № {i + 1}" for i in range(schools)],
-        "Район": [f"Район {d + 1:02d}" for d in district],
-        "Форма собственности": owner,
-        "Тип": rng.choice(["СОШ", "гимназия", "лицей", "ООШ"], schools, p=[.6, .15, .1, .15]),
-        "5 класс": np.maximum(0, grade6 + rng.integers(-5, 6, schools)),
-        "6 класс": grade6,
-    })
+    return pd.DataFrame(
+        {
+            "№ п/п": np.arange(1, schools + 1),
+            "Код школы": [f"{41000 + 7 * i:07d}" for i in range(schools)],
+            "Наименование": [f"Школа № {i + 1}" for i in range(schools)],
+            "Район": [f"Район {d + 1:02d}" for d in district],
+            "Форма собственности": owner,
+            "Тип": rng.choice(
+                ["СОШ", "гимназия", "лицей", "ООШ"], schools, p=[0.6, 0.15, 0.1, 0.15]
+            ),
+            "5 класс": np.maximum(0, grade6 + rng.integers(-5, 6, schools)),
+            "6 класс": grade6,
+        }
+    )
 
 
 def write_register_xlsx(path: Path, *, schools: int = 400, seed: int = 7) -> dict:
@@ -74,24 +78,39 @@ def write_register_xlsx(path: Path, *, schools: int = 400, seed: int = 7) -> dic
     ws.cell(row=5, column=8, value="6 класс")
     for number, record in enumerate(rows.itertuples(index=False), start=6):
         for col, value in enumerate(record, start=1):
-            ws.cell(row=number, column=col, value=value.item() if hasattr(value, "item")
-                    else value)
+            ws.cell(row=number, column=col, value=value.item() if hasattr(value, "item") else value)
     total = 6 + len(rows)
     ws.cell(row=total, column=3, value="Итого")
     ws.cell(row=total, column=8, value=int(rows["6 класс"].sum()))
     book.save(path)
     valid = records.drop(index=zero)
-    return {"records": records,
-            "faults": {"zero_enrolment": [records.loc[zero, "Код школы"]],
-                       "duplicate": [duplicate["Код школы"].iloc[0]],
-                       "total_row": [total]},
-            "students": int(valid["6 класс"].sum())}
+    return {
+        "records": records,
+        "faults": {
+            "zero_enrolment": [records.loc[zero, "Код школы"]],
+            "duplicate": [duplicate["Код школы"].iloc[0]],
+            "total_row": [total],
+        },
+        "students": int(valid["6 класс"].sum()),
+    }
 
 
 def register_params(cycle: str, path: str, **design) -> dict:
     """A parameter mapping for a cycle on this register: frame and sample design only."""
-    sample = {"n_schools": 150, "strata": STRATA, "sort_by": SORT_BY, "minimum": 2,
-              "evaluation_reps": 50, "domain_reps": 20, **design}
-    return {"cycle": cycle, "year": 2026, "language": "ru", "seed": 5,
-            "data": {"source": "register", "register": {"path": path, "columns": COLUMNS}},
-            "stages": {"frame": {}, "sample_design": sample}}
+    sample = {
+        "n_schools": 150,
+        "strata": STRATA,
+        "sort_by": SORT_BY,
+        "minimum": 2,
+        "evaluation_reps": 50,
+        "domain_reps": 20,
+        **design,
+    }
+    return {
+        "cycle": cycle,
+        "year": 2026,
+        "language": "ru",
+        "seed": 5,
+        "data": {"source": "register", "register": {"path": path, "columns": COLUMNS}},
+        "stages": {"frame": {}, "sample_design": sample},
+    }

@@ -16,8 +16,9 @@ import pytest
 from tests.test_publish import LANGS, _write_cycle, synthetic_tables
 from workbench.publish import browser, checks
 
-pytestmark = pytest.mark.skipif(browser.chromium() is None,
-                                reason=f"browser tests skipped: {browser.NO_BROWSER}")
+pytestmark = pytest.mark.skipif(
+    browser.chromium() is None, reason=f"browser tests skipped: {browser.NO_BROWSER}"
+)
 
 _ERRORS = re.compile(r"(Uncaught|CONSOLE[:(]\d+|Failed to load resource|net::ERR_)")
 
@@ -61,8 +62,9 @@ def test_every_figure_loads_and_no_code_shows_in_the_report(site):
     for lang, path in made["reports"].items():
         dom, _ = browser.dump_dom(path)
         figures = re.findall(r"<figure>(.*?)</figure>", dom, flags=re.S)
-        assert len(figures) >= 6 and all('<svg' in f and '<circle' in f or '<rect' in f
-                                         for f in figures), lang
+        assert len(figures) >= 6 and all(
+            "<svg" in f and "<circle" in f or "<rect" in f for f in figures
+        ), lang
         assert "jp-InputArea" not in dom and "<pre" not in dom and "def " not in dom
         assert checks.untranslated(dom, lang) == []
 

@@ -86,8 +86,10 @@ XLSX = {
     "stray_cell": {"rows": [["ID", "A"], [1, 2, "x"]]},
     "blank_name": {"rows": [["ID", None, "B"], [1, 2, 3]]},
     "duplicate_column": {"rows": [["ID", "ID"], [1, 2]]},
-    "instructions": {"rows": [["ID", "A"], [1, 2]],
-                     "sheets": [("Read me", "Fill in one row per student, see the manual.")]},
+    "instructions": {
+        "rows": [["ID", "A"], [1, 2]],
+        "sheets": [("Read me", "Fill in one row per student, see the manual.")],
+    },
     "invisible_in_header": {"rows": [["ID\u200b", "A"], [1, 2]]},
 }
 

@@ -9,18 +9,26 @@ import pytest
 
 from workbench import fielddata as fd
 
-STUDENTS = pd.DataFrame({
-    "IDSTUD": [1001, 1002, 1003], "IDSCHOOL": [17, 17, 18],
-    "NAME": ["Aizada Toktogulova", "Бектур Асанов", "Nurlan Sadykov"],
-    "BIRTHDATE": pd.to_datetime(["2013-05-14", "2012-11-02", "2013-01-30"]),
-    "PIN": ["21405201300123", "20211201200456", "23001201300789"], "SCORE": [1, 0, 1]})
+STUDENTS = pd.DataFrame(
+    {
+        "IDSTUD": [1001, 1002, 1003],
+        "IDSCHOOL": [17, 17, 18],
+        "NAME": ["Aizada Toktogulova", "Бектур Асанов", "Nurlan Sadykov"],
+        "BIRTHDATE": pd.to_datetime(["2013-05-14", "2012-11-02", "2013-01-30"]),
+        "PIN": ["21405201300123", "20211201200456", "23001201300789"],
+        "SCORE": [1, 0, 1],
+    }
+)
 
 
 def test_keyed_pseudonyms_are_stable_and_shared_across_tables(tmp_path):
     key = fd.load_key(tmp_path / "keys" / "pseudonym.key")
     a = fd.pseudonymize(STUDENTS, columns=["IDSTUD", "IDSCHOOL"], key=key)
-    b = fd.pseudonymize(STUDENTS, columns=["IDSTUD", "IDSCHOOL"],
-                        key=fd.load_key(tmp_path / "keys" / "pseudonym.key"))
+    b = fd.pseudonymize(
+        STUDENTS,
+        columns=["IDSTUD", "IDSCHOOL"],
+        key=fd.load_key(tmp_path / "keys" / "pseudonym.key"),
+    )
     pd.testing.assert_frame_equal(a, b)
     assert a["IDSTUD"].str.len().eq(12).all() and a["IDSTUD"].nunique() == 3
     schools = pd.DataFrame({"IDSCHOOL": [17.0, 18.0]})  # float ids from SPSS
@@ -62,19 +70,36 @@ def test_scan_finds_planted_name_date_and_pin_in_csv_parquet_html_and_notebook(t
     clean = fd.pseudonymize(fd.drop_identifiers(STUDENTS), columns=["IDSTUD"], key=b"k" * 32)
     clean.to_csv(tmp_path / "clean.csv", index=False)
     clean.to_parquet(tmp_path / "clean.parquet")
-    values = {"name": STUDENTS["NAME"], "birth_date": STUDENTS["BIRTHDATE"],
-              "personal_number": STUDENTS["PIN"]}
+    values = {
+        "name": STUDENTS["NAME"],
+        "birth_date": STUDENTS["BIRTHDATE"],
+        "personal_number": STUDENTS["PIN"],
+    }
     assert fd.scan_for_identifiers(tmp_path, values).empty
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "report.html").write_text(
-        "<p>Best reader: <b>Бектур&nbsp;Асанов</b></p>", encoding="utf-8")
+        "<p>Best reader: <b>Бектур&nbsp;Асанов</b></p>", encoding="utf-8"
+    )
     leak = STUDENTS[["NAME", "SCORE"]].iloc[[0]]
     leak.to_parquet(tmp_path / "leak.parquet")
-    nb = {"cells": [{"cell_type": "code", "source": ["df.head()"], "outputs": [
-        {"output_type": "stream", "text": ["born 30.01.2013, PIN 23001201300789\n"]}]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["df.head()"],
+                "outputs": [
+                    {"output_type": "stream", "text": ["born 30.01.2013, PIN 23001201300789\n"]}
+                ],
+            }
+        ]
+    }
     (tmp_path / "stage.ipynb").write_text(json.dumps(nb, ensure_ascii=True), encoding="utf-8")
     found = fd.scan_for_identifiers(tmp_path, values)
     got = set(zip(found["file"], found["kind"], strict=True))
-    assert got == {("html/report.html", "name"), ("leak.parquet", "name"),
-                   ("stage.ipynb", "birth_date"), ("stage.ipynb", "personal_number")}
+    assert got == {
+        ("html/report.html", "name"),
+        ("leak.parquet", "name"),
+        ("stage.ipynb", "birth_date"),
+        ("stage.ipynb", "personal_number"),
+    }
     assert "Toktogulova" not in found.to_string()  # findings do not leak values themselves

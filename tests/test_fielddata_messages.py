@@ -17,9 +17,15 @@ import pytest
 
 from workbench import fielddata as fd
 
-SCHEMA = fd.Schema(name="students", unique=[["IDSTUD"]], columns=[
-    {"name": "IDSTUD", "type": "int"}, {"name": "IDSCHOOL", "type": "int"},
-    {"name": "SEX", "type": "code", "codes": [1, 2]}])
+SCHEMA = fd.Schema(
+    name="students",
+    unique=[["IDSTUD"]],
+    columns=[
+        {"name": "IDSTUD", "type": "int"},
+        {"name": "IDSCHOOL", "type": "int"},
+        {"name": "SEX", "type": "code", "codes": [1, 2]},
+    ],
+)
 
 
 def test_trailing_delimiters_are_ignored_without_shifting_columns(tmp_path):
@@ -27,8 +33,10 @@ def test_trailing_delimiters_are_ignored_without_shifting_columns(tmp_path):
     path.write_bytes(b"IDSTUD,IDSCHOOL,SEX\n1001,17,1,\n1002,17,2,\n")
     ff = fd.read_field_file(path)
     # the planted truth: IDSTUD 1001 and 1002 in school 17 (not shifted one column left)
-    assert ff.frame[["IDSTUD", "IDSCHOOL", "SEX"]].values.tolist() == [["1001", "17", "1"],
-                                                                        ["1002", "17", "2"]]
+    assert ff.frame[["IDSTUD", "IDSCHOOL", "SEX"]].values.tolist() == [
+        ["1001", "17", "1"],
+        ["1002", "17", "2"],
+    ]
     assert any("2 row(s) end with an extra ','" in n and "row 2" in n for n in ff.notes)
 
 
@@ -71,7 +79,7 @@ def test_formula_without_saved_value_is_named_as_such(tmp_path):
     ws = wb.active
     ws.append(["IDSTUD", "IDSCHOOL", "SEX"])
     ws.append([1001, 17, 1])
-    ws.append(["=A2+1", 17, 2])      # openpyxl saves formulas without a cached value
+    ws.append(["=A2+1", 17, 2])  # openpyxl saves formulas without a cached value
     wb.save(path)
     result = fd.intake([path], SCHEMA)
     issue = result.issues.set_index("row").loc[3]
@@ -96,12 +104,17 @@ def test_instruction_sheet_before_the_data_is_skipped_and_noted(tmp_path):
 
 
 def test_cyrillic_letters_in_a_number_are_named_not_just_not_a_number():
-    df = pd.DataFrame({"IDSTUD": ["1001", "1О02", "Асанова Айгерим"],
-                       "IDSCHOOL": ["17", "17", "17"], "SEX": ["1", "2", "1"]})
+    df = pd.DataFrame(
+        {
+            "IDSTUD": ["1001", "1О02", "Асанова Айгерим"],
+            "IDSCHOOL": ["17", "17", "17"],
+            "SEX": ["1", "2", "1"],
+        }
+    )
     issues = fd.validate(df, SCHEMA).issues.set_index("row")["reason"]
     assert "look-alike letter 'О' (U+041E CYRILLIC CAPITAL LETTER O) at character 2" in issues[3]
     assert "a name or a shifted column" in issues[4]
-    assert "Асанова" not in issues[4]                      # the reason never quotes the value
+    assert "Асанова" not in issues[4]  # the reason never quotes the value
 
 
 def test_no_break_space_around_a_number_is_accepted():
@@ -113,8 +126,9 @@ def test_large_file_report_counts_by_reason_with_a_few_examples(tmp_path):
     n = 200_000
     rng = np.random.default_rng(5)
     sex = rng.choice(["1", "2", "7"], size=n)
-    frame = pd.DataFrame({"IDSTUD": np.arange(100_000, 100_000 + n).astype(str),
-                          "IDSCHOOL": "17", "SEX": sex})
+    frame = pd.DataFrame(
+        {"IDSTUD": np.arange(100_000, 100_000 + n).astype(str), "IDSCHOOL": "17", "SEX": sex}
+    )
     path = tmp_path / "big.csv"
     frame.to_csv(path, index=False)
     result = fd.intake([path], SCHEMA)

@@ -10,26 +10,30 @@ from workbench import fielddata as fd
 # u = weight x MOS (the size used by the weighted school rates)
 #   S1 10x20=200  S2 5x40=200  S3 4x50=200  S4 8x25=200 | S5 2x100=200  S6 1x100=100
 #   S7 3x10=30 (ineligible: closed)  R2a 5x36=180  R3a 4x45=180  R3b 4x55=220  R6a 1x90=90
-SCHOOLS = pd.DataFrame({
-    "IDSCHOOL": [1, 2, 3, 4, 5, 6, 7, 21, 31, 32, 61],
-    "stratum": ["A", "A", "A", "A", "B", "B", "B", "A", "A", "A", "B"],
-    "role": ["sampled"] * 7 + ["replacement_1", "replacement_1", "replacement_2",
-                               "replacement_1"],
-    "replaces": [None] * 7 + [2, 3, 3, 6],
-    "participated": [True, False, False, True, True, False, False, True, False, True, False],
-    "mos": [20, 40, 50, 25, 100, 100, 10, 36, 45, 55, 90],
-    "weight": [10, 5, 4, 8, 2, 1, 3, 5, 4, 4, 1],
-    "eligible": [True] * 6 + [False] + [True] * 4,
-})
+SCHOOLS = pd.DataFrame(
+    {
+        "IDSCHOOL": [1, 2, 3, 4, 5, 6, 7, 21, 31, 32, 61],
+        "stratum": ["A", "A", "A", "A", "B", "B", "B", "A", "A", "A", "B"],
+        "role": ["sampled"] * 7
+        + ["replacement_1", "replacement_1", "replacement_2", "replacement_1"],
+        "replaces": [None] * 7 + [2, 3, 3, 6],
+        "participated": [True, False, False, True, True, False, False, True, False, True, False],
+        "mos": [20, 40, 50, 25, 100, 100, 10, 36, 45, 55, 90],
+        "weight": [10, 5, 4, 8, 2, 1, 3, 5, 4, 4, 1],
+        "eligible": [True] * 6 + [False] + [True] * 4,
+    }
+)
 # class weight = classes in school / classes sampled; school 2 did not participate (ignored)
-CLASSES = pd.DataFrame({
-    "IDSCHOOL": [1, 4, 5, 5, 21, 32, 2],
-    "IDCLASS": [11, 41, 51, 52, 21, 31, 99],
-    "listed": [25, 20, 30, 30, 20, 24, 30],
-    "excluded": [1, 0, 2, 0, 0, 4, 0],
-    "assessed": [22, 18, 27, 10, 19, 15, 0],  # class 52: 10/30 < 50% -> not participating
-    "class_weight": [2, 1, 1.5, 1.5, 1, 1, 1],
-})
+CLASSES = pd.DataFrame(
+    {
+        "IDSCHOOL": [1, 4, 5, 5, 21, 32, 2],
+        "IDCLASS": [11, 41, 51, 52, 21, 31, 99],
+        "listed": [25, 20, 30, 30, 20, 24, 30],
+        "excluded": [1, 0, 2, 0, 0, 4, 0],
+        "assessed": [22, 18, 27, 10, 19, 15, 0],  # class 52: 10/30 < 50% -> not participating
+        "class_weight": [2, 1, 1.5, 1.5, 1, 1, 1],
+    }
+)
 
 
 def _est(rates: pd.DataFrame, rate: str, weighting: str = "weighted") -> float:
@@ -74,8 +78,7 @@ def test_overall_and_exclusion_rates_match_hand_computation(rates):
 
 
 def test_rates_are_tidy(rates):
-    assert list(rates.columns) == ["rate", "weighting", "estimate", "numerator",
-                                   "denominator", "n"]
+    assert list(rates.columns) == ["rate", "weighting", "estimate", "numerator", "denominator", "n"]
     assert len(rates) == 16 and isinstance(rates.index, pd.RangeIndex)
 
 
@@ -101,17 +104,21 @@ def test_rates_by_stratum_match_hand_computation():
 
 
 # columns: school BR, school AR, class, student, overall BR, overall AR, excl within, total
-@pytest.mark.parametrize(("values", "expected"), [
-    ([0.90, 0.95, 0.96, 0.90, 0.78, 0.82, 0.01, 0.01], ""),   # 85/95/85 met before
-    ([0.80, 0.88, 0.96, 0.90, 0.69, 0.76, 0.01, 0.01], "†"),  # 85/95/85 met only after
-    ([0.70, 0.80, 0.99, 0.99, 0.69, 0.78, 0.01, 0.01], "†"),  # combined 78% >= 75% after
-    ([0.60, 0.82, 0.93, 0.83, 0.46, 0.63, 0.01, 0.01], "‡"),  # within 5 points [A] after
-    ([0.45, 0.95, 0.99, 0.99, 0.45, 0.94, 0.01, 0.01], "≡"),  # < 50% originals: floor
-    ([0.60, 0.70, 0.80, 0.70, 0.34, 0.39, 0.01, 0.01], "≡"),  # not met
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([0.90, 0.95, 0.96, 0.90, 0.78, 0.82, 0.01, 0.01], ""),  # 85/95/85 met before
+        ([0.80, 0.88, 0.96, 0.90, 0.69, 0.76, 0.01, 0.01], "†"),  # 85/95/85 met only after
+        ([0.70, 0.80, 0.99, 0.99, 0.69, 0.78, 0.01, 0.01], "†"),  # combined 78% >= 75% after
+        ([0.60, 0.82, 0.93, 0.83, 0.46, 0.63, 0.01, 0.01], "‡"),  # within 5 points [A] after
+        ([0.45, 0.95, 0.99, 0.99, 0.45, 0.94, 0.01, 0.01], "≡"),  # < 50% originals: floor
+        ([0.60, 0.70, 0.80, 0.70, 0.34, 0.39, 0.01, 0.01], "≡"),  # not met
+    ],
+)
 def test_annotation_rules(values, expected):
-    rates = pd.DataFrame({"rate": fd.participation._RATES, "weighting": "weighted",
-                          "estimate": values})
+    rates = pd.DataFrame(
+        {"rate": fd.participation._RATES, "weighting": "weighted", "estimate": values}
+    )
     a = fd.annotate_participation(rates)
     assert a["annotation"].item() == expected
     assert a["meets_guidelines"].item() == (expected == "")
@@ -119,8 +126,9 @@ def test_annotation_rules(values, expected):
 
 def test_annotation_floor_and_coverage_notes():
     base = [0.45, 0.95, 0.99, 0.99, 0.45, 0.94, 0.01, 0.12]
-    a = fd.annotate_participation(pd.DataFrame({"rate": fd.participation._RATES,
-                                                "weighting": "weighted", "estimate": base}))
+    a = fd.annotate_participation(
+        pd.DataFrame({"rate": fd.participation._RATES, "weighting": "weighted", "estimate": base})
+    )
     assert a["annotation"].item() == "≡" and "replacements may not be used" in a["rule"].item()
     assert a["coverage_note"].item() == "3"
 

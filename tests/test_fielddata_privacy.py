@@ -19,16 +19,20 @@ PHONE = "+996 555 123 456"
 def planted(tmp_path):
     content = dl.files()
     book = content["booklets/booklets_a.csv"]
-    book.loc[0, "IDSTUD"] = NAME                      # a name shifted into IDSTUD
-    book.loc[1, "R101"] = PHONE                       # a phone typed into an answer cell
-    book.loc[2, "R101"] = "E"                         # a harmless wrong letter
+    book.loc[0, "IDSTUD"] = NAME  # a name shifted into IDSTUD
+    book.loc[1, "R101"] = PHONE  # a phone typed into an answer cell
+    book.loc[2, "R101"] = "E"  # a harmless wrong letter
     dup = book.iloc[[5]]
     content["booklets/booklets_a.csv"] = pd.concat([book, dup], ignore_index=True)
     folder = dl.write(tmp_path / "incoming", content)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fd.intake_returns(folder, dl.ITEMS, sample_ids=dl.SAMPLE["IDSCHOOL"],
-                                 quarantine_dir=tmp_path / "quarantine")
+        return fd.intake_returns(
+            folder,
+            dl.ITEMS,
+            sample_ids=dl.SAMPLE["IDSCHOOL"],
+            quarantine_dir=tmp_path / "quarantine",
+        )
 
 
 def test_published_issues_hide_identifiers_free_text_and_personal_looking_cells(tmp_path):
@@ -39,7 +43,7 @@ def test_published_issues_hide_identifiers_free_text_and_personal_looking_cells(
         assert secret not in text
     assert issues.loc[(2, "IDSTUD"), "value"] == "<hidden: identifier column>"
     assert issues.loc[(3, "R101"), "value"] == "<hidden: looks like personal data>"
-    assert issues.loc[(4, "R101"), "value"] == "E"               # safe values stay visible
+    assert issues.loc[(4, "R101"), "value"] == "E"  # safe values stay visible
     assert issues.loc[(7, "IDSTUD"), "reason"].startswith("duplicate IDSTUD <hidden> (rows")
     assert not issues["file"].str.startswith("/").any()
 
@@ -50,8 +54,12 @@ def test_audit_and_its_messages_hold_no_absolute_paths(tmp_path):
     folder = dl.write(tmp_path / "incoming", content)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        field = fd.intake_returns(folder, dl.ITEMS, sample_ids=dl.SAMPLE["IDSCHOOL"],
-                                  quarantine_dir=tmp_path / "quarantine")
+        field = fd.intake_returns(
+            folder,
+            dl.ITEMS,
+            sample_ids=dl.SAMPLE["IDSCHOOL"],
+            quarantine_dir=tmp_path / "quarantine",
+        )
     published = fd.public_log(field).to_csv() + fd.public_issues(field, dl.ITEMS).to_csv()
     assert str(tmp_path) not in published and "/tmp" not in published
     assert "tracking/class_tracking.csv" in published
@@ -70,13 +78,17 @@ def test_scan_finds_planted_values_and_shapes_and_the_stage_fails_naming_the_fil
     (out / "html" / "report.html").write_text(f"<td>{NAME}</td><td>ok</td>", encoding="utf-8")
     (out / "notes.md").write_text("call 0 555 12 34 56; PIN 21505201300123\n")
     pd.DataFrame({"IDSTUD": ["a1b2c3d4e5f6", "041884248860"], "score": [512, 498]}).to_parquet(
-        out / "clean.parquet")
+        out / "clean.parquet"
+    )
     (out / "log.txt").write_text(f"read {tmp_path}/fieldwork/x.csv\n")
-    found = fd.scan_for_identifiers(out, {"failed ID cell": [NAME]},
-                                    paths=[tmp_path / "fieldwork"])
+    found = fd.scan_for_identifiers(out, {"failed ID cell": [NAME]}, paths=[tmp_path / "fieldwork"])
     got = set(zip(found["file"], found["kind"], strict=True))
-    assert got == {("html/report.html", "failed ID cell"), ("notes.md", "phone number"),
-                   ("notes.md", "PIN (personal number)"), ("log.txt", "absolute path")}
+    assert got == {
+        ("html/report.html", "failed ID cell"),
+        ("notes.md", "phone number"),
+        ("notes.md", "PIN (personal number)"),
+        ("log.txt", "absolute path"),
+    }
     assert not found["match"].str.contains("Аса|555|2150").any()
     with pytest.raises(ValueError, match=r"html/report.html \(failed ID cell\)") as info:
         fd.assert_no_identifiers(found)
@@ -88,11 +100,13 @@ def test_pseudonyms_are_keyed_per_cycle_unless_linkage_is_asked_for(tmp_path):
     key = b"k" * 32
     a = fd.clean_tables(field, dl.ITEMS, key=key, cycle="sabat6-2025")["student_tracking"]
     b = fd.clean_tables(field, dl.ITEMS, key=key, cycle="sabat6-2028")["student_tracking"]
-    la = fd.clean_tables(field, dl.ITEMS, key=key, cycle="sabat6-2025",
-                         link_across_cycles=True)["student_tracking"]
-    lb = fd.clean_tables(field, dl.ITEMS, key=key, cycle="sabat6-2028",
-                         link_across_cycles=True)["student_tracking"]
+    la = fd.clean_tables(field, dl.ITEMS, key=key, cycle="sabat6-2025", link_across_cycles=True)[
+        "student_tracking"
+    ]
+    lb = fd.clean_tables(field, dl.ITEMS, key=key, cycle="sabat6-2028", link_across_cycles=True)[
+        "student_tracking"
+    ]
     assert not set(a["IDSTUD"]) & set(b["IDSTUD"])
     assert la["IDSTUD"].tolist() == lb["IDSTUD"].tolist()
-    assert not a["IDSTUD"].str.fullmatch(r"\d{6}").any()          # no raw ID left
+    assert not a["IDSTUD"].str.fullmatch(r"\d{6}").any()  # no raw ID left
     assert "STUDENT_NAME" not in a

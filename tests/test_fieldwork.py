@@ -29,18 +29,19 @@ SEED = 18  # fieldwork seed: 5 refusals, 2 first and 2 second replacements used,
 def design():
     nation = make_nation(7, schools=300, items=24, blocks=4)
     frame = review_frame(nation.tables["register"], strata=["region", "locality", "language"]).frame
-    schools = select_schools(frame, n=40, strata="region", sort_by=["locality", "enrol_g6"],
-                             seed=3)
-    classes = select_classes(nation.tables["classes"], schools[schools["role"] == "sampled"],
-                             seed=4)
+    schools = select_schools(frame, n=40, strata="region", sort_by=["locality", "enrol_g6"], seed=3)
+    classes = select_classes(
+        nation.tables["classes"], schools[schools["role"] == "sampled"], seed=4
+    )
     return nation, schools, classes
 
 
 @pytest.fixture(scope="module")
 def returns(design, tmp_path_factory):
     nation, schools, classes = design
-    return make_field_returns(nation, schools, classes, tmp_path_factory.mktemp("returns"),
-                              seed=SEED)
+    return make_field_returns(
+        nation, schools, classes, tmp_path_factory.mktemp("returns"), seed=SEED
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +50,20 @@ def intakes(returns):
     schemas = returns.schemas()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tracking = {k: fd.intake(returns.by_kind[k], schemas[k],
-                                 known_ids=returns.known_ids())
-                    for k in ("school_tracking", "class_tracking", "student_tracking")}
-        known = {"sample.IDSCHOOL": tracking["school_tracking"].accepted["IDSCHOOL"],
-                 "tracking.IDCLASS": tracking["class_tracking"].accepted["IDCLASS"],
-                 "tracking.IDSTUD": tracking["student_tracking"].accepted["IDSTUD"]}
-        rest = {k: fd.intake(returns.by_kind[k], schemas[k], known_ids=known)
-                for k in KINDS if k not in tracking}
+        tracking = {
+            k: fd.intake(returns.by_kind[k], schemas[k], known_ids=returns.known_ids())
+            for k in ("school_tracking", "class_tracking", "student_tracking")
+        }
+        known = {
+            "sample.IDSCHOOL": tracking["school_tracking"].accepted["IDSCHOOL"],
+            "tracking.IDCLASS": tracking["class_tracking"].accepted["IDCLASS"],
+            "tracking.IDSTUD": tracking["student_tracking"].accepted["IDSTUD"],
+        }
+        rest = {
+            k: fd.intake(returns.by_kind[k], schemas[k], known_ids=known)
+            for k in KINDS
+            if k not in tracking
+        }
     return {**tracking, **rest}
 
 
@@ -83,8 +90,7 @@ def test_returns_are_byte_identical_for_the_same_seed(design, returns, tmp_path)
     again = make_field_returns(nation, schools, classes, tmp_path, seed=SEED)
     rel = [p.relative_to(returns.folder) for p in returns.files]
     assert rel == [p.relative_to(tmp_path) for p in again.files]
-    assert [fd.sha256_file(p) for p in returns.files] == [fd.sha256_file(p)
-                                                          for p in again.files]
+    assert [fd.sha256_file(p) for p in returns.files] == [fd.sha256_file(p) for p in again.files]
     pd.testing.assert_frame_equal(returns.students, again.students)
 
 
@@ -98,16 +104,23 @@ def test_every_kind_is_written_and_every_file_reads(returns):
         ff = fd.read_field_file(path)
         formats.add((ff.format, ff.encoding, ff.delimiter))
         assert ff.n_rows > 0
-    assert {("csv", "utf-8", ","), ("csv", "cp1251", ";"), ("xlsx", None, None),
-            ("sav", None, None)} <= formats
+    assert {
+        ("csv", "utf-8", ","),
+        ("csv", "cp1251", ";"),
+        ("xlsx", None, None),
+        ("sav", None, None),
+    } <= formats
 
 
 def test_cp1251_files_have_russian_headers_and_spellings_utf8_files_kyrgyz(returns):
     chui = next(p for p in returns.by_kind["student_questionnaire"] if "chui" in p.name)
     ff = fd.read_field_file(chui)
     assert ff.encoding == "cp1251" and "Фамилия" in ff.frame.columns
-    utf8 = [fd.read_field_file(p).frame for p in returns.by_kind["student_questionnaire"]
-            if fd.read_field_file(p).encoding == "utf-8"]
+    utf8 = [
+        fd.read_field_file(p).frame
+        for p in returns.by_kind["student_questionnaire"]
+        if fd.read_field_file(p).encoding == "utf-8"
+    ]
     names = pd.concat(utf8)["SURNAME"].str.cat()
     assert any(ch in names for ch in "ңөүҢӨҮ")
 
@@ -118,7 +131,7 @@ def test_parent_file_has_value_labels_and_keeps_not_returned_apart_from_omitted(
     assert ff.value_labels["ASBH01"][1.0] == "mother"
     frame = ff.frame
     assert frame["ASBH03"].isna().mean() == pytest.approx(0.15, abs=0.05)  # not returned
-    assert (frame["ASBH03"] == 9).any()                                      # omitted
+    assert (frame["ASBH03"] == 9).any()  # omitted
     assert len(frame) == (returns.students["PARTICIP"] == 1).sum()
 
 
@@ -128,8 +141,12 @@ def test_parent_file_has_value_labels_and_keeps_not_returned_apart_from_omitted(
 def test_schemas_load_for_every_kind_and_flag_the_identifiers():
     schemas = field_schemas()
     assert set(schemas) == set(KINDS) == {p.stem for p in SCHEMA_DIR.glob("*.yaml")}
-    assert set(schemas["student_questionnaire"].identifiers) == {"SURNAME", "FIRST_NAME",
-                                                                  "PIN", "BIRTHDATE"}
+    assert set(schemas["student_questionnaire"].identifiers) == {
+        "SURNAME",
+        "FIRST_NAME",
+        "PIN",
+        "BIRTHDATE",
+    }
     assert schemas["student_tracking"].identifiers == ["STUDENT_NAME"]
 
 
@@ -140,13 +157,18 @@ def test_intake_quarantines_exactly_the_planted_row_faults(returns, intakes):
     assert as_set == {(f, int(r), c) for f, r, c in planted[["file", "row", "column"]].values}
     merged = planted.merge(found, on=["file", "row", "column"])
     assert all(e in reason for e, reason in merged[["expected", "reason"]].values)
-    assert set(planted["fault"]) == {"duplicate_row", "unknown_school", "unknown_student",
-                                     "wrong_letter", "out_of_range_code", "date_format",
-                                     "blank_row"}
+    assert set(planted["fault"]) == {
+        "duplicate_row",
+        "unknown_school",
+        "unknown_student",
+        "wrong_letter",
+        "out_of_range_code",
+        "date_format",
+        "blank_row",
+    }
 
 
-def test_intake_rejects_the_empty_and_merged_header_files_with_clear_messages(returns,
-                                                                               intakes):
+def test_intake_rejects_the_empty_and_merged_header_files_with_clear_messages(returns, intakes):
     log = intakes["principal_questionnaire"].log
     rejected = log[log["status"] == "rejected"].set_index("file")["message"]
     planted = returns.faults[returns.faults["level"] == "file"].set_index("file")["expected"]
@@ -171,16 +193,19 @@ def test_counts_reconcile_per_file_and_with_the_truth(returns, intakes):
     assert booklet_ids <= assessed and len(assessed - booklet_ids) <= len(planted)
     assert (assessed - booklet_ids) <= bad_ids | _ids_of_changed_rows(returns, "booklets")
     classes = intakes["class_tracking"].accepted
-    assert (classes["N_LISTED"] == classes[["N_EXCLUDED", "N_ABSENT", "N_ASSESSED"]]
-            .sum(axis=1)).all()
+    assert (
+        classes["N_LISTED"] == classes[["N_EXCLUDED", "N_ABSENT", "N_ASSESSED"]].sum(axis=1)
+    ).all()
     assert classes["N_LISTED"].sum() == len(intakes["student_tracking"].accepted)
 
 
 def _ids_of_changed_rows(returns, kind: str) -> set[int]:
     """IDSTUD of rows whose cells were changed (wrong letter, out-of-range code)."""
     ids = set()
-    planted = returns.faults[(returns.faults["level"] == "row")
-                             & returns.faults["file"].isin(map(str, returns.by_kind[kind]))]
+    planted = returns.faults[
+        (returns.faults["level"] == "row")
+        & returns.faults["file"].isin(map(str, returns.by_kind[kind]))
+    ]
     for file, rows in planted.groupby("file")["row"]:
         frame = fd.read_field_file(file).frame.set_index("_source_row")
         col = "IDSTUD" if "IDSTUD" in frame else "Код ученика"
@@ -197,26 +222,37 @@ def test_without_faults_every_row_is_accepted(design, tmp_path):
         warnings.simplefilter("ignore")
         for kind in KINDS:
             paths = clean.by_kind[kind][:4]  # (XLSX intake is slow: 4 principal files do)
-            r = fd.intake(paths if kind == "principal_questionnaire" else
-                          clean.by_kind[kind], schemas[kind], known_ids=clean.known_ids())
+            r = fd.intake(
+                paths if kind == "principal_questionnaire" else clean.by_kind[kind],
+                schemas[kind],
+                known_ids=clean.known_ids(),
+            )
             assert r.reconciliation.quarantined == 0 and (r.log["status"] == "accepted").all()
 
 
 # ----------------------------------------------------------------------------- content
 
 
-def test_booklets_rescored_with_the_keys_reproduce_the_nations_scores(design, returns,
-                                                                      intakes):
+def test_booklets_rescored_with_the_keys_reproduce_the_nations_scores(design, returns, intakes):
     nation = design[0]
     items = nation.tables["items"]
     acc = intakes["booklets"].accepted
     ids = returns.students.set_index("IDSTUD")["student_id"]
-    truth = nation.tables["responses"].set_index("student_id").loc[
-        ids.loc[acc["IDSTUD"]].to_numpy(), items["item_id"]].reset_index(drop=True)
+    truth = (
+        nation.tables["responses"]
+        .set_index("student_id")
+        .loc[ids.loc[acc["IDSTUD"]].to_numpy(), items["item_id"]]
+        .reset_index(drop=True)
+    )
     scored = rescore(acc, items)
     assert (scored.to_numpy() == truth.to_numpy()).all()
-    assert (acc["IDBOOK"].to_numpy() == nation.tables["responses"].set_index("student_id")
-            .loc[ids.loc[acc["IDSTUD"]], "booklet"].to_numpy()).all()
+    assert (
+        acc["IDBOOK"].to_numpy()
+        == nation.tables["responses"]
+        .set_index("student_id")
+        .loc[ids.loc[acc["IDSTUD"]], "booklet"]
+        .to_numpy()
+    ).all()
     counts = pd.Series(scored.to_numpy().ravel()).value_counts()
     assert {6, 7, 9} <= set(counts.index)  # not reached, not administered, omitted distinct
 
@@ -239,12 +275,17 @@ def test_refusals_and_replacements_in_the_tracking_form_match_the_truth(returns,
     refused = form[(form["ROLE"] == 0) & (form["PARTICIP"] == 2)]["SCHCODE"]
     assert sorted(refused) == sorted(returns.refused) and len(refused) == 5
     used = form[(form["ROLE"] > 0) & (form["PARTICIP"] == 1)]
-    assert dict(zip(form.loc[used["REPLACES"], "SCHCODE"], used["SCHCODE"], strict=True)) \
+    assert (
+        dict(zip(form.loc[used["REPLACES"], "SCHCODE"], used["SCHCODE"], strict=True))
         == returns.replacements_used
+    )
     assert sorted(used["ROLE"].value_counts().items()) == [(1, 2), (2, 2)]
     assert (form["PARTICIP"].to_numpy() == truth.loc[form.index, "PARTICIP"].to_numpy()).all()
-    per_group = form[form["PARTICIP"] == 1].groupby(
-        form["REPLACES"].where(form["ROLE"] > 0, form.index.to_series())).size()
+    per_group = (
+        form[form["PARTICIP"] == 1]
+        .groupby(form["REPLACES"].where(form["ROLE"] > 0, form.index.to_series()))
+        .size()
+    )
     assert per_group.max() == 1  # never an original and its replacement both
     took_part = set(form.index[form["PARTICIP"] == 1])
     assert set(intakes["class_tracking"].accepted["IDSCHOOL"]) == took_part
@@ -252,13 +293,19 @@ def test_refusals_and_replacements_in_the_tracking_form_match_the_truth(returns,
 
 def test_tracking_forms_feed_participation_rates(returns, intakes):
     form = intakes["school_tracking"].accepted
-    schools = pd.DataFrame({
-        "IDSCHOOL": form["IDSCHOOL"], "role": form["ROLE"].map(
-            {0: "sampled", 1: "replacement_1", 2: "replacement_2"}),
-        "replaces": form["REPLACES"], "participated": form["PARTICIP"] == 1,
-        "mos": form["MOS"].astype(float), "weight": 1.0})
-    classes = intakes["class_tracking"].accepted.rename(columns={
-        "N_LISTED": "listed", "N_EXCLUDED": "excluded", "N_ASSESSED": "assessed"})
+    schools = pd.DataFrame(
+        {
+            "IDSCHOOL": form["IDSCHOOL"],
+            "role": form["ROLE"].map({0: "sampled", 1: "replacement_1", 2: "replacement_2"}),
+            "replaces": form["REPLACES"],
+            "participated": form["PARTICIP"] == 1,
+            "mos": form["MOS"].astype(float),
+            "weight": 1.0,
+        }
+    )
+    classes = intakes["class_tracking"].accepted.rename(
+        columns={"N_LISTED": "listed", "N_EXCLUDED": "excluded", "N_ASSESSED": "assessed"}
+    )
     rates = fd.participation_rates(schools, classes).query("weighting == 'unweighted'")
     rates = rates.set_index("rate")["estimate"]
     assert rates["school_before_replacement"] == pytest.approx(35 / 40)
@@ -315,8 +362,15 @@ def test_make_field_returns_rejects_a_sample_without_roles(design, tmp_path):
 
 def test_rates_are_configurable(design, tmp_path):
     nation, schools, classes = design
-    fr = make_field_returns(nation, schools, classes, tmp_path, seed=SEED, faults=False,
-                            rates=FieldworkRates(refusal=0.0, cp1251_regions=()))
+    fr = make_field_returns(
+        nation,
+        schools,
+        classes,
+        tmp_path,
+        seed=SEED,
+        faults=False,
+        rates=FieldworkRates(refusal=0.0, cp1251_regions=()),
+    )
     assert fr.refused == [] and not fr.replacements_used
     assert all(fd.read_field_file(p).encoding == "utf-8" for p in fr.by_kind["booklets"])
 

@@ -18,24 +18,38 @@ def nation():
 
 
 def small_register() -> pd.DataFrame:
-    return pd.DataFrame({
-        "school_id": ["a", "b", "b", "c", "c", None, "e", "f", "g", "h"],
-        "region": ["chui"] * 9 + [""],
-        "locality": ["urban", "rural", "rural", "rural", "urban", "rural", "rural", None,
-                     "rural", "rural"],
-        "language": ["ky"] * 10,
-        "school_type": ["general"] * 10,
-        "enrol_g6": ["30", "25", "25", "10", "12", "40", "abc", "22", "0", "15"],
-    })
+    return pd.DataFrame(
+        {
+            "school_id": ["a", "b", "b", "c", "c", None, "e", "f", "g", "h"],
+            "region": ["chui"] * 9 + [""],
+            "locality": [
+                "urban",
+                "rural",
+                "rural",
+                "rural",
+                "urban",
+                "rural",
+                "rural",
+                None,
+                "rural",
+                "rural",
+            ],
+            "language": ["ky"] * 10,
+            "school_type": ["general"] * 10,
+            "enrol_g6": ["30", "25", "25", "10", "12", "40", "abc", "22", "0", "15"],
+        }
+    )
 
 
 def test_review_finds_exactly_the_faults_the_nation_planted(nation):
     review = review_frame(nation.tables["register"], strata=STRATA)
     faults = nation.truth["register_faults"]
     found = review.checks.groupby("check")["school_id"].apply(sorted).to_dict()
-    assert found == {"duplicate_record": faults["duplicated"],
-                     "zero_enrolment": faults["zero_enrolment"],
-                     "missing_stratum": faults["missing_locality"]}
+    assert found == {
+        "duplicate_record": faults["duplicated"],
+        "zero_enrolment": faults["zero_enrolment"],
+        "missing_stratum": faults["missing_locality"],
+    }
     assert review.frame["school_id"].is_unique
 
 
@@ -46,7 +60,9 @@ def test_each_kind_of_fault_gets_its_reason_and_action():
     assert checks.loc["missing_id", "action"] == "excluded"
     assert checks.loc["duplicate_record", "school_id"] == "b"
     assert sorted(review.checks.loc[review.checks["check"] == "conflicting_id", "school_id"]) == [
-        "c", "c"]
+        "c",
+        "c",
+    ]
     assert checks.loc["invalid_enrolment", "value"] == "abc"
     assert checks.loc["zero_enrolment", "school_id"] == "g"
     missing = review.checks[review.checks["check"] == "missing_stratum"].set_index("school_id")
@@ -57,10 +73,13 @@ def test_counts_reconcile_from_register_to_frame(nation):
     review = review_frame(nation.tables["register"], strata=STRATA)
     steps = review.reconciliation.set_index("step")
     middle = steps.drop(index=["register_records", "frame_schools"])
-    assert steps.loc["register_records", "schools"] + middle["schools"].sum() == steps.loc[
-        "frame_schools", "schools"]
+    assert (
+        steps.loc["register_records", "schools"] + middle["schools"].sum()
+        == steps.loc["frame_schools", "schools"]
+    )
     assert steps.loc["register_records", "students"] + middle["students"].sum() == pytest.approx(
-        steps.loc["frame_schools", "students"])
+        steps.loc["frame_schools", "students"]
+    )
     assert review.summary()["schools"].sum() == len(review.checks)
     assert list(review.summary()["check"]) == list(CHECKS)
 
@@ -112,4 +131,7 @@ def test_composition_stacks_each_column_and_totals(nation):
         assert part["share_students"].sum() == pytest.approx(100)
     total = table.iloc[-1]
     assert (total["column"], total["schools"], total["students"]) == (
-        "total", len(frame), frame["enrol_g6"].sum())
+        "total",
+        len(frame),
+        frame["enrol_g6"].sum(),
+    )

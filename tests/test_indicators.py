@@ -15,16 +15,27 @@ from workbench.paths import PROJECT_ROOT
 from workbench.synth.sector import make_sector
 
 FW = load_framework("teacher_education")
-GROUPS = ["programme_quality", "readiness", "staff_quality", "learning_base", "satisfaction",
-          "employment"]
+GROUPS = [
+    "programme_quality",
+    "readiness",
+    "staff_quality",
+    "learning_base",
+    "satisfaction",
+    "employment",
+]
 
 
 def _all_used(framework, drop=("PRG3",), failed=("workload",)):
     """A validation that keeps every item but the planted one (tests of computation only)."""
-    items = [{"scale": s, "item": i, "used": i not in drop}
-             for s, sc in framework.scales.items() if s not in failed for i in sc.items]
-    scales = pd.DataFrame({"scale": [s for s in framework.scales if s not in failed],
-                           "status": "used"})
+    items = [
+        {"scale": s, "item": i, "used": i not in drop}
+        for s, sc in framework.scales.items()
+        if s not in failed
+        for i in sc.items
+    ]
+    scales = pd.DataFrame(
+        {"scale": [s for s in framework.scales if s not in failed], "status": "used"}
+    )
     return surveys.ScaleValidation(scales, pd.DataFrame(items), pd.DataFrame())
 
 
@@ -38,15 +49,23 @@ def indicators(sector):
     val = _all_used(FW)
     out = {}
     for year in (2025, 2026):
-        scores = {r: surveys.scale_scores(d[d["year"] == year], val, FW, r)
-                  for r, d in sector.returns.items()}
+        scores = {
+            r: surveys.scale_scores(d[d["year"] == year], val, FW, r)
+            for r, d in sector.returns.items()
+        }
         out[year] = compute.compute_indicators(
-            scores, sector.admin(year), sector.invited[sector.invited["year"] == year], FW,
-            year=year, used_scales=list(val.used_items()))
+            scores,
+            sector.admin(year),
+            sector.invited[sector.invited["year"] == year],
+            FW,
+            year=year,
+            used_scales=list(val.used_items()),
+        )
     return out
 
 
 # --- the framework ------------------------------------------------------------------------
+
 
 def test_framework_covers_the_six_groups_of_the_concept_in_three_languages():
     assert [g.id for g in FW.groups] == GROUPS
@@ -58,14 +77,20 @@ def test_framework_covers_the_six_groups_of_the_concept_in_three_languages():
             assert i.name.ky != i.name.ru != i.name.en
 
 
-@pytest.mark.parametrize("old, new, key", [
-    ("direction: lower_better", "direction: down", "groups.2.indicators.2.direction"),
-    ("scale: readiness}", "scale: readyness}", "compute.scale: unknown scale 'readyness'"),
-    ("id: RD2", "id: RD1", "indicator ids used twice ['RD1']"),
-    ("target: 12", "target: 30", "threshold 25.0 is on the wrong side of target 30.0"),
-    ("compute: {kind: admin_share, table: staff, column: degree}",
-     "compute: {kind: admin_share, table: staff}", "kind 'admin_share' needs column"),
-])
+@pytest.mark.parametrize(
+    "old, new, key",
+    [
+        ("direction: lower_better", "direction: down", "groups.2.indicators.2.direction"),
+        ("scale: readiness}", "scale: readyness}", "compute.scale: unknown scale 'readyness'"),
+        ("id: RD2", "id: RD1", "indicator ids used twice ['RD1']"),
+        ("target: 12", "target: 30", "threshold 25.0 is on the wrong side of target 30.0"),
+        (
+            "compute: {kind: admin_share, table: staff, column: degree}",
+            "compute: {kind: admin_share, table: staff}",
+            "kind 'admin_share' needs column",
+        ),
+    ],
+)
 def test_bad_framework_gets_one_line_naming_the_key(tmp_path, old, new, key):
     text = framework_path("teacher_education").read_text(encoding="utf-8")
     assert old in text
@@ -83,6 +108,7 @@ def test_unknown_framework_names_the_packaged_ones():
 
 
 # --- indicators against the truth ---------------------------------------------------------
+
 
 def test_survey_intervals_cover_the_finite_population_truth(sector, indicators):
     """95 % intervals of the six validated survey indicators over 80 institutions cover the
@@ -107,13 +133,22 @@ def test_survey_intervals_cover_the_finite_population_truth(sector, indicators):
     assert 0.90 <= coverage <= 0.99, coverage
 
 
-@pytest.mark.parametrize("indicator, group, sign", [
-    ("PQ1", "programme_quality", 1), ("RD1", "readiness", 1), ("LB1", "learning_base", 1),
-    ("SA1", "satisfaction", 1), ("ST2", "staff_quality", 1), ("ST3", "staff_quality", -1),
-    ("EM1", "employment", 1), ("RD2", "readiness", 1),
-])
-def test_indicators_recover_the_planted_institution_effects(sector, indicators, indicator,
-                                                            group, sign):
+@pytest.mark.parametrize(
+    "indicator, group, sign",
+    [
+        ("PQ1", "programme_quality", 1),
+        ("RD1", "readiness", 1),
+        ("LB1", "learning_base", 1),
+        ("SA1", "satisfaction", 1),
+        ("ST2", "staff_quality", 1),
+        ("ST3", "staff_quality", -1),
+        ("EM1", "employment", 1),
+        ("RD2", "readiness", 1),
+    ],
+)
+def test_indicators_recover_the_planted_institution_effects(
+    sector, indicators, indicator, group, sign
+):
     ind = indicators[2025].query("level == 'institution' and indicator == @indicator")
     eff = sector.effects.query("year == 2025 and group == @group").set_index("institution")
     both = ind.set_index("institution")[["estimate"]].join(eff["effect"]).dropna()
@@ -141,16 +176,23 @@ def test_low_response_institutions_are_flagged(sector, indicators):
 
 def test_finite_population_correction_matches_the_textbook_formula():
     """SE = s / sqrt(n) * sqrt(1 - n/N) (Cochran 1977, 2.17); a census has SE 0."""
-    sc = pd.DataFrame({"institution": [1] * 5 + [2] * 3, "programme": "",
-                       "x": [10.0, 20.0, 30.0, 40.0, 50.0, 1.0, 2.0, 3.0]})
-    inv = pd.DataFrame({"institution": [1, 2], "programme": "", "respondent": "staff",
-                        "n_invited": [20, 3]})
+    sc = pd.DataFrame(
+        {
+            "institution": [1] * 5 + [2] * 3,
+            "programme": "",
+            "x": [10.0, 20.0, 30.0, 40.0, 50.0, 1.0, 2.0, 3.0],
+        }
+    )
+    inv = pd.DataFrame(
+        {"institution": [1, 2], "programme": "", "respondent": "staff", "n_invited": [20, 3]}
+    )
     r = compute.survey_indicators(sc, inv, "X", scale="x", respondent="staff", min_n=4)
     s = np.std([10, 20, 30, 40, 50], ddof=1)
     assert r.loc[0, "se"] == pytest.approx(s / np.sqrt(5) * np.sqrt(1 - 5 / 20), rel=1e-12)
     assert r.loc[1, "se"] == 0 and r.loc[1, "flags"] == "low_n"
     assert r.loc[0, "ci_upper"] - r.loc[0, "estimate"] == pytest.approx(
-        2.7764451051977987 * r.loc[0, "se"], rel=1e-12)      # qt(.975, 4) in R
+        2.7764451051977987 * r.loc[0, "se"], rel=1e-12
+    )  # qt(.975, 4) in R
 
 
 def test_programme_level_indicators_add_up_to_the_institution(indicators):
@@ -162,6 +204,7 @@ def test_programme_level_indicators_add_up_to_the_institution(indicators):
 
 
 # --- comparison and dynamics --------------------------------------------------------------
+
 
 def test_change_flags_the_planted_improvers(sector, indicators):
     ch = compare.change_from_previous(indicators[2026], indicators[2025], FW)
@@ -183,7 +226,7 @@ def test_change_intervals_cover_the_true_change_of_the_invited_populations(secto
     t = (t.groupby(["year", "institution"])["population_mean"].mean() - 1) / 4 * 100
     true_change = (t.loc[2026] - t.loc[2025]).reindex(ch.index)
     covered = (ch["ci_lower"] <= true_change) & (true_change <= ch["ci_upper"])
-    assert covered.mean() >= 0.88, covered.mean()     # 80 intervals: MC SD about .025
+    assert covered.mean() >= 0.88, covered.mean()  # 80 intervals: MC SD about .025
 
 
 def test_peer_comparison_uses_the_other_institutions_of_the_level(indicators, sector):
@@ -201,13 +244,17 @@ def test_peer_comparison_uses_the_other_institutions_of_the_level(indicators, se
 def test_employment_cohorts_follow_graduates_at_6_12_18_months(sector):
     c = compare.employment_cohorts(sector.destinations)
     sector_rows = c[c["institution"] == 0].set_index(["cohort", "months"])
-    assert sector_rows.loc[(2024, 6), "employed_teaching"] < sector_rows.loc[
-        (2024, 12), "employed_teaching"] < sector_rows.loc[(2024, 18), "employed_teaching"]
+    assert (
+        sector_rows.loc[(2024, 6), "employed_teaching"]
+        < sector_rows.loc[(2024, 12), "employed_teaching"]
+        < sector_rows.loc[(2024, 18), "employed_teaching"]
+    )
     assert np.isnan(sector_rows.loc[(2025, 18), "employed_teaching"])
     assert sector_rows.loc[(2025, 18), "observed"] == 0
 
 
 # --- parameters ---------------------------------------------------------------------------
+
 
 def test_both_demo_parameter_files_validate():
     pilot = load_teacher_ed(PROJECT_ROOT / "parameters" / "teacher-ed-pilot.yaml")
@@ -216,12 +263,15 @@ def test_both_demo_parameter_files_validate():
     assert demo.stage("t10_sector").years == [2025, 2026]
 
 
-@pytest.mark.parametrize("old, new, key", [
-    ("n_draws: 500", "n_draws: 3", "stages.t40_composite.n_draws"),
-    ("weighting: equal_groups    #", "weighting: custom    #", "custom_weights"),
-    ("year: 2026", "year: 2027", "year: 2027 must be the last of stages.t10_sector.years"),
-    ("peer: level", "peer: region", "stages.t50_comparison.peer"),
-])
+@pytest.mark.parametrize(
+    "old, new, key",
+    [
+        ("n_draws: 500", "n_draws: 3", "stages.t40_composite.n_draws"),
+        ("weighting: equal_groups    #", "weighting: custom    #", "custom_weights"),
+        ("year: 2026", "year: 2027", "year: 2027 must be the last of stages.t10_sector.years"),
+        ("peer: level", "peer: region", "stages.t50_comparison.peer"),
+    ],
+)
 def test_bad_cycle_file_gets_one_line_naming_the_key(tmp_path, old, new, key):
     text = (PROJECT_ROOT / "parameters" / "teacher-ed-demo.yaml").read_text(encoding="utf-8")
     assert old in text

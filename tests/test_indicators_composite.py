@@ -15,23 +15,31 @@ FW = load_framework("teacher_education")
 
 
 def _tidy(values: dict[str, list[float]], se: float = 0.0) -> pd.DataFrame:
-    rows = [{"level": "institution", "institution": k + 1, "indicator": ind, "estimate": v,
-             "se": se} for ind, vals in values.items() for k, v in enumerate(vals)]
+    rows = [
+        {"level": "institution", "institution": k + 1, "indicator": ind, "estimate": v, "se": se}
+        for ind, vals in values.items()
+        for k, v in enumerate(vals)
+    ]
     return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")
 def sector_indicators():
     sector = make_sector(99, institutions=80, years=(2025,))
-    used = {s: [i for i in sc.items if i != "PRG3"] for s, sc in FW.scales.items()
-            if s != "workload"}
+    used = {
+        s: [i for i in sc.items if i != "PRG3"] for s, sc in FW.scales.items() if s != "workload"
+    }
     val = surveys.ScaleValidation(
         pd.DataFrame({"scale": list(used), "status": "used"}),
-        pd.DataFrame([{"scale": s, "item": i, "used": True} for s, its in used.items()
-                      for i in its]), pd.DataFrame())
+        pd.DataFrame(
+            [{"scale": s, "item": i, "used": True} for s, its in used.items() for i in its]
+        ),
+        pd.DataFrame(),
+    )
     scores = {r: surveys.scale_scores(d, val, FW, r) for r, d in sector.returns.items()}
-    ind = compute.compute_indicators(scores, sector.admin(2025), sector.invited, FW,
-                                     year=2025, used_scales=list(used))
+    ind = compute.compute_indicators(
+        scores, sector.admin(2025), sector.invited, FW, year=2025, used_scales=list(used)
+    )
     return sector, ind
 
 
@@ -47,8 +55,9 @@ def test_composite_matches_a_hand_computed_index():
 def test_geometric_mean_penalises_unbalanced_profiles():
     ind = _tidy({"PQ1": [50, 0, 100], "ST1": [50, 100, 0], "EM1": [50, 50, 50]})
     ari = composite.composite_index(ind, FW).set_index("institution")["score"]
-    geo = composite.composite_index(ind, FW, aggregation="geometric").set_index(
-        "institution")["score"]
+    geo = composite.composite_index(ind, FW, aggregation="geometric").set_index("institution")[
+        "score"
+    ]
     assert ari.loc[1] == pytest.approx(ari.loc[2])
     assert geo.loc[1] > geo.loc[2]
 

@@ -24,18 +24,18 @@ def delivery(sector, tmp_path_factory):
     folder = tmp_path_factory.mktemp("surveys")
     chosen = sorted(sector.institutions["institution"])[:6]
     faults = write_survey_returns(sector, folder, year=2025, institutions=chosen)
-    got = surveys.intake_surveys(folder, institutions=chosen, year=2025,
-                                 quarantine_dir=folder / "quarantine")
+    got = surveys.intake_surveys(
+        folder, institutions=chosen, year=2025, quarantine_dir=folder / "quarantine"
+    )
     return faults, got, folder
 
 
 def test_rejected_files_get_one_line_naming_the_file_and_the_problem(delivery):
     _, got, _ = delivery
     rejected = got.log[got.log["status"] == "rejected"]
-    assert len(rejected) == 8                        # empty + no 'lang', for 4 respondent types
+    assert len(rejected) == 8  # empty + no 'lang', for 4 respondent types
     empty = rejected[rejected["file"] == "2025_empty.csv"]["message"]
-    assert empty.str.contains("file is empty").all() and empty.str.contains(
-        "2025_empty.csv").all()
+    assert empty.str.contains("file is empty").all() and empty.str.contains("2025_empty.csv").all()
     nolang = rejected[rejected["file"] == "2025_nolang.csv"]["message"]
     assert nolang.str.contains(r"missing required column\(s\) \['lang'\]").all()
     assert not rejected["message"].str.contains("\n").any()
@@ -60,7 +60,7 @@ def test_cp1251_and_utf8_returns_are_both_read(delivery, sector):
     assert st["institution"].nunique() == 6
     expected = sector.returns["students"]
     expected = expected[expected["institution"].isin(st["institution"].unique())]
-    assert len(st) == len(expected) - 3 - 1      # the quarantined rows, nothing else lost
+    assert len(st) == len(expected) - 3 - 1  # the quarantined rows, nothing else lost
 
 
 def test_missing_delivery_folder_is_named(tmp_path):

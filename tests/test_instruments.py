@@ -17,13 +17,17 @@ from workbench.instruments import (
     write_templates,
 )
 
-ITEMS = [["item_id", "block", "position", "type", "max_score", "key", "scheme", "process"],
-         ["R101", 1, 1, "MC", 1, "B", None, "retrieve"],
-         ["R102", 1, 2, "CR", 2, None, "0-1-2", "interpret"],
-         ["R201", 2, 1, "MC", 1, "d", None, "infer"]]
+ITEMS = [
+    ["item_id", "block", "position", "type", "max_score", "key", "scheme", "process"],
+    ["R101", 1, 1, "MC", 1, "B", None, "retrieve"],
+    ["R102", 1, 2, "CR", 2, None, "0-1-2", "interpret"],
+    ["R201", 2, 1, "MC", 1, "d", None, "infer"],
+]
 BOOKLETS = [["booklet", "blocks"], [1, "1+2"], [2, "2+1"]]
-CODEBOOKS = [["questionnaire", "variable", "label", "codes"],
-             ["student", "ASBG01", "Sex", "1=girl; 2=boy; 9=omitted"]]
+CODEBOOKS = [
+    ["questionnaire", "variable", "label", "codes"],
+    ["student", "ASBG01", "Sex", "1=girl; 2=boy; 9=omitted"],
+]
 
 
 def workbook(folder, items=ITEMS, booklets=BOOKLETS, codebooks=CODEBOOKS):
@@ -40,23 +44,34 @@ def workbook(folder, items=ITEMS, booklets=BOOKLETS, codebooks=CODEBOOKS):
 def test_excel_workbook_gives_items_booklets_and_codebooks(tmp_path):
     found = read_instruments(workbook(tmp_path))
     items = found.items.set_index("item_id")
-    assert items.loc["R201", "key"] == "D"                       # keys upper-cased
+    assert items.loc["R201", "key"] == "D"  # keys upper-cased
     assert items.loc["R102", ["max_score", "scheme"]].tolist() == [2, "0-1-2"]
     assert pd.isna(items.loc["R101", "scheme"])
     assert found.booklets.values.tolist() == [[1, 1], [1, 2], [2, 2], [2, 1]]
     assert found.codebooks[["code", "code_label"]].values.tolist() == [
-        ["1", "girl"], ["2", "boy"], ["9", "omitted"]]
+        ["1", "girl"],
+        ["2", "boy"],
+        ["9", "omitted"],
+    ]
 
 
-@pytest.mark.parametrize(("line", "column", "value", "message"), [
-    (1, "max_score", 2, r"instruments.xlsx, sheet items, row 2 \(R101\), column max_score: a "
-                        "multiple-choice item scores 0 or 1, not 2"),
-    (1, "key", None, r"row 2 \(R101\), column key: None; a multiple-choice item needs its key"),
-    (2, "type", "open", r"row 3 \(R102\), column type: 'open'; use MC"),
-    (2, "scheme", "0-1", r"row 3 \(R102\), column scheme: '0-1' does not fit max_score 2"),
-    (3, "item_id", "R101", r"row 4, column item_id: R101 is already at row 2"),
-    (3, "block", "two", r"row 4 \(R201\), column block: 'two' is not a whole number"),
-])
+@pytest.mark.parametrize(
+    ("line", "column", "value", "message"),
+    [
+        (
+            1,
+            "max_score",
+            2,
+            r"instruments.xlsx, sheet items, row 2 \(R101\), column max_score: a "
+            "multiple-choice item scores 0 or 1, not 2",
+        ),
+        (1, "key", None, r"row 2 \(R101\), column key: None; a multiple-choice item needs its key"),
+        (2, "type", "open", r"row 3 \(R102\), column type: 'open'; use MC"),
+        (2, "scheme", "0-1", r"row 3 \(R102\), column scheme: '0-1' does not fit max_score 2"),
+        (3, "item_id", "R101", r"row 4, column item_id: R101 is already at row 2"),
+        (3, "block", "two", r"row 4 \(R201\), column block: 'two' is not a whole number"),
+    ],
+)
 def test_excel_faults_name_file_sheet_row_and_column(tmp_path, line, column, value, message):
     items = [list(row) for row in ITEMS]
     items[line][ITEMS[0].index(column)] = value
@@ -65,11 +80,15 @@ def test_excel_faults_name_file_sheet_row_and_column(tmp_path, line, column, val
 
 
 def test_booklet_design_must_cover_the_bank(tmp_path):
-    with pytest.raises(InstrumentError, match=r"sheet booklets, row 2, column blocks: block 7 "
-                                              "has no items"):
+    with pytest.raises(
+        InstrumentError,
+        match=r"sheet booklets, row 2, column blocks: block 7 "
+        "has no items",
+    ):
         read_instruments(workbook(tmp_path, booklets=[["booklet", "blocks"], [1, "1+7"]]))
-    with pytest.raises(InstrumentError, match="booklets: block 2 of the item bank is in no "
-                                              "booklet"):
+    with pytest.raises(
+        InstrumentError, match="booklets: block 2 of the item bank is in no booklet"
+    ):
         read_instruments(workbook(tmp_path, booklets=[["booklet", "blocks"], [1, "1"]]))
 
 
@@ -77,9 +96,14 @@ def test_yaml_faults_name_the_entry(tmp_path):
     (tmp_path / "instruments.yaml").write_text(
         "items:\n  - {item_id: R1, block: 1, type: MC, key: A}\n"
         "  - {item_id: R2, block: 1, type: CR, max_score: 4}\nbooklets: [{booklet: 1, "
-        "blocks: [1]}]\n", encoding="utf-8")
-    with pytest.raises(InstrumentError, match=r"^instruments/instruments.yaml, items entry 2 "
-                                              r"\(R2\), column max_score: 4; a constructed"):
+        "blocks: [1]}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InstrumentError,
+        match=r"^instruments/instruments.yaml, items entry 2 "
+        r"\(R2\), column max_score: 4; a constructed",
+    ):
         read_instruments(tmp_path, shown="instruments/")
     (tmp_path / "instruments.yaml").write_text("items: [\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="line 2: not valid YAML"):
@@ -100,7 +124,7 @@ def test_missing_or_doubled_file_is_one_sentence(tmp_path):
 
 def test_template_is_a_valid_instruments_file(tmp_path):
     assert write_templates(tmp_path) == [tmp_path / "instruments.yaml"]
-    assert write_templates(tmp_path) == []                        # never overwritten
+    assert write_templates(tmp_path) == []  # never overwritten
     assert read_instruments(tmp_path).items["item_id"].tolist() == ["R101", "R102"]
 
 
@@ -124,9 +148,18 @@ def test_synthetic_bank_round_trips_through_instruments_yaml(tmp_path):
 
 
 def test_written_file_reads_back_unchanged(tmp_path):
-    items = pd.DataFrame({"item_id": ["A1", "A2"], "block": np.array([1, 1]),
-                          "type": ["CR", "MC"], "max_score": [3, 1], "key": [None, "C"]})
+    items = pd.DataFrame(
+        {
+            "item_id": ["A1", "A2"],
+            "block": np.array([1, 1]),
+            "type": ["CR", "MC"],
+            "max_score": [3, 1],
+            "key": [None, "C"],
+        }
+    )
     write_instruments(tmp_path / "instruments.yaml", items, {1: [1]})
     found = read_instruments(tmp_path).items.fillna("")
     assert found[["item_id", "position", "max_score", "scheme", "key"]].values.tolist() == [
-        ["A1", 1, 3, "0-1-2-3", ""], ["A2", 2, 1, "", "C"]]
+        ["A1", 1, 3, "0-1-2-3", ""],
+        ["A2", 2, 1, "", "C"],
+    ]

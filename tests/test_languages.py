@@ -19,24 +19,46 @@ from workbench.report import I18N_MIME, Text, figure, headline, localized_html, 
 
 #: Latin words shown on purpose on ky/ru technical pages: IEA variable names (ASBG04, TOTWGT,
 #: IDSCHOOL: upper case, kept as in the IEA databases) and names of methods
-ON_PURPOSE = ALLOWED | {"MOS", "PPS", "CV", "RMSE", "DIF", "MSA", "KMO", "RMSD", "CFI", "RMSEA",
-                        "SRMR", "MC", "CR", "PV", "MML", "Git"}
+ON_PURPOSE = ALLOWED | {
+    "MOS",
+    "PPS",
+    "CV",
+    "RMSE",
+    "DIF",
+    "MSA",
+    "KMO",
+    "RMSD",
+    "CFI",
+    "RMSEA",
+    "SRMR",
+    "MC",
+    "CR",
+    "PV",
+    "MML",
+    "Git",
+}
 _IEA_NAME = re.compile(r"^[A-Z][A-Z0-9_]*[0-9A-Z]$")
 
 
 def leaks(page: str, lang: str) -> list[str]:
     """Untranslated words of a page, IEA variable names and :data:`ON_PURPOSE` allowed."""
-    return [w for w in untranslated(page, lang, allowed=frozenset(ON_PURPOSE))
-            if not _IEA_NAME.match(w)]
+    return [
+        w for w in untranslated(page, lang, allowed=frozenset(ON_PURPOSE)) if not _IEA_NAME.match(w)
+    ]
 
 
 def test_a_text_is_stored_once_and_shown_in_each_language():
     shown = text("weights", "intro", lang="ky", replicates=75)
     spec = shown._repr_mimebundle_()[I18N_MIME]
-    assert spec == {"kind": "text", "stage": "weights", "key": "intro",
-                    "values": {"replicates": 75}}
-    assert localized_html(spec, "ru")["text/markdown"] != localized_html(spec, "ky")[
-        "text/markdown"]
+    assert spec == {
+        "kind": "text",
+        "stage": "weights",
+        "key": "intro",
+        "values": {"replicates": 75},
+    }
+    assert (
+        localized_html(spec, "ru")["text/markdown"] != localized_html(spec, "ky")["text/markdown"]
+    )
 
 
 def test_text_values_follow_each_language():
@@ -45,8 +67,9 @@ def test_text_values_follow_each_language():
 
 
 def test_terms_are_labelled_in_each_language():
-    spec = text("validity", "dif_note", lang="ky", focal=term("ru"),
-                reference=term("ky"))._repr_mimebundle_()[I18N_MIME]
+    spec = text(
+        "validity", "dif_note", lang="ky", focal=term("ru"), reference=term("ky")
+    )._repr_mimebundle_()[I18N_MIME]
     assert spec["values"]["focal"] == {"term": ["ru"]}
     assert "русский" in localized_html(spec, "ru")["text/markdown"]
     assert "Russian" in localized_html(spec, "en")["text/markdown"]
@@ -57,8 +80,8 @@ def test_a_table_keeps_its_codes_and_is_labelled_per_language():
     spec = table(data, lang="ky")._repr_mimebundle_()[I18N_MIME]
     ru, en = (localized_html(spec, x)["text/html"] for x in ("ru", "en"))
     assert "Баткенская обл. / село" in ru and "Batken / rural" in en
-    assert "20\u202f000<" in ru and "20,000<" in en          # integers never with decimals
-    assert "501,2" in ru and "501.2" in en                  # decimal comma in ru
+    assert "20\u202f000<" in ru and "20,000<" in en  # integers never with decimals
+    assert "501,2" in ru and "501.2" in en  # decimal comma in ru
     assert "batken" not in ru
 
 
@@ -76,13 +99,16 @@ def test_figures_must_be_package_functions():
 def test_a_figure_is_drawn_in_each_language():
     from workbench.plots.weights import weight_histogram
 
-    data = pd.DataFrame({"TOTWGT": [10.0, 20.0, 30.0, 40.0],
-                         "stratum": ["chui/urban", "chui/rural", "chui/rural", "naryn/rural"]})
-    spec = figure(weight_histogram, data, lang="ky", alt="TOTWGT")._repr_mimebundle_()[
-        I18N_MIME]
+    data = pd.DataFrame(
+        {
+            "TOTWGT": [10.0, 20.0, 30.0, 40.0],
+            "stratum": ["chui/urban", "chui/rural", "chui/rural", "naryn/rural"],
+        }
+    )
+    spec = figure(weight_histogram, data, lang="ky", alt="TOTWGT")._repr_mimebundle_()[I18N_MIME]
     pages = {x: localized_html(spec, x)["text/html"] for x in LANGS}
     assert all(page.startswith('<img class="sapat-figure"') for page in pages.values())
-    assert len(set(pages.values())) == 3                     # drawn with each language's words
+    assert len(set(pages.values())) == 3  # drawn with each language's words
     assert 'alt="Итоговый вес (TOTWGT)"' in pages["ru"]
 
 
@@ -102,16 +128,27 @@ def test_every_stage_report_exists_in_every_report_language(demo_run, pages):
 #: stage reports that still show codes or English on ky/ru pages, with the count of such words
 #: in the demo today (tables built in the stage with one language, file names, free-text
 #: messages): the count may only fall; a stage not listed must show none (issue 13)
-_NOT_YET_CLEAN = {"field_data": 147, "frame": 32, "release": 264, "results": 159,
-                  "sample_design": 29, "scaling": 103, "validity": 28}
+_NOT_YET_CLEAN = {
+    "field_data": 147,
+    "frame": 32,
+    "release": 264,
+    "results": 159,
+    "sample_design": 29,
+    "scaling": 103,
+    "validity": 28,
+}
 
 
 @pytest.mark.parametrize("lang", ["ky", "ru"])
 def test_no_english_leaks_into_a_kyrgyz_or_russian_stage_report(pages, lang):
-    found = {name: leaks(page, lang) for name, page in pages.items()
-             if name.endswith(f".{lang}.html")}
-    grown = {name: words[:20] for name, words in found.items()
-             if len(words) > _NOT_YET_CLEAN.get(name.split(".")[0], 0)}
+    found = {
+        name: leaks(page, lang) for name, page in pages.items() if name.endswith(f".{lang}.html")
+    }
+    grown = {
+        name: words[:20]
+        for name, words in found.items()
+        if len(words) > _NOT_YET_CLEAN.get(name.split(".")[0], 0)
+    }
     assert not grown, grown
 
 

@@ -36,8 +36,9 @@ def district():
 
 @pytest.fixture(scope="module")
 def school_rollup(district):
-    return rollup(FW, {"classes": district.classes, "schools": district.school_years},
-                  district.schools)
+    return rollup(
+        FW, {"classes": district.classes, "schools": district.school_years}, district.schools
+    )
 
 
 # ----------------------------------------------------------------------------- frameworks
@@ -45,16 +46,25 @@ def school_rollup(district):
 
 def test_school_framework_has_the_nine_directions_of_002():
     assert [d.id for d in FW.directions] == [
-        "results", "process", "olympiads", "innovation", "support", "upbringing",
-        "self_government", "social_support", "health_safety"]
+        "results",
+        "process",
+        "olympiads",
+        "innovation",
+        "support",
+        "upbringing",
+        "self_government",
+        "social_support",
+        "health_safety",
+    ]
     assert all(d.section.startswith("002 §2.15") for d in FW.directions)
     assert FW.hierarchy == ["class", "school", "district", "oblast", "nation"]
     assert FWC.hierarchy == ["group", "college", "oblast", "nation"]
 
 
 def test_labels_repeat_the_framework_names():
-    words = yaml.safe_load((PROJECT_ROOT / "workbench/texts/labels_monitoring.yaml")
-                           .read_text(encoding="utf-8"))
+    words = yaml.safe_load(
+        (PROJECT_ROOT / "workbench/texts/labels_monitoring.yaml").read_text(encoding="utf-8")
+    )
     for fw in (FW, FWC):
         for d in fw.directions:
             assert words[f"dir_{d.id}"] == d.name.model_dump()
@@ -66,19 +76,32 @@ def test_wrong_invariant_part_names_the_key(tmp_path):
     text = (PROJECT_ROOT / "workbench/frameworks/school_internal.yaml").read_text("utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text.replace("uncertainty: test", "uncertainty: guess"), "utf-8")
-    with pytest.raises(FrameworkError, match=r"bad.yaml: directions\.0\.indicators\.2\."
-                                             r"uncertainty"):
+    with pytest.raises(
+        FrameworkError,
+        match=r"bad.yaml: directions\.0\.indicators\.2\."
+        r"uncertainty",
+    ):
         load_monitoring_framework(bad)
 
 
 def _part(tmp_path: Path, **change) -> Path:
-    ind = {"id": "V1", "in_direction": "upbringing", "name": {"ky": "а", "ru": "б", "en": "c"},
-           "compute": {"kind": "ratio", "table": "own", "numerator": "a", "denominator": "b"},
-           "uncertainty": "none", "unit": "percent", "direction": "higher_better"}
+    ind = {
+        "id": "V1",
+        "in_direction": "upbringing",
+        "name": {"ky": "а", "ru": "б", "en": "c"},
+        "compute": {"kind": "ratio", "table": "own", "numerator": "a", "denominator": "b"},
+        "uncertainty": "none",
+        "unit": "percent",
+        "direction": "higher_better",
+    }
     ind.update(change)
     path = tmp_path / "own.yaml"
-    path.write_text(yaml.safe_dump({"variable_part": "x", "institution": "S1101",
-                                    "version": "1", "indicators": [ind]}), "utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {"variable_part": "x", "institution": "S1101", "version": "1", "indicators": [ind]}
+        ),
+        "utf-8",
+    )
     return path
 
 
@@ -86,14 +109,19 @@ def test_variable_part_is_checked_against_the_invariant_part(tmp_path):
     before = FW.model_dump()
     part = load_variable_part(_part(tmp_path), FW)
     assert part.indicators[0].direction_id == "upbringing"
-    assert FW.model_dump() == before                      # the shared part is not touched
+    assert FW.model_dump() == before  # the shared part is not touched
     with pytest.raises(FrameworkError, match="'R1' is an invariant indicator"):
         load_variable_part(_part(tmp_path, id="R1"), FW)
     with pytest.raises(FrameworkError, match="in_direction: unknown direction 'sport'"):
         load_variable_part(_part(tmp_path, in_direction="sport"), FW)
     with pytest.raises(FrameworkError, match="reads the institution's own table"):
-        load_variable_part(_part(tmp_path, compute={"kind": "ratio", "table": "schools",
-                                                    "numerator": "a", "denominator": "b"}), FW)
+        load_variable_part(
+            _part(
+                tmp_path,
+                compute={"kind": "ratio", "table": "schools", "numerator": "a", "denominator": "b"},
+            ),
+            FW,
+        )
 
 
 # ----------------------------------------------------------------------------- roll-up
@@ -103,16 +131,23 @@ def test_rollup_reconciles_with_the_raw_rows_at_every_level(district, school_rol
     c = district.classes.merge(district.schools[["school_id", "district", "oblast"]])
     c["nation"] = "nation"
     r = school_rollup
-    for level, key in (("school", "school_id"), ("district", "district"),
-                       ("oblast", "oblast"), ("nation", "nation")):
+    for level, key in (
+        ("school", "school_id"),
+        ("district", "district"),
+        ("oblast", "oblast"),
+        ("nation", "nation"),
+    ):
         sums = c.groupby(["year", key])[["good_marks", "assessed"]].sum()
         got = r[(r["indicator"] == "R1") & (r["level"] == level)].set_index(["year", "unit"])
         expect = 100 * sums["good_marks"] / sums["assessed"]
         assert len(got) == len(expect)
         np.testing.assert_allclose(got.loc[expect.index, "value"], expect)
         tested = c[c["tested"] > 0]
-        t = tested.assign(wx=tested["tested"] * tested["test_mean"]).groupby(
-            ["year", key])[["wx", "tested"]].sum()
+        t = (
+            tested.assign(wx=tested["tested"] * tested["test_mean"])
+            .groupby(["year", key])[["wx", "tested"]]
+            .sum()
+        )
         got3 = r[(r["indicator"] == "R3") & (r["level"] == level)].set_index(["year", "unit"])
         np.testing.assert_allclose(got3.loc[t.index, "value"], t["wx"] / t["tested"])
     s = district.school_years.merge(district.schools[["school_id", "district"]])
@@ -127,8 +162,7 @@ def test_every_number_is_the_sum_of_the_rows_traced_below_it(school_rollup):
     above = r[r["level"] != r["indicator"].map(lowest)]
     checked = 0
     for row in above.itertuples():
-        below = trace(r, indicator=row.indicator, year=row.year, level=row.level,
-                      unit=row.unit)
+        below = trace(r, indicator=row.indicator, year=row.year, level=row.level, unit=row.unit)
         assert len(below) == row.n_units
         assert below["numerator"].sum() == pytest.approx(row.numerator)
         assert below["denominator"].sum() == pytest.approx(row.denominator)
@@ -141,69 +175,91 @@ def test_every_number_is_the_sum_of_the_rows_traced_below_it(school_rollup):
 def test_binomial_and_test_ses_follow_their_formulas(district, school_rollup):
     s = district.school_years.iloc[0]
     p = s["parents_satisfied"] / s["parents_surveyed"]
-    row = school_rollup[(school_rollup["indicator"] == "R4") & (school_rollup["unit"] ==
-                        s["school_id"]) & (school_rollup["year"] == s["year"])].iloc[0]
+    row = school_rollup[
+        (school_rollup["indicator"] == "R4")
+        & (school_rollup["unit"] == s["school_id"])
+        & (school_rollup["year"] == s["year"])
+    ].iloc[0]
     assert row["se"] == pytest.approx(100 * np.sqrt(p * (1 - p) / s["parents_surveyed"]))
     c = district.classes[(district.classes["tested"] > 0)].iloc[0]
-    row = school_rollup[(school_rollup["indicator"] == "R3") & (school_rollup["level"] ==
-                        "class") & (school_rollup["unit"] == f"{c['school_id']}/"
-                                                            f"{c['class_id']}")
-                        & (school_rollup["year"] == c["year"])].iloc[0]
+    row = school_rollup[
+        (school_rollup["indicator"] == "R3")
+        & (school_rollup["level"] == "class")
+        & (school_rollup["unit"] == f"{c['school_id']}/{c['class_id']}")
+        & (school_rollup["year"] == c["year"])
+    ].iloc[0]
     assert row["se"] == pytest.approx(c["test_sd"] / np.sqrt(c["tested"]))
     assert school_rollup.loc[school_rollup["indicator"] == "R1", "se"].isna().all()
 
 
 def test_college_rollup_reconciles(district):
-    r = rollup(FWC, {"groups": district.groups, "colleges": district.college_years},
-               district.colleges)
+    r = rollup(
+        FWC, {"groups": district.groups, "colleges": district.college_years}, district.colleges
+    )
     g = district.groups.merge(district.colleges)
     for level, key in (("college", "college_id"), ("oblast", "oblast")):
         sums = g.groupby(["year", key])[["good_marks", "assessed"]].sum()
         got = r[(r["indicator"] == "CA1") & (r["level"] == level)].set_index(["year", "unit"])
-        np.testing.assert_allclose(got.loc[sums.index, "value"],
-                                   100 * sums["good_marks"] / sums["assessed"])
+        np.testing.assert_allclose(
+            got.loc[sums.index, "value"], 100 * sums["good_marks"] / sums["assessed"]
+        )
 
 
 def test_missing_unit_is_named(district):
     with pytest.raises(ValueError, match="school 'S1101' has no row in the units table"):
-        rollup(FW, {"classes": district.classes, "schools": district.school_years},
-               district.schools[district.schools["school_id"] != "S1101"],
-               indicators=["R1"])
+        rollup(
+            FW,
+            {"classes": district.classes, "schools": district.school_years},
+            district.schools[district.schools["school_id"] != "S1101"],
+            indicators=["R1"],
+        )
 
 
 # ----------------------------------------------------------------------------- analyses
 
 
 def test_planted_improving_school_is_found(district, school_rollup):
-    changes = analysis.dynamic(school_rollup, at_level="school",
-                               directions={i.id: i.direction for i in FW.indicators})
+    changes = analysis.dynamic(
+        school_rollup, at_level="school", directions={i.id: i.direction for i in FW.indicators}
+    )
     found = analysis.improving_units(changes, ["R1", "R3"])
     assert found["unit"].iloc[0] == district.truth["improving_school"]
-    r3 = changes[(changes["unit"] == district.truth["improving_school"])
-                 & (changes["indicator"] == "R3") & (changes["span"] == "first_last")].iloc[0]
-    assert r3["significant"] and abs(r3["change"] - 2 * 0.55 * 8) < 4   # planted: 8.8 points
+    r3 = changes[
+        (changes["unit"] == district.truth["improving_school"])
+        & (changes["indicator"] == "R3")
+        & (changes["span"] == "first_last")
+    ].iloc[0]
+    assert r3["significant"] and abs(r3["change"] - 2 * 0.55 * 8) < 4  # planted: 8.8 points
     exact = changes[changes["indicator"] == "R1"]
     assert exact["se_change"].isna().all() and exact["significant"].isna().all()
 
 
 def test_comparison_is_against_rest_of_district_and_similar_schools(district, school_rollup):
-    units = district.schools.assign(size_band=analysis.size_band(district.schools["students"],
-                                                                 [300, 800]))
-    c = analysis.compare(school_rollup, units, year=2026, institution="school",
-                         parent="district", multipliers=multipliers(FW.indicators),
-                         similar_by=["locality", "language", "size_band"])
+    units = district.schools.assign(
+        size_band=analysis.size_band(district.schools["students"], [300, 800])
+    )
+    c = analysis.compare(
+        school_rollup,
+        units,
+        year=2026,
+        institution="school",
+        parent="district",
+        multipliers=multipliers(FW.indicators),
+        similar_by=["locality", "language", "size_band"],
+    )
     assert not any("rank" in col for col in c.columns)
     assert c["unit"].is_monotonic_increasing
     assert set(c["reference"]) == {"rest_of_district", "similar"}
     school = "S1103"
     d = district.school_years.merge(district.schools[["school_id", "district"]])
     mine = d[(d["year"] == 2026) & (d["school_id"] == school)].iloc[0]
-    rest = d[(d["year"] == 2026) & (d["district"] == mine["district"])
-             & (d["school_id"] != school)]
-    row = c[(c["unit"] == school) & (c["indicator"] == "M1")
-            & (c["reference"] == "rest_of_district")].iloc[0]
-    assert row["reference_value"] == pytest.approx(100 * rest["rooms_equipped"].sum()
-                                                   / rest["rooms"].sum())
+    rest = d[(d["year"] == 2026) & (d["district"] == mine["district"]) & (d["school_id"] != school)]
+    row = c[
+        (c["unit"] == school) & (c["indicator"] == "M1") & (c["reference"] == "rest_of_district")
+    ].iloc[0]
+    assert row["reference_value"] == pytest.approx(
+        100 * rest["rooms_equipped"].sum() / rest["rooms"].sum()
+    )
     assert row["n_reference"] == len(rest)
     sim = c[c["reference"] == "similar"]
     few = sim.groupby("group")["n_reference"].first()
@@ -234,17 +290,25 @@ def test_cycle_file_errors_name_the_key(tmp_path):
     text = (PROJECT_ROOT / "parameters" / "school-monitoring-demo.yaml").read_text("utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text.replace("capacity_per_month: 40", "capacity_per_month: 0"), "utf-8")
-    with pytest.raises(ValueError, match=r"bad.yaml: stages.s40_development."
-                                         r"capacity_per_month: Input should be greater"):
+    with pytest.raises(
+        ValueError,
+        match=r"bad.yaml: stages.s40_development."
+        r"capacity_per_month: Input should be greater",
+    ):
         load_school_monitoring(bad)
 
 
 def test_written_set_reads_back(tmp_path, district):
     paths = write_district(district, tmp_path)
-    assert {p.name for p in paths} >= {"teachers.csv", "courses.csv", "truth.json",
-                                       "variable_part.yaml"}
+    assert {p.name for p in paths} >= {
+        "teachers.csv",
+        "courses.csv",
+        "truth.json",
+        "variable_part.yaml",
+    }
     part = load_variable_part(tmp_path / "variable_part.yaml", FW)
     assert part.institution == district.truth["own_school"]
-    words = yaml.safe_load((PROJECT_ROOT / "workbench/texts/labels_monitoring.yaml")
-                           .read_text(encoding="utf-8"))
+    words = yaml.safe_load(
+        (PROJECT_ROOT / "workbench/texts/labels_monitoring.yaml").read_text(encoding="utf-8")
+    )
     assert words["ind_V1"] == part.indicators[0].name.model_dump()

@@ -21,8 +21,11 @@ CYCLE = "school-monitoring-demo"
 def ran(tmp_path_factory):
     root = tmp_path_factory.mktemp("school")
     with pytest.MonkeyPatch.context() as mp:
-        for var, sub in (("WORKBENCH_OUTPUTS", "outputs"), ("WORKBENCH_INPUTS", "inputs"),
-                         ("WORKBENCH_FIELDWORK", "fieldwork")):
+        for var, sub in (
+            ("WORKBENCH_OUTPUTS", "outputs"),
+            ("WORKBENCH_INPUTS", "inputs"),
+            ("WORKBENCH_FIELDWORK", "fieldwork"),
+        ):
             mp.setenv(var, str(root / sub))
         p = load_school_monitoring(PROJECT_ROOT / "parameters" / f"{CYCLE}.yaml")
 
@@ -35,8 +38,7 @@ def ran(tmp_path_factory):
         mc.analysis_stage(CYCLE, **given("s30_analysis"))
         mc.development_stage(CYCLE, **given("s40_development"))
         mc.plan_stage(CYCLE, **given("s50_plan"))
-        yield root, {name: mc.load(CYCLE, name) for names in mc.TABLES.values()
-                     for name in names}
+        yield root, {name: mc.load(CYCLE, name) for names in mc.TABLES.values() for name in names}
 
 
 def test_planted_cases_are_found_in_the_stored_tables(ran):
@@ -47,8 +49,9 @@ def test_planted_cases_are_found_in_the_stored_tables(ran):
     schools = comp[comp["level"] == "school"].set_index("unit")
     assert schools["compliance"].idxmin() == truth["noncompliant_school"]
     assert comp.loc[comp["level"] == "nation", "overdue"].iloc[0] == sum(
-        v["overdue"] for v in truth["teachers"].values())
-    assert t["pd_schedule_schools"]["compliant_at_year_end"].all()   # the demo's capacity
+        v["overdue"] for v in truth["teachers"].values()
+    )
+    assert t["pd_schedule_schools"]["compliant_at_year_end"].all()  # the demo's capacity
 
 
 def test_no_teacher_id_or_name_in_the_outputs(ran):

@@ -24,14 +24,21 @@ def test_new_cycle_writes_a_parameter_file_that_loads_and_the_folders(outputs_ro
     assert list(params.stages)[:2] == ["frame", "sample_design"]
     assert params.stage_params("sample_design")["strata"] == []
     text = made.params.read_text(encoding="utf-8")
-    assert text.count("#") > 30                                   # commented for a new user
-    assert "locality" not in text and "language:" in text        # nothing invented
+    assert text.count("#") > 30  # commented for a new user
+    assert "locality" not in text and "language:" in text  # nothing invented
     for folder in INPUT_FOLDERS:
         assert (inputs_dir("kg-2027") / folder).is_dir()
     assert (fieldwork_dir("kg-2027") / "incoming").is_dir()
     readme = (inputs_dir("kg-2027") / "README.md").read_text(encoding="utf-8")
-    for words in ("register/", "class_lists/", "instruments/", "fieldwork/kg-2027/incoming/",
-                  "school_id", "enrol_g6", "workbench check"):
+    for words in (
+        "register/",
+        "class_lists/",
+        "instruments/",
+        "fieldwork/kg-2027/incoming/",
+        "school_id",
+        "enrol_g6",
+        "workbench check",
+    ):
         assert words in readme
     template = inputs_dir("kg-2027") / "register" / "register_template.csv"
     assert template.read_text(encoding="utf-8").splitlines()[0].split(",")[0] == "school_id"
@@ -40,12 +47,18 @@ def test_new_cycle_writes_a_parameter_file_that_loads_and_the_folders(outputs_ro
 def test_new_cycle_never_overwrites(outputs_root, tmp_path):
     new_cycle("kg-twice", parameters=tmp_path)
     before = (tmp_path / "kg-twice.yaml").read_bytes()
-    with pytest.raises(NewCycleError, match=r"kg-twice\.yaml already exists; it is never "
-                       "overwritten"):
+    with pytest.raises(
+        NewCycleError,
+        match=r"kg-twice\.yaml already exists; it is never "
+        "overwritten",
+    ):
         new_cycle("kg-twice", parameters=tmp_path)
     (tmp_path / "kg-twice.yaml").unlink()
-    with pytest.raises(NewCycleError, match=r"inputs/kg-twice already holds files|kg-twice "
-                       "already holds files"):
+    with pytest.raises(
+        NewCycleError,
+        match=r"inputs/kg-twice already holds files|kg-twice "
+        "already holds files",
+    ):
         new_cycle("kg-twice", parameters=tmp_path)
     assert not (tmp_path / "kg-twice.yaml").exists() and before
 
@@ -56,8 +69,9 @@ def test_cli_new_cycle_and_a_wrong_id_in_plain_words(outputs_root, tmp_path, cap
     assert "kg-cli.yaml" in out and "workbench check" in out
     assert main(["new-cycle", "Kyrgyz 2027", "--parameters", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == (f"workbench: new-cycle: 'Kyrgyz 2027' is not a cycle id: {CYCLE_ID_RULE} "
-                   "(e.g. sabat6-2027)")
+    assert err == (
+        f"workbench: new-cycle: 'Kyrgyz 2027' is not a cycle id: {CYCLE_ID_RULE} (e.g. sabat6-2027)"
+    )
     assert "^[a-z0-9]" not in err and not (tmp_path / "Kyrgyz 2027.yaml").exists()
 
 

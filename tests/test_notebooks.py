@@ -29,17 +29,57 @@ def test_notebook_has_a_tagged_parameters_cell_with_cycle_and_lang(path):
 
 
 #: statements that are logic, not narrative: they belong in a package function with a test
-_LOGIC = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.AsyncFor, ast.While,
-          ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LOGIC = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 #: methods that reshape, recode or compute on data (``df.merge(...)``, ``s.str.split``, ...)
-_DATA_METHODS = {"str", "map", "assign", "apply", "applymap", "merge", "join", "groupby",
-                 "pivot", "pivot_table", "melt", "stack", "unstack", "explode", "query",
-                 "value_counts", "rename_axis", "agg", "aggregate", "isin",
-                 "where", "mask", "clip", "cumsum", "diff", "set_index", "sort_values"}
+_DATA_METHODS = {
+    "str",
+    "map",
+    "assign",
+    "apply",
+    "applymap",
+    "merge",
+    "join",
+    "groupby",
+    "pivot",
+    "pivot_table",
+    "melt",
+    "stack",
+    "unstack",
+    "explode",
+    "query",
+    "value_counts",
+    "rename_axis",
+    "agg",
+    "aggregate",
+    "isin",
+    "where",
+    "mask",
+    "clip",
+    "cumsum",
+    "diff",
+    "set_index",
+    "sort_values",
+}
 #: notebooks not yet thin, with their findings today: the count may only fall (issue 19.3;
 #: remove a notebook from here when it reaches 0)
-_NOT_YET_THIN = {"20_field_data": 10, "40_validity": 15, "50_scaling": 2, "60_results": 3,
-                 "80_release": 11}
+_NOT_YET_THIN = {
+    "20_field_data": 10,
+    "40_validity": 15,
+    "50_scaling": 2,
+    "60_results": 3,
+    "80_release": 11,
+}
 #: calls that put words or numbers of one language into what a notebook shows
 _ONE_LANGUAGE = {"label", "labels_for", "format_number"}
 
@@ -53,8 +93,12 @@ def logic_in(source: str) -> list[str]:
     (:data:`_ONE_LANGUAGE`); pass numbers and ``wb.report.term`` to texts instead.
     """
     tree = ast.parse(source)
-    arguments = {id(a) for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 for a in [*node.args, *(k.value for k in node.keywords)]}
+    arguments = {
+        id(a)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for a in [*node.args, *(k.value for k in node.keywords)]
+    }
     found = []
     for node in ast.walk(tree):
         if isinstance(node, _LOGIC):
@@ -62,9 +106,13 @@ def logic_in(source: str) -> list[str]:
         elif isinstance(node, ast.Lambda) and id(node) not in arguments:
             found.append(f"line {node.lineno}: lambda outside a call argument")
         elif isinstance(node, (ast.BinOp, ast.Compare)) and not all(
-                isinstance(part, (ast.Name, ast.Constant, ast.UnaryOp)) for part in
-                ([node.left, node.right] if isinstance(node, ast.BinOp)
-                 else [node.left, *node.comparators])):
+            isinstance(part, (ast.Name, ast.Constant, ast.UnaryOp))
+            for part in (
+                [node.left, node.right]
+                if isinstance(node, ast.BinOp)
+                else [node.left, *node.comparators]
+            )
+        ):
             found.append(f"line {node.lineno}: arithmetic or comparison on data")
         elif isinstance(node, ast.Attribute) and node.attr in _DATA_METHODS:
             found.append(f"line {node.lineno}: .{node.attr}")
@@ -80,27 +128,45 @@ def _called(node: ast.Call) -> str:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_holds_no_logic(path):
-    found = [f"{path.name} cell {number}, {finding}"
-             for number, cell in enumerate(jupytext.read(path).cells)
-             if cell.cell_type == "code" for finding in logic_in(cell.source)]
+    found = [
+        f"{path.name} cell {number}, {finding}"
+        for number, cell in enumerate(jupytext.read(path).cells)
+        if cell.cell_type == "code"
+        for finding in logic_in(cell.source)
+    ]
     allowed = _NOT_YET_THIN.get(path.stem, 0)
     assert len(found) <= allowed, (
-        "move this logic into workbench/ (a function with a test):\n" + "\n".join(found))
+        "move this logic into workbench/ (a function with a test):\n" + "\n".join(found)
+    )
 
 
-@pytest.mark.parametrize(("source", "finding"), [
-    ("for x in y:\n    pass", "For"), ("[x for x in y]", "ListComp"),
-    ("df.assign(a=1)", ".assign"), ("s.str.split('/')", ".str"),
-    ("t[t['change'] != 'kept']", "on data"), ("df['a'] * 2", "on data"),
-    ("f = lambda x: x", "lambda outside"), ("wb.labels.label(code, lang)", "label()"),
-    ("wb.report.format_number(x, lang, 2)", "format_number()")])
+@pytest.mark.parametrize(
+    ("source", "finding"),
+    [
+        ("for x in y:\n    pass", "For"),
+        ("[x for x in y]", "ListComp"),
+        ("df.assign(a=1)", ".assign"),
+        ("s.str.split('/')", ".str"),
+        ("t[t['change'] != 'kept']", "on data"),
+        ("df['a'] * 2", "on data"),
+        ("f = lambda x: x", "lambda outside"),
+        ("wb.labels.label(code, lang)", "label()"),
+        ("wb.report.format_number(x, lang, 2)", "format_number()"),
+    ],
+)
 def test_the_thinness_rule_finds_logic(source, finding):
     assert any(finding in f for f in logic_in(source))
 
 
-@pytest.mark.parametrize("source", [
-    "wb.report.table(wb.weights.zone_units(z), lang=lang, digits={'se': 2})",
-    "x = 100 * target", "wb.report.text('s', 'k', lang=lang, n=-1)",
-    "sorted(t, key=lambda r: r)", "students[['TOTWGT', 'stratum']]"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "wb.report.table(wb.weights.zone_units(z), lang=lang, digits={'se': 2})",
+        "x = 100 * target",
+        "wb.report.text('s', 'k', lang=lang, n=-1)",
+        "sorted(t, key=lambda r: r)",
+        "students[['TOTWGT', 'stratum']]",
+    ],
+)
 def test_the_thinness_rule_lets_calls_and_parameters_through(source):
     assert logic_in(source) == []

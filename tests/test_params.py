@@ -20,8 +20,14 @@ def test_demo_parameters_validate():
     params = load_params(DEMO)
     assert params.cycle == "sabat6-demo"
     assert params.language in {"ky", "ru", "en"}
-    assert list(params.stages)[:6] == ["frame", "sample_design", "field_data", "weights",
-                                       "validity", "scaling"]      # later stages may follow
+    assert list(params.stages)[:6] == [
+        "frame",
+        "sample_design",
+        "field_data",
+        "weights",
+        "validity",
+        "scaling",
+    ]  # later stages may follow
     assert params.data.source == "synthetic"
 
 
@@ -34,22 +40,32 @@ def test_stage_params_carry_cycle_language_and_defaults():
     assert stage["min_enrolment"] == 1
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda d: d.update(language="de"), r"language: Input should be 'ky', 'ru' or 'en'"),
-    (lambda d: d.update(year="next"), r"year: .*integer.*\(got 'next'\)"),
-    (lambda d: d.pop("seed"), r"seed: required key is missing"),
-    (lambda d: d.update(seeed=1), r"seeed: unknown key"),
-    (lambda d: d.update(cycle="Has Spaces"),
-     r"cycle: a cycle id is lower-case Latin letters, digits, '-' and '_'.*\(got 'Has Spaces'\)"),
-    (lambda d: d["data"].update(source="census"), r"data.source: Input should be"),
-    (lambda d: d["data"].update(source="register"), r"data: source 'register' needs"),
-    (lambda d: d["stages"].update(reslts={}), r"stages.reslts: unknown stage; known stages"),
-    (lambda d: d["stages"]["frame"].update(min_enrolment=0),
-     r"stages.frame.min_enrolment: Input should be greater than or equal to 1 \(got 0\)"),
-    (lambda d: d["stages"]["frame"].update(columns={"enrolment": "x"}),
-     r"stages.frame: the register's column map is given once, under data.register.columns"),
-    (lambda d: d.update(stages={}), r"stages: no stages listed"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(language="de"), r"language: Input should be 'ky', 'ru' or 'en'"),
+        (lambda d: d.update(year="next"), r"year: .*integer.*\(got 'next'\)"),
+        (lambda d: d.pop("seed"), r"seed: required key is missing"),
+        (lambda d: d.update(seeed=1), r"seeed: unknown key"),
+        (
+            lambda d: d.update(cycle="Has Spaces"),
+            r"cycle: a cycle id is lower-case Latin letters, digits, '-' and '_'"
+            r".*\(got 'Has Spaces'\)",
+        ),
+        (lambda d: d["data"].update(source="census"), r"data.source: Input should be"),
+        (lambda d: d["data"].update(source="register"), r"data: source 'register' needs"),
+        (lambda d: d["stages"].update(reslts={}), r"stages.reslts: unknown stage; known stages"),
+        (
+            lambda d: d["stages"]["frame"].update(min_enrolment=0),
+            r"stages.frame.min_enrolment: Input should be greater than or equal to 1 \(got 0\)",
+        ),
+        (
+            lambda d: d["stages"]["frame"].update(columns={"enrolment": "x"}),
+            r"stages.frame: the register's column map is given once, under data.register.columns",
+        ),
+        (lambda d: d.update(stages={}), r"stages: no stages listed"),
+    ],
+)
 def test_wrong_parameters_get_one_line_naming_the_key(change, expected):
     raw = demo_dict()
     change(raw)
@@ -85,8 +101,12 @@ def test_cli_prints_one_line_and_no_traceback(tmp_path, command):
     raw["language"] = "de"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "workbench", command, str(bad)], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", command, str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()

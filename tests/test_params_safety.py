@@ -51,7 +51,7 @@ def alias_bomb(levels: int = 24, width: int = 32) -> str:
 
 def test_alias_bomb_fails_fast_with_one_line(tmp_path):
     bomb = alias_bomb()
-    assert 4_000 < len(bomb.encode()) < 6_000        # 5.6 KB, 32**24 values expanded
+    assert 4_000 < len(bomb.encode()) < 6_000  # 5.6 KB, 32**24 values expanded
     path = tmp_path / "bomb.yaml"
     path.write_text(demo_text() + bomb, encoding="utf-8")
     started = time.perf_counter()
@@ -73,8 +73,9 @@ def test_alias_inside_stage_parameters_fails_fast(tmp_path):
 
 
 def test_a_few_ordinary_aliases_are_fine(tmp_path):
-    text = demo_text().replace("strata: [region, locality]   ",
-                               "strata: &strata [region, locality]   ")
+    text = demo_text().replace(
+        "strata: [region, locality]   ", "strata: &strata [region, locality]   "
+    )
     text = text.replace("sort_by: [language, school_type, enrol_g6]", "sort_by: *strata")
     path = tmp_path / "aliases.yaml"
     path.write_text(text, encoding="utf-8")
@@ -99,17 +100,27 @@ def test_deep_nesting_is_refused(tmp_path):
 def test_oversized_file_is_refused_before_parsing(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_text(demo_text() + "#" * (MAX_BYTES + 1), encoding="utf-8")
-    with pytest.raises(ParamsError, match=r"big.yaml: the file has [\d,]+ bytes; a parameter "
-                                          r"file has at most"):
+    with pytest.raises(
+        ParamsError,
+        match=r"big.yaml: the file has [\d,]+ bytes; a parameter "
+        r"file has at most",
+    ):
         load_params(path)
 
 
-@pytest.mark.parametrize(("old", "new", "key", "lines"), [
-    ("seed: 20261124 ", "seed: 20261124\nseed: 1 ", "seed", True),
-    ("    min_enrolment: 1 ", "    min_enrolment: 1\n    min_enrolment: 5 ",
-     "stages.frame.min_enrolment", None),
-    ("  weights:  ", "  frame: {}\n  weights:  ", "stages.frame", None),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "key", "lines"),
+    [
+        ("seed: 20261124 ", "seed: 20261124\nseed: 1 ", "seed", True),
+        (
+            "    min_enrolment: 1 ",
+            "    min_enrolment: 1\n    min_enrolment: 5 ",
+            "stages.frame.min_enrolment",
+            None,
+        ),
+        ("  weights:  ", "  frame: {}\n  weights:  ", "stages.frame", None),
+    ],
+)
 def test_duplicate_keys_are_refused_naming_key_and_lines(tmp_path, old, new, key, lines):
     text = demo_text()
     assert old in text
@@ -119,8 +130,8 @@ def test_duplicate_keys_are_refused_naming_key_and_lines(tmp_path, old, new, key
         load_params(path)
     message = one_line(err)
     assert message.startswith(f"{path}: {key}: the key is given twice (lines "), message
-    if lines:           # the planted key's own line in the file, and the one after it
-        first = text[:text.index(old)].count("\n") + 1
+    if lines:  # the planted key's own line in the file, and the one after it
+        first = text[: text.index(old)].count("\n") + 1
         assert f"(lines {first} and {first + 1})" in message
 
 
@@ -135,35 +146,48 @@ def test_binary_file_is_named_not_its_codec(tmp_path):
 def test_non_utf8_text_names_the_byte(tmp_path):
     path = tmp_path / "cp1251.yaml"
     path.write_bytes(demo_text().replace("demo", "демо").encode("cp1251", errors="replace"))
-    with pytest.raises(ParamsError, match=r"cp1251.yaml: not UTF-8 text \(byte 0x[0-9a-f]{2} "
-                                          r"at offset \d+\); save the file as UTF-8"):
+    with pytest.raises(
+        ParamsError,
+        match=r"cp1251.yaml: not UTF-8 text \(byte 0x[0-9a-f]{2} "
+        r"at offset \d+\); save the file as UTF-8",
+    ):
         load_params(path)
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"\x00\x01\x02binary", "not a text file"),
-    (None, "no such parameter file"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x00\x01\x02binary", "not a text file"),
+        (None, "no such parameter file"),
+    ],
+)
 def test_cli_names_the_file_in_one_line(tmp_path, content, expected):
     path = tmp_path / "odd.yaml"
     if content is not None:
         path.write_bytes(content)
     for command in ("check", "run"):
-        done = subprocess.run([sys.executable, "-m", "workbench", command, str(path)], cwd=ROOT,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "workbench", command, str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 2
         lines = done.stderr.strip().splitlines()
         assert lines == [f"workbench: {path}: {lines[0].split(': ', 2)[2]}"], done.stderr
         assert expected in lines[0] and "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("key_file", "../../../etc/passwd"),
-    ("key_file", "/etc/passwd"),
-    ("incoming", "../../.."),
-    ("incoming", "/tmp"),
-    ("incoming", "../other-cycle/incoming"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("key_file", "../../../etc/passwd"),
+        ("key_file", "/etc/passwd"),
+        ("incoming", "../../.."),
+        ("incoming", "/tmp"),
+        ("incoming", "../other-cycle/incoming"),
+    ],
+)
 def test_paths_outside_the_cycle_folders_are_refused(tmp_path, key, value):
     raw = demo_dict()
     raw["stages"]["field_data"][key] = value
@@ -171,9 +195,11 @@ def test_paths_outside_the_cycle_folders_are_refused(tmp_path, key, value):
     with pytest.raises(ParamsError) as err:
         load_params(path)
     message = one_line(err)
-    assert message.startswith(f"{path}: stages.field_data.{key}: {value!r} points outside the "
-                              "cycle's folders (fieldwork/sabat6-demo/, inputs/sabat6-demo/, "
-                              "parameters/)"), message
+    assert message.startswith(
+        f"{path}: stages.field_data.{key}: {value!r} points outside the "
+        "cycle's folders (fieldwork/sabat6-demo/, inputs/sabat6-demo/, "
+        "parameters/)"
+    ), message
     assert "allow_outside: true" in message
 
 
@@ -191,8 +217,11 @@ def test_paths_inside_the_cycle_folders_and_allowed_outside_pass(tmp_path):
 def test_register_path_is_confined_too(tmp_path):
     raw = demo_dict()
     raw["data"] = {"source": "register", "register": {"path": "../../etc/passwd"}}
-    with pytest.raises(ParamsError, match=r"data.register.path: '../../etc/passwd' points "
-                                          "outside"):
+    with pytest.raises(
+        ParamsError,
+        match=r"data.register.path: '../../etc/passwd' points "
+        "outside",
+    ):
         load_params(write(tmp_path, raw))
     raw["data"]["register"]["path"] = str(inputs_dir("sabat6-demo") / "register.csv")
     assert load_params(write(tmp_path, raw)).data.source == "register"
@@ -206,21 +235,25 @@ def test_every_stage_parameter_naming_a_file_is_confined():
     for stage in STAGES.values():
         for name, info in stage.params.model_fields.items():
             looks_like_path = name in {"incoming", "outgoing"} or name.endswith(
-                ("_file", "_path", "_dir", "_folder"))
+                ("_file", "_path", "_dir", "_folder")
+            )
             if looks_like_path:
                 marker = info.json_schema_extra or {}
                 assert marker.get("path") and marker.get("kind"), (stage.name, name)
 
 
-@pytest.mark.parametrize(("stage", "key", "value", "expected"), [
-    ("validity", "flag_p", [0.95, 0.2], "0 <= low < high <= 1"),
-    ("validity", "flag_p", [0.2, 1.5], "0 <= low < high <= 1"),
-    ("validity", "flag_p", [-0.1, 0.9], "0 <= low < high <= 1"),
-    ("validity", "fit_range", [1.2, 0.8], "0 < low < high"),
-    ("scaling", "cuts", [400, 550, 475, 625], "strictly increasing"),
-    ("scaling", "cuts", [400, 400, 550], "strictly increasing"),
-    ("scaling", "exclude_items", ["R101", "R101"], "items listed twice: R101"),
-])
+@pytest.mark.parametrize(
+    ("stage", "key", "value", "expected"),
+    [
+        ("validity", "flag_p", [0.95, 0.2], "0 <= low < high <= 1"),
+        ("validity", "flag_p", [0.2, 1.5], "0 <= low < high <= 1"),
+        ("validity", "flag_p", [-0.1, 0.9], "0 <= low < high <= 1"),
+        ("validity", "fit_range", [1.2, 0.8], "0 < low < high"),
+        ("scaling", "cuts", [400, 550, 475, 625], "strictly increasing"),
+        ("scaling", "cuts", [400, 400, 550], "strictly increasing"),
+        ("scaling", "exclude_items", ["R101", "R101"], "items listed twice: R101"),
+    ],
+)
 def test_ranges_and_orders_are_checked(stage, key, value, expected):
     raw = demo_dict()
     raw["stages"][stage][key] = value
@@ -238,14 +271,16 @@ def test_unknown_excluded_items_are_refused_when_the_bank_is_known(outputs_root)
     raw["cycle"] = "bank-known"
     raw["stages"]["scaling"]["exclude_items"] = ["R101", "R999", "X1"]
     params = parse_params(raw, source="bank.yaml")
-    check_against_data(params, "bank.yaml")                 # no bank yet: nothing to check
+    check_against_data(params, "bank.yaml")  # no bank yet: nothing to check
     data_dir("bank-known").mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"item_id": ["R101", "R102", "R201"]}).to_parquet(
-        data_dir("bank-known") / "items.parquet")
+        data_dir("bank-known") / "items.parquet"
+    )
     with pytest.raises(ParamsError) as err:
         check_against_data(params, "bank.yaml")
-    assert one_line(err).startswith("bank.yaml: stages.scaling.exclude_items: R999, X1 are not "
-                                    "in the item bank (3 items")
+    assert one_line(err).startswith(
+        "bank.yaml: stages.scaling.exclude_items: R999, X1 are not in the item bank (3 items"
+    )
 
 
 def test_cycle_id_used_by_another_parameter_file_is_refused(tmp_path):
@@ -256,12 +291,15 @@ def test_cycle_id_used_by_another_parameter_file_is_refused(tmp_path):
     message = one_line(err)
     assert "'sabat6-demo' is also used by parameters/sabat6-demo.yaml" in message
     assert str(copy) in message
-    check_cycle_owner(DEMO, load_params(DEMO))               # the file itself is no rival
+    check_cycle_owner(DEMO, load_params(DEMO))  # the file itself is no rival
 
 
 def test_base_cycle_id_error_is_plain_words():
     raw = demo_dict()
     raw["stages"]["scaling"]["base_cycle"] = "Sabat 6"
-    with pytest.raises(ParamsError, match=r"stages.scaling.base_cycle: a cycle id is lower-case "
-                                          r"Latin letters.*\(got 'Sabat 6'\)"):
+    with pytest.raises(
+        ParamsError,
+        match=r"stages.scaling.base_cycle: a cycle id is lower-case "
+        r"Latin letters.*\(got 'Sabat 6'\)",
+    ):
         parse_params(raw, source="cycle.yaml")

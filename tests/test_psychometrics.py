@@ -53,7 +53,8 @@ def test_item_analysis_p_values_rank_with_true_difficulty(nation):
     out = ps.item_analysis(scores)
     one_point = (items["max_score"] == 1).to_numpy()
     rho = pd.Series(out["p_value"][one_point].to_numpy()).corr(
-        pd.Series(items["b"][one_point].to_numpy()), method="spearman")
+        pd.Series(items["b"][one_point].to_numpy()), method="spearman"
+    )
     assert rho < -0.9  # achieved about -0.97
     assert (out["r_item_rest"] > 0.15).all()
     assert (out["n"] < len(scores)).all()  # booklets: each item seen by a subset

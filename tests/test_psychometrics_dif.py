@@ -30,7 +30,10 @@ def test_planted_dif_is_found_as_c_and_only_there():
     out = mantel_haenszel(DATA, group="group", focal="focal", reference="ref")
     # R planted +0.9 logits (harder for focal) on Q03 and -0.9 on Q07
     assert out.set_index("item")["ets_class"].to_dict() == {
-        **{f"Q{j:02d}": "A" for j in range(1, 11)}, "Q03": "C-", "Q07": "C+"}
+        **{f"Q{j:02d}": "A" for j in range(1, 11)},
+        "Q03": "C-",
+        "Q07": "C+",
+    }
 
 
 def test_planted_dif_in_a_rasch_simulation():
@@ -43,8 +46,9 @@ def test_planted_dif_in_a_rasch_simulation():
     shift[[4, 13]] = [1.0, -1.0]
     logits = theta[:, None] - b[None, :] - np.where(focal[:, None], shift[None, :], 0)
     x = (rng.random((n, j)) < 1 / (1 + np.exp(-logits))).astype(int)
-    out = mantel_haenszel(pd.DataFrame(x), group=np.where(focal, "F", "R"), focal="F",
-                          reference="R")
+    out = mantel_haenszel(
+        pd.DataFrame(x), group=np.where(focal, "F", "R"), focal="F", reference="R"
+    )
     c_items = out.index[out["ets_class"].str.startswith("C")].tolist()
     assert c_items == [4, 13]
     assert out.loc[4, "ets_class"] == "C-" and out.loc[13, "ets_class"] == "C+"

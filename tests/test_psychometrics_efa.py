@@ -11,8 +11,11 @@ from tests.conftest import ROOT
 from workbench.psychometrics import bartlett, cfa, efa, kmo, measurement_invariance, varimax
 
 REF = ROOT / "tests" / "reference" / "psychometrics"
-HS_MODEL = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
-            "speed": ["x7", "x8", "x9"]}
+HS_MODEL = {
+    "visual": ["x1", "x2", "x3"],
+    "textual": ["x4", "x5", "x6"],
+    "speed": ["x7", "x8", "x9"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +46,22 @@ def test_efa_varimax_matches_psych_fa_ml(bfi):
     ref = pd.read_csv(REF / "ref_efa_varimax.csv")
     got = efa(bfi, n_factors=2)
     # psych orders and signs factors by the same rule; ML optimum and varimax agree to ~1e-5
-    np.testing.assert_allclose(got.sort_values(["factor", "item"])["loading"],
-                               ref.sort_values(["factor", "item"])["loading"], atol=2e-4)
-    np.testing.assert_allclose(got.query("factor == 1")["communality"],
-                               ref.query("factor == 1")["communality"], atol=2e-4)
+    np.testing.assert_allclose(
+        got.sort_values(["factor", "item"])["loading"],
+        ref.sort_values(["factor", "item"])["loading"],
+        atol=2e-4,
+    )
+    np.testing.assert_allclose(
+        got.query("factor == 1")["communality"], ref.query("factor == 1")["communality"], atol=2e-4
+    )
 
 
 def test_varimax_keeps_communalities_and_is_orthogonal(bfi):
-    load = efa(bfi, n_factors=2, rotation=None).pivot(index="item", columns="factor",
-                                                        values="loading").to_numpy()
+    load = (
+        efa(bfi, n_factors=2, rotation=None)
+        .pivot(index="item", columns="factor", values="loading")
+        .to_numpy()
+    )
     rotated = varimax(load)
     np.testing.assert_allclose((rotated**2).sum(axis=1), (load**2).sum(axis=1), atol=1e-12)
 
@@ -74,8 +84,11 @@ def test_cfa_matches_lavaan_loadings_and_fit(holzinger):
 
 def test_invariance_sequence_matches_lavaan_group_equal(holzinger):
     got = measurement_invariance(holzinger, HS_MODEL, group=holzinger["school"])
-    ref = pd.read_csv(REF / "ref_cfa_fit.csv").set_index("level").loc[
-        ["configural", "metric", "scalar"]]
+    ref = (
+        pd.read_csv(REF / "ref_cfa_fit.csv")
+        .set_index("level")
+        .loc[["configural", "metric", "scalar"]]
+    )
     assert got["df"].tolist() == ref["df"].astype(int).tolist()
     for k in ("chisq", "cfi", "tli", "rmsea", "srmr"):
         np.testing.assert_allclose(got[k], ref[k], rtol=1e-5, atol=1e-7, err_msg=k)

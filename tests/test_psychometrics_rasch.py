@@ -38,8 +38,9 @@ def test_cml_item_parameters_match_erm(fitted):
     case, _, model = fitted
     ref = PARAMS[PARAMS["case"] == case]
     np.testing.assert_allclose(model.beta, ref["beta"], atol=TOL_BETA.get(case, 1e-6), rtol=0)
-    np.testing.assert_allclose(np.sqrt(np.diag(model.cov_beta)), ref["se_beta"], atol=TOL_SE,
-                               rtol=0)
+    np.testing.assert_allclose(
+        np.sqrt(np.diag(model.cov_beta)), ref["se_beta"], atol=TOL_SE, rtol=0
+    )
 
 
 def test_cml_loglik_matches_erm_and_is_not_lower(fitted):
@@ -104,14 +105,13 @@ def test_rasch_recovers_synthetic_difficulties_with_booklet_na():
     assert fit["infit_msq"].between(0.7, 1.3).all()
     # Under the 2PL truth, steep items overfit the Rasch model (infit < 1), flat ones underfit.
     slopes = items.set_index("item_id").loc[mc, "a"].to_numpy()
-    assert np.corrcoef(fit["infit_msq"], slopes)[0, 1] < -0.6   # achieved -0.85
+    assert np.corrcoef(fit["infit_msq"], slopes)[0, 1] < -0.6  # achieved -0.85
 
 
 def test_pcm_recovers_rasch_pcm_simulation():
     rng = np.random.default_rng(5)
     theta = rng.normal(0, 1.2, 3000)
-    steps = np.array([[-1.0, 0.2], [-0.5, 0.8], [0.0, 0.4], [0.3, 1.5], [-1.2, -0.2],
-                      [0.5, 1.0]])
+    steps = np.array([[-1.0, 0.2], [-0.5, 0.8], [0.0, 0.4], [0.3, 1.5], [-1.2, -0.2], [0.5, 1.0]])
     cum = np.cumsum(theta[:, None, None] - steps[None], axis=2)
     num = np.exp(np.concatenate([np.zeros((3000, 6, 1)), cum], axis=2))
     prob = num / num.sum(axis=2, keepdims=True)

@@ -24,8 +24,9 @@ def test_kappa_matches_psych_cohen_kappa():
     out = _stats(rater_agreement(CODES["r1"], CODES["r2"]))
     assert out.loc["kappa", "estimate"] == pytest.approx(KAPPA["kappa"], abs=1e-12)
     assert out.loc["kappa", "se"] ** 2 == pytest.approx(KAPPA["var_kappa"], abs=1e-12)
-    assert out.loc["weighted_kappa", "estimate"] == pytest.approx(KAPPA["weighted_kappa"],
-                                                                  abs=1e-12)
+    assert out.loc["weighted_kappa", "estimate"] == pytest.approx(
+        KAPPA["weighted_kappa"], abs=1e-12
+    )
     assert (out["n"] == KAPPA["n"]).all()
 
 

@@ -36,7 +36,8 @@ def test_scale_summary_and_scores(result):
     assert scale.loc["alpha", "estimate"] == pytest.approx(REL["raw_alpha"], abs=1e-10)
     assert scale.loc["omega_total", "estimate"] == pytest.approx(REL["omega_total"], abs=1e-6)
     assert scale.loc["eigenvalue_ratio", "estimate"] == pytest.approx(
-        FAC["eigenvalue"][0] / FAC["eigenvalue"][1], rel=1e-10)
+        FAC["eigenvalue"][0] / FAC["eigenvalue"][1], rel=1e-10
+    )
     scores = result.scores
     assert len(scores) == len(BFI) and np.isfinite(scores["estimate"]).all()
     rho = scores["estimate"].corr(BFI.sum(axis=1).reset_index(drop=True), method="spearman")

@@ -28,13 +28,24 @@ from workbench.psychometrics import test_information as total_information
 from workbench.synth import make_nation
 
 REF = ROOT / "tests" / "reference" / "psychometrics"
-ITEMS = pd.DataFrame({"item_id": ["m1", "c1", "c2"], "type": ["MC", "CR", "CR"],
-                      "max_score": [1, 1, 2], "key": ["C", None, None]})
+ITEMS = pd.DataFrame(
+    {
+        "item_id": ["m1", "c1", "c2"],
+        "type": ["MC", "CR", "CR"],
+        "max_score": [1, 1, 2],
+        "key": ["C", None, None],
+    }
+)
 
 
 def test_score_responses_follows_the_key_scheme_and_the_rule():
-    raw = pd.DataFrame({"m1": ["C", "A", "9", "6", None], "c1": ["10", "79", "99", "96", ""],
-                        "c2": [20, 10, 70, 96, 99]})
+    raw = pd.DataFrame(
+        {
+            "m1": ["C", "A", "9", "6", None],
+            "c1": ["10", "79", "99", "96", ""],
+            "c2": [20, 10, 70, 96, 99],
+        }
+    )
     iea = score_responses(raw, ITEMS)
     # IEA rule: correct 1, wrong 0, omitted (9) 0; not reached (6) and blank not administered
     assert iea["m1"].tolist()[:3] == [1.0, 0.0, 0.0]
@@ -45,13 +56,19 @@ def test_score_responses_follows_the_key_scheme_and_the_rule():
 
 
 def test_score_responses_agrees_with_score_missing_on_scored_codes():
-    raw = pd.DataFrame({"m1": ["C", "B", "9", "6", None], "c1": ["10", "70", "99", "96", None],
-                        "c2": ["20", "10", "79", "99", "96"]})
+    raw = pd.DataFrame(
+        {
+            "m1": ["C", "B", "9", "6", None],
+            "c1": ["10", "70", "99", "96", None],
+            "c2": ["20", "10", "79", "99", "96"],
+        }
+    )
     codes = pd.DataFrame({"m1": [1, 0, 9, 6, 7], "c1": [1, 0, 9, 6, 7], "c2": [2, 1, 0, 9, 6]})
     for rule in ("incorrect", "not administered"):
         np.testing.assert_array_equal(
             score_responses(raw, ITEMS, not_reached=rule).to_numpy(),
-            score_missing(codes, not_reached_as=rule).to_numpy())
+            score_missing(codes, not_reached_as=rule).to_numpy(),
+        )
 
 
 def test_score_responses_rejects_unknown_codes_and_rules():
@@ -105,8 +122,7 @@ def test_icc_matches_psych_icc():
 
 
 def test_coder_agreement_is_perfect_for_identical_codes_and_names_missing_columns():
-    dc = pd.DataFrame({"ITEM": ["c1"] * 4 + ["c2"] * 4,
-                       "CODE1": [10, 70, 79, 10, 20, 10, 70, 20]})
+    dc = pd.DataFrame({"ITEM": ["c1"] * 4 + ["c2"] * 4, "CODE1": [10, 70, 79, 10, 20, 10, 70, 20]})
     dc["CODE2"] = dc["CODE1"]
     got = coder_agreement(dc, ITEMS).set_index("item")
     assert (got[["exact_agreement", "kappa", "weighted_kappa", "icc"]] == 1).all().all()
@@ -116,11 +132,19 @@ def test_coder_agreement_is_perfect_for_identical_codes_and_names_missing_column
 
 
 def test_item_information_equals_the_expected_squared_score():
-    table = pd.DataFrame({"item_id": ["d", "p"], "a": [1.3, 0.8], "b": [0.2, -0.1],
-                          "d1": [np.nan, -0.7], "d2": [np.nan, 0.5]})
+    table = pd.DataFrame(
+        {
+            "item_id": ["d", "p"],
+            "a": [1.3, 0.8],
+            "b": [0.2, -0.1],
+            "d1": [np.nan, -0.7],
+            "d2": [np.nan, 0.5],
+        }
+    )
     theta = np.array([-1.0, 0.3, 1.5])
-    got = item_information(table, theta=theta).pivot(index="theta", columns="item_id",
-                                                     values="information")
+    got = item_information(table, theta=theta).pivot(
+        index="theta", columns="item_id", values="information"
+    )
     h = 1e-5
 
     def logp(t):  # category log-probabilities of the GPCM item
@@ -138,23 +162,39 @@ def test_item_information_equals_the_expected_squared_score():
 
 
 def test_wright_map_counts_every_person_and_lists_thresholds():
-    table = pd.DataFrame({"item_id": ["i", "j"], "b": [0.0, 1.0], "d1": [np.nan, 0.5],
-                          "d2": [np.nan, 1.5]})
+    table = pd.DataFrame(
+        {"item_id": ["i", "j"], "b": [0.0, 1.0], "d1": [np.nan, 0.5], "d2": [np.nan, 1.5]}
+    )
     got = wright_map(table, np.linspace(-2, 2, 41))
     assert got.query("kind == 'person'")["count"].sum() == 41
     assert got.query("kind == 'item'")["label"].tolist() == ["i", "j.1", "j.2"]
 
 
 def test_verdict_rule_drop_review_keep():
-    stats = pd.DataFrame({"item": ["a", "b", "c", "d", "e"],
-                          "r_item_rest": [0.4, 0.05, 0.35, 0.3, 0.4],
-                          "flags": ["", "low_rpb", "", "", ""]})
-    cal = pd.DataFrame({"item_id": ["a", "b", "c", "d", "e"], "a": [1.0, 0.2, 1.0, 1.0, 1.0],
-                        "rmsd": [0.01, 0.02, 0.2, 0.01, 0.01]})
-    fit = pd.DataFrame({"item": ["a", "b", "c", "d", "e"], "infit_msq": [1.0] * 5,
-                        "outfit_msq": [1.0, 1.0, 1.0, 1.3, 1.0]})
-    dif = pd.DataFrame({"item": ["e", "a"], "comparison": ["gender", "gender"],
-                        "ets_class": ["C+", "B-"]})
+    stats = pd.DataFrame(
+        {
+            "item": ["a", "b", "c", "d", "e"],
+            "r_item_rest": [0.4, 0.05, 0.35, 0.3, 0.4],
+            "flags": ["", "low_rpb", "", "", ""],
+        }
+    )
+    cal = pd.DataFrame(
+        {
+            "item_id": ["a", "b", "c", "d", "e"],
+            "a": [1.0, 0.2, 1.0, 1.0, 1.0],
+            "rmsd": [0.01, 0.02, 0.2, 0.01, 0.01],
+        }
+    )
+    fit = pd.DataFrame(
+        {
+            "item": ["a", "b", "c", "d", "e"],
+            "infit_msq": [1.0] * 5,
+            "outfit_msq": [1.0, 1.0, 1.0, 1.3, 1.0],
+        }
+    )
+    dif = pd.DataFrame(
+        {"item": ["e", "a"], "comparison": ["gender", "gender"], "ets_class": ["C+", "B-"]}
+    )
     got = item_verdicts(stats, fit=fit, calibration=cal, dif=dif).set_index("item_id")
     assert got["verdict"].tolist() == ["keep", "drop", "drop", "review", "review"]
     assert got.loc["d", "reasons"] == "outfit" and got.loc["e", "reasons"] == "dif_gender"
@@ -176,23 +216,30 @@ def test_planted_dif_is_found_and_unplanted_items_are_left_alone(planted):
     nation, scores, who, booklet = planted
     truth = nation.truth["dif"]
     assert len(truth) == 3
-    got = dif_table(scores, booklet=booklet, comparisons={
-        "language": (who["class_language"], "ru", "ky"),
-        "gender": (who["female"].map({1: "girl", 0: "boy"}), "girl", "boy")})
-    found = set(zip(got.loc[got["flagged"], "comparison"], got.loc[got["flagged"], "item"],
-                    strict=True))
-    expected = {("language" if d["variable"] == "class_language" else "gender", d["item_id"])
-                for d in truth}
+    got = dif_table(
+        scores,
+        booklet=booklet,
+        comparisons={
+            "language": (who["class_language"], "ru", "ky"),
+            "gender": (who["female"].map({1: "girl", 0: "boy"}), "girl", "boy"),
+        },
+    )
+    found = set(
+        zip(got.loc[got["flagged"], "comparison"], got.loc[got["flagged"], "item"], strict=True)
+    )
+    expected = {
+        ("language" if d["variable"] == "class_language" else "gender", d["item_id"]) for d in truth
+    }
     assert found == expected
     # the IRT check agrees in class and sign; its size recovers the planted shift
     for d in truth:
-        row = got[(got["item"] == d["item_id"]) & (got["comparison"] == (
-            "language" if d["variable"] == "class_language" else "gender"))].iloc[0]
-        assert row["irt_class"][0] in "BC" and np.sign(row["irt_difference"]) == np.sign(
-            d["shift"])
+        row = got[
+            (got["item"] == d["item_id"])
+            & (got["comparison"] == ("language" if d["variable"] == "class_language" else "gender"))
+        ].iloc[0]
+        assert row["irt_class"][0] in "BC" and np.sign(row["irt_difference"]) == np.sign(d["shift"])
         # a != 1 in the nation and the Rasch metric differs; 4 SE + 25 % covers both
-        assert abs(row["irt_difference"] - d["shift"]) < 4 * row["irt_se"] + 0.25 * abs(
-            d["shift"])
+        assert abs(row["irt_difference"] - d["shift"]) < 4 * row["irt_se"] + 0.25 * abs(d["shift"])
         assert np.sign(row["d_dif"]) == -np.sign(d["shift"])  # D < 0: harder for the focal
 
 

@@ -17,8 +17,9 @@ REF = "tests/reference/psychometrics"
 def _likert(seed: int = 3, n: int = 400) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     f = rng.normal(size=n)
-    return pd.DataFrame({f"q{i}": np.clip(np.round(f + rng.normal(size=n)) + 2, 0, 4)
-                         for i in range(4)})
+    return pd.DataFrame(
+        {f"q{i}": np.clip(np.round(f + rng.normal(size=n)) + 2, 0, 4) for i in range(4)}
+    )
 
 
 def test_reliability_level_and_deprecated_ci():
@@ -42,8 +43,7 @@ def test_person_scores_is_the_one_verb():
     table = pd.DataFrame({"item_id": ["i1", "i2"], "model": "2PL", "a": 1.0, "b": [-0.5, 0.5]})
     x = pd.DataFrame({"i1": [1, 0], "i2": [1, 0]})
     assert list(pm.person_scores(x, items=table).columns) == ["eap", "psd", "n_items"]
-    assert list(pm.person_scores(x, items=table, method="wle").columns) == ["wle", "se",
-                                                                            "n_items"]
+    assert list(pm.person_scores(x, items=table, method="wle").columns) == ["wle", "se", "n_items"]
     with pytest.raises(ValueError, match="unknown method .'mle'.; use one of"):
         pm.person_scores(x, items=table, method="mle")
     for old in ("eap", "wle", "calibrate", "Calibration"):

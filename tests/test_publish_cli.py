@@ -11,18 +11,27 @@ from tests.test_publish import _write_cycle, synthetic_tables
 from workbench.paths import PROJECT_ROOT
 
 
-def test_workbench_render_writes_every_language_from_stored_tables(tmp_path, monkeypatch,
-                                                                    capsys):
+def test_workbench_render_writes_every_language_from_stored_tables(tmp_path, monkeypatch, capsys):
     from workbench.cli import main
 
     monkeypatch.setenv("WORKBENCH_OUTPUTS", str(tmp_path))
     _write_cycle(tmp_path, "sabat6-demo", synthetic_tables())
-    code = main(["render", str(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml"), "--lang",
-                 "ru", "en", "--no-pdf"])
+    code = main(
+        [
+            "render",
+            str(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml"),
+            "--lang",
+            "ru",
+            "en",
+            "--no-pdf",
+        ]
+    )
     assert code == 0
     folder = tmp_path / "sabat6-demo" / "publication"
-    assert sorted(p.name for p in folder.glob("report.*.html")) == ["report.en.html",
-                                                                    "report.ru.html"]
+    assert sorted(p.name for p in folder.glob("report.*.html")) == [
+        "report.en.html",
+        "report.ru.html",
+    ]
     assert "analytical report in ru, en" in capsys.readouterr().out
 
 

@@ -22,17 +22,23 @@ def test_demo_publication_is_translated_linked_and_in_the_database(demo_run, out
     from workbench.params import load_params
     from workbench.publish import render_cycle, results_db
 
-    made = render_cycle(load_params(DEMO), languages=("ky", "ru", "en"), pdf=False,
-                        screenshots=False, echo=None)
+    made = render_cycle(
+        load_params(DEMO), languages=("ky", "ru", "en"), pdf=False, screenshots=False, echo=None
+    )
     assert made["untranslated"] == {"ky": [], "ru": [], "en": []}
     pages = sorted(outputs_root.glob("*.html")) + sorted(
-        (outputs_root / "sabat6-demo" / "publication").glob("*.html"))
+        (outputs_root / "sabat6-demo" / "publication").glob("*.html")
+    )
     assert len(pages) == 4 + 6
     assert {str(p): checks.broken_links(p) for p in pages} == {str(p): [] for p in pages}
-    stored = pd.read_parquet(outputs_root / "sabat6-demo" / "data" /
-                             "results_distribution.parquet")
+    stored = pd.read_parquet(outputs_root / "sabat6-demo" / "data" / "results_distribution.parquet")
     mean = stored[(stored["group_var"] == "all") & (stored["statistic"] == "mean")]
-    got = results_db(outputs_root).sql(
-        "SELECT estimate, se FROM estimates WHERE cycle = 'sabat6-demo' AND exhibit = "
-        "'distribution' AND group_var = 'all' AND statistic = 'mean'").fetchall()[0]
+    got = (
+        results_db(outputs_root)
+        .sql(
+            "SELECT estimate, se FROM estimates WHERE cycle = 'sabat6-demo' AND exhibit = "
+            "'distribution' AND group_var = 'all' AND statistic = 'mean'"
+        )
+        .fetchall()[0]
+    )
     assert got == pytest.approx((mean["estimate"].iloc[0], mean["se"].iloc[0]), rel=1e-12)

@@ -17,38 +17,42 @@ from workbench.run import run_cycle
 from workbench.sampling.forms import waiting_for
 
 
-def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(outputs_root,
-                                                                             tmp_path):
+def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(
+    outputs_root, tmp_path
+):
     params, truth = start_cycle("real-forms", tmp_path, n_schools=60)
     assert run_cycle(params, stage="frame", echo=None).statuses == {"frame": "ok"}
     items = pd.read_parquet(data_dir("real-forms") / "items.parquet")
-    assert items["item_id"].tolist() == ["L101", "L102", "L103", "L201", "L202"]   # from the file
+    assert items["item_id"].tolist() == ["L101", "L102", "L103", "L201", "L202"]  # from the file
 
     waiting = run_cycle(params, stage="sample_design", echo=None)
     assert waiting.statuses == {"sample_design": "failed"}
     sentence = waiting.error.split("ClassListsMissing: ", 1)[1]
-    assert sentence.startswith("waiting for the class lists of 60 of 60 sampled schools "
-                               "(IDSCHOOL 10, 20, 30, 40, 50 and 55 more): fill their class "
-                               "listing forms (outputs/real-forms/forms/class_listing/)")
+    assert sentence.startswith(
+        "waiting for the class lists of 60 of 60 sampled schools "
+        "(IDSCHOOL 10, 20, 30, 40, 50 and 55 more): fill their class "
+        "listing forms (outputs/real-forms/forms/class_listing/)"
+    )
     assert sentence.endswith("put them in inputs/real-forms/class_lists/, then run again")
     assert "Traceback" not in waiting.error and "/tmp" not in sentence
     sample = pd.read_parquet(data_dir("real-forms") / "sample_schools.parquet")
-    assert (sample["role"] == "sampled").sum() == 60               # saved before it stopped
+    assert (sample["role"] == "sampled").sum() == 60  # saved before it stopped
     forms = cycle_dir("real-forms") / "forms" / "class_listing"
     assert sorted(int(p.stem) for p in forms.glob("*.xlsx")) == sorted(sample["IDSCHOOL"])
     cycle = load_params(params)
-    assert [s for _, _, s in waiting_for(cycle)] == [sentence]      # what `check` shows
+    assert [s for _, _, s in waiting_for(cycle)] == [sentence]  # what `check` shows
 
     written = fill_listing_forms(forms, inputs_dir("real-forms") / "class_lists", sample)
     assert waiting_for(cycle) == []
     done = run_cycle(params, stage="sample_design", echo=None)
     assert done.statuses == {"sample_design": "ok"}, done.error
     classes = pd.read_parquet(data_dir("real-forms") / "sample_classes.parquet")
-    listed = written.groupby("IDSCHOOL").agg(n=("CLASS_NAME", "size"), pupils=("N_STUDENTS",
-                                                                              "sum"))
-    per_school = classes.groupby("IDSCHOOL").agg(n_classes=("n_classes", "first"),
-                                                 n_sampled=("n_sampled", "first"),
-                                                 p=("class_probability", "first"))
+    listed = written.groupby("IDSCHOOL").agg(n=("CLASS_NAME", "size"), pupils=("N_STUDENTS", "sum"))
+    per_school = classes.groupby("IDSCHOOL").agg(
+        n_classes=("n_classes", "first"),
+        n_sampled=("n_sampled", "first"),
+        p=("class_probability", "first"),
+    )
     # every answering school (59 sampled, 1 replacement of the one that declined) has classes
     assert sorted(per_school.index) == sorted(listed.index)
     assert (per_school["n_classes"] == listed["n"]).all()
@@ -64,8 +68,11 @@ def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(o
     tracking = cycle_dir("real-forms") / "forms" / "student_tracking"
     assert sorted(int(p.stem) for p in tracking.glob("*.xlsx")) == sorted(classes["IDCLASS"])
     first = classes.iloc[0]
-    rows = list(openpyxl.load_workbook(tracking / f"{first['IDCLASS']}.xlsx")["ru"].iter_rows(
-        min_row=7, values_only=True))
+    rows = list(
+        openpyxl.load_workbook(tracking / f"{first['IDCLASS']}.xlsx")["ru"].iter_rows(
+            min_row=7, values_only=True
+        )
+    )
     assert len(rows) == first["enrol"] + 5
     assert {r[7] for r in rows} == {1, 2} and rows[0][2] == first["IDCLASS"] * 100 + 1
     # the report says what was read (ru: the cycle's language)
@@ -78,7 +85,7 @@ def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(o
     assert field.statuses == {"field_data": "ok"}, field.error
     tracked = pd.read_parquet(data_dir("real-forms") / "class_tracking.parquet")
     from_lists = played.classes.loc[~played.classes["drawn_in_field"], "IDCLASS"]
-    assert set(from_lists) <= set(classes["IDCLASS"])          # the forms' IDCLASS reached it
+    assert set(from_lists) <= set(classes["IDCLASS"])  # the forms' IDCLASS reached it
     assert set(from_lists) <= set(tracked["IDCLASS"].astype(int))
     took_part = played.schools.loc[played.schools["PARTICIP"] == 1, "IDSCHOOL"]
     summary = pd.read_parquet(data_dir("real-forms") / "participation.parquet")

@@ -18,13 +18,15 @@ def cycle(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_OUTPUTS", str(outputs))
     monkeypatch.setenv("WORKBENCH_FIELDWORK", str(fieldwork))
     root = outputs / "arc-demo"
-    for path, text in {"release/public/ASGKGZS1.csv": "IDSTUD,TOTWGT\n1010101,20.5\n",
-                       "release/public/sav/ru/ASGKGZS1.sav": "sav bytes",
-                       "html/results.html": "<html>results</html>",
-                       "index.html": "<html>index</html>",
-                       "data/results_distribution.parquet": "parquet bytes",
-                       "data/students.parquet": "names and birth dates",
-                       "provenance/run1-results.json": '{"inputs": {"data/x": "abc"}}'}.items():
+    for path, text in {
+        "release/public/ASGKGZS1.csv": "IDSTUD,TOTWGT\n1010101,20.5\n",
+        "release/public/sav/ru/ASGKGZS1.sav": "sav bytes",
+        "html/results.html": "<html>results</html>",
+        "index.html": "<html>index</html>",
+        "data/results_distribution.parquet": "parquet bytes",
+        "data/students.parquet": "names and birth dates",
+        "provenance/run1-results.json": '{"inputs": {"data/x": "abc"}}',
+    }.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
     (fieldwork / "arc-demo" / "incoming").mkdir(parents=True)
@@ -41,24 +43,23 @@ def _members(bundle) -> dict[str, bytes]:
 
 
 def test_archive_verifies_and_never_holds_the_key_or_the_delivery(cycle):
-    bundle = archive.archive_cycle("arc-demo", params_path=cycle["params"],
-                                   folder=cycle["folder"])
+    bundle = archive.archive_cycle("arc-demo", params_path=cycle["params"], folder=cycle["folder"])
     assert bundle.name.startswith("arc-demo-") and bundle.name.endswith("Z.tar.gz")
     report = archive.verify_bundle(bundle)
     assert (report["status"] == "ok").all() and len(report) >= 8
     members = _members(bundle)
     assert "release/public/ASGKGZS1.csv" in members and "parameters/arc-demo.yaml" in members
     assert not any(KEY in data or KEY.hex().encode() in data for data in members.values())
-    assert not any(name.endswith(".key") or "incoming" in name or "students" in name
-                   for name in members)
+    assert not any(
+        name.endswith(".key") or "incoming" in name or "students" in name for name in members
+    )
     assert "fieldwork/arc-demo/incoming/tracking.csv" in members["inputs_sha256.json"].decode()
 
 
 def test_verify_catches_a_modified_a_missing_and_an_added_file(cycle, tmp_path):
-    bundle = archive.archive_cycle("arc-demo", params_path=cycle["params"],
-                                   folder=cycle["folder"])
+    bundle = archive.archive_cycle("arc-demo", params_path=cycle["params"], folder=cycle["folder"])
     members = _members(bundle)
-    members["release/public/ASGKGZS1.csv"] = b"IDSTUD,TOTWGT\n1010101,99.9\n"   # tampered
+    members["release/public/ASGKGZS1.csv"] = b"IDSTUD,TOTWGT\n1010101,99.9\n"  # tampered
     del members["reports/index.html"]
     members["release/public/extra.csv"] = b"x\n"
     forged = tmp_path / "forged.tar.gz"

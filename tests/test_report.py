@@ -22,8 +22,11 @@ def test_every_label_has_three_nonempty_languages():
 
 
 def test_every_code_of_the_nation_has_a_label():
-    codes = [r.code for r in REGIONS] + list(LANGUAGES) + ["urban", "rural", "general", "lyceum",
-                                                            "private"]
+    codes = (
+        [r.code for r in REGIONS]
+        + list(LANGUAGES)
+        + ["urban", "rural", "general", "lyceum", "private"]
+    )
     for code in codes:
         assert code in LABELS, code
 
@@ -73,5 +76,9 @@ def test_table_does_not_change_its_input():
 def test_headline_is_visible_and_machine_readable():
     bundle = headline("schools", 2398, lang="ky")._repr_mimebundle_()
     assert "Мектептер" in bundle["text/html"]
-    assert bundle[HEADLINE_MIME] == {"key": "schools", "label": "Мектептер", "value": 2398,
-                                     "text": "2\u202f398"}
+    assert bundle[HEADLINE_MIME] == {
+        "key": "schools",
+        "label": "Мектептер",
+        "value": 2398,
+        "text": "2\u202f398",
+    }

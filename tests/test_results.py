@@ -61,8 +61,9 @@ def expected(ref: pd.DataFrame, case: str, group: str | None = None) -> pd.DataF
     return rows.set_index("key")
 
 
-@pytest.mark.parametrize("group, r_group", [("all", "all"), ("girl", "female=1"),
-                                            ("boy", "female=0")])
+@pytest.mark.parametrize(
+    "group, r_group", [("all", "all"), ("girl", "female=1"), ("boy", "female=0")]
+)
 def test_distribution_matches_r_svymean_svyvar_svyquantile(design, ref, group, r_group):
     table = distribution(design, groups=["ITSEX"]).set_index(["group", "statistic"])
     for case in ("distribution_mean", "distribution_sd", "distribution_quantile"):
@@ -181,16 +182,27 @@ def test_bad_input_is_named():
 
 
 def test_analysis_frame_joins_bins_and_indicators_without_dropping_students():
-    students = pd.DataFrame({"IDSTUD": ["a", "b", "c", "d"], "IDSCHOOL": [1, 1, 2, 3],
-                             "IDCLASS": [10, 10, 20, 30], "TOTWGT": [1.0, 1.0, 2.0, 2.0],
-                             "ITSEX": pd.array([1, 2, 2, pd.NA], dtype="Int64"),
-                             "locality": ["urban", "urban", "rural", "rural"]})
+    students = pd.DataFrame(
+        {
+            "IDSTUD": ["a", "b", "c", "d"],
+            "IDSCHOOL": [1, 1, 2, 3],
+            "IDCLASS": [10, 10, 20, 30],
+            "TOTWGT": [1.0, 1.0, 2.0, 2.0],
+            "ITSEX": pd.array([1, 2, 2, pd.NA], dtype="Int64"),
+            "locality": ["urban", "urban", "rural", "rural"],
+        }
+    )
     schools = pd.DataFrame({"IDSCHOOL": [1, 2], "ACBG08": [0.5, 7.25], "locality": ["x", "y"]})
-    teachers = pd.DataFrame({"IDCLASS": [10, 10, 20], "ATBG04": [3.0, 5.0, 4.0],
-                             "IDTEACH": ["t1", "t2", "t3"]})
-    frame, log = analysis_frame(students, schools=schools, teachers=teachers,
-                                background=["ACBG08"], indicators={"ITSEX": "2",
-                                                                   "locality": "rural"})
+    teachers = pd.DataFrame(
+        {"IDCLASS": [10, 10, 20], "ATBG04": [3.0, 5.0, 4.0], "IDTEACH": ["t1", "t2", "t3"]}
+    )
+    frame, log = analysis_frame(
+        students,
+        schools=schools,
+        teachers=teachers,
+        background=["ACBG08"],
+        indicators={"ITSEX": "2", "locality": "rural"},
+    )
     assert len(frame) == 4 and frame["locality"].tolist() == students["locality"].tolist()
     assert frame["ATBG04"].tolist()[:3] == [4.0, 4.0, 4.0] and np.isnan(frame["ATBG04"][3])
     assert frame["ACBG08_3"].isna().tolist() == [False, False, False, True]

@@ -29,8 +29,7 @@ INDICATORS = {"ITSEX": "2", "locality": "rural", "language": "ky", "school_type"
 PREDICTORS = ["ITSEX", "ASBG04", "locality", "school_type"]
 
 
-def draw_sample(students: pd.DataFrame, zones_per_region: pd.Series, seed: int
-                ) -> pd.DataFrame:
+def draw_sample(students: pd.DataFrame, zones_per_region: pd.Series, seed: int) -> pd.DataFrame:
     """One stratified school sample as a student_results-like frame (IEA names)."""
     rng = np.random.default_rng(seed)
     rows = students.groupby("school_id", sort=False).indices
@@ -46,18 +45,27 @@ def draw_sample(students: pd.DataFrame, zones_per_region: pd.Series, seed: int
             jkzone.append(np.full(size, zone + k // 2 + 1))
             jkrep.append(np.full(size, k % 2))
         zone += n_zones
-    frame = students.iloc[np.concatenate(index)].reset_index(drop=True).assign(
-        TOTWGT=np.concatenate(weight), JKZONE=np.concatenate(jkzone),
-        JKREP=np.concatenate(jkrep))
+    frame = (
+        students.iloc[np.concatenate(index)]
+        .reset_index(drop=True)
+        .assign(
+            TOTWGT=np.concatenate(weight),
+            JKZONE=np.concatenate(jkzone),
+            JKREP=np.concatenate(jkrep),
+        )
+    )
     frame["SCHWGT"] = frame["TOTWGT"]
     frame = jk2_replicates(frame, zones=75)
     noise = rng.normal(0.0, 10.0, size=(len(frame), 5))
     for m in range(5):
         frame[f"READ0{m + 1}"] = frame["score"].to_numpy() + noise[:, m]
-    return frame.assign(IDSCHOOL=frame["school_id"].astype(int),
-                        IDCLASS=frame["class_id"].astype(int),
-                        ITSEX=np.where(frame["female"] == 1, 1, 2),
-                        language=frame["class_language"], ASBG04=frame["books"])
+    return frame.assign(
+        IDSCHOOL=frame["school_id"].astype(int),
+        IDCLASS=frame["class_id"].astype(int),
+        ITSEX=np.where(frame["female"] == 1, 1, 2),
+        language=frame["class_language"],
+        ASBG04=frame["books"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +84,14 @@ def draws(nation):
         frame, _ = analysis_frame(draw_sample(students, zones, seed), indicators=INDICATORS)
         design = RepDesign.iea(frame)
         dist = distribution(design, groups=["region"], percentiles=[50])
-        out.append({"means": dist[dist["statistic"] == "mean"],
-                    "gaps": gaps(design, language=None),
-                    "regression": regression(design, PREDICTORS),
-                    "design": design if seed == 0 else None})
+        out.append(
+            {
+                "means": dist[dist["statistic"] == "mean"],
+                "gaps": gaps(design, language=None),
+                "regression": regression(design, PREDICTORS),
+                "design": design if seed == 0 else None,
+            }
+        )
     return out
 
 
@@ -99,23 +111,27 @@ def test_regional_means_are_recovered_and_their_intervals_cover(nation, draws):
     bias = by["estimate"].mean() - true
     spread = by["estimate"].std()
     assert (bias.abs() < 3.5 * spread / np.sqrt(DRAWS)).all(), pd.DataFrame(
-        {"bias": bias, "mc": spread / np.sqrt(DRAWS)})
+        {"bias": bias, "mc": spread / np.sqrt(DRAWS)}
+    )
     # the jackknife SE matches the spread of the estimates over samples (within MC error)
     ratio = by["se"].mean() / spread
     assert ratio.between(0.6, 1.8).all(), ratio
 
 
-@pytest.mark.parametrize("comparison, variable, high, low", [
-    ("girls_boys", "female", "1", "0"), ("urban_rural", "locality", "urban", "rural")])
-def test_gaps_are_recovered_within_their_standard_errors(nation, draws, comparison, variable,
-                                                         high, low):
+@pytest.mark.parametrize(
+    "comparison, variable, high, low",
+    [("girls_boys", "female", "1", "0"), ("urban_rural", "locality", "urban", "rural")],
+)
+def test_gaps_are_recovered_within_their_standard_errors(
+    nation, draws, comparison, variable, high, low
+):
     true = truth(nation, variable)
     gap = true[high] - true[low]
     rows = pd.concat([d["gaps"][d["gaps"]["comparison"] == comparison] for d in draws])
     z = (rows["estimate"] - gap) / rows["se"]
     assert abs(rows["estimate"].mean() - gap) < 3 * rows["estimate"].std() / np.sqrt(DRAWS)
     assert 0.35 < float((z**2).mean()) < 2.2, z.describe()
-    assert (rows["symbol"] == "▲").mean() > 0.9      # girls and towns read better
+    assert (rows["symbol"] == "▲").mean() > 0.9  # girls and towns read better
 
 
 def test_regression_recovers_the_generating_effects(nation, draws):
@@ -127,13 +143,23 @@ def test_regression_recovers_the_generating_effects(nation, draws):
         assert 0.6 < rows.loc[term, "se"].mean() / est.std() < 1.8, term
     # school-level terms: the census regression of the finite population is the estimand
     students = nation.tables["students"]
-    x = pd.DataFrame({"ITSEX_girl": students["female"], "ASBG04": students["books"],
-                      "locality_urban": students["locality"] == "urban",
-                      "school_type_lyceum": students["school_type"] == "lyceum",
-                      "school_type_private": students["school_type"] == "private"})
+    x = pd.DataFrame(
+        {
+            "ITSEX_girl": students["female"],
+            "ASBG04": students["books"],
+            "locality_urban": students["locality"] == "urban",
+            "school_type_lyceum": students["school_type"] == "lyceum",
+            "school_type_private": students["school_type"] == "private",
+        }
+    )
     design = np.column_stack([np.ones(len(x)), x.to_numpy(float)])
-    census = dict(zip(["(Intercept)", *x.columns], np.linalg.lstsq(
-        design, students["score"].to_numpy(), rcond=None)[0], strict=True))
+    census = dict(
+        zip(
+            ["(Intercept)", *x.columns],
+            np.linalg.lstsq(design, students["score"].to_numpy(), rcond=None)[0],
+            strict=True,
+        )
+    )
     for term in ("locality_urban", "school_type_lyceum", "school_type_private"):
         est = rows.loc[term, "estimate"]
         assert abs(est.mean() - census[term]) < 3.5 * est.std() / np.sqrt(DRAWS), term
@@ -151,5 +177,6 @@ def test_variance_split_recovers_the_between_school_share(nation, draws):
     explained = table.loc[("model_explained", "variance_within"), "estimate"]
     assert 0 < explained < 0.3
     null = table.loc["model_null", "estimate"]
-    assert null["variance_total"] == pytest.approx(null["variance_between"]
-                                                   + null["variance_within"])
+    assert null["variance_total"] == pytest.approx(
+        null["variance_between"] + null["variance_within"]
+    )

@@ -34,7 +34,7 @@ def test_minimum_n_hides_the_estimate_below_the_threshold_and_shows_it_at_it():
     out = apply_rules(table(n=[9, 10, 11]), RULES)
     assert out["shown"].tolist() == [False, True, True]
     assert np.isnan(out.loc[0, "estimate"]) and np.isnan(out.loc[0, "se"])
-    assert out.loc[0, "n"] == 9                      # the count stays: readers see why
+    assert out.loc[0, "n"] == 9  # the count stays: readers see why
     assert out.loc[0, "flags"] == "–" and out.loc[0, "note"] != ""
     assert out.loc[1, "estimate"] == 500.0 and out.loc[1, "flags"] == ""
 
@@ -69,10 +69,15 @@ def test_a_hidden_row_is_not_also_flagged_for_its_se():
 
 def test_rule_counts_list_every_rule_for_every_table_and_say_why_one_does_not_apply():
     scores = apply_rules(table(n=[5, 50, 50], se=[1.0, 11.0, 12.0]), RULES)
-    shares = apply_rules(table(percent=[1.0], percent_se=[1.0], answered=[60.0]), RULES,
-                         score=(), percent=[("percent", "percent_se")])
-    counts = rule_counts({"scores": scores, "shares": shares},
-                         {"shares": {"se": "percentages only"}})
+    shares = apply_rules(
+        table(percent=[1.0], percent_se=[1.0], answered=[60.0]),
+        RULES,
+        score=(),
+        percent=[("percent", "percent_se")],
+    )
+    counts = rule_counts(
+        {"scores": scores, "shares": shares}, {"shares": {"se": "percentages only"}}
+    )
     assert len(counts) == 8
     got = counts.set_index(["table", "rule"])
     assert got.loc[("scores", "n"), "touched"] == 1
@@ -117,25 +122,38 @@ def test_missing_pirls_file_gives_a_reason_not_a_crash(tmp_path):
 def test_international_panel_sits_beside_pirls_with_neighbours_highlighted():
     pirls, reason = read_pirls(None)
     assert reason == "" and len(pirls) == 65
-    df = pd.DataFrame({"TOTWGT": [1.0] * 4, "RWGT1": [2.0, 0, 1, 1], "RWGT2": [1.0, 1, 2, 0],
-                       "READ01": [380.0, 420, 500, 640]})
+    df = pd.DataFrame(
+        {
+            "TOTWGT": [1.0] * 4,
+            "RWGT1": [2.0, 0, 1, 1],
+            "RWGT2": [1.0, 1, 2, 0],
+            "READ01": [380.0, 420, 500, 640],
+        }
+    )
     out = international(pirls, RepDesign.iea(df), country="Here", linked=False)
     assert len(out) == 66 and out["linked"].eq(False).all()
     here = out[out["source"] == "this_cycle"].iloc[0]
     assert here["mean"] == pytest.approx(485.0) and here["pct_at_or_above_400"] == 75.0
     assert set(out.loc[out["neighbour"], "country"]) == {
-        "Kazakhstan", "Uzbekistan", "Russian Federation", "Georgia", "Azerbaijan", "Turkey"}
+        "Kazakhstan",
+        "Uzbekistan",
+        "Russian Federation",
+        "Georgia",
+        "Azerbaijan",
+        "Turkey",
+    }
     assert out["mean"].is_monotonic_decreasing
     shown = international(pirls, RepDesign.iea(df), country="Here", countries=["Austria"])
-    assert len(shown) == 8      # Austria, the six neighbours and this cycle
+    assert len(shown) == 8  # Austria, the six neighbours and this cycle
     with pytest.raises(ValueError, match="not in the PIRLS 2021 table"):
         international(pirls, RepDesign.iea(df), country="Here", countries=["Atlantis"])
 
 
 def test_publish_saves_every_table_and_a_workbook_with_notes(outputs_root):
     ruled_table = table(n=[5, 50], group=["naryn", "talas"], group_var=["region", "region"])
-    published = publish("results-test", {"results_gaps": ruled_table}, RULES, lang="ru",
-                        source="test")
+    published = publish(
+        "results-test", {"results_gaps": ruled_table}, RULES, lang="ru", source="test"
+    )
     assert published["results_gaps"]["label"].tolist() == ["Нарынская обл.", "Таласская обл."]
     path = workbook_path("results-test")
     sheets = pd.read_excel(path, sheet_name=None)

@@ -30,10 +30,17 @@ def iea_frame(frame: pd.DataFrame, scaled, seed: int) -> pd.DataFrame:
     """A student_results-like frame: PVs, groups, equal weights, random-group JK2 zones."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(frame))
-    out = frame[["locality", "region", "school_type"]].reset_index(drop=True).assign(
-        ITSEX=np.where(frame["female"].to_numpy() == 1, 1, 2),
-        language=frame["class_language"].to_numpy(),
-        TOTWGT=1.0, JKZONE=order % 75 + 1, JKREP=(order // 75) % 2)
+    out = (
+        frame[["locality", "region", "school_type"]]
+        .reset_index(drop=True)
+        .assign(
+            ITSEX=np.where(frame["female"].to_numpy() == 1, 1, 2),
+            language=frame["class_language"].to_numpy(),
+            TOTWGT=1.0,
+            JKZONE=order % 75 + 1,
+            JKREP=(order // 75) % 2,
+        )
+    )
     pvs = scaled.students[list(scaled.pvs)].reset_index(drop=True)
     return jk2_replicates(pd.concat([out, pvs], axis=1), zones=75)
 
@@ -45,10 +52,14 @@ def cycles():
     out, constants = {"base": base, "later": later}, None
     for name in ("base", "later"):
         frame = sample_frame(out[name], 3000, seed=3)
-        cond = conditioning_variables(frame, direct=["female", "locality", "class_language"],
-                                      background=["books"], share=1.0, id="IDSTUD")
-        scaled = scale_cycle(frame, cond, items=out[name].tables["items"], seed=5,
-                             base=constants)
+        cond = conditioning_variables(
+            frame,
+            direct=["female", "locality", "class_language"],
+            background=["books"],
+            share=1.0,
+            id="IDSTUD",
+        )
+        scaled = scale_cycle(frame, cond, items=out[name].tables["items"], seed=5, base=constants)
         constants = scaled.constants() if constants is None else constants
         out[f"{name}_design"] = RepDesign.iea(iea_frame(frame, scaled, seed=7))
         out[f"{name}_linking_error"] = scaled.linking_error
@@ -57,8 +68,12 @@ def cycles():
 
 @pytest.fixture(scope="module")
 def table(cycles):
-    return trend(cycles["later_design"], cycles["base_design"],
-                 linking_error=cycles["later_linking_error"], groups=["locality", "ITSEX"])
+    return trend(
+        cycles["later_design"],
+        cycles["base_design"],
+        linking_error=cycles["later_linking_error"],
+        groups=["locality", "ITSEX"],
+    )
 
 
 def test_national_change_recovers_the_planted_change_with_the_linking_error(cycles, table):
@@ -66,8 +81,11 @@ def test_national_change_recovers_the_planted_change_with_the_linking_error(cycl
     truth = cycles["later"].truth["national_mean"] - cycles["base"].truth["national_mean"]
     assert truth == pytest.approx(12.0)
     assert 0 < national["linking_error"] < 10
-    assert national["se"] == pytest.approx(np.sqrt(
-        national["se_current"] ** 2 + national["se_base"] ** 2 + national["linking_error"] ** 2))
+    assert national["se"] == pytest.approx(
+        np.sqrt(
+            national["se_current"] ** 2 + national["se_base"] ** 2 + national["linking_error"] ** 2
+        )
+    )
     assert national["se"] > national["se_sampling"]
     assert abs(national["difference"] - truth) < 2.6 * national["se"], national.to_dict()
     assert national["ci_lower"] < national["difference"] < national["ci_upper"]

@@ -17,8 +17,14 @@ from workbench.run import StageFailed, run_cycle
 def test_demo_writes_index_notebook_and_html(demo_run):
     folder = cycle_dir("sabat6-demo")
     assert set(demo_run.statuses.values()) == {"ok"}
-    assert list(demo_run.statuses)[:6] == ["frame", "sample_design", "field_data", "weights",
-                                           "validity", "scaling"]     # later stages may follow
+    assert list(demo_run.statuses)[:6] == [
+        "frame",
+        "sample_design",
+        "field_data",
+        "weights",
+        "validity",
+        "scaling",
+    ]  # later stages may follow
     assert set(demo_run.reasons.values()) == {"first run"}
     assert (folder / "index.html").exists()
     assert (folder / "notebooks" / "00_frame.ipynb").exists()
@@ -27,8 +33,9 @@ def test_demo_writes_index_notebook_and_html(demo_run):
     assert not list((folder / "notebooks").glob(".*tmp*")), "temporary files left behind"
 
 
-@pytest.mark.parametrize("stage", ["frame", "sample_design", "field_data", "weights",
-                                   "validity", "scaling"])
+@pytest.mark.parametrize(
+    "stage", ["frame", "sample_design", "field_data", "weights", "validity", "scaling"]
+)
 def test_html_report_hides_code_and_shows_figures_and_provenance(demo_run, stage):
     page = (cycle_dir("sabat6-demo") / "html" / f"{stage}.html").read_text(encoding="utf-8")
     assert "import workbench" not in page and "wb.report" not in page
@@ -64,8 +71,8 @@ def test_rerun_skips_the_unchanged_stage_and_force_reruns(demo_run, monkeypatch)
     import workbench.run
 
     state = json.loads((cycle_dir("sabat6-demo") / "run_state.json").read_text())
-    code = state["frame"]["code"]          # the package as the demo run saw it (others may
-    monkeypatch.setattr(workbench.run, "code_files", lambda: dict(code))   # edit it meanwhile)
+    code = state["frame"]["code"]  # the package as the demo run saw it (others may
+    monkeypatch.setattr(workbench.run, "code_files", lambda: dict(code))  # edit it meanwhile)
     again = run_cycle(DEMO, echo=None)
     same = [name for name in again.statuses if state[name].get("code") == code]
     assert "frame" in same and {again.statuses[name] for name in same} == {"skipped"}
@@ -79,7 +86,7 @@ def small_cycle(name: str) -> dict:
     raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     raw["cycle"] = name
     raw["data"]["synthetic"]["schools"] = 200
-    raw["stages"] = {"frame": raw["stages"]["frame"]}             # the first stage only
+    raw["stages"] = {"frame": raw["stages"]["frame"]}  # the first stage only
     return raw
 
 
@@ -121,7 +128,7 @@ def test_stage_without_its_inputs_is_told_which_stage_writes_them(demo_run, tmp_
     (cycle_dir("demo-noinput") / "data" / "register.parquet").unlink()
     (cycle_dir("demo-noinput") / "data" / "sources.json").unlink()
     shutil.rmtree(cycle_dir("demo-noinput") / "html")
-    assert run_cycle(params, echo=None).statuses == {"frame": "ok"}   # sources remade
+    assert run_cycle(params, echo=None).statuses == {"frame": "ok"}  # sources remade
     with pytest.raises(ValueError, match="stage 'weights' is not listed"):
         run_cycle(params, stage="weights", echo=None)
     assert issubclass(StageFailed, RuntimeError)
@@ -151,20 +158,22 @@ def test_field_data_stage_reconciles_and_leaks_no_personal_data(demo_run):
     cat = wb.open_catalog("sabat6-demo")
     log = cat.intake_log.read()
     assert (log["rows_read"] == log["rows_accepted"] + log["rows_quarantined"]).all()
-    assert not log["file"].str.contains("/").any()          # no local paths in outputs
+    assert not log["file"].str.contains("/").any()  # no local paths in outputs
     assert set(log["status"]) <= {"accepted", "partly quarantined", "rejected"}
     scored = cat.scored_responses.read()
     assert scored["IDSTUD"].is_unique and len(scored) > 3000
     students = cat.student_tracking.read()
     assert {"STUDENT_NAME", "BIRTHDATE", "PIN"}.isdisjoint(students.columns)
-    assert not str(students["IDSTUD"].iloc[0]).isdigit()        # pseudonymized
+    assert not str(students["IDSTUD"].iloc[0]).isdigit()  # pseudonymized
     assert "outputs" not in fieldwork_dir("sabat6-demo").parts
     # Independently of the stage's own check: every identifier of the raw delivery.
     items = cat.items.read()
     field = wb.fielddata.intake_returns(
-        fieldwork_dir("sabat6-demo") / "incoming", items,
+        fieldwork_dir("sabat6-demo") / "incoming",
+        items,
         sample_ids=cat.sample_schools.read()["IDSCHOOL"],
-        quarantine_dir=fieldwork_dir("sabat6-demo") / "check")
+        quarantine_dir=fieldwork_dir("sabat6-demo") / "check",
+    )
     values = wb.fielddata.identifier_values(field, items)
     assert len(values["PIN"]) > 3000 and len(values["STUDENT_NAME"]) > 100
     findings = wb.fielddata.scan_for_identifiers(outputs_root(), values)

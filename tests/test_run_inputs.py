@@ -38,8 +38,9 @@ def field_cycle(cycle: str, **field_data):
 
 
 def inputs_of(params):
-    hashes, secret = _input_hashes(params.cycle, "field_data", params=params,
-                                   params_path=PROJECT_ROOT / f"{params.cycle}.yaml")
+    hashes, secret = _input_hashes(
+        params.cycle, "field_data", params=params, params_path=PROJECT_ROOT / f"{params.cycle}.yaml"
+    )
     return hashes, secret
 
 
@@ -54,9 +55,13 @@ def decide(before: dict, after: dict) -> tuple[bool, str]:
 def test_delivery_is_hashed_wherever_incoming_points_whatever_the_names(outputs_root):
     params = field_cycle("fd-moved", incoming="deliveries/2025-05")
     moved = fieldwork_dir("fd-moved") / "deliveries" / "2025-05"
-    planted = {"booklets/B01.csv": "IDSTUD\n1\n", "Booklets/B02.CSV": "IDSTUD\n2\n",
-               "unexpected/deeper/notes.txt": "x", ".hidden.csv": "IDSTUD\n3\n",
-               "student_tracking.XLSX": "not really"}
+    planted = {
+        "booklets/B01.csv": "IDSTUD\n1\n",
+        "Booklets/B02.CSV": "IDSTUD\n2\n",
+        "unexpected/deeper/notes.txt": "x",
+        ".hidden.csv": "IDSTUD\n3\n",
+        "student_tracking.XLSX": "not really",
+    }
     for name, text in planted.items():
         (moved / name).parent.mkdir(parents=True, exist_ok=True)
         (moved / name).write_text(text, encoding="utf-8")
@@ -75,8 +80,10 @@ def test_delivery_is_hashed_wherever_incoming_points_whatever_the_names(outputs_
     assert not skip
     assert reason == "inputs changed: incoming/Extra/LATE.csv (new), incoming/booklets/B01.csv"
     (moved / "Booklets" / "B02.CSV").unlink()
-    assert decide(after, inputs_of(params)[0])[1] == "inputs changed: incoming/Booklets/B02.CSV " \
-                                                     "(removed)"
+    assert (
+        decide(after, inputs_of(params)[0])[1] == "inputs changed: incoming/Booklets/B02.CSV "
+        "(removed)"
+    )
 
 
 def test_field_data_schemas_are_inputs_and_an_edit_reruns(outputs_root):
@@ -90,16 +97,18 @@ def test_field_data_schemas_are_inputs_and_an_edit_reruns(outputs_root):
         assert hashes[f"workbench/fielddata/schemas/{schema.name}"] == sha(schema)
     edited = dict(hashes)
     edited["workbench/fielddata/schemas/booklets.yaml"] = "0" * 64
-    assert decide(edited, hashes) == (False, "inputs changed: "
-                                             "workbench/fielddata/schemas/booklets.yaml")
-    assert decide(hashes, dict(hashes))[0]                       # nothing changed: skipped
+    assert decide(edited, hashes) == (
+        False,
+        "inputs changed: workbench/fielddata/schemas/booklets.yaml",
+    )
+    assert decide(hashes, dict(hashes))[0]  # nothing changed: skipped
 
 
 def test_the_key_is_an_input_but_never_shown_in_the_provenance(outputs_root):
     params = field_cycle("fd-key")
     (fieldwork_dir("fd-key") / "incoming").mkdir(parents=True, exist_ok=True)
     hashes, secret = inputs_of(params)
-    assert secret == {"key_file": "absent"}                     # made by the stage's first run
+    assert secret == {"key_file": "absent"}  # made by the stage's first run
     key = fieldwork_dir("fd-key") / "pseudonym.key"
     key.write_text("ab" * 32, encoding="utf-8")
     hashes, secret = inputs_of(params)
@@ -113,9 +122,11 @@ def test_a_missing_delivery_names_the_key_and_the_folder(outputs_root):
     params = field_cycle("fd-nodelivery", incoming="delivery-june")
     with pytest.raises(StageFailed) as err:
         inputs_of(params)
-    assert str(err.value) == ("fd-nodelivery.yaml: stages.field_data.incoming: the folder "
-                              "fieldwork/fd-nodelivery/delivery-june does not exist; put the "
-                              "files stage 'field_data' reads there")
+    assert str(err.value) == (
+        "fd-nodelivery.yaml: stages.field_data.incoming: the folder "
+        "fieldwork/fd-nodelivery/delivery-june does not exist; put the "
+        "files stage 'field_data' reads there"
+    )
 
 
 def test_a_missing_register_is_one_sentence_naming_file_and_key(outputs_root, tmp_path):
@@ -125,8 +136,14 @@ def test_a_missing_register_is_one_sentence_naming_file_and_key(outputs_root, tm
     raw["data"] = {"source": "register", "register": {"path": str(missing)}}
     params = tmp_path / "reg-missing.yaml"
     params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "workbench", "run", str(params)], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", "run", str(params)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
-    assert done.stderr.strip() == (f"workbench: {params}: data.register.path: the register file "
-                                   f"{missing} does not exist; put it there or correct the path")
+    assert done.stderr.strip() == (
+        f"workbench: {params}: data.register.path: the register file "
+        f"{missing} does not exist; put it there or correct the path"
+    )

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from tests.conftest import ROOT
 from workbench.paths import cycle_dir, fieldwork_dir, inputs_dir
 
-FROZEN_CODE = {"workbench/run.py": "0" * 64}       # others' edits never rerun the test stages
+FROZEN_CODE = {"workbench/run.py": "0" * 64}  # others' edits never rerun the test stages
 
 
 def test_every_kind_has_its_stages_notebooks_and_a_parameter_file_that_loads():
@@ -83,7 +83,7 @@ def test_teacher_ed_runs_through_the_runner_cached_and_lands_in_the_database(tea
     second = run_cycle(teacher_ed, echo=None)
     assert set(second.statuses.values()) == {"skipped"}, second.reasons
 
-    raw = yaml.safe_load(teacher_ed.read_text("utf-8"))      # t40 alone reads n_draws
+    raw = yaml.safe_load(teacher_ed.read_text("utf-8"))  # t40 alone reads n_draws
     raw["stages"]["t40_composite"]["n_draws"] = 30
     teacher_ed.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     third = run_cycle(teacher_ed, echo=None)
@@ -92,20 +92,22 @@ def test_teacher_ed_runs_through_the_runner_cached_and_lands_in_the_database(tea
 
     con = duckdb.connect(str(db_path()), read_only=True)
     try:
-        rows = con.execute("SELECT count(*), count(DISTINCT institution), min(se) FROM "
-                           "teacher_ed_indicators WHERE cycle = ? AND source = 'survey'",
-                           [cycle]).fetchall()[0]
-        positions = con.execute("SELECT count(*) FROM teacher_ed_composite WHERE cycle = ?",
-                                [cycle]).fetchall()[0][0]
+        rows = con.execute(
+            "SELECT count(*), count(DISTINCT institution), min(se) FROM "
+            "teacher_ed_indicators WHERE cycle = ? AND source = 'survey'",
+            [cycle],
+        ).fetchall()[0]
+        positions = con.execute(
+            "SELECT count(*) FROM teacher_ed_composite WHERE cycle = ?", [cycle]
+        ).fetchall()[0][0]
     finally:
         con.close()
-    assert rows[0] > 0 and rows[1] == 4 and rows[2] > 0       # pilot: 2 per level, with SEs
+    assert rows[0] > 0 and rows[1] == 4 and rows[2] > 0  # pilot: 2 per level, with SEs
     assert positions == 4
-
 
     from workbench.indicators.cycle import TABLES, open_catalog
 
-    catalog = open_catalog(cycle)                 # catalogs/teacher_ed.yaml: every stored table
+    catalog = open_catalog(cycle)  # catalogs/teacher_ed.yaml: every stored table
     assert set(catalog) == {name for names in TABLES.values() for name in names}
     assert len(catalog.indicators.read()) > 0 and len(catalog.feedback.read()) > 0
     messages = " ".join(catalog.survey_log.read()["message"])
@@ -114,7 +116,7 @@ def test_teacher_ed_runs_through_the_runner_cached_and_lands_in_the_database(tea
 
 # --- a toy kind: the registry is all a new kind needs ------------------------------------
 
-TOY = '''# %% tags=["parameters"]
+TOY = """# %% tags=["parameters"]
 cycle = "x"  # cycle id
 lang = "en"  # report language
 factor = 2  # multiplies the input
@@ -127,7 +129,7 @@ from workbench.paths import data_dir, inputs_dir
 
 n = int((inputs_dir(cycle) / "counts" / "n.txt").read_text())
 write_parquet(data_dir(cycle) / "toy.parquet", pd.DataFrame({"total": [n * factor]}))
-'''
+"""
 
 
 class ToyStage(BaseModel):
@@ -145,8 +147,11 @@ class ToyCycle(BaseModel):
     stages: dict[str, dict | None]
 
     def stage_params(self, name: str) -> dict:
-        return {"cycle": self.cycle, "lang": self.language,
-                **ToyStage.model_validate(self.stages[name] or {}).model_dump()}
+        return {
+            "cycle": self.cycle,
+            "lang": self.language,
+            **ToyStage.model_validate(self.stages[name] or {}).model_dump(),
+        }
 
 
 def load_toy(path):
@@ -154,18 +159,28 @@ def load_toy(path):
 
 
 def test_a_new_kind_is_one_registry_entry_and_its_input_files_are_cached(
-        outputs_root, tmp_path, monkeypatch):
+    outputs_root, tmp_path, monkeypatch
+):
     import pandas as pd
 
     import workbench.run
     from workbench.stages import KINDS, CycleKind, Stage
 
     (tmp_path / "toy.py").write_text(TOY, encoding="utf-8")
-    stages = {"toy": Stage(name="toy", notebook=str(tmp_path / "toy.py"), params=ToyStage,
-                           inputs=(), outputs=("toy",), input_files=("counts",))}
+    stages = {
+        "toy": Stage(
+            name="toy",
+            notebook=str(tmp_path / "toy.py"),
+            params=ToyStage,
+            inputs=(),
+            outputs=("toy",),
+            input_files=("counts",),
+        )
+    }
     monkeypatch.setattr(sys.modules[__name__], "TOY_STAGES", stages, raising=False)
-    monkeypatch.setitem(KINDS, "toy", CycleKind("toy", f"{__name__}:load_toy",
-                                                f"{__name__}:TOY_STAGES"))
+    monkeypatch.setitem(
+        KINDS, "toy", CycleKind("toy", f"{__name__}:load_toy", f"{__name__}:TOY_STAGES")
+    )
     monkeypatch.setattr(workbench.run, "code_files", lambda: dict(FROZEN_CODE))
     path = tmp_path / "toy-cycle.yaml"
     path.write_text("cycle: toy-cycle\nkind: toy\nstages: {toy: {factor: 3}}\n", "utf-8")
@@ -179,7 +194,7 @@ def test_a_new_kind_is_one_registry_entry_and_its_input_files_are_cached(
     table = cycle_dir("toy-cycle") / "data" / "toy.parquet"
     assert pd.read_parquet(table)["total"].tolist() == [15]
     assert run_cycle(path, echo=None).statuses == {"toy": "skipped"}
-    (counts / "n.txt").write_text("7", encoding="utf-8")      # an input under inputs/<cycle>/
+    (counts / "n.txt").write_text("7", encoding="utf-8")  # an input under inputs/<cycle>/
     again = run_cycle(path, echo=None)
     assert again.statuses == {"toy": "ok"} and "counts/n.txt" in again.reasons["toy"]
     assert pd.read_parquet(table)["total"].tolist() == [21]

@@ -15,8 +15,13 @@ from workbench.run import scrub_paths
 
 
 def _local_paths() -> list[str]:
-    found = [str(PROJECT_ROOT), str(outputs_root()), str(fieldwork_dir("x").parent),
-             str(inputs_dir("x").parent), str(Path.home())]
+    found = [
+        str(PROJECT_ROOT),
+        str(outputs_root()),
+        str(fieldwork_dir("x").parent),
+        str(inputs_dir("x").parent),
+        str(Path.home()),
+    ]
     return [p for p in found if len(p) > 1]
 
 
@@ -36,15 +41,34 @@ def _texts(path: Path) -> list[str]:
 def test_scrub_paths_makes_papermill_metadata_and_outputs_relative(tmp_path):
     target = tmp_path / "sabat6-demo" / "notebooks" / "20_field_data.ipynb"
     home = str(Path.home())
-    nb = {"cells": [{"cell_type": "code", "source": "x", "metadata": {}, "execution_count": 1,
-                     "outputs": [{"output_type": "stream", "name": "stderr",
-                                  "text": f"{PROJECT_ROOT}/.venv/lib/x.py:3: UserWarning\n"
-                                          f"{outputs_root()}/c/data/t.parquet "
-                                          f"{home}/notes.txt"}]}],
-          "metadata": {"papermill": {"input_path": f"{tmp_path}/.20.abc.tmp.input.ipynb",
-                                     "output_path": f"{tmp_path}/.20.abc.tmp.ipynb",
-                                     "parameters": {"cycle": "sabat6-demo"}}},
-          "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "x",
+                "metadata": {},
+                "execution_count": 1,
+                "outputs": [
+                    {
+                        "output_type": "stream",
+                        "name": "stderr",
+                        "text": f"{PROJECT_ROOT}/.venv/lib/x.py:3: UserWarning\n"
+                        f"{outputs_root()}/c/data/t.parquet "
+                        f"{home}/notes.txt",
+                    }
+                ],
+            }
+        ],
+        "metadata": {
+            "papermill": {
+                "input_path": f"{tmp_path}/.20.abc.tmp.input.ipynb",
+                "output_path": f"{tmp_path}/.20.abc.tmp.ipynb",
+                "parameters": {"cycle": "sabat6-demo"},
+            }
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path = tmp_path / "run.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     scrub_paths(path, "20_field_data.py", target)
@@ -60,8 +84,15 @@ def test_no_output_file_of_a_run_holds_an_absolute_local_path(demo_run, outputs_
     paths = _local_paths()
     found = []
     for path in sorted(Path(outputs_root).rglob("*")):
-        if not path.is_file() or path.suffix not in (".ipynb", ".html", ".json", ".parquet",
-                                                      ".csv", ".txt", ".md"):
+        if not path.is_file() or path.suffix not in (
+            ".ipynb",
+            ".html",
+            ".json",
+            ".parquet",
+            ".csv",
+            ".txt",
+            ".md",
+        ):
             continue
         for text in _texts(path):
             found += [f"{path.relative_to(outputs_root)}: {p}" for p in paths if p in text]
@@ -69,12 +100,19 @@ def test_no_output_file_of_a_run_holds_an_absolute_local_path(demo_run, outputs_
     assert os.environ["WORKBENCH_OUTPUTS"] == str(outputs_root)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the publication PDFs printed by chromium "
-                   "link the stage pages as file:///<outputs>/... (workbench.publish)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the publication PDFs printed by chromium "
+    "link the stage pages as file:///<outputs>/... (workbench.publish)",
+)
 def test_the_publication_pdfs_hold_no_absolute_local_path(demo_run, outputs_root):
     pdfs = sorted(Path(outputs_root).rglob("*.pdf"))
     if not pdfs:
         pytest.skip("no PDF was printed (no chromium here)")
-    found = [f"{path.name}: {p}" for path in pdfs for p in _local_paths()
-             if p.encode() in path.read_bytes()]
+    found = [
+        f"{path.name}: {p}"
+        for path in pdfs
+        for p in _local_paths()
+        if p.encode() in path.read_bytes()
+    ]
     assert not found, found[:10]

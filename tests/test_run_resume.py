@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from tests.conftest import ROOT
 from workbench.paths import cycle_dir, data_dir, inputs_dir
 
-NOTEBOOK = '''# %% tags=["parameters"]
+NOTEBOOK = """# %% tags=["parameters"]
 cycle = "x"  # cycle id
 lang = "en"  # report language
 seed = 1  # the cycle's seed
@@ -50,7 +50,7 @@ while hold and pathlib.Path(hold).exists():
 
 # %%
 write_parquet(data_dir(cycle) / f"{entry}.parquet", pd.DataFrame({"total": [upstream + value]}))
-'''
+"""
 
 
 class _Fake(BaseModel):
@@ -84,10 +84,20 @@ def fake_stages(folder: Path) -> dict:
     ``folder``)."""
     from workbench.stages import Stage
 
-    return {name: Stage(name=name, notebook=str(folder / f"{name}.py"), params=model,
-                        inputs=inputs, outputs=(name,))
-            for name, model, inputs in (("t_a", FakeA, ()), ("t_b", FakeB, ("t_a",)),
-                                        ("t_c", FakeC, ("t_b",)))}
+    return {
+        name: Stage(
+            name=name,
+            notebook=str(folder / f"{name}.py"),
+            params=model,
+            inputs=inputs,
+            outputs=(name,),
+        )
+        for name, model, inputs in (
+            ("t_a", FakeA, ()),
+            ("t_b", FakeB, ("t_a",)),
+            ("t_c", FakeC, ("t_b",)),
+        )
+    }
 
 
 def register(folder: str) -> None:
@@ -117,9 +127,14 @@ def cycle(outputs_root, tmp_path, monkeypatch, request):
     register_file.parent.mkdir(parents=True, exist_ok=True)
     register_file.write_text("school_id,enrol_g6\n1,20\n2,30\n", encoding="utf-8")
     hold = tmp_path / "hold"
-    raw = {"cycle": name, "year": 2026, "language": "en", "seed": 7,
-           "data": {"source": "register", "register": {"path": str(register_file)}},
-           "stages": {"t_a": {}, "t_b": {"hold": str(hold)}, "t_c": {}}}
+    raw = {
+        "cycle": name,
+        "year": 2026,
+        "language": "en",
+        "seed": 7,
+        "data": {"source": "register", "register": {"path": str(register_file)}},
+        "stages": {"t_a": {}, "t_b": {"hold": str(hold)}, "t_c": {}},
+    }
     params = tmp_path / f"{name}.yaml"
     params.write_text(yaml.safe_dump(raw), encoding="utf-8")
     return params
@@ -135,11 +150,19 @@ def run(params: Path, **kwargs):
 
 def start(params: Path) -> subprocess.Popen:
     """``workbench run`` in its own process group, with the test stages registered."""
-    code = ("import sys; from tests.test_run_resume import register; "
-            f"register({str(params.parent)!r}); "
-            f"from workbench.cli import main; sys.exit(main(['run', {str(params)!r}]))")
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    code = (
+        "import sys; from tests.test_run_resume import register; "
+        f"register({str(params.parent)!r}); "
+        f"from workbench.cli import main; sys.exit(main(['run', {str(params)!r}]))"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_inside(params: Path, stage: str, process: subprocess.Popen, timeout: float = 90):
@@ -151,7 +174,7 @@ def wait_inside(params: Path, stage: str, process: subprocess.Popen, timeout: fl
         if state_file.exists():
             state = json.loads(state_file.read_text(encoding="utf-8"))
             if state.get(stage, {}).get("status") == "running":
-                time.sleep(1.0)          # let the kernel start and the notebook tmp exist
+                time.sleep(1.0)  # let the kernel start and the notebook tmp exist
                 return state
         time.sleep(0.1)
     raise AssertionError(f"the run never reached stage {stage}")
@@ -200,12 +223,16 @@ def test_a_stage_whose_upstream_reran_with_new_results_reruns(cycle, monkeypatch
     cycle.write_text(yaml.safe_dump(raw), encoding="utf-8")
     result, _ = run(cycle)
     assert result.statuses == {"t_a": "ok", "t_b": "ok", "t_c": "ok"}
-    assert result.reasons == {"t_a": "parameters changed: value",
-                              "t_b": "inputs changed: t_a", "t_c": "inputs changed: t_b"}
+    assert result.reasons == {
+        "t_a": "parameters changed: value",
+        "t_b": "inputs changed: t_a",
+        "t_c": "inputs changed: t_b",
+    }
     assert pd.read_parquet(data_dir(name) / "t_c.parquet")["total"].iloc[0] == 5 + 1 + 1
     # A change of the package's code reruns every stage, naming the file.
-    monkeypatch.setattr(workbench.run, "code_files",
-                        lambda: {**FROZEN_CODE, "workbench/run.py": "1" * 64})
+    monkeypatch.setattr(
+        workbench.run, "code_files", lambda: {**FROZEN_CODE, "workbench/run.py": "1" * 64}
+    )
     result = run(cycle, stage="t_c")[0]
     assert result.reasons == {"t_c": "code changed: workbench/run.py"}
 
@@ -216,20 +243,23 @@ def test_killed_run_resumes_in_the_stage_it_was_in_and_cleans_up(cycle):
     hold.touch()
     process = start(cycle)
     state = wait_inside(cycle, "t_b", process)
-    assert state["t_a"]["status"] == "ok"                 # recorded as it finished
+    assert state["t_a"]["status"] == "ok"  # recorded as it finished
     killed_run = state["t_b"]["run_id"]
-    os.killpg(process.pid, signal.SIGKILL)                # the runner and its kernel
+    os.killpg(process.pid, signal.SIGKILL)  # the runner and its kernel
     process.wait(timeout=30)
     assert leftovers(name), "the killed run should have left its temporary notebook"
     assert (cycle_dir(name) / "run.lock").exists()
     hold.unlink()
     result, lines = run(cycle)
     assert result.statuses == {"t_a": "skipped", "t_b": "ok", "t_c": "ok"}
-    assert result.reasons["t_b"].startswith(f"interrupted: run {killed_run} stopped inside "
-                                            "this stage")
+    assert result.reasons["t_b"].startswith(
+        f"interrupted: run {killed_run} stopped inside this stage"
+    )
     assert result.reasons["t_c"] == "first run"
-    assert any(line.startswith(f"[lock] {name}: took over the lock of process {process.pid}")
-               for line in lines), lines
+    assert any(
+        line.startswith(f"[lock] {name}: took over the lock of process {process.pid}")
+        for line in lines
+    ), lines
     assert any(line.startswith(f"[cleanup] {name}: removed") for line in lines), lines
     assert not leftovers(name)
     assert not (cycle_dir(name) / "run.lock").exists()
@@ -247,17 +277,19 @@ def test_second_concurrent_run_is_refused_in_one_line(cycle):
         second = start(cycle)
         out, err = second.communicate(timeout=60)
         assert second.returncode == 3
-        assert err.strip() == (f"workbench: cycle {name!r} is being run by process {first.pid} "
-                               f"(run {err.split('(run ')[1].split(',')[0]}, started "
-                               f"{err.split('started ')[1].split(')')[0]}); one run per cycle "
-                               "at a time: wait for it to finish")
+        assert err.strip() == (
+            f"workbench: cycle {name!r} is being run by process {first.pid} "
+            f"(run {err.split('(run ')[1].split(',')[0]}, started "
+            f"{err.split('started ')[1].split(')')[0]}); one run per cycle "
+            "at a time: wait for it to finish"
+        )
     finally:
         hold.unlink(missing_ok=True)
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     state = json.loads((cycle_dir(name) / "run_state.json").read_text(encoding="utf-8"))
-    assert {state[s]["status"] for s in ("t_a", "t_b", "t_c")} == {"ok"}   # not overwritten
-    again, _ = run(cycle)                                  # the lock was released
+    assert {state[s]["status"] for s in ("t_a", "t_b", "t_c")} == {"ok"}  # not overwritten
+    again, _ = run(cycle)  # the lock was released
     assert set(again.statuses.values()) == {"skipped"}
 
 
@@ -270,7 +302,7 @@ def test_run_ids_are_unique_and_each_stage_keeps_its_manifest(cycle):
     run(cycle)
     run(cycle, force=True)
     manifests = sorted((cycle_dir(cycle.stem) / "provenance").glob("*.json"))
-    assert len(manifests) == 6                             # 2 runs x 3 stages, none overwritten
+    assert len(manifests) == 6  # 2 runs x 3 stages, none overwritten
     assert len({m.name.rsplit("-", 1)[0] for m in manifests}) == 2
 
 
@@ -287,5 +319,6 @@ def test_a_second_parameter_file_for_the_same_cycle_is_refused(cycle, tmp_path):
         run(other)
     message = str(err.value)
     assert "\n" not in message
-    assert message.startswith(f"{other}: cycle: outputs/{cycle.stem}/ was made by {cycle}, "
-                              "not by this file")
+    assert message.startswith(
+        f"{other}: cycle: outputs/{cycle.stem}/ was made by {cycle}, not by this file"
+    )

@@ -21,10 +21,14 @@ def small_frame() -> pd.DataFrame:
     rng = np.random.default_rng(11)
     size = np.round(rng.lognormal(3.5, 0.7, 40)).astype(int) + 1
     size[[3, 30]] = [900, 700]
-    return pd.DataFrame({"school_id": [f"k{i:02d}" for i in range(40)],
-                         "locality": np.where(np.arange(40) < 24, "rural", "urban"),
-                         "language": np.tile(["ky", "ru", "uz", "ky"], 10),
-                         "enrol_g6": size})
+    return pd.DataFrame(
+        {
+            "school_id": [f"k{i:02d}" for i in range(40)],
+            "locality": np.where(np.arange(40) < 24, "rural", "urban"),
+            "language": np.tile(["ky", "ru", "uz", "ky"], 10),
+            "enrol_g6": size,
+        }
+    )
 
 
 # ----------------------------------------------------------------- pps_probabilities
@@ -41,8 +45,7 @@ def test_pps_probabilities_match_r_inclusionprobabilities():
 
 def test_pps_probabilities_sum_to_n_and_iterate_certainty():
     # 2 * 1000 / 2000 = 1: certain; the other draw is shared 700:200:100.
-    np.testing.assert_allclose(ws.pps_probabilities([1000, 700, 200, 100], 2),
-                               [1, 0.7, 0.2, 0.1])
+    np.testing.assert_allclose(ws.pps_probabilities([1000, 700, 200, 100], 2), [1, 0.7, 0.2, 0.1])
     # 3 * 500 / 1600 < 1 at first, but 2 * 500 / 1000 = 1 once 600 is taken out (2nd pass);
     # the last draw is shared 300:100:100.
     p = ws.pps_probabilities([600, 500, 300, 100, 100], 3)
@@ -62,8 +65,13 @@ def test_pps_probabilities_rejects_bad_sizes():
 
 
 def test_allocation_proportional_uses_largest_remainder():
-    frame = pd.DataFrame({"school_id": list("abcdefghij"), "region": list("aaaabbbccc"),
-                          "enrol_g6": [125] * 4 + [100] * 3 + [200 / 3] * 3})
+    frame = pd.DataFrame(
+        {
+            "school_id": list("abcdefghij"),
+            "region": list("aaaabbbccc"),
+            "enrol_g6": [125] * 4 + [100] * 3 + [200 / 3] * 3,
+        }
+    )
     # shares 7 * (500, 300, 200) / 1000 = 3.5, 2.1, 1.4 -> 3, 2, 1 + the largest remainder
     out = ws.allocate(frame, 7, strata="region")
     assert out["n"].tolist() == [4, 2, 1]
@@ -71,10 +79,13 @@ def test_allocation_proportional_uses_largest_remainder():
 
 
 def test_allocation_minimum_oversamples_small_strata_and_caps():
-    frame = pd.DataFrame({
-        "school_id": [f"s{i}" for i in range(84)],
-        "language": ["ky"] * 50 + ["ru"] * 30 + ["uz"] * 3 + ["tj"],
-        "enrol_g6": [20] * 50 + [20] * 30 + [10] * 3 + [10]})
+    frame = pd.DataFrame(
+        {
+            "school_id": [f"s{i}" for i in range(84)],
+            "language": ["ky"] * 50 + ["ru"] * 30 + ["uz"] * 3 + ["tj"],
+            "enrol_g6": [20] * 50 + [20] * 30 + [10] * 3 + [10],
+        }
+    )
     # ky 1000, ru 600, uz 30, tj 10 of enrolment; n=20, minimum 2 (tj has one school):
     # tj 1 (cap), uz 2, and 17 shared 1000:600 = 10.625, 6.375 -> 11, 6.
     out = ws.allocate(frame, 20, strata="language", minimum=2).set_index("stratum")["n"]
@@ -85,14 +96,20 @@ def test_allocation_minimum_oversamples_small_strata_and_caps():
 
 
 def test_allocation_equal_is_capped_at_stratum_size():
-    frame = pd.DataFrame({"school_id": [f"s{i}" for i in range(20)],
-                          "region": ["a"] * 10 + ["b"] * 2 + ["c"] * 8, "enrol_g6": 30})
+    frame = pd.DataFrame(
+        {
+            "school_id": [f"s{i}" for i in range(20)],
+            "region": ["a"] * 10 + ["b"] * 2 + ["c"] * 8,
+            "enrol_g6": 30,
+        }
+    )
     assert ws.allocate(frame, 12, strata="region", allocation="equal")["n"].tolist() == [5, 2, 5]
 
 
 def test_allocation_rejects_stratum_with_fewer_schools_than_allocation():
-    frame = pd.DataFrame({"school_id": ["a1", "a2", "t1"], "language": ["ky", "ky", "tj"],
-                          "enrol_g6": [30, 40, 12]})
+    frame = pd.DataFrame(
+        {"school_id": ["a1", "a2", "t1"], "language": ["ky", "ky", "tj"], "enrol_g6": [30, 40, 12]}
+    )
     with pytest.raises(ValueError, match=r"strata \['tj'\] have fewer schools.*'t1'.*1 schools"):
         ws.allocate(frame, 3, strata="language", allocation={"ky": 1, "tj": 2})
     with pytest.raises(ValueError, match="minimum=2 per stratum needs 3 schools"):
@@ -103,8 +120,9 @@ def test_allocation_rejects_stratum_with_fewer_schools_than_allocation():
 
 
 def test_serpentine_sort_alternates():
-    f = pd.DataFrame({"region": list("aaaabbbb"), "loc": list("rruurruu"),
-                      "mos": [1, 2, 3, 4, 5, 6, 7, 8]})
+    f = pd.DataFrame(
+        {"region": list("aaaabbbb"), "loc": list("rruurruu"), "mos": [1, 2, 3, 4, 5, 6, 7, 8]}
+    )
     out = ws.serpentine_sort(f, by=["region", "loc", "mos"])
     # region a: r then u; region b: u then r; mos flips with every (region, loc) group
     assert out["mos"].tolist() == [1, 2, 4, 3, 7, 8, 6, 5]
@@ -127,8 +145,7 @@ def _smallest_p(counts: np.ndarray, prob: np.ndarray, reps: int) -> float:
 
 
 def test_selection_frequencies_match_probabilities_over_4000_draws():
-    design = prepare_design(small_frame(), n=8, strata="locality", sort_by=["language",
-                            "enrol_g6"])
+    design = prepare_design(small_frame(), n=8, strata="locality", sort_by=["language", "enrol_g6"])
     reps = 4000
     starts = 1.0 - np.random.default_rng(2024).random((reps, len(design.strata)))
     draws = systematic_draws(design, starts)
@@ -147,8 +164,9 @@ def test_select_schools_frequencies_match_probabilities_over_300_seeds():
     frame = small_frame()
     counts = pd.Series(0, index=frame["school_id"])
     for seed in range(300):
-        s = ws.select_schools(frame, n=8, strata="locality", sort_by="enrol_g6", seed=seed,
-                              replacements=0)
+        s = ws.select_schools(
+            frame, n=8, strata="locality", sort_by="enrol_g6", seed=seed, replacements=0
+        )
         counts[s["school_id"]] += 1
     design = prepare_design(frame, n=8, strata="locality", sort_by="enrol_g6")
     p = design.schools.set_index("school_id")["probability"].reindex(frame["school_id"])
@@ -163,7 +181,8 @@ def test_select_schools_draws_what_the_core_draws_for_its_seed():
     start = 1.0 - np.random.default_rng(77).random((1, 2))
     ids = design.schools["school_id"].to_numpy()
     core = set(ids[systematic_draws(design, start)[0]]) | set(
-        ids[design.schools["certainty"].to_numpy()])
+        ids[design.schools["certainty"].to_numpy()]
+    )
     assert set(s.loc[s["role"] == "sampled", "school_id"]) == core
 
 
@@ -176,8 +195,17 @@ def test_select_schools_is_reproducible_and_leaves_input_unchanged():
     pd.testing.assert_frame_equal(frame, before)
     sampled = a[a["role"] == "sampled"]
     assert len(sampled) == 30 and sampled["school_id"].is_unique
-    assert list(a.columns) == ["school_id", "locality", "stratum", "role", "sampled_school",
-                               "probability", "certainty", "sort_order", "mos"]
+    assert list(a.columns) == [
+        "school_id",
+        "locality",
+        "stratum",
+        "role",
+        "sampled_school",
+        "probability",
+        "certainty",
+        "sort_order",
+        "mos",
+    ]
     assert isinstance(a.index, pd.RangeIndex)
     # allocation is respected and base weights estimate the stratum's school count
     alloc = ws.allocate(frame, 30, strata="locality").set_index("stratum")["n"]
@@ -193,10 +221,12 @@ def test_select_schools_flags_certainty_schools():
 
 
 def test_select_schools_takes_column_names_from_arguments():
-    frame = small_frame().rename(columns={"school_id": "IDSCHOOL", "enrol_g6": "MOS",
-                                          "locality": "urb", "language": "lang"})
-    s = ws.select_schools(frame, n=6, strata=["urb"], size="MOS", sort_by=["lang", "MOS"],
-                          id="IDSCHOOL", seed=3)
+    frame = small_frame().rename(
+        columns={"school_id": "IDSCHOOL", "enrol_g6": "MOS", "locality": "urb", "language": "lang"}
+    )
+    s = ws.select_schools(
+        frame, n=6, strata=["urb"], size="MOS", sort_by=["lang", "MOS"], id="IDSCHOOL", seed=3
+    )
     assert {"IDSCHOOL", "urb"} <= set(s.columns)
     assert s["IDSCHOOL"].isin(frame["IDSCHOOL"]).all()
 
@@ -221,11 +251,16 @@ def test_replacements_are_unused_neighbours_in_same_stratum():
     taken = set(s["sort_order"])
     for sid, row in sampled.iterrows():
         mine = set(reps.loc[reps["sampled_school"] == sid, "role"])
-        for role, nb in (("replacement_1", row.sort_order + 1), ("replacement_2",
-                                                                 row.sort_order - 1)):
+        for role, nb in (
+            ("replacement_1", row.sort_order + 1),
+            ("replacement_2", row.sort_order - 1),
+        ):
             if role not in mine:
-                assert (nb not in design.index or design.loc[nb, "stratum"] != row.stratum
-                        or nb in taken)
+                assert (
+                    nb not in design.index
+                    or design.loc[nb, "stratum"] != row.stratum
+                    or nb in taken
+                )
     assert len(reps) > 1.6 * len(sampled)  # most sampled schools have both replacements
 
 
@@ -252,8 +287,11 @@ def test_exclusions_over_the_limit_raise_or_warn():
     frame = small_frame()
     big = frame["enrol_g6"].sum() * 0.06
     frame.loc[7, "enrol_g6"] = int(big)
-    with pytest.raises(ValueError, match=r"exclusions are .*% of enrolment, over the 5% "
-                                         r"limit.*listed \['k07'\] \(1 schools\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"exclusions are .*% of enrolment, over the 5% "
+        r"limit.*listed \['k07'\] \(1 schools\)",
+    ):
         ws.select_schools(frame, n=8, exclude=["k07"], seed=1)
     with pytest.warns(UserWarning, match="over the 5% limit"):
         ws.select_schools(frame, n=8, exclude=["k07"], seed=1, on_exceed="warn")
@@ -262,12 +300,14 @@ def test_exclusions_over_the_limit_raise_or_warn():
 def test_small_schools_can_form_an_equal_probability_stratum():
     frame = small_frame()
     frame.loc[:5, "enrol_g6"] = [1, 2, 2, 3, 1, 4]
-    s = ws.select_schools(frame, n=10, strata="locality", small_mos=5, small_rule="stratum",
-                          minimum=1, seed=3)
+    s = ws.select_schools(
+        frame, n=10, strata="locality", small_mos=5, small_rule="stratum", minimum=1, seed=3
+    )
     small = s[s["stratum"] == ws.SMALL_STRATUM]
     assert len(small) >= 1 and small["mos"].lt(5).all()
-    design = prepare_design(frame, n=10, strata="locality", small_mos=5,
-                            small_rule="stratum", minimum=1)
+    design = prepare_design(
+        frame, n=10, strata="locality", small_mos=5, small_rule="stratum", minimum=1
+    )
     tiny = design.schools[design.schools["stratum"] == ws.SMALL_STRATUM]
     assert tiny["probability"].nunique() == 1  # equal probabilities
     assert tiny["probability"].iloc[0] == pytest.approx(1 / 6)
@@ -288,16 +328,22 @@ def test_select_schools_rejects_duplicate_ids_and_draws_nothing():
     frame = pd.concat([small_frame(), small_frame().iloc[[2, 5]]], ignore_index=True)
     rng = np.random.default_rng(1)
     state = rng.bit_generator.state
-    with pytest.raises(ValueError, match=r"duplicate IDs in column 'school_id': "
-                                         r"\['k02', 'k05'\] \(2 schools\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"duplicate IDs in column 'school_id': "
+        r"\['k02', 'k05'\] \(2 schools\)",
+    ):
         ws.select_schools(frame, n=8, seed=rng)
     assert rng.bit_generator.state == state
 
 
-@pytest.mark.parametrize("value, match", [
-    (np.nan, r"missing or non-numeric 'enrol_g6' for schools \['k01', 'k02'\] \(2 schools\)"),
-    (-5, r"negative 'enrol_g6' for schools \['k01', 'k02'\] \(2 schools\)"),
-])
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        (np.nan, r"missing or non-numeric 'enrol_g6' for schools \['k01', 'k02'\] \(2 schools\)"),
+        (-5, r"negative 'enrol_g6' for schools \['k01', 'k02'\] \(2 schools\)"),
+    ],
+)
 def test_select_schools_rejects_missing_or_negative_enrolment(value, match):
     frame = small_frame().astype({"enrol_g6": float})
     frame.loc[[1, 2], "enrol_g6"] = value
@@ -321,7 +367,8 @@ def test_select_schools_rejects_missing_stratum_values():
 
 def test_select_schools_rejects_strata_short_of_their_allocation():
     with pytest.raises(ValueError, match=r"strata \['uz'\] have fewer schools.*'k02'"):
-        ws.select_schools(small_frame(), n=20, strata="language", seed=1,
-                          allocation={"ky": 5, "ru": 5, "uz": 11})
+        ws.select_schools(
+            small_frame(), n=20, strata="language", seed=1, allocation={"ky": 5, "ru": 5, "uz": 11}
+        )
     with pytest.raises(ValueError, match="n must be a whole number from 1 to the 40 schools"):
         ws.select_schools(small_frame(), n=41, seed=1)

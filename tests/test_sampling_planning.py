@@ -14,9 +14,13 @@ from workbench.sampling._toy import toy_nation
 
 
 def _classes() -> tuple[pd.DataFrame, pd.DataFrame]:
-    classes = pd.DataFrame({"school_id": ["a"] * 4 + ["b"] * 3 + ["c"],
-                            "class_id": ["6A", "6B", "6C", "6D", "6A", "6B", "6C", "6A"],
-                            "enrol": [25, 24, 26, 27, 20, 21, 19, 9]})
+    classes = pd.DataFrame(
+        {
+            "school_id": ["a"] * 4 + ["b"] * 3 + ["c"],
+            "class_id": ["6A", "6B", "6C", "6D", "6A", "6B", "6C", "6A"],
+            "enrol": [25, 24, 26, 27, 20, 21, 19, 9],
+        }
+    )
     schools = pd.DataFrame({"school_id": ["a", "b", "c"], "mos": [102, 60, 9]})
     return classes, schools
 
@@ -35,8 +39,10 @@ def test_class_selection_is_equal_probability():
     # a: 2 of 4 classes (MOS 102 > 100), b: 1 of 3, c: its only class
     prob = np.array([0.5] * 4 + [1 / 3] * 3 + [1.0])
     free = prob < 1
-    p = [stats.binomtest(int(c), reps, q).pvalue
-         for c, q in zip(counts[free], prob[free], strict=True)]
+    p = [
+        stats.binomtest(int(c), reps, q).pvalue
+        for c, q in zip(counts[free], prob[free], strict=True)
+    ]
     assert min(p) * free.sum() > 0.01  # exact binomial, Bonferroni over 7 classes
     assert counts.iloc[-1] == reps
     assert out.groupby("school_id")["class_id"].nunique().max() == 2  # never a class twice
@@ -94,7 +100,8 @@ def test_planning_formulas_agree_with_each_other():
     # se = 5 on sd = 100 is n_eff = 400
     for icc, m in [(0.2, 20), (0.45, 28)]:
         assert ws.schools_needed(icc=icc, class_size=m, se=5.0) == ws.schools_needed(
-            icc=icc, class_size=m, n_eff=400)
+            icc=icc, class_size=m, n_eff=400
+        )
     n = ws.schools_needed(icc=0.4, class_size=25, se=4.0)  # 625 * 10.6 / 25 = 265
     assert n == 265 and ws.planned_se(n, icc=0.4, class_size=25) <= 4.0
     assert ws.planned_se(n - 1, icc=0.4, class_size=25) > 4.0
@@ -125,9 +132,17 @@ def nation() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_design_evaluation_intervals_cover_at_nominal_rate(nation):
     frame, students = nation
     reps = 2000
-    ev = ws.evaluate_design(frame, students, n=80, reps=reps, seed=0,
-                            strata=["region", "locality"], sort_by=["language", "enrol_g6"],
-                            large_mos=80, minimum=2).set_index("estimator")
+    ev = ws.evaluate_design(
+        frame,
+        students,
+        n=80,
+        reps=reps,
+        seed=0,
+        strata=["region", "locality"],
+        sort_by=["language", "enrol_g6"],
+        large_mos=80,
+        minimum=2,
+    ).set_index("estimator")
     mc = np.sqrt(0.95 * 0.05 / reps)  # Monte Carlo SE of a coverage rate: 0.0049
     assert ev["coverage_mc_se"].iloc[0] == pytest.approx(mc)
     for est in ("hajek", "horvitz_thompson"):
@@ -143,8 +158,17 @@ def test_design_evaluation_intervals_cover_at_nominal_rate(nation):
 
 def test_simulated_samples_have_the_planned_size(nation):
     frame, students = nation
-    sims = ws.simulate_design(frame, students, n=60, reps=50, seed=3, strata="locality",
-                              sort_by="enrol_g6", large_mos=80, variance="stratified")
+    sims = ws.simulate_design(
+        frame,
+        students,
+        n=60,
+        reps=50,
+        seed=3,
+        strata="locality",
+        sort_by="enrol_g6",
+        large_mos=80,
+        variance="stratified",
+    )
     assert len(sims) == 100 and (sims["n_schools"] == 60).all()
     assert sims["true_mean"].iloc[0] == pytest.approx(students["score"].mean())
     assert sims.groupby("sample")["n_students"].nunique().eq(1).all()
@@ -152,8 +176,9 @@ def test_simulated_samples_have_the_planned_size(nation):
 
 def test_design_evaluation_rejects_bad_students(nation):
     frame, students = nation
-    stray = pd.concat([students.head(3),
-                       pd.DataFrame({"school_id": ["X1"], "class_id": ["6A"], "score": [1.0]})])
+    stray = pd.concat(
+        [students.head(3), pd.DataFrame({"school_id": ["X1"], "class_id": ["6A"], "score": [1.0]})]
+    )
     with pytest.raises(ValueError, match=r"students of schools not in the frame \['X1'\]"):
         ws.simulate_design(frame, stray, n=10, reps=2)
     gap = students.copy()

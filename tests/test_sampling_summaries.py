@@ -23,8 +23,7 @@ def drawn():
     nation = make_nation(seed=3, schools=400, items=24, blocks=4)
     frame = review_frame(nation.tables["register"], strata=["region", "locality", "language"]).frame
     sample = select_schools(frame, n=40, strata=["region"], sort_by=["enrol_g6"], seed=4)
-    classes = select_classes(nation.tables["classes"], sample[sample["role"] == "sampled"],
-                             seed=5)
+    classes = select_classes(nation.tables["classes"], sample[sample["role"] == "sampled"], seed=5)
     return nation, frame, sample, classes
 
 
@@ -84,4 +83,5 @@ def test_sampling_fraction_grid_matches_the_stratum_totals(drawn):
     stratum = frame[(frame["region"] == region) & (frame["locality"] == "rural")]
     sampled = classes[classes["school_id"].isin(stratum["school_id"])]["enrol"].sum()
     assert grid.set_index("region").loc[region, "rural"] == pytest.approx(
-        100 * sampled / stratum["enrol_g6"].sum())
+        100 * sampled / stratum["enrol_g6"].sum()
+    )

@@ -21,19 +21,29 @@ from workbench.survey import RepDesign
 def background():
     rng = np.random.default_rng(3)
     n = 500
-    return pd.DataFrame({"IDSTUD": np.arange(n), "sex": rng.integers(1, 3, n),
-                         "lang": rng.choice(["ky", "ru", "uz"], n),
-                         "q1": rng.choice([1, 2, 3, 4, 9], n), "q2": rng.integers(1, 5, n),
-                         "index": np.where(rng.random(n) < 0.1, np.nan, rng.normal(0, 1, n))})
+    return pd.DataFrame(
+        {
+            "IDSTUD": np.arange(n),
+            "sex": rng.integers(1, 3, n),
+            "lang": rng.choice(["ky", "ru", "uz"], n),
+            "q1": rng.choice([1, 2, 3, 4, 9], n),
+            "q2": rng.integers(1, 5, n),
+            "index": np.where(rng.random(n) < 0.1, np.nan, rng.normal(0, 1, n)),
+        }
+    )
 
 
 def test_components_are_standardized_uncorrelated_and_explain_the_share(background):
-    cond = conditioning_variables(background, direct=["sex", "lang"],
-                                  background=["q1", "q2", "index"], share=0.7,
-                                  max_components=20, id="IDSTUD")
+    cond = conditioning_variables(
+        background,
+        direct=["sex", "lang"],
+        background=["q1", "q2", "index"],
+        share=0.7,
+        max_components=20,
+        id="IDSTUD",
+    )
     pcs = cond.data[[c for c in cond.columns if c.startswith("PC")]].to_numpy()
-    np.testing.assert_allclose(np.cov(pcs, rowvar=False, ddof=0), np.eye(pcs.shape[1]),
-                               atol=1e-8)
+    np.testing.assert_allclose(np.cov(pcs, rowvar=False, ddof=0), np.eye(pcs.shape[1]), atol=1e-8)
     assert cond.explained >= 0.7
     assert cond.explained - cond.table()["variance_share"].iloc[-1] < 0.7
     assert list(cond.columns[:3]) == ["sex_2", "lang_ru", "lang_uz"]
@@ -47,8 +57,8 @@ def test_all_components_span_the_dummy_coded_background(background):
     pcs = cond.data.to_numpy()
     fitted = pcs @ np.linalg.lstsq(pcs, dummies - dummies.mean(axis=0), rcond=None)[0]
     np.testing.assert_allclose(fitted, dummies - dummies.mean(axis=0), atol=1e-8)
-    assert "q1_missing" not in cond.columns     # code 9 became a category inside the PCs
-    assert pcs.shape[1] == 4                     # 5 categories (9 = missing) -> 4 dummies
+    assert "q1_missing" not in cond.columns  # code 9 became a category inside the PCs
+    assert pcs.shape[1] == 4  # 5 categories (9 = missing) -> 4 dummies
 
 
 def test_conditioning_leaves_its_input_unchanged_and_rejects_bad_input(background):
@@ -106,8 +116,12 @@ def test_proficiency_levels_describe_every_level_in_three_languages():
         table = proficiency_levels([400, 475, 550, 625], lang=lang)
         assert table["level"].tolist() == [0, 1, 2, 3, 4]
         assert table["description"].str.len().min() > 20
-    assert benchmark_cuts([625, 400, 550, 475]) == {"Low": 400.0, "Intermediate": 475.0,
-                                                    "High": 550.0, "Advanced": 625.0}
+    assert benchmark_cuts([625, 400, 550, 475]) == {
+        "Low": 400.0,
+        "Intermediate": 475.0,
+        "High": 550.0,
+        "Advanced": 625.0,
+    }
     with pytest.raises(ValueError, match="proficiency_levels"):
         proficiency_levels([], lang="en")
 

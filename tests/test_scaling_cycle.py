@@ -21,8 +21,11 @@ from workbench.scaling import conditioning_variables, read_constants, scale_cycl
 def sample_frame(nation: synth.Nation, n: int, seed: int) -> pd.DataFrame:
     students, responses = nation.tables["students"], nation.tables["responses"]
     idx = np.sort(np.random.default_rng(seed).choice(len(students), n, replace=False))
-    frame = responses.iloc[idx].reset_index(drop=True).join(
-        students.iloc[idx].reset_index(drop=True).drop(columns="student_id"))
+    frame = (
+        responses.iloc[idx]
+        .reset_index(drop=True)
+        .join(students.iloc[idx].reset_index(drop=True).drop(columns="student_id"))
+    )
     return frame.assign(IDSTUD=frame["student_id"], TOTWGT=len(students) / n)
 
 
@@ -30,9 +33,13 @@ def sample_frame(nation: synth.Nation, n: int, seed: int) -> pd.DataFrame:
 def scaled():
     nation = synth.make_nation(seed=21, schools=300, items=24, blocks=4)
     frame = sample_frame(nation, 4000, seed=2)
-    cond = conditioning_variables(frame, direct=["female", "locality", "class_language",
-                                                 "region"],
-                                  background=["books"], share=1.0, id="IDSTUD")
+    cond = conditioning_variables(
+        frame,
+        direct=["female", "locality", "class_language", "region"],
+        background=["books"],
+        share=1.0,
+        id="IDSTUD",
+    )
     result = scale_cycle(frame, cond, items=nation.tables["items"], seed=9)
     return {"nation": nation, "frame": frame, "cond": cond, "result": result}
 
@@ -47,26 +54,33 @@ def group_means(scaled, column: str, variable: str) -> pd.DataFrame:
     return pd.DataFrame({"pv": pv, "eap": eap, "truth": true}).dropna()
 
 
-@pytest.mark.parametrize("variable, high, low", [("locality", "urban", "rural"),
-                                                 ("female", "1", "0")])
+@pytest.mark.parametrize(
+    "variable, high, low", [("locality", "urban", "rural"), ("female", "1", "0")]
+)
 def test_pv_gaps_recover_the_population_gap_where_eap_gaps_shrink(scaled, variable, high, low):
     means = group_means(scaled, "pv", variable)
     gap = means.loc[high] - means.loc[low]
     assert gap["pv"] == pytest.approx(gap["truth"], abs=10)
-    assert abs(gap["eap"]) < abs(gap["pv"]) - 2       # EAP gaps are shrunk toward zero
+    assert abs(gap["eap"]) < abs(gap["pv"]) - 2  # EAP gaps are shrunk toward zero
     assert means["pv"].to_numpy() == pytest.approx(means["truth"].to_numpy(), abs=8)
 
 
 def test_pv_regression_slopes_recover_the_generating_effects(scaled):
     frame, result = scaled["frame"], scaled["result"]
-    x = np.column_stack([np.ones(len(frame)), scaled["cond"].data[list(scaled["cond"].columns)]
-                         .drop(columns=[c for c in scaled["cond"].columns
-                                        if c.startswith("PC")]),
-                         frame["books"]])
-    slopes = np.mean([np.linalg.lstsq(x, result.students[p], rcond=None)[0]
-                      for p in result.pvs], axis=0)
+    x = np.column_stack(
+        [
+            np.ones(len(frame)),
+            scaled["cond"]
+            .data[list(scaled["cond"].columns)]
+            .drop(columns=[c for c in scaled["cond"].columns if c.startswith("PC")]),
+            frame["books"],
+        ]
+    )
+    slopes = np.mean(
+        [np.linalg.lstsq(x, result.students[p], rcond=None)[0] for p in result.pvs], axis=0
+    )
     effects = scaled["nation"].truth["effects_points"]
-    assert slopes[1] == pytest.approx(effects["female"], abs=9)      # female_1 comes first
+    assert slopes[1] == pytest.approx(effects["female"], abs=9)  # female_1 comes first
     assert slopes[-1] == pytest.approx(effects["books"], abs=5)
 
 
@@ -83,8 +97,9 @@ def test_reporting_scale_has_mean_500_sd_100_and_constants_round_trip(scaled):
 
 
 def test_same_seed_gives_identical_plausible_values(scaled):
-    again = scale_cycle(scaled["frame"], scaled["cond"], items=scaled["nation"].tables["items"],
-                        seed=9)
+    again = scale_cycle(
+        scaled["frame"], scaled["cond"], items=scaled["nation"].tables["items"], seed=9
+    )
     pd.testing.assert_frame_equal(again.students, scaled["result"].students)
 
 

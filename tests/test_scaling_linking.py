@@ -11,9 +11,14 @@ from workbench.scaling import link
 
 
 def _bank(rng: np.random.Generator, n: int = 30) -> pd.DataFrame:
-    bank = pd.DataFrame({"item_id": [f"r{j:02d}" for j in range(n)],
-                         "model": ["2PL"] * (n - 4) + ["GPCM"] * 4,
-                         "a": rng.lognormal(0, 0.25, n), "b": rng.normal(0, 1, n)})
+    bank = pd.DataFrame(
+        {
+            "item_id": [f"r{j:02d}" for j in range(n)],
+            "model": ["2PL"] * (n - 4) + ["GPCM"] * 4,
+            "a": rng.lognormal(0, 0.25, n),
+            "b": rng.normal(0, 1, n),
+        }
+    )
     bank["d1"] = np.where(bank["model"] == "GPCM", bank["b"] - 0.5, np.nan)
     bank["d2"] = np.where(bank["model"] == "GPCM", bank["b"] + 0.5, np.nan)
     return bank
@@ -72,7 +77,7 @@ def test_link_uses_only_the_common_items():
     rng = np.random.default_rng(3)
     base = _bank(rng)
     new = _onto_new_scale(base, 0.9, 0.3)
-    new.loc[new["item_id"] == "r00", "b"] += 3.0        # drifted item
+    new.loc[new["item_id"] == "r00", "b"] += 3.0  # drifted item
     ids = [i for i in base["item_id"] if i != "r00"]
     assert link(new, base, common=ids).B == pytest.approx(0.3, abs=1e-6)
     assert link(new, base).linking_error > 0.05

@@ -16,17 +16,20 @@ from workbench.psychometrics import person_scores
 eap = partial(person_scores, method="eap")
 wle = partial(person_scores, method="wle")
 
-ITEMS = pd.DataFrame({
-    "item_id": ["m1", "m2", "c1", "g1"],
-    "model": ["3PL", "2PL", "2PL", "GPCM"],
-    "a": [1.2, 0.8, 1.5, 1.1],
-    "b": [-0.3, 0.5, 1.0, 0.1],
-    "c": [0.2, 0.0, 0.0, np.nan],
-    "d1": [np.nan, np.nan, np.nan, -0.6],
-    "d2": [np.nan, np.nan, np.nan, 0.8],
-})
-RESPONSES = pd.DataFrame({"m1": [1, 0, 1, 9, 1], "m2": [1, 0, 0, 1, 1],
-                          "c1": [0, 0, 1, 7, 1], "g1": [2, 0, 1, 1, 2]})
+ITEMS = pd.DataFrame(
+    {
+        "item_id": ["m1", "m2", "c1", "g1"],
+        "model": ["3PL", "2PL", "2PL", "GPCM"],
+        "a": [1.2, 0.8, 1.5, 1.1],
+        "b": [-0.3, 0.5, 1.0, 0.1],
+        "c": [0.2, 0.0, 0.0, np.nan],
+        "d1": [np.nan, np.nan, np.nan, -0.6],
+        "d2": [np.nan, np.nan, np.nan, 0.8],
+    }
+)
+RESPONSES = pd.DataFrame(
+    {"m1": [1, 0, 1, 9, 1], "m2": [1, 0, 0, 1, 1], "c1": [0, 0, 1, 7, 1], "g1": [2, 0, 1, 1, 2]}
+)
 
 
 def _item_probs(theta: float) -> list[np.ndarray]:
@@ -35,8 +38,7 @@ def _item_probs(theta: float) -> list[np.ndarray]:
     p2 = 1 / (1 + np.exp(-0.8 * (theta - 0.5)))
     p3 = 1 / (1 + np.exp(-1.5 * (theta - 1.0)))
     num = np.exp([0.0, 1.1 * (theta + 0.6), 1.1 * (2 * theta + 0.6 - 0.8)])
-    return [np.array([1 - p1, p1]), np.array([1 - p2, p2]), np.array([1 - p3, p3]),
-            num / num.sum()]
+    return [np.array([1 - p1, p1]), np.array([1 - p2, p2]), np.array([1 - p3, p3]), num / num.sum()]
 
 
 def _loglik(theta: float, row: pd.Series) -> float:
@@ -51,8 +53,10 @@ def _loglik(theta: float, row: pd.Series) -> float:
 def test_eap_matches_quadrature():
     est = eap(RESPONSES, items=ITEMS, mean=0.2, sd=1.1, points=121)
     for i, row in RESPONSES.iterrows():
+
         def dens(t, row=row):
             return np.exp(_loglik(t, row)) * norm.pdf(t, 0.2, 1.1)
+
         mass = quad(dens, -9, 9)[0]
         mean = quad(lambda t, d=dens: t * d(t), -9, 9)[0] / mass
         var = quad(lambda t, d=dens, m=mean: (t - m) ** 2 * d(t), -9, 9)[0] / mass
@@ -60,14 +64,17 @@ def test_eap_matches_quadrature():
         assert est.loc[i, "eap"] == pytest.approx(mean, abs=1e-5)
         assert est.loc[i, "psd"] == pytest.approx(np.sqrt(var), abs=1e-5)
     # the default 41-point grid on [-6, 6] is already within 1e-4 here
-    np.testing.assert_allclose(eap(RESPONSES, items=ITEMS, mean=0.2, sd=1.1)["eap"],
-                               est["eap"], atol=1e-4)
+    np.testing.assert_allclose(
+        eap(RESPONSES, items=ITEMS, mean=0.2, sd=1.1)["eap"], est["eap"], atol=1e-4
+    )
 
 
 def _warm_function(theta: float, row: pd.Series, h: float = 1e-4) -> float:
     """l'(theta) + J / (2 I) with every derivative taken numerically."""
+
     def probs(t):
         return _item_probs(t)
+
     seen = [v != 7 for v in row]
     dl = (_loglik(theta + h, row) - _loglik(theta - h, row)) / (2 * h)
     info = warm = 0.0
@@ -90,8 +97,9 @@ def test_wle_matches_brentq():
 
 
 def test_wle_is_finite_for_perfect_and_zero_scores_and_symmetric():
-    table = pd.DataFrame({"item_id": ["a", "b", "c"], "model": "2PL", "a": 1.0,
-                          "b": [-1.0, 0.0, 1.0]})
+    table = pd.DataFrame(
+        {"item_id": ["a", "b", "c"], "model": "2PL", "a": 1.0, "b": [-1.0, 0.0, 1.0]}
+    )
     est = wle(pd.DataFrame({"a": [1, 0], "b": [1, 0], "c": [1, 0]}), items=table)
     assert np.isfinite(est["wle"]).all()
     assert est.loc[0, "wle"] == pytest.approx(-est.loc[1, "wle"], abs=1e-9)
@@ -102,8 +110,7 @@ def test_person_estimates_keep_the_id_and_leave_input_unchanged():
     before = frame.copy()
     out = eap(frame, items=ITEMS, id="IDSTUD")
     assert list(out.columns) == ["IDSTUD", "eap", "psd", "n_items"]
-    assert list(wle(frame, items=ITEMS, id="IDSTUD").columns) == ["IDSTUD", "wle", "se",
-                                                                  "n_items"]
+    assert list(wle(frame, items=ITEMS, id="IDSTUD").columns) == ["IDSTUD", "wle", "se", "n_items"]
     pd.testing.assert_frame_equal(frame, before)
 
 

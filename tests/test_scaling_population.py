@@ -15,8 +15,14 @@ from workbench.scaling import (
 )
 from workbench.survey import RepDesign
 
-ITEMS = pd.DataFrame({"item_id": [f"i{j}" for j in range(10)], "model": "2PL",
-                      "a": np.linspace(0.8, 1.6, 10), "b": np.linspace(-1.5, 1.5, 10)})
+ITEMS = pd.DataFrame(
+    {
+        "item_id": [f"i{j}" for j in range(10)],
+        "model": "2PL",
+        "a": np.linspace(0.8, 1.6, 10),
+        "b": np.linspace(-1.5, 1.5, 10),
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +59,9 @@ def test_plausible_values_are_reproducible_with_a_seed_and_keep_ids(data):
     pd.testing.assert_frame_equal(one, two)
     assert list(one.columns) == ["IDSTUD", *names]
     assert (one["IDSTUD"] == data["IDSTUD"]).all()
-    assert not one[names[0]].equals(plausible_values(model, seed=8, names=names,
-                                                     id="IDSTUD")[names[0]])
+    assert not one[names[0]].equals(
+        plausible_values(model, seed=8, names=names, id="IDSTUD")[names[0]]
+    )
 
 
 @pytest.mark.parametrize("method", ["normal", "grid"])
@@ -75,13 +82,14 @@ def test_reporting_scale_gives_500_and_100(data):
     scored = scale.apply(pv, ["theta", "PV02"])
     w = pv["w"]
     means = [np.average(scored[c], weights=w) for c in ["theta", "PV02"]]
-    sds = [np.sqrt(np.average((scored[c] - m) ** 2, weights=w))
-           for c, m in zip(["theta", "PV02"], means, strict=True)]
+    sds = [
+        np.sqrt(np.average((scored[c] - m) ** 2, weights=w))
+        for c, m in zip(["theta", "PV02"], means, strict=True)
+    ]
     assert np.mean(means) == pytest.approx(500, abs=1e-9)
     assert np.mean(sds) == pytest.approx(100, abs=1e-9)
     assert scale.table()["term"].tolist() == ["slope", "intercept", "theta_mean", "theta_sd"]
-    pd.testing.assert_frame_equal(pv, data[["theta"]].assign(PV02=data["theta"] * 1.1,
-                                                             w=data["w"]))
+    pd.testing.assert_frame_equal(pv, data[["theta"]].assign(PV02=data["theta"] * 1.1, w=data["w"]))
 
 
 def test_benchmark_percentages_go_through_repdesign():
@@ -93,16 +101,21 @@ def test_benchmark_percentages_go_through_repdesign():
     for r in range(20):
         df[f"RW{r:02d}"] = np.where(zone == r, np.where(np.arange(n) % 40 < 20, 2.0, 0.0), 1.0)
     pvs = ["READ01", "READ02", "READ03"]
-    design = RepDesign(df, weight="TOTWGT", replicates="RW*", method="JK2",
-                       pvs={"read": pvs}, levels=list(PIRLS_BENCHMARKS.values()))
+    design = RepDesign(
+        df,
+        weight="TOTWGT",
+        replicates="RW*",
+        method="JK2",
+        pvs={"read": pvs},
+        levels=list(PIRLS_BENCHMARKS.values()),
+    )
     table = design.percent_at_or_above("read")
     assert table["cutpoint"].tolist() == [400.0, 475.0, 550.0, 625.0]
     direct = np.mean([(df[c] >= 475).mean() * 100 for c in pvs])
     assert table.loc[1, "estimate"] == pytest.approx(direct, abs=1e-9)
     levels = benchmark_levels(df, pvs=pvs)
     assert list(levels.columns) == [f"{c}_level" for c in pvs]
-    assert np.mean([(levels[f"{c}_level"] >= 2).mean() * 100 for c in pvs]) == \
-        pytest.approx(direct)
+    assert np.mean([(levels[f"{c}_level"] >= 2).mean() * 100 for c in pvs]) == pytest.approx(direct)
     assert PIRLS_BENCHMARKS["Advanced"] == 625.0
 
 

@@ -35,17 +35,25 @@ def nation():
     made = synth.make_nation(seed=11, schools=300, items=60, blocks=6)
     students, responses = made.tables["students"], made.tables["responses"]
     idx = np.sort(np.random.default_rng(1).choice(len(students), 6000, replace=False))
-    sample = responses.iloc[idx].reset_index(drop=True).join(
-        students.iloc[idx].reset_index(drop=True).drop(columns="student_id"))
+    sample = (
+        responses.iloc[idx]
+        .reset_index(drop=True)
+        .join(students.iloc[idx].reset_index(drop=True).drop(columns="student_id"))
+    )
     sample["urban"] = (sample["locality"] == "urban").astype(float)
     for lang in ("ru", "uz", "tj"):
         sample[f"lang_{lang}"] = (sample["class_language"] == lang).astype(float)
     items = made.tables["items"]
     truth = items.assign(model=np.where(items["max_score"] == 2, "GPCM", "2PL"))
     cal = calibrate(sample, items=items["item_id"], **KW)
-    return {"students": students, "sample": sample, "items": items, "cal": cal,
-            "truth": truth[["item_id", "model", "a", "b", "c", "d1", "d2"]],
-            "link": link(cal, truth[["item_id", "model", "a", "b", "c", "d1", "d2"]])}
+    return {
+        "students": students,
+        "sample": sample,
+        "items": items,
+        "cal": cal,
+        "truth": truth[["item_id", "model", "a", "b", "c", "d1", "d2"]],
+        "link": link(cal, truth[["item_id", "model", "a", "b", "c", "d1", "d2"]]),
+    }
 
 
 def test_calibration_recovers_true_item_parameters(nation):
@@ -103,8 +111,7 @@ def _gap(values: np.ndarray, group: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def pvs(nation):
-    model = latent_regression(nation["sample"], items=nation["cal"], covariates=COVARIATES,
-                              **KW)
+    model = latent_regression(nation["sample"], items=nation["cal"], covariates=COVARIATES, **KW)
     linking = nation["link"]
     pv = plausible_values(model, n_pv=5, seed=2026)
     names = [c for c in pv.columns if c != "id"]
@@ -114,16 +121,33 @@ def pvs(nation):
 @pytest.mark.parametrize("variable", ["female", "urban", "books45"])
 def test_pv_gaps_recover_the_population_gaps(nation, pvs, variable):
     students, sample = nation["students"], nation["sample"]
-    pop = {"female": students["female"], "urban": students["locality"] == "urban",
-           "books45": students["books"] >= 4}[variable].to_numpy().astype(int)
-    grp = {"female": sample["female"], "urban": sample["urban"],
-           "books45": sample["books"] >= 4}[variable].to_numpy().astype(int)
+    pop = (
+        {
+            "female": students["female"],
+            "urban": students["locality"] == "urban",
+            "books45": students["books"] >= 4,
+        }[variable]
+        .to_numpy()
+        .astype(int)
+    )
+    grp = (
+        {"female": sample["female"], "urban": sample["urban"], "books45": sample["books"] >= 4}[
+            variable
+        ]
+        .to_numpy()
+        .astype(int)
+    )
     true_gap = _gap(students["theta"].to_numpy(), pop)
     values = pvs[1]
     estimates = [_gap(values[c].to_numpy(), grp) for c in values.columns]
     # SRS sampling variance of the gap (from the PVs) + Rubin's imputation variance.
-    within = np.mean([values[c][grp == 1].var() / (grp == 1).sum()
-                      + values[c][grp == 0].var() / (grp == 0).sum() for c in values.columns])
+    within = np.mean(
+        [
+            values[c][grp == 1].var() / (grp == 1).sum()
+            + values[c][grp == 0].var() / (grp == 0).sum()
+            for c in values.columns
+        ]
+    )
     se = np.sqrt(within + 1.2 * np.var(estimates, ddof=1))
     assert abs(np.mean(estimates) - true_gap) < 2.5 * se
 
@@ -134,8 +158,8 @@ def test_eap_gaps_are_biased_toward_zero_where_pvs_are_not(nation, pvs):
     urban = sample["urban"].to_numpy().astype(int)
     eap_gap = linking.A * _gap(eap(sample, items=nation["cal"], **KW)["eap"].to_numpy(), urban)
     pv_gap = np.mean([_gap(pvs[1][c].to_numpy(), urban) for c in pvs[1].columns])
-    se = 0.026                     # SRS SE of the urban gap at n = 6,000 (see test above)
-    assert eap_gap < true_gap - 2.5 * se         # shrunk by about the reliability (~0.81)
+    se = 0.026  # SRS SE of the urban gap at n = 6,000 (see test above)
+    assert eap_gap < true_gap - 2.5 * se  # shrunk by about the reliability (~0.81)
     assert abs(pv_gap - true_gap) < 2.5 * se
 
 

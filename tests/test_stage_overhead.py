@@ -27,8 +27,9 @@ print("rfc3987_syntax loaded:", sys.modules.get("rfc3987_syntax") is not None)
 
 
 def test_nbformat_validates_without_loading_the_url_grammar():
-    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", CODE], capture_output=True, text=True, check=True
+    ).stdout
     assert "invalid notebook refused" in out
     assert "rfc3987_syntax loaded: False" in out
 
@@ -44,8 +45,9 @@ def _blas_threads(value: str | None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_BLAS_THREADS"}
     if value is not None:
         env["WORKBENCH_BLAS_THREADS"] = value
-    return subprocess.run([sys.executable, "-c", BLAS], capture_output=True, text=True,
-                          env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", BLAS], capture_output=True, text=True, env=env, check=False
+    )
 
 
 @pytest.mark.parametrize("value", [None, "", "1"])
@@ -58,4 +60,5 @@ def test_blas_thread_setting_is_checked_in_one_line():
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
         "WORKBENCH_BLAS_THREADS='two': give a whole number of threads (1 = one thread, 0 = the "
-        "library's default)."]
+        "library's default)."
+    ]

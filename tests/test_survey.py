@@ -396,16 +396,28 @@ def test_repdesign_rejects_other_bad_input(toy):
 
 
 def test_repdesign_rejects_a_constant_replicate_column():
-    data = pd.DataFrame({"w": [1.0, 2.0, 3.0, 4.0], "r1": [2.0, 0.0, 3.0, 4.0],
-                         "r2": [0.0, 0.0, 0.0, 0.0], "y": [1.0, 2.0, 3.0, 4.0]})
+    data = pd.DataFrame(
+        {
+            "w": [1.0, 2.0, 3.0, 4.0],
+            "r1": [2.0, 0.0, 3.0, 4.0],
+            "r2": [0.0, 0.0, 0.0, 0.0],
+            "y": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     with pytest.raises(ValueError, match=r"replicate columns r2 are constant"):
         RepDesign(data, weight="w", replicates=["r1", "r2"], method="JK2")
 
 
 def test_a_group_with_one_case_is_announced_not_silent():
-    data = pd.DataFrame({"w": [1.0, 2.0, 3.0, 4.0], "r1": [2.0, 0.0, 3.0, 4.0],
-                         "r2": [1.0, 2.0, 6.0, 0.0], "y": [1.0, 2.0, 3.0, 4.0],
-                         "g": ["a", "a", "a", "b"]})
+    data = pd.DataFrame(
+        {
+            "w": [1.0, 2.0, 3.0, 4.0],
+            "r1": [2.0, 0.0, 3.0, 4.0],
+            "r2": [1.0, 2.0, 6.0, 0.0],
+            "y": [1.0, 2.0, 3.0, 4.0],
+            "g": ["a", "a", "a", "b"],
+        }
+    )
     design = RepDesign(data, weight="w", replicates=["r1", "r2"], method="JK2")
     with pytest.warns(UserWarning, match=r"1 result row\(s\) rest on a single case.*'g': 'b'"):
         design.mean("y", by="g")

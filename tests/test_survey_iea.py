@@ -56,9 +56,15 @@ def test_iea_levels_are_the_default_cuts_and_survive_subset(iea):
 
 def _tiny() -> pd.DataFrame:
     return pd.DataFrame(
-        {"TOTWGT": [1.0, 1, 2, 2], "RWGT1": [2.0, 0, 2, 2], "RWGT10": [1.0, 1, 4, 0],
-         "RWGT2": [1.0, 1, 4, 0], "READ01": [380.0, 420, 500, 640],
-         "READ02": [390.0, 410, 560, 600], "READ03": [395.0, 430, 540, 610]}
+        {
+            "TOTWGT": [1.0, 1, 2, 2],
+            "RWGT1": [2.0, 0, 2, 2],
+            "RWGT10": [1.0, 1, 4, 0],
+            "RWGT2": [1.0, 1, 4, 0],
+            "READ01": [380.0, 420, 500, 640],
+            "READ02": [390.0, 410, 560, 600],
+            "READ03": [395.0, 430, 540, 610],
+        }
     )
 
 
@@ -73,8 +79,11 @@ def test_iea_orders_replicates_numerically_and_limits_pvs():
 
 @pytest.mark.parametrize(
     ("drop", "named"),
-    [(["TOTWGT"], "'TOTWGT'"), (["RWGT1", "RWGT2", "RWGT10"], "RWGT1, RWGT2"),
-     (["READ01", "READ02", "READ03"], "READ01, READ02")],
+    [
+        (["TOTWGT"], "'TOTWGT'"),
+        (["RWGT1", "RWGT2", "RWGT10"], "RWGT1, RWGT2"),
+        (["READ01", "READ02", "READ03"], "READ01, READ02"),
+    ],
 )
 def test_iea_names_the_missing_column_and_the_other_constructor(drop, named):
     with pytest.raises(KeyError, match=rf"RepDesign.iea: .*{named}.*RepDesign\(data, weight="):

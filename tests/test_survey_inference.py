@@ -80,8 +80,13 @@ def test_p_value_where_a_test_of_zero_means_something():
     t = got["estimate"][0] / got["se"][0]
     assert got["p_value"][0] == pytest.approx(2 * stats.t.sf(abs(t), got["df"][0]), rel=1e-12)
     cols = list(d.regress("y ~ g").columns)
-    assert cols[cols.index("n"):cols.index("n") + 5] == ["n", "df", "ci_lower", "ci_upper",
-                                                         "p_value"]
+    assert cols[cols.index("n") : cols.index("n") + 5] == [
+        "n",
+        "df",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+    ]
 
 
 def test_constant_has_point_interval_and_no_p_value():
@@ -136,22 +141,34 @@ def test_barnard_rubin_df_matches_r(design, fx):
     got = design.mean("math")
     u, b = got["se_sampling"] ** 2, got["se_imputation"] ** 2 / 1.2
     # Rubin's (1987) df, MIcombine's default: (M - 1) / gamma^2
-    np.testing.assert_allclose(4 / (1.2 * b / got["se"] ** 2) ** 2,
-                               r(fx, "mean_math_df", "df_rubin"), rtol=1e-7)
+    np.testing.assert_allclose(
+        4 / (1.2 * b / got["se"] ** 2) ** 2, r(fx, "mean_math_df", "df_rubin"), rtol=1e-7
+    )
     df = barnard_rubin(np.array([74.0]), u.to_numpy(), b.to_numpy(), 5)
     np.testing.assert_allclose(df, r(fx, "mean_math_df", "df_barnard_rubin"), rtol=1e-7)
     lo, hi, _ = interval(got["estimate"], got["se"], df, 0.95)
-    np.testing.assert_allclose([lo[0], hi[0]], [r(fx, "mean_math_df", "ci_lower")[0],
-                                                r(fx, "mean_math_df", "ci_upper")[0]], rtol=RTOL)
+    np.testing.assert_allclose(
+        [lo[0], hi[0]],
+        [r(fx, "mean_math_df", "ci_lower")[0], r(fx, "mean_math_df", "ci_upper")[0]],
+        rtol=RTOL,
+    )
 
 
 @needs_ref
 def test_interactions_and_factors_match_r_svyglm(design, timss, fx):
     got = design.regress("math ~ C(lang) * female + books")
-    assert got["term"].tolist() == ["(Intercept)", "C(lang)[2]", "C(lang)[3]", "female", "books",
-                                    "C(lang)[2]:female", "C(lang)[3]:female"]
-    np.testing.assert_allclose(got["estimate"], r(fx, "regress_math_lang_x_female", "estimate"),
-                               rtol=RTOL)
+    assert got["term"].tolist() == [
+        "(Intercept)",
+        "C(lang)[2]",
+        "C(lang)[3]",
+        "female",
+        "books",
+        "C(lang)[2]:female",
+        "C(lang)[3]:female",
+    ]
+    np.testing.assert_allclose(
+        got["estimate"], r(fx, "regress_math_lang_x_female", "estimate"), rtol=RTOL
+    )
     np.testing.assert_allclose(got["se"], r(fx, "regress_math_lang_x_female", "se"), rtol=RTOL)
     # a string column behind C() gives the same model (levels sorted, first is reference)
     named = timss.assign(langname=timss["lang"].map({1: "a", 2: "b", 3: "c"}))
@@ -174,10 +191,12 @@ def test_regression_p_values_and_wald_match_r(design, fx):
     for i, term in enumerate(["C(lang):female", "C(lang)"]):
         w = design.wald("scsci ~ C(lang) * female", term, df=ddf)
         assert w["df_num"][0] == r(fx, "regtermtest_scsci", "df_num")[i]
-        np.testing.assert_allclose(w["statistic"], r(fx, "regtermtest_scsci", "statistic")[i],
-                                   rtol=RTOL)
-        np.testing.assert_allclose(w["p_value"], r(fx, "regtermtest_scsci", "p_value")[i],
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            w["statistic"], r(fx, "regtermtest_scsci", "statistic")[i], rtol=RTOL
+        )
+        np.testing.assert_allclose(
+            w["p_value"], r(fx, "regtermtest_scsci", "p_value")[i], rtol=1e-6
+        )
     w = design.wald("math ~ C(lang) * female + books", ["C(lang)", "C(lang):female"], df=74)
     for name in ("statistic", "df_num", "p_value"):
         np.testing.assert_allclose(w[name], r(fx, "wald_math_lang_pv", name), rtol=1e-7)
@@ -189,8 +208,9 @@ def test_regression_p_values_and_wald_match_r(design, fx):
 @needs_ref
 def test_r_squared_matches_r(design, fx):
     got = design.r_squared("math ~ books + female")
-    np.testing.assert_allclose(got["estimate"], r(fx, "r2_math_books_female", "estimate"),
-                               rtol=RTOL)
+    np.testing.assert_allclose(
+        got["estimate"], r(fx, "r2_math_books_female", "estimate"), rtol=RTOL
+    )
     np.testing.assert_allclose(got["se"], r(fx, "r2_math_books_female", "se"), rtol=RTOL)
 
 
@@ -204,8 +224,9 @@ def _ratio(data: pd.DataFrame, w: np.ndarray) -> float:
 @needs_ref
 def test_replicate_matches_r_withreplicates(design, fx):
     got = design.replicate(_ratio)
-    np.testing.assert_allclose(got["estimate"], r(fx, "replicate_ratio_books", "estimate"),
-                               rtol=RTOL)
+    np.testing.assert_allclose(
+        got["estimate"], r(fx, "replicate_ratio_books", "estimate"), rtol=RTOL
+    )
     np.testing.assert_allclose(got["se"], r(fx, "replicate_ratio_books", "se"), rtol=RTOL)
 
 
@@ -214,8 +235,9 @@ def test_contrast_matches_r_svycontrast(design, fx):
     rep = design.replicate_estimates("mean", "math", by="lang")
     assert rep.labels == ["1.0|math", "2.0|math", "3.0|math"]
     got = rep.contrast([1, 0, -1])
-    np.testing.assert_allclose(got["estimate"], r(fx, "compare_math_lang", "difference")[1],
-                               rtol=RTOL)
+    np.testing.assert_allclose(
+        got["estimate"], r(fx, "compare_math_lang", "difference")[1], rtol=RTOL
+    )
     np.testing.assert_allclose(got["se"], r(fx, "compare_math_lang", "se")[1], rtol=RTOL)
     cov = rep.covariance().to_numpy()
     c = np.array([1.0, 0, -1])
@@ -227,32 +249,46 @@ def test_contrast_matches_r_svycontrast(design, fx):
 def test_compare_matches_r(design, fx):
     got = design.compare("math", by="lang", adjust="holm")
     assert got[["group_a", "group_b"]].values.tolist() == [[1, 2], [1, 3], [2, 3]]
-    np.testing.assert_allclose(got["difference"], r(fx, "compare_math_lang", "difference"),
-                               rtol=RTOL)
+    np.testing.assert_allclose(
+        got["difference"], r(fx, "compare_math_lang", "difference"), rtol=RTOL
+    )
     np.testing.assert_allclose(got["se"], r(fx, "compare_math_lang", "se"), rtol=RTOL)
     # with R's df (74) the p-values and their Holm / BH adjustments are R's
     _, _, p = interval(got["difference"], got["se"], 74, 0.95)
     np.testing.assert_allclose(p, r(fx, "compare_math_lang", "p_value_df74"), rtol=1e-6)
-    np.testing.assert_allclose(p_adjust(p, "holm"), r(fx, "compare_math_lang", "holm_df74"),
-                               rtol=1e-6)
-    np.testing.assert_allclose(p_adjust(p, "bh"), r(fx, "compare_math_lang", "bh_df74"),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        p_adjust(p, "holm"), r(fx, "compare_math_lang", "holm_df74"), rtol=1e-6
+    )
+    np.testing.assert_allclose(p_adjust(p, "bh"), r(fx, "compare_math_lang", "bh_df74"), rtol=1e-6)
     # the table's own p-values use its own df; the flags say which rule
     np.testing.assert_allclose(got["p_adjusted"], p_adjust(got["p_value"].to_numpy(), "holm"))
     assert (got["significant_unadjusted"] == (got["p_value"] < 0.05)).all()
     assert (got["significant_adjusted"] == (got["p_adjusted"] < 0.05)).all()
     assert set(got["adjustment"]) == {"holm"}
     assert list(got.columns[:14]) == [
-        "variable", "group_a", "group_b", "difference", "se", "n", "df", "ci_lower",
-        "ci_upper", "t", "p_value", "significant_unadjusted", "p_adjusted",
-        "significant_adjusted"]
+        "variable",
+        "group_a",
+        "group_b",
+        "difference",
+        "se",
+        "n",
+        "df",
+        "ci_lower",
+        "ci_upper",
+        "t",
+        "p_value",
+        "significant_unadjusted",
+        "p_adjusted",
+        "significant_adjusted",
+    ]
 
 
 @needs_ref
 def test_compare_to_total_matches_r(design, fx):
     got = design.compare_to_total("math", by="lang")
-    np.testing.assert_allclose(got["difference"],
-                               r(fx, "compare_to_total_math_lang", "difference"), rtol=RTOL)
+    np.testing.assert_allclose(
+        got["difference"], r(fx, "compare_to_total_math_lang", "difference"), rtol=RTOL
+    )
     np.testing.assert_allclose(got["se"], r(fx, "compare_to_total_math_lang", "se"), rtol=RTOL)
     # part-whole: smaller than the independent-samples SE
     groups = design.mean("math", by="lang")["se"].to_numpy()
@@ -281,8 +317,14 @@ def test_domain_df_restores_coverage_in_a_four_zone_domain():
     u = rng.normal(0, 40, sid.max() + 1) * rng.choice([0.5, 1.5], sid.max() + 1)
     w = rng.uniform(5, 40, sid.max() + 1)[sid]
     zone, half = school // 2, school % 2
-    data = pd.DataFrame({"w": w, "y": 500 + u[sid] + rng.normal(0, 60, sid.size),
-                         "sample": sample, "g": np.where(zone < 4, "T", "O")})
+    data = pd.DataFrame(
+        {
+            "w": w,
+            "y": 500 + u[sid] + rng.normal(0, 60, sid.size),
+            "sample": sample,
+            "g": np.where(zone < 4, "T", "O"),
+        }
+    )
     reps = {f"r{z}": w * np.where(zone == z, 2.0 * half, 1.0) for z in range(zones)}
     data = pd.concat([data, pd.DataFrame(reps)], axis=1)
     got = RepDesign(data, weight="w", replicates="r*").mean("y", by=["sample", "g"])

@@ -40,13 +40,13 @@ def comp(model: MixedModel, component: str, column: str = "estimate") -> float:
 
 
 # ---------------------------------------------------------------- unweighted = lme4 ML
-@pytest.mark.parametrize(("case", "formula"), [("lme4_null", "ASMMAT1 ~ 1"),
-                                               ("lme4_full", FULL)])
+@pytest.mark.parametrize(("case", "formula"), [("lme4_null", "ASMMAT1 ~ 1"), ("lme4_full", FULL)])
 def test_unweighted_fit_matches_lme4_maximum_likelihood(case, formula):
     m = mixed(DATA, formula)
     table = m.table(se="model")
-    assert table["term"].tolist() == FIX.query("case == @case and quantity == 'coef'")[
-        "term"].tolist()
+    assert (
+        table["term"].tolist() == FIX.query("case == @case and quantity == 'coef'")["term"].tolist()
+    )
     np.testing.assert_allclose(table["estimate"], ref(case, "coef"), rtol=1e-7)
     np.testing.assert_allclose(table["se"], ref(case, "se_model"), rtol=1e-6)
     assert comp(m, "between") == pytest.approx(ref(case, "between", ""), rel=1e-6)
@@ -95,7 +95,7 @@ def test_null_model_explains_nothing_of_itself_with_zero_se():
 # ---------------------------------------------------------------- weighted: quadrature in R
 @pytest.mark.parametrize(("case", "scaling"), [("quad_cluster", "cluster"), ("quad_none", "none")])
 def test_weighted_fit_matches_the_pseudo_likelihood_computed_by_quadrature(case, scaling):
-    assert ref(case, "max_abs_gradient", "") < 1e-4       # R reached the maximum
+    assert ref(case, "max_abs_gradient", "") < 1e-4  # R reached the maximum
     m = mixed(DATA, "ASMMAT1 ~ female + books", weights=("W1", "SCHWGT"), scaling=scaling)
     table = m.table()
     np.testing.assert_allclose(table["estimate"], ref(case, "coef"), rtol=1e-6)
@@ -116,12 +116,12 @@ def test_weighted_fit_matches_the_pseudo_likelihood_computed_by_quadrature(case,
 
 def test_unit_weights_in_the_quadrature_reference_reproduce_lme4():
     # the R reference itself is checked: all weights 1 gives lmer's fit
-    np.testing.assert_allclose(ref("quad_unweighted", "coef"), ref("lme4_small", "coef"),
-                               rtol=1e-6)
+    np.testing.assert_allclose(ref("quad_unweighted", "coef"), ref("lme4_small", "coef"), rtol=1e-6)
     m = mixed(DATA, "ASMMAT1 ~ female + books")
     np.testing.assert_allclose(m.table()["se"], ref("quad_unweighted", "se_robust"), rtol=1e-4)
     assert comp(m, "between", "se") == pytest.approx(
-        np.sqrt(ref("quad_unweighted", "cov_robust", "between:between")), rel=1e-4)
+        np.sqrt(ref("quad_unweighted", "cov_robust", "between:between")), rel=1e-4
+    )
 
 
 # ---------------------------------------------------------------- invariants
@@ -135,14 +135,21 @@ def test_equal_weights_give_the_unweighted_fit():
 
 def test_scaling_the_weights_by_a_constant_changes_nothing():
     base = mixed(DATA, FULL, weights=("W1", "SCHWGT"))
-    scaled = mixed(DATA.assign(W1=DATA["W1"] * 37.0, SCHWGT=DATA["SCHWGT"] * 3.0), FULL,
-                   weights=("W1", "SCHWGT"))
+    scaled = mixed(
+        DATA.assign(W1=DATA["W1"] * 37.0, SCHWGT=DATA["SCHWGT"] * 3.0),
+        FULL,
+        weights=("W1", "SCHWGT"),
+    )
     pd.testing.assert_frame_equal(base.table(), scaled.table(), rtol=1e-8)
     pd.testing.assert_frame_equal(base.variance(), scaled.variance(), rtol=1e-8)
     # without scaling, the level-2 weights may still be multiplied freely
     raw = mixed(DATA, FULL, weights=("W1", "SCHWGT"), scaling="none")
-    raw2 = mixed(DATA.assign(W1=DATA["W1"] * 4.0, SCHWGT=DATA["SCHWGT"] * 4.0), FULL,
-                 weights=("W1", "SCHWGT"), scaling="none")
+    raw2 = mixed(
+        DATA.assign(W1=DATA["W1"] * 4.0, SCHWGT=DATA["SCHWGT"] * 4.0),
+        FULL,
+        weights=("W1", "SCHWGT"),
+        scaling="none",
+    )
     pd.testing.assert_frame_equal(raw.table(), raw2.table(), rtol=1e-8)
 
 
@@ -177,8 +184,11 @@ def test_school_without_a_weight_is_named():
     data = DATA.copy()
     first = data["IDSCHOOL"].iloc[0]
     data.loc[data["IDSCHOOL"] == first, "SCHWGT"] = np.nan
-    with pytest.raises(ValueError, match=rf"'SCHWGT' is missing or not positive for IDSCHOOL "
-                                         rf"\[{first}\]"):
+    with pytest.raises(
+        ValueError,
+        match=rf"'SCHWGT' is missing or not positive for IDSCHOOL "
+        rf"\[{first}\]",
+    ):
         mixed(data, "ASMMAT1 ~ 1", weights=("W1", "SCHWGT"))
 
 
@@ -272,7 +282,7 @@ def test_design_with_plausible_values_uses_the_school_weight_and_rubin(populatio
     for m in range(1, 6):
         sample[f"READ0{m}"] = sample["score"] + rng.normal(0, 15, len(sample))
     zone = sample["IDSCHOOL"].astype("category").cat.codes.to_numpy()
-    for r in range(1, 21):   # crude replicates: enough for RepDesign, unused by mixed()
+    for r in range(1, 21):  # crude replicates: enough for RepDesign, unused by mixed()
         sample[f"RWGT{r}"] = sample["TOTWGT"] * np.where(zone % 20 == r - 1, 2.0, 1.0)
     d = RepDesign.iea(sample)
     m = mixed(d, "reading ~ 1")
@@ -305,8 +315,9 @@ def test_design_takes_the_iea_school_weight_factors_when_there_is_no_schwgt(popu
     m = mixed(RepDesign.iea(sample.drop(columns="SCHWGT")), "reading ~ 1")
     assert m.weighting == "TOTWGT/WGTFAC1*WGTADJ1"
     direct = mixed(sample, "score ~ 1", weights=("TOTWGT", "SCHWGT"))
-    pd.testing.assert_frame_equal(m.variance().drop(columns="variable"),
-                                  direct.variance().drop(columns="variable"), rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        m.variance().drop(columns="variable"), direct.variance().drop(columns="variable"), rtol=1e-9
+    )
 
 
 def test_five_pvs_five_thousand_students_fit_fast():
@@ -314,17 +325,24 @@ def test_five_pvs_five_thousand_students_fit_fast():
 
     rng = np.random.default_rng(3)
     school = np.repeat(np.arange(200), 25)
-    data = pd.DataFrame({"IDSCHOOL": school, "x": rng.normal(size=5000),
-                         "g": rng.integers(1, 5, 5000), "w": rng.uniform(1, 3, 5000),
-                         "sw": rng.uniform(1, 9, 200)[school]})
+    data = pd.DataFrame(
+        {
+            "IDSCHOOL": school,
+            "x": rng.normal(size=5000),
+            "g": rng.integers(1, 5, 5000),
+            "w": rng.uniform(1, 3, 5000),
+            "sw": rng.uniform(1, 9, 200)[school],
+        }
+    )
     u = 40 * rng.normal(size=200)[school]
     for m in range(5):
         data[f"pv{m}"] = 500 + 10 * data["x"] + u + 60 * rng.normal(size=5000)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        model = mixed(data, "y ~ x + C(g)", weights=("w", "sw"),
-                      pvs={"y": [f"pv{m}" for m in range(5)]})
+        model = mixed(
+            data, "y ~ x + C(g)", weights=("w", "sw"), pvs={"y": [f"pv{m}" for m in range(5)]}
+        )
         model.table(), model.variance()
     assert time.perf_counter() - start < 2.0
     assert comp(model, "icc") == pytest.approx(1600 / 5200, abs=0.06)

@@ -27,10 +27,11 @@ def test_register_is_mostly_rural_by_count_but_not_by_enrolment(nation):
     frame = nation.tables["register"].dropna(subset=["locality"]).drop_duplicates()
     frame = frame[frame["enrol_g6"] > 0]
     urban_schools = (frame["locality"] == "urban").mean()
-    urban_students = frame.loc[frame["locality"] == "urban", "enrol_g6"].sum() / frame[
-        "enrol_g6"].sum()
-    assert 0.15 <= urban_schools <= 0.25          # sampling.md §5.2: 462 of 2,262 urban
-    assert 0.40 <= urban_students <= 0.55         # §5.4: ~45-50 % urban by enrolment
+    urban_students = (
+        frame.loc[frame["locality"] == "urban", "enrol_g6"].sum() / frame["enrol_g6"].sum()
+    )
+    assert 0.15 <= urban_schools <= 0.25  # sampling.md §5.2: 462 of 2,262 urban
+    assert 0.40 <= urban_students <= 0.55  # §5.4: ~45-50 % urban by enrolment
 
 
 def test_languages_of_instruction_have_realistic_shares(nation):
@@ -49,7 +50,7 @@ def test_language_belongs_to_the_class_in_multi_language_schools(nation):
     multi = classes[classes["school_id"].map(register["language"]) == "multi"]
     languages_per_school = multi.groupby("school_id")["class_language"].nunique()
     one_class = multi.groupby("school_id").size() == 1
-    assert (languages_per_school[~one_class] > 1).all()   # a one-class school teaches in one
+    assert (languages_per_school[~one_class] > 1).all()  # a one-class school teaches in one
     assert (languages_per_school > 1).mean() > 0.7
     assert set(classes["class_language"]) == {"ky", "ru", "uz", "tj"}
 
@@ -64,8 +65,9 @@ def test_grade6_population_is_about_150_thousand(nation):
 
 def test_between_school_icc_is_in_the_target_range(nation):
     assert 0.35 <= nation.truth["icc"] <= 0.45
-    recomputed = intraclass_correlation(nation.tables["students"]["score"],
-                                        nation.tables["students"]["school_id"])
+    recomputed = intraclass_correlation(
+        nation.tables["students"]["score"], nation.tables["students"]["school_id"]
+    )
     assert recomputed == pytest.approx(nation.truth["icc"], abs=1e-12)
 
 
@@ -83,7 +85,14 @@ def test_truth_means_are_the_population_means(nation):
         assert truth.loc[("region", region), "mean"] == pytest.approx(mean, abs=1e-9)
     assert truth.loc[("national", "all"), "n"] == len(students)
     assert set(truth.index.get_level_values("variable")) == {
-        "national", "region", "locality", "class_language", "female", "school_type", "books"}
+        "national",
+        "region",
+        "locality",
+        "class_language",
+        "female",
+        "school_type",
+        "books",
+    }
 
 
 def test_background_effects_point_the_right_way(nation):
@@ -109,8 +118,9 @@ def test_register_faults_are_written_in_the_truth(nation):
     assert register.duplicated().sum() == len(faults["duplicated"]) == 3
     zero = register.loc[register["enrol_g6"] == 0, "school_id"]
     assert sorted(zero) == faults["zero_enrolment"]
-    assert sorted(register.loc[register["locality"].isna(), "school_id"]) == faults[
-        "missing_locality"]
+    assert (
+        sorted(register.loc[register["locality"].isna(), "school_id"]) == faults["missing_locality"]
+    )
 
 
 def test_each_student_takes_two_blocks_and_codes_are_valid(nation):
@@ -134,7 +144,7 @@ def test_responses_follow_the_item_parameters(nation):
     theta = students["theta"].to_numpy()
     for item in items[items["max_score"] == 1].head(12).itertuples():
         codes = responses[item.item_id].to_numpy()
-        seen = np.isin(codes, [0, 1, 9])              # omitted is wrong: the IEA rule
+        seen = np.isin(codes, [0, 1, 9])  # omitted is wrong: the IEA rule
         expected = 1 / (1 + np.exp(-item.a * (theta[seen] - item.b)))
         observed = (codes[seen] == 1).mean()
         se = np.sqrt((expected * (1 - expected)).sum()) / seen.sum()
@@ -142,10 +152,23 @@ def test_responses_follow_the_item_parameters(nation):
 
 
 def test_subgroup_means_lists_every_group():
-    students = pd.DataFrame({"score": [400.0, 600.0], "region": ["a", "b"],
-                             "locality": ["urban", "rural"], "class_language": ["ky", "ru"],
-                             "female": [0, 1], "school_type": ["general"] * 2, "books": [1, 5]})
+    students = pd.DataFrame(
+        {
+            "score": [400.0, 600.0],
+            "region": ["a", "b"],
+            "locality": ["urban", "rural"],
+            "class_language": ["ky", "ru"],
+            "female": [0, 1],
+            "school_type": ["general"] * 2,
+            "books": [1, 5],
+        }
+    )
     table = subgroup_means(students)
-    assert table.iloc[0].to_dict() == {"variable": "national", "group": "all", "mean": 500.0,
-                                       "sd": 100.0, "n": 2}
+    assert table.iloc[0].to_dict() == {
+        "variable": "national",
+        "group": "all",
+        "mean": 500.0,
+        "sd": 100.0,
+        "n": 2,
+    }
     assert len(table) == 1 + 2 + 2 + 2 + 2 + 1 + 2

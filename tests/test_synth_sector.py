@@ -26,8 +26,7 @@ def test_sector_has_both_levels_oblasts_and_the_programme_groups(sector):
 
 
 def test_effects_are_kept_between_years_except_for_the_improvers(sector):
-    e = sector.effects.pivot_table(index=["institution", "group"], columns="year",
-                                   values="effect")
+    e = sector.effects.pivot_table(index=["institution", "group"], columns="year", values="effect")
     change = (e[2026] - e[2025]).groupby(level="institution").mean()
     improvers = sector.planted["improvers"]
     assert np.allclose(change.loc[improvers], 1.0)
@@ -37,15 +36,21 @@ def test_effects_are_kept_between_years_except_for_the_improvers(sector):
 def test_respondents_never_exceed_the_invited_population(sector):
     for resp, data in sector.returns.items():
         got = data.groupby(["year", "institution"]).size()
-        inv = sector.invited[sector.invited["respondent"] == resp].groupby(
-            ["year", "institution"])["n_invited"].sum()
+        inv = (
+            sector.invited[sector.invited["respondent"] == resp]
+            .groupby(["year", "institution"])["n_invited"]
+            .sum()
+        )
         assert (got <= inv.reindex(got.index)).all(), resp
 
 
 def test_low_response_institutions_answer_far_less_than_the_others(sector):
-    rates = (sector.returns["students"].groupby("institution").size()
-             / sector.invited[sector.invited["respondent"] == "students"].groupby(
-                 "institution")["n_invited"].sum())
+    rates = (
+        sector.returns["students"].groupby("institution").size()
+        / sector.invited[sector.invited["respondent"] == "students"]
+        .groupby("institution")["n_invited"]
+        .sum()
+    )
     low = sector.planted["low_response"]
     assert rates.loc[low].max() < 0.12 < rates.drop(low).min()
 

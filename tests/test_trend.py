@@ -31,11 +31,17 @@ def cycles():
     constants = None
     for name in ("base", "later"):
         frame = sample_frame(out[name], 3000, seed=3)
-        cond = conditioning_variables(frame, direct=["female", "locality", "class_language"],
-                                      background=["books"], share=1.0, id="IDSTUD")
+        cond = conditioning_variables(
+            frame,
+            direct=["female", "locality", "class_language"],
+            background=["books"],
+            share=1.0,
+            id="IDSTUD",
+        )
         out[f"{name}_frame"] = frame
-        out[f"{name}_scaled"] = scale_cycle(frame, cond, items=out[name].tables["items"],
-                                            seed=5, base=constants)
+        out[f"{name}_scaled"] = scale_cycle(
+            frame, cond, items=out[name].tables["items"], seed=5, base=constants
+        )
         constants = out["base_scaled"].constants()
     return out
 
@@ -47,8 +53,9 @@ def srs_mean(scaled, mask=None) -> pd.DataFrame:
     means = values.mean()
     within = (values.var(ddof=1) / len(values)).mean()
     between = means.var(ddof=1)
-    return pd.DataFrame({"estimate": [means.mean()],
-                         "se": [np.sqrt(within + (1 + 1 / len(means)) * between)]})
+    return pd.DataFrame(
+        {"estimate": [means.mean()], "se": [np.sqrt(within + (1 + 1 / len(means)) * between)]}
+    )
 
 
 def test_trend_nation_keeps_register_and_common_items_and_plants_the_change(cycles):
@@ -59,8 +66,11 @@ def test_trend_nation_keeps_register_and_common_items_and_plants_the_change(cycl
     same = common.merge(base.tables["items"], on="item_id", suffixes=("", "_base"))
     np.testing.assert_allclose(same["b"], same["b_base"])
     np.testing.assert_allclose(same["a"], same["a_base"])
-    assert not later.tables["items"]["item_id"][~later.tables["items"]["trend"]].isin(
-        base.tables["items"]["item_id"]).any()
+    assert (
+        not later.tables["items"]["item_id"][~later.tables["items"]["trend"]]
+        .isin(base.tables["items"]["item_id"])
+        .any()
+    )
     assert later.truth["national_mean"] - base.truth["national_mean"] == pytest.approx(12.0)
     assert later.truth["scale"] == base.truth["scale"]
 
@@ -68,8 +78,9 @@ def test_trend_nation_keeps_register_and_common_items_and_plants_the_change(cycl
 def test_planted_trend_is_recovered_within_its_standard_error(cycles):
     later = cycles["later_scaled"]
     assert later.linking is not None and later.linking.n_common == 12
-    change = trend_difference(srs_mean(later), srs_mean(cycles["base_scaled"]),
-                              linking_error=later.linking_error).iloc[0]
+    change = trend_difference(
+        srs_mean(later), srs_mean(cycles["base_scaled"]), linking_error=later.linking_error
+    ).iloc[0]
     assert 0 < change["linking_error"] < 10
     assert change["se"] > change["se_sampling"]
     truth = cycles["later"].truth["national_mean"] - cycles["base"].truth["national_mean"]
@@ -80,10 +91,15 @@ def test_planted_trend_is_recovered_within_its_standard_error(cycles):
 def test_gap_change_is_recovered_without_the_linking_error(cycles):
     def gap(name):
         scaled, frame = cycles[f"{name}_scaled"], cycles[f"{name}_frame"]
-        urban, rural = (srs_mean(scaled, (frame["locality"] == g).to_numpy())
-                        for g in ("urban", "rural"))
-        return pd.DataFrame({"estimate": urban["estimate"] - rural["estimate"],
-                             "se": np.sqrt(urban["se"] ** 2 + rural["se"] ** 2)})
+        urban, rural = (
+            srs_mean(scaled, (frame["locality"] == g).to_numpy()) for g in ("urban", "rural")
+        )
+        return pd.DataFrame(
+            {
+                "estimate": urban["estimate"] - rural["estimate"],
+                "se": np.sqrt(urban["se"] ** 2 + rural["se"] ** 2),
+            }
+        )
 
     change = trend_difference(gap("later"), gap("base"), linking_error=0.0).iloc[0]
     trend = cycles["later"].truth["trend"]
@@ -92,8 +108,14 @@ def test_gap_change_is_recovered_without_the_linking_error(cycles):
 
 
 def test_trend_cycle_parameters_validate_and_reject_a_bad_share():
-    raw = {"cycle": "t", "year": 2029, "language": "en", "seed": 1, "stages": {"frame": None},
-           "data": {"synthetic": {"trend": {"base_cycle": "sabat6-demo", "change": 12}}}}
+    raw = {
+        "cycle": "t",
+        "year": 2029,
+        "language": "en",
+        "seed": 1,
+        "stages": {"frame": None},
+        "data": {"synthetic": {"trend": {"base_cycle": "sabat6-demo", "change": 12}}},
+    }
     params = parse_params(raw)
     assert params.data.synthetic.trend.common_share == 0.6
     raw["data"]["synthetic"]["trend"]["common_share"] = 0

@@ -14,9 +14,13 @@ from workbench.sampling import select_schools
 def frame() -> pd.DataFrame:
     rng = np.random.default_rng(5)
     size = np.r_[rng.integers(10, 120, 118), 900, 700]
-    return pd.DataFrame({"school_id": [f"s{i:03d}" for i in range(120)],
-                         "region": np.repeat(["a", "b", "c"], 40),
-                         "enrol_g6": size})
+    return pd.DataFrame(
+        {
+            "school_id": [f"s{i:03d}" for i in range(120)],
+            "region": np.repeat(["a", "b", "c"], 40),
+            "enrol_g6": size,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,37 +66,49 @@ def test_school_nonresponse_factor_is_iea_count_ratio(sample):
     assert (sw.loc[sw["stratum"] != "a", "WGTADJ1"] == 1).all()
     # invariant: adjusted count of slots per cell = eligible slots
     assert sw.groupby("stratum")["WGTADJ1"].sum().to_dict() == pytest.approx(
-        s.groupby("stratum").size().astype(float).to_dict())
+        s.groupby("stratum").size().astype(float).to_dict()
+    )
 
 
 def test_ineligible_school_leaves_the_cell():
-    s = pd.DataFrame({"school_id": list("abcd"), "stratum": "x", "role": "sampled",
-                      "sampled_school": list("abcd"), "probability": 0.5,
-                      "participated": [True, True, False, False],
-                      "eligible": [True, True, True, False]})
+    s = pd.DataFrame(
+        {
+            "school_id": list("abcd"),
+            "stratum": "x",
+            "role": "sampled",
+            "sampled_school": list("abcd"),
+            "probability": 0.5,
+            "participated": [True, True, False, False],
+            "eligible": [True, True, True, False],
+        }
+    )
     sw = W.school_weights(s, eligible="eligible")
     np.testing.assert_allclose(sw["WGTADJ1"], [1.5, 1.5])
 
 
 def test_nonresponse_adjustment_preserves_cell_totals():
     rng = np.random.default_rng(3)
-    df = pd.DataFrame({"cell": rng.choice(list("pqr"), 300), "w": rng.gamma(2.0, 10.0, 300),
-                       "ok": rng.random(300) < 0.8})
+    df = pd.DataFrame(
+        {
+            "cell": rng.choice(list("pqr"), 300),
+            "w": rng.gamma(2.0, 10.0, 300),
+            "ok": rng.random(300) < 0.8,
+        }
+    )
     before = df.copy()
     out = W.adjust_nonresponse(df, weight="w", cell="cell", responded="ok")
     pd.testing.assert_frame_equal(df, before)
-    np.testing.assert_allclose(out.groupby("cell")["w_nr"].sum(),
-                               df.groupby("cell")["w"].sum(), rtol=1e-12)
+    np.testing.assert_allclose(
+        out.groupby("cell")["w_nr"].sum(), df.groupby("cell")["w"].sum(), rtol=1e-12
+    )
     assert (out.loc[~out["ok"], "w_nr"] == 0).all()
 
 
 def test_collapse_merges_cells_without_respondents():
-    df = pd.DataFrame({"cell": ["a", "a", "b"], "w": [1.0, 1.0, 2.0],
-                       "ok": [True, True, False]})
+    df = pd.DataFrame({"cell": ["a", "a", "b"], "w": [1.0, 1.0, 2.0], "ok": [True, True, False]})
     with pytest.raises(ValueError, match=r"cells \['b'\].*collapse"):
         W.adjust_nonresponse(df, weight="w", cell="cell", responded="ok")
-    out = W.adjust_nonresponse(df, weight="w", cell="cell", responded="ok",
-                               collapse={"b": "a"})
+    out = W.adjust_nonresponse(df, weight="w", cell="cell", responded="ok", collapse={"b": "a"})
     assert out["w_nr"].tolist() == [2.0, 2.0, 0.0]
 
 
@@ -108,9 +124,15 @@ def test_school_cell_with_no_participant_asks_to_collapse(sample):
 
 
 def test_class_weights_hand_figures():
-    c = pd.DataFrame({"school_id": ["a", "a", "a", "b"], "class_id": [1, 2, 3, 1],
-                      "n_classes": [6, 6, 6, 2], "n_sampled": [3, 3, 3, 1],
-                      "participated": [True, True, False, True]})
+    c = pd.DataFrame(
+        {
+            "school_id": ["a", "a", "a", "b"],
+            "class_id": [1, 2, 3, 1],
+            "n_classes": [6, 6, 6, 2],
+            "n_sampled": [3, 3, 3, 1],
+            "participated": [True, True, False, True],
+        }
+    )
     cw = W.class_weights(c)
     assert cw["WGTFAC2"].tolist() == [2.0, 2.0, 2.0]
     assert cw["WGTADJ2"].tolist() == [1.5, 1.5, 1.0]
@@ -118,9 +140,14 @@ def test_class_weights_hand_figures():
 
 
 def test_student_weights_hand_figures_and_exclusions():
-    st = pd.DataFrame({"school_id": "a", "class_id": [1] * 5 + [2] * 2,
-                       "assessed": [True, True, True, False, False, True, True],
-                       "excluded": [False, False, False, False, True, False, False]})
+    st = pd.DataFrame(
+        {
+            "school_id": "a",
+            "class_id": [1] * 5 + [2] * 2,
+            "assessed": [True, True, True, False, False, True, True],
+            "excluded": [False, False, False, False, True, False, False],
+        }
+    )
     sw = W.student_weights(st, excluded="excluded")
     # class 1: 4 eligible (1 excluded is out of the population), 3 assessed
     np.testing.assert_allclose(sw["WGTADJ3"], [4 / 3] * 3 + [1.0, 1.0])
@@ -128,12 +155,15 @@ def test_student_weights_hand_figures_and_exclusions():
 
 
 def test_totwgt_is_the_product_and_derived_weights_sum_right():
-    sch = pd.DataFrame({"school_id": ["a", "b"], "stratum": "x", "WGTFAC1": [10.0, 4.0],
-                        "WGTADJ1": [1.2, 1.2]})
-    cls = pd.DataFrame({"school_id": ["a", "b"], "class_id": [1, 1], "WGTFAC2": [3.0, 1.0],
-                        "WGTADJ2": [1.0, 1.0]})
-    st = pd.DataFrame({"school_id": ["a", "a", "b"], "class_id": 1, "WGTFAC3": 1.0,
-                       "WGTADJ3": [2.0, 2.0, 1.0]})
+    sch = pd.DataFrame(
+        {"school_id": ["a", "b"], "stratum": "x", "WGTFAC1": [10.0, 4.0], "WGTADJ1": [1.2, 1.2]}
+    )
+    cls = pd.DataFrame(
+        {"school_id": ["a", "b"], "class_id": [1, 1], "WGTFAC2": [3.0, 1.0], "WGTADJ2": [1.0, 1.0]}
+    )
+    st = pd.DataFrame(
+        {"school_id": ["a", "a", "b"], "class_id": 1, "WGTFAC3": 1.0, "WGTADJ3": [2.0, 2.0, 1.0]}
+    )
     fw = W.final_weights(sch, cls, st)
     np.testing.assert_allclose(fw["TOTWGT"], [72.0, 72.0, 4.8])
     assert fw["SENWGT"].sum() == pytest.approx(500.0)
@@ -163,12 +193,18 @@ def test_bad_inputs_raise_clear_errors(sample):
         W.school_weights(s, replacement_weight="pisa")
     with pytest.raises(ValueError, match="must be True/False"):
         W.school_weights(s.assign(participated="yes"))
-    c = pd.DataFrame({"school_id": ["a", "b"], "class_id": 1, "n_classes": 2, "n_sampled": 1,
-                      "participated": [True, False]})
+    c = pd.DataFrame(
+        {
+            "school_id": ["a", "b"],
+            "class_id": 1,
+            "n_classes": 2,
+            "n_sampled": 1,
+            "participated": [True, False],
+        }
+    )
     with pytest.raises(ValueError, match=r"\['b'\].*no participating classes"):
         W.class_weights(c)
-    st = pd.DataFrame({"school_id": "a", "class_id": 1, "assessed": [True],
-                       "excluded": [True]})
+    st = pd.DataFrame({"school_id": "a", "class_id": 1, "assessed": [True], "excluded": [True]})
     with pytest.raises(ValueError, match="both assessed and excluded"):
         W.student_weights(st, excluded="excluded")
     with pytest.raises(ValueError, match="k must be at least 1"):
@@ -176,8 +212,7 @@ def test_bad_inputs_raise_clear_errors(sample):
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         W.adjust_nonresponse([1, 2], weight="w", cell="c", responded="r")
     sch = pd.DataFrame({"school_id": ["a"], "WGTFAC1": [1.0], "WGTADJ1": [1.0]})
-    cls = pd.DataFrame({"school_id": ["a"], "class_id": [1], "WGTFAC2": [1.0],
-                        "WGTADJ2": [1.0]})
+    cls = pd.DataFrame({"school_id": ["a"], "class_id": [1], "WGTFAC2": [1.0], "WGTADJ2": [1.0]})
     st = pd.DataFrame({"school_id": "a", "class_id": [2], "WGTFAC3": 1.0, "WGTADJ3": 1.0})
     with pytest.raises(ValueError, match="students in classes or schools with no weight"):
         W.final_weights(sch, cls, st)
@@ -185,8 +220,15 @@ def test_bad_inputs_raise_clear_errors(sample):
 
 def test_stage_functions_do_not_modify_their_inputs(sample):
     s = sample[sample["role"] == "sampled"].assign(participated=True)
-    c = pd.DataFrame({"school_id": ["a", "a"], "class_id": [1, 2], "n_classes": 3,
-                      "n_sampled": 2, "participated": [True, False]})
+    c = pd.DataFrame(
+        {
+            "school_id": ["a", "a"],
+            "class_id": [1, 2],
+            "n_classes": 3,
+            "n_sampled": 2,
+            "participated": [True, False],
+        }
+    )
     st = pd.DataFrame({"school_id": "a", "class_id": 1, "assessed": [True, False]})
     copies = [x.copy() for x in (s, c, st)]
     W.school_weights(s)

@@ -26,8 +26,9 @@ def test_every_assessed_student_of_a_participating_class_has_a_weight(demo):
 
 
 def test_weights_add_up_to_the_frame_within_the_exclusions(demo):
-    check = wb.weights.totals_check(demo["weights"], demo["frame"],
-                                    frame_by=["region", "locality"]).set_index("stratum")
+    check = wb.weights.totals_check(
+        demo["weights"], demo["frame"], frame_by=["region", "locality"]
+    ).set_index("stratum")
     # within-school exclusions (~1.5 %) and very small schools make the sums a little short
     assert 0.95 <= check.loc["total", "ratio"] <= 1.0
     # Under PPS with one class per school the sum of weights estimates the stratum's students
@@ -48,8 +49,7 @@ def test_jackknife_zones_pair_the_participating_schools(demo):
 
 
 def test_weighted_regional_shares_cover_the_frame(demo):
-    students = demo["weights"].merge(demo["school_tracking"][["IDSCHOOL", "REGION"]],
-                                     on="IDSCHOOL")
+    students = demo["weights"].merge(demo["school_tracking"][["IDSCHOOL", "REGION"]], on="IDSCHOOL")
     design = wb.survey.RepDesign(students, weight="TOTWGT", replicates="RWGT*", method="JK2")
     check = wb.weights.share_check(design.percent("REGION"), demo["frame"], by="region")
     assert check["estimate"].sum() == pytest.approx(100)
@@ -59,8 +59,12 @@ def test_weighted_regional_shares_cover_the_frame(demo):
 
 def test_inputs_follow_the_iea_class_rule(demo):
     schools, classes, students = weighting_inputs(
-        demo["sample_schools"], demo["school_tracking"], demo["class_tracking"],
-        demo["student_tracking"], demo["frame"])
+        demo["sample_schools"],
+        demo["school_tracking"],
+        demo["class_tracking"],
+        demo["student_tracking"],
+        demo["frame"],
+    )
     eligible = classes["N_LISTED"] - classes["N_EXCLUDED"]
     assert (classes["participated"] == (classes["N_ASSESSED"] >= 0.5 * eligible)).all()
     assert (classes["n_classes"] >= classes["n_sampled"]).all()
@@ -69,8 +73,13 @@ def test_inputs_follow_the_iea_class_rule(demo):
 
 def test_cycle_weights_does_not_change_its_inputs(demo):
     before = {k: v.copy() for k, v in demo.items()}
-    cycle_weights(demo["sample_schools"], demo["school_tracking"], demo["class_tracking"],
-                  demo["student_tracking"], demo["frame"])
+    cycle_weights(
+        demo["sample_schools"],
+        demo["school_tracking"],
+        demo["class_tracking"],
+        demo["student_tracking"],
+        demo["frame"],
+    )
     for name, table in before.items():
         pd.testing.assert_frame_equal(demo[name], table)
 

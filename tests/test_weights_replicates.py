@@ -50,8 +50,14 @@ def test_jk2_reproduces_the_75_timss_replicate_weights(timss):
 @needs_timss
 def test_repdesign_on_generated_jk2_matches_published_timss_mean(timss):
     got = W.jk2_replicates(timss.drop(columns=IEA_REPS))
-    d = RepDesign(got, weight="TOTWGT", replicates="RWGT*", method="JK2",
-                  pvs={"math": [f"ASMMAT{i}" for i in range(1, 6)]}, pv_rule="all")
+    d = RepDesign(
+        got,
+        weight="TOTWGT",
+        replicates="RWGT*",
+        method="JK2",
+        pvs={"math": [f"ASMMAT{i}" for i in range(1, 6)]},
+        pv_rule="all",
+    )
     row = d.mean("math").iloc[0]
     assert row["estimate"] == pytest.approx(508.31, abs=0.005)
     assert row["se"] == pytest.approx(2.617, abs=0.0005)
@@ -59,16 +65,25 @@ def test_repdesign_on_generated_jk2_matches_published_timss_mean(timss):
 
 @needs_timss
 def test_full_jk2_halves_average_to_totwgt_and_give_timss_se(timss):
-    got = W.jk2_replicates(timss[["TOTWGT", "JKZONE", "JKREP", *[f"ASMMAT{i}" for i in
-                                                                  range(1, 6)]]], full=True)
+    got = W.jk2_replicates(
+        timss[["TOTWGT", "JKZONE", "JKREP", *[f"ASMMAT{i}" for i in range(1, 6)]]], full=True
+    )
     reps = got[[f"RWGT{r}" for r in range(1, 151)]].to_numpy()
-    np.testing.assert_allclose((reps[:, :75] + reps[:, 75:]) / 2,
-                               np.repeat(got[["TOTWGT"]].to_numpy(), 75, axis=1), atol=1e-12)
+    np.testing.assert_allclose(
+        (reps[:, :75] + reps[:, 75:]) / 2,
+        np.repeat(got[["TOTWGT"]].to_numpy(), 75, axis=1),
+        atol=1e-12,
+    )
     # each replicate's total is close to the full-sample total (75 of 75 within 6%)
     ratio = reps.sum(axis=0) / got["TOTWGT"].sum()
     assert np.abs(ratio - 1).max() < 0.06
-    d = RepDesign(got, weight="TOTWGT", replicates="RWGT*", method="JK2-full",
-                  pvs={"math": [f"ASMMAT{i}" for i in range(1, 6)]})
+    d = RepDesign(
+        got,
+        weight="TOTWGT",
+        replicates="RWGT*",
+        method="JK2-full",
+        pvs={"math": [f"ASMMAT{i}" for i in range(1, 6)]},
+    )
     # R survey + mitools on 150 replicates built in R from the JKZONE/JKREP rule
     want = R_SE.loc["timss2011_g4_jk2_full"]
     row = d.mean("math").iloc[0]
@@ -112,13 +127,25 @@ def test_pisa_replicates_follow_our_hadamard_rows_with_fay_half():
     assert len(set(used)) == 79
     matrix = h[[k for k in range(80) if k not in used] + used]
     data = pisa.drop(columns=PISA_REPS).assign(U=pisa["UNIT"].where(pisa["UNIT"] < 3, 2))
-    got = W.brr_replicates(data, weight="W_FSTUWT", zone="WVARSTRR", unit="U",
-                           units=(1, 2), hadamard_matrix=matrix, prefix="R")
+    got = W.brr_replicates(
+        data,
+        weight="W_FSTUWT",
+        zone="WVARSTRR",
+        unit="U",
+        units=(1, 2),
+        hadamard_matrix=matrix,
+        prefix="R",
+    )
     mine = got[[f"R{r}" for r in range(1, 81)]].to_numpy() / got[["W_FSTUWT"]].to_numpy()
     assert np.array_equal(np.sign(mine - 1), np.sign(factor - 1))
     assert set(np.unique(mine.round(12))) == {0.5, 1.5}
-    d = RepDesign(got, weight="W_FSTUWT", replicates=[f"R{r}" for r in range(1, 81)],
-                  method="BRR-Fay", pvs={"math": [f"PV{i}MATH" for i in range(1, 6)]})
+    d = RepDesign(
+        got,
+        weight="W_FSTUWT",
+        replicates=[f"R{r}" for r in range(1, 81)],
+        method="BRR-Fay",
+        pvs={"math": [f"PV{i}MATH" for i in range(1, 6)]},
+    )
     row = d.mean("math").iloc[0]
     assert row["estimate"] == pytest.approx(537.82, abs=0.005)
     # PISA re-runs its non-response adjustments inside each replicate (factors 0.41-1.74),

@@ -17,9 +17,14 @@ from workbench.synth import make_nation
 
 def _schools(strata: list[str], certainty: list[bool] | None = None) -> pd.DataFrame:
     n = len(strata)
-    return pd.DataFrame({"school_id": [f"s{i:03d}" for i in range(n)], "stratum": strata,
-                         "sort_order": np.arange(1, n + 1),
-                         "certainty": certainty if certainty else [False] * n})
+    return pd.DataFrame(
+        {
+            "school_id": [f"s{i:03d}" for i in range(n)],
+            "stratum": strata,
+            "sort_order": np.arange(1, n + 1),
+            "certainty": certainty if certainty else [False] * n,
+        }
+    )
 
 
 def test_pairs_within_strata_in_sample_order():
@@ -58,8 +63,9 @@ def test_more_pairs_than_75_are_grouped_into_75_zones():
 def test_certainty_schools_split_by_class_or_student():
     z = W.jackknife_zones(_schools(list("aab"), certainty=[False, False, True]))
     assert z["JKZONE"].tolist() == [1, 1, 2] and z["jk_unit"].iloc[2] == "certainty"
-    students = pd.DataFrame({"school_id": ["s000", "s001"] + ["s002"] * 6,
-                             "class_id": [1, 1, 1, 1, 1, 2, 2, 2]})
+    students = pd.DataFrame(
+        {"school_id": ["s000", "s001"] + ["s002"] * 6, "class_id": [1, 1, 1, 1, 1, 2, 2, 2]}
+    )
     st = W.assign_zones(students, z)
     assert st["JKREP"].tolist() == [1, 0, 1, 1, 1, 0, 0, 0]  # certainty school: by class
     one_class = students.assign(class_id=1)
@@ -85,8 +91,7 @@ def test_zone_bad_inputs():
     with pytest.raises(KeyError, match="sort_order='order'"):
         W.jackknife_zones(s, sort_order="order")
     with pytest.raises(ValueError, match="schools without a zone"):
-        W.assign_zones(pd.DataFrame({"school_id": ["zz"], "class_id": [1]}),
-                       W.jackknife_zones(s))
+        W.assign_zones(pd.DataFrame({"school_id": ["zz"], "class_id": [1]}), W.jackknife_zones(s))
 
 
 DRAWS = 200
@@ -95,12 +100,19 @@ DRAWS = 200
 def _one_sample(frame, classes, students, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # frame's zero-size warnings are not under test
-        s = select_schools(frame, n=60, strata="region", replacements=0, seed=seed,
-                           sort_by=["locality", "language", "enrol_g6"])
+        s = select_schools(
+            frame,
+            n=60,
+            strata="region",
+            replacements=0,
+            seed=seed,
+            sort_by=["locality", "language", "enrol_g6"],
+        )
     sw = W.school_weights(s.assign(participated=True))
     cw = W.class_weights(select_classes(classes, sw, seed=seed).assign(participated=True))
-    st = W.student_weights(students[students["class_id"].isin(cw["class_id"])]
-                           .assign(assessed=True))
+    st = W.student_weights(
+        students[students["class_id"].isin(cw["class_id"])].assign(assessed=True)
+    )
     fw = W.assign_zones(W.final_weights(sw, cw, st), W.jackknife_zones(sw))
     design = RepDesign(W.jk2_replicates(fw), weight="TOTWGT", replicates="RWGT*")
     row = design.mean("score").iloc[0]
@@ -121,8 +133,7 @@ def test_jk2_intervals_cover_the_true_mean_of_the_synthetic_nation():
     students = nation.tables["students"]
     students = students[students["school_id"].isin(frame["school_id"])]
     truth = students["score"].mean()
-    out = [_one_sample(frame, nation.tables["classes"], students, seed)
-           for seed in range(DRAWS)]
+    out = [_one_sample(frame, nation.tables["classes"], students, seed) for seed in range(DRAWS)]
     est = np.array([o[0] for o in out])
     se = np.array([o[1] for o in out])
     coverage = np.mean(np.abs(est - truth) <= 1.959964 * se)

@@ -37,8 +37,10 @@ def _pin_blas_threads() -> None:
     """
     value = os.environ.get("WORKBENCH_BLAS_THREADS", "").strip() or "1"
     if not value.isdigit():
-        raise SystemExit(f"WORKBENCH_BLAS_THREADS={value!r}: give a whole number of threads "
-                         "(1 = one thread, 0 = the library's default).")
+        raise SystemExit(
+            f"WORKBENCH_BLAS_THREADS={value!r}: give a whole number of threads "
+            "(1 = one thread, 0 = the library's default)."
+        )
     threads = int(value)
     if threads > 0:
         from threadpoolctl import threadpool_limits
@@ -51,9 +53,31 @@ _pin_blas_threads()
 __all__ = ["open_catalog", "load_params"]
 __version__ = "0.1.0"
 
-_SUBMODULES = {"atomic", "catalog", "cli", "fielddata", "frame", "labels", "params", "paths",
-               "plots", "provenance", "psychometrics", "publish", "render", "report", "results",
-               "run", "sampling", "scaling", "sources", "stages", "survey", "synth", "weights"}
+_SUBMODULES = {
+    "atomic",
+    "catalog",
+    "cli",
+    "fielddata",
+    "frame",
+    "labels",
+    "params",
+    "paths",
+    "plots",
+    "provenance",
+    "psychometrics",
+    "publish",
+    "render",
+    "report",
+    "results",
+    "run",
+    "sampling",
+    "scaling",
+    "sources",
+    "stages",
+    "survey",
+    "synth",
+    "weights",
+}
 
 
 def __getattr__(name: str):

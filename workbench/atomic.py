@@ -32,8 +32,9 @@ def write_with(target: Path, writer: Callable[[Path], Any]) -> Path:
     """Call ``writer(tmp)`` on a temporary path beside ``target``, then rename it to ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
-                               dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
+    )
     os.close(fd)
     try:
         writer(Path(tmp))
@@ -105,7 +106,7 @@ def hold_lock(path: Path, record: dict) -> Iterator[dict]:
             same = False
         if same:
             break
-        os.close(fd)         # the holder removed the file as we opened it: try again
+        os.close(fd)  # the holder removed the file as we opened it: try again
     try:
         previous = _lock_record(fd)
         os.ftruncate(fd, 0)

@@ -53,8 +53,9 @@ def entry_path(cycle: str, name: str) -> Path:
     """The file behind catalog entry ``name`` for ``cycle``."""
     catalog = open_catalog(cycle)
     if name not in catalog:
-        raise KeyError(f"entry_path: the catalog has no entry {name!r}; entries are "
-                       f"{', '.join(catalog)}")
+        raise KeyError(
+            f"entry_path: the catalog has no entry {name!r}; entries are {', '.join(catalog)}"
+        )
     return Path(catalog[name].kwargs["args"][0].url)
 
 

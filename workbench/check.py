@@ -25,8 +25,17 @@ from workbench.params import CycleParams, path_parameters
 from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir, outputs_root
 from workbench.stages import STAGES
 
-__all__ = ["InputCheck", "check_inputs", "register_problems", "producer", "missing_input",
-           "design_columns_named", "school_columns_named", "shown", "SCHOOL_COLUMNS"]
+__all__ = [
+    "InputCheck",
+    "check_inputs",
+    "register_problems",
+    "producer",
+    "missing_input",
+    "design_columns_named",
+    "school_columns_named",
+    "shown",
+    "SCHOOL_COLUMNS",
+]
 
 #: the synthetic register's school columns, named by later stages' defaults
 SCHOOL_COLUMNS = ("region", "locality", "language", "school_type")
@@ -68,20 +77,26 @@ def check_inputs(params: CycleParams, source: str = "parameters") -> InputCheck:
     """
     report = InputCheck()
     _check_register(params, source, report)
-    order = list(STAGES)                               # the flow, whatever the file's order
-    later = sorted((item for item in path_parameters(params)
-                    if item[0] != "data.register.path"),
-                   key=lambda item: order.index(item[0].split(".")[1]))
+    order = list(STAGES)  # the flow, whatever the file's order
+    later = sorted(
+        (item for item in path_parameters(params) if item[0] != "data.register.path"),
+        key=lambda item: order.index(item[0].split(".")[1]),
+    )
     instruments_done = False
     for key, path, marker in later:
         stage = key.split(".")[1]
         if stage == "field_data" and not instruments_done:
             _check_instruments(params, report)
             instruments_done = True
-        if (params.data.source == "synthetic" and STAGES[stage].prepare and not path.exists()
-                and not marker.get("created")):
-            report.found.append((key, shown(path), "the synthetic nation writes it before "
-                                 f"stage {stage!r} runs"))
+        if (
+            params.data.source == "synthetic"
+            and STAGES[stage].prepare
+            and not path.exists()
+            and not marker.get("created")
+        ):
+            report.found.append(
+                (key, shown(path), f"the synthetic nation writes it before stage {stage!r} runs")
+            )
             continue
         if stage == "sample_design" and key.endswith(".class_lists"):
             _check_class_lists(params, path, report)
@@ -116,8 +131,10 @@ def producer(entry: str, params: CycleParams | None = None) -> str:
         return f"stage {writer.name!r} ({writer.notebook})"
     what = SOURCE_TABLES.get(entry, f"the table {entry!r}")
     if entry == "items" and params is not None:
-        origin = (f"{shown(inputs_dir(params.cycle) / 'instruments')}/instruments.yaml (or "
-                  ".xlsx), read before the first stage")
+        origin = (
+            f"{shown(inputs_dir(params.cycle) / 'instruments')}/instruments.yaml (or "
+            ".xlsx), read before the first stage"
+        )
     elif params is not None and params.data.source == "register":
         origin = f"data.register.path: {shown(_register_path(params))}"
     elif params is not None:
@@ -127,8 +144,7 @@ def producer(entry: str, params: CycleParams | None = None) -> str:
     return f"the data preparation before the stages ({what}: {origin})"
 
 
-def missing_input(stage: str, entry: str, path: Path, params: CycleParams | None = None
-                  ) -> str:
+def missing_input(stage: str, entry: str, path: Path, params: CycleParams | None = None) -> str:
     """One sentence for a stage whose catalog input is missing: the input and the step that
     makes it.
 
@@ -139,8 +155,11 @@ def missing_input(stage: str, entry: str, path: Path, params: CycleParams | None
 (00_frame.py) makes: run that stage first"
     """
     made_by = producer(entry, params)
-    advice = "run that stage first" if made_by.startswith("stage ") else \
-        "run the cycle without --stage so the sources are prepared"
+    advice = (
+        "run that stage first"
+        if made_by.startswith("stage ")
+        else "run the cycle without --stage so the sources are prepared"
+    )
     return f"stage {stage!r} needs {entry!r} ({shown(path)}), which {made_by} makes: {advice}"
 
 
@@ -148,7 +167,7 @@ def design_columns_named(params: CycleParams) -> dict[str, list[str]]:
     """Register columns each parameter key names: ``{key: [columns]}`` (the frame's strata when
     given, the design's strata and sort variables)."""
     named = {}
-    if (params.stages.get("frame") or {}).get("strata") is not None:   # else: the design's
+    if (params.stages.get("frame") or {}).get("strata") is not None:  # else: the design's
         named["stages.frame.strata"] = list(params.stages["frame"]["strata"])
     if "sample_design" in params.stages:
         design = params.stage_params("sample_design")
@@ -161,8 +180,10 @@ def school_columns_named(params: CycleParams) -> dict[str, list[str]]:
     """The demo register's school columns (:data:`SCHOOL_COLUMNS`) that later stages name
     (report groups, model predictors, quasi-identifiers; their defaults name them): a real
     register must have them, or the parameters must name its own columns instead."""
-    keys = {"results": ("groups", "regression", "indicators"),
-            "release": ("quasi_identifiers", "suppress_order")}
+    keys = {
+        "results": ("groups", "regression", "indicators"),
+        "release": ("quasi_identifiers", "suppress_order"),
+    }
     named = {}
     for stage, fields in keys.items():
         if stage not in params.stages:
@@ -180,8 +201,12 @@ def shown(path: Path) -> str:
     """A path as messages show it: under ``inputs/``, ``fieldwork/``, ``outputs/`` or the
     project when it lies there (wherever the environment moves those folders)."""
     path = Path(path).absolute()
-    roots = ((inputs_dir("x").parent, "inputs/"), (fieldwork_dir("x").parent, "fieldwork/"),
-             (outputs_root(), "outputs/"), (PROJECT_ROOT, ""))
+    roots = (
+        (inputs_dir("x").parent, "inputs/"),
+        (fieldwork_dir("x").parent, "fieldwork/"),
+        (outputs_root(), "outputs/"),
+        (PROJECT_ROOT, ""),
+    )
     for root, prefix in roots:
         if path.is_relative_to(root):
             return prefix + path.relative_to(root).as_posix()
@@ -198,23 +223,33 @@ def _register_path(params: CycleParams) -> Path:
 
 def _check_register(params: CycleParams, source: str, report: InputCheck) -> None:
     if params.data.source != "register":
-        report.found.append(("data.source", "synthetic", "the synthetic nation makes the "
-                             "register"))
+        report.found.append(("data.source", "synthetic", "the synthetic nation makes the register"))
         return
     from workbench.register import RegisterError, read_register
 
     spec = params.data.register_file
     path = _register_path(params)
     if not path.is_file():
-        report.errors.append(f"{source}: data.register.path: the register file {shown(path)} "
-                             "does not exist; put the department's register there (CSV or "
-                             "XLSX) or correct the path")
-        report.waiting.append(("data.register.path", f"the school register {shown(path)} "
-                               "(data.register.path) is missing"))
+        report.errors.append(
+            f"{source}: data.register.path: the register file {shown(path)} "
+            "does not exist; put the department's register there (CSV or "
+            "XLSX) or correct the path"
+        )
+        report.waiting.append(
+            (
+                "data.register.path",
+                f"the school register {shown(path)} (data.register.path) is missing",
+            )
+        )
         return
     try:
-        register = read_register(path, columns=spec.columns, sheet=spec.sheet,
-                                 header_row=spec.header_row, shown=shown(path))
+        register = read_register(
+            path,
+            columns=spec.columns,
+            sheet=spec.sheet,
+            header_row=spec.header_row,
+            shown=shown(path),
+        )
     except RegisterError as err:
         report.errors.append(str(err))
         return
@@ -226,10 +261,16 @@ def _check_register(params: CycleParams, source: str, report: InputCheck) -> Non
                 f"{source}: {key}: {', '.join(repr(a) for a in absent)} "
                 f"{'is not a column' if len(absent) == 1 else 'are not columns'} of the register "
                 f"{shown(path)}; its columns are {', '.join(repr(c) for c in columns[:15])} "
-                "(map a file column under data.register.columns, or name one of these)")
-    report.found.append(("data.register.path", shown(path),
-                         f"{len(register)} records, columns {', '.join(columns[:8])}"
-                         f"{' ...' if len(columns) > 8 else ''}"))
+                "(map a file column under data.register.columns, or name one of these)"
+            )
+    report.found.append(
+        (
+            "data.register.path",
+            shown(path),
+            f"{len(register)} records, columns {', '.join(columns[:8])}"
+            f"{' ...' if len(columns) > 8 else ''}",
+        )
+    )
 
 
 def _check_class_lists(params: CycleParams, folder: Path, report: InputCheck) -> None:
@@ -239,15 +280,21 @@ def _check_class_lists(params: CycleParams, folder: Path, report: InputCheck) ->
     except ImportError:
         waiting_for = None
     if not folder.is_dir():
-        report.waiting.append((key, f"the folder {shown(folder)} ({key}) for the returned class "
-                               "lists does not exist; `workbench new-cycle` makes it"))
+        report.waiting.append(
+            (
+                key,
+                f"the folder {shown(folder)} ({key}) for the returned class "
+                "lists does not exist; `workbench new-cycle` makes it",
+            )
+        )
         return
     waiting = waiting_for(params) if waiting_for is not None else []
     for wait_key, _, sentence in waiting:
         report.waiting.append((wait_key, sentence))
     if not waiting:
-        report.found.append((key, shown(folder), "class lists: none missing (or the schools "
-                             "are not sampled yet)"))
+        report.found.append(
+            (key, shown(folder), "class lists: none missing (or the schools are not sampled yet)")
+        )
 
 
 def _check_instruments(params: CycleParams, report: InputCheck) -> None:
@@ -266,15 +313,21 @@ def _check_instruments(params: CycleParams, report: InputCheck) -> None:
         report.errors.append(str(err))
         return
     if found is None:
-        report.waiting.append(("inputs/<cycle>/instruments", f"{shown(folder)}: no "
-                               "instruments.yaml or instruments.xlsx; the field-data stage "
-                               "needs the item bank (keys, maximum scores, blocks)"))
+        report.waiting.append(
+            (
+                "inputs/<cycle>/instruments",
+                f"{shown(folder)}: no "
+                "instruments.yaml or instruments.xlsx; the field-data stage "
+                "needs the item bank (keys, maximum scores, blocks)",
+            )
+        )
     else:
         report.found.append(("instruments", shown(found), "the item bank and booklet design"))
 
 
-def _check_path(params: CycleParams, key: str, path: Path, marker: dict,
-                report: InputCheck) -> None:
+def _check_path(
+    params: CycleParams, key: str, path: Path, marker: dict, report: InputCheck
+) -> None:
     stage, name = key.split(".")[1:3]
     model = STAGES[stage].params.model_fields[name]
     what = model.description or name
@@ -283,5 +336,10 @@ def _check_path(params: CycleParams, key: str, path: Path, marker: dict,
     if present:
         report.found.append((key, shown(path), what))
     elif not (marker.get("created") or marker.get("optional")):
-        report.waiting.append((key, f"the {kind} {shown(path)} ({key}: {what}) does not exist; "
-                               f"stage {stage!r} reads it"))
+        report.waiting.append(
+            (
+                key,
+                f"the {kind} {shown(path)} ({key}: {what}) does not exist; "
+                f"stage {stage!r} reads it",
+            )
+        )

@@ -28,36 +28,48 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("params", help="the cycle's parameter file, parameters/<cycle>.yaml")
     run.add_argument("--stage", help="run only this stage")
     run.add_argument("--force", action="store_true", help="rerun unchanged stages too")
-    check = commands.add_parser("check", help="validate a parameter file and every file it "
-                                "names (columns too); say the next missing input")
+    check = commands.add_parser(
+        "check",
+        help="validate a parameter file and every file it "
+        "names (columns too); say the next missing input",
+    )
     check.add_argument("params")
-    start = commands.add_parser("new-cycle", help="write parameters/NAME.yaml (commented) and "
-                                "the input folders inputs/NAME/ with templates and a README")
+    start = commands.add_parser(
+        "new-cycle",
+        help="write parameters/NAME.yaml (commented) and "
+        "the input folders inputs/NAME/ with templates and a README",
+    )
     start.add_argument("name", help="the cycle id, e.g. sabat6-2027")
     start.add_argument("--year", type=int, help="year of the main study (default: this year)")
     start.add_argument("--language", default="ky", help="report language: ky, ru or en")
-    start.add_argument("--parameters", help="folder of the parameter file (default: "
-                       "parameters/)")
+    start.add_argument("--parameters", help="folder of the parameter file (default: parameters/)")
     bundle = commands.add_parser("archive", help="write a cycle's dated, checksummed archive")
     bundle.add_argument("cycle")
     bundle.add_argument("--params", help="the cycle's parameter file (default: found by id)")
     bundle.add_argument("--out", help="folder of the bundle (default: outputs/archives)")
     verify = commands.add_parser("verify-archive", help="check an archive's checksums")
     verify.add_argument("bundle")
-    render = commands.add_parser("render", help="render the analytical report, the site and the "
-                                 "results database from stored tables (workbench.publish)")
+    render = commands.add_parser(
+        "render",
+        help="render the analytical report, the site and the "
+        "results database from stored tables (workbench.publish)",
+    )
     render.add_argument("params", help="the cycle's parameter file, parameters/<cycle>.yaml")
-    render.add_argument("--lang", nargs="+", choices=("ky", "ru", "en"),
-                        help="report languages (default: report_languages of the file)")
+    render.add_argument(
+        "--lang",
+        nargs="+",
+        choices=("ky", "ru", "en"),
+        help="report languages (default: report_languages of the file)",
+    )
     render.add_argument("--no-pdf", action="store_true", help="no PDF, no screenshots")
     args = parser.parse_args(argv)
-    if args.command == "new-cycle":                        # workbench.newcycle
+    if args.command == "new-cycle":  # workbench.newcycle
         return _new_cycle(args)
-    if args.command == "render":                           # workbench.publish.render
+    if args.command == "render":  # workbench.publish.render
         from workbench.publish.render import run_command as render_command
 
         return render_command(args)
-    if args.command in ("archive", "verify-archive"):      # workbench.release.archive
+    if args.command in ("archive", "verify-archive"):  # workbench.release.archive
         from workbench.release.archive import run_command
 
         return run_command(args)
@@ -68,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"workbench: {_message(err)}", file=sys.stderr)
         return 2
-    if kind != "sabat6":          # the other kinds of cycle (workbench.stages.KINDS), one runner
+    if kind != "sabat6":  # the other kinds of cycle (workbench.stages.KINDS), one runner
         return _other_kind(args)
 
     from workbench.params import ParamsError, load_params
@@ -86,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             check_cycle_owner(args.params, params)
             check_against_data(params, args.params)
             return _check_files(params, args.params)
-        if _columns_wrong(load_params(args.params), args.params):    # checks before work
+        if _columns_wrong(load_params(args.params), args.params):  # checks before work
             return 2
-        signal.signal(signal.SIGTERM, _stop)      # a terminated run records where it stopped
+        signal.signal(signal.SIGTERM, _stop)  # a terminated run records where it stopped
         result = run_cycle(args.params, stage=args.stage, force=args.force)
     except RunRefused as err:
         print(f"workbench: {_message(err)}", file=sys.stderr)
@@ -113,8 +125,10 @@ def _other_kind(args) -> int:
         params = load_cycle(args.params)
         check_cycle_owner(args.params, params)
         if args.command == "check":
-            print(f"{args.params}: parameters ok ({params.cycle}, {params.kind}, stages: "
-                  f"{', '.join(params.stages)})")
+            print(
+                f"{args.params}: parameters ok ({params.cycle}, {params.kind}, stages: "
+                f"{', '.join(params.stages)})"
+            )
             return 0
         signal.signal(signal.SIGTERM, _stop)
         result = run_cycle(args.params, stage=args.stage, force=args.force)
@@ -163,14 +177,20 @@ def _new_cycle(args) -> int:
     from workbench.newcycle import NewCycleError, new_cycle
 
     try:
-        made = new_cycle(args.name, year=args.year, language=args.language,
-                         parameters=Path(args.parameters) if args.parameters else None)
+        made = new_cycle(
+            args.name,
+            year=args.year,
+            language=args.language,
+            parameters=Path(args.parameters) if args.parameters else None,
+        )
     except (NewCycleError, OSError) as err:
         print(f"workbench: {_message(err)}", file=sys.stderr)
         return 2
     print(f"wrote {made.params} (fill data.register, then: workbench check {made.params})")
-    print(f"made {made.inputs}/ (register/, class_lists/, instruments/, README.md: what goes "
-          f"where) and {made.fieldwork / 'incoming'}/ for the field agency's delivery")
+    print(
+        f"made {made.inputs}/ (register/, class_lists/, instruments/, README.md: what goes "
+        f"where) and {made.fieldwork / 'incoming'}/ for the field agency's delivery"
+    )
     return 0
 
 

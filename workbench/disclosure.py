@@ -26,13 +26,32 @@ from workbench.labels import label
 __all__ = ["STATISTICS", "suppress_small_cells"]
 
 #: columns blanked in a suppressed cell (besides any ``estimate*``, ``se*``, ``ci_*``)
-STATISTICS = ("estimate", "se", "ci_lower", "ci_upper", "p_value", "df", "t", "z",
-              "se_sampling", "se_imputation", "sum_weights", "difference", "linking_error")
+STATISTICS = (
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "p_value",
+    "df",
+    "t",
+    "z",
+    "se_sampling",
+    "se_imputation",
+    "sum_weights",
+    "difference",
+    "linking_error",
+)
 
 
-def suppress_small_cells(table: pd.DataFrame, *, min_n: int, n: str = "n",
-                         lang: str = "en", columns: Sequence[str] | None = None,
-                         note: str = "note") -> pd.DataFrame:
+def suppress_small_cells(
+    table: pd.DataFrame,
+    *,
+    min_n: int,
+    n: str = "n",
+    lang: str = "en",
+    columns: Sequence[str] | None = None,
+    note: str = "note",
+) -> pd.DataFrame:
     """Blank the estimates of rows whose unweighted count ``n`` is below ``min_n``.
 
     Parameters
@@ -63,18 +82,26 @@ def suppress_small_cells(table: pd.DataFrame, *, min_n: int, n: str = "n",
     ``tests/test_scaling_analysis.py::test_small_cells_are_suppressed_at_the_edge``.
     """
     if n not in table.columns:
-        raise KeyError(f"suppress_small_cells: no count column {n!r} (columns: "
-                       f"{list(table.columns)}); pass n= the unweighted count column.")
+        raise KeyError(
+            f"suppress_small_cells: no count column {n!r} (columns: "
+            f"{list(table.columns)}); pass n= the unweighted count column."
+        )
     if not isinstance(min_n, (int, np.integer)) or isinstance(min_n, bool) or min_n < 0:
-        raise ValueError(f"suppress_small_cells: min_n must be an integer >= 0 ({min_n!r} "
-                         "given); use the cycle's suppress_below.")
+        raise ValueError(
+            f"suppress_small_cells: min_n must be an integer >= 0 ({min_n!r} "
+            "given); use the cycle's suppress_below."
+        )
     if columns is None:
-        columns = [c for c in table.columns if c != n and (
-            c in STATISTICS or str(c).startswith(("estimate", "se_", "ci_")))]
+        columns = [
+            c
+            for c in table.columns
+            if c != n and (c in STATISTICS or str(c).startswith(("estimate", "se_", "ci_")))
+        ]
     absent = [c for c in columns if c not in table.columns]
     if absent:
-        raise KeyError(f"suppress_small_cells: columns {absent} not in the table; pass "
-                       "existing columns.")
+        raise KeyError(
+            f"suppress_small_cells: columns {absent} not in the table; pass existing columns."
+        )
     out = table.copy()
     counts = pd.to_numeric(out[n], errors="coerce")
     # a table with nothing to blank (counts only) is not a cell table: no note either

@@ -24,8 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["FrameReview", "review_frame", "frame_summary", "composition",
-           "tabulated", "size_groups", "CHECKS", "ID", "SIZE"]
+__all__ = [
+    "FrameReview",
+    "review_frame",
+    "frame_summary",
+    "composition",
+    "tabulated",
+    "size_groups",
+    "CHECKS",
+    "ID",
+    "SIZE",
+]
 
 #: the two columns every register has (after the column map of ``data.register.columns``)
 ID, SIZE = "school_id", "enrol_g6"
@@ -77,8 +86,9 @@ class FrameReview:
         return pd.DataFrame(rows, columns=["check", "action", "schools"])
 
 
-def review_frame(register: pd.DataFrame, *, strata: Sequence[str] = (),
-                 min_enrolment: int = 1) -> FrameReview:
+def review_frame(
+    register: pd.DataFrame, *, strata: Sequence[str] = (), min_enrolment: int = 1
+) -> FrameReview:
     """Check a school register and derive the sampling frame.
 
     Parameters
@@ -105,14 +115,18 @@ def review_frame(register: pd.DataFrame, *, strata: Sequence[str] = (),
     strata = list(strata)
     missing = [name for name in (ID, SIZE) if name not in register]
     if missing:
-        raise KeyError(f"review_frame: the register has no column {missing[0]!r}; map the "
-                       f"register's own column to it under data.register.columns (its "
-                       f"columns are {_names(register)})")
+        raise KeyError(
+            f"review_frame: the register has no column {missing[0]!r}; map the "
+            f"register's own column to it under data.register.columns (its "
+            f"columns are {_names(register)})"
+        )
     unknown = [name for name in strata if name not in register]
     if unknown:
-        raise KeyError(f"review_frame: stages.frame.strata (or the sample design's strata and "
-                       f"sort_by) name {unknown}, which the register does not have; name "
-                       f"columns it has: {_names(register)}")
+        raise KeyError(
+            f"review_frame: stages.frame.strata (or the sample design's strata and "
+            f"sort_by) name {unknown}, which the register does not have; name "
+            f"columns it has: {_names(register)}"
+        )
     data = register.copy()
     data[ID] = data[ID].astype("string").str.strip()
     data["enrolment"] = pd.to_numeric(data[SIZE].astype("string").str.strip(), errors="coerce")
@@ -133,8 +147,9 @@ def review_frame(register: pd.DataFrame, *, strata: Sequence[str] = (),
     return FrameReview(frame, checks, reconciliation)
 
 
-def frame_summary(frame: pd.DataFrame, by: str | list[str], *,
-                  size: str = "enrol_g6") -> pd.DataFrame:
+def frame_summary(
+    frame: pd.DataFrame, by: str | list[str], *, size: str = "enrol_g6"
+) -> pd.DataFrame:
     """Schools and grade-6 students by group, with shares and school size.
 
     Returns
@@ -144,16 +159,24 @@ def frame_summary(frame: pd.DataFrame, by: str | list[str], *,
         and a last ``total`` row.
     """
     by = [by] if isinstance(by, str) else list(by)
-    table = frame.groupby(by, observed=True)[size].agg(
-        schools="size", students="sum", mean_size="mean", median_size="median").reset_index()
-    total = {**{column: "total" for column in by}, "schools": len(frame),
-             "students": frame[size].sum(), "mean_size": frame[size].mean(),
-             "median_size": frame[size].median()}
+    table = (
+        frame.groupby(by, observed=True)[size]
+        .agg(schools="size", students="sum", mean_size="mean", median_size="median")
+        .reset_index()
+    )
+    total = {
+        **{column: "total" for column in by},
+        "schools": len(frame),
+        "students": frame[size].sum(),
+        "mean_size": frame[size].mean(),
+        "median_size": frame[size].median(),
+    }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     table["share_schools"] = 100 * table["schools"] / len(frame)
     table["share_students"] = 100 * table["students"] / frame[size].sum()
-    return table[[*by, "schools", "students", "share_schools", "share_students",
-                  "mean_size", "median_size"]]
+    return table[
+        [*by, "schools", "students", "share_schools", "share_students", "mean_size", "median_size"]
+    ]
 
 
 def tabulated(frame: pd.DataFrame, columns: Sequence[str], *, most: int = 40) -> list[str]:
@@ -168,8 +191,7 @@ def tabulated(frame: pd.DataFrame, columns: Sequence[str], *, most: int = 40) ->
     return [column for column in columns if frame[column].nunique() <= most]
 
 
-def composition(frame: pd.DataFrame, columns: Sequence[str], *,
-                size: str = SIZE) -> pd.DataFrame:
+def composition(frame: pd.DataFrame, columns: Sequence[str], *, size: str = SIZE) -> pd.DataFrame:
     """:func:`frame_summary` for each column, one below the other (``column, value, ...``),
     then one ``total`` row: the frame's composition by the columns the parameters name.
 
@@ -187,12 +209,12 @@ def composition(frame: pd.DataFrame, columns: Sequence[str], *,
     total = frame_summary(frame.assign(_all="total"), "_all", size=size).iloc[[0]]
     parts.append(total.rename(columns={"_all": "value"}).assign(column="total"))
     table = pd.concat(parts, ignore_index=True)
-    return table[["column", "value", *(c for c in table.columns if c not in ("column",
-                                                                             "value"))]]
+    return table[["column", "value", *(c for c in table.columns if c not in ("column", "value"))]]
 
 
-def size_groups(frame: pd.DataFrame, columns: Sequence[str], *, most: int = 6,
-                size: str = SIZE) -> pd.DataFrame:
+def size_groups(
+    frame: pd.DataFrame, columns: Sequence[str], *, most: int = 6, size: str = SIZE
+) -> pd.DataFrame:
     """School sizes for the size figure: ``size`` and ``group``, the first of ``columns``
     with at most ``most`` values (no ``group`` column when none has); ``attrs["group"]``
     names that column.
@@ -228,8 +250,10 @@ def _flags(data: pd.DataFrame, raw_enrolment: pd.Series, strata, min_enrolment: 
     yield "conflicting_id", same_id & ~record.duplicated(keep=False)
     yield "invalid_enrolment", invalid.fillna(True).astype(bool)
     yield "zero_enrolment", enrolment < min_enrolment
-    yield "missing_stratum", _blank(data[strata]).any(axis=1) if strata else \
-        pd.Series(False, index=data.index)
+    yield (
+        "missing_stratum",
+        _blank(data[strata]).any(axis=1) if strata else pd.Series(False, index=data.index),
+    )
 
 
 def _findings(hit: pd.DataFrame, check: str, raw: pd.DataFrame, strata) -> pd.DataFrame:
@@ -237,23 +261,35 @@ def _findings(hit: pd.DataFrame, check: str, raw: pd.DataFrame, strata) -> pd.Da
         column, values = SIZE, raw[SIZE].astype("string")
     elif check == "missing_stratum":
         blank = _blank(hit[strata])
-        column = pd.Series([", ".join(row.index[row]) for _, row in blank.iterrows()],
-                           index=hit.index, dtype="string")
+        column = pd.Series(
+            [", ".join(row.index[row]) for _, row in blank.iterrows()],
+            index=hit.index,
+            dtype="string",
+        )
         values = pd.Series("", index=hit.index)
     else:
         column, values = ID, hit[ID]
-    table = pd.DataFrame({"school_id": hit[ID], "check": check, "column": column,
-                          "value": values, "action": CHECKS[check]}).astype(
-                              {"column": "string", "value": "string"})
+    table = pd.DataFrame(
+        {
+            "school_id": hit[ID],
+            "check": check,
+            "column": column,
+            "value": values,
+            "action": CHECKS[check],
+        }
+    ).astype({"column": "string", "value": "string"})
     if ROW in hit:
-        table[ROW] = hit[ROW].astype("string")     # a row number, shown as written
+        table[ROW] = hit[ROW].astype("string")  # a row number, shown as written
     return table
 
 
 def _says_total(data: pd.DataFrame) -> pd.Series:
     """Rows with a cell reading "total" (Итого, Всего, Жыйынтык, Бардыгы, Total, ...)."""
-    text = data.drop(columns=["enrolment"]).astype("string").apply(
-        lambda column: column.str.strip().str.lower().str.match(TOTAL_WORDS))
+    text = (
+        data.drop(columns=["enrolment"])
+        .astype("string")
+        .apply(lambda column: column.str.strip().str.lower().str.match(TOTAL_WORDS))
+    )
     return text.fillna(False).astype(bool).any(axis=1)
 
 

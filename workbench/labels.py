@@ -65,23 +65,41 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "private": ("жеке", "частная", "private"),
     # register checks and actions
     "duplicate_record": ("Кайталанган жазуу", "Повторная запись", "Duplicate record"),
-    "conflicting_id": ("Бир коддо ар башка жазуулар", "Разные записи с одним кодом",
-                       "Conflicting records for one ID"),
+    "conflicting_id": (
+        "Бир коддо ар башка жазуулар",
+        "Разные записи с одним кодом",
+        "Conflicting records for one ID",
+    ),
     "missing_id": ("Коду жок", "Нет кода", "Missing ID"),
-    "invalid_enrolment": ("Окуучулардын саны туура эмес", "Неверная численность учащихся",
-                          "Invalid enrolment"),
+    "invalid_enrolment": (
+        "Окуучулардын саны туура эмес",
+        "Неверная численность учащихся",
+        "Invalid enrolment",
+    ),
     "zero_enrolment": ("6-класста окуучу жок", "Нет учащихся 6-х классов", "No grade-6 students"),
-    "missing_stratum": ("Катмардын мааниси жок", "Не указан признак страты",
-                        "Missing stratum value"),
+    "missing_stratum": (
+        "Катмардын мааниси жок",
+        "Не указан признак страты",
+        "Missing stratum value",
+    ),
     "kept_first": ("биринчиси калтырылды", "оставлена первая", "first kept"),
     "excluded": ("алынып салынды", "исключена", "excluded"),
-    "out_of_population": ("изилдөөнүн калкына кирбейт", "вне целевой совокупности",
-                          "outside the target population"),
+    "out_of_population": (
+        "изилдөөнүн калкына кирбейт",
+        "вне целевой совокупности",
+        "outside the target population",
+    ),
     "register_records": ("Реестрдеги жазуулар", "Записи в реестре", "Register records"),
-    "frame_schools": ("Тандоо негизиндеги мектептер", "Школ в основе выборки",
-                      "Schools in the sampling frame"),
-    "frame_coverage": ("Реестрдеги окуучуларды камтуу, %", "Охват учащихся реестра, %",
-                       "Coverage of the register's students, %"),
+    "frame_schools": (
+        "Тандоо негизиндеги мектептер",
+        "Школ в основе выборки",
+        "Schools in the sampling frame",
+    ),
+    "frame_coverage": (
+        "Реестрдеги окуучуларды камтуу, %",
+        "Охват учащихся реестра, %",
+        "Coverage of the register's students, %",
+    ),
     "coverage": ("Камтуу", "Накрытие", "Coverage"),
     # runner and index page
     "stage": ("Этап", "Этап", "Stage"),
@@ -146,8 +164,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "source": ("Булак", "Источник", "Source"),
     "sampled_schools": ("Тандалган мектептер", "Отобрано школ", "Sampled schools"),
     "replacements": ("Алмаштыруучу мектептер", "Школы замены", "Replacement schools"),
-    "certainty_schools": ("Сөзсүз тандалган мектептер", "Школы, отобранные наверняка",
-                          "Certainty schools"),
+    "certainty_schools": (
+        "Сөзсүз тандалган мектептер",
+        "Школы, отобранные наверняка",
+        "Certainty schools",
+    ),
     "sampled_classes": ("Тандалган класстар", "Отобрано классов", "Sampled classes"),
     "sampled_students": ("Тандалган окуучулар", "Учащихся в выборке", "Students in the sample"),
     "planned_se": ("Пландалган SE (орточо балл)", "Плановая SE среднего", "Planned SE of the mean"),
@@ -164,45 +185,76 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "message": ("Билдирүү", "Сообщение", "Message"),
     "school_tracking": ("Мектептерди каттоо формасы", "Форма учёта школ", "School tracking form"),
     "class_tracking": ("Класстарды каттоо формасы", "Форма учёта классов", "Class tracking form"),
-    "student_tracking": ("Окуучуларды каттоо формасы", "Форма учёта учащихся",
-                         "Student tracking form"),
+    "student_tracking": (
+        "Окуучуларды каттоо формасы",
+        "Форма учёта учащихся",
+        "Student tracking form",
+    ),
     "booklets": ("Тест китепчелери", "Тестовые буклеты", "Test booklets"),
     "student_questionnaire": ("Окуучунун анкетасы", "Анкета учащегося", "Student questionnaire"),
     "teacher_questionnaire": ("Мугалимдин анкетасы", "Анкета учителя", "Teacher questionnaire"),
-    "principal_questionnaire": ("Директордун анкетасы", "Анкета директора",
-                                "Principal questionnaire"),
+    "principal_questionnaire": (
+        "Директордун анкетасы",
+        "Анкета директора",
+        "Principal questionnaire",
+    ),
     "parent_questionnaire": ("Ата-эненин анкетасы", "Анкета родителей", "Parent questionnaire"),
     "double_coding": ("Кош коддоо", "Двойное кодирование", "Double coding"),
     "files_received": ("Алынган файлдар", "Получено файлов", "Files received"),
     "rows_read": ("Окулган саптар", "Прочитано строк", "Rows read"),
     "rows_quarantined": ("Карантиндеги саптар", "Строк в карантине", "Rows quarantined"),
     "files_rejected": ("Четке кагылган файлдар", "Отклонено файлов", "Files rejected"),
-    "students_assessed": ("Тестке катышкан окуучулар", "Протестировано учащихся",
-                          "Students assessed"),
-    "identifier_findings": ("outputs/ ичинде табылган жеке маалыматтар",
-                            "Найдено персональных данных в outputs/",
-                            "Personal data found under outputs/"),
+    "students_assessed": (
+        "Тестке катышкан окуучулар",
+        "Протестировано учащихся",
+        "Students assessed",
+    ),
+    "identifier_findings": (
+        "outputs/ ичинде табылган жеке маалыматтар",
+        "Найдено персональных данных в outputs/",
+        "Personal data found under outputs/",
+    ),
     "rate": ("Көрсөткүч", "Показатель", "Rate"),
     "weighted": ("Салмактанган, %", "Взвешенный, %", "Weighted, %"),
     "unweighted": ("Салмактанбаган, %", "Невзвешенный, %", "Unweighted, %"),
-    "school_before_replacement": ("Мектептер, алмаштыруусуз", "Школы, без замены",
-                                  "Schools, before replacement"),
-    "school_after_replacement": ("Мектептер, алмаштыруу менен", "Школы, с заменой",
-                                 "Schools, after replacement"),
+    "school_before_replacement": (
+        "Мектептер, алмаштыруусуз",
+        "Школы, без замены",
+        "Schools, before replacement",
+    ),
+    "school_after_replacement": (
+        "Мектептер, алмаштыруу менен",
+        "Школы, с заменой",
+        "Schools, after replacement",
+    ),
     "class": ("Класстар", "Классы", "Classes"),
     "student": ("Окуучулар", "Учащиеся", "Students"),
-    "overall_before_replacement": ("Жалпы, алмаштыруусуз", "Общий, без замены",
-                                   "Overall, before replacement"),
-    "overall_after_replacement": ("Жалпы, алмаштыруу менен", "Общий, с заменой",
-                                  "Overall, after replacement"),
-    "exclusion_within_school": ("Мектеп ичиндеги четтетүүлөр", "Исключения внутри школ",
-                                "Exclusions within schools"),
+    "overall_before_replacement": (
+        "Жалпы, алмаштыруусуз",
+        "Общий, без замены",
+        "Overall, before replacement",
+    ),
+    "overall_after_replacement": (
+        "Жалпы, алмаштыруу менен",
+        "Общий, с заменой",
+        "Overall, after replacement",
+    ),
+    "exclusion_within_school": (
+        "Мектеп ичиндеги четтетүүлөр",
+        "Исключения внутри школ",
+        "Exclusions within schools",
+    ),
     "exclusion_total": ("Бардык четтетүүлөр", "Все исключения", "Total exclusions"),
-    "school_participation": ("Мектептердин катышуусу (салмакт.), %",
-                             "Участие школ (взвеш.), %", "School participation (weighted), %"),
-    "student_participation": ("Окуучулардын катышуусу (салмакт.), %",
-                              "Участие учащихся (взвеш.), %",
-                              "Student participation (weighted), %"),
+    "school_participation": (
+        "Мектептердин катышуусу (салмакт.), %",
+        "Участие школ (взвеш.), %",
+        "School participation (weighted), %",
+    ),
+    "student_participation": (
+        "Окуучулардын катышуусу (салмакт.), %",
+        "Участие учащихся (взвеш.), %",
+        "Student participation (weighted), %",
+    ),
     "item_id": ("Тапшырма", "Задание", "Item"),
     "block": ("Блок", "Блок", "Block"),
     "position": ("Блоктогу орду", "Позиция в блоке", "Position in block"),
@@ -218,13 +270,22 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "stage_field_data": ("Талаа маалыматтары", "Полевые данные", "Field data"),
     # weights
     "WGTFAC1": ("Мектептин базалык салмагы", "Базовый вес школы", "School base weight"),
-    "WGTADJ1": ("Мектептин катышпоо оңдоосу", "Поправка на неучастие школ",
-                "School non-response adjustment"),
+    "WGTADJ1": (
+        "Мектептин катышпоо оңдоосу",
+        "Поправка на неучастие школ",
+        "School non-response adjustment",
+    ),
     "WGTFAC2": ("Класстын базалык салмагы", "Базовый вес класса", "Class base weight"),
-    "WGTADJ2": ("Класстын катышпоо оңдоосу", "Поправка на неучастие классов",
-                "Class non-response adjustment"),
-    "WGTADJ3": ("Окуучунун катышпоо оңдоосу", "Поправка на неучастие учащихся",
-                "Student non-response adjustment"),
+    "WGTADJ2": (
+        "Класстын катышпоо оңдоосу",
+        "Поправка на неучастие классов",
+        "Class non-response adjustment",
+    ),
+    "WGTADJ3": (
+        "Окуучунун катышпоо оңдоосу",
+        "Поправка на неучастие учащихся",
+        "Student non-response adjustment",
+    ),
     "TOTWGT": ("Акыркы салмак (TOTWGT)", "Итоговый вес (TOTWGT)", "Final weight (TOTWGT)"),
     "sum_weights": ("Салмактардын суммасы", "Сумма весов", "Sum of weights"),
     "frame_students": ("Реестрдеги окуучулар", "Учащихся в реестре", "Students in the frame"),
@@ -240,20 +301,29 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "odd": ("бөлүнгөн мектеп", "разделённая школа", "split school"),
     "zones": ("Зоналар", "Зоны", "Zones"),
     "students_weighted": ("Салмагы бар окуучулар", "Учащихся с весами", "Students weighted"),
-    "weighted_population": ("Салмактар боюнча калк", "Совокупность по весам",
-                            "Population by the weights"),
+    "weighted_population": (
+        "Салмактар боюнча калк",
+        "Совокупность по весам",
+        "Population by the weights",
+    ),
     "jk_zones_n": ("Джекнайф зоналары", "Зоны джекнайфа", "Jackknife zones"),
     "category": ("Категория", "Категория", "Category"),
     "variable": ("Өзгөрмө", "Переменная", "Variable"),
-    "stage_weights": ("Салмактар жана джекнайф репликалары", "Веса и реплики джекнайфа",
-                      "Weights and jackknife replicates"),
+    "stage_weights": (
+        "Салмактар жана джекнайф репликалары",
+        "Веса и реплики джекнайфа",
+        "Weights and jackknife replicates",
+    ),
     # language names (each in its own language on the language switch)
     "ky_name": ("кыргызча", "кыргызский", "Kyrgyz"),
     "ru_name": ("орусча", "русский", "Russian"),
     "en_name": ("англисче", "английский", "English"),
     # stage titles
-    "stage_frame": ("Тандоо негизин (реестрди) карап чыгуу", "Обзор основы выборки (реестра)",
-                    "Sampling frame review"),
+    "stage_frame": (
+        "Тандоо негизин (реестрди) карап чыгуу",
+        "Обзор основы выборки (реестра)",
+        "Sampling frame review",
+    ),
 }
 
 
@@ -298,6 +368,10 @@ def cycle_title(params, lang: str) -> str:
     """
     given = params.title
     if isinstance(given, dict):
-        return (given.get(lang) or given.get(getattr(params, "language", "")) or
-                next(iter(given.values()), "") or params.cycle)
+        return (
+            given.get(lang)
+            or given.get(getattr(params, "language", ""))
+            or next(iter(given.values()), "")
+            or params.cycle
+        )
     return given or params.cycle

@@ -48,9 +48,15 @@ class NewCycle:
     fieldwork: Path
 
 
-def new_cycle(name: str, *, year: int | None = None, language: str = "ky",
-              parameters: Path | None = None, inputs: Path | None = None,
-              fieldwork: Path | None = None) -> NewCycle:
+def new_cycle(
+    name: str,
+    *,
+    year: int | None = None,
+    language: str = "ky",
+    parameters: Path | None = None,
+    inputs: Path | None = None,
+    fieldwork: Path | None = None,
+) -> NewCycle:
     """Write the parameter file and the input folders of a new cycle.
 
     Parameters
@@ -70,29 +76,41 @@ def new_cycle(name: str, *, year: int | None = None, language: str = "ky",
         A wrong id or language, or files that are already there (never overwritten).
     """
     if not _CYCLE_ID.match(name or ""):
-        raise NewCycleError(f"new-cycle: {name!r} is not a cycle id: {CYCLE_ID_RULE} "
-                            "(e.g. sabat6-2027)")
+        raise NewCycleError(
+            f"new-cycle: {name!r} is not a cycle id: {CYCLE_ID_RULE} (e.g. sabat6-2027)"
+        )
     if language not in ("ky", "ru", "en"):
         raise NewCycleError(f"new-cycle: --language {language!r}: use ky, ru or en")
     params = (parameters or PROJECT_ROOT / "parameters") / f"{name}.yaml"
     inputs = inputs or inputs_dir(name)
     fieldwork = fieldwork or fieldwork_dir(name)
     if params.exists():
-        raise NewCycleError(f"new-cycle: {_shown(params)} already exists; it is never "
-                            "overwritten: choose another cycle id or edit that file")
+        raise NewCycleError(
+            f"new-cycle: {_shown(params)} already exists; it is never "
+            "overwritten: choose another cycle id or edit that file"
+        )
     if inputs.is_dir() and any(inputs.iterdir()):
-        raise NewCycleError(f"new-cycle: {_shown(inputs)} already holds files; they are never "
-                            "overwritten: choose another cycle id or move them")
+        raise NewCycleError(
+            f"new-cycle: {_shown(inputs)} already holds files; they are never "
+            "overwritten: choose another cycle id or move them"
+        )
     register = inputs / "register" / "register.xlsx"
-    values = {"cycle": name, "year": year or dt.date.today().year, "language": language,
-              "seed": secrets.randbelow(10**8), "inputs": _shown(inputs),
-              "register_path": _shown(register)}
+    values = {
+        "cycle": name,
+        "year": year or dt.date.today().year,
+        "language": language,
+        "seed": secrets.randbelow(10**8),
+        "inputs": _shown(inputs),
+        "register_path": _shown(register),
+    }
     for folder in INPUT_FOLDERS:
         (inputs / folder).mkdir(parents=True, exist_ok=True)
     (fieldwork / "incoming").mkdir(parents=True, exist_ok=True)
     _write(inputs / "README.md", _fill("inputs_README.md", values))
-    _write(inputs / "register" / "register_template.csv",
-           (TEMPLATES / "register_template.csv").read_text(encoding="utf-8"))
+    _write(
+        inputs / "register" / "register_template.csv",
+        (TEMPLATES / "register_template.csv").read_text(encoding="utf-8"),
+    )
     _instrument_templates(inputs / "instruments")
     params.parent.mkdir(parents=True, exist_ok=True)
     _write(params, _fill("cycle.yaml", values))
@@ -104,7 +122,7 @@ def _fill(template: str, values: dict) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    with open(path, "x", encoding="utf-8") as out:      # "x": never overwrite
+    with open(path, "x", encoding="utf-8") as out:  # "x": never overwrite
         out.write(text)
 
 
@@ -120,5 +138,8 @@ def _instrument_templates(folder: Path) -> None:
 def _shown(path: Path) -> str:
     """Relative to the project when it lies there (the parameter file's paths are)."""
     path = Path(path).absolute()
-    return path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) \
+    return (
+        path.relative_to(PROJECT_ROOT).as_posix()
+        if path.is_relative_to(PROJECT_ROOT)
         else str(path)
+    )

@@ -29,8 +29,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir
 from workbench.stages import CYCLE_ID_RULE, STAGES, validate_stages
 
-__all__ = ["CycleParams", "DataSource", "ParamsError", "load_params", "parse_params",
-           "read_yaml", "path_parameters", "MAX_BYTES", "MAX_NODES"]
+__all__ = [
+    "CycleParams",
+    "DataSource",
+    "ParamsError",
+    "load_params",
+    "parse_params",
+    "read_yaml",
+    "path_parameters",
+    "MAX_BYTES",
+    "MAX_NODES",
+]
 
 #: largest parameter file read (bytes)
 MAX_BYTES = 256 * 1024
@@ -53,14 +62,19 @@ class TrendSource(_Strict):
     population of students with a planted change (:func:`workbench.synth.trend.make_trend_nation`).
     """
 
-    base_cycle: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$",
-                            description="id of the base cycle: parameters/<base_cycle>.yaml")
-    change: float = Field(12.0, ge=-100, le=100,
-                          description="planted change of the national mean, points")
-    gap_change: float = Field(-10.0, ge=-100, le=100,
-                              description="planted change of the urban effect, points")
-    common_share: float = Field(0.6, gt=0, le=1,
-                                description="share of the base bank's blocks kept (trend items)")
+    base_cycle: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="id of the base cycle: parameters/<base_cycle>.yaml",
+    )
+    change: float = Field(
+        12.0, ge=-100, le=100, description="planted change of the national mean, points"
+    )
+    gap_change: float = Field(
+        -10.0, ge=-100, le=100, description="planted change of the urban effect, points"
+    )
+    common_share: float = Field(
+        0.6, gt=0, le=1, description="share of the base bank's blocks kept (trend items)"
+    )
 
 
 class SyntheticSource(_Strict):
@@ -69,22 +83,34 @@ class SyntheticSource(_Strict):
     schools: int = Field(2400, ge=50, le=10000, description="schools in the register")
     items: int = Field(60, ge=12, le=200, description="reading items in the bank")
     blocks: int = Field(6, ge=2, le=20, description="item blocks (passages) of the bank")
-    trend: TrendSource | None = Field(None, description="a later cycle of a base cycle's "
-                                      "nation (same register, planted change, common items)")
+    trend: TrendSource | None = Field(
+        None,
+        description="a later cycle of a base cycle's "
+        "nation (same register, planted change, common items)",
+    )
 
 
 class RegisterSource(_Strict):
     """A school register delivered as a file (CSV, XLSX or Parquet), read by
     :func:`workbench.register.read_register`: its column map is the only one of the cycle."""
 
-    path: Path = Field(description="the register file, relative to the project folder "
-                      "(inputs/<cycle>/...)")
+    path: Path = Field(
+        description="the register file, relative to the project folder (inputs/<cycle>/...)"
+    )
     sheet: str | int | None = Field(None, description="XLSX sheet: name or position (0: first)")
-    header_row: int | None = Field(None, ge=1, le=1000, description="XLSX: first row of the "
-                                   "header (None: the first row holding every mapped column)")
-    columns: dict[str, str] = Field(default_factory=dict, description="file column -> workbench "
-                                    "name; school_id and enrol_g6 are required, other columns "
-                                    "keep their names unless mapped")
+    header_row: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="XLSX: first row of the "
+        "header (None: the first row holding every mapped column)",
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="file column -> workbench "
+        "name; school_id and enrol_g6 are required, other columns "
+        "keep their names unless mapped",
+    )
 
 
 class DataSource(_Strict):
@@ -106,17 +132,23 @@ class CycleParams(_Strict):
 
     cycle: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="cycle id")
     title: str | dict[Literal["ky", "ru", "en"], str] = Field(
-        "", description="the cycle's title: one text, or one per language {ky: .., ru: .., en: ..}")
+        "", description="the cycle's title: one text, or one per language {ky: .., ru: .., en: ..}"
+    )
     year: int = Field(ge=2000, le=2100)
     language: Literal["ky", "ru", "en"]
     report_languages: list[Literal["ky", "ru", "en"]] = Field(
-        default_factory=list, description="languages of the analytical report, rendered from "
-        "stored tables (empty: the cycle's language); changing them reruns no stage")
+        default_factory=list,
+        description="languages of the analytical report, rendered from "
+        "stored tables (empty: the cycle's language); changing them reruns no stage",
+    )
     seed: int = Field(ge=0)
     suppress_below: int = Field(10, ge=0, description="public tables hide cells with fewer cases")
     data: DataSource = DataSource()
-    allow_outside: bool = Field(False, description="let file paths point outside the cycle's "
-                                "folders (fieldwork/<cycle>/, inputs/<cycle>/, parameters/)")
+    allow_outside: bool = Field(
+        False,
+        description="let file paths point outside the cycle's "
+        "folders (fieldwork/<cycle>/, inputs/<cycle>/, parameters/)",
+    )
     stages: dict[str, dict[str, Any] | None]
 
     def stage_params(self, name: str) -> dict[str, Any]:
@@ -125,8 +157,13 @@ class CycleParams(_Strict):
         own = model.model_dump(mode="json")
         if name == "frame" and own.get("strata") is None:
             own["strata"] = self.design_columns()
-        return {"cycle": self.cycle, "lang": self.language, "seed": self.seed,
-                "suppress_below": self.suppress_below, **own}
+        return {
+            "cycle": self.cycle,
+            "lang": self.language,
+            "seed": self.seed,
+            "suppress_below": self.suppress_below,
+            **own,
+        }
 
     def design_columns(self) -> list[str]:
         """Register columns the sample design names (explicit strata, then sort variables
@@ -134,7 +171,8 @@ class CycleParams(_Strict):
         if "sample_design" not in self.stages:
             return []
         design = STAGES["sample_design"].params.model_validate(
-            self.stages.get("sample_design") or {})
+            self.stages.get("sample_design") or {}
+        )
         return [c for c in dict.fromkeys([*design.strata, *design.sort_by]) if c != "enrol_g6"]
 
 
@@ -175,13 +213,16 @@ def read_yaml(path: str | Path) -> Any:
     path = Path(path)
     data = _read_bytes(path)
     if b"\x00" in data:
-        raise ParamsError(f"{path}: not a text file (it holds NUL bytes); a parameter file is "
-                          "YAML text in UTF-8")
+        raise ParamsError(
+            f"{path}: not a text file (it holds NUL bytes); a parameter file is YAML text in UTF-8"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ParamsError(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
-                          f"{err.start}); save the file as UTF-8") from None
+        raise ParamsError(
+            f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
+            f"{err.start}); save the file as UTF-8"
+        ) from None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -190,16 +231,19 @@ def read_yaml(path: str | Path) -> Any:
         _check_tree(node, path)
         return loader.construct_document(node)
     except yaml.reader.ReaderError as err:
-        raise ParamsError(f"{path}: character {err.character!r} at offset {err.position} is not "
-                          "allowed in YAML text; remove it") from None
+        raise ParamsError(
+            f"{path}: character {err.character!r} at offset {err.position} is not "
+            "allowed in YAML text; remove it"
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         problem = getattr(err, "problem", None) or "not valid YAML"
         raise ParamsError(f"{path}{where}: YAML syntax error: {problem}") from None
     except RecursionError:
-        raise ParamsError(f"{path}: mappings and lists nested too deeply (more than "
-                          f"{MAX_DEPTH} levels)") from None
+        raise ParamsError(
+            f"{path}: mappings and lists nested too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
     finally:
         loader.dispose()
 
@@ -213,16 +257,23 @@ def path_parameters(params: CycleParams) -> list[tuple[str, Path, dict]]:
     """
     found = []
     if params.data.register_file is not None:
-        found.append(("data.register.path", _under(PROJECT_ROOT, params.data.register_file.path),
-                      {"path": "project", "kind": "file"}))
+        found.append(
+            (
+                "data.register.path",
+                _under(PROJECT_ROOT, params.data.register_file.path),
+                {"path": "project", "kind": "file"},
+            )
+        )
     for name, given in params.stages.items():
         model = STAGES[name].params.model_validate(given or {})
         for field_name, info in type(model).model_fields.items():
             marker = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             value = getattr(model, field_name)
             if marker.get("path") and value is not None:
-                base = {"fieldwork": fieldwork_dir(params.cycle),
-                        "inputs": inputs_dir(params.cycle)}.get(marker["path"], PROJECT_ROOT)
+                base = {
+                    "fieldwork": fieldwork_dir(params.cycle),
+                    "inputs": inputs_dir(params.cycle),
+                }.get(marker["path"], PROJECT_ROOT)
                 found.append((f"stages.{name}.{field_name}", _under(base, value), marker))
     return found
 
@@ -253,7 +304,8 @@ def _confine(params: CycleParams, source: str) -> None:
             raise ParamsError(
                 f"{source}: {key}: {given!r} points outside the cycle's folders "
                 f"(fieldwork/{params.cycle}/, inputs/{params.cycle}/, parameters/); put the "
-                "file there, or set allow_outside: true at the top of the parameter file")
+                "file there, or set allow_outside: true at the top of the parameter file"
+            )
 
 
 def _given(params: CycleParams, key: str) -> str:
@@ -274,26 +326,31 @@ def _read_bytes(path: Path) -> bytes:
         if path.is_dir():
             raise ParamsError(f"{path}: is a folder, not a parameter file")
         if size > MAX_BYTES:
-            raise ParamsError(f"{path}: the file has {size:,} bytes; a parameter file has at most "
-                              f"{MAX_BYTES:,}")
+            raise ParamsError(
+                f"{path}: the file has {size:,} bytes; a parameter file has at most {MAX_BYTES:,}"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise ParamsError(f"{path}: no such parameter file") from None
     except PermissionError:
-        raise ParamsError(f"{path}: the parameter file cannot be read (permission "
-                          "denied)") from None
+        raise ParamsError(
+            f"{path}: the parameter file cannot be read (permission denied)"
+        ) from None
     except OSError as err:
-        raise ParamsError(f"{path}: the parameter file cannot be read "
-                          f"({err.strerror or type(err).__name__})") from None
+        raise ParamsError(
+            f"{path}: the parameter file cannot be read ({err.strerror or type(err).__name__})"
+        ) from None
 
 
 def _check_tree(node: yaml.Node, path: Path) -> None:
     """Bound the expanded size and depth of a composed YAML tree; refuse duplicate keys."""
     sizes: dict[int, int] = {}
     if _expanded(node, sizes, set(), 0, path) > MAX_NODES:
-        raise ParamsError(f"{path}: the YAML expands to more than {MAX_NODES:,} values "
-                          "(aliases such as *name repeat their anchor's content); write the "
-                          "values out or remove the aliases")
+        raise ParamsError(
+            f"{path}: the YAML expands to more than {MAX_NODES:,} values "
+            "(aliases such as *name repeat their anchor's content); write the "
+            "values out or remove the aliases"
+        )
     _duplicates(node, (), path)
 
 
@@ -302,11 +359,15 @@ def _expanded(node: yaml.Node, sizes: dict, open_: set, depth: int, path: Path) 
     if key in sizes:
         return sizes[key]
     if key in open_:
-        raise ParamsError(f"{path} line {node.start_mark.line + 1}: an alias refers to the "
-                          "mapping or list that contains it; remove the alias")
+        raise ParamsError(
+            f"{path} line {node.start_mark.line + 1}: an alias refers to the "
+            "mapping or list that contains it; remove the alias"
+        )
     if depth > MAX_DEPTH:
-        raise ParamsError(f"{path} line {node.start_mark.line + 1}: mappings and lists nested "
-                          f"too deeply (more than {MAX_DEPTH} levels)")
+        raise ParamsError(
+            f"{path} line {node.start_mark.line + 1}: mappings and lists nested "
+            f"too deeply (more than {MAX_DEPTH} levels)"
+        )
     open_.add(key)
     total = 1
     if isinstance(node, yaml.SequenceNode):
@@ -333,12 +394,13 @@ def _duplicates(node: yaml.Node, where: tuple, path: Path) -> None:
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
             line = key_node.start_mark.line + 1
-            if key_node.tag != "tag:yaml.org,2002:merge" and isinstance(key_node,
-                                                                        yaml.ScalarNode):
+            if key_node.tag != "tag:yaml.org,2002:merge" and isinstance(key_node, yaml.ScalarNode):
                 if name in seen:
                     key = ".".join((*where, name))
-                    raise ParamsError(f"{path}: {key}: the key is given twice (lines "
-                                      f"{seen[name]} and {line}); keep one")
+                    raise ParamsError(
+                        f"{path}: {key}: the key is given twice (lines "
+                        f"{seen[name]} and {line}); keep one"
+                    )
                 seen[name] = line
             _duplicates(value_node, (*where, name), path)
 

@@ -15,8 +15,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "catalog_path", "outputs_root", "cycle_dir", "data_dir",
-           "fieldwork_dir", "inputs_dir"]
+__all__ = [
+    "PROJECT_ROOT",
+    "catalog_path",
+    "outputs_root",
+    "cycle_dir",
+    "data_dir",
+    "fieldwork_dir",
+    "inputs_dir",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

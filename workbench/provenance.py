@@ -22,17 +22,43 @@ from pathlib import Path
 
 from workbench.paths import PROJECT_ROOT
 
-__all__ = ["build_manifest", "file_sha256", "code_sha256", "code_files", "new_run_id",
-           "git_commit", "PACKAGES"]
+__all__ = [
+    "build_manifest",
+    "file_sha256",
+    "code_sha256",
+    "code_files",
+    "new_run_id",
+    "git_commit",
+    "PACKAGES",
+]
 
 #: code that only renders the publication and the stage reports from stored tables and
 #: notebooks (issue 13): not part of the stages' fingerprint, so changing it (wording, labels,
 #: figures) re-renders and never reruns a stage
-RENDER_ONLY = ("workbench/publish/", "workbench/texts/", "workbench/labels.py",
-               "workbench/report.py", "workbench/render.py", "workbench/plots/")
+RENDER_ONLY = (
+    "workbench/publish/",
+    "workbench/texts/",
+    "workbench/labels.py",
+    "workbench/report.py",
+    "workbench/render.py",
+    "workbench/plots/",
+)
 #: the packages whose versions each manifest records
-PACKAGES = ("sapat-workbench", "numpy", "pandas", "scipy", "statsmodels", "pyarrow", "intake",
-            "papermill", "nbconvert", "jupytext", "seaborn", "matplotlib", "pydantic")
+PACKAGES = (
+    "sapat-workbench",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "pyarrow",
+    "intake",
+    "papermill",
+    "nbconvert",
+    "jupytext",
+    "seaborn",
+    "matplotlib",
+    "pydantic",
+)
 
 
 def build_manifest(parameters: dict, *, inputs: dict[str, str], run_id: str | None = None) -> dict:
@@ -78,9 +104,13 @@ def code_files() -> dict[str, str]:
     found = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(PROJECT_ROOT)
-        if (path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc"
-                and not any(part.startswith(".") for part in relative.parts)
-                and not relative.as_posix().startswith(RENDER_ONLY)):
+        if (
+            path.is_file()
+            and "__pycache__" not in relative.parts
+            and path.suffix != ".pyc"
+            and not any(part.startswith(".") for part in relative.parts)
+            and not relative.as_posix().startswith(RENDER_ONLY)
+        ):
             found[relative.as_posix()] = file_sha256(path)
     return found
 
@@ -96,11 +126,20 @@ def code_sha256() -> str:
 def git_commit() -> str | None:
     """The checked-out commit, with ``+dirty`` when the tree has uncommitted changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=PROJECT_ROOT, check=True, capture_output=True,
-                               text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+dirty" if dirty else "")

@@ -41,9 +41,14 @@ class RegisterError(ValueError):
     """A register file that cannot be used; the message is one line naming file and column."""
 
 
-def read_register(path: str | Path, *, columns: Mapping[str, str] | None = None,
-                  sheet: str | int | None = None, header_row: int | None = None,
-                  shown: str | None = None) -> pd.DataFrame:
+def read_register(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    shown: str | None = None,
+) -> pd.DataFrame:
     """Read a register and rename its columns by the map.
 
     Parameters
@@ -79,9 +84,11 @@ def read_register(path: str | Path, *, columns: Mapping[str, str] | None = None,
     if missing:
         found = _some([c for c in frame.columns if c != "register_row"])
         hint = "; ".join(f'"<its column>": {name} for {REQUIRED[name]}' for name in missing)
-        raise RegisterError(f"{shown}: no column is mapped to {' and '.join(missing)}; add "
-                            f"{hint} under data.register.columns (the file's columns are "
-                            f"{found})")
+        raise RegisterError(
+            f"{shown}: no column is mapped to {' and '.join(missing)}; add "
+            f"{hint} under data.register.columns (the file's columns are "
+            f"{found})"
+        )
     return frame
 
 
@@ -91,8 +98,9 @@ def read_register(path: str | Path, *, columns: Mapping[str, str] | None = None,
 def _read_table(path: Path, columns: dict, sheet, header_row, shown: str):
     """``(names, body rows, file row numbers)`` of a CSV, XLSX or Parquet register."""
     if not path.is_file():
-        raise RegisterError(f"{shown}: the register file does not exist; put it there or "
-                            "correct data.register.path")
+        raise RegisterError(
+            f"{shown}: the register file does not exist; put it there or correct data.register.path"
+        )
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return _read_csv(path, shown)
@@ -102,8 +110,9 @@ def _read_table(path: Path, columns: dict, sheet, header_row, shown: str):
         table = pd.read_parquet(path)
         body = [[_text(v) for v in row] for row in table.itertuples(index=False)]
         return [str(c) for c in table.columns], body, list(range(1, len(table) + 1))
-    raise RegisterError(f"{shown}: unknown register format {path.suffix!r}; save it as CSV "
-                        "(UTF-8), XLSX or Parquet")
+    raise RegisterError(
+        f"{shown}: unknown register format {path.suffix!r}; save it as CSV (UTF-8), XLSX or Parquet"
+    )
 
 
 def _read_csv(path: Path, shown: str):
@@ -126,30 +135,34 @@ def _read_xlsx(path: Path, columns: dict, sheet, header_row, shown: str):
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as err:  # noqa: BLE001 - any unreadable workbook gets one line
-        raise RegisterError(f"{shown}: not a readable Excel workbook ({type(err).__name__}); "
-                            "open it in Excel and save it again as .xlsx") from None
+        raise RegisterError(
+            f"{shown}: not a readable Excel workbook ({type(err).__name__}); "
+            "open it in Excel and save it again as .xlsx"
+        ) from None
     sheets = book.sheetnames
     if sheet is None:
         sheet = 0
     if isinstance(sheet, int) and not 0 <= sheet < len(sheets):
-        raise RegisterError(f"{shown}: data.register.sheet: there is no sheet {sheet} (0 is the "
-                            f"first); the sheets are {sheets}")
+        raise RegisterError(
+            f"{shown}: data.register.sheet: there is no sheet {sheet} (0 is the "
+            f"first); the sheets are {sheets}"
+        )
     if isinstance(sheet, str) and sheet not in sheets:
-        raise RegisterError(f"{shown}: data.register.sheet: no sheet {sheet!r}; the sheets are "
-                            f"{sheets}")
+        raise RegisterError(
+            f"{shown}: data.register.sheet: no sheet {sheet!r}; the sheets are {sheets}"
+        )
     ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
     grid = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     width = max((len(row) for row in grid), default=0)
     grid = [row + [""] * (width - len(row)) for row in grid]
     _fill_merged(ws, grid)
-    spans = {}                              # a header cell merged down spans its rows
+    spans = {}  # a header cell merged down spans its rows
     for merged in ws.merged_cells.ranges:
         rows = merged.max_row - merged.min_row + 1
         spans[merged.min_row - 1] = max(spans.get(merged.min_row - 1, 1), rows)
     wanted = list(columns) or list(REQUIRED)
-    start, depth = _find_header(grid, wanted, header_row, spans,
-                                f"{shown}: sheet {ws.title!r}")
-    names = _header_names(grid[start:start + depth])
+    start, depth = _find_header(grid, wanted, header_row, spans, f"{shown}: sheet {ws.title!r}")
+    names = _header_names(grid[start : start + depth])
     numbers = range(start + depth + 1, len(grid) + 1)
     kept = [(n, grid[n - 1]) for n in numbers if any(cell != "" for cell in grid[n - 1])]
     return names, [row for _, row in kept], [n for n, _ in kept]
@@ -164,31 +177,35 @@ def _fill_merged(ws, grid: list[list[str]]) -> None:
                 grid[r - 1][c - 1] = value
 
 
-def _find_header(grid, wanted: list[str], header_row: int | None, spans: dict[int, int],
-                 where: str) -> tuple[int, int]:
+def _find_header(
+    grid, wanted: list[str], header_row: int | None, spans: dict[int, int], where: str
+) -> tuple[int, int]:
     """0-based first row and depth of the header holding every wanted name: its first row
     holds one of them (or the heading of a joined one); a header whose cells are merged down
     is at least as deep as they are."""
     starts = [header_row - 1] if header_row else range(min(HEADER_SEARCH, len(grid)))
     heads = {name.split(" / ")[0] for name in wanted}
     for start in starts:
-        if not header_row and not heads & set(grid[start]):   # the header starts with one
+        if not header_row and not heads & set(grid[start]):  # the header starts with one
             continue
         for depth in (d for d in _DEPTHS if d >= spans.get(start, 1)):
-            rows = grid[start:start + depth]
+            rows = grid[start : start + depth]
             if len(rows) == depth and not _unresolved(wanted, _header_names(rows)):
                 return start, depth
     if header_row:
-        names = _header_names(grid[header_row - 1:header_row]) if len(grid) >= header_row \
-            else []
+        names = _header_names(grid[header_row - 1 : header_row]) if len(grid) >= header_row else []
         missing = _unresolved(wanted, names)
-        raise RegisterError(f"{where}: row {header_row} (data.register.header_row) has no "
-                            f"column {missing[0]!r}; its cells are {_some(names)}")
+        raise RegisterError(
+            f"{where}: row {header_row} (data.register.header_row) has no "
+            f"column {missing[0]!r}; its cells are {_some(names)}"
+        )
     first = next((row for row in grid if any(row)), [])
-    raise RegisterError(f"{where}: no header row in the first {HEADER_SEARCH} rows holds the "
-                        f"mapped columns {_some(wanted)}; the first filled row reads "
-                        f"{_some(first)}. Correct data.register.columns, or set "
-                        "data.register.header_row")
+    raise RegisterError(
+        f"{where}: no header row in the first {HEADER_SEARCH} rows holds the "
+        f"mapped columns {_some(wanted)}; the first filled row reads "
+        f"{_some(first)}. Correct data.register.columns, or set "
+        "data.register.header_row"
+    )
 
 
 def _header_names(rows: list[list[str]]) -> list[str]:
@@ -216,8 +233,7 @@ def _unresolved(wanted: list[str], names: list[str]) -> list[str]:
     return [name for name in wanted if _resolve(name, names) is None]
 
 
-def _mapped(names: list[str], body: list, rows: list, columns: dict, shown: str
-            ) -> pd.DataFrame:
+def _mapped(names: list[str], body: list, rows: list, columns: dict, shown: str) -> pd.DataFrame:
     """The table with mapped columns renamed; one line for a missing or ambiguous column."""
     names = list(names)
     for source in columns:
@@ -225,14 +241,18 @@ def _mapped(names: list[str], body: list, rows: list, columns: dict, shown: str
         if position is None:
             twice = names.count(source) > 1
             problem = "is there twice" if twice else "is not in the file"
-            raise RegisterError(f"{shown}: column {source!r} (data.register.columns) {problem}; "
-                                f"the file's columns are {_some(names)}")
+            raise RegisterError(
+                f"{shown}: column {source!r} (data.register.columns) {problem}; "
+                f"the file's columns are {_some(names)}"
+            )
         names[position] = source
     renamed = [columns.get(name, name) for name in names]
     twice = sorted({n for n in renamed if renamed.count(n) > 1 and n in columns.values()})
     if twice:
-        raise RegisterError(f"{shown}: two columns would be named {twice[0]!r} (data.register."
-                            "columns maps one file column onto another's name); rename one")
+        raise RegisterError(
+            f"{shown}: two columns would be named {twice[0]!r} (data.register."
+            "columns maps one file column onto another's name); rename one"
+        )
     renamed = _numbered(renamed)
     frame = pd.DataFrame(body, columns=renamed, dtype="string")
     frame["register_row"] = pd.array(rows, dtype="int64")

@@ -39,8 +39,15 @@ def stage_html_name(stage: str, lang: str | None = None) -> str:
     return f"{stage}.{lang}.html" if lang else f"{stage}.html"
 
 
-def notebook_html(notebook: nbformat.NotebookNode, *, title: str, manifest: dict,
-                  lang: str, stage: str | None = None, languages: list[str] | tuple = ()) -> str:
+def notebook_html(
+    notebook: nbformat.NotebookNode,
+    *,
+    title: str,
+    manifest: dict,
+    lang: str,
+    stage: str | None = None,
+    languages: list[str] | tuple = (),
+) -> str:
     """Render an executed notebook as HTML in ``lang`` with no code and no kernel, ending with
     the run's provenance.
 
@@ -50,10 +57,19 @@ def notebook_html(notebook: nbformat.NotebookNode, *, title: str, manifest: dict
     report in the other languages (``<stage>.<lang>.html``).
     """
     shown = nbformat.from_dict(notebook)
-    shown.cells = [cell for cell in shown.cells
-                   if "notes" not in cell.get("metadata", {}).get("tags", [])]
-    shown.cells.append(nbformat.v4.new_code_cell(source="", outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/html": provenance_html(manifest, lang)})]))
+    shown.cells = [
+        cell for cell in shown.cells if "notes" not in cell.get("metadata", {}).get("tags", [])
+    ]
+    shown.cells.append(
+        nbformat.v4.new_code_cell(
+            source="",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"text/html": provenance_html(manifest, lang)}
+                )
+            ],
+        )
+    )
     for cell in shown.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
@@ -64,13 +80,31 @@ def notebook_html(notebook: nbformat.NotebookNode, *, title: str, manifest: dict
             data.pop(HEADLINE_MIME, None)
     if stage and len(languages) > 1:
         names = {x: html.escape(label(x + "_name", x)) for x in languages}
-        links = " · ".join(f'<a href="{stage_html_name(stage, x)}" lang="{x}">{names[x]}</a>'
-                           if x != lang else f"<b>{names[x]}</b>" for x in languages)
-        shown.cells.insert(0, nbformat.v4.new_code_cell(source="", outputs=[
-            nbformat.v4.new_output("display_data", data={
-                "text/html": f'<nav class="sapat-languages" translate="no">{links}</nav>'})]))
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+        links = " · ".join(
+            f'<a href="{stage_html_name(stage, x)}" lang="{x}">{names[x]}</a>'
+            if x != lang
+            else f"<b>{names[x]}</b>"
+            for x in languages
+        )
+        shown.cells.insert(
+            0,
+            nbformat.v4.new_code_cell(
+                source="",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data",
+                        data={
+                            "text/html": (
+                                f'<nav class="sapat-languages" translate="no">{links}</nav>'
+                            )
+                        },
+                    )
+                ],
+            ),
+        )
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
     return body.replace("<html>", f'<html lang="{lang}">', 1)
 
@@ -82,43 +116,54 @@ def headlines_of(notebook: nbformat.NotebookNode) -> list[dict]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if HEADLINE_MIME in data:
-                found.append({**data[HEADLINE_MIME], "digits": data.get(I18N_MIME, {}).get(
-                    "digits", 0)})
+                found.append(
+                    {**data[HEADLINE_MIME], "digits": data.get(I18N_MIME, {}).get("digits", 0)}
+                )
     return found
 
 
-def index_html(*, title: str, cycle: str, lang: str, stages: list[dict],
-               manifest: dict) -> str:
+def index_html(*, title: str, cycle: str, lang: str, stages: list[dict], manifest: dict) -> str:
     """The cycle's front page: every stage with its status, headline figures and report link.
 
     ``stages`` items: ``name, status, finished, html (relative path or None), headlines, error,
     reason`` (why the last run ran or skipped the stage).
     """
-    head = "".join(f"<th>{html.escape(label(k, lang))}</th>"
-                   for k in ("stage", "status", "finished", "headline", "report"))
+    head = "".join(
+        f"<th>{html.escape(label(k, lang))}</th>"
+        for k in ("stage", "status", "finished", "headline", "report")
+    )
     rows = [_stage_row(stage, lang) for stage in stages]
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p><small>{html.escape(cycle)}</small></p>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-            f"{provenance_html(manifest, lang)}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p><small>{html.escape(cycle)}</small></p>"
+        f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+        f"{provenance_html(manifest, lang)}</body></html>"
+    )
 
 
 def _stage_row(stage: dict, lang: str) -> str:
     name = html.escape(label(f"stage_{stage['name']}", lang))
     status = stage["status"]
-    figures = "<br>".join(f"{html.escape(label(h['key'], lang))}: <b>"
-                          f"{html.escape(format_number(h['value'], lang, h.get('digits', 0)))}</b>"
-                          for h in stage.get("headlines", []))
+    figures = "<br>".join(
+        f"{html.escape(label(h['key'], lang))}: <b>"
+        f"{html.escape(format_number(h['value'], lang, h.get('digits', 0)))}</b>"
+        for h in stage.get("headlines", [])
+    )
     if stage.get("error"):
         figures += f"<br><small>{html.escape(stage['error'])}</small>"
-    elif stage.get("reason"):          # why the last run ran or skipped the stage
+    elif stage.get("reason"):  # why the last run ran or skipped the stage
         figures += f"<br><small>{html.escape(stage['reason'])}</small>"
-    link = (f'<a href="{html.escape(stage["html"])}">{html.escape(label("report", lang))}</a>'
-            if stage.get("html") else "–")
-    return (f"<tr><td>{name}</td><td class='{status}'>{html.escape(label(status, lang))}</td>"
-            f"<td>{html.escape(_when(stage.get('finished')))}</td><td>{figures or '–'}</td>"
-            f"<td>{link}</td></tr>")
+    link = (
+        f'<a href="{html.escape(stage["html"])}">{html.escape(label("report", lang))}</a>'
+        if stage.get("html")
+        else "–"
+    )
+    return (
+        f"<tr><td>{name}</td><td class='{status}'>{html.escape(label(status, lang))}</td>"
+        f"<td>{html.escape(_when(stage.get('finished')))}</td><td>{figures or '–'}</td>"
+        f"<td>{link}</td></tr>"
+    )
 
 
 def _when(iso: str | None) -> str:

@@ -28,10 +28,26 @@ import yaml
 
 from workbench.labels import LABELS, label, labels_for
 
-__all__ = ["HEADLINE_MIME", "I18N_MIME", "Headline", "Text", "Table", "Figure", "Term", "text",
-           "counts",
-           "table", "headline", "figure", "term", "setup_plots", "provenance_html",
-           "format_number", "localized_html", "table_html"]
+__all__ = [
+    "HEADLINE_MIME",
+    "I18N_MIME",
+    "Headline",
+    "Text",
+    "Table",
+    "Figure",
+    "Term",
+    "text",
+    "counts",
+    "table",
+    "headline",
+    "figure",
+    "term",
+    "setup_plots",
+    "provenance_html",
+    "format_number",
+    "localized_html",
+    "table_html",
+]
 
 #: MIME type of the invisible part of :func:`headline`; the runner collects it for the index
 HEADLINE_MIME = "application/vnd.sapat.headline+json"
@@ -86,8 +102,9 @@ class Text:
     def __init__(self, stage: str, key: str, lang: str, values: dict):
         entries = _texts(stage)
         if key not in entries:
-            raise KeyError(f"text: no text {key!r} for stage {stage!r}; keys are "
-                           f"{', '.join(entries)}")
+            raise KeyError(
+                f"text: no text {key!r} for stage {stage!r}; keys are {', '.join(entries)}"
+            )
         self.stage, self.key, self.lang, self.values = stage, key, lang, values
         self.data = self.render(lang)
 
@@ -95,8 +112,12 @@ class Text:
         return _render_text(self.spec(), lang)
 
     def spec(self) -> dict:
-        return {"kind": "text", "stage": self.stage, "key": self.key,
-                "values": {k: _encode_value(v) for k, v in self.values.items()}}
+        return {
+            "kind": "text",
+            "stage": self.stage,
+            "key": self.key,
+            "values": {k: _encode_value(v) for k, v in self.values.items()},
+        }
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/markdown": self.data, I18N_MIME: self.spec()}
@@ -164,7 +185,7 @@ class _Formatter(string.Formatter):
                 return _localize(format(value, format_spec), self.lang)
             integral = float(value).is_integer()
             return format_number(value, self.lang, 0 if integral else 2 if abs(value) < 10 else 1)
-        if isinstance(value, str) and value in LABELS:     # a code: shown as its label
+        if isinstance(value, str) and value in LABELS:  # a code: shown as its label
             return format(label(value, self.lang), format_spec)
         return format(value, format_spec)
 
@@ -195,13 +216,26 @@ class Table:
     """A table for a report (see :func:`table`): its data and display options, rendered in
     any language by :meth:`to_html`."""
 
-    def __init__(self, data: pd.DataFrame, lang: str, caption: Text | str | None,
-                 digits: dict | None, verbatim: tuple, suppress_below: int | None,
-                 values: dict | None, prefixes: dict | None):
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        lang: str,
+        caption: Text | str | None,
+        digits: dict | None,
+        verbatim: tuple,
+        suppress_below: int | None,
+        values: dict | None,
+        prefixes: dict | None,
+    ):
         self.data, self.lang = data, lang
-        self.options = {"caption": _caption_spec(caption), "digits": dict(digits or {}),
-                        "verbatim": list(verbatim), "suppress_below": suppress_below,
-                        "values": dict(values or {}), "prefixes": dict(prefixes or {})}
+        self.options = {
+            "caption": _caption_spec(caption),
+            "digits": dict(digits or {}),
+            "verbatim": list(verbatim),
+            "suppress_below": suppress_below,
+            "values": dict(values or {}),
+            "prefixes": dict(prefixes or {}),
+        }
 
     def to_html(self, lang: str | None = None) -> str:
         return table_html(self.data, lang=lang or self.lang, **self.options)
@@ -213,10 +247,17 @@ class Table:
         return {"text/html": self.to_html(), I18N_MIME: self.spec()}
 
 
-def table(data: pd.DataFrame, *, lang: str, caption: Text | str | None = None,
-          digits: dict[str, int] | None = None, verbatim: tuple[str, ...] = (),
-          suppress_below: int | None = None, values: dict[str, str] | None = None,
-          prefixes: dict[str, str] | None = None) -> Table:
+def table(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    caption: Text | str | None = None,
+    digits: dict[str, int] | None = None,
+    verbatim: tuple[str, ...] = (),
+    suppress_below: int | None = None,
+    values: dict[str, str] | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> Table:
     """A labelled, formatted table for a report, shown in every report language.
 
     Column names and code values (regions, languages, compound codes ``batken/rural``, ...) are
@@ -269,10 +310,17 @@ def _caption(spec: dict | None, lang: str) -> str | None:
     return " ".join(_render_text(spec, lang).lstrip("#").split())
 
 
-def table_html(data: pd.DataFrame, *, lang: str, caption: dict | None = None,
-               digits: dict[str, int] | None = None, verbatim: tuple | list = (),
-               suppress_below: int | None = None, values: dict | None = None,
-               prefixes: dict | None = None) -> str:
+def table_html(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    caption: dict | None = None,
+    digits: dict[str, int] | None = None,
+    verbatim: tuple | list = (),
+    suppress_below: int | None = None,
+    values: dict | None = None,
+    prefixes: dict | None = None,
+) -> str:
     """The HTML of :func:`table` in ``lang`` (``caption`` as stored: a text or label spec)."""
     if suppress_below is not None and "n" in data.columns:
         from workbench.disclosure import suppress_small_cells
@@ -295,14 +343,20 @@ def table_html(data: pd.DataFrame, *, lang: str, caption: dict | None = None,
     for column in text_columns:
         translate = column not in verbatim
         shown[column] = shown[column].map(
-            lambda v, t=translate: "–" if _missing(v) else (code_label(v, lang) if t else str(v)))
-    formats = {label(column, lang): partial(format_number, lang=lang,
-                                            digits=_digits(shown[column], digits.get(column)))
-               for column in shown.columns if pd.api.types.is_numeric_dtype(shown[column])}
+            lambda v, t=translate: "–" if _missing(v) else (code_label(v, lang) if t else str(v))
+        )
+    formats = {
+        label(column, lang): partial(
+            format_number, lang=lang, digits=_digits(shown[column], digits.get(column))
+        )
+        for column in shown.columns
+        if pd.api.types.is_numeric_dtype(shown[column])
+    }
     shown = shown.rename(columns=labels_for(shown.columns, lang))
     styler = shown.style.format(formats).hide(axis="index")
-    styler = styler.set_properties(subset=[label(c, lang) for c in text_columns],
-                                   **{"text-align": "left"})
+    styler = styler.set_properties(
+        subset=[label(c, lang) for c in text_columns], **{"text-align": "left"}
+    )
     styler = styler.set_properties(subset=list(formats), **{"text-align": "right"})
     words = _caption(caption, lang)
     if words:
@@ -356,34 +410,45 @@ class Headline:
         self.text = format_number(self.value, lang, digits)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        data = {"key": self.key, "label": label(self.key, self.lang), "value": self.value,
-                "text": self.text}
+        data = {
+            "key": self.key,
+            "label": label(self.key, self.lang),
+            "value": self.value,
+            "text": self.text,
+        }
         spec = {"kind": "headline", "key": self.key, "value": self.value, "digits": self.digits}
-        return {"text/html": headline_html(spec, self.lang), HEADLINE_MIME: data,
-                I18N_MIME: spec}
+        return {"text/html": headline_html(spec, self.lang), HEADLINE_MIME: data, I18N_MIME: spec}
 
 
 def headline_html(spec: dict, lang: str) -> str:
     """A headline figure's HTML in ``lang``."""
     name = label(spec["key"], lang)
     shown = format_number(spec["value"], lang, spec.get("digits", 0))
-    return (f'<div class="sapat-headline"><span>{html.escape(name)}:</span> '
-            f"<b>{html.escape(shown)}</b></div>")
+    return (
+        f'<div class="sapat-headline"><span>{html.escape(name)}:</span> '
+        f"<b>{html.escape(shown)}</b></div>"
+    )
 
 
 class Figure:
     """A figure drawn by a package plotting function in any language (see :func:`figure`)."""
 
-    def __init__(self, draw, data: pd.DataFrame, lang: str, alt: Text | str | None,
-                 options: dict):
+    def __init__(self, draw, data: pd.DataFrame, lang: str, alt: Text | str | None, options: dict):
         name = f"{draw.__module__}:{draw.__qualname__}"
         if not draw.__module__.startswith("workbench.") or "." in draw.__qualname__:
-            raise ValueError(f"figure: {name} is not a top-level function of the workbench "
-                             "package; move the plotting code into workbench/plots/")
-        json.dumps(options)     # options travel in the notebook: JSON only
+            raise ValueError(
+                f"figure: {name} is not a top-level function of the workbench "
+                "package; move the plotting code into workbench/plots/"
+            )
+        json.dumps(options)  # options travel in the notebook: JSON only
         self.lang = lang
-        self.spec_ = {"kind": "figure", "draw": name, "data": frame_to_json(data),
-                      "options": options, "alt": _caption_spec(alt)}
+        self.spec_ = {
+            "kind": "figure",
+            "draw": name,
+            "data": frame_to_json(data),
+            "options": options,
+            "alt": _caption_spec(alt),
+        }
 
     def spec(self) -> dict:
         return self.spec_
@@ -392,8 +457,9 @@ class Figure:
         return {"text/html": figure_html(self.spec_, self.lang), I18N_MIME: self.spec_}
 
 
-def figure(draw, data: pd.DataFrame, *, lang: str, alt: Text | str | None = None,
-           **options: object) -> Figure:
+def figure(
+    draw, data: pd.DataFrame, *, lang: str, alt: Text | str | None = None, **options: object
+) -> Figure:
     """A figure drawn by ``draw(data, lang=..., **options)`` (a function of ``workbench``
     returning a matplotlib ``Figure``), shown in every report language.
 
@@ -421,8 +487,7 @@ def figure_html(spec: dict, lang: str) -> str:
     plt.close(fig)
     alt = _caption(spec.get("alt"), lang) or ""
     png = base64.b64encode(buffer.getvalue()).decode()
-    return (f'<img class="sapat-figure" alt="{html.escape(alt)}" '
-            f'src="data:image/png;base64,{png}">')
+    return f'<img class="sapat-figure" alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
 
 
 def localized_html(spec: dict, lang: str) -> dict:
@@ -446,29 +511,48 @@ def setup_plots() -> None:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
-    mpl.rcParams.update({"figure.dpi": 96, "savefig.dpi": 144, "figure.figsize": (8, 4.5),
-                         "axes.titleweight": "bold"})
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 96,
+            "savefig.dpi": 144,
+            "figure.figsize": (8, 4.5),
+            "axes.titleweight": "bold",
+        }
+    )
 
 
 def provenance_html(manifest: dict, lang: str) -> str:
     """An HTML block with a run's provenance: run id, commit, parameters, inputs, packages."""
-    def row(key: str, value: str) -> str:
-        return (f'<tr><th style="text-align:left">{html.escape(label(key, lang))}</th>'
-                f'<td style="text-align:left">{value}</td></tr>')
 
-    inputs = "<br>".join(f'<code translate="no">{html.escape(name)} sha256 {digest[:16]}…</code>'
-                         for name, digest in manifest.get("inputs", {}).items()) or "–"
-    packages = ", ".join(f"{name} {version}" for name, version in
-                         manifest.get("packages", {}).items())
+    def row(key: str, value: str) -> str:
+        return (
+            f'<tr><th style="text-align:left">{html.escape(label(key, lang))}</th>'
+            f'<td style="text-align:left">{value}</td></tr>'
+        )
+
+    inputs = (
+        "<br>".join(
+            f'<code translate="no">{html.escape(name)} sha256 {digest[:16]}…</code>'
+            for name, digest in manifest.get("inputs", {}).items()
+        )
+        or "–"
+    )
+    packages = ", ".join(
+        f"{name} {version}" for name, version in manifest.get("packages", {}).items()
+    )
     params = html.escape(json.dumps(manifest.get("parameters", {}), ensure_ascii=False))
-    rows = [row("run_id", _code(manifest.get("run_id", ""))),
-            row("git_commit", _code(manifest.get("git_commit", "") or "–")),
-            row("parameters", f'<code translate="no">{params}</code>'),
-            row("inputs", inputs),
-            row("packages", _code(packages))]
-    return (f'<section class="sapat-provenance" style="text-align:left; font-size:90%">'
-            f'<h2>{html.escape(label("provenance", lang))}</h2>'
-            f'<table style="text-align:left">{"".join(rows)}</table></section>')
+    rows = [
+        row("run_id", _code(manifest.get("run_id", ""))),
+        row("git_commit", _code(manifest.get("git_commit", "") or "–")),
+        row("parameters", f'<code translate="no">{params}</code>'),
+        row("inputs", inputs),
+        row("packages", _code(packages)),
+    ]
+    return (
+        f'<section class="sapat-provenance" style="text-align:left; font-size:90%">'
+        f"<h2>{html.escape(label('provenance', lang))}</h2>"
+        f'<table style="text-align:left">{"".join(rows)}</table></section>'
+    )
 
 
 def _code(value: str) -> str:

@@ -45,8 +45,14 @@ from workbench.render import headlines_of, index_html, notebook_html, stage_html
 from workbench.sources import prepare_sources, sources_owner
 from workbench.stages import Stage, load_cycle, stages_for
 
-__all__ = ["run_cycle", "RunResult", "StageFailed", "RunRefused", "check_cycle_owner",
-           "check_against_data"]
+__all__ = [
+    "run_cycle",
+    "RunResult",
+    "StageFailed",
+    "RunRefused",
+    "check_cycle_owner",
+    "check_against_data",
+]
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 #: stage parameters that only change how the reports read, not what a stage computes: left
@@ -84,8 +90,9 @@ class RunResult:
         return self.error is None
 
 
-def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool = False,
-              echo=print) -> RunResult:
+def run_cycle(
+    params_path: str | Path, *, stage: str | None = None, force: bool = False, echo=print
+) -> RunResult:
     """Run a cycle's stages in order (or only ``stage``).
 
     Parameters
@@ -114,7 +121,7 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
         A stage's inputs are missing (the message names the stage that writes them).
     """
     params_path = Path(params_path)
-    params = load_cycle(params_path)       # any kind of cycle (workbench.stages.KINDS)
+    params = load_cycle(params_path)  # any kind of cycle (workbench.stages.KINDS)
     say = echo or (lambda *_: None)
     names = _stages_to_run(params, stage)
     check_cycle_owner(params_path, params)
@@ -124,41 +131,49 @@ def run_cycle(params_path: str | Path, *, stage: str | None = None, force: bool 
         _check_sources_owner(params_path, params)
         removed = _clean_leftovers(params)
         if removed:
-            say(f"[cleanup] {params.cycle}: removed {len(removed)} leftover file(s) of an "
-                f"interrupted run: {_listed(removed)}")
-        if _kind(params) == "sabat6" and prepare_sources(params, force=force,
-                                                        params_file=_shown(params_path)):
+            say(
+                f"[cleanup] {params.cycle}: removed {len(removed)} leftover file(s) of an "
+                f"interrupted run: {_listed(removed)}"
+            )
+        if _kind(params) == "sabat6" and prepare_sources(
+            params, force=force, params_file=_shown(params_path)
+        ):
             say(f"[sources] {params.cycle}: data sources prepared ({params.data.source})")
         state = _read_state(params.cycle)
         result = RunResult(cycle=params.cycle, run_id=run_id)
         for number, name in enumerate(names, start=1):
             started = time.perf_counter()
             try:
-                status, error, reason = _run_stage(params, name, state, force, run_id,
-                                                   params_path)
+                status, error, reason = _run_stage(params, name, state, force, run_id, params_path)
             except (KeyboardInterrupt, SystemExit) as stop:
-                state[name] = {"status": "failed", "run_id": run_id,
-                               "error": f"interrupted ({type(stop).__name__}) inside this stage"}
+                state[name] = {
+                    "status": "failed",
+                    "run_id": run_id,
+                    "error": f"interrupted ({type(stop).__name__}) inside this stage",
+                }
                 _save_state(params.cycle, state)
                 raise
             result.statuses[name], result.reasons[name] = status, reason
-            langs = (report_languages(params) if state.get(name, {}).get("rendered_by") == run_id
-                     else [])
+            langs = (
+                report_languages(params) if state.get(name, {}).get("rendered_by") == run_id else []
+            )
             result.rendered[name] = langs
             shown = f"; re-rendered ({', '.join(langs)})" if langs else ""
-            say(f"[{number}/{len(names)}] {name:<16} {label(status, 'en'):<10} "
+            say(
+                f"[{number}/{len(names)}] {name:<16} {label(status, 'en'):<10} "
                 f"{time.perf_counter() - started:6.1f} s  "
-                f"{cycle_dir(params.cycle) / 'html' / (name + '.html')}  ({reason}{shown})")
+                f"{cycle_dir(params.cycle) / 'html' / (name + '.html')}  ({reason}{shown})"
+            )
             if error:
                 result.error = error
                 break
         result.index = _write_index(params, state, run_id)
         _save_state(params.cycle, state)
-        if result.error is None and "results" in names:    # the publication (issue 13)
+        if result.error is None and "results" in names:  # the publication (issue 13)
             from workbench.publish.render import render_after_run
 
             result.error = render_after_run(params, say)
-        elif result.error is None and _kind(params) != "sabat6":     # its indicators
+        elif result.error is None and _kind(params) != "sabat6":  # its indicators
             from workbench.publish.database import build_results_db
 
             build_results_db()
@@ -182,9 +197,11 @@ def check_cycle_owner(params_path: str | Path, params: CycleParams) -> None:
         except ParamsError:
             continue
         if isinstance(raw, dict) and raw.get("cycle") == params.cycle:
-            raise RunRefused(f"{_shown(params_path)}: cycle: the cycle id {params.cycle!r} is "
-                             f"also used by {_shown(other)}; each cycle needs its own id "
-                             "(outputs/<cycle>/ would be overwritten), so rename one of them")
+            raise RunRefused(
+                f"{_shown(params_path)}: cycle: the cycle id {params.cycle!r} is "
+                f"also used by {_shown(other)}; each cycle needs its own id "
+                "(outputs/<cycle>/ would be overwritten), so rename one of them"
+            )
 
 
 def check_against_data(params: CycleParams, source: str, *, stage: str | None = None) -> None:
@@ -208,33 +225,47 @@ def check_against_data(params: CycleParams, source: str, *, stage: str | None = 
         known = set(pd.read_parquet(bank, columns=["item_id"])["item_id"].astype(str))
         unknown = [item for item in excluded if str(item) not in known]
         if unknown:
-            raise ParamsError(f"{source}: stages.{name}.exclude_items: {', '.join(unknown)} "
-                              f"{'is' if len(unknown) == 1 else 'are'} not in the item bank "
-                              f"({len(known)} items, e.g. {', '.join(sorted(known)[:3])}); "
-                              "check the item ids")
+            raise ParamsError(
+                f"{source}: stages.{name}.exclude_items: {', '.join(unknown)} "
+                f"{'is' if len(unknown) == 1 else 'are'} not in the item bank "
+                f"({len(known)} items, e.g. {', '.join(sorted(known)[:3])}); "
+                "check the item ids"
+            )
 
 
 def _stages_to_run(params: CycleParams, stage: str | None) -> list[str]:
     if stage is None:
         return list(params.stages)
     if stage not in params.stages:
-        raise ValueError(f"run_cycle: stage {stage!r} is not listed in this cycle's parameters; "
-                         f"listed are {', '.join(params.stages)}")
+        raise ValueError(
+            f"run_cycle: stage {stage!r} is not listed in this cycle's parameters; "
+            f"listed are {', '.join(params.stages)}"
+        )
     return [stage]
 
 
-def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id: str,
-               params_path: Path) -> tuple[str, str | None, str]:
+def _run_stage(
+    params: CycleParams, name: str, state: dict, force: bool, run_id: str, params_path: Path
+) -> tuple[str, str | None, str]:
     spec = _stages(params)[name]
     if spec.prepare:
         _call(spec.prepare, params)
     stage_params = params.stage_params(name)
     check_against_data(params, _shown(params_path), stage=name)
-    inputs, secret = _input_hashes(params.cycle, name, base_cycle=stage_params.get("base_cycle"),
-                                   params=params, params_path=params_path)
+    inputs, secret = _input_hashes(
+        params.cycle,
+        name,
+        base_cycle=stage_params.get("base_cycle"),
+        params=params,
+        params_path=params_path,
+    )
     computed = {k: v for k, v in stage_params.items() if k not in RENDER_PARAMS}
-    current = {"params": computed, "inputs": {**inputs, **secret},
-               "notebook": file_sha256(NOTEBOOKS / spec.notebook), "code": code_files()}
+    current = {
+        "params": computed,
+        "inputs": {**inputs, **secret},
+        "notebook": file_sha256(NOTEBOOKS / spec.notebook),
+        "code": code_files(),
+    }
     previous = state.get(name, {})
     skip, reason = _decide(params.cycle, previous, current, force)
     if skip:
@@ -242,22 +273,36 @@ def _run_stage(params: CycleParams, name: str, state: dict, force: bool, run_id:
         _render_stage(params, name, state[name], run_id)
         _save_state(params.cycle, state)
         return "skipped", None, reason
-    state[name] = {"status": "running", "run_id": run_id, "pid": os.getpid(),
-                   "started": _now(), "reason": reason}
+    state[name] = {
+        "status": "running",
+        "run_id": run_id,
+        "pid": os.getpid(),
+        "started": _now(),
+        "reason": reason,
+    }
     _save_state(params.cycle, state)
-    manifest = build_manifest(params.model_dump(mode="json", by_alias=True), inputs=inputs,
-                              run_id=run_id)
+    manifest = build_manifest(
+        params.model_dump(mode="json", by_alias=True), inputs=inputs, run_id=run_id
+    )
     write_json(cycle_dir(params.cycle) / "provenance" / f"{run_id}-{name}.json", manifest)
     executed, error, notebook_path = _execute(params.cycle, spec.notebook, stage_params)
-    record = {"status": "failed" if error else "ok", "finished": manifest["started_utc"],
-              "run_id": run_id, "headlines": headlines_of(executed), "error": error,
-              "reason": reason}
+    record = {
+        "status": "failed" if error else "ok",
+        "finished": manifest["started_utc"],
+        "run_id": run_id,
+        "headlines": headlines_of(executed),
+        "error": error,
+        "reason": reason,
+    }
     if not error:
-        for key, value in current["inputs"].items():      # files the stage itself created
+        for key, value in current["inputs"].items():  # files the stage itself created
             if value == "absent":
                 current["inputs"][key] = _rehash(params, name, key) or "absent"
-        current["inputs"] = {key: sha for key, sha in current["inputs"].items()
-                             if not (key.startswith("inputs/") and sha == "absent")}
+        current["inputs"] = {
+            key: sha
+            for key, sha in current["inputs"].items()
+            if not (key.startswith("inputs/") and sha == "absent")
+        }
         current["inputs"].update(_cycle_input_hashes(params.cycle, spec))
         record.update(current, outputs=_output_hashes(params.cycle, spec, [notebook_path]))
     state[name] = record
@@ -273,8 +318,13 @@ def report_languages(params: CycleParams) -> list[str]:
     return [params.language, *[x for x in given if x != params.language]]
 
 
-def _render_stage(params: CycleParams, name: str, record: dict, run_id: str,
-                  executed: nbformat.NotebookNode | None = None) -> None:
+def _render_stage(
+    params: CycleParams,
+    name: str,
+    record: dict,
+    run_id: str,
+    executed: nbformat.NotebookNode | None = None,
+) -> None:
     """Render the stage's technical report in each report language from its stored executed
     notebook (no kernel): ``html/<stage>.<lang>.html`` and ``html/<stage>.html`` (the cycle's
     language). Done only when the notebook, the rendering code, the texts, the languages or
@@ -292,14 +342,16 @@ def _render_stage(params: CycleParams, name: str, record: dict, run_id: str,
     if executed is None:
         executed = nbformat.read(str(notebook_path), as_version=4)
     manifest_path = folder / "provenance" / f"{record.get('run_id')}-{name}.json"
-    manifest = (json.loads(manifest_path.read_text(encoding="utf-8"))
-                if manifest_path.is_file() else {})
+    manifest = (
+        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    )
     for lang, path in zip(langs, files[1:], strict=True):
         title = f"{cycle_title(params, lang)} · {label('stage_' + name, lang)}"
-        page = notebook_html(executed, title=title, manifest=manifest, lang=lang, stage=name,
-                             languages=langs)
+        page = notebook_html(
+            executed, title=title, manifest=manifest, lang=lang, stage=name, languages=langs
+        )
         write_text(path, page)
-        if lang == params.language:         # html/<stage>.html: the cycle's language
+        if lang == params.language:  # html/<stage>.html: the cycle's language
             write_text(files[0], page)
     record["rendered"], record["rendered_by"] = key, run_id
 
@@ -319,10 +371,13 @@ def _render_key(params: CycleParams, notebook_path: Path, langs: list[str]) -> s
 
 def _package_hashes() -> dict[str, str]:
     folder = PROJECT_ROOT / "workbench"
-    return {path.relative_to(folder).as_posix(): file_sha256(path)
-            for path in sorted(folder.rglob("*")) if path.is_file()
-            and path.suffix in (".py", ".yaml", ".yml", ".json")
-            and "__pycache__" not in path.parts}
+    return {
+        path.relative_to(folder).as_posix(): file_sha256(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and path.suffix in (".py", ".yaml", ".yml", ".json")
+        and "__pycache__" not in path.parts
+    }
 
 
 def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[bool, str]:
@@ -333,8 +388,9 @@ def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[boo
     if not previous:
         return False, "first run"
     if status == "running":
-        return False, (f"interrupted: run {previous.get('run_id')} stopped inside this stage; "
-                       "running it again")
+        return False, (
+            f"interrupted: run {previous.get('run_id')} stopped inside this stage; running it again"
+        )
     if status == "failed":
         return False, f"failed last time ({previous.get('error') or 'no message'})"
     if "outputs" not in previous:
@@ -353,7 +409,7 @@ def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[boo
         reasons.append(f"code changed: {_listed(changed)}")
     missing, altered = [], []
     for key, sha in previous["outputs"].items():
-        if key.startswith("html/"):      # rendered pages: re-rendered, never a reason to run
+        if key.startswith("html/"):  # rendered pages: re-rendered, never a reason to run
             continue
         path = cycle_dir(cycle) / key
         if sha != "absent" and not path.is_file():
@@ -367,15 +423,20 @@ def _decide(cycle: str, previous: dict, current: dict, force: bool) -> tuple[boo
     if reasons:
         return False, "; ".join(reasons)
     kept = sum(sha != "absent" for sha in previous["outputs"].values())
-    return True, (f"parameters, code and {len(current['inputs'])} inputs unchanged, "
-                  f"{kept} outputs as recorded by run {previous.get('run_id')}")
+    return True, (
+        f"parameters, code and {len(current['inputs'])} inputs unchanged, "
+        f"{kept} outputs as recorded by run {previous.get('run_id')}"
+    )
 
 
 def _changed(before: dict, after: dict) -> list[str]:
     """Keys whose values differ, are new (``+``) or are gone (``-``)."""
     keys = sorted(set(before) | set(after))
-    return [(f"{key} (new)" if key not in before else f"{key} (removed)" if key not in after
-             else key) for key in keys if before.get(key) != after.get(key)]
+    return [
+        (f"{key} (new)" if key not in before else f"{key} (removed)" if key not in after else key)
+        for key in keys
+        if before.get(key) != after.get(key)
+    ]
 
 
 def _listed(names: list[str], shown: int = 3) -> str:
@@ -383,13 +444,17 @@ def _listed(names: list[str], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.NotebookNode,
-                                                                     str | None, Path]:
+def _execute(
+    cycle: str, notebook: str, parameters: dict
+) -> tuple[nbformat.NotebookNode, str | None, Path]:
     """Execute a notebook into ``outputs/<cycle>/notebooks/`` atomically; return it, the
     error and where it was written."""
     source = jupytext.read(NOTEBOOKS / notebook)
-    source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+    source.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     target = cycle_dir(cycle) / "notebooks" / f"{Path(notebook).stem}.ipynb"
     error, holder = None, {}
 
@@ -398,20 +463,29 @@ def _execute(cycle: str, notebook: str, parameters: dict) -> tuple[nbformat.Note
         src = tmp.with_suffix(".input.ipynb")
         nbformat.write(source, str(src))
         try:
-            for attempt in (1, 2):      # a kernel that dies while starting (port taken) retried
+            for attempt in (1, 2):  # a kernel that dies while starting (port taken) retried
                 try:
-                    pm.execute_notebook(str(src), str(tmp), parameters=parameters,
-                                        kernel_name="python3", language="python",
-                                        cwd=str(NOTEBOOKS), progress_bar=sys.stderr.isatty(),
-                                        log_output=False, iopub_timeout=120,
-                                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                    pm.execute_notebook(
+                        str(src),
+                        str(tmp),
+                        parameters=parameters,
+                        kernel_name="python3",
+                        language="python",
+                        cwd=str(NOTEBOOKS),
+                        progress_bar=sys.stderr.isatty(),
+                        log_output=False,
+                        iopub_timeout=120,
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    )
                     break
                 except RuntimeError as err:
                     if attempt == 2 or "before replying to kernel_info" not in str(err):
                         raise
         except pm.PapermillExecutionError as err:
-            error = (f"stage notebook {notebook} failed in cell {err.cell_index} "
-                     f"(In [{err.exec_count}]): {err.ename}: {err.evalue}")
+            error = (
+                f"stage notebook {notebook} failed in cell {err.cell_index} "
+                f"(In [{err.exec_count}]): {err.ename}: {err.evalue}"
+            )
         except Exception as err:  # noqa: BLE001 - timeouts and kernel deaths are not papermill's
             error = f"stage notebook {notebook} stopped: {type(err).__name__}: {err}"
         finally:
@@ -433,21 +507,32 @@ def scrub_paths(path: Path, notebook: str, target: Path) -> None:
 
     nb = json.loads(path.read_text(encoding="utf-8"))
     papermill = nb.get("metadata", {}).get("papermill", {})
-    papermill.update(input_path=f"notebooks/{notebook}",
-                     output_path=f"outputs/{target.parent.parent.name}/notebooks/{target.name}")
+    papermill.update(
+        input_path=f"notebooks/{notebook}",
+        output_path=f"outputs/{target.parent.parent.name}/notebooks/{target.name}",
+    )
     text = json.dumps(nb, ensure_ascii=False, indent=1)
-    roots = {str(fieldwork_dir("x").parent): "fieldwork", str(inputs_dir("x").parent): "inputs",
-             str(outputs_root()): "outputs", str(PROJECT_ROOT): ".",
-             str(Path.home()): "~"}
+    roots = {
+        str(fieldwork_dir("x").parent): "fieldwork",
+        str(inputs_dir("x").parent): "inputs",
+        str(outputs_root()): "outputs",
+        str(PROJECT_ROOT): ".",
+        str(Path.home()): "~",
+    }
     for root in sorted(roots, key=len, reverse=True):
         if len(root) > 1:
             text = text.replace(json.dumps(root, ensure_ascii=False)[1:-1], roots[root])
     path.write_text(text + "\n", encoding="utf-8")
 
 
-def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
-                  params: CycleParams | None = None,
-                  params_path: Path | None = None) -> tuple[dict[str, str], dict[str, str]]:
+def _input_hashes(
+    cycle: str,
+    name: str,
+    *,
+    base_cycle: str | None = None,
+    params: CycleParams | None = None,
+    params_path: Path | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
     """SHA-256 of every file a stage reads: its catalog inputs, the base cycle's outputs a trend
     cycle links to, the project files it reads (schemas), and every file the stage parameters
     point to (the whole delivery folder, whatever the names). Returns the hashes shown in the
@@ -464,37 +549,52 @@ def _input_hashes(cycle: str, name: str, *, base_cycle: str | None = None,
     for entry in spec.base_inputs if base_cycle else ():
         path = data_dir(base_cycle) / f"{entry}.parquet"
         if not path.exists():
-            raise StageFailed(f"stage {name!r} links to base cycle {base_cycle!r}, whose "
-                              f"{entry!r} ({path}) does not exist; run parameters/"
-                              f"{base_cycle}.yaml first")
+            raise StageFailed(
+                f"stage {name!r} links to base cycle {base_cycle!r}, whose "
+                f"{entry!r} ({path}) does not exist; run parameters/"
+                f"{base_cycle}.yaml first"
+            )
         hashes[f"{base_cycle}:{entry}"] = file_sha256(path)
     for folder in spec.package_inputs:
         for path in sorted((PROJECT_ROOT / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 hashes[path.relative_to(PROJECT_ROOT).as_posix()] = file_sha256(path)
     hashes.update(_cycle_input_hashes(cycle, spec))
-    pointed = [item for item in path_parameters(params) if item[0].startswith(f"stages.{name}.")] \
-        if params is not None and _kind(params) == "sabat6" else []
+    pointed = (
+        [item for item in path_parameters(params) if item[0].startswith(f"stages.{name}.")]
+        if params is not None and _kind(params) == "sabat6"
+        else []
+    )
     if spec.fieldwork and not pointed:
-        pointed = [(f"stages.{name}.incoming", fieldwork_dir(cycle) / "incoming",
-                    {"kind": "folder"})]
+        pointed = [
+            (f"stages.{name}.incoming", fieldwork_dir(cycle) / "incoming", {"kind": "folder"})
+        ]
     source = _shown(params_path) if params_path else "parameters"
     for key, path, marker in pointed:
         short = key.rsplit(".", 1)[-1]
         target = secret if marker.get("secret") else hashes
         if marker.get("kind") == "folder":
             if not path.is_dir():
-                raise StageFailed(f"{source}: {key}: the folder {_shown(path)} does not exist; "
-                                  f"put the files stage {name!r} reads there")
-            target.update({f"{short}/{p.relative_to(path).as_posix()}": file_sha256(p)
-                           for p in sorted(path.rglob("*")) if p.is_file()})
+                raise StageFailed(
+                    f"{source}: {key}: the folder {_shown(path)} does not exist; "
+                    f"put the files stage {name!r} reads there"
+                )
+            target.update(
+                {
+                    f"{short}/{p.relative_to(path).as_posix()}": file_sha256(p)
+                    for p in sorted(path.rglob("*"))
+                    if p.is_file()
+                }
+            )
         elif path.is_file():
             target[short] = file_sha256(path)
         elif marker.get("created") or marker.get("optional"):
             target[short] = "absent"
         else:
-            raise StageFailed(f"{source}: {key}: the file {_shown(path)} does not exist; put "
-                              "it there or correct the path")
+            raise StageFailed(
+                f"{source}: {key}: the file {_shown(path)} does not exist; put "
+                "it there or correct the path"
+            )
     return hashes, secret
 
 
@@ -515,8 +615,13 @@ def _cycle_input_hashes(cycle: str, spec: Stage) -> dict[str, str]:
     for entry in spec.input_files:
         path = inputs_dir(cycle) / entry
         if path.is_dir():
-            hashes.update({f"inputs/{p.relative_to(inputs_dir(cycle)).as_posix()}":
-                           file_sha256(p) for p in sorted(path.rglob("*")) if p.is_file()})
+            hashes.update(
+                {
+                    f"inputs/{p.relative_to(inputs_dir(cycle)).as_posix()}": file_sha256(p)
+                    for p in sorted(path.rglob("*"))
+                    if p.is_file()
+                }
+            )
         else:
             hashes[f"inputs/{entry}"] = file_sha256(path) if path.is_file() else "absent"
     return hashes
@@ -536,8 +641,9 @@ def _output_hashes(cycle: str, spec: Stage, files: list[Path]) -> dict[str, str]
     stage did not write one), by path under ``outputs/<cycle>/``."""
     folder = cycle_dir(cycle)
     paths = [data_dir(cycle) / f"{entry}.parquet" for entry in spec.outputs] + files
-    return {p.relative_to(folder).as_posix(): file_sha256(p) if p.is_file() else "absent"
-            for p in paths}
+    return {
+        p.relative_to(folder).as_posix(): file_sha256(p) if p.is_file() else "absent" for p in paths
+    }
 
 
 def _call(target: str, params: CycleParams) -> None:
@@ -551,7 +657,7 @@ def _read_state(cycle: str) -> dict:
     try:
         state = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     except ValueError:
-        return {}       # unreadable state: every stage reruns
+        return {}  # unreadable state: every stage reruns
     return state if isinstance(state, dict) else {}
 
 
@@ -567,29 +673,39 @@ def _cycle_lock(cycle: str, run_id: str, say) -> Iterator[None]:
     try:
         with hold_lock(cycle_dir(cycle) / "run.lock", record) as previous:
             if previous.get("pid"):
-                say(f"[lock] {cycle}: took over the lock of process {previous['pid']} (run "
-                    f"{previous.get('run_id', '?')}), which stopped without releasing it")
+                say(
+                    f"[lock] {cycle}: took over the lock of process {previous['pid']} (run "
+                    f"{previous.get('run_id', '?')}), which stopped without releasing it"
+                )
             yield
     except LockHeld as held:
         holder = held.holder
-        raise RunRefused(f"cycle {cycle!r} is being run by process {holder.get('pid', '?')} "
-                         f"(run {holder.get('run_id', '?')}, started "
-                         f"{holder.get('started', '?')}); one run per cycle at a time: wait "
-                         "for it to finish") from None
+        raise RunRefused(
+            f"cycle {cycle!r} is being run by process {holder.get('pid', '?')} "
+            f"(run {holder.get('run_id', '?')}, started "
+            f"{holder.get('started', '?')}); one run per cycle at a time: wait "
+            "for it to finish"
+        ) from None
 
 
 def _clean_leftovers(params: CycleParams) -> list[str]:
     """Remove the temporary files a killed run left (``.<name>.XXXXXXXX.tmp.*``) in
     ``outputs/<cycle>/`` and ``fieldwork/<cycle>/`` (never inside a delivery folder)."""
-    delivery = [path for _, path, marker in path_parameters(params)
-                if marker.get("kind") == "folder"] if _kind(params) == "sabat6" else []
+    delivery = (
+        [path for _, path, marker in path_parameters(params) if marker.get("kind") == "folder"]
+        if _kind(params) == "sabat6"
+        else []
+    )
     removed = []
     for root in (cycle_dir(params.cycle), fieldwork_dir(params.cycle)):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob(".*")):
-            if (path.is_file() and _LEFTOVER.match(path.name)
-                    and not any(path.is_relative_to(folder) for folder in delivery)):
+            if (
+                path.is_file()
+                and _LEFTOVER.match(path.name)
+                and not any(path.is_relative_to(folder) for folder in delivery)
+            ):
                 path.unlink()
                 removed.append(_shown(path))
     return removed
@@ -601,16 +717,20 @@ def _check_register(params: CycleParams, params_path: Path) -> None:
         return
     for key, path, _ in path_parameters(params):
         if key == "data.register.path" and not path.is_file():
-            raise ParamsError(f"{_shown(params_path)}: {key}: the register file "
-                              f"{_shown(path)} does not exist; put it there or correct the path")
+            raise ParamsError(
+                f"{_shown(params_path)}: {key}: the register file "
+                f"{_shown(path)} does not exist; put it there or correct the path"
+            )
 
 
 def _check_sources_owner(params_path: Path, params: CycleParams) -> None:
     owner = sources_owner(params.cycle)
     if owner and owner != _shown(params_path):
-        raise RunRefused(f"{_shown(params_path)}: cycle: outputs/{params.cycle}/ was made by "
-                         f"{owner}, not by this file; give this file its own cycle id, or "
-                         f"delete outputs/{params.cycle}/ to make the cycle afresh from it")
+        raise RunRefused(
+            f"{_shown(params_path)}: cycle: outputs/{params.cycle}/ was made by "
+            f"{owner}, not by this file; give this file its own cycle id, or "
+            f"delete outputs/{params.cycle}/ to make the cycle afresh from it"
+        )
 
 
 def _shown(path: Path | str) -> str:
@@ -620,8 +740,11 @@ def _shown(path: Path | str) -> str:
 
     path = Path(path).absolute()
     fieldwork_root = fieldwork_dir("x").parent
-    for root, prefix in ((PROJECT_ROOT, ""), (outputs_root(), "outputs/"),
-                         (fieldwork_root, "fieldwork/")):
+    for root, prefix in (
+        (PROJECT_ROOT, ""),
+        (outputs_root(), "outputs/"),
+        (fieldwork_root, "fieldwork/"),
+    ):
         if path.is_relative_to(root):
             return prefix + path.relative_to(root).as_posix()
     return str(path)
@@ -638,16 +761,28 @@ def _write_index(params: CycleParams, state: dict, run_id: str) -> Path:
         if info.get("status") == "running":
             info = {**info, "status": "failed", "error": "interrupted inside this stage"}
         html_file = cycle_dir(params.cycle) / "html" / f"{name}.html"
-        stages.append({"name": name, **info,
-                       "html": f"html/{name}.html" if html_file.exists() else None})
-    manifest = build_manifest(params.model_dump(mode="json", by_alias=True),
-                              inputs=_source_hashes(params.cycle), run_id=run_id)
-    page = index_html(title=cycle_title(params, params.language), cycle=params.cycle,
-                      lang=params.language, stages=stages, manifest=manifest)
+        stages.append(
+            {"name": name, **info, "html": f"html/{name}.html" if html_file.exists() else None}
+        )
+    manifest = build_manifest(
+        params.model_dump(mode="json", by_alias=True),
+        inputs=_source_hashes(params.cycle),
+        run_id=run_id,
+    )
+    page = index_html(
+        title=cycle_title(params, params.language),
+        cycle=params.cycle,
+        lang=params.language,
+        stages=stages,
+        manifest=manifest,
+    )
     return write_text(cycle_dir(params.cycle) / "index.html", page)
 
 
 def _source_hashes(cycle: str) -> dict[str, str]:
     folder = data_dir(cycle)
-    return {path.name: file_sha256(path) for path in sorted(folder.glob("*"))
-            if path.is_file() and not path.name.startswith(".")}
+    return {
+        path.name: file_sha256(path)
+        for path in sorted(folder.glob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }

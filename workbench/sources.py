@@ -51,8 +51,9 @@ def source_fingerprint(params: CycleParams) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def prepare_sources(params: CycleParams, *, force: bool = False,
-                    params_file: str | None = None) -> bool:
+def prepare_sources(
+    params: CycleParams, *, force: bool = False, params_file: str | None = None
+) -> bool:
     """Write the cycle's source tables under ``outputs/<cycle>/data``.
 
     Returns ``True`` if they were (re)made, ``False`` if the ones there were still current
@@ -63,8 +64,12 @@ def prepare_sources(params: CycleParams, *, force: bool = False,
     stamp = folder / "sources.json"
     fingerprint = source_fingerprint(params)
     record = _read_stamp(stamp)
-    if (not force and record.get("fingerprint") == fingerprint
-            and not stale_sources(params.cycle) and not _synthetic_inputs_missing(params)):
+    if (
+        not force
+        and record.get("fingerprint") == fingerprint
+        and not stale_sources(params.cycle)
+        and not _synthetic_inputs_missing(params)
+    ):
         return False
     before = _snapshot(folder)
     if params.data.source == "synthetic":
@@ -73,13 +78,20 @@ def prepare_sources(params: CycleParams, *, force: bool = False,
         _prepare_register(params, folder)
     _prepare_instruments(params, folder)
     after = _snapshot(folder)
-    tables = {name: file_sha256(folder / name) for name, stat in after.items()
-              if before.get(name) != stat}
-    if record.get("fingerprint") == fingerprint:     # remade in place: keep what it recorded
+    tables = {
+        name: file_sha256(folder / name) for name, stat in after.items() if before.get(name) != stat
+    }
+    if record.get("fingerprint") == fingerprint:  # remade in place: keep what it recorded
         tables = {**record.get("tables", {}), **tables}
-    write_json(stamp, {"fingerprint": fingerprint, "source": params.data.source,
-                       "params_file": params_file or record.get("params_file"),
-                       "tables": tables})
+    write_json(
+        stamp,
+        {
+            "fingerprint": fingerprint,
+            "source": params.data.source,
+            "params_file": params_file or record.get("params_file"),
+            "tables": tables,
+        },
+    )
     return True
 
 
@@ -94,8 +106,11 @@ def stale_sources(cycle: str) -> list[str]:
     record = _read_stamp(folder / "sources.json")
     if not record:
         return ["sources.json"]
-    return [name for name, sha in record.get("tables", {}).items()
-            if not (folder / name).is_file() or file_sha256(folder / name) != sha]
+    return [
+        name
+        for name, sha in record.get("tables", {}).items()
+        if not (folder / name).is_file() or file_sha256(folder / name) != sha
+    ]
 
 
 def _read_stamp(stamp: Path) -> dict:
@@ -108,9 +123,11 @@ def _read_stamp(stamp: Path) -> dict:
 def _snapshot(folder: Path) -> dict[str, tuple]:
     if not folder.is_dir():
         return {}
-    return {p.name: (p.stat().st_mtime_ns, p.stat().st_size, p.stat().st_ino)
-            for p in folder.iterdir() if p.is_file() and p.name != "sources.json"
-            and not p.name.startswith(".")}
+    return {
+        p.name: (p.stat().st_mtime_ns, p.stat().st_size, p.stat().st_ino)
+        for p in folder.iterdir()
+        if p.is_file() and p.name != "sources.json" and not p.name.startswith(".")
+    }
 
 
 def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
@@ -120,14 +137,14 @@ def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
     if spec.trend is not None:
         nation = _trend_nation(params)
     else:
-        nation = make_nation(seed=params.seed, schools=spec.schools, items=spec.items,
-                             blocks=spec.blocks)
+        nation = make_nation(
+            seed=params.seed, schools=spec.schools, items=spec.items, blocks=spec.blocks
+        )
     inputs = inputs_dir(params.cycle)
     write_inputs(nation, inputs)
     truth = {k: v for k, v in nation.tables.items() if k not in {"register", "items"}}
     Nation(tables=truth, truth=nation.truth).write(folder)
-    register = read_register(inputs / REGISTER_FILE, shown=f"inputs/{params.cycle}/"
-                             f"{REGISTER_FILE}")
+    register = read_register(inputs / REGISTER_FILE, shown=f"inputs/{params.cycle}/{REGISTER_FILE}")
     # the nation's own class counts, numeric as it wrote them (read_register keeps text)
     register["n_classes_g6"] = pd.to_numeric(register["n_classes_g6"]).astype("int64")
     write_parquet(folder / "register.parquet", register)
@@ -136,7 +153,8 @@ def _prepare_synthetic(params: CycleParams, folder: Path) -> None:
 def _synthetic_inputs_missing(params: CycleParams) -> bool:
     inputs = inputs_dir(params.cycle)
     return params.data.source == "synthetic" and not all(
-        (inputs / name).is_file() for name in (REGISTER_FILE, INSTRUMENTS_FILE))
+        (inputs / name).is_file() for name in (REGISTER_FILE, INSTRUMENTS_FILE)
+    )
 
 
 def _prepare_instruments(params: CycleParams, folder: Path) -> None:
@@ -158,14 +176,23 @@ def _trend_nation(params: CycleParams):
     base = load_params(PROJECT_ROOT / "parameters" / f"{spec.trend.base_cycle}.yaml")
     sizes = ("schools", "items", "blocks")
     if base.data.source != "synthetic" or any(
-            getattr(base.data.synthetic, k) != getattr(spec, k) for k in sizes):
-        raise ValueError(f"prepare_sources: data.synthetic of {params.cycle} must have the "
-                         f"schools, items and blocks of the synthetic base cycle "
-                         f"{base.cycle}; copy them from its parameter file.")
-    return make_trend_nation(base.seed, params.seed, schools=spec.schools, items=spec.items,
-                             blocks=spec.blocks, change=spec.trend.change,
-                             gap_change=spec.trend.gap_change,
-                             common_share=spec.trend.common_share)
+        getattr(base.data.synthetic, k) != getattr(spec, k) for k in sizes
+    ):
+        raise ValueError(
+            f"prepare_sources: data.synthetic of {params.cycle} must have the "
+            f"schools, items and blocks of the synthetic base cycle "
+            f"{base.cycle}; copy them from its parameter file."
+        )
+    return make_trend_nation(
+        base.seed,
+        params.seed,
+        schools=spec.schools,
+        items=spec.items,
+        blocks=spec.blocks,
+        change=spec.trend.change,
+        gap_change=spec.trend.gap_change,
+        common_share=spec.trend.common_share,
+    )
 
 
 def _prepare_register(params: CycleParams, folder: Path) -> None:
@@ -174,8 +201,13 @@ def _prepare_register(params: CycleParams, folder: Path) -> None:
     from workbench.register import read_register
 
     spec = params.data.register_file
-    frame = read_register(_register_path(params), columns=spec.columns, sheet=spec.sheet,
-                          header_row=spec.header_row, shown=str(spec.path))
+    frame = read_register(
+        _register_path(params),
+        columns=spec.columns,
+        sheet=spec.sheet,
+        header_row=spec.header_row,
+        shown=str(spec.path),
+    )
     write_parquet(folder / "register.parquet", frame)
 
 
@@ -193,6 +225,8 @@ def _synth_code() -> str:
 
 def _sha256(path: Path) -> str:
     if not Path(path).is_file():
-        raise FileNotFoundError(f"prepare_sources: data.register.path: the register file "
-                                f"{path} does not exist; put it there or correct the path")
+        raise FileNotFoundError(
+            f"prepare_sources: data.register.path: the register file "
+            f"{path} does not exist; put it there or correct the path"
+        )
     return file_sha256(Path(path))

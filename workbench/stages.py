@@ -23,15 +23,32 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["Stage", "STAGES", "CycleKind", "KINDS", "cycle_kind", "stages_for", "load_cycle",
-           "FrameParams", "SampleDesignParams",
-           "FieldDataParams", "FIELD_TABLES", "WeightsParams", "ValidityParams",
-           "ScalingParams", "ResultsParams", "validate_stages", "CYCLE_ID_RULE",
-           "DesignStudyParams", "ReleaseParams"]
+__all__ = [
+    "Stage",
+    "STAGES",
+    "CycleKind",
+    "KINDS",
+    "cycle_kind",
+    "stages_for",
+    "load_cycle",
+    "FrameParams",
+    "SampleDesignParams",
+    "FieldDataParams",
+    "FIELD_TABLES",
+    "WeightsParams",
+    "ValidityParams",
+    "ScalingParams",
+    "ResultsParams",
+    "validate_stages",
+    "CYCLE_ID_RULE",
+    "DesignStudyParams",
+    "ReleaseParams",
+]
 
 #: a cycle id in plain words (the pattern ``^[a-z0-9][a-z0-9_-]*$``)
-CYCLE_ID_RULE = ("a cycle id is lower-case Latin letters, digits, '-' and '_', starting with a "
-                 "letter or digit")
+CYCLE_ID_RULE = (
+    "a cycle id is lower-case Latin letters, digits, '-' and '_', starting with a letter or digit"
+)
 
 
 class _Strict(BaseModel):
@@ -46,17 +63,21 @@ class FrameParams(_Strict):
     """
 
     strata: list[str] | None = Field(
-        default=None, description="register columns that must be filled for every school, "
-        "also tabulated in the report (None: the sample design's strata and sort variables)")
+        default=None,
+        description="register columns that must be filled for every school, "
+        "also tabulated in the report (None: the sample design's strata and sort variables)",
+    )
     min_enrolment: int = Field(1, ge=1, description="schools with fewer grade-6 students are out")
 
     @model_validator(mode="before")
     @classmethod
     def _column_map_moved(cls, given: Any) -> Any:
         if isinstance(given, dict) and "columns" in given:
-            raise ValueError("the register's column map is given once, under data.register."
-                             "columns (file column -> workbench name); remove stages.frame."
-                             "columns")
+            raise ValueError(
+                "the register's column map is given once, under data.register."
+                "columns (file column -> workbench name); remove stages.frame."
+                "columns"
+            )
         return given
 
 
@@ -80,71 +101,112 @@ class SampleDesignParams(_Strict):
     """Parameters of the sample design stage (``10_sample_design``)."""
 
     n_schools: int = Field(200, ge=2)
-    strata: list[str] = Field(default=[], description="explicit strata: register columns "
-                              "(none: one stratum)")
-    sort_by: list[str] = Field(default=["enrol_g6"], description="implicit stratification "
-                               "(serpentine sort): register columns, outermost first")
+    strata: list[str] = Field(
+        default=[], description="explicit strata: register columns (none: one stratum)"
+    )
+    sort_by: list[str] = Field(
+        default=["enrol_g6"],
+        description="implicit stratification (serpentine sort): register columns, outermost first",
+    )
     allocation: Literal["proportional", "equal"] = "proportional"
     minimum: int = Field(2, ge=0, description="schools per explicit stratum at least")
-    warn_minimum_share: float = Field(0.5, gt=0, le=1, description="warn when the minimum "
-                                      "per stratum places more than this share of the schools")
+    warn_minimum_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="warn when the minimum per stratum places more than this share of the schools",
+    )
     small_mos: int | None = Field(8, ge=1, description="very small schools: MOS below this")
     small_rule: Literal["exclude", "stratum"] = "exclude"
     exclusion_limit: float = Field(0.05, gt=0, le=0.2)
     replacements: int = Field(2, ge=0, le=2)
     classes: ClassSampling = ClassSampling()
     planning: Planning = Planning()
-    evaluation_reps: int = Field(1000, ge=50, le=20000,
-                                 description="simulated samples of the design evaluation")
-    domain_reps: int = Field(200, ge=20, le=20000, description="samples of the domain "
-                             "evaluation through the real chain (selection, weights, JK2)")
-    class_lists: str = Field("class_lists", description="the class lists the sampled schools "
-                             "return: folder under inputs/<cycle>/",
-                             json_schema_extra={"path": "inputs", "kind": "folder"})
+    evaluation_reps: int = Field(
+        1000, ge=50, le=20000, description="simulated samples of the design evaluation"
+    )
+    domain_reps: int = Field(
+        200,
+        ge=20,
+        le=20000,
+        description="samples of the domain "
+        "evaluation through the real chain (selection, weights, JK2)",
+    )
+    class_lists: str = Field(
+        "class_lists",
+        description="the class lists the sampled schools return: folder under inputs/<cycle>/",
+        json_schema_extra={"path": "inputs", "kind": "folder"},
+    )
 
 
 #: de-identified tables the field-data stage writes, one per kind of return (+ scores)
-FIELD_TABLES = ("school_tracking", "class_tracking", "student_tracking", "booklets",
-                "scored_responses",
-                "student_questionnaire", "teacher_questionnaire", "principal_questionnaire",
-                "parent_questionnaire", "double_coding")
+FIELD_TABLES = (
+    "school_tracking",
+    "class_tracking",
+    "student_tracking",
+    "booklets",
+    "scored_responses",
+    "student_questionnaire",
+    "teacher_questionnaire",
+    "principal_questionnaire",
+    "parent_questionnaire",
+    "double_coding",
+)
 
 
 class FieldDataParams(_Strict):
     """Parameters of the field-data stage (``20_field_data``)."""
 
-    incoming: str = Field("incoming", description="delivery folder under fieldwork/<cycle>/",
-                          json_schema_extra={"path": "fieldwork", "kind": "folder"})
-    key_file: str = Field("pseudonym.key", description="pseudonymization key, fieldwork/<cycle>/",
-                          json_schema_extra={"path": "fieldwork", "kind": "file",
-                                             "created": True, "secret": True})
-    link_across_cycles: bool = Field(False, description="hash IDs without the cycle id, so "
-                                     "cycles sharing the key share pseudonyms (a panel)")
+    incoming: str = Field(
+        "incoming",
+        description="delivery folder under fieldwork/<cycle>/",
+        json_schema_extra={"path": "fieldwork", "kind": "folder"},
+    )
+    key_file: str = Field(
+        "pseudonym.key",
+        description="pseudonymization key, fieldwork/<cycle>/",
+        json_schema_extra={"path": "fieldwork", "kind": "file", "created": True, "secret": True},
+    )
+    link_across_cycles: bool = Field(
+        False,
+        description="hash IDs without the cycle id, so "
+        "cycles sharing the key share pseudonyms (a panel)",
+    )
 
 
 class WeightsParams(_Strict):
     """Parameters of the weighting stage (``30_weights``)."""
 
     trim: float | None = Field(None, gt=1, description="cap TOTWGT at this x stratum median")
-    odd: Literal["across", "split"] = Field("across", description="odd strata: pair across "
-                                            "strata, or split the leftover school (IEA)")
+    odd: Literal["across", "split"] = Field(
+        "across", description="odd strata: pair across strata, or split the leftover school (IEA)"
+    )
     replicates: int = Field(75, ge=2, le=75, description="JK2 replicate weights")
 
 
 class ValidityParams(_Strict):
     """Parameters of the validity-studies stage (``40_validity``)."""
 
-    flag_p: list[float] = Field(default=[0.2, 0.95], min_length=2, max_length=2,
-                                description="items easier or harder than this are flagged")
+    flag_p: list[float] = Field(
+        default=[0.2, 0.95],
+        min_length=2,
+        max_length=2,
+        description="items easier or harder than this are flagged",
+    )
     flag_rpb: float = Field(0.2, description="items with a lower corrected point-biserial")
     agreement_target: float = Field(0.85, gt=0, le=1, description="exact coder agreement")
     kappa_target: float = Field(0.7, gt=0, le=1, description="Cohen's kappa of the coders")
     drop_rpb: float = Field(0.1, description="drop items with a lower corrected point-biserial")
     drop_rmsd: float = Field(0.15, gt=0, description="drop items with a larger IRT misfit (RMSD)")
-    fit_range: list[float] = Field(default=[0.8, 1.2], min_length=2, max_length=2,
-                                   description="review items with infit/outfit outside")
-    model: Literal["2PL", "pirls", "1PL"] = Field("2PL", description="IRT model of the "
-                                                  "calibration (dichotomous; GPCM for CR)")
+    fit_range: list[float] = Field(
+        default=[0.8, 1.2],
+        min_length=2,
+        max_length=2,
+        description="review items with infit/outfit outside",
+    )
+    model: Literal["2PL", "pirls", "1PL"] = Field(
+        "2PL", description="IRT model of the calibration (dichotomous; GPCM for CR)"
+    )
     language_focal: str = Field("ru", description="language of instruction compared (DIF)")
     language_reference: str = Field("ky", description="reference language of instruction")
 
@@ -167,22 +229,35 @@ class ScalingParams(_Strict):
     """Parameters of the scaling stage (``50_scaling``)."""
 
     n_pv: int = Field(5, ge=1, le=20, description="plausible values per student")
-    cuts: list[float] = Field(default=[400, 475, 550, 625], min_length=1,
-                              description="benchmarks (cut scores) on the reporting scale")
+    cuts: list[float] = Field(
+        default=[400, 475, 550, 625],
+        min_length=1,
+        description="benchmarks (cut scores) on the reporting scale",
+    )
     exclude_items: list[str] = Field(default=[], description="items left out of scaling")
     model: Literal["2PL", "3PL", "1PL", "pirls"] = Field(
-        "2PL", description="item model: 2PL/GPCM, 3PL, 1PL/PCM or pirls (MC 3PL, CR 2PL/GPCM)")
+        "2PL", description="item model: 2PL/GPCM, 3PL, 1PL/PCM or pirls (MC 3PL, CR 2PL/GPCM)"
+    )
     questionnaire: list[str] = Field(
         default=["ASBG03", "LANGHOME", "ASBG04", "ASBR01A", "ASBR01B", "ASBR01C"],
-        description="student-questionnaire columns summarized by principal components")
-    components_share: float = Field(0.9, gt=0, le=1, description="keep the principal "
-                                    "components explaining this share of their variance ...")
+        description="student-questionnaire columns summarized by principal components",
+    )
+    components_share: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="keep the principal components explaining this share of their variance ...",
+    )
     max_components: int = Field(10, ge=0, le=50, description="... but at most this many")
-    base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
-                                   description="trend cycle: link to this cycle's scale "
-                                   "(None: this cycle sets the scale, mean 500, SD 100)")
+    base_cycle: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="trend cycle: link to this cycle's scale "
+        "(None: this cycle sets the scale, mean 500, SD 100)",
+    )
     linking: Literal["stocking_lord", "mean_sigma", "mean_mean"] = Field(
-        "stocking_lord", description="common-item linking method of a trend cycle")
+        "stocking_lord", description="common-item linking method of a trend cycle"
+    )
 
     @field_validator("cuts")
     @classmethod
@@ -203,39 +278,73 @@ class ScalingParams(_Strict):
 class ResultsParams(_Strict):
     """Parameters of the results stage (``60_results``)."""
 
-    groups: list[str] = Field(default=["region", "locality", "language", "school_type",
-                                       "ITSEX"], min_length=1,
-                              description="reporting groups of the exhibits")
-    percentiles: list[int] = Field(default=[5, 25, 50, 75, 95], min_length=1,
-                                   description="percentiles of the distribution exhibit")
+    groups: list[str] = Field(
+        default=["region", "locality", "language", "school_type", "ITSEX"],
+        min_length=1,
+        description="reporting groups of the exhibits",
+    )
+    percentiles: list[int] = Field(
+        default=[5, 25, 50, 75, 95],
+        min_length=1,
+        description="percentiles of the distribution exhibit",
+    )
     background: list[str] = Field(
-        default=["ASBG04", "LANGHOME", "ASBH02", "ACBG07", "ACBG08", "ATBG04", "ASBGSLR",
-                 "ASBGHRL"],
-        description="background variables shown by category (student, school, teacher file)")
+        default=[
+            "ASBG04",
+            "LANGHOME",
+            "ASBH02",
+            "ACBG07",
+            "ACBG08",
+            "ATBG04",
+            "ASBGSLR",
+            "ASBGHRL",
+        ],
+        description="background variables shown by category (student, school, teacher file)",
+    )
     indicators: dict[str, str] = Field(
-        default={"ITSEX": "2", "locality": "rural", "language": "ky",
-                 "school_type": "general"},
-        description="0/1 indicators of each group against its reference, for the models")
+        default={"ITSEX": "2", "locality": "rural", "language": "ky", "school_type": "general"},
+        description="0/1 indicators of each group against its reference, for the models",
+    )
     regression: list[str] = Field(
-        default=["ITSEX", "locality", "language", "school_type", "ASBG04"], min_length=1,
-        description="predictors of the regression and two-level model (a group: its indicators)")
+        default=["ITSEX", "locality", "language", "school_type", "ASBG04"],
+        min_length=1,
+        description="predictors of the regression and two-level model (a group: its indicators)",
+    )
     adjust: Literal["holm", "bh", "bonferroni"] = Field(
-        "holm", description="multiple-comparison adjustment beside the IEA unadjusted rule")
+        "holm", description="multiple-comparison adjustment beside the IEA unadjusted rule"
+    )
     max_se: float = Field(10.0, gt=0, description="flag score estimates with a larger SE")
     max_cv: float = Field(0.3, gt=0, description="flag percentages with a larger CV")
-    answered: float = Field(85.0, gt=0, le=100, description="IEA share of students who must "
-                            "have answered a background variable")
-    base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
-                                   description="trend: the base cycle whose results are compared")
-    pirls_file: str | None = Field(None, description="PIRLS 2021 table; None: "
-                                   "../shared/reference/pirls2021_reading.csv",
-                                   json_schema_extra={"path": "project", "kind": "file",
-                                                      "optional": True})
-    pirls_countries: list[str] = Field(default=[], description="PIRLS participants shown "
-                                       "(empty: all)")
+    answered: float = Field(
+        85.0,
+        gt=0,
+        le=100,
+        description="IEA share of students who must have answered a background variable",
+    )
+    base_cycle: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="trend: the base cycle whose results are compared",
+    )
+    pirls_file: str | None = Field(
+        None,
+        description="PIRLS 2021 table; None: ../shared/reference/pirls2021_reading.csv",
+        json_schema_extra={"path": "project", "kind": "file", "optional": True},
+    )
+    pirls_countries: list[str] = Field(
+        default=[], description="PIRLS participants shown (empty: all)"
+    )
     neighbours: list[str] = Field(
-        default=["Kazakhstan", "Uzbekistan", "Russian Federation", "Georgia", "Azerbaijan",
-                 "Turkey"], description="PIRLS participants highlighted")
+        default=[
+            "Kazakhstan",
+            "Uzbekistan",
+            "Russian Federation",
+            "Georgia",
+            "Azerbaijan",
+            "Turkey",
+        ],
+        description="PIRLS participants highlighted",
+    )
     linked_to_pirls: bool = Field(False, description="is the cycle's scale linked to PIRLS?")
     country: str = Field("Kyrgyzstan (Sabat-6)", description="name of this cycle's row")
 
@@ -252,8 +361,9 @@ class StudyDesign(_Strict):
     sort_by: list[str] = Field(default=["language", "school_type", "enrol_g6"])
     allocation: Literal["proportional", "equal"] = "proportional"
     minimum: int = Field(2, ge=0)
-    oversample: dict[str, float] = Field(default={}, description="language -> factor (>= 1) "
-                                         "on the measure of size of its schools")
+    oversample: dict[str, float] = Field(
+        default={}, description="language -> factor (>= 1) on the measure of size of its schools"
+    )
     small_mos: int | None = Field(8, ge=1)
     small_rule: Literal["exclude", "stratum"] = "exclude"
     exclusion_limit: float = Field(0.05, gt=0, le=0.2)
@@ -290,31 +400,44 @@ class ReleaseRecode(_Strict):
 class ReleaseParams(_Strict):
     """Parameters of the release stage (``80_release``): files, disclosure, register."""
 
-    release_id: str = Field("v1", pattern=r"^[A-Za-z0-9._-]{1,40}$",
-                            description="this release; IDs are re-keyed per release")
+    release_id: str = Field(
+        "v1",
+        pattern=r"^[A-Za-z0-9._-]{1,40}$",
+        description="this release; IDs are re-keyed per release",
+    )
     country: str = Field("KGZ", pattern=r"^[A-Z]{3}$", description="ISO alpha-3 (IDCNTRY)")
-    cycle_code: str = Field("S1", pattern=r"^[A-Z0-9]{2}$",
-                            description="cycle in IEA file names (PIRLS 2021: R5)")
+    cycle_code: str = Field(
+        "S1", pattern=r"^[A-Z0-9]{2}$", description="cycle in IEA file names (PIRLS 2021: R5)"
+    )
     grade: int = Field(6, ge=1, le=12)
     k: int = Field(10, ge=2, le=1000, description="k-anonymity of the public student file")
     k_schools: int = Field(3, ge=2, le=100, description="k-anonymity of the public school file")
     quasi_identifiers: list[str] = Field(
-        default=["region", "locality", "language", "school_type", "ITSEX"], min_length=1)
+        default=["region", "locality", "language", "school_type", "ITSEX"], min_length=1
+    )
     recodes: list[ReleaseRecode] = Field(default=[], description="global recoding steps")
-    suppress_order: list[str] | None = Field(None, description="local suppression order "
-                                             "(None: quasi_identifiers reversed)")
+    suppress_order: list[str] | None = Field(
+        None, description="local suppression order (None: quasi_identifiers reversed)"
+    )
     free_text: list[str] = Field(default=[], description="more columns dropped as free text")
-    restricted_only: list[str] = Field(default=["EAP", "EAP_SE", "WLE", "WLE_SE"],
-                                       description="variables of the restricted files only")
+    restricted_only: list[str] = Field(
+        default=["EAP", "EAP_SE", "WLE", "WLE_SE"],
+        description="variables of the restricted files only",
+    )
     recommendations: str | None = Field(
-        None, description="register file (None: parameters/recommendations/<cycle>.yaml)",
-        json_schema_extra={"path": "project", "kind": "file", "optional": True})
-    base_cycle: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]*$",
-                                   description="previous cycle: its recommendations' "
-                                   "indicators before and after")
+        None,
+        description="register file (None: parameters/recommendations/<cycle>.yaml)",
+        json_schema_extra={"path": "project", "kind": "file", "optional": True},
+    )
+    base_cycle: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="previous cycle: its recommendations' indicators before and after",
+    )
     max_se: float = Field(10.0, gt=0, description="method proposals: domains with a larger SE")
-    agreement_target: float = Field(0.85, gt=0, le=1, description="method proposals: coder "
-                                    "agreement target")
+    agreement_target: float = Field(
+        0.85, gt=0, le=1, description="method proposals: coder agreement target"
+    )
 
 
 @dataclass(frozen=True)
@@ -376,8 +499,14 @@ STAGES: dict[str, Stage] = {
         notebook="20_field_data.py",
         params=FieldDataParams,
         inputs=("sample_schools", "items"),
-        outputs=FIELD_TABLES + ("participation", "participation_summary", "intake_log",
-                                "intake_issues", "reconciliation"),
+        outputs=FIELD_TABLES
+        + (
+            "participation",
+            "participation_summary",
+            "intake_log",
+            "intake_issues",
+            "reconciliation",
+        ),
         fieldwork=True,
         prepare="workbench.synth.demo_returns:prepare_demo_returns",
         package_inputs=("workbench/fielddata/schemas",),
@@ -386,56 +515,132 @@ STAGES: dict[str, Stage] = {
         name="weights",
         notebook="30_weights.py",
         params=WeightsParams,
-        inputs=("sample_schools", "frame", "school_tracking", "class_tracking",
-                "student_tracking", "scored_responses", "reconciliation"),
+        inputs=(
+            "sample_schools",
+            "frame",
+            "school_tracking",
+            "class_tracking",
+            "student_tracking",
+            "scored_responses",
+            "reconciliation",
+        ),
         outputs=("weights", "school_weights", "jk_zones", "weights_reconciliation"),
     ),
     "validity": Stage(
         name="validity",
         notebook="40_validity.py",
         params=ValidityParams,
-        inputs=("items", "scored_responses", "booklets", "student_tracking", "class_tracking",
-                "student_questionnaire", "double_coding", "weights"),
-        outputs=("item_statistics", "item_verdicts", "item_calibration", "dif_results",
-                 "scale_scores", "coder_agreement"),
+        inputs=(
+            "items",
+            "scored_responses",
+            "booklets",
+            "student_tracking",
+            "class_tracking",
+            "student_questionnaire",
+            "double_coding",
+            "weights",
+        ),
+        outputs=(
+            "item_statistics",
+            "item_verdicts",
+            "item_calibration",
+            "dif_results",
+            "scale_scores",
+            "coder_agreement",
+        ),
     ),
     "scaling": Stage(
         name="scaling",
         notebook="50_scaling.py",
         params=ScalingParams,
-        inputs=("items", "scored_responses", "item_verdicts", "weights", "scale_scores",
-                "student_tracking", "class_tracking", "student_questionnaire",
-                "school_tracking", "sample_schools", "frame", "parent_questionnaire",
-                "principal_questionnaire", "teacher_questionnaire", "school_weights",
-                "weights_reconciliation"),
-        outputs=("plausible_values", "scale_constants", "proficiency_levels",
-                 "population_model", "linking", "student_results", "school_results",
-                 "teacher_results", "codebook"),
+        inputs=(
+            "items",
+            "scored_responses",
+            "item_verdicts",
+            "weights",
+            "scale_scores",
+            "student_tracking",
+            "class_tracking",
+            "student_questionnaire",
+            "school_tracking",
+            "sample_schools",
+            "frame",
+            "parent_questionnaire",
+            "principal_questionnaire",
+            "teacher_questionnaire",
+            "school_weights",
+            "weights_reconciliation",
+        ),
+        outputs=(
+            "plausible_values",
+            "scale_constants",
+            "proficiency_levels",
+            "population_model",
+            "linking",
+            "student_results",
+            "school_results",
+            "teacher_results",
+            "codebook",
+        ),
         base_inputs=("scale_constants", "student_results"),
     ),
     "results": Stage(
         name="results",
         notebook="60_results.py",
         params=ResultsParams,
-        inputs=("student_results", "school_results", "teacher_results", "codebook",
-                "linking", "proficiency_levels"),
-        outputs=("results_distribution", "results_benchmarks", "results_gaps",
-                 "results_regions", "results_region_pairs", "results_context",
-                 "results_regression", "results_variance", "results_trend",
-                 "results_international", "results_rules"),
+        inputs=(
+            "student_results",
+            "school_results",
+            "teacher_results",
+            "codebook",
+            "linking",
+            "proficiency_levels",
+        ),
+        outputs=(
+            "results_distribution",
+            "results_benchmarks",
+            "results_gaps",
+            "results_regions",
+            "results_region_pairs",
+            "results_context",
+            "results_regression",
+            "results_variance",
+            "results_trend",
+            "results_international",
+            "results_rules",
+        ),
         base_inputs=("student_results",),
     ),
     "release": Stage(
         name="release",
         notebook="80_release.py",
         params=ReleaseParams,
-        inputs=("student_results", "school_results", "teacher_results", "codebook",
-                "results_distribution", "participation", "participation_summary",
-                "sample_allocation", "scale_constants", "proficiency_levels", "item_verdicts",
-                "dif_results", "coder_agreement", "linking"),
-        outputs=("release_files", "release_disclosure", "release_check", "release_codebook",
-                 "recommendations", "recommendations_followup", "method_proposals"),
-        package_inputs=("workbench/texts",),    # its documents are written in three languages
+        inputs=(
+            "student_results",
+            "school_results",
+            "teacher_results",
+            "codebook",
+            "results_distribution",
+            "participation",
+            "participation_summary",
+            "sample_allocation",
+            "scale_constants",
+            "proficiency_levels",
+            "item_verdicts",
+            "dif_results",
+            "coder_agreement",
+            "linking",
+        ),
+        outputs=(
+            "release_files",
+            "release_disclosure",
+            "release_check",
+            "release_codebook",
+            "recommendations",
+            "recommendations_followup",
+            "method_proposals",
+        ),
+        package_inputs=("workbench/texts",),  # its documents are written in three languages
     ),
 }
 
@@ -456,8 +661,11 @@ def validate_stages(stages: dict[str, Any]) -> str | None:
         except ValidationError as err:
             first = err.errors()[0]
             key = ".".join(str(part) for part in (name, *first["loc"]))
-            what = "unknown key (check its spelling)" if first["type"] == "extra_forbidden" \
+            what = (
+                "unknown key (check its spelling)"
+                if first["type"] == "extra_forbidden"
                 else first["msg"].removeprefix("Value error, ")
+            )
             if first["type"] == "string_pattern_mismatch" and key.endswith("cycle"):
                 what = CYCLE_ID_RULE
             if first["type"] not in {"extra_forbidden", "missing"}:
@@ -486,11 +694,16 @@ class CycleKind:
 #: every kind of cycle: adding one is an entry here, its ``Stage`` dict and its notebooks
 KINDS: dict[str, CycleKind] = {
     "sabat6": CycleKind("sabat6", "workbench.params:load_params", "workbench.stages:STAGES"),
-    "teacher_ed": CycleKind("teacher_ed", "workbench.indicators.params:load_teacher_ed",
-                            "workbench.indicators.stages:TEACHER_ED_STAGES"),
-    "school_monitoring": CycleKind("school_monitoring",
-                                   "workbench.monitoring.params:load_school_monitoring",
-                                   "workbench.monitoring.stages:SCHOOL_MONITORING_STAGES"),
+    "teacher_ed": CycleKind(
+        "teacher_ed",
+        "workbench.indicators.params:load_teacher_ed",
+        "workbench.indicators.stages:TEACHER_ED_STAGES",
+    ),
+    "school_monitoring": CycleKind(
+        "school_monitoring",
+        "workbench.monitoring.params:load_school_monitoring",
+        "workbench.monitoring.stages:SCHOOL_MONITORING_STAGES",
+    ),
 }
 
 
@@ -510,8 +723,9 @@ def stages_for(kind: str) -> dict[str, Stage]:
     ('t10_sector', True)
     """
     if kind not in KINDS:
-        raise ValueError(f"stages_for: unknown kind of cycle {kind!r}; known kinds are "
-                         f"{', '.join(KINDS)}")
+        raise ValueError(
+            f"stages_for: unknown kind of cycle {kind!r}; known kinds are {', '.join(KINDS)}"
+        )
     return _resolve(KINDS[kind].stages)
 
 
@@ -544,8 +758,9 @@ def cycle_kind(path: Any) -> str:
     if kind is None:
         return "sabat6"
     if kind not in KINDS:
-        raise ValueError(f"{path}: kind: unknown kind of cycle {kind!r}; known kinds are "
-                         f"{', '.join(KINDS)}")
+        raise ValueError(
+            f"{path}: kind: unknown kind of cycle {kind!r}; known kinds are {', '.join(KINDS)}"
+        )
     return str(kind)
 
 

@@ -19,14 +19,22 @@ import pandas as pd
 
 from workbench.fielddata.schema import Column, Schema
 
-__all__ = ["MC_MISSING", "CR_MISSING", "CR_CODES", "SCORED_MISSING", "item_columns",
-           "booklet_schema", "score_booklets"]
+__all__ = [
+    "MC_MISSING",
+    "CR_MISSING",
+    "CR_CODES",
+    "SCORED_MISSING",
+    "item_columns",
+    "booklet_schema",
+    "score_booklets",
+]
 
 MC_MISSING = {"9": "omitted", "6": "not reached"}
 CR_MISSING = {99: "omitted", 96: "not reached"}
-CR_CODES = {1: {10: "correct", 70: "incorrect", 79: "incorrect (other)"},
-            2: {20: "full credit", 10: "partial credit", 70: "incorrect",
-                79: "incorrect (other)"}}
+CR_CODES = {
+    1: {10: "correct", 70: "incorrect", 79: "incorrect (other)"},
+    2: {20: "full credit", 10: "partial credit", 70: "incorrect", 79: "incorrect (other)"},
+}
 #: codes of the scored matrix beside the scores 0, 1, 2
 SCORED_MISSING = {6: "not reached", 7: "not administered", 9: "omitted"}
 _CR_SCORE = {1: {"10": 1, "70": 0, "79": 0}, 2: {"20": 2, "10": 1, "70": 0, "79": 0}}
@@ -46,12 +54,26 @@ def item_columns(items: pd.DataFrame) -> list[Column]:
     cols = []
     for item in items.itertuples(index=False):
         if item.type == "MC":
-            cols.append(Column(name=item.item_id, type="code", codes=list("ABCD"),
-                               missing=MC_MISSING, allow_blank=True))
+            cols.append(
+                Column(
+                    name=item.item_id,
+                    type="code",
+                    codes=list("ABCD"),
+                    missing=MC_MISSING,
+                    allow_blank=True,
+                )
+            )
         else:
             codes = CR_CODES[int(item.max_score)]
-            cols.append(Column(name=item.item_id, type="code", codes=codes,
-                               missing=CR_MISSING, allow_blank=True))
+            cols.append(
+                Column(
+                    name=item.item_id,
+                    type="code",
+                    codes=codes,
+                    missing=CR_MISSING,
+                    allow_blank=True,
+                )
+            )
     return cols
 
 
@@ -67,8 +89,7 @@ def booklet_schema(base: Schema, items: pd.DataFrame) -> Schema:
     """
     known = {c.name for c in base.columns}
     extra = [c for c in item_columns(items) if c.name not in known]
-    return base.model_copy(update={"columns": [*base.columns, *extra],
-                                   "extra_columns": "error"})
+    return base.model_copy(update={"columns": [*base.columns, *extra], "extra_columns": "error"})
 
 
 def score_booklets(booklets: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
@@ -113,8 +134,10 @@ def score_booklets(booklets: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
         scored = raw.map(mapping)
         if scored.isna().any():
             bad = raw[scored.isna()].unique()[:5].tolist()
-            raise ValueError(f"score_booklets: item {item.item_id} has codes {bad} that are "
-                             "not valid for it; validate the booklets before scoring")
+            raise ValueError(
+                f"score_booklets: item {item.item_id} has codes {bad} that are "
+                "not valid for it; validate the booklets before scoring"
+            )
         out[item.item_id] = scored.astype("int8")
     return pd.DataFrame(out, index=booklets.index)
 

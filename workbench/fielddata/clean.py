@@ -13,17 +13,31 @@ from workbench.fielddata.booklets import score_booklets
 from workbench.fielddata.deidentify import _id_text, looks_personal, pseudonymize
 from workbench.fielddata.returns import FieldIntake, field_schemas, public_text
 
-__all__ = ["PSEUDONYMIZED", "clean_tables", "public_log", "public_issues", "identifier_values",
-           "participation_inputs", "issue_summary", "assert_no_identifiers", "findings_summary"]
+__all__ = [
+    "PSEUDONYMIZED",
+    "clean_tables",
+    "public_log",
+    "public_issues",
+    "identifier_values",
+    "participation_inputs",
+    "issue_summary",
+    "assert_no_identifiers",
+    "findings_summary",
+]
 
 #: ID columns replaced by pseudonyms (schools and classes are not persons)
 PSEUDONYMIZED = ("IDSTUD", "IDTEACH")
 _SOURCE = ["_source_file", "_source_row"]
 
 
-def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes,
-                 cycle: str | None = None, link_across_cycles: bool = False
-                 ) -> dict[str, pd.DataFrame]:
+def clean_tables(
+    field: FieldIntake,
+    items: pd.DataFrame,
+    *,
+    key: bytes,
+    cycle: str | None = None,
+    link_across_cycles: bool = False,
+) -> dict[str, pd.DataFrame]:
     """De-identified accepted rows of every kind, plus the scored booklets.
 
     Parameters
@@ -55,8 +69,9 @@ def clean_tables(field: FieldIntake, items: pd.DataFrame, *, key: bytes,
         data = result.accepted.drop(columns=[c for c in _SOURCE if c in result.accepted])
         data = data.drop(columns=[c for c in schemas[kind].identifiers if c in data])
         present = [c for c in PSEUDONYMIZED if c in data]
-        tables[kind] = (pseudonymize(data, columns=present, key=key, cycle=scope)
-                        if present else data)
+        tables[kind] = (
+            pseudonymize(data, columns=present, key=key, cycle=scope) if present else data
+        )
     booklets = tables["booklets"]
     ids = booklets[["IDSTUD", "IDSCHOOL", "IDCLASS", "IDBOOK"]].reset_index(drop=True)
     scored = score_booklets(booklets.reset_index(drop=True), items)
@@ -95,14 +110,25 @@ def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
     issues = field.issues()
     if issues.empty:
         return pd.DataFrame(columns=["kind", "file", "row", "column", "value", "reason"])
-    why = issues.apply(lambda r: _hidden_because(r["column"], r["value"], schemas[r["kind"]]),
-                       axis=1)
+    why = issues.apply(
+        lambda r: _hidden_because(r["column"], r["value"], schemas[r["kind"]]), axis=1
+    )
     value = issues["value"].astype("string").where(why == "", "<hidden: " + why + ">")
-    reason = issues["reason"].astype(str).where(
-        why == "", issues["reason"].astype(str).str.replace(
-            r"^duplicate (\S+) (.+?) \(", r"duplicate \1 <hidden> (", regex=True))
-    out = issues.assign(value=value, reason=reason.map(lambda t: public_text(t, field.folder)),
-                        file=issues["file"].map(field._relative))
+    reason = (
+        issues["reason"]
+        .astype(str)
+        .where(
+            why == "",
+            issues["reason"]
+            .astype(str)
+            .str.replace(r"^duplicate (\S+) (.+?) \(", r"duplicate \1 <hidden> (", regex=True),
+        )
+    )
+    out = issues.assign(
+        value=value,
+        reason=reason.map(lambda t: public_text(t, field.folder)),
+        file=issues["file"].map(field._relative),
+    )
     return out[["kind", "file", "row", "column", "value", "reason"]].reset_index(drop=True)
 
 
@@ -134,8 +160,9 @@ def issue_summary(issues: pd.DataFrame, *, sample: int = 3) -> pd.DataFrame:
     cols = ["kind", "column", "reason", "n", "examples"]
     if issues.empty:
         return pd.DataFrame(columns=cols)
-    general = issues["reason"].astype(str).str.replace(r"\s*\((?:rows?|[^)]*row)[^)]*\)",
-                                                        "", regex=True)
+    general = (
+        issues["reason"].astype(str).str.replace(r"\s*\((?:rows?|[^)]*row)[^)]*\)", "", regex=True)
+    )
     where = issues["file"].astype(str) + " row " + issues["row"].astype(str)
     frame = issues.assign(reason=general, _where=where)
     grouped = frame.groupby(["kind", "column", "reason"], sort=False)
@@ -163,8 +190,9 @@ def identifier_values(field: FieldIntake, items: pd.DataFrame) -> dict[str, list
             if "IDSTUD" in frame:
                 raw = _id_text(frame["IDSTUD"]).dropna()
                 values.setdefault("raw IDSTUD", set()).update(raw[raw.str.len() >= 6])
-        bad = result.issues[result.issues["column"].isin(schemas[kind].id_columns
-                                                         + list(PSEUDONYMIZED))]
+        bad = result.issues[
+            result.issues["column"].isin(schemas[kind].id_columns + list(PSEUDONYMIZED))
+        ]
         text = bad["value"].astype(str)
         values.setdefault("failed ID cell", set()).update(text[text.str.contains(r"[^\W\d_]")])
     return {column: sorted(found) for column, found in values.items() if found}
@@ -207,15 +235,19 @@ def assert_no_identifiers(findings: pd.DataFrame) -> None:
     if findings.empty:
         return
     where = findings.groupby("file", sort=True)["kind"].agg(
-        lambda k: ", ".join(sorted(set(map(str, k)))))
+        lambda k: ", ".join(sorted(set(map(str, k))))
+    )
     listed = "; ".join(f"{f} ({k})" for f, k in where.items())
-    raise ValueError(f"assert_no_identifiers: personal data found in outputs: {listed}; "
-                     "remove it from those outputs (the values are in the delivery, not "
-                     "here) and rerun the stage")
+    raise ValueError(
+        f"assert_no_identifiers: personal data found in outputs: {listed}; "
+        "remove it from those outputs (the values are in the delivery, not "
+        "here) and rerun the stage"
+    )
 
 
-def participation_inputs(tables: dict[str, pd.DataFrame],
-                         sample: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def participation_inputs(
+    tables: dict[str, pd.DataFrame], sample: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """School and class tables in the form :func:`participation_rates` takes.
 
     Parameters
@@ -234,16 +266,27 @@ def participation_inputs(tables: dict[str, pd.DataFrame],
     track = tables["school_tracking"]
     probability = sample.set_index("IDSCHOOL")["probability"]
     roles = {0: "sampled", 1: "replacement_1", 2: "replacement_2"}
-    schools = pd.DataFrame({
-        "IDSCHOOL": track["IDSCHOOL"], "stratum": track["STRATUM"],
-        "role": track["ROLE"].astype(int).map(roles),
-        "replaces": track["REPLACES"].where(track["ROLE"].astype(int) != 0),
-        "participated": track["PARTICIP"].astype(int) == 1, "mos": track["MOS"],
-        "weight": 1 / track["IDSCHOOL"].map(probability)})
+    schools = pd.DataFrame(
+        {
+            "IDSCHOOL": track["IDSCHOOL"],
+            "stratum": track["STRATUM"],
+            "role": track["ROLE"].astype(int).map(roles),
+            "replaces": track["REPLACES"].where(track["ROLE"].astype(int) != 0),
+            "participated": track["PARTICIP"].astype(int) == 1,
+            "mos": track["MOS"],
+            "weight": 1 / track["IDSCHOOL"].map(probability),
+        }
+    )
     cls = tables["class_tracking"]
-    classes = pd.DataFrame({"IDSCHOOL": cls["IDSCHOOL"], "IDCLASS": cls["IDCLASS"],
-                            "listed": cls["N_LISTED"], "excluded": cls["N_EXCLUDED"],
-                            "assessed": cls["N_ASSESSED"]})
+    classes = pd.DataFrame(
+        {
+            "IDSCHOOL": cls["IDSCHOOL"],
+            "IDCLASS": cls["IDCLASS"],
+            "listed": cls["N_LISTED"],
+            "excluded": cls["N_EXCLUDED"],
+            "assessed": cls["N_ASSESSED"],
+        }
+    )
     return schools.reset_index(drop=True), classes.reset_index(drop=True)
 
 

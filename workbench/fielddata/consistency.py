@@ -32,14 +32,21 @@ __all__ = ["CHECKS", "MIN_BOOKLET", "check_consistency"]
 #: fewest students of a booklet for its items to be inferred and checked
 MIN_BOOKLET = 5
 #: the checks, in the order of the table
-CHECKS = ("school_class_mismatch", "booklet_number_mismatch", "booklet_not_assessed",
-          "answers_outside_booklet", "booklets_not_checked", "same_coder_twice",
-          "assessed_without_booklet")
+CHECKS = (
+    "school_class_mismatch",
+    "booklet_number_mismatch",
+    "booklet_not_assessed",
+    "answers_outside_booklet",
+    "booklets_not_checked",
+    "same_coder_twice",
+    "assessed_without_booklet",
+)
 _PARTICIP = {2: "absent", 3: "excluded"}
 
 
-def check_consistency(results: dict[str, IntakeResult], items: pd.DataFrame
-                      ) -> tuple[dict[str, IntakeResult], pd.DataFrame]:
+def check_consistency(
+    results: dict[str, IntakeResult], items: pd.DataFrame
+) -> tuple[dict[str, IntakeResult], pd.DataFrame]:
     """Compare the files of a delivery; quarantine rows that contradict another file.
 
     Parameters
@@ -95,8 +102,11 @@ def _tracking(result: IntakeResult | None) -> pd.DataFrame | None:
     if result is None or result.accepted.empty:
         return None
     acc = result.accepted
-    where = (acc["_source_file"].astype(str).str.rsplit("/", n=1).str[-1] + " row "
-             + acc["_source_row"].astype(str))
+    where = (
+        acc["_source_file"].astype(str).str.rsplit("/", n=1).str[-1]
+        + " row "
+        + acc["_source_row"].astype(str)
+    )
     cols = [c for c in ("IDSTUD", "IDSCHOOL", "IDCLASS", "PARTICIP", "IDBOOK") if c in acc]
     return acc[cols].assign(_where=where.to_numpy()).drop_duplicates("IDSTUD")
 
@@ -113,14 +123,23 @@ def _school_class(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
         return result, 0
     t = _with_tracking(result, tracking)
     known = t["IDSCHOOL"].notna()
-    bad = known & ((acc["IDSCHOOL"].astype("Int64") != t["IDSCHOOL"].astype("Int64"))
-                   | (acc["IDCLASS"].astype("Int64") != t["IDCLASS"].astype("Int64")))
+    bad = known & (
+        (acc["IDSCHOOL"].astype("Int64") != t["IDSCHOOL"].astype("Int64"))
+        | (acc["IDCLASS"].astype("Int64") != t["IDCLASS"].astype("Int64"))
+    )
     bad = bad.fillna(False).astype(bool)
-    reason = ("IDSCHOOL/IDCLASS differ from the student tracking form (" + t["_where"]
-              + "): the student is in another school or class there")
-    return quarantine_rows(result, bad, column="IDSCHOOL+IDCLASS", reason=reason,
-                           value=acc["IDSCHOOL"].astype(str) + "+" + acc["IDCLASS"].astype(str)
-                           ), int(bad.sum())
+    reason = (
+        "IDSCHOOL/IDCLASS differ from the student tracking form ("
+        + t["_where"]
+        + "): the student is in another school or class there"
+    )
+    return quarantine_rows(
+        result,
+        bad,
+        column="IDSCHOOL+IDCLASS",
+        reason=reason,
+        value=acc["IDSCHOOL"].astype(str) + "+" + acc["IDCLASS"].astype(str),
+    ), int(bad.sum())
 
 
 def _booklet_number(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
@@ -128,11 +147,16 @@ def _booklet_number(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
     if tracking is None or acc.empty or "IDBOOK" not in tracking:
         return result, 0
     t = _with_tracking(result, tracking)
-    bad = (t["IDBOOK"].notna() & (acc["IDBOOK"].astype("Int64") != t["IDBOOK"].astype("Int64")))
+    bad = t["IDBOOK"].notna() & (acc["IDBOOK"].astype("Int64") != t["IDBOOK"].astype("Int64"))
     bad = bad.fillna(False).astype(bool)
-    reason = ("IDBOOK differs from the student tracking form (" + t["_where"] + " gives "
-              + t["IDBOOK"].astype(str) + "); the answers cannot be scored against the "
-              "right items until the booklet number is checked")
+    reason = (
+        "IDBOOK differs from the student tracking form ("
+        + t["_where"]
+        + " gives "
+        + t["IDBOOK"].astype(str)
+        + "); the answers cannot be scored against the "
+        "right items until the booklet number is checked"
+    )
     return quarantine_rows(result, bad, column="IDBOOK", reason=reason), int(bad.sum())
 
 
@@ -141,16 +165,24 @@ def _not_assessed(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
     if tracking is None or acc.empty:
         return result, 0
     t = _with_tracking(result, tracking)
-    status = t["PARTICIP"].astype(object).map(
-        lambda v: _PARTICIP.get(int(v), "") if pd.notna(v) else "").astype(str)
+    status = (
+        t["PARTICIP"]
+        .astype(object)
+        .map(lambda v: _PARTICIP.get(int(v), "") if pd.notna(v) else "")
+        .astype(str)
+    )
     bad = status != ""
-    reason = ("the student tracking form marks this student " + status + " ("
-              + t["_where"] + ") but a booklet came back; check which is right")
+    reason = (
+        "the student tracking form marks this student "
+        + status
+        + " ("
+        + t["_where"]
+        + ") but a booklet came back; check which is right"
+    )
     return quarantine_rows(result, bad, column="IDSTUD", reason=reason), int(bad.sum())
 
 
-def _outside_booklet(result: IntakeResult, item_ids: list[str]
-                     ) -> tuple[IntakeResult, int, int]:
+def _outside_booklet(result: IntakeResult, item_ids: list[str]) -> tuple[IntakeResult, int, int]:
     acc = result.accepted
     if acc.empty or not item_ids or "IDBOOK" not in acc:
         return result, 0, 0
@@ -167,12 +199,18 @@ def _outside_booklet(result: IntakeResult, item_ids: list[str]
     rows = np.flatnonzero(outside.any(axis=1))
     names.iloc[rows] = [", ".join(labels[outside[i]][:5]) for i in rows]
     count = pd.Series(outside.sum(axis=1), index=acc.index)
-    reason = ("answers to " + count.astype(str) + " item(s) outside booklet "
-              + book.astype(str) + " (" + names + "); not scored, check the booklet number "
-              "and the data entry")
+    reason = (
+        "answers to "
+        + count.astype(str)
+        + " item(s) outside booklet "
+        + book.astype(str)
+        + " ("
+        + names
+        + "); not scored, check the booklet number "
+        "and the data entry"
+    )
     unchecked = int((~checked).sum())
-    return (quarantine_rows(result, bad, column="IDBOOK", reason=reason), int(bad.sum()),
-            unchecked)
+    return (quarantine_rows(result, bad, column="IDBOOK", reason=reason), int(bad.sum()), unchecked)
 
 
 def _same_coder(result: IntakeResult) -> tuple[IntakeResult, int]:
@@ -180,8 +218,10 @@ def _same_coder(result: IntakeResult) -> tuple[IntakeResult, int]:
     if acc.empty or not {"CODER1", "CODER2"} <= set(acc):
         return result, 0
     bad = (acc["CODER1"] == acc["CODER2"]).fillna(False).astype(bool)
-    return quarantine_rows(result, bad, column="CODER1+CODER2",
-                           reason="the same coder coded both times; the second coding must "
-                                  "come from another coder",
-                           value=acc["CODER1"].astype(str) + "+" + acc["CODER2"].astype(str)
-                           ), int(bad.sum())
+    return quarantine_rows(
+        result,
+        bad,
+        column="CODER1+CODER2",
+        reason="the same coder coded both times; the second coding must come from another coder",
+        value=acc["CODER1"].astype(str) + "+" + acc["CODER2"].astype(str),
+    ), int(bad.sum())

@@ -25,17 +25,55 @@ import pandas as pd
 
 from workbench.fielddata.quarantine import atomic_write
 
-__all__ = ["DIRECT_IDENTIFIERS", "load_key", "pseudonymize", "drop_identifiers",
-           "scan_for_identifiers"]
+__all__ = [
+    "DIRECT_IDENTIFIERS",
+    "load_key",
+    "pseudonymize",
+    "drop_identifiers",
+    "scan_for_identifiers",
+]
 
 #: Default column names treated as direct identifiers (matched case-insensitively).
 DIRECT_IDENTIFIERS = (
-    "NAME", "FIRST_NAME", "LAST_NAME", "SURNAME", "PATRONYMIC", "FULL_NAME", "STUDENT_NAME",
-    "TEACHER_NAME", "BIRTHDATE", "BIRTH_DATE", "DATE_OF_BIRTH", "DOB", "PIN", "INN",
-    "PERSONAL_NUMBER", "PASSPORT", "PHONE", "EMAIL", "ADDRESS",
+    "NAME",
+    "FIRST_NAME",
+    "LAST_NAME",
+    "SURNAME",
+    "PATRONYMIC",
+    "FULL_NAME",
+    "STUDENT_NAME",
+    "TEACHER_NAME",
+    "BIRTHDATE",
+    "BIRTH_DATE",
+    "DATE_OF_BIRTH",
+    "DOB",
+    "PIN",
+    "INN",
+    "PERSONAL_NUMBER",
+    "PASSPORT",
+    "PHONE",
+    "EMAIL",
+    "ADDRESS",
 )
-_TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".md", ".html", ".htm", ".json", ".ipynb", ".py",
-                  ".yaml", ".yml", ".log", ".xml", ".svg", ".tex", ".r", ".sql"}
+_TEXT_SUFFIXES = {
+    ".txt",
+    ".csv",
+    ".tsv",
+    ".md",
+    ".html",
+    ".htm",
+    ".json",
+    ".ipynb",
+    ".py",
+    ".yaml",
+    ".yml",
+    ".log",
+    ".xml",
+    ".svg",
+    ".tex",
+    ".r",
+    ".sql",
+}
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[.\-/][^\W_]+)*")
 
 
@@ -76,28 +114,41 @@ def load_key(path: str | Path, *, create: bool = True) -> bytes:
     path = Path(path).expanduser()
     if "outputs" in path.resolve().parts:
         shown = f".../outputs/{path.name}"
-        raise ValueError(f"load_key: the key file is inside an 'outputs' folder ({shown}); "
-                         "keep it outside outputs/, e.g. ~/.sapat/pseudonym.key")
+        raise ValueError(
+            f"load_key: the key file is inside an 'outputs' folder ({shown}); "
+            "keep it outside outputs/, e.g. ~/.sapat/pseudonym.key"
+        )
     if not path.exists():
         if not create:
-            raise FileNotFoundError(f"load_key: no key file ({path}); pass create=True or "
-                                    "copy the cycle's key there")
+            raise FileNotFoundError(
+                f"load_key: no key file ({path}); pass create=True or copy the cycle's key there"
+            )
         key_hex = secrets.token_bytes(32).hex()
-        atomic_write(path, lambda tmp: (tmp.write_text(key_hex + "\n", encoding="ascii"),
-                                        os.chmod(tmp, 0o600)))
+        atomic_write(
+            path,
+            lambda tmp: (tmp.write_text(key_hex + "\n", encoding="ascii"), os.chmod(tmp, 0o600)),
+        )
     text = path.read_text(encoding="ascii", errors="replace").strip()
     try:
         key = bytes.fromhex(text)
     except ValueError:
-        raise ValueError(f"load_key: the key file is not hex text ({path}); restore it "
-                         "from the backup or delete it to create a new key") from None
+        raise ValueError(
+            f"load_key: the key file is not hex text ({path}); restore it "
+            "from the backup or delete it to create a new key"
+        ) from None
     if len(key) < 16:
         raise ValueError(f"load_key: key too short ({len(key)} bytes, {path}); use >= 16")
     return key
 
 
-def pseudonymize(data: pd.DataFrame, *, columns: Iterable[str], key: bytes,
-                 length: int = 12, cycle: str | None = None) -> pd.DataFrame:
+def pseudonymize(
+    data: pd.DataFrame,
+    *,
+    columns: Iterable[str],
+    key: bytes,
+    length: int = 12,
+    cycle: str | None = None,
+) -> pd.DataFrame:
     """Replace id columns by stable keyed-hash pseudonyms (HMAC-SHA256, hex, truncated).
 
     The hashed message is ``"<cycle>:<column>:<value>"`` (``"<column>:<value>"`` without a
@@ -143,24 +194,31 @@ def pseudonymize(data: pd.DataFrame, *, columns: Iterable[str], key: bytes,
     columns = list(columns)
     missing = [c for c in columns if c not in data.columns]
     if missing:
-        raise KeyError(f"pseudonymize: columns {missing} not in data (columns: "
-                       f"{list(data.columns)[:10]}); pass existing id columns")
+        raise KeyError(
+            f"pseudonymize: columns {missing} not in data (columns: "
+            f"{list(data.columns)[:10]}); pass existing id columns"
+        )
     out = data.copy()
     for col in columns:
         text = _id_text(out[col])
         uniq = pd.unique(text.dropna())
         prefix = f"{cycle}:{col}" if cycle is not None else col
-        codes = {v: hmac.new(key, f"{prefix}:{v}".encode(), hashlib.sha256).hexdigest()[:length]
-                 for v in uniq}
+        codes = {
+            v: hmac.new(key, f"{prefix}:{v}".encode(), hashlib.sha256).hexdigest()[:length]
+            for v in uniq
+        }
         if len(set(codes.values())) < len(codes):
-            raise ValueError(f"pseudonymize: two ids of {col!r} share a pseudonym at "
-                             f"length={length}; pass a larger length")
+            raise ValueError(
+                f"pseudonymize: two ids of {col!r} share a pseudonym at "
+                f"length={length}; pass a larger length"
+            )
         out[col] = text.map(codes).astype("str")
     return out
 
 
-def drop_identifiers(data: pd.DataFrame, *,
-                     columns: Iterable[str] = DIRECT_IDENTIFIERS) -> pd.DataFrame:
+def drop_identifiers(
+    data: pd.DataFrame, *, columns: Iterable[str] = DIRECT_IDENTIFIERS
+) -> pd.DataFrame:
     """Drop direct-identifier columns (matched case-insensitively, ignoring spaces).
 
     Parameters
@@ -186,9 +244,14 @@ def drop_identifiers(data: pd.DataFrame, *,
     return data.drop(columns=[c for c in data.columns if _norm_name(c) in wanted])
 
 
-def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iterable, *,
-                         min_length: int = 4, patterns: bool = True,
-                         paths: Iterable[str | Path] = ()) -> pd.DataFrame:
+def scan_for_identifiers(
+    root: str | Path,
+    values: Mapping[str, Iterable] | Iterable,
+    *,
+    min_length: int = 4,
+    patterns: bool = True,
+    paths: Iterable[str | Path] = (),
+) -> pd.DataFrame:
     """Find personal data anywhere under ``root``: the delivery's values, and patterns.
 
     Scans text files (csv, tsv, txt, md, json, yaml, py, log, xml, svg), HTML (entities
@@ -244,13 +307,13 @@ def scan_for_identifiers(root: str | Path, values: Mapping[str, Iterable] | Iter
         for location, block in _texts(path):
             if not _may_hit(block, firsts, patterns, local):
                 continue
-            pieces = (enumerate(block.splitlines(), start=1) if location == "lines"
-                      else [(None, block)])
+            pieces = (
+                enumerate(block.splitlines(), start=1) if location == "lines" else [(None, block)]
+            )
             for lineno, text in pieces:
                 where = f"line {lineno}" if lineno is not None else location
                 for kind, hit in _hits(text, where, needles, width, patterns, local):
-                    findings.append((str(path.relative_to(root)), where, kind,
-                                     f"{len(hit)} chars"))
+                    findings.append((str(path.relative_to(root)), where, kind, f"{len(hit)} chars"))
     return pd.DataFrame(findings, columns=["file", "location", "kind", "match"])
 
 
@@ -265,7 +328,8 @@ PATTERNS = {
     "PIN (personal number)": re.compile(r"(?<![\w.,])[12]\d{13}(?![\w.,])"),
     "phone number": re.compile(
         r"(?<![\w.,+])(?:\+996[ \-]?\(?[2-9]\d{2}\)?|0[ \-]?\(?(?:5\d\d|7\d\d|9\d\d|22\d)\)?)"
-        r"(?:[ \-]?\d){6}(?![\w.,])"),
+        r"(?:[ \-]?\d){6}(?![\w.,])"
+    ),
 }
 
 
@@ -278,12 +342,17 @@ def _may_hit(block: str, firsts: set[str], patterns: bool, local: list[str]) -> 
     return bool(firsts) and not firsts.isdisjoint(_TOKEN_RE.findall(block.casefold()))
 
 
-def _hits(text: str, where: str, needles: dict[str, str], width: int, patterns: bool,
-          local: list[str]) -> list[tuple[str, str]]:
+def _hits(
+    text: str, where: str, needles: dict[str, str], width: int, patterns: bool, local: list[str]
+) -> list[tuple[str, str]]:
     hits = [(needles[h], h) for h in _find(text, needles, width)] if needles else []
     if patterns and not _ID_COLUMN.match(where):
-        hits += [(kind, m.group(0)) for kind, rx in PATTERNS.items() for m in rx.finditer(text)
-                 if " ".join(_TOKEN_RE.findall(m.group(0).casefold())) not in needles]
+        hits += [
+            (kind, m.group(0))
+            for kind, rx in PATTERNS.items()
+            for m in rx.finditer(text)
+            if " ".join(_TOKEN_RE.findall(m.group(0).casefold())) not in needles
+        ]
     hits += [("absolute path", p) for p in local if p in text]
     return list(dict.fromkeys(hits))
 
@@ -309,6 +378,7 @@ def looks_personal(text: str) -> bool:
 
 def _id_text(series: pd.Series) -> pd.Series:
     """Ids as text: whole numbers without ``.0``, missing as None."""
+
     def one(value: object) -> str | None:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return None
@@ -354,7 +424,7 @@ def _find(text: str, needles: dict[str, str], width: int) -> list[str]:
     hits = []
     for n in range(1, width + 1):
         for i in range(len(tokens) - n + 1):
-            gram = " ".join(tokens[i:i + n])
+            gram = " ".join(tokens[i : i + n])
             if gram in needles:
                 hits.append(gram)
     return list(dict.fromkeys(hits))

@@ -63,10 +63,15 @@ class IntakeResult:
     reconciliation: Reconciliation
 
 
-def intake(paths: Iterable[str | Path], schema: Schema, *,
-           known_ids: Mapping[str, Iterable] | None = None,
-           quarantine_path: str | Path | None = None,
-           log_path: str | Path | None = None, chunk_rows: int = 100_000) -> IntakeResult:
+def intake(
+    paths: Iterable[str | Path],
+    schema: Schema,
+    *,
+    known_ids: Mapping[str, Iterable] | None = None,
+    quarantine_path: str | Path | None = None,
+    log_path: str | Path | None = None,
+    chunk_rows: int = 100_000,
+) -> IntakeResult:
     """Read and validate field returns; write the quarantine file and the intake log.
 
     Parameters
@@ -118,8 +123,9 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
     acc = _concat(accepted, [c.name for c in schema.columns] + _SOURCE)
     quar = _concat(quarantined, ISSUE_COLUMNS)
-    recon = Reconciliation(read=int(log_df["rows_read"].sum()), accepted=len(acc),
-                           quarantined=len(quar))
+    recon = Reconciliation(
+        read=int(log_df["rows_read"].sum()), accepted=len(acc), quarantined=len(quar)
+    )
     result = IntakeResult(acc, quar, _concat(issues, ISSUE_COLUMNS), log_df, recon)
     result = _unique_across_files(result, schema)
     if quarantine_path is not None:
@@ -129,8 +135,7 @@ def intake(paths: Iterable[str | Path], schema: Schema, *,
     return result
 
 
-def quarantine_rows(result: IntakeResult, mask, *, column: str, reason,
-                    value=None) -> IntakeResult:
+def quarantine_rows(result: IntakeResult, mask, *, column: str, reason, value=None) -> IntakeResult:
     """Move accepted rows to quarantine after a check across files; the counts stay right.
 
     Parameters
@@ -167,19 +172,30 @@ def quarantine_rows(result: IntakeResult, mask, *, column: str, reason,
     if not mask.any():
         return result
     moved = acc.loc[mask]
-    reasons = pd.Series(reason, index=acc.index)[mask] if not isinstance(reason, str) \
+    reasons = (
+        pd.Series(reason, index=acc.index)[mask]
+        if not isinstance(reason, str)
         else pd.Series(reason, index=moved.index)
+    )
     if value is None:
-        shown = moved[column].astype(object).where(moved[column].notna(), "").astype(str) \
-            if column in moved else pd.Series("", index=moved.index)
+        shown = (
+            moved[column].astype(object).where(moved[column].notna(), "").astype(str)
+            if column in moved
+            else pd.Series("", index=moved.index)
+        )
     else:
         shown = pd.Series(value, index=acc.index)[mask].astype(str)
-    new_issues = pd.DataFrame({"file": moved["_source_file"].astype(str).to_numpy(),
-                               "row": moved["_source_row"].to_numpy(), "column": column,
-                               "value": shown.to_numpy(), "reason": reasons.to_numpy()})
+    new_issues = pd.DataFrame(
+        {
+            "file": moved["_source_file"].astype(str).to_numpy(),
+            "row": moved["_source_row"].to_numpy(),
+            "column": column,
+            "value": shown.to_numpy(),
+            "reason": reasons.to_numpy(),
+        }
+    )
     record = moved.drop(columns=[c for c in ISSUE_COLUMNS if c in moved]).astype(object)
-    new_quar = pd.concat([new_issues.reset_index(drop=True), record.reset_index(drop=True)],
-                         axis=1)
+    new_quar = pd.concat([new_issues.reset_index(drop=True), record.reset_index(drop=True)], axis=1)
     quar = _concat([result.quarantined, new_quar], ISSUE_COLUMNS)
     issues = _concat([result.issues, new_issues], ISSUE_COLUMNS)
     log = result.log.copy()
@@ -190,8 +206,9 @@ def quarantine_rows(result: IntakeResult, mask, *, column: str, reason,
     log.loc[hit, "status"] = "partly quarantined"
     log.loc[hit & (log["rows_accepted"] == 0), "status"] = "all quarantined"
     kept = acc.loc[~mask].reset_index(drop=True)
-    recon = Reconciliation(read=result.reconciliation.read, accepted=len(kept),
-                           quarantined=len(quar))
+    recon = Reconciliation(
+        read=result.reconciliation.read, accepted=len(kept), quarantined=len(quar)
+    )
     return IntakeResult(kept, quar, issues, log, recon)
 
 
@@ -203,9 +220,15 @@ def _unique_across_files(result: IntakeResult, schema: Schema) -> IntakeResult:
     for key in schema.unique:
         if not all(k in acc for k in key):
             continue
-        norm = pd.DataFrame({k: normalize_id(acc[k].astype(object).where(acc[k].notna(), ""),
-                                             numeric=schema.column(k).type != "str")
-                             for k in key})
+        norm = pd.DataFrame(
+            {
+                k: normalize_id(
+                    acc[k].astype(object).where(acc[k].notna(), ""),
+                    numeric=schema.column(k).type != "str",
+                )
+                for k in key
+            }
+        )
         label = norm[key[0]]
         for k in key[1:]:
             label = label + "+" + norm[k]
@@ -214,28 +237,43 @@ def _unique_across_files(result: IntakeResult, schema: Schema) -> IntakeResult:
         dup &= files > 1
         if not dup.any():
             continue
-        where = (acc["_source_file"].map(_name) + " row " + acc["_source_row"].astype(str))
+        where = acc["_source_file"].map(_name) + " row " + acc["_source_row"].astype(str)
         sources = where[dup].groupby(label[dup]).agg(", ".join)
-        reason = ("duplicate " + "+".join(key) + " across files (" + label.map(sources)
-                  + "); keep one after checking which is right")
-        result = quarantine_rows(result, dup, column="+".join(key), reason=reason,
-                                 value=label)
+        reason = (
+            "duplicate "
+            + "+".join(key)
+            + " across files ("
+            + label.map(sources)
+            + "); keep one after checking which is right"
+        )
+        result = quarantine_rows(result, dup, column="+".join(key), reason=reason, value=label)
         acc = result.accepted
     return result
 
 
-def _intake_one(path: Path, schema: Schema, known_ids: dict, seen: dict[str, Path],
-                chunk_rows: int) -> tuple[dict, object]:
-    entry = {"file": str(path), "sha256": "", "format": path.suffix.lower().lstrip("."),
-             "encoding": "", "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0}
+def _intake_one(
+    path: Path, schema: Schema, known_ids: dict, seen: dict[str, Path], chunk_rows: int
+) -> tuple[dict, object]:
+    entry = {
+        "file": str(path),
+        "sha256": "",
+        "format": path.suffix.lower().lstrip("."),
+        "encoding": "",
+        "rows_read": 0,
+        "rows_accepted": 0,
+        "rows_quarantined": 0,
+    }
     if path.is_file():
         digest = sha256_file(path)
         entry["sha256"] = digest
         if digest in seen and path.stat().st_size:
-            return {**entry, "status": "rejected",
-                    "message": f"intake: the same bytes as {_name(seen[digest])} (the file "
-                               f"was delivered twice) ({path.name}); not read again, remove "
-                               "one copy"}, None
+            return {
+                **entry,
+                "status": "rejected",
+                "message": f"intake: the same bytes as {_name(seen[digest])} (the file "
+                f"was delivered twice) ({path.name}); not read again, remove "
+                "one copy",
+            }, None
         seen.setdefault(digest, path)
     try:
         raw, result = _read_and_validate(path, schema, known_ids, chunk_rows)
@@ -243,25 +281,37 @@ def _intake_one(path: Path, schema: Schema, known_ids: dict, seen: dict[str, Pat
     except FieldDataError as exc:
         return {**entry, "status": "rejected", "message": str(exc)}, None
     except (ValueError, TypeError, KeyError, OSError, IndexError) as exc:
-        return {**entry, "status": "rejected",
-                "message": f"intake: the file could not be read ({path.name}: "
-                           f"{type(exc).__name__}); open it, save it again in a declared "
-                           "format and report this file to the workbench team"}, None
+        return {
+            **entry,
+            "status": "rejected",
+            "message": f"intake: the file could not be read ({path.name}: "
+            f"{type(exc).__name__}); open it, save it again in a declared "
+            "format and report this file to the workbench team",
+        }, None
     rec = result.reconciliation
     status = "accepted" if rec.quarantined == 0 else "partly quarantined"
     if rec.accepted == 0:
         status = "all quarantined"
-    entry.update(rows_read=rec.read, rows_accepted=rec.accepted,
-                 rows_quarantined=rec.quarantined, status=status,
-                 message=" | ".join([*raw.notes, *result.warnings]))
+    entry.update(
+        rows_read=rec.read,
+        rows_accepted=rec.accepted,
+        rows_quarantined=rec.quarantined,
+        status=status,
+        message=" | ".join([*raw.notes, *result.warnings]),
+    )
     return entry, result
 
 
-def _read_and_validate(path: Path, schema: Schema, known_ids: dict, chunk_rows: int
-                       ) -> tuple[FieldFile, ValidationResult]:
+def _read_and_validate(
+    path: Path, schema: Schema, known_ids: dict, chunk_rows: int
+) -> tuple[FieldFile, ValidationResult]:
     """Read one file (CSV and XLSX in chunks) and validate it piece by piece."""
-    chunks = {".csv": read_csv_chunks, ".txt": read_csv_chunks, ".xlsx": read_xlsx_chunks,
-              ".xlsm": read_xlsx_chunks}.get(path.suffix.lower())
+    chunks = {
+        ".csv": read_csv_chunks,
+        ".txt": read_csv_chunks,
+        ".xlsx": read_xlsx_chunks,
+        ".xlsm": read_xlsx_chunks,
+    }.get(path.suffix.lower())
     if chunks is None:
         raw = read_field_file(path)
         return raw, validate(raw.frame, schema, known_ids=known_ids)
@@ -279,7 +329,7 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
     chunk (worded as within one piece: ``duplicate IDSTUD 1002 (rows 3, 200004)``)."""
     chunk = np.repeat(np.arange(len(parts)), [len(p.accepted) for p in parts])
     acc = pd.concat([p.accepted for p in parts], ignore_index=True)
-    parts[:] = [replace(p, accepted=p.accepted.iloc[:0]) for p in parts]   # free the pieces
+    parts[:] = [replace(p, accepted=p.accepted.iloc[:0]) for p in parts]  # free the pieces
     quar = [p.quarantined for p in parts]
     issues = [p.issues for p in parts]
     bad = np.zeros(len(acc), dtype=bool)
@@ -287,26 +337,35 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
         if not all(k in acc for k in key):
             continue
         label = _key_label(acc, key, schema)
-        held = _quarantined_keys(parts, key, schema)      # bad rows count as in validate
-        every = pd.DataFrame({"label": pd.concat([label, held["label"]], ignore_index=True),
-                              "chunk": np.concatenate([chunk, held["chunk"].to_numpy()]),
-                              "row": pd.concat([acc["_source_row"], held["row"]],
-                                               ignore_index=True).astype("int64")})
+        held = _quarantined_keys(parts, key, schema)  # bad rows count as in validate
+        every = pd.DataFrame(
+            {
+                "label": pd.concat([label, held["label"]], ignore_index=True),
+                "chunk": np.concatenate([chunk, held["chunk"].to_numpy()]),
+                "row": pd.concat([acc["_source_row"], held["row"]], ignore_index=True).astype(
+                    "int64"
+                ),
+            }
+        )
         every = every[every["label"].notna()]
         spread = every.groupby("label")["chunk"].nunique()
         dup = (label.map(spread).fillna(1).to_numpy() > 1) & ~bad
         if not dup.any():
             continue
         shared = every[every["label"].isin(set(label[dup]))]
-        rows = shared.sort_values("row").astype({"row": str}).groupby("label")["row"].agg(
-            ", ".join)
+        rows = shared.sort_values("row").astype({"row": str}).groupby("label")["row"].agg(", ".join)
         shown = label[dup].map(_shown_key)
-        reason = "duplicate " + "+".join(key) + " " + shown + " (rows " \
-            + label[dup].map(rows) + ")"
+        reason = "duplicate " + "+".join(key) + " " + shown + " (rows " + label[dup].map(rows) + ")"
         moved = acc.loc[dup]
-        found = pd.DataFrame({"file": moved["_source_file"].astype(str).to_numpy(),
-                              "row": moved["_source_row"].to_numpy(), "column": "+".join(key),
-                              "value": shown.to_numpy(), "reason": reason.to_numpy()})
+        found = pd.DataFrame(
+            {
+                "file": moved["_source_file"].astype(str).to_numpy(),
+                "row": moved["_source_row"].to_numpy(),
+                "column": "+".join(key),
+                "value": shown.to_numpy(),
+                "reason": reason.to_numpy(),
+            }
+        )
         issues.append(found)
         record = moved.astype(object).reset_index(drop=True)
         quar.append(pd.concat([found, record], axis=1))
@@ -314,14 +373,18 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
     accepted = acc.loc[~bad].reset_index(drop=True) if bad.any() else acc
     del acc
     quarantined = _concat(quar, ISSUE_COLUMNS).reset_index(drop=True)
-    recon = Reconciliation(read=sum(p.reconciliation.read for p in parts),
-                           accepted=len(accepted), quarantined=len(quarantined))
+    recon = Reconciliation(
+        read=sum(p.reconciliation.read for p in parts),
+        accepted=len(accepted),
+        quarantined=len(quarantined),
+    )
     notes = tuple(dict.fromkeys(n for p in parts for n in p.warnings))
     return ValidationResult(accepted, quarantined, _concat(issues, ISSUE_COLUMNS), recon, notes)
 
 
-def _quarantined_keys(parts: list[ValidationResult], key: list[str], schema: Schema
-                      ) -> pd.DataFrame:
+def _quarantined_keys(
+    parts: list[ValidationResult], key: list[str], schema: Schema
+) -> pd.DataFrame:
     """Normalised keys of the quarantined rows of each chunk (``label, chunk, row``)."""
     frames = []
     for i, part in enumerate(parts):
@@ -331,8 +394,13 @@ def _quarantined_keys(parts: list[ValidationResult], key: list[str], schema: Sch
         label = _key_label(q, key, schema)
         frames.append(pd.DataFrame({"label": label, "chunk": i, "row": q["row"]}))
     if not frames:
-        return pd.DataFrame({"label": pd.Series(dtype=object), "chunk": pd.Series(dtype=int),
-                             "row": pd.Series(dtype=object)})
+        return pd.DataFrame(
+            {
+                "label": pd.Series(dtype=object),
+                "chunk": pd.Series(dtype=int),
+                "row": pd.Series(dtype=object),
+            }
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -348,8 +416,9 @@ def _key_label(frame: pd.DataFrame, key: list[str], schema: Schema) -> pd.Series
     label = None
     for k in key:
         values = frame[k]
-        part = normalize_id(values.astype(object).where(values.notna(), ""),
-                            numeric=schema.column(k).type != "str")
+        part = normalize_id(
+            values.astype(object).where(values.notna(), ""), numeric=schema.column(k).type != "str"
+        )
         part = part.where(part != "")
         label = part if label is None else label + "+" + part
     return label
@@ -367,6 +436,6 @@ def _concat(frames: list[pd.DataFrame], columns: list[str] | None = None) -> pd.
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns or []})
-    if len(frames) == 1:                      # no copy of a million-row table
+    if len(frames) == 1:  # no copy of a million-row table
         return frames[0].reset_index(drop=True)
     return pd.concat(frames, ignore_index=True)

@@ -30,13 +30,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParticipationStandards", "participation_rates", "annotate_participation",
-           "ROLES"]
+__all__ = ["ParticipationStandards", "participation_rates", "annotate_participation", "ROLES"]
 
 ROLES = ("sampled", "replacement_1", "replacement_2")
-_RATES = ["school_before_replacement", "school_after_replacement", "class", "student",
-          "overall_before_replacement", "overall_after_replacement",
-          "exclusion_within_school", "exclusion_total"]
+_RATES = [
+    "school_before_replacement",
+    "school_after_replacement",
+    "class",
+    "student",
+    "overall_before_replacement",
+    "overall_after_replacement",
+    "exclusion_within_school",
+    "exclusion_total",
+]
 
 
 @dataclass(frozen=True)
@@ -63,9 +69,15 @@ class ParticipationStandards:
         return round(threshold - self.nearly_margin, 10)
 
 
-def participation_rates(schools: pd.DataFrame, classes: pd.DataFrame, *,
-                        by: str | None = None, school_exclusion_rate: float = 0.0,
-                        school: str = "IDSCHOOL", cls: str = "IDCLASS") -> pd.DataFrame:
+def participation_rates(
+    schools: pd.DataFrame,
+    classes: pd.DataFrame,
+    *,
+    by: str | None = None,
+    school_exclusion_rate: float = 0.0,
+    school: str = "IDSCHOOL",
+    cls: str = "IDCLASS",
+) -> pd.DataFrame:
     """School, class, student, overall participation and exclusion rates, tidy.
 
     Parameters
@@ -134,8 +146,10 @@ def participation_rates(schools: pd.DataFrame, classes: pd.DataFrame, *,
     if by is None:
         return _rates(schools, classes, school, school_exclusion_rate)
     if by not in schools.columns:
-        raise KeyError(f"participation_rates: by={by!r} is not a column of schools "
-                       f"({list(schools.columns)}); pass one of them")
+        raise KeyError(
+            f"participation_rates: by={by!r} is not a column of schools "
+            f"({list(schools.columns)}); pass one of them"
+        )
     parts = []
     for key, sub in schools.groupby(by, sort=True):
         sub_classes = classes[classes[school].isin(sub[school])]
@@ -144,8 +158,9 @@ def participation_rates(schools: pd.DataFrame, classes: pd.DataFrame, *,
     return pd.concat(parts, ignore_index=True)
 
 
-def annotate_participation(rates: pd.DataFrame, *,
-                           standards: ParticipationStandards | None = None) -> pd.DataFrame:
+def annotate_participation(
+    rates: pd.DataFrame, *, standards: ParticipationStandards | None = None
+) -> pd.DataFrame:
     """IEA annotation of participation rates: meets, ``†``, ``‡`` or ``≡``, plus coverage note.
 
     Parameters
@@ -173,17 +188,23 @@ def annotate_participation(rates: pd.DataFrame, *,
     """
     standards = standards or ParticipationStandards()
     weighted = rates[rates["weighting"] == "weighted"]
-    keys = [c for c in weighted.columns if c not in
-            ("rate", "weighting", "estimate", "numerator", "denominator", "n")]
+    keys = [
+        c
+        for c in weighted.columns
+        if c not in ("rate", "weighting", "estimate", "numerator", "denominator", "n")
+    ]
     if keys:
-        wide = weighted.pivot_table(index=keys, columns="rate", values="estimate",
-                                    sort=False).reset_index()
+        wide = weighted.pivot_table(
+            index=keys, columns="rate", values="estimate", sort=False
+        ).reset_index()
     else:
         wide = weighted.set_index("rate")["estimate"].to_frame().T.reset_index(drop=True)
     missing = [r for r in _RATES if r not in wide.columns]
     if missing:
-        raise KeyError(f"annotate_participation: rates {missing} are missing; pass the "
-                       "output of participation_rates")
+        raise KeyError(
+            f"annotate_participation: rates {missing} are missing; pass the "
+            "output of participation_rates"
+        )
     decided = wide.apply(lambda row: _annotate(row, standards), axis=1, result_type="expand")
     wide = wide[[*keys, *_RATES]].reset_index(drop=True)
     wide.columns.name = None
@@ -201,22 +222,27 @@ def _check_schools(schools: pd.DataFrame, school: str) -> pd.DataFrame:
         out["eligible"] = True
     bad = sorted(set(out["role"]) - set(ROLES))
     if bad:
-        raise ValueError(f"participation_rates: unknown role(s) {bad} in schools; use "
-                         f"{list(ROLES)}")
+        raise ValueError(
+            f"participation_rates: unknown role(s) {bad} in schools; use {list(ROLES)}"
+        )
     out["participated"] = out["participated"].astype(bool)
     out["eligible"] = out["eligible"].astype(bool)
     orig = out[out["role"] == "sampled"]
     repl = out[out["role"] != "sampled"]
     stray = [_id(v) for v in repl.loc[~repl["replaces"].isin(orig[school]), school]]
     if stray:
-        raise ValueError(f"participation_rates: replacement school(s) {stray[:5]} do not "
-                         "replace a sampled school in 'replaces'; give the sampled IDSCHOOL")
+        raise ValueError(
+            f"participation_rates: replacement school(s) {stray[:5]} do not "
+            "replace a sampled school in 'replaces'; give the sampled IDSCHOOL"
+        )
     part = out[out["participated"]]
     slots = pd.concat([part.loc[part["role"] == "sampled", school], part["replaces"].dropna()])
     twice = sorted({_id(v) for v in slots[slots.duplicated()]})
     if twice:
-        raise ValueError(f"participation_rates: sampled school(s) {twice[:5]} have more than "
-                         "one participating school (original or replacements); keep one")
+        raise ValueError(
+            f"participation_rates: sampled school(s) {twice[:5]} have more than "
+            "one participating school (original or replacements); keep one"
+        )
     return out
 
 
@@ -228,8 +254,10 @@ def _check_classes(classes: pd.DataFrame, school: str, cls: str) -> pd.DataFrame
     eligible = out["listed"] - out["excluded"]
     if (eligible < 0).any() or (out["assessed"] > eligible).any():
         rows = out.index[(eligible < 0) | (out["assessed"] > eligible)].tolist()
-        raise ValueError(f"participation_rates: classes rows {rows[:5]} have excluded > listed "
-                         "or assessed > listed - excluded; fix the class counts")
+        raise ValueError(
+            f"participation_rates: classes rows {rows[:5]} have excluded > listed "
+            "or assessed > listed - excluded; fix the class counts"
+        )
     return out
 
 
@@ -241,12 +269,15 @@ def _id(value: object) -> object:
 def _need(frame: pd.DataFrame, cols: list[str], name: str) -> None:
     missing = [c for c in cols if c not in frame.columns]
     if missing:
-        raise KeyError(f"participation_rates: {name} lacks column(s) {missing} (columns: "
-                       f"{list(frame.columns)}); rename or add them")
+        raise KeyError(
+            f"participation_rates: {name} lacks column(s) {missing} (columns: "
+            f"{list(frame.columns)}); rename or add them"
+        )
 
 
-def _rates(schools: pd.DataFrame, classes: pd.DataFrame, school: str,
-           school_excl: float) -> pd.DataFrame:
+def _rates(
+    schools: pd.DataFrame, classes: pd.DataFrame, school: str, school_excl: float
+) -> pd.DataFrame:
     rows = _school_rates(schools, school)
     part_ids = schools.loc[schools["participated"] & schools["eligible"], school]
     c = classes[classes[school].isin(part_ids)].copy()
@@ -255,14 +286,29 @@ def _rates(schools: pd.DataFrame, classes: pd.DataFrame, school: str,
     c["elig"] = c["listed"] - c["excluded"]
     c["part"] = (c["elig"] > 0) & (c["assessed"] >= 0.5 * c["elig"])
     pc = c["part"]
-    rows.append(("class", "weighted", (c["w"] * c["elig"])[pc].sum(),
-                 (c["w"] * c["elig"]).sum(), len(c)))
+    rows.append(
+        ("class", "weighted", (c["w"] * c["elig"])[pc].sum(), (c["w"] * c["elig"]).sum(), len(c))
+    )
     rows.append(("class", "unweighted", float(pc.sum()), float(len(c)), len(c)))
     for weighting, w in (("weighted", c["w"]), ("unweighted", pd.Series(1.0, index=c.index))):
-        rows.append(("student", weighting, (w * c["assessed"])[pc].sum(),
-                     (w * c["elig"])[pc].sum(), int(c.loc[pc, "elig"].sum())))
-        rows.append(("exclusion_within_school", weighting, (w * c["excluded"]).sum(),
-                     (w * c["listed"]).sum(), int(c["listed"].sum())))
+        rows.append(
+            (
+                "student",
+                weighting,
+                (w * c["assessed"])[pc].sum(),
+                (w * c["elig"])[pc].sum(),
+                int(c.loc[pc, "elig"].sum()),
+            )
+        )
+        rows.append(
+            (
+                "exclusion_within_school",
+                weighting,
+                (w * c["excluded"]).sum(),
+                (w * c["listed"]).sum(),
+                int(c["listed"].sum()),
+            )
+        )
     out = pd.DataFrame(rows, columns=["rate", "weighting", "numerator", "denominator", "n"])
     with np.errstate(invalid="ignore", divide="ignore"):
         out["estimate"] = out["numerator"] / out["denominator"]
@@ -271,22 +317,33 @@ def _rates(schools: pd.DataFrame, classes: pd.DataFrame, school: str,
 
 def _school_rates(schools: pd.DataFrame, school: str) -> list[tuple]:
     orig = schools[(schools["role"] == "sampled") & schools["eligible"]]
-    repl = schools[(schools["role"] != "sampled") & schools["participated"]
-                   & schools["replaces"].isin(orig.loc[~orig["participated"], school])]
+    repl = schools[
+        (schools["role"] != "sampled")
+        & schools["participated"]
+        & schools["replaces"].isin(orig.loc[~orig["participated"], school])
+    ]
     unreplaced = orig[~orig["participated"] & ~orig[school].isin(repl["replaces"])]
     rows = []
     for weighting in ("weighted", "unweighted"):
+
         def size(d: pd.DataFrame, weighting: str = weighting) -> float:
             return float((d["weight"] * d["mos"]).sum()) if weighting == "weighted" else len(d)
+
         part_o = orig[orig["participated"]]
-        rows.append(("school_before_replacement", weighting, size(part_o), size(orig),
-                     len(orig)))
+        rows.append(("school_before_replacement", weighting, size(part_o), size(orig), len(orig)))
         if weighting == "weighted":
             denominator = size(part_o) + size(repl) + size(unreplaced)
         else:
             denominator = len(orig)
-        rows.append(("school_after_replacement", weighting, size(part_o) + size(repl),
-                     denominator, len(orig)))
+        rows.append(
+            (
+                "school_after_replacement",
+                weighting,
+                size(part_o) + size(repl),
+                denominator,
+                len(orig),
+            )
+        )
     return rows
 
 
@@ -296,8 +353,7 @@ def _add_products(out: pd.DataFrame, school_excl: float) -> pd.DataFrame:
     for weighting in ("weighted", "unweighted"):
         cs = est[("class", weighting)] * est[("student", weighting)]
         for when in ("before_replacement", "after_replacement"):
-            extra.append((f"overall_{when}", weighting,
-                          est[(f"school_{when}", weighting)] * cs))
+            extra.append((f"overall_{when}", weighting, est[(f"school_{when}", weighting)] * cs))
         within = est[("exclusion_within_school", weighting)]
         extra.append(("exclusion_total", weighting, school_excl + (1 - school_excl) * within))
     more = pd.DataFrame(extra, columns=["rate", "weighting", "estimate"])
@@ -306,7 +362,8 @@ def _add_products(out: pd.DataFrame, school_excl: float) -> pd.DataFrame:
     out = out.sort_values(["weighting", "rate"], ascending=[False, True], kind="stable")
     out["rate"] = out["rate"].astype(str)
     return out[["rate", "weighting", "estimate", "numerator", "denominator", "n"]].reset_index(
-        drop=True)
+        drop=True
+    )
 
 
 def _annotate(row: pd.Series, s: ParticipationStandards) -> pd.Series:
@@ -316,8 +373,10 @@ def _annotate(row: pd.Series, s: ParticipationStandards) -> pd.Series:
         f = s.nearly if margin else (lambda t: t)
         sch, overall = row[f"school_{when}"], row[f"overall_{when}"]
         if sch >= f(s.school) and cls_ >= f(s.class_) and stu >= f(s.student):
-            return (f"{when.replace('_', ' ')}: school {sch:.3g} >= {f(s.school):g}, class "
-                    f"{cls_:.3g} >= {f(s.class_):g}, student {stu:.3g} >= {f(s.student):g}")
+            return (
+                f"{when.replace('_', ' ')}: school {sch:.3g} >= {f(s.school):g}, class "
+                f"{cls_:.3g} >= {f(s.class_):g}, student {stu:.3g} >= {f(s.student):g}"
+            )
         if overall >= f(s.overall):
             return f"{when.replace('_', ' ')}: combined {overall:.3g} >= {f(s.overall):g}"
         return None
@@ -325,8 +384,13 @@ def _annotate(row: pd.Series, s: ParticipationStandards) -> pd.Series:
     if (rule := meets("before_replacement")) is not None:
         annotation = ""
     elif row["school_before_replacement"] < s.floor_original_schools:
-        annotation, rule = "≡", (f"original schools {row['school_before_replacement']:.3g} < "
-                                 f"{s.floor_original_schools:g}: replacements may not be used")
+        annotation, rule = (
+            "≡",
+            (
+                f"original schools {row['school_before_replacement']:.3g} < "
+                f"{s.floor_original_schools:g}: replacements may not be used"
+            ),
+        )
     elif (rule := meets("after_replacement")) is not None:
         annotation = "†"
     elif (rule := meets("after_replacement", margin=True)) is not None:
@@ -334,8 +398,13 @@ def _annotate(row: pd.Series, s: ParticipationStandards) -> pd.Series:
     else:
         annotation, rule = "≡", "guidelines not met before or after replacement"
     excl = row["exclusion_total"]
-    note = "" if excl <= s.max_exclusion else (
-        "3" if excl > s.coverage_note_3_above else "2")
-    return pd.Series({"annotation": annotation, "meets_guidelines": annotation == "",
-                      "rule": rule, "coverage_note": note,
-                      "exclusion_over_limit": bool(excl > s.max_exclusion)})
+    note = "" if excl <= s.max_exclusion else ("3" if excl > s.coverage_note_3_above else "2")
+    return pd.Series(
+        {
+            "annotation": annotation,
+            "meets_guidelines": annotation == "",
+            "rule": rule,
+            "coverage_note": note,
+            "exclusion_over_limit": bool(excl > s.max_exclusion),
+        }
+    )

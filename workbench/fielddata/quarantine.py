@@ -18,8 +18,17 @@ from workbench.fielddata.validate import ISSUE_COLUMNS, ValidationResult
 
 __all__ = ["atomic_write", "write_quarantine", "write_intake_log", "LOG_COLUMNS"]
 
-LOG_COLUMNS = ["file", "sha256", "format", "encoding", "rows_read", "rows_accepted",
-               "rows_quarantined", "status", "message"]
+LOG_COLUMNS = [
+    "file",
+    "sha256",
+    "format",
+    "encoding",
+    "rows_read",
+    "rows_accepted",
+    "rows_quarantined",
+    "status",
+    "message",
+]
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
@@ -85,8 +94,10 @@ def write_quarantine(quarantined: ValidationResult | pd.DataFrame, path: str | P
     frame = quarantined.quarantined if isinstance(quarantined, ValidationResult) else quarantined
     missing = [c for c in ISSUE_COLUMNS if c not in frame.columns]
     if missing:
-        raise KeyError(f"write_quarantine: columns {missing} are missing (columns: "
-                       f"{list(frame.columns)[:10]}); pass ValidationResult.quarantined")
+        raise KeyError(
+            f"write_quarantine: columns {missing} are missing (columns: "
+            f"{list(frame.columns)[:10]}); pass ValidationResult.quarantined"
+        )
     frame = frame.loc[:, ~frame.columns.duplicated()]
     return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"))
 
@@ -117,7 +128,9 @@ def write_intake_log(log: pd.DataFrame, path: str | Path) -> Path:
     """
     missing = [c for c in LOG_COLUMNS if c not in log.columns]
     if missing:
-        raise KeyError(f"write_intake_log: columns {missing} are missing (columns: "
-                       f"{list(log.columns)}); build the log with fielddata.intake")
+        raise KeyError(
+            f"write_intake_log: columns {missing} are missing (columns: "
+            f"{list(log.columns)}); build the log with fielddata.intake"
+        )
     out = log[LOG_COLUMNS]
     return atomic_write(path, lambda tmp: out.to_csv(tmp, index=False, encoding="utf-8"))

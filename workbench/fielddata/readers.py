@@ -36,8 +36,16 @@ import pandas as pd
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.validate import INVISIBLE
 
-__all__ = ["FieldFile", "read_field_file", "read_csv", "read_csv_chunks", "read_xlsx",
-           "read_xlsx_chunks", "read_sav", "sha256_file"]
+__all__ = [
+    "FieldFile",
+    "read_field_file",
+    "read_csv",
+    "read_csv_chunks",
+    "read_xlsx",
+    "read_xlsx_chunks",
+    "read_sav",
+    "sha256_file",
+]
 
 _DELIMITERS = (",", ";")
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
@@ -177,26 +185,42 @@ def read_csv(path: str | Path) -> FieldFile:
     text, encoding = _decode(data, path)
     notes = []
     if "\r" in text and "\n" not in text:
-        notes.append(f"read_csv: line ends are CR only (an old Mac export) ({path.name}); "
-                     "read as rows")
+        notes.append(
+            f"read_csv: line ends are CR only (an old Mac export) ({path.name}); read as rows"
+        )
     first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
     header, width, note, _ = _csv_shape(io.StringIO(text, newline=""), delimiter, path)
     notes.extend([note] if note else [])
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, header=None, names=range(width),
-                            skiprows=1)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            header=None,
+            names=range(width),
+            skiprows=1,
+        )
     except pd.errors.ParserError as exc:  # pragma: no cover - _csv_shape found these first
-        raise FieldDataError(f"read_csv: cannot parse the file ({path}: {exc}); "
-                             "re-export it as CSV") from None
-    frame = frame.iloc[:, :len(header)]
+        raise FieldDataError(
+            f"read_csv: cannot parse the file ({path}: {exc}); re-export it as CSV"
+        ) from None
+    frame = frame.iloc[:, : len(header)]
     header, cleaned = _clean_header(header)
     notes.extend(f"read_csv: {c} ({path.name}); removed" for c in cleaned)
     frame.columns = header
     frame = _finish_frame(frame, header, path, first_row=2, func="read_csv")
-    return FieldFile(frame, path, _sha256(data), "csv", encoding=encoding, delimiter=delimiter,
-                     notes=tuple(notes))
+    return FieldFile(
+        frame,
+        path,
+        _sha256(data),
+        "csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        notes=tuple(notes),
+    )
 
 
 def read_csv_chunks(path: str | Path, *, chunk_rows: int = 100_000) -> Iterator[FieldFile]:
@@ -226,26 +250,48 @@ def read_csv_chunks(path: str | Path, *, chunk_rows: int = 100_000) -> Iterator[
     if header and str(header[-1]).strip() == "":
         yield read_csv(path)
         return
-    notes = [f"read_csv: line ends are CR only (an old Mac export) ({path.name}); "
-             "read as rows"] if cr_only else []
+    notes = (
+        [f"read_csv: line ends are CR only (an old Mac export) ({path.name}); read as rows"]
+        if cr_only
+        else []
+    )
     notes.extend([note] if note else [])
     header, cleaned = _clean_header(header)
     notes.extend(f"read_csv: {c} ({path.name}); removed" for c in cleaned)
     _check_header(header, path, "read_csv", None)
     if last < 2:
-        raise FieldDataError(f"read_csv: header only, the file has no data rows ({path}); "
-                             "ask the region for the filled-in return")
-    with pd.read_csv(path, encoding=encoding, sep=delimiter, dtype=str, keep_default_na=False,
-                     skip_blank_lines=False, header=None, names=range(width), skiprows=1,
-                     nrows=last - 1, chunksize=chunk_rows) as reader:
+        raise FieldDataError(
+            f"read_csv: header only, the file has no data rows ({path}); "
+            "ask the region for the filled-in return"
+        )
+    with pd.read_csv(
+        path,
+        encoding=encoding,
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        header=None,
+        names=range(width),
+        skiprows=1,
+        nrows=last - 1,
+        chunksize=chunk_rows,
+    ) as reader:
         for frame in reader:
             start = 2 + int(frame.index[0])
-            frame = frame.iloc[:, :len(header)].reset_index(drop=True)
+            frame = frame.iloc[:, : len(header)].reset_index(drop=True)
             frame.columns = header
             frame["_source_file"] = str(path)
             frame["_source_row"] = np.arange(start, start + len(frame), dtype=np.int64)
-            yield FieldFile(frame, path, digest, "csv", encoding=encoding,
-                            delimiter=delimiter, notes=tuple(notes))
+            yield FieldFile(
+                frame,
+                path,
+                digest,
+                "csv",
+                encoding=encoding,
+                delimiter=delimiter,
+                notes=tuple(notes),
+            )
 
 
 def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
@@ -297,8 +343,10 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     if has_formulas:
         rows = _formulas_without_values(data, ws.title, rows, path, notes)
     if not rows or all(_blank_cell(v) for v in rows[0]):
-        raise FieldDataError(f"read_xlsx: sheet {ws.title!r} is empty ({path}); "
-                             "put the header in row 1 and the data below it")
+        raise FieldDataError(
+            f"read_xlsx: sheet {ws.title!r} is empty ({path}); "
+            "put the header in row 1 and the data below it"
+        )
     header = [_cell_text(v) for v in rows[0]]
     width = len(header)
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[1:]]
@@ -312,8 +360,9 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     return FieldFile(frame, path, _sha256(data), "xlsx", notes=tuple(notes))
 
 
-def read_xlsx_chunks(path: str | Path, *, sheet: str | None = None,
-                     chunk_rows: int = 100_000) -> Iterator[FieldFile]:
+def read_xlsx_chunks(
+    path: str | Path, *, sheet: str | None = None, chunk_rows: int = 100_000
+) -> Iterator[FieldFile]:
     """Read an XLSX field return in pieces of ``chunk_rows`` rows (rows streamed from the
     sheet, never all held at once).
 
@@ -339,8 +388,7 @@ def read_xlsx_chunks(path: str | Path, *, sheet: str | None = None,
         rows = ws.iter_rows(values_only=True)
         first = next(rows, None)
         header = [_cell_text(v) for v in first or ()]
-        if _check_merged_header(ws, path) or not header or any(
-                h.strip() == "" for h in header):
+        if _check_merged_header(ws, path) or not header or any(h.strip() == "" for h in header):
             wb.close()
             yield read_xlsx(path, sheet=sheet)
             return
@@ -350,13 +398,14 @@ def read_xlsx_chunks(path: str | Path, *, sheet: str | None = None,
         digest, start, body, blank = _sha256(data), 2, [], []
         for number, row in enumerate(rows, start=2):
             cells = [_cell_text(v) for v in row] + [""] * (len(header) - len(row))
-            if any(c.strip() for c in cells[len(header):]):
+            if any(c.strip() for c in cells[len(header) :]):
                 raise FieldDataError(
                     f"read_xlsx: row {number} has cells right of the header's last column "
                     f"{_col_letter(len(header) - 1)} ({path}); give them a header or "
-                    "delete them")
+                    "delete them"
+                )
             if all(c == "" for c in cells):
-                blank.append(cells)                # kept only if a filled row follows
+                blank.append(cells)  # kept only if a filled row follows
                 continue
             body += blank + [cells]
             blank = []
@@ -366,15 +415,18 @@ def read_xlsx_chunks(path: str | Path, *, sheet: str | None = None,
         if body:
             yield _xlsx_chunk(body, header, path, start, digest, notes)
         elif start == 2:
-            raise FieldDataError(f"read_xlsx: header only, the file has no data rows ({path}); "
-                                 "ask the region for the filled-in return")
+            raise FieldDataError(
+                f"read_xlsx: header only, the file has no data rows ({path}); "
+                "ask the region for the filled-in return"
+            )
     finally:
         wb.close()
 
 
-def _xlsx_chunk(body: list, header: list, path: Path, start: int, digest: str,
-                notes: list[str]) -> FieldFile:
-    frame = pd.DataFrame([r[:len(header)] for r in body], columns=header).astype(str)
+def _xlsx_chunk(
+    body: list, header: list, path: Path, start: int, digest: str, notes: list[str]
+) -> FieldFile:
+    frame = pd.DataFrame([r[: len(header)] for r in body], columns=header).astype(str)
     frame["_source_file"] = str(path)
     frame["_source_row"] = np.arange(start, start + len(frame), dtype=np.int64)
     return FieldFile(frame, path, digest, "xlsx", notes=tuple(notes))
@@ -430,8 +482,7 @@ def read_sav(path: str | Path) -> FieldFile:
     path = Path(path)
     data = _read_bytes(path, "read_sav")
     try:
-        frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
-                                          apply_value_formats=False)
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # ReadstatError / PyreadstatError for truncated, corrupt files
         raise FieldDataError(
             f"read_sav: cannot read the .sav file, it looks truncated or corrupt ({path}: "
@@ -440,9 +491,14 @@ def read_sav(path: str | Path) -> FieldFile:
     header = list(frame.columns)
     frame = _finish_frame(frame, header, path, first_row=1, func="read_sav")
     labels = dict(zip(meta.column_names, meta.column_labels or [], strict=False))
-    return FieldFile(frame, path, _sha256(data), "sav",
-                     value_labels=dict(meta.variable_value_labels),
-                     variable_labels={k: v for k, v in labels.items() if v})
+    return FieldFile(
+        frame,
+        path,
+        _sha256(data),
+        "sav",
+        value_labels=dict(meta.variable_value_labels),
+        variable_labels={k: v for k, v in labels.items() if v},
+    )
 
 
 def sha256_file(path: str | Path) -> str:
@@ -476,20 +532,27 @@ def _read_bytes(path: Path, func: str) -> bytes:
     except FileNotFoundError:
         raise FieldDataError(f"{func}: file not found ({path}); check the path") from None
     except IsADirectoryError:
-        raise FieldDataError(f"{func}: this is a folder, not a file ({path}); "
-                             "pass the file inside it") from None
+        raise FieldDataError(
+            f"{func}: this is a folder, not a file ({path}); pass the file inside it"
+        ) from None
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
-        raise FieldDataError(f"{func}: file is empty ({path}, {len(data)} bytes); "
-                             "ask the region for the return again")
+        raise FieldDataError(
+            f"{func}: file is empty ({path}, {len(data)} bytes); "
+            "ask the region for the return again"
+        )
     return data
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE) \
-            or b"\x00" in data[:4096]:
+    if (
+        data.startswith(codecs.BOM_UTF16_LE)
+        or data.startswith(codecs.BOM_UTF16_BE)
+        or b"\x00" in data[:4096]
+    ):
         raise FieldDataError(
             f"read_csv: file contains NUL bytes, it is UTF-16 or binary, not a text CSV "
-            f"({path}); save it as 'CSV UTF-8' or 'CSV (Windows-1251)'")
+            f"({path}); save it as 'CSV UTF-8' or 'CSV (Windows-1251)'"
+        )
     if data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     else:
@@ -527,11 +590,13 @@ def _scan_bytes(path: Path) -> tuple[str, str, bool]:
     except FileNotFoundError:
         raise FieldDataError(f"read_csv: file not found ({path}); check the path") from None
     except IsADirectoryError:
-        raise FieldDataError(f"read_csv: this is a folder, not a file ({path}); "
-                             "pass the file inside it") from None
+        raise FieldDataError(
+            f"read_csv: this is a folder, not a file ({path}); pass the file inside it"
+        ) from None
     if not content:
-        raise FieldDataError(f"read_csv: file is empty ({path}, {offset} bytes); "
-                             "ask the region for the return again")
+        raise FieldDataError(
+            f"read_csv: file is empty ({path}, {offset} bytes); ask the region for the return again"
+        )
     if bad_at is None:
         try:
             decoder.decode(b"", final=True)
@@ -559,7 +624,8 @@ def _neither(path: Path, at: int) -> None:
     raise FieldDataError(
         f"read_csv: row {row} has bytes that are neither UTF-8 nor "
         f"Windows-1251 (byte {byte[0]:#04x} at offset {at}) ({path}); "
-        "re-save the file as 'CSV UTF-8'")
+        "re-save the file as 'CSV UTF-8'"
+    )
 
 
 def _check_cp1251_lines(path: Path) -> None:
@@ -592,7 +658,8 @@ def _mixed(utf8_row: int, other_row: int, path: Path) -> None:
     raise FieldDataError(
         f"read_csv: mixed encodings: row {utf8_row} is UTF-8 but row {other_row} is "
         f"not (Windows-1251?) ({path}); the file was pasted together from two "
-        "exports: re-save the whole file once as 'CSV UTF-8'")
+        "exports: re-save the whole file once as 'CSV UTF-8'"
+    )
 
 
 def _check_mixed_encoding(data: bytes, path: Path) -> None:
@@ -610,8 +677,9 @@ def _check_mixed_encoding(data: bytes, path: Path) -> None:
             _mixed(utf8_row, other_row, path)
 
 
-def _csv_shape(lines: Iterable[str], delimiter: str, path: Path
-               ) -> tuple[list[str], int, str | None, int]:
+def _csv_shape(
+    lines: Iterable[str], delimiter: str, path: Path
+) -> tuple[list[str], int, str | None, int]:
     """Header, the widest row's field count, a note on trailing delimiters, and the number of
     the last row that is not blank (1 when only the header is filled).
 
@@ -631,15 +699,18 @@ def _csv_shape(lines: Iterable[str], delimiter: str, path: Path
             raise FieldDataError(
                 f"read_csv: row {number} has more fields than the header ({width}) ({path}: "
                 f"{len(row)} fields); check for an unquoted {delimiter!r} inside a value or "
-                "a shifted row")
+                "a shifted row"
+            )
         trailing += 1
         first_trailing = first_trailing or number
         widest = max(widest, len(row))
     note = None
     if trailing:
-        note = (f"read_csv: {trailing} row(s) end with an extra {delimiter!r} (a trailing "
-                f"delimiter; first at row {first_trailing}) ({path.name}); the empty last "
-                "field was ignored")
+        note = (
+            f"read_csv: {trailing} row(s) end with an extra {delimiter!r} (a trailing "
+            f"delimiter; first at row {first_trailing}) ({path.name}); the empty last "
+            "field was ignored"
+        )
     return header, widest, note, last
 
 
@@ -648,31 +719,42 @@ def _clean_header(header: list) -> tuple[list, list[str]]:
     out, notes = [], []
     for i, name in enumerate(header):
         text = str(name)
-        found = [f"U+{ord(ch):04X} {INVISIBLE[ch]}" for ch in dict.fromkeys(text)
-                 if ch in INVISIBLE]
+        found = [
+            f"U+{ord(ch):04X} {INVISIBLE[ch]}" for ch in dict.fromkeys(text) if ch in INVISIBLE
+        ]
         if found:
             text = "".join(ch for ch in text if ch not in INVISIBLE)
-            notes.append(f"row 1, column {_col_letter(i)}: header {text.strip()!r} had "
-                         f"invisible character(s) ({', '.join(found)})")
+            notes.append(
+                f"row 1, column {_col_letter(i)}: header {text.strip()!r} had "
+                f"invisible character(s) ({', '.join(found)})"
+            )
         out.append(text if found else name)
     return out, notes
 
 
-def _finish_frame(frame: pd.DataFrame, header: list, path: Path, *, first_row: int,
-                  func: str, rows: list | None = None) -> pd.DataFrame:
+def _finish_frame(
+    frame: pd.DataFrame,
+    header: list,
+    path: Path,
+    *,
+    first_row: int,
+    func: str,
+    rows: list | None = None,
+) -> pd.DataFrame:
     """Check the header, drop trailing blank rows/columns, add the source columns."""
     frame = _drop_blank_trailing_columns(frame, header)
     header = list(frame.columns)
     _check_header(header, path, func, rows)
-    text_only = all(pd.api.types.is_string_dtype(d) or d is np.dtype(object)
-                    for d in frame.dtypes)
+    text_only = all(pd.api.types.is_string_dtype(d) or d is np.dtype(object) for d in frame.dtypes)
     if len(frame) and text_only:
         blank = (frame == "").all(axis=1).to_numpy()
         keep = len(blank) - int(np.argmin(blank[::-1])) if not blank.all() else 0
         frame = frame.iloc[:keep]
     if len(frame) == 0:
-        raise FieldDataError(f"{func}: header only, the file has no data rows ({path}); "
-                             "ask the region for the filled-in return")
+        raise FieldDataError(
+            f"{func}: header only, the file has no data rows ({path}); "
+            "ask the region for the filled-in return"
+        )
     frame = frame.reset_index(drop=True)
     frame["_source_file"] = str(path)
     frame["_source_row"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
@@ -694,18 +776,23 @@ def _check_header(header: list, path: Path, func: str, rows: list | None) -> Non
     names = [str(h).strip() for h in header]
     blank = [_col_letter(i) for i, h in enumerate(names) if h == ""]
     if blank:
-        multi = rows is not None and len(rows) > 1 and all(
-            isinstance(v, str) and v.strip() for v in rows[1])
+        multi = (
+            rows is not None
+            and len(rows) > 1
+            and all(isinstance(v, str) and v.strip() for v in rows[1])
+        )
         what = "a two-row header (row 2 holds column names)" if multi else "blank column names"
         raise FieldDataError(
             f"{func}: {what}: row 1, column(s) {', '.join(blank)} have no name ({path}); "
-            "keep a single header row with one name per column")
+            "keep a single header row with one name per column"
+        )
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in seen:
             raise FieldDataError(
                 f"{func}: duplicate column name {name!r} in row 1, columns "
-                f"{_col_letter(seen[name])} and {_col_letter(i)} ({path}); rename one of them")
+                f"{_col_letter(seen[name])} and {_col_letter(i)} ({path}); rename one of them"
+            )
         seen[name] = i
 
 
@@ -716,16 +803,22 @@ def _pick_sheet(wb, sheet: str | None, path: Path, notes: list[str]):
         skipped = [ws.title for ws in wb.worksheets if _looks_like_instructions(ws)]
         data = [ws for ws in wb.worksheets if ws.title not in skipped] or wb.worksheets
         if skipped:
-            notes.append(f"read_xlsx: read sheet {data[0].title!r} of {path.name}; skipped "
-                         f"{skipped} (instructions: text, no table header)")
+            notes.append(
+                f"read_xlsx: read sheet {data[0].title!r} of {path.name}; skipped "
+                f"{skipped} (instructions: text, no table header)"
+            )
         else:
-            warnings.warn(f"read_xlsx: read the first sheet {data[0].title!r} of {path} "
-                          f"(it has sheets {wb.sheetnames}); pass sheet= to choose another",
-                          stacklevel=4)
+            warnings.warn(
+                f"read_xlsx: read the first sheet {data[0].title!r} of {path} "
+                f"(it has sheets {wb.sheetnames}); pass sheet= to choose another",
+                stacklevel=4,
+            )
         return data[0]
     if sheet not in wb.sheetnames:
-        raise FieldDataError(f"read_xlsx: no sheet {sheet!r} ({path}; sheets: "
-                             f"{wb.sheetnames}); pass one of those as sheet=")
+        raise FieldDataError(
+            f"read_xlsx: no sheet {sheet!r} ({path}; sheets: "
+            f"{wb.sheetnames}); pass one of those as sheet="
+        )
     return wb[sheet]
 
 
@@ -740,8 +833,9 @@ def _looks_like_instructions(ws) -> bool:
     return len(filled) <= 1 or long
 
 
-def _formulas_without_values(data: bytes, title: str, rows: list, path: Path,
-                             notes: list[str]) -> list:
+def _formulas_without_values(
+    data: bytes, title: str, rows: list, path: Path, notes: list[str]
+) -> list:
     """Put the formula text where Excel saved no value (openpyxl gives None there)."""
     import openpyxl
 
@@ -760,9 +854,11 @@ def _formulas_without_values(data: bytes, title: str, rows: list, path: Path,
                 found += 1
         out.append(tuple(row))
     if found:
-        notes.append(f"read_xlsx: {found} formula cell(s) of sheet {title!r} have no saved "
-                     f"value ({path.name}); open the file in Excel, let it recalculate and "
-                     "save it (or paste the values)")
+        notes.append(
+            f"read_xlsx: {found} formula cell(s) of sheet {title!r} have no saved "
+            f"value ({path.name}); open the file in Excel, let it recalculate and "
+            "save it (or paste the values)"
+        )
     return out
 
 
@@ -785,7 +881,8 @@ def _check_merged_header(ws, path: Path) -> bool:
                     raise FieldDataError(
                         f"read_xlsx: merged header cells {ref} in sheet {ws.title!r} "
                         f"(row {r1}, column {c1}) ({path}); unmerge them and keep a single "
-                        "header row with one name per column")
+                        "header row with one name per column"
+                    )
             tail = chunk[-200:]
     return formulas
 

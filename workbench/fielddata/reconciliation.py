@@ -20,8 +20,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["RECONCILIATION_COLUMNS", "reconcile_intake", "add_step", "plausible_values_step",
-           "reconciliation_flow", "reconciliation_table", "check_reconciliation"]
+__all__ = [
+    "RECONCILIATION_COLUMNS",
+    "reconcile_intake",
+    "add_step",
+    "plausible_values_step",
+    "reconciliation_flow",
+    "reconciliation_table",
+    "check_reconciliation",
+]
 
 RECONCILIATION_COLUMNS = ["level", "step", "change", "reason", "n"]
 _STUDENT_STATUS = {2: "absent", 3: "excluded"}
@@ -56,9 +63,16 @@ def reconcile_intake(field, sample: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def add_step(reconciliation: pd.DataFrame, *, level: str, step: str, before, after,
-             reasons: Mapping | pd.Series | None = None,
-             added: str = "not_in_previous_step") -> pd.DataFrame:
+def add_step(
+    reconciliation: pd.DataFrame,
+    *,
+    level: str,
+    step: str,
+    before,
+    after,
+    reasons: Mapping | pd.Series | None = None,
+    added: str = "not_in_previous_step",
+) -> pd.DataFrame:
     """Append one step to a reconciliation table (the call a later stage makes).
 
     Parameters
@@ -99,8 +113,11 @@ def add_step(reconciliation: pd.DataFrame, *, level: str, step: str, before, aft
     after = pd.Index(pd.unique(pd.Series(list(after)).dropna()))
     gone = before.difference(after)
     new = after.difference(before)
-    reasons = pd.Series(dict(reasons) if isinstance(reasons, Mapping) else reasons,
-                        dtype=object) if reasons is not None else pd.Series(dtype=object)
+    reasons = (
+        pd.Series(dict(reasons) if isinstance(reasons, Mapping) else reasons, dtype=object)
+        if reasons is not None
+        else pd.Series(dtype=object)
+    )
     why = pd.Series(gone.map(lambda i: reasons.get(i, "unexplained")), dtype=object)
     rows = [(level, step, "kept", "kept", len(after))]
     rows += [(level, step, "dropped", r, int(n)) for r, n in why.value_counts().items()]
@@ -108,14 +125,22 @@ def add_step(reconciliation: pd.DataFrame, *, level: str, step: str, before, aft
         rows.append((level, step, "added", added, len(new)))
     previous = _last_kept(reconciliation, level)
     if previous is not None and previous != len(before):
-        rows.append((level, step, "dropped" if previous > len(before) else "added",
-                     "not_reconciled", abs(previous - len(before))))
+        rows.append(
+            (
+                level,
+                step,
+                "dropped" if previous > len(before) else "added",
+                "not_reconciled",
+                abs(previous - len(before)),
+            )
+        )
     table = pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
     return pd.concat([reconciliation, table], ignore_index=True)
 
 
-def plausible_values_step(reconciliation: pd.DataFrame, *, weighted, scored,
-                          scaled) -> pd.DataFrame:
+def plausible_values_step(
+    reconciliation: pd.DataFrame, *, weighted, scored, scaled
+) -> pd.DataFrame:
     """Append the scaling stage's ``plausible_values`` step: weighted students without PVs.
 
     A weighted student whose booklet never reached the scored responses (the tracking form
@@ -147,10 +172,21 @@ def plausible_values_step(reconciliation: pd.DataFrame, *, weighted, scored,
     """
     weighted = pd.Index(pd.unique(pd.Series(list(weighted)).dropna()))
     has_booklet = weighted.isin(pd.Index(list(scored)))
-    reasons = dict(zip(weighted, pd.Series(has_booklet).map(
-        {True: "no_responses", False: "weighted_without_booklet"}), strict=True))
-    return add_step(reconciliation, level="student", step="plausible_values",
-                    before=weighted, after=scaled, reasons=reasons)
+    reasons = dict(
+        zip(
+            weighted,
+            pd.Series(has_booklet).map({True: "no_responses", False: "weighted_without_booklet"}),
+            strict=True,
+        )
+    )
+    return add_step(
+        reconciliation,
+        level="student",
+        step="plausible_values",
+        before=weighted,
+        after=scaled,
+        reasons=reasons,
+    )
 
 
 def reconciliation_flow(reconciliation: pd.DataFrame) -> pd.DataFrame:
@@ -166,9 +202,10 @@ def reconciliation_flow(reconciliation: pd.DataFrame) -> pd.DataFrame:
     lost = r[r["change"] == "dropped"].groupby(["level", "step"], sort=False)["n"].sum()
     added = r[r["change"] == "added"].groupby(["level", "step"], sort=False)["n"].sum()
     key = pd.MultiIndex.from_frame(kept[["level", "step"]])
-    return kept.assign(dropped=lost.reindex(key, fill_value=0).to_numpy(),
-                       added=added.reindex(key, fill_value=0).to_numpy()
-                       ).reset_index(drop=True)
+    return kept.assign(
+        dropped=lost.reindex(key, fill_value=0).to_numpy(),
+        added=added.reindex(key, fill_value=0).to_numpy(),
+    ).reset_index(drop=True)
 
 
 def check_reconciliation(reconciliation: pd.DataFrame) -> pd.DataFrame:
@@ -190,10 +227,12 @@ def check_reconciliation(reconciliation: pd.DataFrame) -> pd.DataFrame:
     return flow[bad].assign(expected=expected[bad]).reset_index(drop=True)
 
 
-def reconciliation_table(table: pd.DataFrame, *, lang: str,
-                         columns: tuple[str, ...] = ("level", "step", "change", "reason",
-                                                     "check", "action", "fate")
-                         ) -> pd.DataFrame:
+def reconciliation_table(
+    table: pd.DataFrame,
+    *,
+    lang: str,
+    columns: tuple[str, ...] = ("level", "step", "change", "reason", "check", "action", "fate"),
+) -> pd.DataFrame:
     """A reconciliation (or check, or audit) table with its codes in words, for a report.
 
     Codes are labelled from ``workbench/texts/labels_field_data.yaml`` (keys ``rc_<code>``)
@@ -213,8 +252,12 @@ def reconciliation_table(table: pd.DataFrame, *, lang: str,
     for column in columns:
         if column in out:
             out[column] = out[column].map(
-                lambda code: code if pd.isna(code) or label(f"rc_{code}", lang) == f"rc_{code}"
-                else label(f"rc_{code}", lang))
+                lambda code: (
+                    code
+                    if pd.isna(code) or label(f"rc_{code}", lang) == f"rc_{code}"
+                    else label(f"rc_{code}", lang)
+                )
+            )
     return out.reset_index(drop=True)
 
 
@@ -229,7 +272,8 @@ def _rows(level: str, step: str, kept: int, dropped: Mapping[str, int]) -> list[
 
 def _codes(series: pd.Series, names: Mapping[int, str]) -> pd.Series:
     return series.astype(object).map(
-        lambda v: names.get(int(v), f"code_{int(v)}") if pd.notna(v) else "no_code")
+        lambda v: names.get(int(v), f"code_{int(v)}") if pd.notna(v) else "no_code"
+    )
 
 
 def _schools(tracking, sample: pd.DataFrame) -> pd.DataFrame:
@@ -238,15 +282,26 @@ def _schools(tracking, sample: pd.DataFrame) -> pd.DataFrame:
     tracked = ids.intersection(pd.Index(acc["IDSCHOOL"].dropna().astype(int)))
     raw = tracking.quarantined.get("IDSCHOOL", pd.Series(dtype=object))
     quarantined = ids.difference(tracked).intersection(
-        pd.Index(pd.to_numeric(raw, errors="coerce").dropna().astype(int)))
+        pd.Index(pd.to_numeric(raw, errors="coerce").dropna().astype(int))
+    )
     rows = _rows("school", "in_sample", len(ids), {})
-    rows += _rows("school", "tracked", len(tracked),
-                  {"tracking_quarantined": len(quarantined),
-                   "not_in_tracking": len(ids) - len(tracked) - len(quarantined)})
+    rows += _rows(
+        "school",
+        "tracked",
+        len(tracked),
+        {
+            "tracking_quarantined": len(quarantined),
+            "not_in_tracking": len(ids) - len(tracked) - len(quarantined),
+        },
+    )
     part = acc[acc["IDSCHOOL"].isin(tracked)].drop_duplicates("IDSCHOOL")
     status = _codes(part["PARTICIP"], {1: "participated", **_SCHOOL_STATUS})
-    rows += _rows("school", "participated", int((status == "participated").sum()),
-                  status[status != "participated"].value_counts().to_dict())
+    rows += _rows(
+        "school",
+        "participated",
+        int((status == "participated").sum()),
+        status[status != "participated"].value_counts().to_dict(),
+    )
     return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
 
 
@@ -254,16 +309,28 @@ def _classes(res: Mapping) -> pd.DataFrame:
     ct = res["class_tracking"]
     acc = ct.accepted
     rows = _rows("class", "tracking_read", ct.reconciliation.read, {})
-    rows += _rows("class", "tracking_accepted", len(acc),
-                  {"tracking_quarantined": ct.reconciliation.quarantined})
+    rows += _rows(
+        "class",
+        "tracking_accepted",
+        len(acc),
+        {"tracking_quarantined": ct.reconciliation.quarantined},
+    )
     schools = res["school_tracking"].accepted
     taking_part = schools.loc[schools["PARTICIP"] == 1, "IDSCHOOL"]
     in_school = acc["IDSCHOOL"].isin(taking_part)
-    rows += _rows("class", "in_participating_school", int(in_school.sum()),
-                  {"school_not_participating": int((~in_school).sum())})
+    rows += _rows(
+        "class",
+        "in_participating_school",
+        int(in_school.sum()),
+        {"school_not_participating": int((~in_school).sum())},
+    )
     assessed = in_school & (acc["N_ASSESSED"].fillna(0) > 0)
-    rows += _rows("class", "assessed", int(assessed.sum()),
-                  {"no_student_assessed": int((in_school & ~assessed).sum())})
+    rows += _rows(
+        "class",
+        "assessed",
+        int(assessed.sum()),
+        {"no_student_assessed": int((in_school & ~assessed).sum())},
+    )
     return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
 
 
@@ -271,25 +338,38 @@ def _students(res: Mapping) -> pd.DataFrame:
     st = res["student_tracking"]
     acc = st.accepted.drop_duplicates("IDSTUD")
     rows = _rows("student", "tracking_read", st.reconciliation.read, {})
-    rows += _rows("student", "tracking_accepted", len(acc),
-                  {"tracking_quarantined": st.reconciliation.quarantined,
-                   "duplicate_in_tracking": len(st.accepted) - len(acc)})
+    rows += _rows(
+        "student",
+        "tracking_accepted",
+        len(acc),
+        {
+            "tracking_quarantined": st.reconciliation.quarantined,
+            "duplicate_in_tracking": len(st.accepted) - len(acc),
+        },
+    )
     status = _codes(acc["PARTICIP"], {1: "assessed", **_STUDENT_STATUS})
     assessed = acc.loc[status == "assessed", "IDSTUD"]
-    rows += _rows("student", "assessed", len(assessed),
-                  status[status != "assessed"].value_counts().to_dict())
+    rows += _rows(
+        "student", "assessed", len(assessed), status[status != "assessed"].value_counts().to_dict()
+    )
     books = res["booklets"]
     have = assessed.isin(books.accepted["IDSTUD"])
-    quarantined_ids = pd.to_numeric(books.quarantined.get("IDSTUD", pd.Series(dtype=object)),
-                                    errors="coerce")
+    quarantined_ids = pd.to_numeric(
+        books.quarantined.get("IDSTUD", pd.Series(dtype=object)), errors="coerce"
+    )
     in_quarantine = ~have & assessed.isin(quarantined_ids)
-    rows += _rows("student", "booklet", int(have.sum()),
-                  {"booklet_quarantined": int(in_quarantine.sum()),
-                   "booklet_missing": int((~have & ~in_quarantine).sum())})
+    rows += _rows(
+        "student",
+        "booklet",
+        int(have.sum()),
+        {
+            "booklet_quarantined": int(in_quarantine.sum()),
+            "booklet_missing": int((~have & ~in_quarantine).sum()),
+        },
+    )
     return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS)
 
 
 def _last_kept(reconciliation: pd.DataFrame, level: str) -> int | None:
-    kept = reconciliation[(reconciliation["level"] == level)
-                          & (reconciliation["change"] == "kept")]
+    kept = reconciliation[(reconciliation["level"] == level) & (reconciliation["change"] == "kept")]
     return int(kept["n"].iloc[-1]) if len(kept) else None

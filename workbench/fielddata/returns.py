@@ -23,15 +23,32 @@ from workbench.fielddata.quarantine import write_intake_log, write_quarantine
 from workbench.fielddata.schema import Schema, load_schema
 from workbench.fielddata.validate import normalize_id
 
-__all__ = ["KINDS", "LAYOUT", "SCHEMA_DIR", "TRACKING", "FieldIntake", "field_schemas",
-           "find_returns", "intake_returns", "public_text"]
+__all__ = [
+    "KINDS",
+    "LAYOUT",
+    "SCHEMA_DIR",
+    "TRACKING",
+    "FieldIntake",
+    "field_schemas",
+    "find_returns",
+    "intake_returns",
+    "public_text",
+]
 
 #: folder of the declared schemas, one ``<kind>.yaml`` per kind of return
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 #: the kinds of returned file, tracking forms first
-KINDS = ("school_tracking", "class_tracking", "student_tracking", "booklets",
-         "student_questionnaire", "teacher_questionnaire", "principal_questionnaire",
-         "parent_questionnaire", "double_coding")
+KINDS = (
+    "school_tracking",
+    "class_tracking",
+    "student_tracking",
+    "booklets",
+    "student_questionnaire",
+    "teacher_questionnaire",
+    "principal_questionnaire",
+    "parent_questionnaire",
+    "double_coding",
+)
 TRACKING = KINDS[:3]
 #: the IDs a tracking form lists, which later files must refer to
 _LISTS = {"class_tracking": "IDCLASS", "student_tracking": "IDSTUD"}
@@ -66,18 +83,20 @@ class FieldIntake:
 
     def log(self) -> pd.DataFrame:
         """One row per file: ``kind`` and the intake log's columns."""
-        return pd.concat([r.log.assign(kind=k) for k, r in self.results.items()],
-                         ignore_index=True)
+        return pd.concat([r.log.assign(kind=k) for k, r in self.results.items()], ignore_index=True)
 
     def issues(self) -> pd.DataFrame:
         """One row per problem found in a row: ``kind`` and the issue columns."""
-        return pd.concat([r.issues.assign(kind=k) for k, r in self.results.items()],
-                         ignore_index=True)
+        return pd.concat(
+            [r.issues.assign(kind=k) for k, r in self.results.items()], ignore_index=True
+        )
 
     def reconciliation(self) -> pd.DataFrame:
         """Rows ``read = accepted + quarantined`` per kind, with a ``total`` row."""
-        rows = [(k, r.reconciliation.read, r.reconciliation.accepted,
-                 r.reconciliation.quarantined) for k, r in self.results.items()]
+        rows = [
+            (k, r.reconciliation.read, r.reconciliation.accepted, r.reconciliation.quarantined)
+            for k, r in self.results.items()
+        ]
         table = pd.DataFrame(rows, columns=["kind", "read", "accepted", "quarantined"])
         total = table.drop(columns="kind").sum().to_dict() | {"kind": "total"}
         return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
@@ -95,18 +114,32 @@ class FieldIntake:
             exactly one row.
         """
         log = self.log()
-        rows = pd.DataFrame({
-            "file": log["file"].map(self._relative), "kind": log["kind"],
-            "fate": log["status"].map(lambda s: "rejected" if s == "rejected" else "read"),
-            "status": log["status"], "rows_read": log["rows_read"],
-            "rows_accepted": log["rows_accepted"], "rows_quarantined": log["rows_quarantined"],
-            "reason": log["message"].fillna("").map(self._public_text)})
-        extra = pd.DataFrame({
-            "file": [self._relative(p) for p in self.unmatched], "kind": "",
-            "fate": "unexpected", "status": "not read", "rows_read": 0, "rows_accepted": 0,
-            "rows_quarantined": 0,
-            "reason": [self.unexpected.get(p, "fits no kind of the layout")
-                       for p in self.unmatched]})
+        rows = pd.DataFrame(
+            {
+                "file": log["file"].map(self._relative),
+                "kind": log["kind"],
+                "fate": log["status"].map(lambda s: "rejected" if s == "rejected" else "read"),
+                "status": log["status"],
+                "rows_read": log["rows_read"],
+                "rows_accepted": log["rows_accepted"],
+                "rows_quarantined": log["rows_quarantined"],
+                "reason": log["message"].fillna("").map(self._public_text),
+            }
+        )
+        extra = pd.DataFrame(
+            {
+                "file": [self._relative(p) for p in self.unmatched],
+                "kind": "",
+                "fate": "unexpected",
+                "status": "not read",
+                "rows_read": 0,
+                "rows_accepted": 0,
+                "rows_quarantined": 0,
+                "reason": [
+                    self.unexpected.get(p, "fits no kind of the layout") for p in self.unmatched
+                ],
+            }
+        )
         out = pd.concat([rows, extra], ignore_index=True) if len(extra) else rows
         where = out["file"].str.rpartition("/")
         out = out.assign(folder=where[0], file=where[2])
@@ -193,43 +226,50 @@ def find_returns(folder: str | Path) -> tuple[dict[str, list[Path]], list[Path]]
 def _sort_delivery(folder: str | Path) -> tuple[dict[str, list[Path]], dict[Path, str]]:
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"find_returns: no delivery folder {folder.name}; put the "
-                                "field agency's files there (layout: "
-                                "workbench.fielddata.LAYOUT)")
+        raise FileNotFoundError(
+            f"find_returns: no delivery folder {folder.name}; put the "
+            "field agency's files there (layout: "
+            "workbench.fielddata.LAYOUT)"
+        )
     by_kind: dict[str, list[Path]] = {kind: [] for kind in KINDS}
     unexpected: dict[Path, str] = {}
-    folders = sorted({pattern.split("/")[0] + "/" for pats in LAYOUT.values()
-                      for pattern in pats})
+    folders = sorted({pattern.split("/")[0] + "/" for pats in LAYOUT.values() for pattern in pats})
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         parts = path.relative_to(folder).parts
         if _SYSTEM_FILES.match(parts[-1]):
             unexpected[path] = "a hidden, lock or system file (not field data)"
             continue
-        kind = next((k for k in KINDS for pattern in LAYOUT[k]
-                     if _fits(parts, pattern)), None)
+        kind = next((k for k in KINDS for pattern in LAYOUT[k] if _fits(parts, pattern)), None)
         if kind is not None:
             by_kind[kind].append(path)
         elif len(parts) == 1:
-            unexpected[path] = (f"at the top of the delivery, outside its folders "
-                                f"({', '.join(folders)}); move it into the right folder")
+            unexpected[path] = (
+                f"at the top of the delivery, outside its folders "
+                f"({', '.join(folders)}); move it into the right folder"
+            )
         elif parts[0].lower() + "/" not in folders:
-            unexpected[path] = (f"in an unexpected folder {parts[0]}/ (the layout has "
-                                f"{', '.join(folders)}); move it into the right folder")
+            unexpected[path] = (
+                f"in an unexpected folder {parts[0]}/ (the layout has "
+                f"{', '.join(folders)}); move it into the right folder"
+            )
         else:
-            unexpected[path] = (f"its name or folder fits no kind of file in {parts[0]}/ "
-                                "(see workbench.fielddata.LAYOUT); rename it or move it")
+            unexpected[path] = (
+                f"its name or folder fits no kind of file in {parts[0]}/ "
+                "(see workbench.fielddata.LAYOUT); rename it or move it"
+            )
     return by_kind, unexpected
 
 
 def _fits(parts: tuple[str, ...], pattern: str) -> bool:
     wanted = pattern.lower().split("/")
     return len(parts) == len(wanted) and all(
-        fnmatch.fnmatchcase(part.lower(), want) for part, want in zip(parts, wanted,
-                                                                       strict=True))
+        fnmatch.fnmatchcase(part.lower(), want) for part, want in zip(parts, wanted, strict=True)
+    )
 
 
-def intake_returns(folder: str | Path, items: pd.DataFrame, *, sample_ids,
-                   quarantine_dir: str | Path) -> FieldIntake:
+def intake_returns(
+    folder: str | Path, items: pd.DataFrame, *, sample_ids, quarantine_dir: str | Path
+) -> FieldIntake:
     """Read and validate a whole delivery; quarantine bad rows; never touch the raw files.
 
     Parameters
@@ -251,9 +291,11 @@ def intake_returns(folder: str | Path, items: pd.DataFrame, *, sample_ids,
     """
     quarantine_dir = Path(quarantine_dir)
     if "outputs" in quarantine_dir.resolve().parts:
-        raise ValueError(f"intake_returns: quarantine_dir {quarantine_dir.name} is under "
-                         "outputs/; quarantined rows hold personal data, keep them in "
-                         "fieldwork/")
+        raise ValueError(
+            f"intake_returns: quarantine_dir {quarantine_dir.name} is under "
+            "outputs/; quarantined rows hold personal data, keep them in "
+            "fieldwork/"
+        )
     by_kind, unexpected = _sort_delivery(folder)
     schemas = field_schemas(items)
     known = {"sample.IDSCHOOL": list(sample_ids)}
@@ -269,8 +311,13 @@ def intake_returns(folder: str | Path, items: pd.DataFrame, *, sample_ids,
     for kind, result in results.items():
         write_quarantine(result.quarantined, quarantine_dir / f"{kind}_quarantine.csv")
         write_intake_log(result.log, quarantine_dir / f"{kind}_log.csv")
-    return FieldIntake(results=results, unmatched=sorted(unexpected), folder=Path(folder),
-                       unexpected=unexpected, checks=checks)
+    return FieldIntake(
+        results=results,
+        unmatched=sorted(unexpected),
+        folder=Path(folder),
+        unexpected=unexpected,
+        checks=checks,
+    )
 
 
 def _explain_missing_tracking(results: dict[str, IntakeResult]) -> dict[str, IntakeResult]:
@@ -280,25 +327,32 @@ def _explain_missing_tracking(results: dict[str, IntakeResult]) -> dict[str, Int
         if len(results[kind].accepted):
             continue
         what = results[kind].log["status"].tolist()
-        why = "was rejected" if "rejected" in what else (
-            "had no valid row" if what else "is missing from the delivery")
+        why = (
+            "was rejected"
+            if "rejected" in what
+            else ("had no valid row" if what else "is missing from the delivery")
+        )
         old = f"{listed} not in tracking.{listed}"
-        new = (f"{listed} cannot be checked: the {kind.replace('_', ' ')} form {why} (see "
-               "the intake log)")
+        new = (
+            f"{listed} cannot be checked: the {kind.replace('_', ' ')} form {why} (see "
+            "the intake log)"
+        )
         for other, result in out.items():
-            issues = result.issues.assign(reason=result.issues["reason"].str.replace(
-                old, new, regex=False))
+            issues = result.issues.assign(
+                reason=result.issues["reason"].str.replace(old, new, regex=False)
+            )
             quar = result.quarantined
             if len(quar):
-                quar = quar.assign(reason=quar["reason"].astype(str).str.replace(
-                    old, new, regex=False))
-            out[other] = IntakeResult(result.accepted, quar, issues, result.log,
-                                      result.reconciliation)
+                quar = quar.assign(
+                    reason=quar["reason"].astype(str).str.replace(old, new, regex=False)
+                )
+            out[other] = IntakeResult(
+                result.accepted, quar, issues, result.log, result.reconciliation
+            )
     return out
 
 
-def _explain_quarantined_tracking(results: dict[str, IntakeResult]
-                                  ) -> dict[str, IntakeResult]:
+def _explain_quarantined_tracking(results: dict[str, IntakeResult]) -> dict[str, IntakeResult]:
     """Say so when a row refers to an ID whose own tracking row was quarantined."""
     out = dict(results)
     for kind, listed in _LISTS.items():
@@ -307,8 +361,7 @@ def _explain_quarantined_tracking(results: dict[str, IntakeResult]
             continue
         gone = set(normalize_id(quar[listed].astype(str)))
         old = f"{listed} not in tracking.{listed}"
-        new = (f"{listed}'s own row on the {kind.replace('_', ' ')} form was quarantined "
-               "(see there)")
+        new = f"{listed}'s own row on the {kind.replace('_', ' ')} form was quarantined (see there)"
         for other, result in out.items():
             if other == kind or result.issues.empty:
                 continue
@@ -318,12 +371,15 @@ def _explain_quarantined_tracking(results: dict[str, IntakeResult]
                 continue
             issues = issues.assign(reason=issues["reason"].where(~hit, new))
             q = result.quarantined
-            keys = set(zip(result.issues.loc[hit, "file"], result.issues.loc[hit, "row"],
-                           strict=True))
+            keys = set(
+                zip(result.issues.loc[hit, "file"], result.issues.loc[hit, "row"], strict=True)
+            )
             rows = pd.Series(list(zip(q["file"], q["row"], strict=True)), index=q.index)
             mine = rows.isin(keys)
-            q = q.assign(reason=q["reason"].astype(str).where(
-                ~mine, q["reason"].astype(str).str.replace(old, new, regex=False)))
-            out[other] = IntakeResult(result.accepted, q, issues, result.log,
-                                      result.reconciliation)
+            q = q.assign(
+                reason=q["reason"]
+                .astype(str)
+                .where(~mine, q["reason"].astype(str).str.replace(old, new, regex=False))
+            )
+            out[other] = IntakeResult(result.accepted, q, issues, result.log, result.reconciliation)
     return out

@@ -72,15 +72,15 @@ class Column(BaseModel):
     max: float | None = None
     missing: dict[int | str, str] = Field(default_factory=dict)
     aliases: list[str] = Field(default_factory=list, repr=False)
-    date_formats: list[str] = Field(default_factory=lambda: ["%Y-%m-%d", "%d.%m.%Y"],
-                                    repr=False)
+    date_formats: list[str] = Field(default_factory=lambda: ["%Y-%m-%d", "%d.%m.%Y"], repr=False)
     references: str | None = None
     identifier: bool = False
 
     def __repr_args__(self):  # short repr: only what differs from the defaults
         for key, value in super().__repr_args__():
             if key in ("name", "type") or value != type(self).model_fields[key].get_default(
-                    call_default_factory=True):
+                call_default_factory=True
+            ):
                 yield key, value
 
     @model_validator(mode="before")
@@ -95,11 +95,15 @@ class Column(BaseModel):
     @model_validator(mode="after")
     def _check_consistency(self) -> Column:
         if self.type == "code" and not self.codes:
-            raise ValueError(f"Column: code column {self.name!r} has no codes; list them "
-                             "in codes= (or use type='int' with min/max)")
+            raise ValueError(
+                f"Column: code column {self.name!r} has no codes; list them "
+                "in codes= (or use type='int' with min/max)"
+            )
         if self.type not in ("int", "float") and (self.min is not None or self.max is not None):
-            raise ValueError(f"Column: min/max given for {self.type} column {self.name!r}; "
-                             "use them with int or float columns only")
+            raise ValueError(
+                f"Column: min/max given for {self.type} column {self.name!r}; "
+                "use them with int or float columns only"
+            )
         return self
 
 
@@ -155,14 +159,20 @@ class Schema(BaseModel):
         names = [c.name for c in self.columns]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"Schema {self.name!r}: columns declared twice {dupes}; "
-                             "declare each once")
-        used = set(self.id_columns).union(*map(set, self.unique)) if self.unique else set(
-            self.id_columns)
+            raise ValueError(
+                f"Schema {self.name!r}: columns declared twice {dupes}; declare each once"
+            )
+        used = (
+            set(self.id_columns).union(*map(set, self.unique))
+            if self.unique
+            else set(self.id_columns)
+        )
         unknown = sorted(used - set(names))
         if unknown:
-            raise ValueError(f"Schema {self.name!r}: id/unique columns {unknown} are not "
-                             f"declared; add them to columns (declared: {names})")
+            raise ValueError(
+                f"Schema {self.name!r}: id/unique columns {unknown} are not "
+                f"declared; add them to columns (declared: {names})"
+            )
         return self
 
     def column(self, name: str) -> Column:
@@ -170,8 +180,10 @@ class Schema(BaseModel):
         for col in self.columns:
             if col.name == name:
                 return col
-        raise KeyError(f"Schema.column: no column {name!r} in schema {self.name!r}; "
-                       f"columns are {[c.name for c in self.columns]}")
+        raise KeyError(
+            f"Schema.column: no column {name!r} in schema {self.name!r}; "
+            f"columns are {[c.name for c in self.columns]}"
+        )
 
     @property
     def identifiers(self) -> list[str]:
@@ -216,15 +228,17 @@ def load_schema(path: str | Path) -> Schema:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"load_schema: cannot read YAML ({path}): {exc}; "
-                         "fix the file") from None
+        raise ValueError(f"load_schema: cannot read YAML ({path}): {exc}; fix the file") from None
     if not isinstance(raw, dict):
-        raise ValueError(f"load_schema: expected a mapping at the top level ({path}, got "
-                         f"{type(raw).__name__}); write 'name:', 'columns:' keys")
+        raise ValueError(
+            f"load_schema: expected a mapping at the top level ({path}, got "
+            f"{type(raw).__name__}); write 'name:', 'columns:' keys"
+        )
     try:
         return Schema.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ValueError(f"load_schema: invalid schema at {where!r}: {first['msg']} "
-                         f"({path}); fix that key") from None
+        raise ValueError(
+            f"load_schema: invalid schema at {where!r}: {first['msg']} ({path}); fix that key"
+        ) from None

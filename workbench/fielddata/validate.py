@@ -23,21 +23,45 @@ import pandas as pd
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.schema import Column, Schema
 
-__all__ = ["Reconciliation", "ValidationResult", "validate", "ISSUE_COLUMNS", "diagnose",
-           "normalize_id"]
+__all__ = [
+    "Reconciliation",
+    "ValidationResult",
+    "validate",
+    "ISSUE_COLUMNS",
+    "diagnose",
+    "normalize_id",
+]
 
 ISSUE_COLUMNS = ["file", "row", "column", "value", "reason"]
 _SOURCE = ["_source_file", "_source_row"]
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _FORMULA = r"^=\s*[A-Za-z_$(]"
 #: characters people cannot see: zero-width, byte-order mark, no-break spaces
-INVISIBLE = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
-             "\u200d": "zero-width joiner", "\u2060": "word joiner",
-             "\ufeff": "byte-order mark", "\u00a0": "no-break space",
-             "\u202f": "narrow no-break space", "\u00ad": "soft hyphen"}
+INVISIBLE = {
+    "\u200b": "zero-width space",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\u2060": "word joiner",
+    "\ufeff": "byte-order mark",
+    "\u00a0": "no-break space",
+    "\u202f": "narrow no-break space",
+    "\u00ad": "soft hyphen",
+}
 #: letters that look like digits (Cyrillic and Latin), typed where a number belongs
-LOOK_ALIKE = {"О": "0", "о": "0", "O": "0", "o": "0", "З": "3", "з": "3", "б": "6",
-              "І": "1", "і": "1", "l": "1", "I": "1", "Ӏ": "1"}
+LOOK_ALIKE = {
+    "О": "0",
+    "о": "0",
+    "O": "0",
+    "o": "0",
+    "З": "3",
+    "з": "3",
+    "б": "6",
+    "І": "1",
+    "і": "1",
+    "l": "1",
+    "I": "1",
+    "Ӏ": "1",
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +87,8 @@ class Reconciliation:
             raise RuntimeError(
                 f"Reconciliation: rows read ({self.read}) != accepted ({self.accepted}) + "
                 f"quarantined ({self.quarantined}); this is a bug in workbench.fielddata, "
-                "please report it")
+                "please report it"
+            )
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,8 +118,9 @@ class ValidationResult:
     warnings: tuple[str, ...] = ()
 
 
-def validate(frame: pd.DataFrame, schema: Schema, *,
-             known_ids: Mapping[str, Iterable] | None = None) -> ValidationResult:
+def validate(
+    frame: pd.DataFrame, schema: Schema, *, known_ids: Mapping[str, Iterable] | None = None
+) -> ValidationResult:
     """Check a field return against its schema; accept good rows and quarantine the rest.
 
     Parameters
@@ -148,8 +174,15 @@ def validate(frame: pd.DataFrame, schema: Schema, *,
     issues: list[pd.DataFrame] = []
     blank_row = _blank_rows(frame, schema)
     if blank_row.any():
-        issues.append(_issues(frame, blank_row, "", pd.Series("", index=frame.index),
-                              "blank row (all cells empty)"))
+        issues.append(
+            _issues(
+                frame,
+                blank_row,
+                "",
+                pd.Series("", index=frame.index),
+                "blank row (all cells empty)",
+            )
+        )
     for col in schema.columns:
         if col.name not in frame.columns:
             continue
@@ -169,8 +202,9 @@ def validate(frame: pd.DataFrame, schema: Schema, *,
     recon = Reconciliation(read=n, accepted=len(accepted), quarantined=len(quarantined))
     for note in notes:
         warnings.warn(note, stacklevel=2)
-    return ValidationResult(accepted, quarantined, issues_df[ISSUE_COLUMNS].reset_index(drop=True),
-                            recon, tuple(notes))
+    return ValidationResult(
+        accepted, quarantined, issues_df[ISSUE_COLUMNS].reset_index(drop=True), recon, tuple(notes)
+    )
 
 
 # ----------------------------------------------------------------------------- preparation
@@ -194,15 +228,20 @@ def _prepare(frame: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame, list[st
             hint = "the header was read as one column: the delimiter must be ',' or ';'"
         raise FieldDataError(
             f"validate: missing required column(s) {missing} in row 1 ({file}; columns "
-            f"read: {data_cols[:12]}{' ...' if len(data_cols) > 12 else ''}); {hint}")
+            f"read: {data_cols[:12]}{' ...' if len(data_cols) > 12 else ''}); {hint}"
+        )
     extra = [c for c in data_cols if c not in declared]
     notes = []
     if extra and schema.extra_columns == "error":
-        raise FieldDataError(f"validate: undeclared column(s) {extra} in row 1 ({file}); "
-                             f"remove them or declare them in schema {schema.name!r}")
+        raise FieldDataError(
+            f"validate: undeclared column(s) {extra} in row 1 ({file}); "
+            f"remove them or declare them in schema {schema.name!r}"
+        )
     if extra and schema.extra_columns == "warn":
-        notes.append(f"validate: kept undeclared column(s) {extra} of {file} as text; "
-                     f"declare them in schema {schema.name!r} to check them")
+        notes.append(
+            f"validate: kept undeclared column(s) {extra} of {file} as text; "
+            f"declare them in schema {schema.name!r} to check them"
+        )
     return frame, notes
 
 
@@ -218,8 +257,10 @@ def _header_map(frame: pd.DataFrame, schema: Schema, file: str) -> dict[str, str
         name = exact.get(h) or alias.get(h.casefold()) or folded.get(h.casefold()) or h
         if name in mapping.values():
             first = next(k for k, v in mapping.items() if v == name)
-            raise FieldDataError(f"validate: headers {first!r} and {header!r} both mean "
-                                 f"column {name!r} in row 1 ({file}); keep one of them")
+            raise FieldDataError(
+                f"validate: headers {first!r} and {header!r} both mean "
+                f"column {name!r} in row 1 ({file}); keep one of them"
+            )
         mapping[header] = name
     return mapping
 
@@ -273,8 +314,9 @@ def _display(series: pd.Series) -> pd.Series:
 # ----------------------------------------------------------------------------- column checks
 
 
-def _check_column(frame: pd.DataFrame, col: Column, live: np.ndarray
-                  ) -> tuple[pd.Series, list[pd.DataFrame], str | None]:
+def _check_column(
+    frame: pd.DataFrame, col: Column, live: np.ndarray
+) -> tuple[pd.Series, list[pd.DataFrame], str | None]:
     """Type one column; return typed values, issue frames and an optional note."""
     raw = frame[col.name]
     blank = _blank(raw).to_numpy() & live
@@ -287,8 +329,9 @@ def _check_column(frame: pd.DataFrame, col: Column, live: np.ndarray
         checks.append((bad & live, _code_reason(col)))
     elif col.type == "date":
         values, bad, note = _check_date(raw, col, frame)
-        checks.append((bad & live, f"{col.name} not a date in format "
-                                   f"{' or '.join(col.date_formats)}"))
+        checks.append(
+            (bad & live, f"{col.name} not a date in format {' or '.join(col.date_formats)}")
+        )
     else:
         values, more = _check_number(raw, col)
         checks.extend((mask & live, reason) for mask, reason in more)
@@ -337,23 +380,31 @@ def _check_number(raw: pd.Series, col: Column) -> tuple[pd.Series, list]:
         allowed = num.isin([float(c) for c in col.codes]) | miss
         checks.append(((num.notna() & ~allowed).to_numpy(), _code_reason(col)))
     if col.min is not None:
-        checks.append((((num < col.min) & ~miss).to_numpy(),
-                       f"{col.name} below minimum {col.min:g}{_missing_note(col)}"))
+        checks.append(
+            (
+                ((num < col.min) & ~miss).to_numpy(),
+                f"{col.name} below minimum {col.min:g}{_missing_note(col)}",
+            )
+        )
     if col.max is not None:
-        checks.append((((num > col.max) & ~miss).to_numpy(),
-                       f"{col.name} above maximum {col.max:g}{_missing_note(col)}"))
+        checks.append(
+            (
+                ((num > col.max) & ~miss).to_numpy(),
+                f"{col.name} above maximum {col.max:g}{_missing_note(col)}",
+            )
+        )
     if col.type == "float":
         return num.astype("Float64"), checks
     whole = num.where(num % 1 == 0)
     return whole.astype("Int64"), checks
 
 
-def _check_date(raw: pd.Series, col: Column, frame: pd.DataFrame
-                ) -> tuple[pd.Series, np.ndarray, str | None]:
+def _check_date(
+    raw: pd.Series, col: Column, frame: pd.DataFrame
+) -> tuple[pd.Series, np.ndarray, str | None]:
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw, np.zeros(len(raw), dtype=bool), None
-    if not _is_text(raw) or (raw.dtype == object
-                             and raw.map(lambda v: hasattr(v, "year")).any()):
+    if not _is_text(raw) or (raw.dtype == object and raw.map(lambda v: hasattr(v, "year")).any()):
         parsed = pd.to_datetime(raw, errors="coerce")
         return parsed, (raw.notna() & parsed.isna()).to_numpy(), None
     text = _text(raw)
@@ -369,17 +420,26 @@ def _check_date(raw: pd.Series, col: Column, frame: pd.DataFrame
     note = None
     if sum(v > 0 for v in used.values()) > 1:
         counts = ", ".join(f"{v} as {k}" for k, v in used.items() if v)
-        note = (f"validate: column {col.name} of {_file_label(frame)} mixes date formats "
-                f"({counts}); all were accepted, check that day and month are not swapped")
+        note = (
+            f"validate: column {col.name} of {_file_label(frame)} mixes date formats "
+            f"({counts}); all were accepted, check that day and month are not swapped"
+        )
     return parsed, bad, note
 
 
-def _check_reference(frame: pd.DataFrame, col: Column, values: pd.Series,
-                     known_ids: Mapping[str, Iterable], live: np.ndarray) -> list[pd.DataFrame]:
+def _check_reference(
+    frame: pd.DataFrame,
+    col: Column,
+    values: pd.Series,
+    known_ids: Mapping[str, Iterable],
+    live: np.ndarray,
+) -> list[pd.DataFrame]:
     if col.references not in known_ids:
-        raise KeyError(f"validate: column {col.name!r} references {col.references!r} but "
-                       f"known_ids has no such key (keys: {sorted(known_ids)}); pass "
-                       f"known_ids={{{col.references!r}: <ids>}}")
+        raise KeyError(
+            f"validate: column {col.name!r} references {col.references!r} but "
+            f"known_ids has no such key (keys: {sorted(known_ids)}); pass "
+            f"known_ids={{{col.references!r}: <ids>}}"
+        )
     known = pd.Series(list(known_ids[col.references]))
     if pd.api.types.is_numeric_dtype(values.dtype):
         known = pd.to_numeric(known, errors="coerce")
@@ -389,18 +449,28 @@ def _check_reference(frame: pd.DataFrame, col: Column, values: pd.Series,
     bad = (values.notna() & ~values.isin(known) & ~miss).fillna(False).to_numpy(bool) & live
     if not bad.any():
         return []
-    return [_issues(frame, bad, col.name, _display(frame[col.name]),
-                    f"{col.name} not in {col.references}")]
+    return [
+        _issues(
+            frame, bad, col.name, _display(frame[col.name]), f"{col.name} not in {col.references}"
+        )
+    ]
 
 
-def _check_unique(frame: pd.DataFrame, key: list[str], typed: dict[str, pd.Series],
-                  live: np.ndarray) -> list[pd.DataFrame]:
+def _check_unique(
+    frame: pd.DataFrame, key: list[str], typed: dict[str, pd.Series], live: np.ndarray
+) -> list[pd.DataFrame]:
     if not all(k in typed for k in key):
         return []
-    keys = pd.DataFrame({k: normalize_id(_display(frame[k]),
-                                         numeric=typed[k].dtype.kind in "iufc"
-                                         or str(typed[k].dtype) in ("Int64", "Float64"))
-                         for k in key})
+    keys = pd.DataFrame(
+        {
+            k: normalize_id(
+                _display(frame[k]),
+                numeric=typed[k].dtype.kind in "iufc"
+                or str(typed[k].dtype) in ("Int64", "Float64"),
+            )
+            for k in key
+        }
+    )
     complete = live & (keys != "").all(axis=1).to_numpy()
     dup = complete & keys.duplicated(keep=False).to_numpy()
     if not dup.any():
@@ -426,42 +496,62 @@ def _row_labels(frame: pd.DataFrame) -> pd.Series:
 # ----------------------------------------------------------------------------- assembling
 
 
-def _issues(frame: pd.DataFrame, mask: np.ndarray, column: str, shown: pd.Series,
-            reason: str) -> pd.DataFrame:
+def _issues(
+    frame: pd.DataFrame, mask: np.ndarray, column: str, shown: pd.Series, reason: str
+) -> pd.DataFrame:
     pos = np.flatnonzero(mask)
-    return pd.DataFrame({"_pos": pos,
-                         "file": frame["_source_file"].to_numpy()[pos],
-                         "row": frame["_source_row"].to_numpy()[pos],
-                         "column": column, "value": shown.to_numpy()[pos], "reason": reason})
+    return pd.DataFrame(
+        {
+            "_pos": pos,
+            "file": frame["_source_file"].to_numpy()[pos],
+            "row": frame["_source_row"].to_numpy()[pos],
+            "column": column,
+            "value": shown.to_numpy()[pos],
+            "reason": reason,
+        }
+    )
 
 
 def _concat_issues(issues: list[pd.DataFrame]) -> pd.DataFrame:
     if not issues:
-        empty = {"_pos": pd.Series(dtype="int64"), "file": pd.Series(dtype="str"),
-                 "row": pd.Series(dtype="int64"), "column": pd.Series(dtype="str"),
-                 "value": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")}
+        empty = {
+            "_pos": pd.Series(dtype="int64"),
+            "file": pd.Series(dtype="str"),
+            "row": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype="str"),
+            "value": pd.Series(dtype="str"),
+            "reason": pd.Series(dtype="str"),
+        }
         return pd.DataFrame(empty)
     out = pd.concat(issues, ignore_index=True)
     return out.astype({"file": "str", "column": "str", "value": "str", "reason": "str"})
 
 
-def _accepted_frame(frame: pd.DataFrame, typed: dict[str, pd.Series], schema: Schema,
-                    bad: np.ndarray) -> pd.DataFrame:
+def _accepted_frame(
+    frame: pd.DataFrame, typed: dict[str, pd.Series], schema: Schema, bad: np.ndarray
+) -> pd.DataFrame:
     declared = [c.name for c in schema.columns if c.name in typed]
     extra = [c for c in frame.columns if c not in typed and c not in _SOURCE]
-    out = pd.DataFrame({**{c: typed[c] for c in declared}, **{c: frame[c] for c in extra},
-                        **{c: frame[c] for c in _SOURCE}})
+    out = pd.DataFrame(
+        {
+            **{c: typed[c] for c in declared},
+            **{c: frame[c] for c in extra},
+            **{c: frame[c] for c in _SOURCE},
+        }
+    )
     return out.loc[~bad].reset_index(drop=True)
 
 
-def _quarantined_frame(frame: pd.DataFrame, issues: pd.DataFrame,
-                       bad: np.ndarray) -> pd.DataFrame:
+def _quarantined_frame(frame: pd.DataFrame, issues: pd.DataFrame, bad: np.ndarray) -> pd.DataFrame:
     if not bad.any():
         return pd.DataFrame(columns=ISSUE_COLUMNS + [c for c in frame.columns])
     by_row = issues.groupby("_pos", sort=True).agg(
-        file=("file", "first"), row=("row", "first"),
+        file=("file", "first"),
+        row=("row", "first"),
         column=("column", lambda s: "; ".join(dict.fromkeys(s))),
-        value=("value", "; ".join), reason=("reason", "; ".join))
+        value=("value", "; ".join),
+        reason=("reason", "; ".join),
+    )
     raw = frame.iloc[by_row.index.to_numpy()].reset_index(drop=True)
     return pd.concat([by_row.reset_index(drop=True), raw], axis=1)
 
@@ -509,8 +599,11 @@ def diagnose(value: object) -> str:
     text = "" if value is None else str(value)
     if re.match(_FORMULA, text.strip()):
         return "an Excel formula with no saved value"
-    hidden = [(i, ch) for i, ch in enumerate(text, start=1)
-              if ch in INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc")]
+    hidden = [
+        (i, ch)
+        for i, ch in enumerate(text, start=1)
+        if ch in INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc")
+    ]
     if hidden:
         i, ch = hidden[0]
         what = INVISIBLE.get(ch, unicodedata.name(ch, "control character").lower())
@@ -520,11 +613,15 @@ def diagnose(value: object) -> str:
     digits = sum(ch.isdigit() for ch in text)
     if letters and len(letters) <= 2 and digits and all(ch in LOOK_ALIKE for _, ch in letters):
         i, ch = letters[0]
-        return (f"look-alike letter {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}) at "
-                f"character {i} where a digit belongs")
+        return (
+            f"look-alike letter {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}) at "
+            f"character {i} where a digit belongs"
+        )
     if len(letters) > 2:
-        return (f"text ({len(text)} characters with letters) where a number belongs: a name "
-                "or a shifted column?")
+        return (
+            f"text ({len(text)} characters with letters) where a number belongs: a name "
+            "or a shifted column?"
+        )
     odd = [ch for ch in text if ch.isdigit() and not ch.isascii()]
     if odd:
         return f"non-Latin digit U+{ord(odd[0]):04X} ({unicodedata.name(odd[0], '?')})"

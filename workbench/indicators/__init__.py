@@ -21,8 +21,26 @@ from workbench.indicators.framework import Framework, FrameworkError, load_frame
 from workbench.indicators.params import load_teacher_ed
 from workbench.indicators.surveys import intake_surveys, scale_scores, validate_scales
 
-__all__ = ["compare", "composite", "compute", "cycle", "framework", "params", "surveys",
-           "Framework", "FrameworkError", "load_framework", "load_teacher_ed",
-           "intake_surveys", "validate_scales", "scale_scores", "compute_indicators",
-           "response_rates", "composite_index", "sensitivity", "compare_with_peers",
-           "change_from_previous", "employment_cohorts"]
+__all__ = [
+    "compare",
+    "composite",
+    "compute",
+    "cycle",
+    "framework",
+    "params",
+    "surveys",
+    "Framework",
+    "FrameworkError",
+    "load_framework",
+    "load_teacher_ed",
+    "intake_surveys",
+    "validate_scales",
+    "scale_scores",
+    "compute_indicators",
+    "response_rates",
+    "composite_index",
+    "sensitivity",
+    "compare_with_peers",
+    "change_from_previous",
+    "employment_cohorts",
+]

@@ -22,9 +22,14 @@ from workbench.indicators.framework import Framework
 __all__ = ["compare_with_peers", "change_from_previous", "employment_cohorts"]
 
 
-def compare_with_peers(indicators: pd.DataFrame, institutions: pd.DataFrame, *,
-                       peer: str = "level", ci: float = 0.95, alpha: float = 0.05
-                       ) -> pd.DataFrame:
+def compare_with_peers(
+    indicators: pd.DataFrame,
+    institutions: pd.DataFrame,
+    *,
+    peer: str = "level",
+    ci: float = 0.95,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Institution minus the sector and minus its peer group, per indicator.
 
     Parameters
@@ -55,8 +60,11 @@ def compare_with_peers(indicators: pd.DataFrame, institutions: pd.DataFrame, *,
     [[15.0, 'above'], [0.0, 'not different'], [-15.0, 'below']]
     """
     part = indicators[indicators["level"] == "institution"].drop(columns=["level"])
-    part = part.merge(institutions[["institution", peer]].drop_duplicates("institution"),
-                      on="institution", how="left")
+    part = part.merge(
+        institutions[["institution", peer]].drop_duplicates("institution"),
+        on="institution",
+        how="left",
+    )
     rows = []
     for ind, d in part.groupby("indicator", sort=False):
         d = d.dropna(subset=["estimate"])
@@ -67,8 +75,14 @@ def compare_with_peers(indicators: pd.DataFrame, institutions: pd.DataFrame, *,
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def change_from_previous(current: pd.DataFrame, previous: pd.DataFrame, framework: Framework,
-                         *, ci: float = 0.95, alpha: float = 0.05) -> pd.DataFrame:
+def change_from_previous(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    framework: Framework,
+    *,
+    ci: float = 0.95,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Change of each indicator from the previous year, with its CI and significance.
 
     Returns
@@ -90,22 +104,31 @@ def change_from_previous(current: pd.DataFrame, previous: pd.DataFrame, framewor
     [[-5.0, 'improved']]
     """
     keys = ["level", "institution", "programme", "indicator"]
-    m = current[keys + ["estimate", "se"]].merge(previous[keys + ["estimate", "se"]], on=keys,
-                                                 suffixes=("", "_prev"))
+    m = current[keys + ["estimate", "se"]].merge(
+        previous[keys + ["estimate", "se"]], on=keys, suffixes=("", "_prev")
+    )
     m = m.dropna(subset=["estimate", "estimate_prev"])
     change = m["estimate"] - m["estimate_prev"]
     se = np.sqrt(m["se"] ** 2 + m["se_prev"] ** 2)
     z = stats.norm.ppf((1 + ci) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(se > 0, 2 * stats.norm.sf(np.abs(change / se)), np.nan)
-    sign = m["indicator"].map(lambda i: -1 if framework.indicator(i).direction ==
-                              "lower_better" else 1)
+    sign = m["indicator"].map(
+        lambda i: -1 if framework.indicator(i).direction == "lower_better" else 1
+    )
     sig = np.where(se > 0, p < alpha, change != 0)
     better = change * sign > 0
     verdict = np.where(~sig, "no significant change", np.where(better, "improved", "declined"))
-    out = m[keys].assign(previous=m["estimate_prev"], current=m["estimate"], change=change,
-                         se=se, ci_lower=change - z * se, ci_upper=change + z * se,
-                         p_value=p, verdict=verdict)
+    out = m[keys].assign(
+        previous=m["estimate_prev"],
+        current=m["estimate"],
+        change=change,
+        se=se,
+        ci_lower=change - z * se,
+        ci_upper=change + z * se,
+        p_value=p,
+        verdict=verdict,
+    )
     return out.reset_index(drop=True)
 
 
@@ -137,24 +160,27 @@ def employment_cohorts(destinations: pd.DataFrame, *, months=(6, 12, 18)) -> pd.
     for m in months:
         col = f"teaching_{m}m"
         if col not in destinations:
-            raise KeyError(f"employment_cohorts: no column {col!r}; columns are "
-                           f"{list(destinations.columns)}")
+            raise KeyError(
+                f"employment_cohorts: no column {col!r}; columns are {list(destinations.columns)}"
+            )
         for sector in (False, True):
             keys = ["cohort"] if sector else ["cohort", "institution"]
-            g = destinations.groupby(keys)[col].agg(graduates="size", observed="count",
-                                                    employed_teaching="mean").reset_index()
+            g = (
+                destinations.groupby(keys)[col]
+                .agg(graduates="size", observed="count", employed_teaching="mean")
+                .reset_index()
+            )
             if sector:
                 g["institution"] = 0
             g["employed_teaching"] *= 100
             rows.append(g.assign(months=m))
     out = pd.concat(rows, ignore_index=True)
-    return out[["institution", "cohort", "months", "graduates", "observed",
-                "employed_teaching"]].sort_values(["institution", "cohort", "months"],
-                                                  ignore_index=True)
+    return out[
+        ["institution", "cohort", "months", "graduates", "observed", "employed_teaching"]
+    ].sort_values(["institution", "cohort", "months"], ignore_index=True)
 
 
-def _against_others(g: pd.DataFrame, ind: str, ref: str, ci: float, alpha: float
-                    ) -> pd.DataFrame:
+def _against_others(g: pd.DataFrame, ind: str, ref: str, ci: float, alpha: float) -> pd.DataFrame:
     est, se = g["estimate"].to_numpy(float), g["se"].fillna(0).to_numpy(float)
     k = len(est)
     if k < 2:
@@ -168,7 +194,19 @@ def _against_others(g: pd.DataFrame, ind: str, ref: str, ci: float, alpha: float
         p = np.where(s > 0, 2 * stats.norm.sf(np.abs(diff / s)), np.nan)
     lo, hi = diff - z * s, diff + z * s
     verdict = np.where(lo > 0, "above", np.where(hi < 0, "below", "not different"))
-    return pd.DataFrame({"institution": g["institution"].to_numpy(), "indicator": ind,
-                         "reference": ref, "estimate": est, "reference_mean": others,
-                         "difference": diff, "se": s, "ci_lower": lo, "ci_upper": hi,
-                         "p_value": p, "verdict": verdict, "n_reference": k - 1})
+    return pd.DataFrame(
+        {
+            "institution": g["institution"].to_numpy(),
+            "indicator": ind,
+            "reference": ref,
+            "estimate": est,
+            "reference_mean": others,
+            "difference": diff,
+            "se": s,
+            "ci_lower": lo,
+            "ci_upper": hi,
+            "p_value": p,
+            "verdict": verdict,
+            "n_reference": k - 1,
+        }
+    )

@@ -23,16 +23,26 @@ import pandas as pd
 
 from workbench.indicators.framework import Framework
 
-__all__ = ["indicator_matrix", "normalise", "group_weights", "aggregate", "composite_index",
-           "sensitivity", "NORMALISATIONS", "WEIGHTINGS", "AGGREGATIONS"]
+__all__ = [
+    "indicator_matrix",
+    "normalise",
+    "group_weights",
+    "aggregate",
+    "composite_index",
+    "sensitivity",
+    "NORMALISATIONS",
+    "WEIGHTINGS",
+    "AGGREGATIONS",
+]
 
 NORMALISATIONS = ("minmax", "zscore", "rank")
 WEIGHTINGS = ("equal_groups", "equal_indicators", "custom")
 AGGREGATIONS = ("arithmetic", "geometric")
 
 
-def indicator_matrix(indicators: pd.DataFrame, *, level: str = "institution"
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def indicator_matrix(
+    indicators: pd.DataFrame, *, level: str = "institution"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Wide estimates and SEs (institution x indicator) of one level.
 
     Returns
@@ -41,16 +51,19 @@ def indicator_matrix(indicators: pd.DataFrame, *, level: str = "institution"
         ``(estimates, ses)``, indexed by institution, one column per indicator.
     """
     part = indicators[indicators["level"] == level]
-    est = part.pivot_table(index="institution", columns="indicator", values="estimate",
-                           aggfunc="first", dropna=False)
-    se = part.pivot_table(index="institution", columns="indicator", values="se",
-                          aggfunc="first", dropna=False).reindex_like(est)
+    est = part.pivot_table(
+        index="institution", columns="indicator", values="estimate", aggfunc="first", dropna=False
+    )
+    se = part.pivot_table(
+        index="institution", columns="indicator", values="se", aggfunc="first", dropna=False
+    ).reindex_like(est)
     keep = est.columns[est.notna().any()]
     return est[keep], se[keep].fillna(0.0)
 
 
-def normalise(values: pd.DataFrame, framework: Framework, *, method: str = "minmax"
-              ) -> pd.DataFrame:
+def normalise(
+    values: pd.DataFrame, framework: Framework, *, method: str = "minmax"
+) -> pd.DataFrame:
     """Put indicators on a common scale where higher is better.
 
     ``minmax``: 0-100 over institutions; ``zscore``: standardised then mapped to 50 + 10 z;
@@ -66,10 +79,15 @@ def normalise(values: pd.DataFrame, framework: Framework, *, method: str = "minm
     [[0.0, 100.0], [100.0, 0.0], [50.0, 50.0]]
     """
     if method not in NORMALISATIONS:
-        raise ValueError(f"normalise: unknown method ({method!r}); use one of "
-                         f"{', '.join(NORMALISATIONS)}")
-    sign = np.array([-1.0 if framework.indicator(c).direction == "lower_better" else 1.0
-                     for c in values.columns])
+        raise ValueError(
+            f"normalise: unknown method ({method!r}); use one of {', '.join(NORMALISATIONS)}"
+        )
+    sign = np.array(
+        [
+            -1.0 if framework.indicator(c).direction == "lower_better" else 1.0
+            for c in values.columns
+        ]
+    )
     x = values * sign
     if method == "minmax":
         lo, hi = x.min(), x.max()
@@ -79,8 +97,13 @@ def normalise(values: pd.DataFrame, framework: Framework, *, method: str = "minm
     return (x.rank(pct=True) * 100).where(x.notna())
 
 
-def group_weights(framework: Framework, columns, *, scheme: str = "equal_groups",
-                  custom: dict[str, float] | None = None) -> pd.Series:
+def group_weights(
+    framework: Framework,
+    columns,
+    *,
+    scheme: str = "equal_groups",
+    custom: dict[str, float] | None = None,
+) -> pd.Series:
     """Nominal weight of each indicator (sums to 1 over ``columns``).
 
     Examples
@@ -92,8 +115,9 @@ def group_weights(framework: Framework, columns, *, scheme: str = "equal_groups"
     [0.25, 0.25, 0.5]
     """
     if scheme not in WEIGHTINGS:
-        raise ValueError(f"group_weights: unknown scheme ({scheme!r}); use one of "
-                         f"{', '.join(WEIGHTINGS)}")
+        raise ValueError(
+            f"group_weights: unknown scheme ({scheme!r}); use one of {', '.join(WEIGHTINGS)}"
+        )
     group_of = framework.group_of()
     cols = list(columns)
     groups = pd.Series([group_of[c] for c in cols], index=cols)
@@ -103,19 +127,24 @@ def group_weights(framework: Framework, columns, *, scheme: str = "equal_groups"
         gw = {g: 1.0 for g in groups.unique()}
         if scheme == "custom":
             if not custom:
-                raise ValueError("group_weights: scheme 'custom' needs weights per group "
-                                 f"(custom=); groups are {sorted(gw)}")
+                raise ValueError(
+                    "group_weights: scheme 'custom' needs weights per group "
+                    f"(custom=); groups are {sorted(gw)}"
+                )
             unknown = sorted(set(custom) - {g.id for g in framework.groups})
             if unknown:
-                raise ValueError(f"group_weights: custom weights name unknown groups "
-                                 f"{unknown}; groups are {[g.id for g in framework.groups]}")
+                raise ValueError(
+                    f"group_weights: custom weights name unknown groups "
+                    f"{unknown}; groups are {[g.id for g in framework.groups]}"
+                )
             gw = {g: float(custom.get(g, 0.0)) for g in gw}
         w = groups.map(gw) / groups.map(groups.value_counts())
     return w / w.sum()
 
 
-def aggregate(normalised: pd.DataFrame, weights: pd.Series, *, method: str = "arithmetic"
-              ) -> pd.DataFrame:
+def aggregate(
+    normalised: pd.DataFrame, weights: pd.Series, *, method: str = "arithmetic"
+) -> pd.DataFrame:
     """Weighted arithmetic or geometric mean per institution over its available indicators.
 
     Returns
@@ -124,26 +153,35 @@ def aggregate(normalised: pd.DataFrame, weights: pd.Series, *, method: str = "ar
         ``institution, score, n_indicators``.
     """
     if method not in AGGREGATIONS:
-        raise ValueError(f"aggregate: unknown method ({method!r}); use one of "
-                         f"{', '.join(AGGREGATIONS)}")
+        raise ValueError(
+            f"aggregate: unknown method ({method!r}); use one of {', '.join(AGGREGATIONS)}"
+        )
     x = normalised[weights.index].to_numpy(float)
     w = np.broadcast_to(weights.to_numpy(float), x.shape)
     ok = ~np.isnan(x)
     wsum = np.where(ok, w, 0).sum(axis=1)
     if method == "arithmetic":
         score = np.where(ok, x * w, 0).sum(axis=1) / wsum
-    else:   # shifted to be positive: geometric means need x > 0
+    else:  # shifted to be positive: geometric means need x > 0
         shift = 1.0 - np.nanmin(x) if np.nanmin(x) < 1 else 0.0
-        score = np.exp(np.where(ok, np.log(np.where(ok, x, 1) + shift) * w, 0).sum(axis=1)
-                       / wsum) - shift
-    return pd.DataFrame({"institution": normalised.index, "score": score,
-                         "n_indicators": ok.sum(axis=1)})
+        score = (
+            np.exp(np.where(ok, np.log(np.where(ok, x, 1) + shift) * w, 0).sum(axis=1) / wsum)
+            - shift
+        )
+    return pd.DataFrame(
+        {"institution": normalised.index, "score": score, "n_indicators": ok.sum(axis=1)}
+    )
 
 
-def composite_index(indicators: pd.DataFrame, framework: Framework, *,
-                    normalisation: str = "minmax", weighting: str = "equal_groups",
-                    aggregation: str = "arithmetic", custom: dict[str, float] | None = None
-                    ) -> pd.DataFrame:
+def composite_index(
+    indicators: pd.DataFrame,
+    framework: Framework,
+    *,
+    normalisation: str = "minmax",
+    weighting: str = "equal_groups",
+    aggregation: str = "arithmetic",
+    custom: dict[str, float] | None = None,
+) -> pd.DataFrame:
     """The composite index of each institution under one set of choices.
 
     Returns
@@ -162,13 +200,23 @@ def composite_index(indicators: pd.DataFrame, framework: Framework, *,
     return out[["institution", "score", "rank", "n_indicators"]]
 
 
-def sensitivity(indicators: pd.DataFrame, framework: Framework, *,
-                normalisation: str = "minmax", weighting: str = "equal_groups",
-                aggregation: str = "arithmetic", custom: dict[str, float] | None = None,
-                normalisations=NORMALISATIONS, weightings=("equal_groups", "equal_indicators"),
-                aggregations=AGGREGATIONS, n_draws: int = 500, weight_concentration: float = 20.0,
-                sampling: bool = True, seed: int = 0, top: float = 0.25
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sensitivity(
+    indicators: pd.DataFrame,
+    framework: Framework,
+    *,
+    normalisation: str = "minmax",
+    weighting: str = "equal_groups",
+    aggregation: str = "arithmetic",
+    custom: dict[str, float] | None = None,
+    normalisations=NORMALISATIONS,
+    weightings=("equal_groups", "equal_indicators"),
+    aggregations=AGGREGATIONS,
+    n_draws: int = 500,
+    weight_concentration: float = 20.0,
+    sampling: bool = True,
+    seed: int = 0,
+    top: float = 0.25,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How institutions' positions move under the alternative choices.
 
     Parameters
@@ -203,8 +251,14 @@ def sensitivity(indicators: pd.DataFrame, framework: Framework, *,
     (``tests/test_indicators_composite.py``).
     """
     est, se = indicator_matrix(indicators)
-    nominal = composite_index(indicators, framework, normalisation=normalisation,
-                              weighting=weighting, aggregation=aggregation, custom=custom)
+    nominal = composite_index(
+        indicators,
+        framework,
+        normalisation=normalisation,
+        weighting=weighting,
+        aggregation=aggregation,
+        custom=custom,
+    )
     scen = []
     combos = itertools.product(normalisations, weightings, aggregations)
     for k, (nm, wt, ag) in enumerate(combos):
@@ -213,8 +267,20 @@ def sensitivity(indicators: pd.DataFrame, framework: Framework, *,
         s["rank"] = s["score"].rank(ascending=False, method="min")
         scen.append(s.assign(scenario=k + 1, normalisation=nm, weighting=wt, aggregation=ag))
     scenarios = pd.concat(scen, ignore_index=True)
-    ranks = _monte_carlo(est, se, framework, custom, normalisations, weightings, aggregations,
-                         weighting, n_draws, weight_concentration, sampling, seed)
+    ranks = _monte_carlo(
+        est,
+        se,
+        framework,
+        custom,
+        normalisations,
+        weightings,
+        aggregations,
+        weighting,
+        n_draws,
+        weight_concentration,
+        sampling,
+        seed,
+    )
     k_top = max(1, int(round(top * len(est))))
     span = scenarios.groupby("institution")["rank"].agg(rank_min="min", rank_max="max")
     pos = nominal.set_index("institution").join(span)
@@ -223,14 +289,37 @@ def sensitivity(indicators: pd.DataFrame, framework: Framework, *,
     pos["rank_p95"] = np.quantile(ranks, 0.95, axis=0)
     pos["p_top"] = (ranks <= k_top).mean(axis=0)
     pos = pos.reset_index().sort_values(["rank_median", "rank"]).reset_index(drop=True)
-    cols = ["institution", "score", "rank", "rank_min", "rank_max", "rank_median", "rank_p05",
-            "rank_p95", "p_top", "n_indicators"]
-    return pos[cols], scenarios[["scenario", "normalisation", "weighting", "aggregation",
-                                 "institution", "score", "rank"]]
+    cols = [
+        "institution",
+        "score",
+        "rank",
+        "rank_min",
+        "rank_max",
+        "rank_median",
+        "rank_p05",
+        "rank_p95",
+        "p_top",
+        "n_indicators",
+    ]
+    return pos[cols], scenarios[
+        ["scenario", "normalisation", "weighting", "aggregation", "institution", "score", "rank"]
+    ]
 
 
-def _monte_carlo(est, se, framework, custom, normalisations, weightings, aggregations,
-                 nominal_weighting, n_draws, concentration, sampling, seed) -> np.ndarray:
+def _monte_carlo(
+    est,
+    se,
+    framework,
+    custom,
+    normalisations,
+    weightings,
+    aggregations,
+    nominal_weighting,
+    n_draws,
+    concentration,
+    sampling,
+    seed,
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     w0 = group_weights(framework, est.columns, scheme=nominal_weighting, custom=custom)
     out = np.empty((n_draws, len(est)))
@@ -241,8 +330,10 @@ def _monte_carlo(est, se, framework, custom, normalisations, weightings, aggrega
         wt = weightings[rng.integers(len(weightings))]
         base = group_weights(framework, est.columns, scheme=wt, custom=custom)
         base = base if wt != nominal_weighting else w0
-        w = pd.Series(rng.dirichlet(np.maximum(base.to_numpy() * concentration * len(base),
-                                               1e-3)), index=base.index)
+        w = pd.Series(
+            rng.dirichlet(np.maximum(base.to_numpy() * concentration * len(base), 1e-3)),
+            index=base.index,
+        )
         s = aggregate(normalise(x, framework, method=nm), w, method=ag)["score"]
         out[d] = s.rank(ascending=False, method="min").to_numpy()
     return out

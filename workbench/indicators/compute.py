@@ -22,18 +22,45 @@ from scipy import stats
 
 from workbench.indicators.framework import Framework
 
-__all__ = ["compute_indicators", "survey_indicators", "admin_indicators", "response_rates",
-           "INDICATOR_COLUMNS"]
+__all__ = [
+    "compute_indicators",
+    "survey_indicators",
+    "admin_indicators",
+    "response_rates",
+    "INDICATOR_COLUMNS",
+]
 
-INDICATOR_COLUMNS = ["year", "level", "institution", "programme", "group", "indicator",
-                     "source", "estimate", "se", "ci_lower", "ci_upper", "n", "population",
-                     "response_rate", "flags"]
+INDICATOR_COLUMNS = [
+    "year",
+    "level",
+    "institution",
+    "programme",
+    "group",
+    "indicator",
+    "source",
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "n",
+    "population",
+    "response_rate",
+    "flags",
+]
 
 
-def compute_indicators(scores: dict[str, pd.DataFrame], admin: dict[str, pd.DataFrame],
-                       invited: pd.DataFrame, framework: Framework, *, year: int,
-                       used_scales: list[str], min_n: int = 10, min_rate: float = 0.2,
-                       ci: float = 0.95) -> pd.DataFrame:
+def compute_indicators(
+    scores: dict[str, pd.DataFrame],
+    admin: dict[str, pd.DataFrame],
+    invited: pd.DataFrame,
+    framework: Framework,
+    *,
+    year: int,
+    used_scales: list[str],
+    min_n: int = 10,
+    min_rate: float = 0.2,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """All indicators of the framework, at every level each is defined for.
 
     Parameters
@@ -72,22 +99,40 @@ def compute_indicators(scores: dict[str, pd.DataFrame], admin: dict[str, pd.Data
             for level in ind.level:
                 if ind.source == "survey":
                     c = ind.compute
-                    part = survey_indicators(scores.get(c.respondent), invited, ind.id,
-                                             scale=c.scale, respondent=c.respondent,
-                                             level=level, used=c.scale in used_scales,
-                                             min_n=min_n, min_rate=min_rate, ci=ci)
+                    part = survey_indicators(
+                        scores.get(c.respondent),
+                        invited,
+                        ind.id,
+                        scale=c.scale,
+                        respondent=c.respondent,
+                        level=level,
+                        used=c.scale in used_scales,
+                        min_n=min_n,
+                        min_rate=min_rate,
+                        ci=ci,
+                    )
                 else:
                     part = admin_indicators(admin, ind.id, ind.compute, level=level)
-                parts.append(part.assign(group=group_of[ind.id], source=ind.source,
-                                         level=level, year=year))
+                parts.append(
+                    part.assign(group=group_of[ind.id], source=ind.source, level=level, year=year)
+                )
     out = pd.concat(parts, ignore_index=True)
     return out[INDICATOR_COLUMNS]
 
 
-def survey_indicators(scores: pd.DataFrame | None, invited: pd.DataFrame, indicator: str, *,
-                      scale: str, respondent: str, level: str = "institution",
-                      used: bool = True, min_n: int = 10, min_rate: float = 0.2,
-                      ci: float = 0.95) -> pd.DataFrame:
+def survey_indicators(
+    scores: pd.DataFrame | None,
+    invited: pd.DataFrame,
+    indicator: str,
+    *,
+    scale: str,
+    respondent: str,
+    level: str = "institution",
+    used: bool = True,
+    min_n: int = 10,
+    min_rate: float = 0.2,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Mean scale score per unit with SE (finite population correction) and t interval.
 
     Returns
@@ -110,13 +155,21 @@ def survey_indicators(scores: pd.DataFrame | None, invited: pd.DataFrame, indica
     keys = ["institution"] if level == "institution" else ["institution", "programme"]
     invited = _programme_as_text(invited)
     scores = None if scores is None else _programme_as_text(scores)
-    pop = invited[invited["respondent"] == respondent].groupby(keys, as_index=False)[
-        "n_invited"].sum().rename(columns={"n_invited": "population"})
+    pop = (
+        invited[invited["respondent"] == respondent]
+        .groupby(keys, as_index=False)["n_invited"]
+        .sum()
+        .rename(columns={"n_invited": "population"})
+    )
     if scores is None or not used or scale not in scores.columns:
         agg = pop.assign(n=0.0, estimate=np.nan, sd=np.nan)
     else:
-        agg = scores.dropna(subset=[scale]).groupby(keys)[scale].agg(
-            estimate="mean", sd="std", n="count").reset_index()
+        agg = (
+            scores.dropna(subset=[scale])
+            .groupby(keys)[scale]
+            .agg(estimate="mean", sd="std", n="count")
+            .reset_index()
+        )
         agg = pop.merge(agg, on=keys, how="outer")
         agg["n"] = agg["n"].fillna(0).astype(float)
     n, big = agg["n"].to_numpy(float), agg["population"].to_numpy(float)
@@ -142,14 +195,23 @@ def survey_indicators(scores: pd.DataFrame | None, invited: pd.DataFrame, indica
     out = agg[keys].copy()
     if "programme" not in out:
         out["programme"] = ""
-    out = out.assign(indicator=indicator, estimate=est, se=se, ci_lower=est - t * se,
-                     ci_upper=est + t * se, n=n, population=big, response_rate=rate,
-                     flags=flags)
+    out = out.assign(
+        indicator=indicator,
+        estimate=est,
+        se=se,
+        ci_lower=est - t * se,
+        ci_upper=est + t * se,
+        n=n,
+        population=big,
+        response_rate=rate,
+        flags=flags,
+    )
     return out.reset_index(drop=True)
 
 
-def admin_indicators(admin: dict[str, pd.DataFrame], indicator: str, compute, *,
-                     level: str = "institution") -> pd.DataFrame:
+def admin_indicators(
+    admin: dict[str, pd.DataFrame], indicator: str, compute, *, level: str = "institution"
+) -> pd.DataFrame:
     """An administrative indicator per unit: exact (SE 0, interval = the point).
 
     Returns
@@ -169,15 +231,19 @@ def admin_indicators(admin: dict[str, pd.DataFrame], indicator: str, compute, *,
            [ 2.        ,  0.        ,  1.        ]])
     """
     if compute.table not in admin:
-        raise KeyError(f"admin_indicators: indicator {indicator} needs table "
-                       f"{compute.table!r}; tables given are {sorted(admin)}")
+        raise KeyError(
+            f"admin_indicators: indicator {indicator} needs table "
+            f"{compute.table!r}; tables given are {sorted(admin)}"
+        )
     data = _programme_as_text(admin[compute.table])
     keys = ["institution"] if level == "institution" else ["institution", "programme"]
     need = [c for c in (compute.column, compute.numerator, compute.denominator) if c]
     absent = [c for c in keys + need if c not in data.columns]
     if absent:
-        raise KeyError(f"admin_indicators: table {compute.table!r} has no column(s) {absent} "
-                       f"for indicator {indicator}; columns are {list(data.columns)}")
+        raise KeyError(
+            f"admin_indicators: table {compute.table!r} has no column(s) {absent} "
+            f"for indicator {indicator}; columns are {list(data.columns)}"
+        )
     g = data.groupby(keys)
     if compute.kind == "admin_share":
         agg = g[compute.column].agg(estimate="mean", n="count", size="size").reset_index()
@@ -192,13 +258,26 @@ def admin_indicators(admin: dict[str, pd.DataFrame], indicator: str, compute, *,
         out["programme"] = ""
     est = agg["estimate"].to_numpy(float)
     flags = np.where(agg["n"] == 0, "no_data", "")
-    return out.assign(indicator=indicator, estimate=est, se=0.0, ci_lower=est, ci_upper=est,
-                      n=agg["n"].astype(float), population=agg["size"].astype(float),
-                      response_rate=agg["n"] / agg["size"], flags=flags).reset_index(drop=True)
+    return out.assign(
+        indicator=indicator,
+        estimate=est,
+        se=0.0,
+        ci_lower=est,
+        ci_upper=est,
+        n=agg["n"].astype(float),
+        population=agg["size"].astype(float),
+        response_rate=agg["n"] / agg["size"],
+        flags=flags,
+    ).reset_index(drop=True)
 
 
-def response_rates(returns: dict[str, pd.DataFrame], invited: pd.DataFrame, *,
-                   min_n: int = 10, min_rate: float = 0.2) -> pd.DataFrame:
+def response_rates(
+    returns: dict[str, pd.DataFrame],
+    invited: pd.DataFrame,
+    *,
+    min_n: int = 10,
+    min_rate: float = 0.2,
+) -> pd.DataFrame:
     """Response rate per institution and respondent type.
 
     Returns
@@ -216,16 +295,23 @@ def response_rates(returns: dict[str, pd.DataFrame], invited: pd.DataFrame, *,
     [[8, 0.8, 'low_n'], [4, 0.1, 'low_n/low_response']]
     """
     inv = invited.groupby(["institution", "respondent"], as_index=False)["n_invited"].sum()
-    got = pd.concat([r.groupby("institution").size().rename("responded").reset_index()
-                     .assign(respondent=k) for k, r in returns.items() if len(r)],
-                    ignore_index=True)
+    got = pd.concat(
+        [
+            r.groupby("institution").size().rename("responded").reset_index().assign(respondent=k)
+            for k, r in returns.items()
+            if len(r)
+        ],
+        ignore_index=True,
+    )
     out = inv.merge(got, on=["institution", "respondent"], how="left").rename(
-        columns={"n_invited": "invited"})
+        columns={"n_invited": "invited"}
+    )
     out["responded"] = out["responded"].fillna(0).astype(int)
     out["response_rate"] = out["responded"] / out["invited"]
-    out["flags"] = ["/".join(f for f, bad in (("low_n", n < min_n),
-                                               ("low_response", r < min_rate)) if bad)
-                    for n, r in zip(out["responded"], out["response_rate"], strict=True)]
+    out["flags"] = [
+        "/".join(f for f, bad in (("low_n", n < min_n), ("low_response", r < min_rate)) if bad)
+        for n, r in zip(out["responded"], out["response_rate"], strict=True)
+    ]
     return out[["institution", "respondent", "invited", "responded", "response_rate", "flags"]]
 
 

@@ -21,17 +21,47 @@ from workbench.indicators.framework import load_framework
 from workbench.paths import data_dir, fieldwork_dir
 from workbench.synth.sector import make_feedback, make_sector, write_survey_returns
 
-__all__ = ["save", "load", "current_year", "prepare_sector", "survey_stage", "indicator_stage",
-           "composite_stage", "comparison_stage", "TABLES", "DATABASE_TABLES", "open_catalog"]
+__all__ = [
+    "save",
+    "load",
+    "current_year",
+    "prepare_sector",
+    "survey_stage",
+    "indicator_stage",
+    "composite_stage",
+    "comparison_stage",
+    "TABLES",
+    "DATABASE_TABLES",
+    "open_catalog",
+]
 
 #: The tables a cycle writes, by stage.
 TABLES = {
-    "t10_sector": ["institutions", "programmes", "enrolment", "staff", "destinations",
-                   "invited", "effects", "truth_items", "planted", "delivery_faults",
-                   "feedback", "cycle_info"],
-    "t20_surveys": ["survey_log", "survey_issues", "scale_validation", "scale_items",
-                    "scale_invariance", "scores_students", "scores_graduates",
-                    "scores_employers", "scores_staff"],
+    "t10_sector": [
+        "institutions",
+        "programmes",
+        "enrolment",
+        "staff",
+        "destinations",
+        "invited",
+        "effects",
+        "truth_items",
+        "planted",
+        "delivery_faults",
+        "feedback",
+        "cycle_info",
+    ],
+    "t20_surveys": [
+        "survey_log",
+        "survey_issues",
+        "scale_validation",
+        "scale_items",
+        "scale_invariance",
+        "scores_students",
+        "scores_graduates",
+        "scores_employers",
+        "scores_staff",
+    ],
     "t30_indicators": ["indicators", "response_rates"],
     "t40_composite": ["composite_positions", "composite_scenarios"],
     "t50_comparison": ["comparison", "change", "employment_cohorts"],
@@ -72,8 +102,9 @@ def load(cycle: str, name: str) -> pd.DataFrame:
     path = data_dir(cycle) / f"{name}.parquet"
     if not path.is_file():
         stage = next((s for s, names in TABLES.items() if name in names), "?")
-        raise FileNotFoundError(f"load: no table {name!r} for cycle {cycle!r} ({path}); run "
-                                f"stage {stage} first")
+        raise FileNotFoundError(
+            f"load: no table {name!r} for cycle {cycle!r} ({path}); run stage {stage} first"
+        )
     return pd.read_parquet(path)
 
 
@@ -83,9 +114,15 @@ def current_year(cycle: str) -> int:
     return int(info.loc[info["current"], "year"].iloc[0])
 
 
-def prepare_sector(cycle: str, *, seed: int, institutions: int = 80,
-                   years: list[int] | tuple[int, ...] = (2025, 2026),
-                   pilot_per_level: int | None = None, faults: bool = True) -> pd.DataFrame:
+def prepare_sector(
+    cycle: str,
+    *,
+    seed: int,
+    institutions: int = 80,
+    years: list[int] | tuple[int, ...] = (2025, 2026),
+    pilot_per_level: int | None = None,
+    faults: bool = True,
+) -> pd.DataFrame:
     """Stage t10: the synthetic sector, the participating institutions, the delivery.
 
     Returns
@@ -101,44 +138,81 @@ def prepare_sector(cycle: str, *, seed: int, institutions: int = 80,
     if pilot_per_level:
         rng = np.random.default_rng([seed, 3])
         current = inst[inst["year"] == years[-1]]
-        chosen = sorted(int(c) for _, g in current.groupby("level")
-                        for c in rng.choice(g["institution"], pilot_per_level, replace=False))
+        chosen = sorted(
+            int(c)
+            for _, g in current.groupby("level")
+            for c in rng.choice(g["institution"], pilot_per_level, replace=False)
+        )
     keep = {"institution": chosen}
-    for name in ("institutions", "programmes", "enrolment", "staff", "destinations",
-                 "invited", "effects", "truth_items"):
+    for name in (
+        "institutions",
+        "programmes",
+        "enrolment",
+        "staff",
+        "destinations",
+        "invited",
+        "effects",
+        "truth_items",
+    ):
         table = getattr(sector, name)
         save(cycle, name, table[table["institution"].isin(keep["institution"])])
-    save(cycle, "planted", pd.DataFrame({"key": list(sector.planted),
-                                         "value": [str(v) for v in sector.planted.values()]}))
+    save(
+        cycle,
+        "planted",
+        pd.DataFrame(
+            {"key": list(sector.planted), "value": [str(v) for v in sector.planted.values()]}
+        ),
+    )
     incoming = fieldwork_dir(cycle) / "incoming" / "surveys"
-    faults_table = pd.concat([write_survey_returns(sector, incoming, year=y, institutions=chosen,
-                                                   faults=faults).assign(year=y)
-                              for y in years], ignore_index=True)
+    faults_table = pd.concat(
+        [
+            write_survey_returns(
+                sector, incoming, year=y, institutions=chosen, faults=faults
+            ).assign(year=y)
+            for y in years
+        ],
+        ignore_index=True,
+    )
     save(cycle, "delivery_faults", faults_table)
-    feedback = make_feedback(seed, chosen) if pilot_per_level else make_feedback(
-        seed, [])
+    feedback = make_feedback(seed, chosen) if pilot_per_level else make_feedback(seed, [])
     save(cycle, "feedback", feedback)
-    save(cycle, "cycle_info", pd.DataFrame({"year": list(years),
-                                            "current": [y == years[-1] for y in years]}))
+    save(
+        cycle,
+        "cycle_info",
+        pd.DataFrame({"year": list(years), "current": [y == years[-1] for y in years]}),
+    )
     cur = years[-1]
-    progs = sector.programmes[(sector.programmes["year"] == cur)
-                              & sector.programmes["institution"].isin(chosen)]
-    grads = sector.enrolment[(sector.enrolment["year"] == cur)
-                             & sector.enrolment["institution"].isin(chosen)]
+    progs = sector.programmes[
+        (sector.programmes["year"] == cur) & sector.programmes["institution"].isin(chosen)
+    ]
+    grads = sector.enrolment[
+        (sector.enrolment["year"] == cur) & sector.enrolment["institution"].isin(chosen)
+    ]
     base = inst[(inst["year"] == cur) & inst["institution"].isin(chosen)]
-    out = base.groupby("level").agg(institutions=("institution", "size"),
-                                    students=("students", "sum"), staff=("staff_n", "sum"))
+    out = base.groupby("level").agg(
+        institutions=("institution", "size"), students=("students", "sum"), staff=("staff_n", "sum")
+    )
     out["programmes"] = progs.groupby("level").size()
-    out["graduates"] = grads.merge(base[["institution", "level"]]).groupby("level")[
-        "graduates"].sum()
-    return out.reset_index()[["level", "institutions", "programmes", "students", "staff",
-                              "graduates"]]
+    out["graduates"] = (
+        grads.merge(base[["institution", "level"]]).groupby("level")["graduates"].sum()
+    )
+    return out.reset_index()[
+        ["level", "institutions", "programmes", "students", "staff", "graduates"]
+    ]
 
 
-def survey_stage(cycle: str, *, min_alpha: float = 0.7, min_cfi: float = 0.9,
-                 max_rmsea: float = 0.08, focal: str = "ru", reference: str = "ky",
-                 dif_classes=("C",), min_group: int = 100,
-                 framework: str = "teacher_education") -> pd.DataFrame:
+def survey_stage(
+    cycle: str,
+    *,
+    min_alpha: float = 0.7,
+    min_cfi: float = 0.9,
+    max_rmsea: float = 0.08,
+    focal: str = "ru",
+    reference: str = "ky",
+    dif_classes=("C",),
+    min_group: int = 100,
+    framework: str = "teacher_education",
+) -> pd.DataFrame:
     """Stage t20: intake of every year's returns, scale validation, respondents' scores.
 
     Returns
@@ -158,21 +232,27 @@ def survey_stage(cycle: str, *, min_alpha: float = 0.7, min_cfi: float = 0.9,
         got = surveys.intake_surveys(folder, institutions=codes, year=year, quarantine_dir=q)
         logs.append(got.log.assign(year=year))
         issues.append(got.issues.assign(year=year))
-        val = surveys.validate_scales(got.accepted, fw, focal=focal, reference=reference,
-                                      min_alpha=min_alpha, min_cfi=min_cfi,
-                                      max_rmsea=max_rmsea, dif_classes=tuple(dif_classes),
-                                      min_group=min_group)
+        val = surveys.validate_scales(
+            got.accepted,
+            fw,
+            focal=focal,
+            reference=reference,
+            min_alpha=min_alpha,
+            min_cfi=min_cfi,
+            max_rmsea=max_rmsea,
+            dif_classes=tuple(dif_classes),
+            min_group=min_group,
+        )
         scales.append(val.scales.assign(year=year))
         items.append(val.items.assign(year=year))
         inv.append(val.invariance.assign(year=year))
         for resp, data in got.accepted.items():
             scores[resp].append(surveys.scale_scores(data, val, fw, resp))
     log = pd.concat(logs, ignore_index=True).drop(columns=["sha256"])
-    root = str(fieldwork_dir(cycle).parent)            # no absolute path in a stored table
+    root = str(fieldwork_dir(cycle).parent)  # no absolute path in a stored table
     log["message"] = log["message"].astype(str).str.replace(root, "fieldwork", regex=False)
     save(cycle, "survey_log", log)
-    save(cycle, "survey_issues", pd.concat(issues, ignore_index=True).astype(
-        {"value": str}))
+    save(cycle, "survey_issues", pd.concat(issues, ignore_index=True).astype({"value": str}))
     table = pd.concat(scales, ignore_index=True)
     save(cycle, "scale_validation", table)
     save(cycle, "scale_items", pd.concat(items, ignore_index=True))
@@ -182,8 +262,14 @@ def survey_stage(cycle: str, *, min_alpha: float = 0.7, min_cfi: float = 0.9,
     return table[["year", *[c for c in table.columns if c != "year"]]]
 
 
-def indicator_stage(cycle: str, *, framework: str = "teacher_education", min_n: int = 10,
-                    min_rate: float = 0.2, ci: float = 0.95) -> pd.DataFrame:
+def indicator_stage(
+    cycle: str,
+    *,
+    framework: str = "teacher_education",
+    min_n: int = 10,
+    min_rate: float = 0.2,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Stage t30: every indicator for every year, with SE/CI and flags; response rates.
 
     Returns
@@ -194,8 +280,10 @@ def indicator_stage(cycle: str, *, framework: str = "teacher_education", min_n: 
     fw = load_framework(framework)
     years = load(cycle, "cycle_info")["year"].tolist()
     validation = load(cycle, "scale_validation")
-    admin_all = {k: load(cycle, k) for k in ("institutions", "programmes", "enrolment",
-                                               "staff", "destinations")}
+    admin_all = {
+        k: load(cycle, k)
+        for k in ("institutions", "programmes", "enrolment", "staff", "destinations")
+    }
     invited = load(cycle, "invited")
     scores_all = {r: load(cycle, f"scores_{r}") for r in surveys.RESPONDENTS}
     parts, rates = [], []
@@ -207,23 +295,42 @@ def indicator_stage(cycle: str, *, framework: str = "teacher_education", min_n: 
         sc = {r: s[s["year"] == year] for r, s in scores_all.items()}
         v = validation[validation["year"] == year]
         used = v.loc[v["status"] == "used", "scale"].tolist()
-        parts.append(compute.compute_indicators(sc, admin, inv, fw, year=year,
-                                                used_scales=used, min_n=min_n,
-                                                min_rate=min_rate, ci=ci))
-        rates.append(compute.response_rates(sc, inv, min_n=min_n, min_rate=min_rate)
-                     .assign(year=year))
+        parts.append(
+            compute.compute_indicators(
+                sc,
+                admin,
+                inv,
+                fw,
+                year=year,
+                used_scales=used,
+                min_n=min_n,
+                min_rate=min_rate,
+                ci=ci,
+            )
+        )
+        rates.append(
+            compute.response_rates(sc, inv, min_n=min_n, min_rate=min_rate).assign(year=year)
+        )
     table = pd.concat(parts, ignore_index=True)
     save(cycle, "indicators", table)
     save(cycle, "response_rates", pd.concat(rates, ignore_index=True))
     return table
 
 
-def composite_stage(cycle: str, *, seed: int = 0, framework: str = "teacher_education",
-                    normalisation: str = "minmax", weighting: str = "equal_groups",
-                    aggregation: str = "arithmetic", custom_weights: dict | None = None,
-                    alternatives: dict | None = None, n_draws: int = 500,
-                    weight_concentration: float = 20.0, top_share: float = 0.25
-                    ) -> pd.DataFrame:
+def composite_stage(
+    cycle: str,
+    *,
+    seed: int = 0,
+    framework: str = "teacher_education",
+    normalisation: str = "minmax",
+    weighting: str = "equal_groups",
+    aggregation: str = "arithmetic",
+    custom_weights: dict | None = None,
+    alternatives: dict | None = None,
+    n_draws: int = 500,
+    weight_concentration: float = 20.0,
+    top_share: float = 0.25,
+) -> pd.DataFrame:
     """Stage t40: the composite index of the current year and its sensitivity analysis.
 
     Returns
@@ -238,12 +345,20 @@ def composite_stage(cycle: str, *, seed: int = 0, framework: str = "teacher_educ
     ind = ind[ind["year"] == year]
     alt = alternatives or {}
     pos, scen = composite.sensitivity(
-        ind, fw, normalisation=normalisation, weighting=weighting, aggregation=aggregation,
+        ind,
+        fw,
+        normalisation=normalisation,
+        weighting=weighting,
+        aggregation=aggregation,
         custom=custom_weights or None,
         normalisations=tuple(alt.get("normalisations", composite.NORMALISATIONS)),
         weightings=tuple(alt.get("weightings", ("equal_groups", "equal_indicators"))),
         aggregations=tuple(alt.get("aggregations", composite.AGGREGATIONS)),
-        n_draws=n_draws, weight_concentration=weight_concentration, seed=seed, top=top_share)
+        n_draws=n_draws,
+        weight_concentration=weight_concentration,
+        seed=seed,
+        top=top_share,
+    )
     inst = load(cycle, "institutions")
     inst = inst[inst["year"] == year][["institution", "name", "level"]]
     pos = pos.merge(inst, on="institution", how="left")
@@ -252,8 +367,9 @@ def composite_stage(cycle: str, *, seed: int = 0, framework: str = "teacher_educ
     return pos
 
 
-def comparison_stage(cycle: str, *, framework: str = "teacher_education", peer: str = "level",
-                     alpha: float = 0.05) -> dict[str, pd.DataFrame]:
+def comparison_stage(
+    cycle: str, *, framework: str = "teacher_education", peer: str = "level", alpha: float = 0.05
+) -> dict[str, pd.DataFrame]:
     """Stage t50: comparison with sector and peers, change from the previous year, cohorts.
 
     Returns
@@ -267,15 +383,30 @@ def comparison_stage(cycle: str, *, framework: str = "teacher_education", peer: 
     ind = load(cycle, "indicators")
     inst = load(cycle, "institutions")
     cur = ind[ind["year"] == years[-1]]
-    comp = compare.compare_with_peers(cur, inst[inst["year"] == years[-1]], peer=peer,
-                                      alpha=alpha, ci=1 - alpha)
+    comp = compare.compare_with_peers(
+        cur, inst[inst["year"] == years[-1]], peer=peer, alpha=alpha, ci=1 - alpha
+    )
     if len(years) > 1:
-        change = compare.change_from_previous(cur, ind[ind["year"] == years[-2]], fw,
-                                              alpha=alpha, ci=1 - alpha)
+        change = compare.change_from_previous(
+            cur, ind[ind["year"] == years[-2]], fw, alpha=alpha, ci=1 - alpha
+        )
     else:
-        change = pd.DataFrame(columns=["level", "institution", "programme", "indicator",
-                                       "previous", "current", "change", "se", "ci_lower",
-                                       "ci_upper", "p_value", "verdict"])
+        change = pd.DataFrame(
+            columns=[
+                "level",
+                "institution",
+                "programme",
+                "indicator",
+                "previous",
+                "current",
+                "change",
+                "se",
+                "ci_lower",
+                "ci_upper",
+                "p_value",
+                "verdict",
+            ]
+        )
     cohorts = compare.employment_cohorts(load(cycle, "destinations"))
     out = {"comparison": comp, "change": change, "employment_cohorts": cohorts}
     for name, table in out.items():

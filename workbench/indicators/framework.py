@@ -17,8 +17,17 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-__all__ = ["Framework", "Indicator", "Group", "Scale", "Compute", "FrameworkError",
-           "load_framework", "framework_path", "RESPONDENTS"]
+__all__ = [
+    "Framework",
+    "Indicator",
+    "Group",
+    "Scale",
+    "Compute",
+    "FrameworkError",
+    "load_framework",
+    "framework_path",
+    "RESPONDENTS",
+]
 
 RESPONDENTS = ("students", "graduates", "employers", "staff")
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[1] / "frameworks"
@@ -45,7 +54,8 @@ class Scale(_Strict):
 
     respondent: Literal["students", "graduates", "employers", "staff"]
     shared_with: list[Literal["students", "graduates", "employers", "staff"]] = Field(
-        default_factory=list, description="other respondent types answering the same items")
+        default_factory=list, description="other respondent types answering the same items"
+    )
     items: list[str] = Field(min_length=3)
     name: Words
 
@@ -64,8 +74,11 @@ class Compute(_Strict):
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Compute:
-        need = {"scale_mean": ("respondent", "scale"), "admin_share": ("table", "column"),
-                "admin_ratio": ("table", "numerator", "denominator")}[self.kind]
+        need = {
+            "scale_mean": ("respondent", "scale"),
+            "admin_share": ("table", "column"),
+            "admin_ratio": ("table", "numerator", "denominator"),
+        }[self.kind]
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
             raise ValueError(f"kind {self.kind!r} needs {', '.join(missing)}")
@@ -89,14 +102,20 @@ class Indicator(_Strict):
     def _consistent(self) -> Indicator:
         survey = self.compute.kind == "scale_mean"
         if survey != (self.source == "survey"):
-            raise ValueError(f"source {self.source!r} does not match compute.kind "
-                             f"{self.compute.kind!r}")
+            raise ValueError(
+                f"source {self.source!r} does not match compute.kind {self.compute.kind!r}"
+            )
         if self.target is not None and self.threshold is not None:
-            wrong = (self.threshold > self.target if self.direction == "higher_better"
-                     else self.threshold < self.target)
+            wrong = (
+                self.threshold > self.target
+                if self.direction == "higher_better"
+                else self.threshold < self.target
+            )
             if wrong:
-                raise ValueError(f"threshold {self.threshold} is on the wrong side of target "
-                                 f"{self.target} for direction {self.direction!r}")
+                raise ValueError(
+                    f"threshold {self.threshold} is on the wrong side of target "
+                    f"{self.target} for direction {self.direction!r}"
+                )
         return self
 
 
@@ -140,11 +159,14 @@ class Framework(_Strict):
                     continue
                 where = f"groups.{gi}.indicators.{ii}.compute.scale"
                 if c.scale not in self.scales:
-                    raise ValueError(f"{where}: unknown scale {c.scale!r}; scales are "
-                                     f"{sorted(self.scales)}")
+                    raise ValueError(
+                        f"{where}: unknown scale {c.scale!r}; scales are {sorted(self.scales)}"
+                    )
                 if self.scales[c.scale].respondent != c.respondent:
-                    raise ValueError(f"{where}: scale {c.scale!r} is answered by "
-                                     f"{self.scales[c.scale].respondent}, not {c.respondent}")
+                    raise ValueError(
+                        f"{where}: scale {c.scale!r} is answered by "
+                        f"{self.scales[c.scale].respondent}, not {c.respondent}"
+                    )
         return self
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -153,16 +175,30 @@ class Framework(_Strict):
             for ind in g.indicators:
                 if ind.id == indicator_id:
                     return ind
-        raise KeyError(f"Framework.indicator: no indicator {indicator_id!r}; ids are "
-                       f"{[i.id for g in self.groups for i in g.indicators]}")
+        raise KeyError(
+            f"Framework.indicator: no indicator {indicator_id!r}; ids are "
+            f"{[i.id for g in self.groups for i in g.indicators]}"
+        )
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         """One row per indicator: ``group, indicator, name, source, unit, direction, target,
         threshold, level`` (names in ``lang``)."""
-        rows = [{"group": g.id, "group_name": getattr(g.name, lang), "indicator": i.id,
-                 "name": getattr(i.name, lang), "source": i.source, "unit": i.unit,
-                 "direction": i.direction, "target": i.target, "threshold": i.threshold,
-                 "level": "/".join(i.level)} for g in self.groups for i in g.indicators]
+        rows = [
+            {
+                "group": g.id,
+                "group_name": getattr(g.name, lang),
+                "indicator": i.id,
+                "name": getattr(i.name, lang),
+                "source": i.source,
+                "unit": i.unit,
+                "direction": i.direction,
+                "target": i.target,
+                "threshold": i.threshold,
+                "level": "/".join(i.level),
+            }
+            for g in self.groups
+            for i in g.indicators
+        ]
         return pd.DataFrame(rows)
 
     def group_of(self) -> dict[str, str]:
@@ -213,16 +249,19 @@ def load_framework(source: str | Path) -> Framework:
         path = framework_path(str(source))
     if not path.is_file():
         known = sorted(p.stem for p in FRAMEWORKS_DIR.glob("*.yaml"))
-        raise FrameworkError(f"load_framework: no framework file ({path}); packaged "
-                             f"frameworks are {known}")
+        raise FrameworkError(
+            f"load_framework: no framework file ({path}); packaged frameworks are {known}"
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise FrameworkError(f"load_framework: {path}: not valid YAML "
-                             f"({str(exc).splitlines()[0]}); fix the file") from None
+        raise FrameworkError(
+            f"load_framework: {path}: not valid YAML ({str(exc).splitlines()[0]}); fix the file"
+        ) from None
     if not isinstance(raw, dict):
-        raise FrameworkError(f"load_framework: {path}: expected a mapping with framework, "
-                             "version, scales, groups")
+        raise FrameworkError(
+            f"load_framework: {path}: expected a mapping with framework, version, scales, groups"
+        )
     try:
         return Framework.model_validate(raw)
     except ValidationError as exc:

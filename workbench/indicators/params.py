@@ -21,8 +21,16 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-__all__ = ["SectorParams", "SurveysParams", "IndicatorsParams", "CompositeParams",
-           "ComparisonParams", "TeacherEdCycle", "STAGE_MODELS", "load_teacher_ed"]
+__all__ = [
+    "SectorParams",
+    "SurveysParams",
+    "IndicatorsParams",
+    "CompositeParams",
+    "ComparisonParams",
+    "TeacherEdCycle",
+    "STAGE_MODELS",
+    "load_teacher_ed",
+]
 
 
 class _Strict(BaseModel):
@@ -33,10 +41,17 @@ class SectorParams(_Strict):
     """Stage t10 (sector and delivery): the synthetic sector and which institutions take part."""
 
     institutions: int = Field(80, ge=8, le=500, description="institutions in the sector")
-    years: list[int] = Field(default=[2025, 2026], min_length=1,
-                             description="monitoring years (the last is the cycle's year)")
-    pilot_per_level: int | None = Field(None, ge=1, le=10, description="pilot: institutions "
-                                        "per level (concept 000 §7: 2); None = all")
+    years: list[int] = Field(
+        default=[2025, 2026],
+        min_length=1,
+        description="monitoring years (the last is the cycle's year)",
+    )
+    pilot_per_level: int | None = Field(
+        None,
+        ge=1,
+        le=10,
+        description="pilot: institutions per level (concept 000 §7: 2); None = all",
+    )
     faults: bool = Field(True, description="plant faults in the survey delivery")
 
     @model_validator(mode="after")
@@ -54,10 +69,15 @@ class SurveysParams(_Strict):
     max_rmsea: float = Field(0.08, gt=0, lt=1, description="one-factor CFA: RMSEA at most")
     focal: str = Field("ru", description="DIF and invariance: this respondent language ...")
     reference: str = Field("ky", description="... against this one")
-    dif_classes: list[Literal["B", "C"]] = Field(default=["C"], min_length=1,
-                                                  description="ETS classes that drop an item")
-    min_group: int = Field(100, ge=10, description="DIF and invariance across language need "
-                           "this many complete answers per language (else: not tested)")
+    dif_classes: list[Literal["B", "C"]] = Field(
+        default=["C"], min_length=1, description="ETS classes that drop an item"
+    )
+    min_group: int = Field(
+        100,
+        ge=10,
+        description="DIF and invariance across language need "
+        "this many complete answers per language (else: not tested)",
+    )
 
 
 class IndicatorsParams(_Strict):
@@ -74,7 +94,9 @@ class Alternatives(_Strict):
 
     normalisations: list[Literal["minmax", "zscore", "rank"]] = ["minmax", "zscore", "rank"]
     weightings: list[Literal["equal_groups", "equal_indicators", "custom"]] = [
-        "equal_groups", "equal_indicators"]
+        "equal_groups",
+        "equal_indicators",
+    ]
     aggregations: list[Literal["arithmetic", "geometric"]] = ["arithmetic", "geometric"]
 
 
@@ -84,12 +106,16 @@ class CompositeParams(_Strict):
     normalisation: Literal["minmax", "zscore", "rank"] = "minmax"
     weighting: Literal["equal_groups", "equal_indicators", "custom"] = "equal_groups"
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
-    custom_weights: dict[str, float] = Field(default_factory=dict,
-                                             description="group -> weight (weighting: custom)")
+    custom_weights: dict[str, float] = Field(
+        default_factory=dict, description="group -> weight (weighting: custom)"
+    )
     alternatives: Alternatives = Alternatives()
     n_draws: int = Field(500, ge=10, le=20000, description="Monte Carlo draws")
-    weight_concentration: float = Field(20.0, gt=0, description="Dirichlet concentration "
-                                        "of the drawn weights (larger: closer to nominal)")
+    weight_concentration: float = Field(
+        20.0,
+        gt=0,
+        description="Dirichlet concentration of the drawn weights (larger: closer to nominal)",
+    )
     top_share: float = Field(0.25, gt=0, lt=1, description="share called the top group")
 
     @model_validator(mode="after")
@@ -122,12 +148,15 @@ class TeacherEdCycle(_Strict):
     cycle: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: Literal["teacher_ed"]
     title: str | dict[Literal["ky", "ru", "en"], str] = Field(
-        "", description="one text, or one per language {ky: .., ru: .., en: ..}")
+        "", description="one text, or one per language {ky: .., ru: .., en: ..}"
+    )
     year: int = Field(ge=2000, le=2100)
     language: Literal["ky", "ru", "en"]
     report_languages: list[Literal["ky", "ru", "en"]] = Field(
-        default_factory=list, description="languages the reports are rendered in (empty: the "
-        "cycle's language); changing them reruns no stage")
+        default_factory=list,
+        description="languages the reports are rendered in (empty: the "
+        "cycle's language); changing them reruns no stage",
+    )
     seed: int = Field(ge=0)
     suppress_below: int = Field(5, ge=0)
     stages: dict[str, dict | None]
@@ -135,15 +164,20 @@ class TeacherEdCycle(_Strict):
     def stage(self, name: str) -> _Strict:
         """The validated parameters of one stage (defaults when the file leaves it empty)."""
         if name not in STAGE_MODELS:
-            raise KeyError(f"TeacherEdCycle.stage: unknown stage {name!r}; stages are "
-                           f"{list(STAGE_MODELS)}")
+            raise KeyError(
+                f"TeacherEdCycle.stage: unknown stage {name!r}; stages are {list(STAGE_MODELS)}"
+            )
         return STAGE_MODELS[name][1].model_validate(self.stages.get(name) or {})
 
     def stage_params(self, name: str) -> dict:
         """What the stage notebook receives (the runner's call): ``cycle, lang, seed`` then the
         stage's own parameters."""
-        return {"cycle": self.cycle, "lang": self.language, "seed": self.seed,
-                **self.stage(name).model_dump(mode="json")}
+        return {
+            "cycle": self.cycle,
+            "lang": self.language,
+            "seed": self.seed,
+            **self.stage(name).model_dump(mode="json"),
+        }
 
 
 def load_teacher_ed(path: str | Path) -> TeacherEdCycle:
@@ -166,15 +200,19 @@ def load_teacher_ed(path: str | Path) -> TeacherEdCycle:
         cycle = TeacherEdCycle.model_validate(raw)
         unknown = sorted(set(cycle.stages) - set(STAGE_MODELS))
         if unknown:
-            raise ValueError(f"load_teacher_ed: {path}: stages: unknown stage(s) {unknown}; "
-                             f"stages are {list(STAGE_MODELS)}")
+            raise ValueError(
+                f"load_teacher_ed: {path}: stages: unknown stage(s) {unknown}; "
+                f"stages are {list(STAGE_MODELS)}"
+            )
         for name in cycle.stages:
             prefix = ("stages", name)
             cycle.stage(name)
         sector = cycle.stage("t10_sector")
         if sector.years[-1] != cycle.year:
-            raise ValueError(f"load_teacher_ed: {path}: year: {cycle.year} must be the last of "
-                             f"stages.t10_sector.years ({sector.years})")
+            raise ValueError(
+                f"load_teacher_ed: {path}: year: {cycle.year} must be the last of "
+                f"stages.t10_sector.years ({sector.years})"
+            )
         return cycle
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -14,9 +14,20 @@ import pandas as pd
 from workbench.indicators.framework import Framework
 from workbench.labels import label
 
-__all__ = ["shown", "indicator_names", "sector_summary", "institution_table", "problem_files",
-           "most_moved", "positions_figure", "cohorts_figure", "cohort_table",
-           "change_summary", "comparison_summary", "flagged_rates"]
+__all__ = [
+    "shown",
+    "indicator_names",
+    "sector_summary",
+    "institution_table",
+    "problem_files",
+    "most_moved",
+    "positions_figure",
+    "cohorts_figure",
+    "cohort_table",
+    "change_summary",
+    "comparison_summary",
+    "flagged_rates",
+]
 
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -35,8 +46,9 @@ def indicator_names(framework: Framework, lang: str) -> pd.DataFrame:
     return t.drop(columns=["group"]).rename(columns={"group_name": "group"})
 
 
-def sector_summary(indicators: pd.DataFrame, framework: Framework, lang: str, *,
-                   year: int) -> pd.DataFrame:
+def sector_summary(
+    indicators: pd.DataFrame, framework: Framework, lang: str, *, year: int
+) -> pd.DataFrame:
     """Per indicator over institutions: ``indicator, name, institutions, mean, minimum,
     maximum, below_threshold, flagged``.
 
@@ -54,26 +66,44 @@ def sector_summary(indicators: pd.DataFrame, framework: Framework, lang: str, *,
     for ind, g in d.groupby("indicator", sort=False):
         spec = framework.indicator(ind)
         est = g["estimate"].dropna()
-        below = (est < spec.threshold) if spec.direction == "higher_better" else (
-            est > spec.threshold)
-        rows.append({"indicator": ind, "name": getattr(spec.name, lang),
-                     "institutions": len(est), "mean": est.mean() if len(est) else np.nan,
-                     "minimum": est.min() if len(est) else np.nan,
-                     "maximum": est.max() if len(est) else np.nan,
-                     "below_threshold": int(below.sum()) if spec.threshold is not None else 0,
-                     "flagged": int((g["flags"].fillna("") != "").sum())})
+        below = (
+            (est < spec.threshold) if spec.direction == "higher_better" else (est > spec.threshold)
+        )
+        rows.append(
+            {
+                "indicator": ind,
+                "name": getattr(spec.name, lang),
+                "institutions": len(est),
+                "mean": est.mean() if len(est) else np.nan,
+                "minimum": est.min() if len(est) else np.nan,
+                "maximum": est.max() if len(est) else np.nan,
+                "below_threshold": int(below.sum()) if spec.threshold is not None else 0,
+                "flagged": int((g["flags"].fillna("") != "").sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def institution_table(indicators: pd.DataFrame, *, year: int, institutions=None,
-                      level: str = "institution") -> pd.DataFrame:
+def institution_table(
+    indicators: pd.DataFrame, *, year: int, institutions=None, level: str = "institution"
+) -> pd.DataFrame:
     """Indicators of some institutions: ``institution, programme, indicator, estimate, se,
     ci_lower, ci_upper, n, response_rate, flags``."""
     d = indicators[(indicators["level"] == level) & (indicators["year"] == year)]
     if institutions is not None:
         d = d[d["institution"].isin(list(institutions))]
-    cols = ["institution", "programme", "indicator", "estimate", "se", "ci_lower", "ci_upper",
-            "n", "response_rate", "flags"]
+    cols = [
+        "institution",
+        "programme",
+        "indicator",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "n",
+        "response_rate",
+        "flags",
+    ]
     out = d[cols].sort_values(["institution", "programme", "indicator"], ignore_index=True)
     return out if level == "programme" else out.drop(columns="programme")
 
@@ -94,8 +124,18 @@ def problem_files(log: pd.DataFrame) -> pd.DataFrame:
     """The intake log's files that were not accepted whole: ``year, respondent, file,
     rows_read, rows_accepted, rows_quarantined, status, message``."""
     bad = shown(log[log["status"] != "accepted"])
-    return bad[["year", "respondent", "file", "rows_read", "rows_accepted", "rows_quarantined",
-                "status", "message"]].reset_index(drop=True)
+    return bad[
+        [
+            "year",
+            "respondent",
+            "file",
+            "rows_read",
+            "rows_accepted",
+            "rows_quarantined",
+            "status",
+            "message",
+        ]
+    ].reset_index(drop=True)
 
 
 def flagged_rates(rates: pd.DataFrame, *, year: int) -> pd.DataFrame:
@@ -107,9 +147,23 @@ def flagged_rates(rates: pd.DataFrame, *, year: int) -> pd.DataFrame:
 def most_moved(positions: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     """The institutions whose rank moves most over the alternatives (``span``)."""
     d = positions.assign(span=positions["rank_max"] - positions["rank_min"])
-    return d.sort_values("span", ascending=False).head(top)[
-        ["institution", "name", "level", "rank", "rank_min", "rank_max", "rank_p05",
-         "rank_p95", "span"]].reset_index(drop=True)
+    return (
+        d.sort_values("span", ascending=False)
+        .head(top)[
+            [
+                "institution",
+                "name",
+                "level",
+                "rank",
+                "rank_min",
+                "rank_max",
+                "rank_p05",
+                "rank_p95",
+                "span",
+            ]
+        ]
+        .reset_index(drop=True)
+    )
 
 
 def positions_figure(positions: pd.DataFrame, lang: str):
@@ -145,8 +199,12 @@ def cohorts_figure(cohorts: pd.DataFrame, lang: str):
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for cohort, g in d.groupby("cohort"):
         ax.plot(g["months"], g["employed_teaching"], "o-", label=str(cohort))
-    ax.set(xlabel=label("months", lang), ylabel=label("employed_teaching", lang),
-           xticks=[6, 12, 18], ylim=(0, 100))
+    ax.set(
+        xlabel=label("months", lang),
+        ylabel=label("employed_teaching", lang),
+        xticks=[6, 12, 18],
+        ylim=(0, 100),
+    )
     ax.legend(title=label("cohort", lang))
     fig.tight_layout()
     plt.close(fig)

@@ -21,17 +21,34 @@ _FRAMEWORK = ("workbench/frameworks",)
 _READS = {
     "t10_sector": (),
     "t20_surveys": ("cycle_info", "institutions"),
-    "t30_indicators": ("cycle_info", "scale_validation", "institutions", "programmes",
-                       "enrolment", "staff", "destinations", "invited", "scores_students",
-                       "scores_graduates", "scores_employers", "scores_staff"),
+    "t30_indicators": (
+        "cycle_info",
+        "scale_validation",
+        "institutions",
+        "programmes",
+        "enrolment",
+        "staff",
+        "destinations",
+        "invited",
+        "scores_students",
+        "scores_graduates",
+        "scores_employers",
+        "scores_staff",
+    ),
     "t40_composite": ("cycle_info", "indicators", "institutions"),
     "t50_comparison": ("cycle_info", "indicators", "institutions", "destinations"),
 }
 
 #: stage name -> Stage, in running order
 TEACHER_ED_STAGES: dict[str, Stage] = {
-    name: Stage(name=name, notebook=notebook, params=model, inputs=_READS[name],
-                outputs=tuple(TABLES[name]), fieldwork=name == "t20_surveys",
-                package_inputs=() if name == "t10_sector" else _FRAMEWORK)
+    name: Stage(
+        name=name,
+        notebook=notebook,
+        params=model,
+        inputs=_READS[name],
+        outputs=tuple(TABLES[name]),
+        fieldwork=name == "t20_surveys",
+        package_inputs=() if name == "t10_sector" else _FRAMEWORK,
+    )
     for name, (notebook, model) in STAGE_MODELS.items()
 }

@@ -28,8 +28,15 @@ from workbench import fielddata as fd
 from workbench import psychometrics as psy
 from workbench.indicators.framework import RESPONDENTS, Framework
 
-__all__ = ["schema_path", "intake_surveys", "SurveyIntake", "ScaleValidation",
-           "validate_scales", "scale_scores", "OMITTED"]
+__all__ = [
+    "schema_path",
+    "intake_surveys",
+    "SurveyIntake",
+    "ScaleValidation",
+    "validate_scales",
+    "scale_scores",
+    "OMITTED",
+]
 
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 OMITTED = 9
@@ -38,8 +45,10 @@ OMITTED = 9
 def schema_path(respondent: str) -> Path:
     """The declared schema of one respondent type's returns."""
     if respondent not in RESPONDENTS:
-        raise ValueError(f"schema_path: unknown respondent type ({respondent!r}); use one of "
-                         f"{', '.join(RESPONDENTS)}")
+        raise ValueError(
+            f"schema_path: unknown respondent type ({respondent!r}); use one of "
+            f"{', '.join(RESPONDENTS)}"
+        )
     return SCHEMAS_DIR / f"{respondent}.yaml"
 
 
@@ -54,8 +63,13 @@ class SurveyIntake:
     issues: pd.DataFrame
 
 
-def intake_surveys(folder: str | Path, *, institutions, year: int | None = None,
-                   quarantine_dir: str | Path | None = None) -> SurveyIntake:
+def intake_surveys(
+    folder: str | Path,
+    *,
+    institutions,
+    year: int | None = None,
+    quarantine_dir: str | Path | None = None,
+) -> SurveyIntake:
     """Take in every survey return under ``<folder>/<respondent>/`` with its declared schema.
 
     Parameters
@@ -86,8 +100,10 @@ def intake_surveys(folder: str | Path, *, institutions, year: int | None = None,
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ValueError(f"intake_surveys: no delivery folder ({folder}); write the returns "
-                         "to <folder>/<respondent>/ first")
+        raise ValueError(
+            f"intake_surveys: no delivery folder ({folder}); write the returns "
+            "to <folder>/<respondent>/ first"
+        )
     known = {"sector.institution": [int(i) for i in institutions]}
     accepted, logs, issues = {}, [], []
     for resp in RESPONDENTS:
@@ -95,9 +111,13 @@ def intake_surveys(folder: str | Path, *, institutions, year: int | None = None,
         files = sorted(p for p in (folder / resp).glob(pattern) if p.is_file())
         schema = fd.load_schema(schema_path(resp))
         qdir = Path(quarantine_dir) if quarantine_dir is not None else None
-        res = fd.intake(files, schema, known_ids=known,
-                        quarantine_path=qdir / f"{resp}_quarantine.csv" if qdir else None,
-                        log_path=qdir / f"{resp}_intake_log.csv" if qdir else None)
+        res = fd.intake(
+            files,
+            schema,
+            known_ids=known,
+            quarantine_path=qdir / f"{resp}_quarantine.csv" if qdir else None,
+            log_path=qdir / f"{resp}_intake_log.csv" if qdir else None,
+        )
         acc = res.accepted.drop(columns=["_source_file", "_source_row"], errors="ignore")
         accepted[resp] = acc.reset_index(drop=True)
         logs.append(res.log.assign(respondent=resp))
@@ -107,8 +127,11 @@ def intake_surveys(folder: str | Path, *, institutions, year: int | None = None,
     iss = pd.concat(issues, ignore_index=True)
     if len(iss):
         iss["file"] = iss["file"].map(lambda f: Path(str(f)).name)
-    return SurveyIntake(accepted, log[["respondent", *[c for c in log if c != "respondent"]]],
-                        iss[["respondent", *[c for c in iss if c != "respondent"]]])
+    return SurveyIntake(
+        accepted,
+        log[["respondent", *[c for c in log if c != "respondent"]]],
+        iss[["respondent", *[c for c in iss if c != "respondent"]]],
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,11 +168,20 @@ class ScaleValidation:
         return {s: kept.loc[kept["scale"] == s, "item"].tolist() for s in ok}
 
 
-def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
-                    group: str = "lang", focal: str = "ru", reference: str = "ky",
-                    min_alpha: float = 0.7, min_cfi: float = 0.9, max_rmsea: float = 0.08,
-                    dif_classes: tuple[str, ...] = ("C",), min_group: int = 100,
-                    scales: list[str] | None = None) -> ScaleValidation:
+def validate_scales(
+    returns: dict[str, pd.DataFrame],
+    framework: Framework,
+    *,
+    group: str = "lang",
+    focal: str = "ru",
+    reference: str = "ky",
+    min_alpha: float = 0.7,
+    min_cfi: float = 0.9,
+    max_rmsea: float = 0.08,
+    dif_classes: tuple[str, ...] = ("C",),
+    min_group: int = 100,
+    scales: list[str] | None = None,
+) -> ScaleValidation:
     """Validate every scale of the framework before use.
 
     Parameters
@@ -187,34 +219,95 @@ def validate_scales(returns: dict[str, pd.DataFrame], framework: Framework, *,
         data = returns.get(scale.respondent)
         absent = [] if data is None else [i for i in scale.items if i not in data.columns]
         if data is None or absent or len(data) < 30:
-            reason = ("no returns" if data is None else f"items missing {absent}" if absent
-                      else f"too few returns ({len(data)})")
-            problem = ("no_returns" if data is None else "items_missing" if absent
-                       else "too_few_returns")
-            rows.append(_scale_row(name, scale.respondent, 0, scale.items, [], None, None,
-                                   "", "failed", reason, problem))
+            reason = (
+                "no returns"
+                if data is None
+                else f"items missing {absent}"
+                if absent
+                else f"too few returns ({len(data)})"
+            )
+            problem = (
+                "no_returns" if data is None else "items_missing" if absent else "too_few_returns"
+            )
+            rows.append(
+                _scale_row(
+                    name,
+                    scale.respondent,
+                    0,
+                    scale.items,
+                    [],
+                    None,
+                    None,
+                    "",
+                    "failed",
+                    reason,
+                    problem,
+                )
+            )
             continue
         x = _items(data, scale.items)
-        res = _validate_one(name, scale.items, x, data[group], focal, reference, min_alpha,
-                            min_cfi, max_rmsea, dif_classes, min_group)
+        res = _validate_one(
+            name,
+            scale.items,
+            x,
+            data[group],
+            focal,
+            reference,
+            min_alpha,
+            min_cfi,
+            max_rmsea,
+            dif_classes,
+            min_group,
+        )
         row, items, inv = res
         shared = _across_respondents(name, scale, returns, row)
-        rows.append({**row, "respondent": scale.respondent,
-                     "invariance_respondents": _highest(shared) if shared else ""})
+        rows.append(
+            {
+                **row,
+                "respondent": scale.respondent,
+                "invariance_respondents": _highest(shared) if shared else "",
+            }
+        )
         item_rows.append(items)
         inv_rows.extend(inv + shared)
-    scales = pd.DataFrame(rows).reindex(columns=[
-        "scale", "respondent", "n", "n_items", "items_used", "alpha", "alpha_lower", "omega",
-        "cfi", "rmsea", "invariance", "invariance_respondents", "status", "problems", "reason"])
-    scales["invariance_respondents"] = scales["invariance_respondents"].astype(object).fillna(
-        "")
-    items = pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame(
-        columns=["scale", "item", "loading", "smd", "p_value", "ets_class", "flagged", "used"])
+    scales = pd.DataFrame(rows).reindex(
+        columns=[
+            "scale",
+            "respondent",
+            "n",
+            "n_items",
+            "items_used",
+            "alpha",
+            "alpha_lower",
+            "omega",
+            "cfi",
+            "rmsea",
+            "invariance",
+            "invariance_respondents",
+            "status",
+            "problems",
+            "reason",
+        ]
+    )
+    scales["invariance_respondents"] = scales["invariance_respondents"].astype(object).fillna("")
+    items = (
+        pd.concat(item_rows, ignore_index=True)
+        if item_rows
+        else pd.DataFrame(
+            columns=["scale", "item", "loading", "smd", "p_value", "ets_class", "flagged", "used"]
+        )
+    )
     return ScaleValidation(scales, items, pd.DataFrame(inv_rows))
 
 
-def scale_scores(returns: pd.DataFrame, validation: ScaleValidation, framework: Framework,
-                 respondent: str, *, min_answered: float = 0.5) -> pd.DataFrame:
+def scale_scores(
+    returns: pd.DataFrame,
+    validation: ScaleValidation,
+    framework: Framework,
+    respondent: str,
+    *,
+    min_answered: float = 0.5,
+) -> pd.DataFrame:
     """Each respondent's score (0-100) on every *used* scale of their questionnaire.
 
     The score is the mean of the answered items kept by :func:`validate_scales`, rescaled from
@@ -255,8 +348,9 @@ def _items(data: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     return x.where(x != OMITTED)
 
 
-def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, max_rmsea,
-                  dif_classes, min_group):
+def _validate_one(
+    name, items, x, lang, focal, reference, min_alpha, min_cfi, max_rmsea, dif_classes, min_group
+):
     rel = psy.reliability(x)
     alpha = float(rel.loc[rel["statistic"] == "alpha", "estimate"].iloc[0])
     alpha_lower = float(rel.loc[rel["statistic"] == "alpha", "ci_lower"].iloc[0])
@@ -269,20 +363,36 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
     sizes = {g: int((complete == g).sum()) for g in (focal, reference)}
     small = min(sizes.values()) < min_group
     if min(sizes.values()) > 0:
-        dif = psy.mantel_haenszel(x - 1, group=np.asarray(lang), focal=focal,
-                                  reference=reference).set_index("item")
+        dif = psy.mantel_haenszel(
+            x - 1, group=np.asarray(lang), focal=focal, reference=reference
+        ).set_index("item")
     else:
         dif = pd.DataFrame({"smd": np.nan, "p_value": np.nan, "ets_class": ""}, index=items)
-    flagged = [] if small else [i for i in items
-                                if str(dif.loc[i, "ets_class"])[:1] in dif_classes]
+    flagged = [] if small else [i for i in items if str(dif.loc[i, "ets_class"])[:1] in dif_classes]
     kept = [i for i in items if i not in flagged]
     note = ""
     if small:
-        note = (f"invariance across language not tested ({focal} {sizes[focal]}, {reference} "
-                f"{sizes[reference]} complete answers; {min_group} needed per language)")
-        inv = [[{"scale": name, "across": "lang", "items": "all", "level": "not tested",
-                 "cfi": np.nan, "rmsea": np.nan, "delta_cfi": np.nan, "delta_rmsea": np.nan,
-                 "holds": False, "holds_chen": False, "note": note}]]
+        note = (
+            f"invariance across language not tested ({focal} {sizes[focal]}, {reference} "
+            f"{sizes[reference]} complete answers; {min_group} needed per language)"
+        )
+        inv = [
+            [
+                {
+                    "scale": name,
+                    "across": "lang",
+                    "items": "all",
+                    "level": "not tested",
+                    "cfi": np.nan,
+                    "rmsea": np.nan,
+                    "delta_cfi": np.nan,
+                    "delta_rmsea": np.nan,
+                    "holds": False,
+                    "holds_chen": False,
+                    "note": note,
+                }
+            ]
+        ]
     else:
         inv = [_invariance(x, name, items, lang, "all")]
     if flagged and len(kept) >= 3:
@@ -304,14 +414,30 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
     status = "failed" if reasons else "used"
     reason = "; ".join(reasons) or "passes"
     problems = "/".join(codes + (["invariance_not_tested"] if note else []))
-    row = _scale_row(name, "", n, items, kept, alpha, (alpha_lower, omega, cfi, rmsea), level,
-                     status, f"{reason}; {note}" if note else reason, problems)
-    item_tab = pd.DataFrame({"scale": name, "item": items,
-                             "loading": [float(loadings.get(i, np.nan)) for i in items],
-                             "smd": [float(dif.loc[i, "smd"]) for i in items],
-                             "p_value": [float(dif.loc[i, "p_value"]) for i in items],
-                             "ets_class": [str(dif.loc[i, "ets_class"]) for i in items],
-                             "flagged": [i in flagged for i in items]})
+    row = _scale_row(
+        name,
+        "",
+        n,
+        items,
+        kept,
+        alpha,
+        (alpha_lower, omega, cfi, rmsea),
+        level,
+        status,
+        f"{reason}; {note}" if note else reason,
+        problems,
+    )
+    item_tab = pd.DataFrame(
+        {
+            "scale": name,
+            "item": items,
+            "loading": [float(loadings.get(i, np.nan)) for i in items],
+            "smd": [float(dif.loc[i, "smd"]) for i in items],
+            "p_value": [float(dif.loc[i, "p_value"]) for i in items],
+            "ets_class": [str(dif.loc[i, "ets_class"]) for i in items],
+            "flagged": [i in flagged for i in items],
+        }
+    )
     item_tab["used"] = (~item_tab["flagged"]) & (status == "used")
     return row, item_tab, [r for t in inv for r in t]
 
@@ -319,26 +445,52 @@ def _validate_one(name, items, x, lang, focal, reference, min_alpha, min_cfi, ma
 def _invariance(x, name, items, lang, which, across="lang") -> list[dict]:
     try:
         seq = psy.measurement_invariance(x[items], {name: items}, group=np.asarray(lang))
-    except ValueError as exc:        # one language only: invariance cannot be tested
-        return [{"scale": name, "across": across, "items": which, "level": "not tested",
-                 "cfi": np.nan, "rmsea": np.nan, "delta_cfi": np.nan, "delta_rmsea": np.nan,
-                 "holds": False, "holds_chen": False, "note": str(exc)}]
+    except ValueError as exc:  # one language only: invariance cannot be tested
+        return [
+            {
+                "scale": name,
+                "across": across,
+                "items": which,
+                "level": "not tested",
+                "cfi": np.nan,
+                "rmsea": np.nan,
+                "delta_cfi": np.nan,
+                "delta_rmsea": np.nan,
+                "holds": False,
+                "holds_chen": False,
+                "note": str(exc),
+            }
+        ]
     ok = (seq["delta_cfi"] >= -0.01).to_numpy().copy()
     ok[0] = bool(seq["cfi"].iloc[0] >= 0.90)
     holds = np.minimum.accumulate(ok)
-    return [{"scale": name, "across": across, "items": which, "level": r["level"],
-             "cfi": r["cfi"],
-             "rmsea": r["rmsea"], "delta_cfi": r["delta_cfi"], "delta_rmsea": r["delta_rmsea"],
-             "holds": bool(h), "holds_chen": bool(r["holds"]), "note": ""}
-            for h, (_, r) in zip(holds, seq.iterrows(), strict=True)]
+    return [
+        {
+            "scale": name,
+            "across": across,
+            "items": which,
+            "level": r["level"],
+            "cfi": r["cfi"],
+            "rmsea": r["rmsea"],
+            "delta_cfi": r["delta_cfi"],
+            "delta_rmsea": r["delta_rmsea"],
+            "holds": bool(h),
+            "holds_chen": bool(r["holds"]),
+            "note": "",
+        }
+        for h, (_, r) in zip(holds, seq.iterrows(), strict=True)
+    ]
 
 
 def _across_respondents(name, scale, returns, row) -> list[dict]:
     """Invariance of a shared scale's kept items across the respondent types answering it."""
     kept = [i for i in row["items_used"].split(", ") if i]
     types = [scale.respondent, *scale.shared_with]
-    parts = [returns[t].assign(_type=t) for t in types
-             if t in returns and set(kept) <= set(returns[t].columns) and len(returns[t])]
+    parts = [
+        returns[t].assign(_type=t)
+        for t in types
+        if t in returns and set(kept) <= set(returns[t].columns) and len(returns[t])
+    ]
     if len(parts) < 2 or len(kept) < 3:
         return []
     both = pd.concat(parts, ignore_index=True)
@@ -352,10 +504,21 @@ def _highest(rows: list[dict]) -> str:
     return held[-1] if held else ""
 
 
-def _scale_row(name, respondent, n, items, kept, alpha, extra, level, status, reason,
-               problems=""):
+def _scale_row(name, respondent, n, items, kept, alpha, extra, level, status, reason, problems=""):
     alpha_lower, omega, cfi, rmsea = extra if extra else (np.nan,) * 4
-    return {"scale": name, "respondent": respondent, "n": n, "n_items": len(items),
-            "items_used": ", ".join(kept), "alpha": np.nan if alpha is None else alpha,
-            "alpha_lower": alpha_lower, "omega": omega, "cfi": cfi, "rmsea": rmsea,
-            "invariance": level, "status": status, "problems": problems, "reason": reason}
+    return {
+        "scale": name,
+        "respondent": respondent,
+        "n": n,
+        "n_items": len(items),
+        "items_used": ", ".join(kept),
+        "alpha": np.nan if alpha is None else alpha,
+        "alpha_lower": alpha_lower,
+        "omega": omega,
+        "cfi": cfi,
+        "rmsea": rmsea,
+        "invariance": level,
+        "status": status,
+        "problems": problems,
+        "reason": reason,
+    }

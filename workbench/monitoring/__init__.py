@@ -13,5 +13,14 @@ from workbench.monitoring import analysis, development, framework, plan, registe
 from workbench.monitoring.framework import load_monitoring_framework, load_variable_part
 from workbench.monitoring.params import load_school_monitoring
 
-__all__ = ["analysis", "development", "framework", "plan", "registers", "rollup",
-           "load_monitoring_framework", "load_variable_part", "load_school_monitoring"]
+__all__ = [
+    "analysis",
+    "development",
+    "framework",
+    "plan",
+    "registers",
+    "rollup",
+    "load_monitoring_framework",
+    "load_variable_part",
+    "load_school_monitoring",
+]

@@ -29,8 +29,9 @@ from scipy.stats import norm
 __all__ = ["dynamic", "compare", "size_band", "improving_units"]
 
 
-def dynamic(table: pd.DataFrame, *, at_level: str, directions: dict[str, str],
-            level: float = 0.95) -> pd.DataFrame:
+def dynamic(
+    table: pd.DataFrame, *, at_level: str, directions: dict[str, str], level: float = 0.95
+) -> pd.DataFrame:
     """Change of each indicator of each unit of ``at_level``: previous year -> year, for every
     consecutive pair, and first -> last year (``span: first_last``); ``level`` is the
     confidence level.
@@ -57,8 +58,11 @@ def dynamic(table: pd.DataFrame, *, at_level: str, directions: dict[str, str],
             se = float(np.hypot(a["se"], b["se"]))
             sampled = not np.isnan(se)
             significant = bool(abs(change) > z * se) if sampled else None
-            better = change > 0 if directions.get(ind, "higher_better") == "higher_better" \
+            better = (
+                change > 0
+                if directions.get(ind, "higher_better") == "higher_better"
                 else change < 0
+            )
             if np.isnan(change):
                 assessment = "no_data"
             elif sampled and not significant:
@@ -67,12 +71,23 @@ def dynamic(table: pd.DataFrame, *, at_level: str, directions: dict[str, str],
                 assessment = "no_change"
             else:
                 assessment = "improved" if better else "declined"
-            rows.append({"unit": unit, "indicator": ind, "span": span, "year_from": y0,
-                         "year_to": y1, "value_from": a["value"], "value_to": b["value"],
-                         "change": change, "se_change": se if sampled else np.nan,
-                         "ci_lower": change - z * se if sampled else np.nan,
-                         "ci_upper": change + z * se if sampled else np.nan,
-                         "significant": significant, "assessment": assessment})
+            rows.append(
+                {
+                    "unit": unit,
+                    "indicator": ind,
+                    "span": span,
+                    "year_from": y0,
+                    "year_to": y1,
+                    "value_from": a["value"],
+                    "value_to": b["value"],
+                    "change": change,
+                    "se_change": se if sampled else np.nan,
+                    "ci_lower": change - z * se if sampled else np.nan,
+                    "ci_upper": change + z * se if sampled else np.nan,
+                    "significant": significant,
+                    "assessment": assessment,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -80,8 +95,9 @@ def improving_units(changes: pd.DataFrame, indicators: list[str]) -> pd.DataFram
     """Units whose first -> last change improved on every one of ``indicators``, with the
     mean change (largest first; a finding, not a ranking of all units)."""
     c = changes[(changes["span"] == "first_last") & changes["indicator"].isin(indicators)]
-    ok = c.groupby("unit")["assessment"].agg(lambda s: (s == "improved").all()
-                                             and len(s) == len(indicators))
+    ok = c.groupby("unit")["assessment"].agg(
+        lambda s: (s == "improved").all() and len(s) == len(indicators)
+    )
     mean = c.groupby("unit")["change"].mean()
     out = pd.DataFrame({"unit": ok.index, "mean_change": mean.loc[ok.index].to_numpy()})
     return out[ok.to_numpy()].sort_values("mean_change", ascending=False, ignore_index=True)
@@ -96,13 +112,26 @@ def size_band(students: pd.Series, bands: list[int]) -> pd.Series:
     >>> size_band(pd.Series([120, 300, 900]), [300, 800]).tolist()
     ['size_small', 'size_medium', 'size_large']
     """
-    return pd.cut(students, [-np.inf, bands[0] - 0.5, bands[1] - 0.5, np.inf],
-                  labels=["size_small", "size_medium", "size_large"]).astype(str)
+    return pd.cut(
+        students,
+        [-np.inf, bands[0] - 0.5, bands[1] - 0.5, np.inf],
+        labels=["size_small", "size_medium", "size_large"],
+    ).astype(str)
 
 
-def compare(table: pd.DataFrame, units: pd.DataFrame, *, year: int, institution: str,
-            parent: str, multipliers: dict[str, float], similar_by: list[str] = (),
-            min_similar: int = 3, margin: float = 5.0, level: float = 0.95) -> pd.DataFrame:
+def compare(
+    table: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    year: int,
+    institution: str,
+    parent: str,
+    multipliers: dict[str, float],
+    similar_by: list[str] = (),
+    min_similar: int = 3,
+    margin: float = 5.0,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Each institution against the rest of its ``parent`` unit and against the other
     institutions with the same ``similar_by`` values (all of them, any parent).
 
@@ -131,11 +160,15 @@ def compare(table: pd.DataFrame, units: pd.DataFrame, *, year: int, institution:
 
     key = level_key(institution)
     t = table[(table["year"] == year) & (table["level"] == institution)]
-    t = t.merge(units[[key, level_key(parent), *similar_by]].rename(columns={key: "unit"}),
-                on="unit", how="left")
+    t = t.merge(
+        units[[key, level_key(parent), *similar_by]].rename(columns={key: "unit"}),
+        on="unit",
+        how="left",
+    )
     z = norm.ppf(0.5 + level / 2)
-    refs = [(f"rest_of_{parent}", [level_key(parent)])] + ([("similar", list(similar_by))]
-                                                 if similar_by else [])
+    refs = [(f"rest_of_{parent}", [level_key(parent)])] + (
+        [("similar", list(similar_by))] if similar_by else []
+    )
     rows = []
     for ref, cols in refs:
         for _, g in t.groupby(["indicator", *cols], sort=True):
@@ -145,16 +178,38 @@ def compare(table: pd.DataFrame, units: pd.DataFrame, *, year: int, institution:
                 rest_d = totals["denominator"] - r.denominator
                 n_ref = len(g) - 1
                 ref_value = (rest_n / rest_d) if rest_d > 0 else np.nan
-                rows.append(_placed(r, ref, "/".join(str(getattr(r, c)) for c in cols), n_ref,
-                                    ref_value, rest_d, totals["variance"] - r.variance,
-                                    multipliers[r.indicator],
-                                    z, margin, min_similar if ref == "similar" else 1))
+                rows.append(
+                    _placed(
+                        r,
+                        ref,
+                        "/".join(str(getattr(r, c)) for c in cols),
+                        n_ref,
+                        ref_value,
+                        rest_d,
+                        totals["variance"] - r.variance,
+                        multipliers[r.indicator],
+                        z,
+                        margin,
+                        min_similar if ref == "similar" else 1,
+                    )
+                )
     out = pd.DataFrame(rows)
     return out.sort_values(["unit", "indicator", "reference"], ignore_index=True)
 
 
-def _placed(r, ref: str, group: str, n_ref: int, ref_value: float, rest_d: float,
-            rest_var: float, scale: float, z: float, margin: float, min_n: int) -> dict:
+def _placed(
+    r,
+    ref: str,
+    group: str,
+    n_ref: int,
+    ref_value: float,
+    rest_d: float,
+    rest_var: float,
+    scale: float,
+    z: float,
+    margin: float,
+    min_n: int,
+) -> dict:
     exact = np.isnan(r.se)
     ref_value = ref_value * scale
     ref_se = np.nan if exact or rest_d <= 0 else scale * np.sqrt(max(rest_var, 0)) / rest_d
@@ -165,11 +220,18 @@ def _placed(r, ref: str, group: str, n_ref: int, ref_value: float, rest_d: float
     elif exact:
         position = "above" if diff > margin else "below" if diff < -margin else "similar"
     else:
-        position = "above" if diff - z * se > 0 else "below" if diff + z * se < 0 \
-            else "similar"
-    return {"unit": r.unit, "indicator": r.indicator, "reference": ref, "group": group,
-            "n_reference": n_ref, "value": r.value, "se": r.se,
-            "reference_value": ref_value if position != "too_few" else np.nan,
-            "difference": diff, "ci_lower": diff - z * se if not exact else np.nan,
-            "ci_upper": diff + z * se if not exact else np.nan, "position": position}
-
+        position = "above" if diff - z * se > 0 else "below" if diff + z * se < 0 else "similar"
+    return {
+        "unit": r.unit,
+        "indicator": r.indicator,
+        "reference": ref,
+        "group": group,
+        "n_reference": n_ref,
+        "value": r.value,
+        "se": r.se,
+        "reference_value": ref_value if position != "too_few" else np.nan,
+        "difference": diff,
+        "ci_lower": diff - z * se if not exact else np.nan,
+        "ci_upper": diff + z * se if not exact else np.nan,
+        "position": position,
+    }

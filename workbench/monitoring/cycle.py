@@ -22,28 +22,69 @@ from workbench.monitoring.framework import load_monitoring_framework, load_varia
 from workbench.monitoring.rollup import ROLLUP_COLUMNS, multipliers, rollup
 from workbench.paths import cycle_dir, data_dir, fieldwork_dir, inputs_dir
 
-__all__ = ["save", "load", "current_year", "reference_date", "planted", "shown_unit",
-           "district_stage", "indicator_stage", "analysis_stage",
-           "development_stage", "plan_stage", "TABLES", "INPUT_FILES",
-           "DATABASE_TABLES"]
+__all__ = [
+    "save",
+    "load",
+    "current_year",
+    "reference_date",
+    "planted",
+    "shown_unit",
+    "district_stage",
+    "indicator_stage",
+    "analysis_stage",
+    "development_stage",
+    "plan_stage",
+    "TABLES",
+    "INPUT_FILES",
+    "DATABASE_TABLES",
+]
 
 #: the tables a cycle writes, by stage
 TABLES = {
-    "s10_district": ["schools", "classes", "school_years", "colleges", "groups",
-                     "college_years", "teachers", "courses", "register_notes",
-                     "school_planted", "school_cycle_info"],
+    "s10_district": [
+        "schools",
+        "classes",
+        "school_years",
+        "colleges",
+        "groups",
+        "college_years",
+        "teachers",
+        "courses",
+        "register_notes",
+        "school_planted",
+        "school_cycle_info",
+    ],
     "s20_indicators": ["school_indicators", "framework_parts"],
     "s30_analysis": ["school_dynamic", "school_comparison", "school_improving"],
-    "s40_development": ["pd_status", "pd_compliance", "pd_lists", "pd_schedule",
-                        "pd_schedule_schools"],
+    "s40_development": [
+        "pd_status",
+        "pd_compliance",
+        "pd_lists",
+        "pd_schedule",
+        "pd_schedule_schools",
+    ],
     "s50_plan": ["monitoring_plan"],
 }
 #: the tables the results database loads (each with a ``cycle`` column added)
-DATABASE_TABLES = ("school_indicators", "school_dynamic", "school_comparison", "pd_compliance",
-                   "pd_schedule_schools")
+DATABASE_TABLES = (
+    "school_indicators",
+    "school_dynamic",
+    "school_comparison",
+    "pd_compliance",
+    "pd_schedule_schools",
+)
 #: the files a cycle reads from inputs/<cycle>/ (CSV)
-INPUT_FILES = ("schools", "classes", "school_years", "colleges", "groups", "college_years",
-               "teachers", "courses", "own")
+INPUT_FILES = (
+    "schools",
+    "classes",
+    "school_years",
+    "colleges",
+    "groups",
+    "college_years",
+    "teachers",
+    "courses",
+    "own",
+)
 
 
 def save(cycle: str, name: str, table: pd.DataFrame) -> Path:
@@ -56,8 +97,9 @@ def load(cycle: str, name: str) -> pd.DataFrame:
     path = data_dir(cycle) / f"{name}.parquet"
     if not path.is_file():
         stage = next((s for s, names in TABLES.items() if name in names), "?")
-        raise FileNotFoundError(f"load: no table {name!r} for cycle {cycle!r}; run stage "
-                                f"{stage} first")
+        raise FileNotFoundError(
+            f"load: no table {name!r} for cycle {cycle!r}; run stage {stage} first"
+        )
     return pd.read_parquet(path)
 
 
@@ -82,22 +124,36 @@ def shown_unit(cycle: str, what: str) -> str:
     return planted(cycle, what) or str(load(cycle, "schools")["school_id"].iloc[0])
 
 
-def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_of: str,
-                   schools_per_district: int, teacher_columns: dict | None = None,
-                   course_columns: dict | None = None) -> pd.DataFrame:
+def district_stage(
+    cycle: str,
+    *,
+    seed: int,
+    source: str,
+    years: list[int],
+    as_of: str,
+    schools_per_district: int,
+    teacher_columns: dict | None = None,
+    course_columns: dict | None = None,
+) -> pd.DataFrame:
     """Stage s10: the data and the registers. Returns a summary: ``level, units, rows``."""
     folder = inputs_dir(cycle)
     if source == "synthetic":
         from workbench.synth.district import make_district, write_district
 
-        district = make_district(seed, years=tuple(years), as_of=date.fromisoformat(as_of),
-                                 schools_per_district=schools_per_district)
+        district = make_district(
+            seed,
+            years=tuple(years),
+            as_of=date.fromisoformat(as_of),
+            schools_per_district=schools_per_district,
+        )
         write_district(district, folder)
-    tables = {name: _csv(folder, name) for name in INPUT_FILES if name not in
-              ("teachers", "courses")}
+    tables = {
+        name: _csv(folder, name) for name in INPUT_FILES if name not in ("teachers", "courses")
+    }
     teachers = registers.read_teachers(folder / "teachers.csv", columns=teacher_columns)
-    courses, unknown = registers.read_courses(folder / "courses.csv", teachers,
-                                              columns=course_columns)
+    courses, unknown = registers.read_courses(
+        folder / "courses.csv", teachers, columns=course_columns
+    )
     key = _key(cycle)
     teachers = _pseudonymous(teachers, key, cycle)
     courses = _pseudonymous(courses, key, cycle)
@@ -105,67 +161,115 @@ def district_stage(cycle: str, *, seed: int, source: str, years: list[int], as_o
         save(cycle, name, table)
     save(cycle, "teachers", teachers.drop(columns="file_row"))
     save(cycle, "courses", courses.drop(columns="file_row"))
-    save(cycle, "register_notes", pd.DataFrame({
-        "note": ["courses_read", "courses_unknown_teacher", "teachers_read"],
-        "n": [len(courses), len(unknown), len(teachers)]}))
+    save(
+        cycle,
+        "register_notes",
+        pd.DataFrame(
+            {
+                "note": ["courses_read", "courses_unknown_teacher", "teachers_read"],
+                "n": [len(courses), len(unknown), len(teachers)],
+            }
+        ),
+    )
     truth = folder / "truth.json"
     planted = json.loads(truth.read_text(encoding="utf-8")) if source == "synthetic" else {}
     save(cycle, "school_cycle_info", pd.DataFrame({"year": list(years), "as_of": str(as_of)}))
-    save(cycle, "school_planted", pd.DataFrame({
-        "what": ["improving_school", "noncompliant_school", "edge_school"],
-        "unit": [planted.get(k, "") for k in ("improving_school", "noncompliant_school",
-                                              "edge_school")]}))
-    return pd.DataFrame({
-        "level": ["school", "class", "college", "group", "teacher", "course"],
-        "units": [tables["schools"]["school_id"].nunique(), len(tables["classes"]),
-                  tables["colleges"]["college_id"].nunique(), len(tables["groups"]),
-                  len(teachers), len(courses)]})
+    save(
+        cycle,
+        "school_planted",
+        pd.DataFrame(
+            {
+                "what": ["improving_school", "noncompliant_school", "edge_school"],
+                "unit": [
+                    planted.get(k, "")
+                    for k in ("improving_school", "noncompliant_school", "edge_school")
+                ],
+            }
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "level": ["school", "class", "college", "group", "teacher", "course"],
+            "units": [
+                tables["schools"]["school_id"].nunique(),
+                len(tables["classes"]),
+                tables["colleges"]["college_id"].nunique(),
+                len(tables["groups"]),
+                len(teachers),
+                len(courses),
+            ],
+        }
+    )
 
 
-def indicator_stage(cycle: str, *, school_framework: str, college_framework: str,
-                    variable_parts: list[str]) -> pd.DataFrame:
+def indicator_stage(
+    cycle: str, *, school_framework: str, college_framework: str, variable_parts: list[str]
+) -> pd.DataFrame:
     """Stage s20: every indicator at every level (schools and colleges) and each school's
     variable part; one tidy table ``school_indicators`` (``part, framework`` + roll-up columns)."""
     fw_s = load_monitoring_framework(school_framework)
     fw_c = load_monitoring_framework(college_framework)
     schools = load(cycle, "schools")
-    school_rows = rollup(fw_s, {"classes": load(cycle, "classes"),
-                                "schools": load(cycle, "school_years")}, schools)
-    college_rows = rollup(fw_c, {"groups": load(cycle, "groups"),
-                                 "colleges": load(cycle, "college_years")},
-                          load(cycle, "colleges"))
-    parts = [school_rows.assign(part="invariant", framework=fw_s.framework),
-             college_rows.assign(part="invariant", framework=fw_c.framework)]
-    described = [fw_s.table().assign(framework=fw_s.framework),
-                 fw_c.table().assign(framework=fw_c.framework)]
+    school_rows = rollup(
+        fw_s, {"classes": load(cycle, "classes"), "schools": load(cycle, "school_years")}, schools
+    )
+    college_rows = rollup(
+        fw_c,
+        {"groups": load(cycle, "groups"), "colleges": load(cycle, "college_years")},
+        load(cycle, "colleges"),
+    )
+    parts = [
+        school_rows.assign(part="invariant", framework=fw_s.framework),
+        college_rows.assign(part="invariant", framework=fw_c.framework),
+    ]
+    described = [
+        fw_s.table().assign(framework=fw_s.framework),
+        fw_c.table().assign(framework=fw_c.framework),
+    ]
     own = _csv(inputs_dir(cycle), "own")
     for name in variable_parts:
         part = load_variable_part(inputs_dir(cycle) / name, fw_s)
         mine = own[own["school_id"] == part.institution]
         rows = _variable(part, mine)
         parts.append(rows.assign(part="variable", framework=fw_s.framework))
-        described.append(part.table().assign(framework=fw_s.framework,
-                                             institution=part.institution))
+        described.append(
+            part.table().assign(framework=fw_s.framework, institution=part.institution)
+        )
     table = pd.concat(parts, ignore_index=True)[["part", "framework", *ROLLUP_COLUMNS]]
     save(cycle, "school_indicators", table)
     save(cycle, "framework_parts", pd.concat(described, ignore_index=True))
-    return table.groupby(["framework", "part", "level"], sort=False).agg(
-        indicators=("indicator", "nunique"), units=("unit", "nunique"),
-        rows=("value", "size")).reset_index()
+    return (
+        table.groupby(["framework", "part", "level"], sort=False)
+        .agg(indicators=("indicator", "nunique"), units=("unit", "nunique"), rows=("value", "size"))
+        .reset_index()
+    )
 
 
-def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
-                   min_similar: int, margin: float, results: list[str],
-                   level: float) -> dict[str, pd.DataFrame]:
+def analysis_stage(
+    cycle: str,
+    *,
+    size_bands: list[int],
+    similar_by: list[str],
+    min_similar: int,
+    margin: float,
+    results: list[str],
+    level: float,
+) -> dict[str, pd.DataFrame]:
     """Stage s30: dynamic analysis (schools and colleges) and comparative analysis of the
     last year (schools vs district and similar schools; colleges vs oblast)."""
     table = load(cycle, "school_indicators")
     fws = {f: load_monitoring_framework(f) for f in table["framework"].unique()}
     inv = table[table["part"] == "invariant"]
     dirs = {i.id: i.direction for fw in fws.values() for i in fw.indicators}
-    changes = pd.concat([analysis.dynamic(inv[inv["framework"] == f], at_level=fw.institution,
-                                          directions=dirs, level=level).assign(framework=f)
-                         for f, fw in fws.items()], ignore_index=True)
+    changes = pd.concat(
+        [
+            analysis.dynamic(
+                inv[inv["framework"] == f], at_level=fw.institution, directions=dirs, level=level
+            ).assign(framework=f)
+            for f, fw in fws.items()
+        ],
+        ignore_index=True,
+    )
     year = int(table["year"].max())
     schools = load(cycle, "schools")
     schools["size_band"] = analysis.size_band(schools["students"], size_bands)
@@ -174,42 +278,73 @@ def analysis_stage(cycle: str, *, size_bands: list[int], similar_by: list[str],
     for f, fw in fws.items():
         units = schools if fw.institution == "school" else load(cycle, "colleges")
         parent = fw.hierarchy[fw.hierarchy.index(fw.institution) + 1]
-        comparison.append(analysis.compare(
-            inv[inv["framework"] == f], units, year=year, institution=fw.institution,
-            parent=parent, multipliers=mult, min_similar=min_similar, margin=margin, level=level,
-            similar_by=similar_by if fw.institution == "school" else []).assign(framework=f))
+        comparison.append(
+            analysis.compare(
+                inv[inv["framework"] == f],
+                units,
+                year=year,
+                institution=fw.institution,
+                parent=parent,
+                multipliers=mult,
+                min_similar=min_similar,
+                margin=margin,
+                level=level,
+                similar_by=similar_by if fw.institution == "school" else [],
+            ).assign(framework=f)
+        )
     comparison = pd.concat(comparison, ignore_index=True)
-    improving = analysis.improving_units(changes[changes["framework"] == "school_internal"],
-                                         results)
+    improving = analysis.improving_units(
+        changes[changes["framework"] == "school_internal"], results
+    )
     save(cycle, "school_dynamic", changes)
     save(cycle, "school_comparison", comparison)
     save(cycle, "school_improving", improving)
     return {"dynamic": changes, "comparison": comparison, "improving": improving}
 
 
-def development_stage(cycle: str, *, years: int, soon_months: int,
-                      course_months: list[int], capacity_per_month: int,
-                      per_school_month: int) -> dict[str, pd.DataFrame]:
+def development_stage(
+    cycle: str,
+    *,
+    years: int,
+    soon_months: int,
+    course_months: list[int],
+    capacity_per_month: int,
+    per_school_month: int,
+) -> dict[str, pd.DataFrame]:
     """Stage s40: each teacher's status, compliance by level, the lists per methodical union
     and the proposed schedule (teachers only under their pseudonyms)."""
     as_of = reference_date(cycle)
-    status = development.teacher_status(load(cycle, "teachers"), load(cycle, "courses"),
-                                        as_of=as_of, years=years, soon_months=soon_months)
+    status = development.teacher_status(
+        load(cycle, "teachers"),
+        load(cycle, "courses"),
+        as_of=as_of,
+        years=years,
+        soon_months=soon_months,
+    )
     comp = development.compliance(status, load(cycle, "schools"))
     lists = development.union_lists(status)
     schedule, by_school = development.propose_schedule(
-        status, as_of=as_of, months=course_months, capacity_per_month=capacity_per_month,
-        per_school_month=per_school_month)
-    out = {"pd_status": status, "pd_compliance": comp, "pd_lists": lists,
-           "pd_schedule": schedule.rename(columns={"teacher_id": "teacher"}),
-           "pd_schedule_schools": by_school}
+        status,
+        as_of=as_of,
+        months=course_months,
+        capacity_per_month=capacity_per_month,
+        per_school_month=per_school_month,
+    )
+    out = {
+        "pd_status": status,
+        "pd_compliance": comp,
+        "pd_lists": lists,
+        "pd_schedule": schedule.rename(columns={"teacher_id": "teacher"}),
+        "pd_schedule_schools": by_school,
+    }
     for name, t in out.items():
         save(cycle, name, t)
     return out
 
 
-def plan_stage(cycle: str, *, framework: str, institution: str, languages: list[str],
-               activities: list[dict]) -> pd.DataFrame:
+def plan_stage(
+    cycle: str, *, framework: str, institution: str, languages: list[str], activities: list[dict]
+) -> pd.DataFrame:
     """Stage s50: the plan table and the printable plan in each of ``languages``
     (``outputs/<cycle>/plan/plan_<lang>.html``)."""
     fw = load_monitoring_framework(framework)
@@ -217,9 +352,12 @@ def plan_stage(cycle: str, *, framework: str, institution: str, languages: list[
     table = plan.plan_table(activities, fw)
     save(cycle, "monitoring_plan", table)
     for lang in languages:
-        write_text(cycle_dir(cycle) / "plan" / f"plan_{lang}.html",
-                   plan.plan_html(table, fw, lang=lang, as_of=date.fromisoformat(as_of),
-                                  institution=institution))
+        write_text(
+            cycle_dir(cycle) / "plan" / f"plan_{lang}.html",
+            plan.plan_html(
+                table, fw, lang=lang, as_of=date.fromisoformat(as_of), institution=institution
+            ),
+        )
     return table
 
 
@@ -227,12 +365,21 @@ def _variable(part, rows: pd.DataFrame) -> pd.DataFrame:
     """A school's variable indicators at the school level only (they are its own)."""
     from workbench.monitoring.framework import MonitoringFramework
 
-    fw = MonitoringFramework(framework="variable", version=part.version, institution="school",
-                             hierarchy=["school", "district", "oblast", "nation"],
-                             tables={"own": "school"}, directions=[{
-                                 "id": "own", "section": "", "name": part.indicators[0].name,
-                                 "indicators": [i.model_dump(exclude={"direction_id"})
-                                                for i in part.indicators]}])
+    fw = MonitoringFramework(
+        framework="variable",
+        version=part.version,
+        institution="school",
+        hierarchy=["school", "district", "oblast", "nation"],
+        tables={"own": "school"},
+        directions=[
+            {
+                "id": "own",
+                "section": "",
+                "name": part.indicators[0].name,
+                "indicators": [i.model_dump(exclude={"direction_id"}) for i in part.indicators],
+            }
+        ],
+    )
     units = pd.DataFrame({"school_id": [part.institution], "district": "", "oblast": ""})
     out = rollup(fw, {"own": rows}, units)
     return out[out["level"] == "school"]
@@ -241,10 +388,21 @@ def _variable(part, rows: pd.DataFrame) -> pd.DataFrame:
 def _csv(folder: Path, name: str) -> pd.DataFrame:
     path = folder / f"{name}.csv"
     if not path.is_file():
-        raise FileNotFoundError(f"district_stage: no {name}.csv in inputs/{folder.name}/; "
-                                "put the file there or set s10_district.source: synthetic")
-    return pd.read_csv(path, dtype={"school_id": str, "college_id": str, "class_id": str,
-                                    "group_id": str, "district": str, "oblast": str})
+        raise FileNotFoundError(
+            f"district_stage: no {name}.csv in inputs/{folder.name}/; "
+            "put the file there or set s10_district.source: synthetic"
+        )
+    return pd.read_csv(
+        path,
+        dtype={
+            "school_id": str,
+            "college_id": str,
+            "class_id": str,
+            "group_id": str,
+            "district": str,
+            "oblast": str,
+        },
+    )
 
 
 def _key(cycle: str) -> bytes:

@@ -28,8 +28,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["teacher_status", "compliance", "union_lists", "propose_schedule", "STATUSES",
-           "OUTCOMES"]
+__all__ = [
+    "teacher_status",
+    "compliance",
+    "union_lists",
+    "propose_schedule",
+    "STATUSES",
+    "OUTCOMES",
+]
 
 #: a teacher's status on the reference date
 STATUSES = ("overdue", "due_soon", "not_due")
@@ -37,8 +43,14 @@ STATUSES = ("overdue", "due_soon", "not_due")
 OUTCOMES = ("catch_up", "on_time", "late", "unscheduled")
 
 
-def teacher_status(teachers: pd.DataFrame, courses: pd.DataFrame, *, as_of: str | pd.Timestamp,
-                   years: int = 5, soon_months: int = 12) -> pd.DataFrame:
+def teacher_status(
+    teachers: pd.DataFrame,
+    courses: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp,
+    years: int = 5,
+    soon_months: int = 12,
+) -> pd.DataFrame:
     """Each active teacher's last completed course, due date and status on ``as_of``.
 
     Returns
@@ -60,13 +72,26 @@ def teacher_status(teachers: pd.DataFrame, courses: pd.DataFrame, *, as_of: str 
     active["status"] = "not_due"
     active.loc[active["due"] < soon, "status"] = "due_soon"
     active.loc[active["due"] < as_of, "status"] = "overdue"
-    cols = ["teacher_id", "school_id", "methodical_union", "hired", "last_course", "courses",
-            "due", "days_overdue", "status"]
+    cols = [
+        "teacher_id",
+        "school_id",
+        "methodical_union",
+        "hired",
+        "last_course",
+        "courses",
+        "due",
+        "days_overdue",
+        "status",
+    ]
     return active[cols].sort_values(["school_id", "teacher_id"], ignore_index=True)
 
 
-def compliance(status: pd.DataFrame, units: pd.DataFrame, *,
-               levels: tuple[str, ...] = ("school_id", "district", "oblast")) -> pd.DataFrame:
+def compliance(
+    status: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    levels: tuple[str, ...] = ("school_id", "district", "oblast"),
+) -> pd.DataFrame:
     """Compliance with the five-year rule per school, district, oblast and the nation.
 
     Returns
@@ -83,10 +108,16 @@ def compliance(status: pd.DataFrame, units: pd.DataFrame, *,
         parent = chain[n + 1] if n + 1 < len(chain) else None
         by = [key, parent] if parent else [key]
         g = s.groupby(by, sort=True)["status"]
-        part = pd.DataFrame({"teachers": g.size(), "overdue": g.apply(lambda x: (
-            x == "overdue").sum()), "due_soon": g.apply(lambda x: (x == "due_soon").sum())})
-        part = part.reset_index().rename(columns={key: "unit", parent: "parent"} if parent
-                                         else {key: "unit"})
+        part = pd.DataFrame(
+            {
+                "teachers": g.size(),
+                "overdue": g.apply(lambda x: (x == "overdue").sum()),
+                "due_soon": g.apply(lambda x: (x == "due_soon").sum()),
+            }
+        )
+        part = part.reset_index().rename(
+            columns={key: "unit", parent: "parent"} if parent else {key: "unit"}
+        )
         if not parent:
             part["parent"] = ""
         part["level"] = key.removesuffix("_id")
@@ -94,8 +125,9 @@ def compliance(status: pd.DataFrame, units: pd.DataFrame, *,
     out = pd.concat(parts, ignore_index=True)
     out["compliant"] = out["teachers"] - out["overdue"]
     out["compliance"] = 100 * out["compliant"] / out["teachers"]
-    return out[["level", "unit", "parent", "teachers", "compliant", "overdue", "due_soon",
-                "compliance"]]
+    return out[
+        ["level", "unit", "parent", "teachers", "compliant", "overdue", "due_soon", "compliance"]
+    ]
 
 
 def union_lists(status: pd.DataFrame) -> pd.DataFrame:
@@ -113,13 +145,19 @@ def union_lists(status: pd.DataFrame) -> pd.DataFrame:
     s["teacher"] = s["teacher_id"]
     s["_order"] = s["status"].map({"overdue": 0, "due_soon": 1})
     s = s.sort_values(["school_id", "methodical_union", "_order", "due", "teacher"])
-    return s[["school_id", "methodical_union", "teacher", "status", "due",
-              "days_overdue"]].reset_index(drop=True)
+    return s[
+        ["school_id", "methodical_union", "teacher", "status", "due", "days_overdue"]
+    ].reset_index(drop=True)
 
 
-def propose_schedule(status: pd.DataFrame, *, as_of: str | pd.Timestamp, months: list[int],
-                     capacity_per_month: int, per_school_month: int) -> tuple[pd.DataFrame,
-                                                                              pd.DataFrame]:
+def propose_schedule(
+    status: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp,
+    months: list[int],
+    capacity_per_month: int,
+    per_school_month: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A course month in the school year from ``as_of`` for every teacher who is overdue or
     falls due within that year, within the capacity.
 
@@ -145,25 +183,47 @@ def propose_schedule(status: pd.DataFrame, *, as_of: str | pd.Timestamp, months:
     at_school: dict[tuple[str, pd.Timestamp], int] = {}
     rows = []
     for r in need.itertuples():
-        slot = next((s for s in slots if free[s] > 0
-                     and at_school.get((r.school_id, s), 0) < per_school_month), None)
+        slot = next(
+            (
+                s
+                for s in slots
+                if free[s] > 0 and at_school.get((r.school_id, s), 0) < per_school_month
+            ),
+            None,
+        )
         if slot is not None:
             free[slot] -= 1
             at_school[(r.school_id, slot)] = at_school.get((r.school_id, slot), 0) + 1
-        outcome = ("unscheduled" if slot is None else "catch_up" if r.due < as_of
-                   else "late" if slot + pd.offsets.MonthEnd(0) > r.due else "on_time")
-        rows.append({"teacher_id": r.teacher_id, "school_id": r.school_id,
-                     "methodical_union": r.methodical_union, "due": r.due, "month": slot,
-                     "outcome": outcome})
-    schedule = pd.DataFrame(rows, columns=["teacher_id", "school_id", "methodical_union", "due",
-                                           "month", "outcome"])
-    counts = pd.crosstab(schedule["school_id"], schedule["outcome"]) if len(schedule) else \
-        pd.DataFrame()
+        outcome = (
+            "unscheduled"
+            if slot is None
+            else "catch_up"
+            if r.due < as_of
+            else "late"
+            if slot + pd.offsets.MonthEnd(0) > r.due
+            else "on_time"
+        )
+        rows.append(
+            {
+                "teacher_id": r.teacher_id,
+                "school_id": r.school_id,
+                "methodical_union": r.methodical_union,
+                "due": r.due,
+                "month": slot,
+                "outcome": outcome,
+            }
+        )
+    schedule = pd.DataFrame(
+        rows, columns=["teacher_id", "school_id", "methodical_union", "due", "month", "outcome"]
+    )
+    counts = (
+        pd.crosstab(schedule["school_id"], schedule["outcome"]) if len(schedule) else pd.DataFrame()
+    )
     by_school = pd.DataFrame({"school_id": sorted(status["school_id"].unique())})
     for col in OUTCOMES:
-        by_school[col] = by_school["school_id"].map(counts[col] if col in counts else {}) \
-            .fillna(0).astype(int)
-    by_school.insert(1, "teachers_needing", by_school[list(OUTCOMES)]
-                     .sum(axis=1))
+        by_school[col] = (
+            by_school["school_id"].map(counts[col] if col in counts else {}).fillna(0).astype(int)
+        )
+    by_school.insert(1, "teachers_needing", by_school[list(OUTCOMES)].sum(axis=1))
     by_school["compliant_at_year_end"] = by_school["unscheduled"] == 0
     return schedule, by_school

@@ -26,8 +26,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from workbench.indicators.framework import FRAMEWORKS_DIR, FrameworkError, Words
 
-__all__ = ["MonitoringFramework", "VariablePart", "MonitoringIndicator", "Direction",
-           "load_monitoring_framework", "load_variable_part", "FrameworkError"]
+__all__ = [
+    "MonitoringFramework",
+    "VariablePart",
+    "MonitoringIndicator",
+    "Direction",
+    "load_monitoring_framework",
+    "load_variable_part",
+    "FrameworkError",
+]
 
 
 class _Strict(BaseModel):
@@ -49,8 +56,11 @@ class Compute(_Strict):
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> Compute:
-        need = {"ratio": ("numerator", "denominator"), "mean": ("value", "weight"),
-                "flag": ("column",)}[self.kind]
+        need = {
+            "ratio": ("numerator", "denominator"),
+            "mean": ("value", "weight"),
+            "flag": ("column",),
+        }[self.kind]
         missing = [f for f in need if getattr(self, f) is None]
         if missing:
             raise ValueError(f"kind {self.kind!r} needs {', '.join(missing)}")
@@ -82,11 +92,16 @@ class MonitoringIndicator(_Strict):
         if self.uncertainty == "binomial" and self.compute.kind != "ratio":
             raise ValueError("uncertainty 'binomial' needs compute.kind 'ratio'")
         if self.target is not None and self.threshold is not None:
-            wrong = (self.threshold > self.target if self.direction == "higher_better"
-                     else self.threshold < self.target)
+            wrong = (
+                self.threshold > self.target
+                if self.direction == "higher_better"
+                else self.threshold < self.target
+            )
             if wrong:
-                raise ValueError(f"threshold {self.threshold} is on the wrong side of target "
-                                 f"{self.target} for direction {self.direction!r}")
+                raise ValueError(
+                    f"threshold {self.threshold} is on the wrong side of target "
+                    f"{self.target} for direction {self.direction!r}"
+                )
         return self
 
 
@@ -114,12 +129,16 @@ class MonitoringFramework(_Strict):
     @model_validator(mode="after")
     def _references(self) -> MonitoringFramework:
         if self.institution not in self.hierarchy or self.hierarchy[-1] != "nation":
-            raise ValueError(f"hierarchy {self.hierarchy} must contain {self.institution!r} "
-                             "and end with 'nation'")
+            raise ValueError(
+                f"hierarchy {self.hierarchy} must contain {self.institution!r} "
+                "and end with 'nation'"
+            )
         for table, level in self.tables.items():
-            if level not in self.hierarchy[:self.hierarchy.index(self.institution) + 1]:
-                raise ValueError(f"tables.{table}: level {level!r} must be the institution or "
-                                 f"below it in {self.hierarchy}")
+            if level not in self.hierarchy[: self.hierarchy.index(self.institution) + 1]:
+                raise ValueError(
+                    f"tables.{table}: level {level!r} must be the institution or "
+                    f"below it in {self.hierarchy}"
+                )
         ids = [i.id for d in self.directions for i in d.indicators]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -127,13 +146,19 @@ class MonitoringFramework(_Strict):
         for di, d in enumerate(self.directions):
             for ii, ind in enumerate(d.indicators):
                 if ind.compute.table not in self.tables:
-                    raise ValueError(f"directions.{di}.indicators.{ii}.compute.table: unknown "
-                                     f"table {ind.compute.table!r}; tables are "
-                                     f"{sorted(self.tables)}")
-                if ind.compute.kind == "flag" and self.tables[ind.compute.table] != \
-                        self.institution:
-                    raise ValueError(f"directions.{di}.indicators.{ii}: a flag is read from "
-                                     f"the {self.institution}s' table")
+                    raise ValueError(
+                        f"directions.{di}.indicators.{ii}.compute.table: unknown "
+                        f"table {ind.compute.table!r}; tables are "
+                        f"{sorted(self.tables)}"
+                    )
+                if (
+                    ind.compute.kind == "flag"
+                    and self.tables[ind.compute.table] != self.institution
+                ):
+                    raise ValueError(
+                        f"directions.{di}.indicators.{ii}: a flag is read from "
+                        f"the {self.institution}s' table"
+                    )
         return self
 
     @property
@@ -146,8 +171,10 @@ class MonitoringFramework(_Strict):
         for ind in self.indicators:
             if ind.id == indicator_id:
                 return ind
-        raise KeyError(f"MonitoringFramework.indicator: no indicator {indicator_id!r}; ids "
-                       f"are {[i.id for i in self.indicators]}")
+        raise KeyError(
+            f"MonitoringFramework.indicator: no indicator {indicator_id!r}; ids "
+            f"are {[i.id for i in self.indicators]}"
+        )
 
     def direction_of(self) -> dict[str, str]:
         """``{indicator id: direction id}``."""
@@ -156,11 +183,23 @@ class MonitoringFramework(_Strict):
     def table(self, lang: str = "en") -> pd.DataFrame:
         """One row per indicator: ``part, direction, section, indicator, name, unit,
         uncertainty, target, threshold``."""
-        return pd.DataFrame([
-            {"part": "invariant", "direction": d.id, "section": d.section, "indicator": i.id,
-             "name": getattr(i.name, lang), "unit": i.unit, "uncertainty": i.uncertainty,
-             "target": i.target, "threshold": i.threshold}
-            for d in self.directions for i in d.indicators])
+        return pd.DataFrame(
+            [
+                {
+                    "part": "invariant",
+                    "direction": d.id,
+                    "section": d.section,
+                    "indicator": i.id,
+                    "name": getattr(i.name, lang),
+                    "unit": i.unit,
+                    "uncertainty": i.uncertainty,
+                    "target": i.target,
+                    "threshold": i.threshold,
+                }
+                for d in self.directions
+                for i in d.indicators
+            ]
+        )
 
 
 class VariableIndicator(MonitoringIndicator):
@@ -179,10 +218,22 @@ class VariablePart(_Strict):
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         """Like :meth:`MonitoringFramework.table`, with ``part = variable``."""
-        return pd.DataFrame([
-            {"part": "variable", "direction": i.direction_id, "section": "", "indicator": i.id,
-             "name": getattr(i.name, lang), "unit": i.unit, "uncertainty": i.uncertainty,
-             "target": i.target, "threshold": i.threshold} for i in self.indicators])
+        return pd.DataFrame(
+            [
+                {
+                    "part": "variable",
+                    "direction": i.direction_id,
+                    "section": "",
+                    "indicator": i.id,
+                    "name": getattr(i.name, lang),
+                    "unit": i.unit,
+                    "uncertainty": i.uncertainty,
+                    "target": i.target,
+                    "threshold": i.threshold,
+                }
+                for i in self.indicators
+            ]
+        )
 
 
 def load_monitoring_framework(source: str | Path) -> MonitoringFramework:
@@ -234,15 +285,22 @@ def load_variable_part(source: str | Path, framework: MonitoringFramework) -> Va
     for n, ind in enumerate(part.indicators):
         where = f"load_variable_part: {path.name}: indicators.{n}"
         if ind.id in shared or not ind.id.startswith("V"):
-            raise FrameworkError(f"{where}.id: {ind.id!r} is an invariant indicator; a "
-                                 "variable indicator's id starts with V" if ind.id in shared
-                                 else f"{where}.id: {ind.id!r} must start with V")
+            raise FrameworkError(
+                f"{where}.id: {ind.id!r} is an invariant indicator; a "
+                "variable indicator's id starts with V"
+                if ind.id in shared
+                else f"{where}.id: {ind.id!r} must start with V"
+            )
         if ind.direction_id not in directions:
-            raise FrameworkError(f"{where}.in_direction: unknown direction "
-                                 f"{ind.direction_id!r}; directions are {directions}")
+            raise FrameworkError(
+                f"{where}.in_direction: unknown direction "
+                f"{ind.direction_id!r}; directions are {directions}"
+            )
         if ind.compute.table != "own":
-            raise FrameworkError(f"{where}.compute.table: a variable indicator reads the "
-                                 f"institution's own table 'own' (got {ind.compute.table!r})")
+            raise FrameworkError(
+                f"{where}.compute.table: a variable indicator reads the "
+                f"institution's own table 'own' (got {ind.compute.table!r})"
+            )
     ids = [i.id for i in part.indicators]
     if len(set(ids)) != len(ids):
         raise FrameworkError(f"load_variable_part: {path.name}: indicator ids used twice")
@@ -254,13 +312,16 @@ def _read(source: str | Path, who: str) -> tuple[Path, object]:
     if path.suffix not in (".yaml", ".yml"):
         path = FRAMEWORKS_DIR / f"{source}.yaml"
     if not path.is_file():
-        raise FrameworkError(f"{who}: no framework file {path.name}; packaged frameworks are "
-                             f"{sorted(p.stem for p in FRAMEWORKS_DIR.glob('*.yaml'))}")
+        raise FrameworkError(
+            f"{who}: no framework file {path.name}; packaged frameworks are "
+            f"{sorted(p.stem for p in FRAMEWORKS_DIR.glob('*.yaml'))}"
+        )
     try:
         return path, yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise FrameworkError(f"{who}: {path.name}: not valid YAML "
-                             f"({str(exc).splitlines()[0]}); fix the file") from None
+        raise FrameworkError(
+            f"{who}: {path.name}: not valid YAML ({str(exc).splitlines()[0]}); fix the file"
+        ) from None
 
 
 def _validate(model: type[BaseModel], raw: object, path: Path, who: str):

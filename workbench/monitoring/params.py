@@ -21,9 +21,19 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-__all__ = ["DistrictParams", "IndicatorsParams", "AnalysisParams", "DevelopmentParams",
-           "PlanParams", "Activity", "SchoolMonitoringCycle", "SCHOOL_STAGES",
-           "load_school_monitoring", "stage_parameters", "DEFAULT_PLAN"]
+__all__ = [
+    "DistrictParams",
+    "IndicatorsParams",
+    "AnalysisParams",
+    "DevelopmentParams",
+    "PlanParams",
+    "Activity",
+    "SchoolMonitoringCycle",
+    "SCHOOL_STAGES",
+    "load_school_monitoring",
+    "stage_parameters",
+    "DEFAULT_PLAN",
+]
 
 
 class _Strict(BaseModel):
@@ -34,18 +44,28 @@ class DistrictParams(_Strict):
     """Stage s10: the data of the schools and colleges and the two registers."""
 
     source: Literal["synthetic", "files"] = Field(
-        "synthetic", description="synthetic: draw the district set (written to "
-        "inputs/<cycle>/ first); files: read the files already there")
-    years: list[int] = Field(default=[2024, 2025, 2026], min_length=1,
-                             description="school years (by the calendar year they end in)")
-    as_of: date = Field(date(2026, 9, 1), description="reference date of the five-year rule "
-                        "and of the plan (1 September, 004 §7.3)")
-    schools_per_district: int = Field(6, ge=2, le=60, description="synthetic: schools per "
-                                      "district (2 oblasts x 2 districts)")
-    teacher_columns: dict[str, str] = Field(default_factory=dict, description="teacher "
-                                            "register: {file column: workbench name}")
-    course_columns: dict[str, str] = Field(default_factory=dict, description="course "
-                                           "register: {file column: workbench name}")
+        "synthetic",
+        description="synthetic: draw the district set (written to "
+        "inputs/<cycle>/ first); files: read the files already there",
+    )
+    years: list[int] = Field(
+        default=[2024, 2025, 2026],
+        min_length=1,
+        description="school years (by the calendar year they end in)",
+    )
+    as_of: date = Field(
+        date(2026, 9, 1),
+        description="reference date of the five-year rule and of the plan (1 September, 004 §7.3)",
+    )
+    schools_per_district: int = Field(
+        6, ge=2, le=60, description="synthetic: schools per district (2 oblasts x 2 districts)"
+    )
+    teacher_columns: dict[str, str] = Field(
+        default_factory=dict, description="teacher register: {file column: workbench name}"
+    )
+    course_columns: dict[str, str] = Field(
+        default_factory=dict, description="course register: {file column: workbench name}"
+    )
 
     @model_validator(mode="after")
     def _sorted_years(self) -> DistrictParams:
@@ -59,35 +79,48 @@ class IndicatorsParams(_Strict):
 
     school_framework: str = Field("school_internal", description="invariant part (schools)")
     college_framework: str = Field("college_internal", description="invariant part (colleges)")
-    variable_parts: list[str] = Field(default=["variable_part.yaml"], description="schools' "
-                                      "own parts: files under inputs/<cycle>/")
+    variable_parts: list[str] = Field(
+        default=["variable_part.yaml"],
+        description="schools' own parts: files under inputs/<cycle>/",
+    )
 
 
 class AnalysisParams(_Strict):
     """Stage s30: dynamic and comparative analysis."""
 
-    size_bands: list[int] = Field(default=[300, 800], min_length=2, max_length=2,
-                                  description="students: small below the first, large from "
-                                  "the second")
+    size_bands: list[int] = Field(
+        default=[300, 800],
+        min_length=2,
+        max_length=2,
+        description="students: small below the first, large from the second",
+    )
     similar_by: list[Literal["locality", "language", "size_band"]] = Field(
-        default=["locality", "language", "size_band"], description="schools like it")
+        default=["locality", "language", "size_band"], description="schools like it"
+    )
     min_similar: int = Field(3, ge=1, description="fewer similar schools: no comparison")
-    margin: float = Field(5.0, ge=0, description="exact indicators: a difference counts "
-                          "beyond this many points")
-    results: list[str] = Field(default=["R1", "R3"], min_length=1, description="an improving "
-                               "school improved on all of these")
+    margin: float = Field(
+        5.0, ge=0, description="exact indicators: a difference counts beyond this many points"
+    )
+    results: list[str] = Field(
+        default=["R1", "R3"],
+        min_length=1,
+        description="an improving school improved on all of these",
+    )
     level: float = Field(0.95, gt=0.5, lt=1, description="confidence level")
 
 
 class DevelopmentParams(_Strict):
     """Stage s40: teachers' professional development (instruction 003)."""
 
-    years: int = Field(5, ge=1, le=10, description="a course at least once every so many "
-                       "years (003 §13)")
-    soon_months: int = Field(12, ge=1, le=36, description="due within this many months: "
-                             "due soon")
-    course_months: list[int] = Field(default=[9, 10, 11, 1, 2, 3, 4, 5], min_length=1,
-                                     description="months with courses in the school year")
+    years: int = Field(
+        5, ge=1, le=10, description="a course at least once every so many years (003 §13)"
+    )
+    soon_months: int = Field(12, ge=1, le=36, description="due within this many months: due soon")
+    course_months: list[int] = Field(
+        default=[9, 10, 11, 1, 2, 3, 4, 5],
+        min_length=1,
+        description="months with courses in the school year",
+    )
     capacity_per_month: int = Field(40, ge=1, description="course places a month (all schools)")
     per_school_month: int = Field(3, ge=1, description="teachers a school can release a month")
 
@@ -104,10 +137,15 @@ class Activity(_Strict):
     direction: str = Field(description="a direction id of the framework")
     method: Literal["expert", "test", "survey", "rating", "observation", "statistics"]
     form: Literal["permanent", "periodic", "unplanned"]
-    months: list[int] = Field(default_factory=list, description="empty: permanent or "
-                              "unplanned")
-    responsible: Literal["director", "deputy_director", "methodical_union", "class_teacher",
-                         "psychologist", "council"]
+    months: list[int] = Field(default_factory=list, description="empty: permanent or unplanned")
+    responsible: Literal[
+        "director",
+        "deputy_director",
+        "methodical_union",
+        "class_teacher",
+        "psychologist",
+        "council",
+    ]
 
     @model_validator(mode="after")
     def _months_of_form(self) -> Activity:
@@ -119,30 +157,90 @@ class Activity(_Strict):
 
 
 DEFAULT_PLAN = [
-    {"direction": "results", "method": "test", "form": "periodic", "months": [10, 5],
-     "responsible": "deputy_director"},
-    {"direction": "results", "method": "statistics", "form": "periodic", "months": [1, 6],
-     "responsible": "deputy_director"},
-    {"direction": "results", "method": "survey", "form": "periodic", "months": [4],
-     "responsible": "class_teacher"},
-    {"direction": "process", "method": "observation", "form": "permanent", "months": [],
-     "responsible": "methodical_union"},
-    {"direction": "olympiads", "method": "statistics", "form": "periodic", "months": [12, 3],
-     "responsible": "deputy_director"},
-    {"direction": "innovation", "method": "expert", "form": "periodic", "months": [2],
-     "responsible": "methodical_union"},
-    {"direction": "support", "method": "expert", "form": "periodic", "months": [9],
-     "responsible": "director"},
-    {"direction": "upbringing", "method": "statistics", "form": "periodic", "months": [11, 4],
-     "responsible": "deputy_director"},
-    {"direction": "self_government", "method": "expert", "form": "periodic", "months": [3],
-     "responsible": "council"},
-    {"direction": "social_support", "method": "survey", "form": "periodic", "months": [11],
-     "responsible": "psychologist"},
-    {"direction": "health_safety", "method": "observation", "form": "permanent", "months": [],
-     "responsible": "director"},
-    {"direction": "health_safety", "method": "expert", "form": "unplanned", "months": [],
-     "responsible": "director"},
+    {
+        "direction": "results",
+        "method": "test",
+        "form": "periodic",
+        "months": [10, 5],
+        "responsible": "deputy_director",
+    },
+    {
+        "direction": "results",
+        "method": "statistics",
+        "form": "periodic",
+        "months": [1, 6],
+        "responsible": "deputy_director",
+    },
+    {
+        "direction": "results",
+        "method": "survey",
+        "form": "periodic",
+        "months": [4],
+        "responsible": "class_teacher",
+    },
+    {
+        "direction": "process",
+        "method": "observation",
+        "form": "permanent",
+        "months": [],
+        "responsible": "methodical_union",
+    },
+    {
+        "direction": "olympiads",
+        "method": "statistics",
+        "form": "periodic",
+        "months": [12, 3],
+        "responsible": "deputy_director",
+    },
+    {
+        "direction": "innovation",
+        "method": "expert",
+        "form": "periodic",
+        "months": [2],
+        "responsible": "methodical_union",
+    },
+    {
+        "direction": "support",
+        "method": "expert",
+        "form": "periodic",
+        "months": [9],
+        "responsible": "director",
+    },
+    {
+        "direction": "upbringing",
+        "method": "statistics",
+        "form": "periodic",
+        "months": [11, 4],
+        "responsible": "deputy_director",
+    },
+    {
+        "direction": "self_government",
+        "method": "expert",
+        "form": "periodic",
+        "months": [3],
+        "responsible": "council",
+    },
+    {
+        "direction": "social_support",
+        "method": "survey",
+        "form": "periodic",
+        "months": [11],
+        "responsible": "psychologist",
+    },
+    {
+        "direction": "health_safety",
+        "method": "observation",
+        "form": "permanent",
+        "months": [],
+        "responsible": "director",
+    },
+    {
+        "direction": "health_safety",
+        "method": "expert",
+        "form": "unplanned",
+        "months": [],
+        "responsible": "director",
+    },
 ]
 
 
@@ -150,12 +248,13 @@ class PlanParams(_Strict):
     """Stage s50: the yearly monitoring plan (004 §7.3: drawn up each 1 September)."""
 
     framework: str = Field("school_internal", description="directions of the plan")
-    institution: str = Field("", description="the school the plan is for (empty: a blank "
-                             "line for the school's name)")
-    languages: list[Literal["ky", "ru"]] = Field(default=["ky", "ru"], min_length=1,
-                                                  description="printed plan's languages")
-    activities: list[Activity] = Field(default=[Activity(**a) for a in DEFAULT_PLAN],
-                                       min_length=1)
+    institution: str = Field(
+        "", description="the school the plan is for (empty: a blank line for the school's name)"
+    )
+    languages: list[Literal["ky", "ru"]] = Field(
+        default=["ky", "ru"], min_length=1, description="printed plan's languages"
+    )
+    activities: list[Activity] = Field(default=[Activity(**a) for a in DEFAULT_PLAN], min_length=1)
 
 
 #: stage -> (notebook, parameter model)
@@ -184,8 +283,10 @@ class SchoolMonitoringCycle(_Strict):
     def stage(self, name: str) -> _Strict:
         """The validated parameters of one stage (defaults when the file leaves it empty)."""
         if name not in SCHOOL_STAGES:
-            raise KeyError(f"SchoolMonitoringCycle.stage: unknown stage {name!r}; stages are "
-                           f"{list(SCHOOL_STAGES)}")
+            raise KeyError(
+                f"SchoolMonitoringCycle.stage: unknown stage {name!r}; stages are "
+                f"{list(SCHOOL_STAGES)}"
+            )
         return SCHOOL_STAGES[name][1].model_validate(self.stages.get(name) or {})
 
     def stage_params(self, name: str) -> dict:
@@ -195,8 +296,12 @@ class SchoolMonitoringCycle(_Strict):
 
 def stage_parameters(cycle: SchoolMonitoringCycle, stage: str) -> dict:
     """What a stage notebook receives: ``cycle, lang, seed`` then its own parameters."""
-    return {"cycle": cycle.cycle, "lang": cycle.language, "seed": cycle.seed,
-            **cycle.stage(stage).model_dump(mode="json")}
+    return {
+        "cycle": cycle.cycle,
+        "lang": cycle.language,
+        "seed": cycle.seed,
+        **cycle.stage(stage).model_dump(mode="json"),
+    }
 
 
 def load_school_monitoring(path: str | Path) -> SchoolMonitoringCycle:
@@ -213,22 +318,27 @@ def load_school_monitoring(path: str | Path) -> SchoolMonitoringCycle:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"load_school_monitoring: cannot read {path.name} ({exc}); fix the "
-                         "file") from None
+        raise ValueError(
+            f"load_school_monitoring: cannot read {path.name} ({exc}); fix the file"
+        ) from None
     prefix: tuple = ()
     try:
         cycle = SchoolMonitoringCycle.model_validate(raw)
         unknown = sorted(set(cycle.stages) - set(SCHOOL_STAGES))
         if unknown:
-            raise ValueError(f"load_school_monitoring: {path.name}: stages: unknown stage(s) "
-                             f"{unknown}; stages are {list(SCHOOL_STAGES)}")
+            raise ValueError(
+                f"load_school_monitoring: {path.name}: stages: unknown stage(s) "
+                f"{unknown}; stages are {list(SCHOOL_STAGES)}"
+            )
         for name in cycle.stages:
             prefix = ("stages", name)
             cycle.stage(name)
         district = cycle.stage("s10_district")
         if district.years[-1] != cycle.year:
-            raise ValueError(f"load_school_monitoring: {path.name}: year: {cycle.year} must be "
-                             f"the last of stages.s10_district.years ({district.years})")
+            raise ValueError(
+                f"load_school_monitoring: {path.name}: year: {cycle.year} must be "
+                f"the last of stages.s10_district.years ({district.years})"
+            )
         return cycle
     except ValidationError as exc:
         err = exc.errors()[0]

@@ -29,16 +29,28 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["read_teachers", "read_courses", "RegisterFileError", "TEACHER_COLUMNS",
-           "COURSE_COLUMNS", "STATUSES"]
+__all__ = [
+    "read_teachers",
+    "read_courses",
+    "RegisterFileError",
+    "TEACHER_COLUMNS",
+    "COURSE_COLUMNS",
+    "STATUSES",
+]
 
 #: required columns (workbench names) and what they hold
-TEACHER_COLUMNS = {"teacher_id": "the teacher's id in the information system",
-                   "school_id": "the school's id", "methodical_union": "the methodical union",
-                   "hired": "the date the teacher started at the school",
-                   "status": "active or left"}
-COURSE_COLUMNS = {"teacher_id": "the teacher's id", "course_code": "the course's code",
-                  "end_date": "the date the course was completed (empty: not completed)"}
+TEACHER_COLUMNS = {
+    "teacher_id": "the teacher's id in the information system",
+    "school_id": "the school's id",
+    "methodical_union": "the methodical union",
+    "hired": "the date the teacher started at the school",
+    "status": "active or left",
+}
+COURSE_COLUMNS = {
+    "teacher_id": "the teacher's id",
+    "course_code": "the course's code",
+    "end_date": "the date the course was completed (empty: not completed)",
+}
 STATUSES = ("active", "left")
 _FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S")
 
@@ -63,18 +75,25 @@ def read_teachers(path: str | Path, *, columns: Mapping[str, str] | None = None)
     data["hired"], bad = _dates(data, "hired", path)
     problems += bad
     wrong = data[~data["status"].str.strip().str.lower().isin(STATUSES)]
-    problems += [f"{path.name}, row {r.file_row}, column status: {r.status!r} is not one of "
-                 f"{', '.join(STATUSES)}" for r in wrong.itertuples()]
+    problems += [
+        f"{path.name}, row {r.file_row}, column status: {r.status!r} is not one of "
+        f"{', '.join(STATUSES)}"
+        for r in wrong.itertuples()
+    ]
     data["status"] = data["status"].str.strip().str.lower()
     dupes = data[data["teacher_id"].duplicated(keep="first")]
-    problems += [f"{path.name}, row {r.file_row}, column teacher_id: teacher {r.teacher_id!r} "
-                 "is listed twice (keep one row per teacher)" for r in dupes.itertuples()]
+    problems += [
+        f"{path.name}, row {r.file_row}, column teacher_id: teacher {r.teacher_id!r} "
+        "is listed twice (keep one row per teacher)"
+        for r in dupes.itertuples()
+    ]
     _raise(problems)
     return data[[*TEACHER_COLUMNS, "file_row"]]
 
 
-def read_courses(path: str | Path, teachers: pd.DataFrame, *,
-                 columns: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_courses(
+    path: str | Path, teachers: pd.DataFrame, *, columns: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The course register: ``teacher_id, course_code, start_date, end_date, file_row``
     (dates as dates; ``end_date`` empty = not completed).
 
@@ -97,10 +116,16 @@ def read_courses(path: str | Path, teachers: pd.DataFrame, *,
     problems += bad
     data["start_date"], bad = _dates(data, "start_date", path)
     problems += bad
-    backwards = data[data["end_date"].notna() & data["start_date"].notna()
-                     & (data["end_date"] < data["start_date"])]
-    problems += [f"{path.name}, row {r.file_row}, column end_date: {r.end_date:%Y-%m-%d} is "
-                 f"before start_date {r.start_date:%Y-%m-%d}" for r in backwards.itertuples()]
+    backwards = data[
+        data["end_date"].notna()
+        & data["start_date"].notna()
+        & (data["end_date"] < data["start_date"])
+    ]
+    problems += [
+        f"{path.name}, row {r.file_row}, column end_date: {r.end_date:%Y-%m-%d} is "
+        f"before start_date {r.start_date:%Y-%m-%d}"
+        for r in backwards.itertuples()
+    ]
     _raise(problems)
     data = data[["teacher_id", "course_code", "start_date", "end_date", "file_row"]]
     known = data["teacher_id"].isin(set(teachers["teacher_id"]))
@@ -109,23 +134,29 @@ def read_courses(path: str | Path, teachers: pd.DataFrame, *,
 
 def _read(path: Path, columns: Mapping[str, str] | None, required: dict) -> pd.DataFrame:
     if not path.is_file():
-        raise RegisterFileError(f"{path.name}: no such file ({path.parent.name}/{path.name}); "
-                                "put the export there or fix the path in the parameters")
+        raise RegisterFileError(
+            f"{path.name}: no such file ({path.parent.name}/{path.name}); "
+            "put the export there or fix the path in the parameters"
+        )
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             data = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
             data = _read_csv(path)
     except (ValueError, OSError) as exc:
-        raise RegisterFileError(f"{path.name}: cannot be read as a table "
-                                f"({str(exc).splitlines()[0]}); save it as CSV or XLSX") from None
+        raise RegisterFileError(
+            f"{path.name}: cannot be read as a table "
+            f"({str(exc).splitlines()[0]}); save it as CSV or XLSX"
+        ) from None
     data = data.rename(columns=lambda c: str(c).strip()).rename(columns=dict(columns or {}))
     missing = [c for c in required if c not in data.columns]
     if missing:
         shown = ", ".join(repr(c) for c in list(data.columns)[:12])
-        raise RegisterFileError(f"{path.name}: no column {missing[0]!r} ({required[missing[0]]});"
-                                f" the file's columns are {shown}; rename it or map it in the "
-                                "parameters")
+        raise RegisterFileError(
+            f"{path.name}: no column {missing[0]!r} ({required[missing[0]]});"
+            f" the file's columns are {shown}; rename it or map it in the "
+            "parameters"
+        )
     if data.empty:
         raise RegisterFileError(f"{path.name}: the file has a header but no rows")
     data = data.fillna("").astype(str)
@@ -149,8 +180,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _empty(data: pd.DataFrame, path: Path, cols: list[str]) -> list[str]:
-    return [f"{path.name}, row {row}, column {c}: empty; every row needs it"
-            for c in cols for row in data.loc[data[c] == "", "file_row"]]
+    return [
+        f"{path.name}, row {row}, column {c}: empty; every row needs it"
+        for c in cols
+        for row in data.loc[data[c] == "", "file_row"]
+    ]
 
 
 def _dates(data: pd.DataFrame, col: str, path: Path):
@@ -158,8 +192,10 @@ def _dates(data: pd.DataFrame, col: str, path: Path):
     for text, row in zip(data[col], data["file_row"], strict=True):
         day = _date(text)
         if day is None and text:
-            problems.append(f"{path.name}, row {row}, column {col}: {text!r} is not a date "
-                            "(write YYYY-MM-DD or DD.MM.YYYY)")
+            problems.append(
+                f"{path.name}, row {row}, column {col}: {text!r} is not a date "
+                "(write YYYY-MM-DD or DD.MM.YYYY)"
+            )
         values.append(day)
     return pd.to_datetime(pd.Series(values, index=data.index, dtype="object")), problems
 
@@ -175,6 +211,7 @@ def _date(text: str):
 
 def _raise(problems: list[str]) -> None:
     if problems:
-        more = f" (and {len(problems) - 1} more problem(s) in this file)" if len(problems) > 1 \
-            else ""
+        more = (
+            f" (and {len(problems) - 1} more problem(s) in this file)" if len(problems) > 1 else ""
+        )
         raise RegisterFileError(problems[0] + more)

@@ -34,8 +34,20 @@ from workbench.monitoring.framework import MonitoringFramework, MonitoringIndica
 __all__ = ["rollup", "trace", "level_key", "multipliers", "ROLLUP_COLUMNS"]
 
 #: columns of a roll-up table
-ROLLUP_COLUMNS = ("year", "indicator", "level", "unit", "parent", "value", "se", "numerator",
-                  "denominator", "variance", "n_rows", "n_units")
+ROLLUP_COLUMNS = (
+    "year",
+    "indicator",
+    "level",
+    "unit",
+    "parent",
+    "value",
+    "se",
+    "numerator",
+    "denominator",
+    "variance",
+    "n_rows",
+    "n_units",
+)
 
 
 def level_key(level: str) -> str:
@@ -46,18 +58,26 @@ def level_key(level: str) -> str:
     >>> level_key("class"), level_key("district")
     ('class_id', 'district')
     """
-    return {"class": "class_id", "school": "school_id", "group": "group_id",
-            "college": "college_id"}.get(level, level)
+    return {
+        "class": "class_id",
+        "school": "school_id",
+        "group": "group_id",
+        "college": "college_id",
+    }.get(level, level)
 
 
 def multipliers(indicators: list[MonitoringIndicator]) -> dict[str, float]:
     """``{id: value / (numerator / denominator)}`` (a flag is a percentage of institutions)."""
-    return {i.id: 100.0 if i.compute.kind == "flag" else i.compute.multiplier
-            for i in indicators}
+    return {i.id: 100.0 if i.compute.kind == "flag" else i.compute.multiplier for i in indicators}
 
 
-def rollup(fw: MonitoringFramework, tables: dict[str, pd.DataFrame], units: pd.DataFrame, *,
-           indicators: list[str] | None = None) -> pd.DataFrame:
+def rollup(
+    fw: MonitoringFramework,
+    tables: dict[str, pd.DataFrame],
+    units: pd.DataFrame,
+    *,
+    indicators: list[str] | None = None,
+) -> pd.DataFrame:
     """Every indicator at every level from its table's level to the nation.
 
     Parameters
@@ -89,8 +109,7 @@ def rollup(fw: MonitoringFramework, tables: dict[str, pd.DataFrame], units: pd.D
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=ROLLUP_COLUMNS)
 
 
-def trace(table: pd.DataFrame, *, indicator: str, year: int, level: str,
-          unit: str) -> pd.DataFrame:
+def trace(table: pd.DataFrame, *, indicator: str, year: int, level: str, unit: str) -> pd.DataFrame:
     """The rows one level below a number: their numerators and denominators sum to it.
 
     Examples
@@ -101,50 +120,66 @@ def trace(table: pd.DataFrame, *, indicator: str, year: int, level: str,
     ['A', 'B']
     """
     levels = list(dict.fromkeys(table["level"]))
-    rows = table[(table["indicator"] == indicator) & (table["year"] == year)
-                 & (table["parent"] == unit)]
+    rows = table[
+        (table["indicator"] == indicator) & (table["year"] == year) & (table["parent"] == unit)
+    ]
     below = [lv for lv in levels if lv != level and lv in set(rows["level"])]
     return rows[rows["level"] == below[-1]] if below else rows.iloc[0:0]
 
 
-def _one(fw: MonitoringFramework, ind: MonitoringIndicator, tables: dict[str, pd.DataFrame],
-         units: pd.DataFrame) -> pd.DataFrame:
+def _one(
+    fw: MonitoringFramework,
+    ind: MonitoringIndicator,
+    tables: dict[str, pd.DataFrame],
+    units: pd.DataFrame,
+) -> pd.DataFrame:
     c = ind.compute
     if c.table not in tables:
-        raise ValueError(f"rollup: indicator {ind.id} needs table {c.table!r}; tables given "
-                         f"are {sorted(tables)}")
+        raise ValueError(
+            f"rollup: indicator {ind.id} needs table {c.table!r}; tables given are {sorted(tables)}"
+        )
     data = tables[c.table]
     missing = [col for col in ("year", *c.columns()) if col not in data.columns]
     if missing:
-        raise ValueError(f"rollup: indicator {ind.id} needs column(s) {missing} of table "
-                         f"{c.table!r}")
+        raise ValueError(
+            f"rollup: indicator {ind.id} needs column(s) {missing} of table {c.table!r}"
+        )
     base_level = fw.tables[c.table]
     inst_key = level_key(fw.institution)
-    above = fw.hierarchy[fw.hierarchy.index(fw.institution) + 1:]
+    above = fw.hierarchy[fw.hierarchy.index(fw.institution) + 1 :]
     keys = [level_key(lv) for lv in above if lv != "nation"]
-    rows = data.merge(units[[inst_key, *keys]].drop_duplicates(), on=inst_key, how="left",
-                      validate="many_to_one")
+    rows = data.merge(
+        units[[inst_key, *keys]].drop_duplicates(), on=inst_key, how="left", validate="many_to_one"
+    )
     lost = rows[rows[keys].isna().any(axis=1)]
     if len(lost):
-        raise ValueError(f"rollup: table {c.table!r}: {fw.institution} "
-                         f"{lost[inst_key].iloc[0]!r} has no row in the units table")
+        raise ValueError(
+            f"rollup: table {c.table!r}: {fw.institution} "
+            f"{lost[inst_key].iloc[0]!r} has no row in the units table"
+        )
     rows = _base(ind, rows)
     if base_level != fw.institution:
-        rows["unit_" + base_level] = rows[inst_key].astype(str) + "/" + \
-            rows[level_key(base_level)].astype(str)
+        rows["unit_" + base_level] = (
+            rows[inst_key].astype(str) + "/" + rows[level_key(base_level)].astype(str)
+        )
     rows["nation"] = "nation"
-    chain = fw.hierarchy[fw.hierarchy.index(base_level):]
-    ids = {lv: ("unit_" + lv if lv == base_level and base_level != fw.institution
-                else level_key(lv)) for lv in chain}
+    chain = fw.hierarchy[fw.hierarchy.index(base_level) :]
+    ids = {
+        lv: ("unit_" + lv if lv == base_level and base_level != fw.institution else level_key(lv))
+        for lv in chain
+    }
     parts = []
     for n, lv in enumerate(chain):
         parent = ids[chain[n + 1]] if n + 1 < len(chain) else None
         by = ["year", ids[lv]] + ([parent] if parent else [])
         g = rows.groupby(by, sort=True, dropna=False)
-        part = g.agg(numerator=("_num", "sum"), denominator=("_den", "sum"),
-                     variance=("_var", "sum"), n_rows=("_num", "size")).reset_index()
-        part["n_units"] = (rows.groupby(by)[ids[chain[n - 1]]].nunique().to_numpy()
-                           if n else 1)
+        part = g.agg(
+            numerator=("_num", "sum"),
+            denominator=("_den", "sum"),
+            variance=("_var", "sum"),
+            n_rows=("_num", "size"),
+        ).reset_index()
+        part["n_units"] = rows.groupby(by)[ids[chain[n - 1]]].nunique().to_numpy() if n else 1
         part = part.rename(columns={ids[lv]: "unit", **({parent: "parent"} if parent else {})})
         if not parent:
             part["parent"] = ""
@@ -155,8 +190,7 @@ def _one(fw: MonitoringFramework, ind: MonitoringIndicator, tables: dict[str, pd
     den = out["denominator"].where(out["denominator"] > 0)
     mult = multipliers([ind])[ind.id]
     out["value"] = mult * out["numerator"] / den
-    out["se"] = (mult * np.sqrt(out["variance"]) / den
-                 if ind.uncertainty != "none" else np.nan)
+    out["se"] = mult * np.sqrt(out["variance"]) / den if ind.uncertainty != "none" else np.nan
     out["unit"] = out["unit"].astype(str)
     out["parent"] = out["parent"].astype(str)
     return out[list(ROLLUP_COLUMNS)]

@@ -18,24 +18,50 @@ __all__ = ["SCHOOL_MONITORING_STAGES"]
 
 _READS = {
     "s10_district": (),
-    "s20_indicators": ("schools", "classes", "school_years", "colleges", "groups",
-                       "college_years", "school_cycle_info"),
+    "s20_indicators": (
+        "schools",
+        "classes",
+        "school_years",
+        "colleges",
+        "groups",
+        "college_years",
+        "school_cycle_info",
+    ),
     "s30_analysis": ("school_indicators", "schools", "colleges"),
     "s40_development": ("teachers", "courses", "schools", "school_cycle_info"),
     "s50_plan": ("school_cycle_info",),
 }
 #: files under inputs/<cycle>/ a stage reads (s10 with source: synthetic writes them first)
-_FILES = {"s10_district": ("schools.csv", "classes.csv", "school_years.csv", "colleges.csv",
-                           "groups.csv", "college_years.csv", "teachers.csv", "courses.csv",
-                           "own.csv"),
-          "s20_indicators": ("own.csv", "variable_part.yaml")}
-_PACKAGE = {"s20_indicators": ("workbench/frameworks",), "s30_analysis": ("workbench/frameworks",),
-            "s50_plan": ("workbench/frameworks",)}
+_FILES = {
+    "s10_district": (
+        "schools.csv",
+        "classes.csv",
+        "school_years.csv",
+        "colleges.csv",
+        "groups.csv",
+        "college_years.csv",
+        "teachers.csv",
+        "courses.csv",
+        "own.csv",
+    ),
+    "s20_indicators": ("own.csv", "variable_part.yaml"),
+}
+_PACKAGE = {
+    "s20_indicators": ("workbench/frameworks",),
+    "s30_analysis": ("workbench/frameworks",),
+    "s50_plan": ("workbench/frameworks",),
+}
 
 #: stage name -> Stage, in running order
 SCHOOL_MONITORING_STAGES: dict[str, Stage] = {
-    name: Stage(name=name, notebook=notebook, params=model, inputs=_READS[name],
-                outputs=tuple(TABLES[name]), package_inputs=_PACKAGE.get(name, ()),
-                input_files=_FILES.get(name, ()))
+    name: Stage(
+        name=name,
+        notebook=notebook,
+        params=model,
+        inputs=_READS[name],
+        outputs=tuple(TABLES[name]),
+        package_inputs=_PACKAGE.get(name, ()),
+        input_files=_FILES.get(name, ()),
+    )
     for name, (notebook, model) in SCHOOL_STAGES.items()
 }

@@ -16,63 +16,109 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["framework_table", "level_table", "trace_table", "changes_table",
-           "assessment_counts", "school_comparison", "position_counts", "plan_display",
-           "summary_table", "compliance_table", "school_rows", "schedule_by_month",
-           "improving_display", "variable_table"]
+__all__ = [
+    "framework_table",
+    "level_table",
+    "trace_table",
+    "changes_table",
+    "assessment_counts",
+    "school_comparison",
+    "position_counts",
+    "plan_display",
+    "summary_table",
+    "compliance_table",
+    "school_rows",
+    "schedule_by_month",
+    "improving_display",
+    "variable_table",
+]
 
 
 def framework_table(parts: pd.DataFrame) -> pd.DataFrame:
     """The invariant and variable indicators, kept apart (``part``)."""
-    return pd.DataFrame({
-        "part": parts["part"].replace({"variable": "variable_part"}),
-        "direction": "dir_" + parts["direction"], "indicator": "ind_" + parts["indicator"],
-        "unit_of": "unit_" + parts["unit"],
-        "uncertainty": parts["uncertainty"].replace({"none": "exact"}),
-        "target": parts["target"], "threshold": parts["threshold"]})
+    return pd.DataFrame(
+        {
+            "part": parts["part"].replace({"variable": "variable_part"}),
+            "direction": "dir_" + parts["direction"],
+            "indicator": "ind_" + parts["indicator"],
+            "unit_of": "unit_" + parts["unit"],
+            "uncertainty": parts["uncertainty"].replace({"none": "exact"}),
+            "target": parts["target"],
+            "threshold": parts["threshold"],
+        }
+    )
 
 
 def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The indicator stage's summary with its codes ready for labels."""
-    return summary.assign(part=summary["part"].replace({"variable": "variable_part"}),
-                          level=summary["level"]).rename(columns={"level": "mon_level"})
+    return summary.assign(
+        part=summary["part"].replace({"variable": "variable_part"}), level=summary["level"]
+    ).rename(columns={"level": "mon_level"})
 
 
-def level_table(indicators: pd.DataFrame, *, framework: str, level: str,
-                year: int) -> pd.DataFrame:
+def level_table(indicators: pd.DataFrame, *, framework: str, level: str, year: int) -> pd.DataFrame:
     """Every invariant indicator at one level in one year: ``mon_unit, indicator, value, se,
     n_units, n_rows``."""
-    t = indicators[(indicators["framework"] == framework) & (indicators["level"] == level)
-                   & (indicators["year"] == year) & (indicators["part"] == "invariant")]
-    return pd.DataFrame({"mon_unit": t["unit"], "indicator": "ind_" + t["indicator"],
-                         "value": t["value"], "se": t["se"], "n_units": t["n_units"],
-                         "n_rows": t["n_rows"]}).reset_index(drop=True)
+    t = indicators[
+        (indicators["framework"] == framework)
+        & (indicators["level"] == level)
+        & (indicators["year"] == year)
+        & (indicators["part"] == "invariant")
+    ]
+    return pd.DataFrame(
+        {
+            "mon_unit": t["unit"],
+            "indicator": "ind_" + t["indicator"],
+            "value": t["value"],
+            "se": t["se"],
+            "n_units": t["n_units"],
+            "n_rows": t["n_rows"],
+        }
+    ).reset_index(drop=True)
 
 
-def trace_table(indicators: pd.DataFrame, *, indicator: str, year: int, unit: str,
-                level: str) -> pd.DataFrame:
+def trace_table(
+    indicators: pd.DataFrame, *, indicator: str, year: int, unit: str, level: str
+) -> pd.DataFrame:
     """A number and the rows below it: ``mon_unit, numerator, denominator, value`` with the
     number itself last (its numerator and denominator are the sums above it)."""
     from workbench.monitoring.rollup import trace
 
     inv = indicators[indicators["part"] == "invariant"]
     below = trace(inv, indicator=indicator, year=year, level=level, unit=unit)
-    own = inv[(inv["indicator"] == indicator) & (inv["year"] == year) & (inv["level"] == level)
-              & (inv["unit"] == unit)]
+    own = inv[
+        (inv["indicator"] == indicator)
+        & (inv["year"] == year)
+        & (inv["level"] == level)
+        & (inv["unit"] == unit)
+    ]
     rows = pd.concat([below, own])
-    return pd.DataFrame({"mon_level": rows["level"], "mon_unit": rows["unit"],
-                         "numerator": rows["numerator"], "denominator": rows["denominator"],
-                         "value": rows["value"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "mon_level": rows["level"],
+            "mon_unit": rows["unit"],
+            "numerator": rows["numerator"],
+            "denominator": rows["denominator"],
+            "value": rows["value"],
+        }
+    ).reset_index(drop=True)
 
 
 def changes_table(changes: pd.DataFrame, unit: str) -> pd.DataFrame:
     """One unit's changes from the first to the last year, every indicator."""
     c = changes[(changes["unit"] == unit) & (changes["span"] == "first_last")]
-    return pd.DataFrame({"indicator": "ind_" + c["indicator"], "year_from": c["year_from"],
-                         "year_to": c["year_to"], "value_from": c["value_from"],
-                         "value_to": c["value_to"], "change": c["change"],
-                         "se_change": c["se_change"], "assessment": c["assessment"]}
-                        ).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator": "ind_" + c["indicator"],
+            "year_from": c["year_from"],
+            "year_to": c["year_to"],
+            "value_from": c["value_from"],
+            "value_to": c["value_to"],
+            "change": c["change"],
+            "se_change": c["se_change"],
+            "assessment": c["assessment"],
+        }
+    ).reset_index(drop=True)
 
 
 def assessment_counts(changes: pd.DataFrame, framework: str) -> pd.DataFrame:
@@ -85,12 +131,20 @@ def assessment_counts(changes: pd.DataFrame, framework: str) -> pd.DataFrame:
 def school_comparison(comparison: pd.DataFrame, unit: str) -> pd.DataFrame:
     """One institution against its references, every indicator."""
     c = comparison[comparison["unit"] == unit]
-    return pd.DataFrame({"indicator": "ind_" + c["indicator"], "reference": c["reference"],
-                         "group": c["group"], "n_reference": c["n_reference"],
-                         "value": c["value"], "reference_value": c["reference_value"],
-                         "difference": c["difference"], "ci_lower": c["ci_lower"],
-                         "ci_upper": c["ci_upper"], "position": c["position"]}
-                        ).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator": "ind_" + c["indicator"],
+            "reference": c["reference"],
+            "group": c["group"],
+            "n_reference": c["n_reference"],
+            "value": c["value"],
+            "reference_value": c["reference_value"],
+            "difference": c["difference"],
+            "ci_lower": c["ci_lower"],
+            "ci_upper": c["ci_upper"],
+            "position": c["position"],
+        }
+    ).reset_index(drop=True)
 
 
 def position_counts(comparison: pd.DataFrame, framework: str) -> pd.DataFrame:
@@ -102,22 +156,23 @@ def position_counts(comparison: pd.DataFrame, framework: str) -> pd.DataFrame:
 
 def plan_display(plan: pd.DataFrame) -> pd.DataFrame:
     """The plan with month columns named ``month_09`` ... and codes for the labels."""
-    months = {c: "month_" + c[1:] for c in plan.columns if c.startswith("m") and
-              c[1:].isdigit()}
-    return plan.assign(direction="dir_" + plan["direction"],
-                       method="method_" + plan["method"],
-                       responsible="resp_" + plan["responsible"]).rename(columns=months)
+    months = {c: "month_" + c[1:] for c in plan.columns if c.startswith("m") and c[1:].isdigit()}
+    return plan.assign(
+        direction="dir_" + plan["direction"],
+        method="method_" + plan["method"],
+        responsible="resp_" + plan["responsible"],
+    ).rename(columns=months)
 
 
 def compliance_table(compliance: pd.DataFrame, *, schools: bool) -> pd.DataFrame:
     """Compliance of the schools (``schools=True``, by id) or of the levels above them."""
     if schools:
         t = compliance[compliance["level"] == "school"].drop(columns="level")
-        return t.rename(columns={"unit": "school_id", "parent": "district"}).reset_index(
-            drop=True)
+        return t.rename(columns={"unit": "school_id", "parent": "district"}).reset_index(drop=True)
     t = compliance[compliance["level"] != "school"]
-    return t.rename(columns={"level": "mon_level", "unit": "mon_unit",
-                             "parent": "mon_parent"}).reset_index(drop=True)
+    return t.rename(
+        columns={"level": "mon_level", "unit": "mon_unit", "parent": "mon_parent"}
+    ).reset_index(drop=True)
 
 
 def school_rows(table: pd.DataFrame, school: str) -> pd.DataFrame:
@@ -145,7 +200,14 @@ def improving_display(improving: pd.DataFrame) -> pd.DataFrame:
 def variable_table(indicators: pd.DataFrame) -> pd.DataFrame:
     """Each school's own (variable-part) indicators by year, apart from the shared ones."""
     t = indicators[indicators["part"] == "variable"]
-    return pd.DataFrame({"school_id": t["unit"], "indicator": "ind_" + t["indicator"],
-                         "year": t["year"], "value": t["value"], "se": t["se"],
-                         "numerator": t["numerator"], "denominator": t["denominator"]}
-                        ).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "school_id": t["unit"],
+            "indicator": "ind_" + t["indicator"],
+            "year": t["year"],
+            "value": t["value"],
+            "se": t["se"],
+            "numerator": t["numerator"],
+            "denominator": t["denominator"],
+        }
+    ).reset_index(drop=True)

@@ -19,13 +19,20 @@ def missing_by_position(data: pd.DataFrame, *, lang: str):
 
     from workbench.report import text
 
-    long = data.melt(id_vars=["position"], value_vars=["omitted", "not_reached"],
-                     var_name="code", value_name="percent")
+    long = data.melt(
+        id_vars=["position"],
+        value_vars=["omitted", "not_reached"],
+        var_name="code",
+        value_name="percent",
+    )
     long["code"] = long["code"].map(lambda key: label(key, lang))
     fig, ax = plt.subplots()
     sns.barplot(data=long, x="position", y="percent", hue="code", errorbar=None, ax=ax)
-    ax.set(xlabel=label("position", lang), ylabel="%",
-           title=text("field_data", "quality_figure", lang=lang).data)
+    ax.set(
+        xlabel=label("position", lang),
+        ylabel="%",
+        title=text("field_data", "quality_figure", lang=lang).data,
+    )
     if ax.get_legend() is not None:
         ax.get_legend().set_title("")
     return fig

@@ -33,8 +33,9 @@ def group_bars(data: pd.DataFrame, *, lang: str):
     return fig
 
 
-def size_histogram(data: pd.DataFrame, *, lang: str, group: str | None = None,
-                   size: str = "enrol_g6"):
+def size_histogram(
+    data: pd.DataFrame, *, lang: str, group: str | None = None, size: str = "enrol_g6"
+):
     """Grade-6 enrolment of the schools (log scale), one line per ``group`` value when the data
     have a ``group`` column (:func:`workbench.frame.size_groups`; ``group`` names its column).
     """
@@ -44,8 +45,11 @@ def size_histogram(data: pd.DataFrame, *, lang: str, group: str | None = None,
     from workbench.report import code_label
 
     hue = "group" if "group" in data else None
-    shown = data if hue is None else data.assign(
-        group=data["group"].map(lambda code: code_label(code, lang)))
+    shown = (
+        data
+        if hue is None
+        else data.assign(group=data["group"].map(lambda code: code_label(code, lang)))
+    )
     fig, ax = plt.subplots()
     sns.histplot(data=shown, x=size, hue=hue, log_scale=True, bins=40, element="step", ax=ax)
     ax.set(xlabel=label("enrolment", lang), ylabel=label("schools", lang))

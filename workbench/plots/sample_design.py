@@ -18,7 +18,8 @@ def coverage_bars(data: pd.DataFrame, *, lang: str, by: str):
     from workbench.report import code_label
 
     shown = data.assign(**{by: data[by].map(lambda code: code_label(code, lang))}).melt(
-        id_vars=by, value_vars=["population", "sample"], var_name="source", value_name="share")
+        id_vars=by, value_vars=["population", "sample"], var_name="source", value_name="share"
+    )
     shown["source"] = shown["source"].map(lambda key: label(key, lang))
     fig, ax = plt.subplots()
     sns.barplot(data=shown, y=by, x="share", hue="source", ax=ax)

@@ -20,6 +20,7 @@ def score_densities(data: pd.DataFrame, *, lang: str):
     long = data.melt(value_vars=list(data.columns), var_name="pv_kind", value_name="score")
     fig, ax = plt.subplots()
     sns.kdeplot(data=long, x="score", hue="pv_kind", common_norm=False, ax=ax)
-    ax.set(xlabel=label("score", lang), ylabel="",
-           title=text("scaling", "histogram", lang=lang).data)
+    ax.set(
+        xlabel=label("score", lang), ylabel="", title=text("scaling", "histogram", lang=lang).data
+    )
     return fig

@@ -18,8 +18,11 @@ def information_curve(data: pd.DataFrame, *, lang: str):
 
     fig, ax = plt.subplots()
     sns.lineplot(data=data, x="theta", y="information", ax=ax)
-    ax.set(xlabel=label("theta", lang), ylabel=label("information", lang),
-           title=text("validity", "information_figure", lang=lang).data)
+    ax.set(
+        xlabel=label("theta", lang),
+        ylabel=label("information", lang),
+        title=text("validity", "information_figure", lang=lang).data,
+    )
     return fig
 
 
@@ -33,10 +36,22 @@ def wright_map(data: pd.DataFrame, *, lang: str):
 
     shown = data.assign(kind=data["kind"].map(lambda code: label(code, lang)))
     fig, ax = plt.subplots()
-    sns.histplot(data=shown, y="location", hue="kind", weights="count", bins=40,
-                 element="step", stat="density", common_norm=False, ax=ax)
-    ax.set(ylabel=label("logits", lang), xlabel=label("density", lang),
-           title=text("validity", "wright_figure", lang=lang).data)
+    sns.histplot(
+        data=shown,
+        y="location",
+        hue="kind",
+        weights="count",
+        bins=40,
+        element="step",
+        stat="density",
+        common_norm=False,
+        ax=ax,
+    )
+    ax.set(
+        ylabel=label("logits", lang),
+        xlabel=label("density", lang),
+        title=text("validity", "wright_figure", lang=lang).data,
+    )
     if ax.get_legend() is not None:
         ax.get_legend().set_title("")
     return fig

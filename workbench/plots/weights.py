@@ -30,14 +30,19 @@ def weight_histogram(data: pd.DataFrame, *, lang: str, weight: str = "TOTWGT"):
 
     from workbench.report import text
 
-    shown = pd.DataFrame({weight: data[weight],
-                          "group": locality_of_stratum(data["stratum"]).map(
-                              lambda code: label(code, lang))})
+    shown = pd.DataFrame(
+        {
+            weight: data[weight],
+            "group": locality_of_stratum(data["stratum"]).map(lambda code: label(code, lang)),
+        }
+    )
     fig, ax = plt.subplots()
-    sns.histplot(data=shown, x=weight, hue="group", bins=50, log_scale=True, element="step",
-                 ax=ax)
-    ax.set(xlabel=label(weight, lang), ylabel=label("students", lang),
-           title=text("weights", "histogram", lang=lang).data)
+    sns.histplot(data=shown, x=weight, hue="group", bins=50, log_scale=True, element="step", ax=ax)
+    ax.set(
+        xlabel=label(weight, lang),
+        ylabel=label("students", lang),
+        title=text("weights", "histogram", lang=lang).data,
+    )
     legend = ax.get_legend()
     if legend is not None:
         legend.set_title(label("locality", lang))

@@ -77,7 +77,7 @@ def _times_item(a: np.ndarray, p_i: np.ndarray, m_i: int) -> np.ndarray:
     """Multiply the score polynomials ``a[..., g, r]`` by one item's polynomial ``p_i[g, h]``."""
     out = a * p_i[:, :1]
     for h in range(1, m_i + 1):
-        out[..., h:] += a[..., :-h] * p_i[:, h:h + 1]
+        out[..., h:] += a[..., :-h] * p_i[:, h : h + 1]
     return out
 
 
@@ -106,7 +106,7 @@ def _chunk(beta, d, patterns, counts) -> tuple[float, np.ndarray, np.ndarray]:
     for i in range(n_items - 1, -1, -1):
         shifted = back[i + 1, :, :size] * p[:, i, :1]
         for h in range(1, d.m[i] + 1):
-            shifted += back[i + 1, :, h:h + size] * p[:, i, h:h + 1]
+            shifted += back[i + 1, :, h : h + size] * p[:, i, h : h + 1]
         back[i, :, :size] = shifted
     grad = np.zeros(k)
     hess = np.zeros((k, k))
@@ -114,13 +114,13 @@ def _chunk(beta, d, patterns, counts) -> tuple[float, np.ndarray, np.ndarray]:
     for i in range(n_items):
         for h in range(1, d.m[i] + 1):
             j = offsets[i] + h - 1
-            inner = back[i + 1, :, h:h + size] * p[:, i, h:h + 1]
+            inner = back[i + 1, :, h : h + size] * p[:, i, h : h + 1]
             grad[j] = np.sum(prefix[i] * inner)
-            hess[:offsets[i], j] = np.einsum("kgt,gt->k", tangent[:offsets[i]], inner)
-        tangent[:offsets[i]] = _times_item(tangent[:offsets[i]], p[:, i], d.m[i])
+            hess[: offsets[i], j] = np.einsum("kgt,gt->k", tangent[: offsets[i]], inner)
+        tangent[: offsets[i]] = _times_item(tangent[: offsets[i]], p[:, i], d.m[i])
         for h in range(1, d.m[i] + 1):
             tangent[offsets[i] + h - 1] = 0.0
-            tangent[offsets[i] + h - 1, :, h:] = prefix[i][:, :-h] * p[:, i, h:h + 1]
+            tangent[offsets[i] + h - 1, :, h:] = prefix[i][:, :-h] * p[:, i, h : h + 1]
     hess = hess + hess.T + np.diag(grad)
     dgamma = tangent.reshape(k, -1)
     hess -= (dgamma * (counts / safe**2).ravel()) @ dgamma.T
@@ -160,8 +160,14 @@ def fit(d: Design, *, tol: float = 1e-10, max_iter: int = 100) -> dict:
         if np.max(np.abs(step)) < 1e-14:
             break
     converged = bool(np.max(np.abs(grad), initial=0.0) < 1e-6 and np.all(np.isfinite(eta)))
-    return {"eta": eta, "beta": eta_to_beta(eta), "loglik": -value, "hessian": hess,
-            "iterations": steps, "converged": converged}
+    return {
+        "eta": eta,
+        "beta": eta_to_beta(eta),
+        "loglik": -value,
+        "hessian": hess,
+        "iterations": steps,
+        "converged": converged,
+    }
 
 
 def category_probs(theta: np.ndarray, beta: np.ndarray, d: Design) -> np.ndarray:
@@ -184,8 +190,9 @@ def moments(theta: np.ndarray, beta: np.ndarray, d: Design) -> tuple[np.ndarray,
     return e, np.sum(dev**2 * p, axis=2), np.sum(dev**3 * p, axis=2), np.sum(dev**4 * p, axis=2)
 
 
-def person_estimates(raw: np.ndarray, admin: np.ndarray, beta: np.ndarray, d: Design,
-                     *, wle: bool) -> tuple[np.ndarray, np.ndarray]:
+def person_estimates(
+    raw: np.ndarray, admin: np.ndarray, beta: np.ndarray, d: Design, *, wle: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """ML or Warm WLE ability for each (raw score, administered mask) row; SE = 1/sqrt(info).
 
     Solved once per distinct (mask, raw score). ML is NaN for extreme scores (0 or the

@@ -19,12 +19,31 @@ from workbench.psychometrics._checks import as_series, score_matrix
 
 __all__ = ["mantel_haenszel"]
 
-_COLUMNS = ["item", "max_score", "n_reference", "n_focal", "alpha_mh", "d_dif", "d_dif_se",
-            "smd", "chisq", "p_value", "ets_class"]
+_COLUMNS = [
+    "item",
+    "max_score",
+    "n_reference",
+    "n_focal",
+    "alpha_mh",
+    "d_dif",
+    "d_dif_se",
+    "smd",
+    "chisq",
+    "p_value",
+    "ets_class",
+]
 
 
-def mantel_haenszel(responses: pd.DataFrame, *, group, focal, reference, matching=None,
-                    correct: bool = True, alpha: float = 0.05) -> pd.DataFrame:
+def mantel_haenszel(
+    responses: pd.DataFrame,
+    *,
+    group,
+    focal,
+    reference,
+    matching=None,
+    correct: bool = True,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Mantel-Haenszel DIF statistics and ETS classes for every item.
 
     Parameters
@@ -72,10 +91,15 @@ def mantel_haenszel(responses: pd.DataFrame, *, group, focal, reference, matchin
     x = score_matrix(responses, "mantel_haenszel", min_items=1)
     present = set(g.dropna().unique().tolist())
     if focal not in present or reference not in present:
-        raise ValueError(f"mantel_haenszel: focal={focal!r} or reference={reference!r} not in "
-                         f"group (values: {sorted(present, key=str)[:8]}); pass values present")
-    strata = (np.nansum(x, axis=1) if matching is None
-              else as_series(matching, len(x), "matching", "mantel_haenszel").to_numpy())
+        raise ValueError(
+            f"mantel_haenszel: focal={focal!r} or reference={reference!r} not in "
+            f"group (values: {sorted(present, key=str)[:8]}); pass values present"
+        )
+    strata = (
+        np.nansum(x, axis=1)
+        if matching is None
+        else as_series(matching, len(x), "matching", "mantel_haenszel").to_numpy()
+    )
     is_focal = (g == focal).to_numpy()
     use = is_focal | (g == reference).to_numpy()
     rows = [_item(x[:, j], is_focal, use, strata, correct, alpha) for j in range(x.shape[1])]
@@ -86,12 +110,16 @@ def mantel_haenszel(responses: pd.DataFrame, *, group, focal, reference, matchin
 
 def _group(responses, group, fn):
     if not isinstance(responses, pd.DataFrame):
-        raise TypeError(f"{fn}: responses must be a DataFrame (got "
-                        f"{type(responses).__name__}); pass one column per item")
+        raise TypeError(
+            f"{fn}: responses must be a DataFrame (got "
+            f"{type(responses).__name__}); pass one column per item"
+        )
     if isinstance(group, str):
         if group not in responses.columns:
-            raise KeyError(f"{fn}: group column {group!r} not in responses; columns are: "
-                           f"{list(responses.columns)[:8]}")
+            raise KeyError(
+                f"{fn}: group column {group!r} not in responses; columns are: "
+                f"{list(responses.columns)[:8]}"
+            )
         return responses.drop(columns=group), responses[group].reset_index(drop=True)
     return responses, as_series(group, len(responses), "group", fn)
 
@@ -132,8 +160,11 @@ def _mh_binary(y, f, s, correct):
     alpha_mh = r.sum() / q.sum()
     p_, q_ = (a + d) / n, (b + c) / n
     rs, ss = r.sum(), q.sum()
-    var_log = (np.sum(p_ * r) / (2 * rs**2) + np.sum(p_ * q + q_ * r) / (2 * rs * ss)
-               + np.sum(q_ * q) / (2 * ss**2))
+    var_log = (
+        np.sum(p_ * r) / (2 * rs**2)
+        + np.sum(p_ * q + q_ * r) / (2 * rs * ss)
+        + np.sum(q_ * q) / (2 * ss**2)
+    )
     n_ref, n_right = a + b, a + c
     expect = n_ref * n_right / n
     var = n_ref * (c + d) * n_right * (b + d) / (n**2 * (n - 1))

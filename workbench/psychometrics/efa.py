@@ -50,8 +50,9 @@ def kmo(items: pd.DataFrame) -> pd.DataFrame:
     r2, q2 = np.where(off, r**2, 0), np.where(off, partial**2, 0)
     per = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
     overall = r2.sum() / (r2.sum() + q2.sum())
-    return pd.DataFrame({"item": [str(c) for c in items.columns] + ["overall"],
-                         "msa": [*per, overall], "n": n})
+    return pd.DataFrame(
+        {"item": [str(c) for c in items.columns] + ["overall"], "msa": [*per, overall], "n": n}
+    )
 
 
 def bartlett(items: pd.DataFrame) -> pd.DataFrame:
@@ -78,12 +79,14 @@ def bartlett(items: pd.DataFrame) -> pd.DataFrame:
     p = len(r)
     chisq = -np.linalg.slogdet(r)[1] * (n - 1 - (2 * p + 5) / 6)
     df = p * (p - 1) / 2
-    return pd.DataFrame({"chisq": [chisq], "df": [df], "p_value": [stats.chi2.sf(chisq, df)],
-                         "n": [n]})
+    return pd.DataFrame(
+        {"chisq": [chisq], "df": [df], "p_value": [stats.chi2.sf(chisq, df)], "n": [n]}
+    )
 
 
-def efa(items: pd.DataFrame, *, n_factors: int = 1, rotation: str | None = "varimax"
-        ) -> pd.DataFrame:
+def efa(
+    items: pd.DataFrame, *, n_factors: int = 1, rotation: str | None = "varimax"
+) -> pd.DataFrame:
     """Maximum-likelihood exploratory factor analysis with an optional varimax rotation.
 
     Parameters
@@ -127,8 +130,10 @@ def efa(items: pd.DataFrame, *, n_factors: int = 1, rotation: str | None = "vari
     r, n = _complete_r(items, "efa")
     p = len(r)
     if n_factors < 1 or (p - n_factors) ** 2 < p + n_factors:
-        raise ValueError(f"efa: {n_factors} factors are not identified by {p} items (need "
-                         "(p - k)^2 >= p + k); extract fewer factors")
+        raise ValueError(
+            f"efa: {n_factors} factors are not identified by {p} items (need "
+            "(p - k)^2 >= p + k); extract fewer factors"
+        )
     load = ml_factors(r, n_factors)
     if rotation == "varimax" and n_factors > 1:
         load = varimax(load)
@@ -137,18 +142,29 @@ def efa(items: pd.DataFrame, *, n_factors: int = 1, rotation: str | None = "vari
     sign = np.sign(load.sum(axis=0))
     load = load * np.where(sign == 0, 1, sign)
     names = [str(c) for c in items.columns]
-    return pd.DataFrame({"item": np.repeat(names, n_factors),
-                         "factor": np.tile(np.arange(1, n_factors + 1), p),
-                         "loading": load.ravel(),
-                         "communality": np.repeat((load**2).sum(axis=1), n_factors), "n": n})
+    return pd.DataFrame(
+        {
+            "item": np.repeat(names, n_factors),
+            "factor": np.tile(np.arange(1, n_factors + 1), p),
+            "loading": load.ravel(),
+            "communality": np.repeat((load**2).sum(axis=1), n_factors),
+            "n": n,
+        }
+    )
 
 
 def ml_factors(r: np.ndarray, k: int) -> np.ndarray:
     """Unrotated ML loadings of ``k`` factors (Joreskog's concentrated likelihood)."""
     start = np.clip((1 - 0.5 * k / len(r)) / np.diag(np.linalg.inv(r)), 0.005, 1.0)
-    res = optimize.minimize(_objective, start, args=(r, k), jac=True, method="L-BFGS-B",
-                            bounds=[(0.005, 1.0)] * len(r),
-                            options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000})
+    res = optimize.minimize(
+        _objective,
+        start,
+        args=(r, k),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * len(r),
+        options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000},
+    )
     return _loadings(res.x, r, k)
 
 

@@ -54,16 +54,18 @@ def one_factor(items: pd.DataFrame) -> pd.DataFrame:
     load, psi = ml_one_factor(r)
     p, n = r.shape[0], len(x)
     fit = _fit_indices(r, load, psi, n)
-    out = pd.DataFrame({"item": [str(c) for c in items.columns], "loading": load,
-                        "uniqueness": psi, "n": n})
+    out = pd.DataFrame(
+        {"item": [str(c) for c in items.columns], "loading": load, "uniqueness": psi, "n": n}
+    )
     for k, v in fit.items():
         out[k] = v
     out["df"] = int(p * (p + 1) / 2 - 2 * p)
     return out
 
 
-def dimensionality(items: pd.DataFrame, *, n_iter: int = 100, quantile: float = 0.95,
-                   seed: int = 0) -> pd.DataFrame:
+def dimensionality(
+    items: pd.DataFrame, *, n_iter: int = 100, quantile: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
     """Eigenvalues of the item correlation matrix with Horn's parallel analysis.
 
     Parameters
@@ -99,21 +101,39 @@ def dimensionality(items: pd.DataFrame, *, n_iter: int = 100, quantile: float = 
     r = _correlation(x, items.columns, "dimensionality")
     ev = np.sort(np.linalg.eigvalsh(r))[::-1]
     rng = np.random.default_rng(seed)
-    sims = np.array([np.sort(np.linalg.eigvalsh(np.corrcoef(rng.normal(size=x.shape).T)))[::-1]
-                     for _ in range(n_iter)])
+    sims = np.array(
+        [
+            np.sort(np.linalg.eigvalsh(np.corrcoef(rng.normal(size=x.shape).T)))[::-1]
+            for _ in range(n_iter)
+        ]
+    )
     q = np.quantile(sims, quantile, axis=0)
     retain = np.cumprod(ev > q).astype(bool)
-    return pd.DataFrame({"component": np.arange(1, len(ev) + 1), "eigenvalue": ev,
-                         "proportion": ev / ev.sum(), "random_mean": sims.mean(axis=0),
-                         "random_quantile": q, "retain": retain, "n": len(x)})
+    return pd.DataFrame(
+        {
+            "component": np.arange(1, len(ev) + 1),
+            "eigenvalue": ev,
+            "proportion": ev / ev.sum(),
+            "random_mean": sims.mean(axis=0),
+            "random_quantile": q,
+            "retain": retain,
+            "n": len(x),
+        }
+    )
 
 
 def ml_one_factor(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """ML loadings and uniquenesses of a correlation matrix (Joreskog's concentrated form)."""
     start = np.clip(1 - 1 / np.diag(np.linalg.inv(r)), 0.05, 0.95)
-    res = optimize.minimize(_objective, 1 - start, args=(r,), jac=True, method="L-BFGS-B",
-                            bounds=[(0.005, 1.0)] * len(r),
-                            options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000})
+    res = optimize.minimize(
+        _objective,
+        1 - start,
+        args=(r,),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * len(r),
+        options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000},
+    )
     load = _loadings(res.x, r)
     return load * np.sign(load.sum()), res.x
 
@@ -136,8 +156,12 @@ def _objective(psi: np.ndarray, r: np.ndarray) -> tuple[float, np.ndarray]:
 def _fit_indices(r: np.ndarray, load: np.ndarray, psi: np.ndarray, n: int) -> dict:
     p = len(r)
     sigma = np.outer(load, load) + np.diag(psi)
-    f_ml = (np.linalg.slogdet(sigma)[1] + np.trace(r @ np.linalg.inv(sigma))
-            - np.linalg.slogdet(r)[1] - p)
+    f_ml = (
+        np.linalg.slogdet(sigma)[1]
+        + np.trace(r @ np.linalg.inv(sigma))
+        - np.linalg.slogdet(r)[1]
+        - p
+    )
     chisq, df = n * f_ml, p * (p + 1) / 2 - 2 * p
     base_chisq, base_df = -n * np.linalg.slogdet(r)[1], p * (p - 1) / 2
     cfi = 1 - max(chisq - df, 0) / max(chisq - df, base_chisq - base_df, 1e-300)
@@ -150,6 +174,8 @@ def _correlation(x: np.ndarray, columns, fn: str) -> np.ndarray:
     sd = x.std(axis=0)
     if len(x) < 3 or np.any(sd == 0):
         flat = [str(c) for c, s in zip(columns, sd, strict=True) if s == 0]
-        raise ValueError(f"{fn}: items need variance and at least 3 complete rows "
-                         f"(constant: {flat[:5]}, rows: {len(x)}); drop constant items")
+        raise ValueError(
+            f"{fn}: items need variance and at least 3 complete rows "
+            f"(constant: {flat[:5]}, rows: {len(x)}); drop constant items"
+        )
     return np.corrcoef(x.T)

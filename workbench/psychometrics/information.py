@@ -45,10 +45,13 @@ def item_information(items: pd.DataFrame, *, theta=None) -> pd.DataFrame:
     th = np.arange(-4, 4.0001, 0.1) if theta is None else np.asarray(theta, dtype=float)
     missing = [c for c in ("item_id", "a", "b") if c not in items.columns]
     if missing:
-        raise KeyError(f"item_information: items lacks columns {missing}; pass a calibration "
-                       "table (workbench.psychometrics.calibrate(...).table())")
-    steps = sorted([c for c in items.columns if c[:1] == "d" and c[1:].isdigit()],
-                   key=lambda c: int(c[1:]))
+        raise KeyError(
+            f"item_information: items lacks columns {missing}; pass a calibration "
+            "table (workbench.psychometrics.calibrate(...).table())"
+        )
+    steps = sorted(
+        [c for c in items.columns if c[:1] == "d" and c[1:].isdigit()], key=lambda c: int(c[1:])
+    )
     parts = []
     for row in items.itertuples(index=False):
         r = row._asdict()
@@ -115,8 +118,9 @@ def wright_map(items: pd.DataFrame, persons, *, bins=None) -> pd.DataFrame:
     """
     p = np.asarray(persons, dtype=float)
     p = p[np.isfinite(p)]
-    steps = sorted([c for c in items.columns if c[:1] == "d" and c[1:].isdigit()],
-                   key=lambda c: int(c[1:]))
+    steps = sorted(
+        [c for c in items.columns if c[:1] == "d" and c[1:].isdigit()], key=lambda c: int(c[1:])
+    )
     rows = []
     for r in items.to_dict("records"):
         d = [(k + 1, float(r[s])) for k, s in enumerate(steps) if pd.notna(r[s])]
@@ -132,10 +136,17 @@ def wright_map(items: pd.DataFrame, persons, *, bins=None) -> pd.DataFrame:
     edges = np.asarray(bins, dtype=float)
     counts, _ = np.histogram(p, edges)
     centre = (edges[:-1] + edges[1:]) / 2
-    people = pd.DataFrame({"kind": "person", "label": [f"{c:.2f}" for c in centre],
-                           "location": centre, "count": counts})
-    marks = pd.DataFrame({"kind": "item", "label": [k for k, _ in rows], "location": locs,
-                          "count": 1})
+    people = pd.DataFrame(
+        {
+            "kind": "person",
+            "label": [f"{c:.2f}" for c in centre],
+            "location": centre,
+            "count": counts,
+        }
+    )
+    marks = pd.DataFrame(
+        {"kind": "item", "label": [k for k, _ in rows], "location": locs, "count": 1}
+    )
     return pd.concat([people, marks], ignore_index=True)
 
 

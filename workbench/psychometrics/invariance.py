@@ -35,8 +35,9 @@ class CFAResult:
         return self.loadings.copy()
 
 
-def cfa(data: pd.DataFrame, model: dict[str, list[str]], *, group=None,
-        level: str = "configural") -> CFAResult:
+def cfa(
+    data: pd.DataFrame, model: dict[str, list[str]], *, group=None, level: str = "configural"
+) -> CFAResult:
     """Fit a CFA (several correlated factors, simple structure) by ML, complete cases.
 
     Parameters
@@ -84,8 +85,9 @@ def cfa(data: pd.DataFrame, model: dict[str, list[str]], *, group=None,
     return CFAResult(_loading_table(spec, est, level), fit)
 
 
-def measurement_invariance(data: pd.DataFrame, model: dict[str, list[str]], *,
-                           group) -> pd.DataFrame:
+def measurement_invariance(
+    data: pd.DataFrame, model: dict[str, list[str]], *, group
+) -> pd.DataFrame:
     """Configural, metric and scalar invariance across groups, with the changes in fit.
 
     Parameters
@@ -106,8 +108,10 @@ def measurement_invariance(data: pd.DataFrame, model: dict[str, list[str]], *,
     """
     spec = _Spec.build(data, model, group, "measurement_invariance")
     if spec.n_groups < 2:
-        raise ValueError("measurement_invariance: group has fewer than 2 groups with data; "
-                         "pass a grouping with at least two groups")
+        raise ValueError(
+            "measurement_invariance: group has fewer than 2 groups with data; "
+            "pass a grouping with at least two groups"
+        )
     fits = pd.concat([_fit(spec, lv)[1].assign(level=lv) for lv in LEVELS], ignore_index=True)
     prev = fits.shift(1)
     fits["delta_chisq"] = fits["chisq"] - prev["chisq"]
@@ -118,18 +122,35 @@ def measurement_invariance(data: pd.DataFrame, model: dict[str, list[str]], *,
     holds = (fits["delta_cfi"] >= -0.01) & (fits["delta_rmsea"] <= 0.015)
     holds.iloc[0] = bool(fits["cfi"].iloc[0] >= 0.90)
     fits["holds"] = holds.cummin().astype(bool)
-    return fits[["level", "chisq", "df", "p_value", "cfi", "tli", "rmsea", "srmr", "n",
-                 "delta_chisq", "delta_df", "delta_p", "delta_cfi", "delta_rmsea", "holds"]]
+    return fits[
+        [
+            "level",
+            "chisq",
+            "df",
+            "p_value",
+            "cfi",
+            "tli",
+            "rmsea",
+            "srmr",
+            "n",
+            "delta_chisq",
+            "delta_df",
+            "delta_p",
+            "delta_cfi",
+            "delta_rmsea",
+            "holds",
+        ]
+    ]
 
 
 @dataclass
 class _Spec:
     items: list[str]
-    factor_of: np.ndarray          # factor index of each item
+    factor_of: np.ndarray  # factor index of each item
     factors: list[str]
     groups: list[str]
-    s: list[np.ndarray]            # covariance (divisor N) per group
-    m: list[np.ndarray]            # means per group
+    s: list[np.ndarray]  # covariance (divisor N) per group
+    m: list[np.ndarray]  # means per group
     n: np.ndarray
 
     @property
@@ -141,8 +162,10 @@ class _Spec:
         items = [i for f in model.values() for i in f]
         absent = [i for i in items if i not in data.columns]
         if absent:
-            raise KeyError(f"{fn}: model names items not in data ({absent[:5]}); columns are: "
-                           f"{list(data.columns)[:8]}")
+            raise KeyError(
+                f"{fn}: model names items not in data ({absent[:5]}); columns are: "
+                f"{list(data.columns)[:8]}"
+            )
         g = pd.Series("all" if group is None else np.asarray(group), index=data.index)
         x = data[items].astype(float).assign(_g=g).dropna()
         s, m, n, names = [], [], [], []
@@ -155,8 +178,9 @@ class _Spec:
             s.append(np.cov(v.T, ddof=0))
             n.append(len(v))
         if not names:
-            raise ValueError(f"{fn}: too few complete rows for {len(items)} items; check the "
-                             "missing codes")
+            raise ValueError(
+                f"{fn}: too few complete rows for {len(items)} items; check the missing codes"
+            )
         factor_of = np.array([k for k, f in enumerate(model) for _ in model[f]])
         return cls(items, factor_of, list(model), names, s, m, np.array(n))
 
@@ -166,9 +190,14 @@ def _layout(spec: _Spec, level: str) -> tuple[dict, int]:
     p, k, g = len(spec.items), len(spec.factors), spec.n_groups
     shared_l = level in ("metric", "scalar")
     shared_nu = level == "scalar"
-    sizes = {"lam": p * (1 if shared_l else g), "psi": p * g, "nu": p * (1 if shared_nu else g),
-             "fvar": k * (g - 1) if shared_l else 0, "fcor": k * (k - 1) // 2 * g,
-             "fmean": k * (g - 1) if shared_nu else 0}
+    sizes = {
+        "lam": p * (1 if shared_l else g),
+        "psi": p * g,
+        "nu": p * (1 if shared_nu else g),
+        "fvar": k * (g - 1) if shared_l else 0,
+        "fcor": k * (k - 1) // 2 * g,
+        "fmean": k * (g - 1) if shared_nu else 0,
+    }
     pos, start = {}, 0
     for name, size in sizes.items():
         pos[name] = (start, size)
@@ -183,8 +212,8 @@ def _unpack(theta: np.ndarray, spec: _Spec, level: str, gi: int):
     def block(name, per):
         a, size = pos[name]
         if size == per:
-            return theta[a:a + per]
-        return theta[a + per * gi:a + per * (gi + 1)]
+            return theta[a : a + per]
+        return theta[a + per * gi : a + per * (gi + 1)]
 
     lam = block("lam", p)
     psi = np.exp(block("psi", p))
@@ -194,18 +223,18 @@ def _unpack(theta: np.ndarray, spec: _Spec, level: str, gi: int):
     fvar = np.ones(k)
     if pos["fvar"][1] and gi > 0:
         a = pos["fvar"][0] + k * (gi - 1)
-        fvar = np.exp(theta[a:a + k])
+        fvar = np.exp(theta[a : a + k])
     corr = np.eye(k)
     if k > 1:
         a = pos["fcor"][0] + (k * (k - 1) // 2) * gi
-        corr[np.triu_indices(k, 1)] = np.tanh(theta[a:a + k * (k - 1) // 2])
+        corr[np.triu_indices(k, 1)] = np.tanh(theta[a : a + k * (k - 1) // 2])
         corr = np.triu(corr) + np.triu(corr, 1).T
     sd = np.sqrt(fvar)
     phi = corr * np.outer(sd, sd)
     kappa = np.zeros(k)
     if pos["fmean"][1] and gi > 0:
         a = pos["fmean"][0] + k * (gi - 1)
-        kappa = theta[a:a + k]
+        kappa = theta[a : a + k]
     sigma = big @ phi @ big.T + np.diag(psi)
     mu = nu + big @ kappa
     return big, phi, psi, sigma, mu
@@ -220,8 +249,13 @@ def _discrepancy(theta: np.ndarray, spec: _Spec, level: str) -> float:
             return 1e10
         inv = np.linalg.inv(sigma)
         dm = spec.m[gi] - mu
-        f = (logdet + np.trace(spec.s[gi] @ inv) - np.linalg.slogdet(spec.s[gi])[1]
-             - len(sigma) + dm @ inv @ dm)
+        f = (
+            logdet
+            + np.trace(spec.s[gi] @ inv)
+            - np.linalg.slogdet(spec.s[gi])[1]
+            - len(sigma)
+            + dm @ inv @ dm
+        )
         total += spec.n[gi] * f
     return total / spec.n.sum()
 
@@ -232,35 +266,57 @@ def _start(spec: _Spec, level: str) -> np.ndarray:
     p, g = len(spec.items), spec.n_groups
     sd = np.sqrt(np.mean([np.diag(s) for s in spec.s], axis=0))
     a, n = pos["lam"]
-    theta[a:a + n] = np.tile(0.7 * sd, n // p)
+    theta[a : a + n] = np.tile(0.7 * sd, n // p)
     a, n = pos["psi"]
-    theta[a:a + n] = np.log(np.concatenate([0.5 * np.diag(s) for s in spec.s]))
+    theta[a : a + n] = np.log(np.concatenate([0.5 * np.diag(s) for s in spec.s]))
     a, n = pos["nu"]
-    theta[a:a + n] = (np.concatenate(spec.m) if n == p * g
-                      else np.mean(spec.m, axis=0))
+    theta[a : a + n] = np.concatenate(spec.m) if n == p * g else np.mean(spec.m, axis=0)
     return theta
 
 
 def _fit(spec: _Spec, level: str) -> tuple[np.ndarray, pd.DataFrame]:
-    res = optimize.minimize(_discrepancy, _start(spec, level), args=(spec, level),
-                            method="BFGS", options={"gtol": 1e-9, "maxiter": 20000})
-    res = optimize.minimize(_discrepancy, res.x, args=(spec, level), method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 2000}) \
-        if not res.success and len(res.x) < 12 else res
+    res = optimize.minimize(
+        _discrepancy,
+        _start(spec, level),
+        args=(spec, level),
+        method="BFGS",
+        options={"gtol": 1e-9, "maxiter": 20000},
+    )
+    res = (
+        optimize.minimize(
+            _discrepancy,
+            res.x,
+            args=(spec, level),
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 2000},
+        )
+        if not res.success and len(res.x) < 12
+        else res
+    )
     n_total = spec.n.sum()
     chisq = float(res.fun * n_total)
     p, g = len(spec.items), spec.n_groups
     df = g * (p * (p + 1) // 2 + p) - _layout(spec, level)[1]
-    base = sum(spec.n[i] * (np.sum(np.log(np.diag(s))) - np.linalg.slogdet(s)[1])
-               for i, s in enumerate(spec.s))
+    base = sum(
+        spec.n[i] * (np.sum(np.log(np.diag(s))) - np.linalg.slogdet(s)[1])
+        for i, s in enumerate(spec.s)
+    )
     base_df = g * p * (p - 1) // 2
     cfi = 1 - max(chisq - df, 0) / max(chisq - df, base - base_df, 1e-12)
     tli = ((base / base_df - chisq / df) / (base / base_df - 1)) if df > 0 else np.nan
     rmsea = np.sqrt(max(chisq - df, 0) / (df * n_total)) * np.sqrt(g) if df > 0 else 0.0
-    fit = pd.DataFrame({"chisq": [chisq], "df": [df],
-                        "p_value": [stats.chi2.sf(chisq, df) if df > 0 else np.nan],
-                        "cfi": [cfi], "tli": [tli], "rmsea": [rmsea],
-                        "srmr": [_srmr(res.x, spec, level)], "n": [int(n_total)]})
+    fit = pd.DataFrame(
+        {
+            "chisq": [chisq],
+            "df": [df],
+            "p_value": [stats.chi2.sf(chisq, df) if df > 0 else np.nan],
+            "cfi": [cfi],
+            "tli": [tli],
+            "rmsea": [rmsea],
+            "srmr": [_srmr(res.x, spec, level)],
+            "n": [int(n_total)],
+        }
+    )
     return res.x, fit
 
 
@@ -272,8 +328,7 @@ def _srmr(theta: np.ndarray, spec: _Spec, level: str) -> float:
         s, sd = spec.s[gi], np.sqrt(np.diag(spec.s[gi]))
         res = (s - sigma) / np.outer(sd, sd)
         iu = np.triu_indices(len(s))
-        resid = res[iu] if spec.n_groups == 1 else np.concatenate([res[iu],
-                                                                    (spec.m[gi] - mu) / sd])
+        resid = res[iu] if spec.n_groups == 1 else np.concatenate([res[iu], (spec.m[gi] - mu) / sd])
         total += spec.n[gi] * np.sqrt(np.mean(resid**2))
     return float(total / spec.n.sum())
 
@@ -285,9 +340,15 @@ def _loading_table(spec: _Spec, theta: np.ndarray, level: str) -> pd.DataFrame:
         for j, item in enumerate(spec.items):
             f = spec.factor_of[j]
             lam = big[j, f]
-            rows.append({"group": name, "factor": spec.factors[f], "item": item,
-                         "loading": lam,
-                         "std_loading": lam * np.sqrt(phi[f, f]) / np.sqrt(sigma[j, j])})
+            rows.append(
+                {
+                    "group": name,
+                    "factor": spec.factors[f],
+                    "item": item,
+                    "loading": lam,
+                    "std_loading": lam * np.sqrt(phi[f, f]) / np.sqrt(sigma[j, j]),
+                }
+            )
     out = pd.DataFrame(rows)
     sign = np.sign(out.groupby(["group", "factor"])["loading"].transform("sum"))
     out["loading"] *= sign

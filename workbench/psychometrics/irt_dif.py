@@ -22,8 +22,9 @@ __all__ = ["irt_dif"]
 SMALL, LARGE = 1 / 2.35, 1.5 / 2.35
 
 
-def irt_dif(responses: pd.DataFrame, *, group, focal, reference,
-            alpha: float = 0.05) -> pd.DataFrame:
+def irt_dif(
+    responses: pd.DataFrame, *, group, focal, reference, alpha: float = 0.05
+) -> pd.DataFrame:
     """Compare item locations between two groups (separate CML calibrations).
 
     Parameters
@@ -70,14 +71,19 @@ def irt_dif(responses: pd.DataFrame, *, group, focal, reference,
     g = as_series(group, len(responses), "group", "irt_dif", index=responses.index)
     present = set(g.dropna().tolist())
     if focal not in present or reference not in present:
-        raise ValueError(f"irt_dif: focal={focal!r} or reference={reference!r} not in group "
-                         f"(values: {sorted(present, key=str)[:8]}); pass values present")
-    fits = {k: _locations(responses[(g == v).to_numpy()]) for k, v in
-            (("reference", reference), ("focal", focal))}
+        raise ValueError(
+            f"irt_dif: focal={focal!r} or reference={reference!r} not in group "
+            f"(values: {sorted(present, key=str)[:8]}); pass values present"
+        )
+    fits = {
+        k: _locations(responses[(g == v).to_numpy()])
+        for k, v in (("reference", reference), ("focal", focal))
+    }
     out = pd.DataFrame({"item": [str(c) for c in responses.columns]})
     for k, fit in fits.items():
-        out = out.merge(fit.add_suffix(f"_{k}").rename(columns={f"item_{k}": "item"}),
-                        on="item", how="left")
+        out = out.merge(
+            fit.add_suffix(f"_{k}").rename(columns={f"item_{k}": "item"}), on="item", how="left"
+        )
     raw = out["location_focal"] - out["location_reference"]
     se = np.sqrt(out["se_focal"] ** 2 + out["se_reference"] ** 2)
     anchor = raw.notna()
@@ -87,22 +93,42 @@ def irt_dif(responses: pd.DataFrame, *, group, focal, reference,
     out["difference"], out["se"] = diff, se
     out["z"] = diff / se
     out["p_value"] = 2 * stats.norm.sf(out["z"].abs())
-    out["dif_class"] = [_classify(d, p, alpha) for d, p in zip(diff, out["p_value"],
-                                                                strict=True)]
-    return out[["item", "n_reference", "n_focal", "location_reference", "location_focal",
-                "difference", "se", "z", "p_value", "dif_class"]]
+    out["dif_class"] = [_classify(d, p, alpha) for d, p in zip(diff, out["p_value"], strict=True)]
+    return out[
+        [
+            "item",
+            "n_reference",
+            "n_focal",
+            "location_reference",
+            "location_focal",
+            "difference",
+            "se",
+            "z",
+            "p_value",
+            "dif_class",
+        ]
+    ]
 
 
 def _locations(x: pd.DataFrame) -> pd.DataFrame:
     """CML PCM locations of the items that can be calibrated in this group."""
     x = x.loc[:, x.notna().sum() > 0]
-    ok = [c for c in x.columns
-          if set(range(int(x[c].max()) + 1)) <= set(x[c].dropna().astype(int).tolist())
-          and x[c].max() > 0]
+    ok = [
+        c
+        for c in x.columns
+        if set(range(int(x[c].max()) + 1)) <= set(x[c].dropna().astype(int).tolist())
+        and x[c].max() > 0
+    ]
     model = pcm(x[ok])
     loc = model.table().query("parameter in ['difficulty', 'location']")
-    return pd.DataFrame({"item": loc["item"].to_numpy(), "n": loc["n"].to_numpy(),
-                         "location": loc["estimate"].to_numpy(), "se": loc["se"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "item": loc["item"].to_numpy(),
+            "n": loc["n"].to_numpy(),
+            "location": loc["estimate"].to_numpy(),
+            "se": loc["se"].to_numpy(),
+        }
+    )
 
 
 def _classify(d: float, p: float, alpha: float) -> str:

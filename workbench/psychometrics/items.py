@@ -16,9 +16,14 @@ from workbench.psychometrics._checks import score_matrix
 __all__ = ["item_analysis", "distractor_analysis", "score_levels"]
 
 
-def item_analysis(responses: pd.DataFrame, key: Mapping | pd.Series | None = None, *,
-                  max_score: Mapping | None = None, flag_p: tuple[float, float] = (0.2, 0.95),
-                  flag_rpb: float = 0.2) -> pd.DataFrame:
+def item_analysis(
+    responses: pd.DataFrame,
+    key: Mapping | pd.Series | None = None,
+    *,
+    max_score: Mapping | None = None,
+    flag_p: tuple[float, float] = (0.2, 0.95),
+    flag_rpb: float = 0.2,
+) -> pd.DataFrame:
     """Per-item difficulty, corrected point-biserial and review flags.
 
     Parameters
@@ -69,8 +74,16 @@ def item_analysis(responses: pd.DataFrame, key: Mapping | pd.Series | None = Non
     n = (~np.isnan(x)).sum(axis=0)
     mean = np.nanmean(np.where(n > 0, x, 0), axis=0)
     r = np.array([_corr(x[:, j], rest[:, j]) for j in range(x.shape[1])])
-    out = pd.DataFrame({"item": [str(c) for c in scores.columns], "n": n, "max_score": m,
-                        "mean_score": mean, "p_value": mean / m, "r_item_rest": r})
+    out = pd.DataFrame(
+        {
+            "item": [str(c) for c in scores.columns],
+            "n": n,
+            "max_score": m,
+            "mean_score": mean,
+            "p_value": mean / m,
+            "r_item_rest": r,
+        }
+    )
     out["flag_hard"] = out["p_value"] < flag_p[0]
     out["flag_easy"] = out["p_value"] > flag_p[1]
     out["flag_low_rpb"] = ~(out["r_item_rest"] >= flag_rpb)
@@ -80,13 +93,15 @@ def item_analysis(responses: pd.DataFrame, key: Mapping | pd.Series | None = Non
         bad = opts.loc[~opts["is_key"] & (opts["r_option_rest"] > 0), "item"].unique()
         out["flag_distractor"] = out["item"].isin(bad)
     names = ["flag_hard", "flag_easy", "flag_low_rpb", "flag_distractor"]
-    out["flags"] = out[names].apply(
-        lambda row: ";".join(f[5:] for f in names if row[f]), axis=1).astype(str)
+    out["flags"] = (
+        out[names].apply(lambda row: ";".join(f[5:] for f in names if row[f]), axis=1).astype(str)
+    )
     return out
 
 
-def distractor_analysis(responses: pd.DataFrame, key: Mapping | pd.Series, *,
-                        max_score: Mapping | None = None) -> pd.DataFrame:
+def distractor_analysis(
+    responses: pd.DataFrame, key: Mapping | pd.Series, *, max_score: Mapping | None = None
+) -> pd.DataFrame:
     """Per-option percentages and option point-biserials of multiple-choice items.
 
     Parameters
@@ -122,15 +137,24 @@ def distractor_analysis(responses: pd.DataFrame, key: Mapping | pd.Series, *,
         given = raw.notna().to_numpy()
         for option in sorted(raw.dropna().unique().tolist(), key=str):
             chose = (raw == option).to_numpy(dtype=float)
-            rows.append({"item": str(item), "option": option, "is_key": option == correct,
-                         "n": int(chose.sum()), "proportion": chose[given].mean(),
-                         "r_option_rest": _corr(np.where(given, chose, np.nan), rest[:, j])})
-    return pd.DataFrame(rows, columns=["item", "option", "is_key", "n", "proportion",
-                                       "r_option_rest"])
+            rows.append(
+                {
+                    "item": str(item),
+                    "option": option,
+                    "is_key": option == correct,
+                    "n": int(chose.sum()),
+                    "proportion": chose[given].mean(),
+                    "r_option_rest": _corr(np.where(given, chose, np.nan), rest[:, j]),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["item", "option", "is_key", "n", "proportion", "r_option_rest"]
+    )
 
 
-def score_levels(responses: pd.DataFrame, *, items=None,
-                 max_score: Mapping | None = None) -> pd.DataFrame:
+def score_levels(
+    responses: pd.DataFrame, *, items=None, max_score: Mapping | None = None
+) -> pd.DataFrame:
     """Score-level statistics of constructed-response items (share and rest score per level).
 
     Parameters
@@ -174,29 +198,41 @@ def score_levels(responses: pd.DataFrame, *, items=None,
         for level in range(int(m[j]) + 1):
             at = np.where(given, (x[:, j] == level).astype(float), np.nan)
             sel = at == 1
-            rows.append({"item": item, "score": level, "n": int(sel.sum()),
-                         "proportion": float(np.nanmean(at)) if given.any() else np.nan,
-                         "mean_rest": float(np.nanmean(rest[sel, j])) if sel.any() else np.nan,
-                         "r_level_rest": _corr(at, rest[:, j])})
-    out = pd.DataFrame(rows, columns=["item", "score", "n", "proportion", "mean_rest",
-                                      "r_level_rest"])
+            rows.append(
+                {
+                    "item": item,
+                    "score": level,
+                    "n": int(sel.sum()),
+                    "proportion": float(np.nanmean(at)) if given.any() else np.nan,
+                    "mean_rest": float(np.nanmean(rest[sel, j])) if sel.any() else np.nan,
+                    "r_level_rest": _corr(at, rest[:, j]),
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["item", "score", "n", "proportion", "mean_rest", "r_level_rest"]
+    )
     order = out.groupby("item", sort=False)["mean_rest"].apply(
-        lambda s: bool((s.dropna().diff().dropna() <= 0).any()))
+        lambda s: bool((s.dropna().diff().dropna() <= 0).any())
+    )
     out["flag_order"] = out["item"].map(order).astype(bool)
     return out
 
 
 def _score_with_key(responses: pd.DataFrame, key, fn: str) -> pd.DataFrame:
     if not isinstance(responses, pd.DataFrame):
-        raise TypeError(f"{fn}: responses must be a pandas DataFrame (got "
-                        f"{type(responses).__name__}); pass one column per item")
+        raise TypeError(
+            f"{fn}: responses must be a pandas DataFrame (got "
+            f"{type(responses).__name__}); pass one column per item"
+        )
     if key is None:
         return responses
     key = dict(key)
     absent = [k for k in key if k not in responses.columns]
     if absent:
-        raise KeyError(f"{fn}: key names items not in responses ({absent[:5]}); "
-                       f"columns are: {list(responses.columns)[:8]}")
+        raise KeyError(
+            f"{fn}: key names items not in responses ({absent[:5]}); "
+            f"columns are: {list(responses.columns)[:8]}"
+        )
     scored = responses.copy()
     for item, correct in key.items():
         raw = responses[item]
@@ -211,8 +247,10 @@ def _max_scores(x: np.ndarray, columns, given: Mapping | None) -> np.ndarray:
     m = np.array([int(given.get(c, observed[j])) for j, c in enumerate(columns)])
     too_high = [str(c) for c, o, g in zip(columns, observed, m, strict=True) if o > g]
     if too_high:
-        raise ValueError(f"item_analysis: items {too_high[:5]} have scores above their "
-                         "max_score; correct max_score or the scores")
+        raise ValueError(
+            f"item_analysis: items {too_high[:5]} have scores above their "
+            "max_score; correct max_score or the scores"
+        )
     return m
 
 

@@ -15,8 +15,7 @@ from workbench.psychometrics.irt import calibrate
 __all__ = ["twopl"]
 
 
-def twopl(responses: pd.DataFrame, *, items: Sequence[str] | pd.DataFrame | None = None,
-          **options):
+def twopl(responses: pd.DataFrame, *, items: Sequence[str] | pd.DataFrame | None = None, **options):
     """2PL for dichotomous items and the generalized partial credit model for polytomous ones.
 
     Parameters

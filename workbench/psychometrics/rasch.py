@@ -48,14 +48,20 @@ class RaschModel:
     _design: _cml.Design
 
     def __repr__(self) -> str:
-        return (f"RaschModel(model={self.model}, items={len(self.items)}, n={self.n}, "
-                f"loglik={self.loglik:.3f})")
+        return (
+            f"RaschModel(model={self.model}, items={len(self.items)}, n={self.n}, "
+            f"loglik={self.loglik:.3f})"
+        )
 
     @property
     def difficulty(self) -> pd.Series:
         """Item locations: ``-beta`` (RM) or the mean threshold, eRm's ``Location`` (PCM)."""
-        return self.table().query("parameter in ['difficulty', 'location']").set_index(
-            "item")["estimate"].rename("difficulty")
+        return (
+            self.table()
+            .query("parameter in ['difficulty', 'location']")
+            .set_index("item")["estimate"]
+            .rename("difficulty")
+        )
 
     def thresholds(self) -> pd.DataFrame:
         """Step thresholds ``tau_ih = beta_i,h-1 - beta_ih`` (eRm's ``thresholds()``).
@@ -67,9 +73,14 @@ class RaschModel:
         """
         t = _threshold_matrix(self._design)
         est, cov = t @ self.beta, t @ self.cov_beta @ t.T
-        return pd.DataFrame({"item": [self.items[i] for i in self._design.item_of],
-                             "step": self._design.cat_of, "estimate": est,
-                             "se": np.sqrt(np.diag(cov))})
+        return pd.DataFrame(
+            {
+                "item": [self.items[i] for i in self._design.item_of],
+                "step": self._design.cat_of,
+                "estimate": est,
+                "se": np.sqrt(np.diag(cov)),
+            }
+        )
 
     def table(self) -> pd.DataFrame:
         """Item parameters: one row per item (RM) or per item x (location, thresholds) (PCM).
@@ -89,10 +100,13 @@ class RaschModel:
             est, se = loc @ self.beta, np.sqrt(np.diag(loc @ self.cov_beta @ loc.T))
             locs = pd.DataFrame({"item": self.items, "step": 0, "estimate": est, "se": se})
             out = pd.concat([locs, th], ignore_index=True).sort_values(
-                ["item", "step"], key=lambda s: s.map(self.items.index) if s.name == "item"
-                else s, kind="stable")
-            out["parameter"] = np.where(out["step"] == 0, "location",
-                                        "threshold_" + out["step"].astype(str))
+                ["item", "step"],
+                key=lambda s: s.map(self.items.index) if s.name == "item" else s,
+                kind="stable",
+            )
+            out["parameter"] = np.where(
+                out["step"] == 0, "location", "threshold_" + out["step"].astype(str)
+            )
             out = out.drop(columns="step")
         out["n"] = out["item"].map(dict(zip(self.items, n_item, strict=True)))
         return out[["item", "parameter", "estimate", "se", "n"]].reset_index(drop=True)
@@ -109,20 +123,27 @@ class RaschModel:
             ``person`` (the input's index), ``raw_score, max_score, estimate, se``.
         """
         if method in _OLD_METHODS:
-            warnings.warn(f"RaschModel.persons: method={method!r} is deprecated and will be "
-                          f"removed in the next release; use method={_OLD_METHODS[method]!r}",
-                          DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                f"RaschModel.persons: method={method!r} is deprecated and will be "
+                f"removed in the next release; use method={_OLD_METHODS[method]!r}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             method = _OLD_METHODS[method]
         if method not in ("wle", "mle"):
-            raise ValueError(f"RaschModel.persons: unknown method ({method!r}); "
-                             "use 'wle' or 'mle'")
+            raise ValueError(f"RaschModel.persons: unknown method ({method!r}); use 'wle' or 'mle'")
         admin = ~np.isnan(self._x)
         raw = np.nansum(self._x, axis=1)
-        theta, se = _cml.person_estimates(raw, admin, self.beta, self._design,
-                                          wle=method == "wle")
-        return pd.DataFrame({"person": self._index, "raw_score": raw,
-                             "max_score": admin @ self._design.m, "estimate": theta,
-                             "se": se})
+        theta, se = _cml.person_estimates(raw, admin, self.beta, self._design, wle=method == "wle")
+        return pd.DataFrame(
+            {
+                "person": self._index,
+                "raw_score": raw,
+                "max_score": admin @ self._design.m,
+                "estimate": theta,
+                "se": se,
+            }
+        )
 
     def itemfit(self) -> pd.DataFrame:
         """Infit and outfit mean squares and their t (Wilson-Hilferty) statistics, as eRm.
@@ -148,9 +169,16 @@ class RaschModel:
         q_out = np.sqrt(np.sum(np.where(admin, k4 / v**2, 0.0), axis=0) / n**2 - 1 / n)
         infit = resid2.sum(axis=0) / vsum
         q_in = np.sqrt(np.sum(np.where(admin, k4 - v**2, 0.0), axis=0) / vsum**2)
-        return pd.DataFrame({"item": self.items, "infit_msq": infit, "outfit_msq": outfit,
-                             "infit_t": _wilson_hilferty(infit, q_in),
-                             "outfit_t": _wilson_hilferty(outfit, q_out), "n": n})
+        return pd.DataFrame(
+            {
+                "item": self.items,
+                "infit_msq": infit,
+                "outfit_msq": outfit,
+                "infit_t": _wilson_hilferty(infit, q_in),
+                "outfit_t": _wilson_hilferty(outfit, q_out),
+                "n": n,
+            }
+        )
 
 
 def rasch(responses: pd.DataFrame) -> RaschModel:
@@ -189,8 +217,9 @@ def rasch(responses: pd.DataFrame) -> RaschModel:
     """
     x = score_matrix(responses, "rasch")
     if np.nanmax(x) > 1:
-        raise ValueError(f"rasch: scores must be 0/1 (max {np.nanmax(x):g}); "
-                         "use pcm() for partial-credit items")
+        raise ValueError(
+            f"rasch: scores must be 0/1 (max {np.nanmax(x):g}); use pcm() for partial-credit items"
+        )
     return _fit(responses, x, "RM", "rasch")
 
 
@@ -240,9 +269,19 @@ def _fit(responses: pd.DataFrame, x: np.ndarray, model: str, fn: str) -> RaschMo
     k = len(res["eta"])
     w = np.vstack([-np.ones(k), np.eye(k)])
     cov = w @ np.linalg.inv(res["hessian"]) @ w.T
-    return RaschModel(model, tuple(str(c) for c in responses.columns), int(len(x)),
-                      res["loglik"], res["iterations"], res["converged"], res["beta"], cov,
-                      x, index, design)
+    return RaschModel(
+        model,
+        tuple(str(c) for c in responses.columns),
+        int(len(x)),
+        res["loglik"],
+        res["iterations"],
+        res["converged"],
+        res["beta"],
+        cov,
+        x,
+        index,
+        design,
+    )
 
 
 def _check_categories(x: np.ndarray, m: np.ndarray, columns, fn: str) -> None:
@@ -250,8 +289,10 @@ def _check_categories(x: np.ndarray, m: np.ndarray, columns, fn: str) -> None:
         seen = set(np.unique(x[~np.isnan(x[:, i]), i]).astype(int).tolist())
         missing = sorted(set(range(int(m[i]) + 1)) - seen)
         if missing:
-            raise ValueError(f"{fn}: item {col!r} has no responses in categories {missing} "
-                             f"(max {m[i]}); collapse categories or drop the item")
+            raise ValueError(
+                f"{fn}: item {col!r} has no responses in categories {missing} "
+                f"(max {m[i]}); collapse categories or drop the item"
+            )
 
 
 def _threshold_matrix(d: _cml.Design) -> np.ndarray:

@@ -11,8 +11,9 @@ from workbench.psychometrics._checks import confidence_level
 __all__ = ["rater_agreement", "intraclass_correlation", "coder_agreement"]
 
 
-def rater_agreement(r1: pd.Series | pd.DataFrame, r2: pd.Series | pd.DataFrame, *,
-                    categories=None) -> pd.DataFrame:
+def rater_agreement(
+    r1: pd.Series | pd.DataFrame, r2: pd.Series | pd.DataFrame, *, categories=None
+) -> pd.DataFrame:
     """Exact and adjacent agreement, Cohen's kappa and quadratic-weighted kappa with SEs.
 
     Parameters
@@ -53,20 +54,28 @@ def rater_agreement(r1: pd.Series | pd.DataFrame, r2: pd.Series | pd.DataFrame, 
     """
     if isinstance(r1, pd.DataFrame) and isinstance(r2, pd.DataFrame):
         if list(r1.columns) != list(r2.columns) or len(r1) != len(r2):
-            raise ValueError(f"rater_agreement: r1 and r2 differ in columns or rows "
-                             f"({list(r1.columns)[:5]} x {len(r1)} vs {list(r2.columns)[:5]} "
-                             f"x {len(r2)}); align the two codings first")
-        parts = [_pair(r1[c].to_numpy(), r2[c].to_numpy(), categories).assign(item=str(c))
-                 for c in r1.columns]
+            raise ValueError(
+                f"rater_agreement: r1 and r2 differ in columns or rows "
+                f"({list(r1.columns)[:5]} x {len(r1)} vs {list(r2.columns)[:5]} "
+                f"x {len(r2)}); align the two codings first"
+            )
+        parts = [
+            _pair(r1[c].to_numpy(), r2[c].to_numpy(), categories).assign(item=str(c))
+            for c in r1.columns
+        ]
         out = pd.concat(parts, ignore_index=True)
         return out[["item", "statistic", "estimate", "se", "n"]]
     if isinstance(r1, pd.DataFrame) or isinstance(r2, pd.DataFrame):
-        raise TypeError("rater_agreement: pass two Series or two DataFrames (got "
-                        f"{type(r1).__name__} and {type(r2).__name__}); make them match")
+        raise TypeError(
+            "rater_agreement: pass two Series or two DataFrames (got "
+            f"{type(r1).__name__} and {type(r2).__name__}); make them match"
+        )
     a, b = np.asarray(r1), np.asarray(r2)
     if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"rater_agreement: r1 and r2 must be 1-d and equally long "
-                         f"(got {a.shape} and {b.shape}); pass one score per response")
+        raise ValueError(
+            f"rater_agreement: r1 and r2 must be 1-d and equally long "
+            f"(got {a.shape} and {b.shape}); pass one score per response"
+        )
     return _pair(a, b, categories)
 
 
@@ -75,14 +84,17 @@ def _pair(a, b, categories) -> pd.DataFrame:
     a, b = a[ok], b[ok]
     if len(a) == 0:
         raise ValueError("rater_agreement: no response has both scores; check the inputs")
-    cats = np.array(sorted(set(a.tolist()) | set(b.tolist())) if categories is None
-                    else list(categories))
+    cats = np.array(
+        sorted(set(a.tolist()) | set(b.tolist())) if categories is None else list(categories)
+    )
     pos = {c: i for i, c in enumerate(cats.tolist())}
     try:
         ia, ib = np.array([pos[v] for v in a.tolist()]), np.array([pos[v] for v in b.tolist()])
     except KeyError as err:
-        raise ValueError(f"rater_agreement: score {err.args[0]!r} is not in categories "
-                         f"({cats.tolist()}); add it to categories") from None
+        raise ValueError(
+            f"rater_agreement: score {err.args[0]!r} is not in categories "
+            f"({cats.tolist()}); add it to categories"
+        ) from None
     n, k = len(a), len(cats)
     table = np.zeros((k, k))
     np.add.at(table, (ia, ib), 1)
@@ -90,11 +102,19 @@ def _pair(a, b, categories) -> pd.DataFrame:
     w_quad = 1 - (np.subtract.outer(np.arange(k), np.arange(k)) ** 2) / max(k - 1, 1) ** 2
     kappa, se_k = _kappa(table / n, np.eye(k), n)
     wkappa, se_w = _kappa(table / n, w_quad, n)
-    return pd.DataFrame({
-        "statistic": ["exact_agreement", "adjacent_agreement", "kappa", "weighted_kappa"],
-        "estimate": [exact, adjacent, kappa, wkappa],
-        "se": [np.sqrt(exact * (1 - exact) / n), np.sqrt(adjacent * (1 - adjacent) / n),
-               se_k, se_w], "n": n})
+    return pd.DataFrame(
+        {
+            "statistic": ["exact_agreement", "adjacent_agreement", "kappa", "weighted_kappa"],
+            "estimate": [exact, adjacent, kappa, wkappa],
+            "se": [
+                np.sqrt(exact * (1 - exact) / n),
+                np.sqrt(adjacent * (1 - adjacent) / n),
+                se_k,
+                se_w,
+            ],
+            "n": n,
+        }
+    )
 
 
 def _kappa(p: np.ndarray, w: np.ndarray, n: int) -> tuple[float, float]:
@@ -110,8 +130,7 @@ def _kappa(p: np.ndarray, w: np.ndarray, n: int) -> tuple[float, float]:
     return float(kappa), float(np.sqrt(max(var, 0.0)))
 
 
-def intraclass_correlation(r1, r2, *, level: float = 0.95, ci: float | None = None
-                           ) -> pd.DataFrame:
+def intraclass_correlation(r1, r2, *, level: float = 0.95, ci: float | None = None) -> pd.DataFrame:
     """Shrout-Fleiss single-rater intraclass correlations of two codings, with F intervals.
 
     Parameters
@@ -143,8 +162,10 @@ def intraclass_correlation(r1, r2, *, level: float = 0.95, ci: float | None = No
     a = np.asarray(r1, dtype=float)
     b = np.asarray(r2, dtype=float)
     if a.shape != b.shape:
-        raise ValueError(f"intraclass_correlation: r1 and r2 differ in length ({a.shape} vs "
-                         f"{b.shape}); pass one score per response from each coder")
+        raise ValueError(
+            f"intraclass_correlation: r1 and r2 differ in length ({a.shape} vs "
+            f"{b.shape}); pass one score per response from each coder"
+        )
     ok = ~(np.isnan(a) | np.isnan(b))
     x = np.column_stack([a[ok], b[ok]])
     n, k = x.shape
@@ -162,16 +183,29 @@ def intraclass_correlation(r1, r2, *, level: float = 0.95, ci: float | None = No
     icc3 = (ms_r - ms_e) / (ms_r + (k - 1) * ms_e)
     q = 1 - (1 - level) / 2
     with np.errstate(divide="ignore", invalid="ignore"):  # perfect agreement: MSE = 0
-        bounds = [_f_bounds(ms_r / ms_w, n - 1, n * (k - 1), k, q),
-                  _icc2_bounds(icc2, ms_r, ms_c, ms_e, n, k, q),
-                  _f_bounds(ms_r / ms_e, n - 1, (n - 1) * (k - 1), k, q)]
-    return pd.DataFrame({"type": ["ICC1", "ICC2", "ICC3"], "estimate": [icc1, icc2, icc3],
-                         "ci_lower": [lo for lo, _ in bounds],
-                         "ci_upper": [hi for _, hi in bounds], "n": n})
+        bounds = [
+            _f_bounds(ms_r / ms_w, n - 1, n * (k - 1), k, q),
+            _icc2_bounds(icc2, ms_r, ms_c, ms_e, n, k, q),
+            _f_bounds(ms_r / ms_e, n - 1, (n - 1) * (k - 1), k, q),
+        ]
+    return pd.DataFrame(
+        {
+            "type": ["ICC1", "ICC2", "ICC3"],
+            "estimate": [icc1, icc2, icc3],
+            "ci_lower": [lo for lo, _ in bounds],
+            "ci_upper": [hi for _, hi in bounds],
+            "n": n,
+        }
+    )
 
 
-def coder_agreement(double_coding: pd.DataFrame, items: pd.DataFrame, *,
-                    target: float = 0.85, kappa_target: float = 0.7) -> pd.DataFrame:
+def coder_agreement(
+    double_coding: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    target: float = 0.85,
+    kappa_target: float = 0.7,
+) -> pd.DataFrame:
     """Agreement of two coders on double-coded constructed responses, per item and overall.
 
     Parameters
@@ -199,31 +233,44 @@ def coder_agreement(double_coding: pd.DataFrame, items: pd.DataFrame, *,
 
     missing = [c for c in ("ITEM", "CODE1", "CODE2") if c not in double_coding.columns]
     if missing:
-        raise KeyError(f"coder_agreement: double_coding lacks columns {missing}; pass the "
-                       "double_coding table of the field-data stage")
+        raise KeyError(
+            f"coder_agreement: double_coding lacks columns {missing}; pass the "
+            "double_coding table of the field-data stage"
+        )
     top = items.set_index("item_id")["max_score"].astype(int)
     d = double_coding.assign(max_score=double_coding["ITEM"].map(top))
-    score = [d["max_score"].map(lambda m: CR_SCHEME.get(m, {})).combine(
-        d[c].astype(str), lambda table, code: table.get(code, np.nan)) for c in ("CODE1",
-                                                                                  "CODE2")]
+    score = [
+        d["max_score"]
+        .map(lambda m: CR_SCHEME.get(m, {}))
+        .combine(d[c].astype(str), lambda table, code: table.get(code, np.nan))
+        for c in ("CODE1", "CODE2")
+    ]
     d = d.assign(SCORE1=score[0].astype(float), SCORE2=score[1].astype(float))
-    rows = [_agreement_row(str(item), part, target, kappa_target)
-            for item, part in d.groupby("ITEM", sort=True)]
+    rows = [
+        _agreement_row(str(item), part, target, kappa_target)
+        for item, part in d.groupby("ITEM", sort=True)
+    ]
     rows.append(_agreement_row("overall", d, target, kappa_target))
     return pd.DataFrame(rows)
 
 
 def _agreement_row(item, part, target, kappa_target) -> dict:
     codes = rater_agreement(part["CODE1"].astype(str), part["CODE2"].astype(str)).set_index(
-        "statistic")["estimate"]
+        "statistic"
+    )["estimate"]
     scores = rater_agreement(part["SCORE1"], part["SCORE2"]).set_index("statistic")["estimate"]
     icc = intraclass_correlation(part["SCORE1"], part["SCORE2"]).set_index("type")["estimate"]
-    return {"item": item, "max_score": int(part["max_score"].max()), "n": len(part),
-            "exact_agreement": codes["exact_agreement"],
-            "score_agreement": scores["exact_agreement"], "kappa": codes["kappa"],
-            "weighted_kappa": scores["weighted_kappa"], "icc": icc["ICC2"],
-            "meets_target": bool(codes["exact_agreement"] >= target
-                                 and codes["kappa"] >= kappa_target)}
+    return {
+        "item": item,
+        "max_score": int(part["max_score"].max()),
+        "n": len(part),
+        "exact_agreement": codes["exact_agreement"],
+        "score_agreement": scores["exact_agreement"],
+        "kappa": codes["kappa"],
+        "weighted_kappa": scores["weighted_kappa"],
+        "icc": icc["ICC2"],
+        "meets_target": bool(codes["exact_agreement"] >= target and codes["kappa"] >= kappa_target),
+    }
 
 
 def _f_bounds(f, df1, df2, k, q):

@@ -14,8 +14,15 @@ from workbench.psychometrics.factor import _correlation, ml_one_factor
 __all__ = ["reliability", "booklet_reliability", "cronbach_alpha", "omega_total"]
 
 
-def reliability(items: pd.DataFrame, *, level: float = 0.95, method: str = "feldt",
-                n_boot: int = 1000, seed: int = 0, ci: float | None = None) -> pd.DataFrame:
+def reliability(
+    items: pd.DataFrame,
+    *,
+    level: float = 0.95,
+    method: str = "feldt",
+    n_boot: int = 1000,
+    seed: int = 0,
+    ci: float | None = None,
+) -> pd.DataFrame:
     """Cronbach's alpha and McDonald's omega (total, one-factor ML model), with intervals.
 
     Parameters
@@ -56,8 +63,7 @@ def reliability(items: pd.DataFrame, *, level: float = 0.95, method: str = "feld
     """
     level = confidence_level(level, ci, "reliability")
     if method not in ("feldt", "bootstrap"):
-        raise ValueError(f"reliability: unknown method ({method!r}); use 'feldt' or "
-                         "'bootstrap'")
+        raise ValueError(f"reliability: unknown method ({method!r}); use 'feldt' or 'bootstrap'")
     x = score_matrix(items, "reliability", min_items=2, integer=False)
     x = x[~np.isnan(x).any(axis=1)]
     n, k = x.shape
@@ -66,21 +72,31 @@ def reliability(items: pd.DataFrame, *, level: float = 0.95, method: str = "feld
     omega = _safe_omega(x)
     if method == "feldt":
         lo, hi = _feldt(alpha, n, k, level)
-        rows = [("alpha", alpha, _alpha_ase(x), lo, hi), ("omega_total", omega, np.nan,
-                                                          np.nan, np.nan)]
+        rows = [
+            ("alpha", alpha, _alpha_ase(x), lo, hi),
+            ("omega_total", omega, np.nan, np.nan, np.nan),
+        ]
     else:
         boot = _bootstrap(x, n_boot, seed)
         q = [(1 - level) / 2, (1 + level) / 2]
-        rows = [(name, est, np.nanstd(b, ddof=1), *np.nanquantile(b, q))
-                for name, est, b in (("alpha", alpha, boot[:, 0]),
-                                     ("omega_total", omega, boot[:, 1]))]
+        rows = [
+            (name, est, np.nanstd(b, ddof=1), *np.nanquantile(b, q))
+            for name, est, b in (("alpha", alpha, boot[:, 0]), ("omega_total", omega, boot[:, 1]))
+        ]
     out = pd.DataFrame(rows, columns=["statistic", "estimate", "se", "ci_lower", "ci_upper"])
     out["n"], out["n_items"] = n, k
     return out
 
 
-def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, level: float = 0.95,
-                        min_n: int = 30, ci: float | None = None) -> pd.DataFrame:
+def booklet_reliability(
+    scores: pd.DataFrame,
+    *,
+    booklet,
+    by=None,
+    level: float = 0.95,
+    min_n: int = 30,
+    ci: float | None = None,
+) -> pd.DataFrame:
     """Alpha (Feldt CI) and omega per booklet, overall and by group, with the median booklet.
 
     In a rotated design every student takes some items, so reliability is computed booklet by
@@ -128,8 +144,10 @@ def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, level: float 
     book = np.asarray(booklet)
     groups = np.full(len(scores), "all", dtype=object) if by is None else np.asarray(by)
     if len(book) != len(scores) or len(groups) != len(scores):
-        raise ValueError(f"booklet_reliability: booklet/by need one value per row of scores "
-                         f"({len(scores)}); pass columns of the same table")
+        raise ValueError(
+            f"booklet_reliability: booklet/by need one value per row of scores "
+            f"({len(scores)}); pass columns of the same table"
+        )
     cells = [("all", np.ones(len(scores), bool))] if by is not None else []
     cells += [(g, groups == g) for g in sorted(pd.unique(groups[pd.notna(groups)]), key=str)]
     parts = []
@@ -147,14 +165,18 @@ def booklet_reliability(scores: pd.DataFrame, *, booklet, by=None, level: float 
         if not rows:
             continue
         got = pd.concat(rows, ignore_index=True)
-        med = got.groupby("statistic", sort=False).agg(estimate=("estimate", "median"),
-                                                       n=("n", "sum"),
-                                                       n_items=("n_items", "median"))
-        parts.append(pd.concat([got, med.reset_index().assign(booklet="median")],
-                               ignore_index=True).assign(group=str(name)))
+        med = got.groupby("statistic", sort=False).agg(
+            estimate=("estimate", "median"), n=("n", "sum"), n_items=("n_items", "median")
+        )
+        parts.append(
+            pd.concat([got, med.reset_index().assign(booklet="median")], ignore_index=True).assign(
+                group=str(name)
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
-    return out[["group", "booklet", "statistic", "estimate", "se", "ci_lower", "ci_upper",
-                "n", "n_items"]]
+    return out[
+        ["group", "booklet", "statistic", "estimate", "se", "ci_lower", "ci_upper", "n", "n_items"]
+    ]
 
 
 def cronbach_alpha(x: np.ndarray) -> float:
@@ -175,8 +197,11 @@ def _safe_omega(x: np.ndarray) -> float:
     if x.shape[1] < 3:
         return np.nan
     if np.linalg.matrix_rank(np.corrcoef(x.T)) < x.shape[1]:
-        warnings.warn("reliability: the item correlation matrix is singular (duplicate or "
-                      "collinear items), so omega_total is NaN", stacklevel=3)
+        warnings.warn(
+            "reliability: the item correlation matrix is singular (duplicate or "
+            "collinear items), so omega_total is NaN",
+            stacklevel=3,
+        )
         return np.nan
     return omega_total(x)
 
@@ -184,16 +209,17 @@ def _safe_omega(x: np.ndarray) -> float:
 def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
     df1, df2 = n - 1, (n - 1) * (k - 1)
     tail = (1 - level) / 2
-    return (1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2),
-            1 - (1 - alpha) * stats.f.ppf(tail, df1, df2))
+    return (
+        1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2),
+        1 - (1 - alpha) * stats.f.ppf(tail, df1, df2),
+    )
 
 
 def _alpha_ase(x: np.ndarray) -> float:
     n, k = x.shape
     c = np.cov(x.T)
     total, tr, cc = c.sum(), np.trace(c), c @ c
-    q = 2 * k**2 / ((k - 1) ** 2 * total**3) * (total * (np.trace(cc) + tr**2)
-                                                 - 2 * tr * cc.sum())
+    q = 2 * k**2 / ((k - 1) ** 2 * total**3) * (total * (np.trace(cc) + tr**2) - 2 * tr * cc.sum())
     return float(np.sqrt(q / n))
 
 

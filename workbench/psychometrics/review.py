@@ -16,9 +16,18 @@ from workbench.fielddata.schema import load_schema
 from workbench.labels import label
 from workbench.psychometrics.reliability import booklet_reliability
 
-__all__ = ["statistics_table", "weakest_options", "reliability_summary", "count_reasons",
-           "reasons_table", "rasch_thresholds", "questionnaire_answers", "class_language",
-           "indices_summary", "percent"]
+__all__ = [
+    "statistics_table",
+    "weakest_options",
+    "reliability_summary",
+    "count_reasons",
+    "reasons_table",
+    "rasch_thresholds",
+    "questionnaire_answers",
+    "class_language",
+    "indices_summary",
+    "percent",
+]
 
 FIT_REASONS = ("infit", "outfit", "misfit_rmsd")
 
@@ -107,8 +116,9 @@ def reliability_summary(scores: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFr
             medians = medians[medians["group"] != "all"]
         parts.append(medians.assign(comparison=comparison))
     medians = pd.concat(parts, ignore_index=True)
-    wide = medians.pivot_table(index=["comparison", "group"], columns="statistic",
-                               values="estimate", sort=False).reset_index()
+    wide = medians.pivot_table(
+        index=["comparison", "group"], columns="statistic", values="estimate", sort=False
+    ).reset_index()
     wide.columns.name = None
     n = medians[medians["statistic"] == "alpha"][["comparison", "group", "n"]]
     return wide.merge(n, on=["comparison", "group"])
@@ -148,8 +158,9 @@ def rasch_thresholds(model) -> pd.DataFrame:
     return pd.DataFrame({"item_id": steps["item"].to_numpy(), "b": steps["estimate"].to_numpy()})
 
 
-def questionnaire_answers(questionnaire: pd.DataFrame, columns: Sequence[str], *,
-                          schema: str = "student_questionnaire") -> pd.DataFrame:
+def questionnaire_answers(
+    questionnaire: pd.DataFrame, columns: Sequence[str], *, schema: str = "student_questionnaire"
+) -> pd.DataFrame:
     """The answers to ``columns`` with every missing code of the schema set to NaN.
 
     Parameters
@@ -169,8 +180,10 @@ def questionnaire_answers(questionnaire: pd.DataFrame, columns: Sequence[str], *
     """
     absent = [c for c in columns if c not in questionnaire.columns]
     if absent:
-        raise KeyError(f"questionnaire_answers: columns {absent} are not in the questionnaire "
-                       "table; check the names against the schema.")
+        raise KeyError(
+            f"questionnaire_answers: columns {absent} are not in the questionnaire "
+            "table; check the names against the schema."
+        )
     declared = _schema(schema)
     out = {}
     for column in columns:
@@ -182,8 +195,9 @@ def questionnaire_answers(questionnaire: pd.DataFrame, columns: Sequence[str], *
 
 def class_language(rows: pd.DataFrame, class_tracking: pd.DataFrame) -> pd.Series:
     """The language of instruction (``CLASS_LANG``) of each row's class, in the rows' order."""
-    merged = rows[["IDCLASS"]].merge(class_tracking[["IDCLASS", "CLASS_LANG"]], on="IDCLASS",
-                                     how="left")
+    merged = rows[["IDCLASS"]].merge(
+        class_tracking[["IDCLASS", "CLASS_LANG"]], on="IDCLASS", how="left"
+    )
     return pd.Series(merged["CLASS_LANG"].to_numpy(), index=rows.index, name="language")
 
 
@@ -196,12 +210,16 @@ def indices_summary(indices: pd.DataFrame, *, id: str = "IDSTUD") -> pd.DataFram
         ``variable, count, mean, std, min, max``.
     """
     values = indices.drop(columns=[id])
-    return pd.DataFrame({"variable": values.columns,
-                         "count": values.notna().sum().to_numpy(),
-                         "mean": values.mean().to_numpy(),
-                         "std": values.std().to_numpy(),
-                         "min": values.min().to_numpy(),
-                         "max": values.max().to_numpy()})
+    return pd.DataFrame(
+        {
+            "variable": values.columns,
+            "count": values.notna().sum().to_numpy(),
+            "mean": values.mean().to_numpy(),
+            "std": values.std().to_numpy(),
+            "min": values.min().to_numpy(),
+            "max": values.max().to_numpy(),
+        }
+    )
 
 
 def _labels(codes: str, lang: str) -> str:
@@ -220,4 +238,3 @@ def _reason_labels(codes: str, lang: str) -> str:
 
 def _schema(name: str):
     return load_schema(files("workbench.fielddata").joinpath("schemas", f"{name}.yaml"))
-

@@ -46,8 +46,9 @@ class ScaleAnalysis:
         return self.items.copy()
 
 
-def scale_analysis(items: pd.DataFrame, *, reverse: Sequence[str] = (),
-                   lowest: int | None = None) -> ScaleAnalysis:
+def scale_analysis(
+    items: pd.DataFrame, *, reverse: Sequence[str] = (), lowest: int | None = None
+) -> ScaleAnalysis:
     """Analyse a Likert-type scale: item-rest r, alpha, one-factor loadings, PCM scaling.
 
     Parameters
@@ -84,8 +85,10 @@ def scale_analysis(items: pd.DataFrame, *, reverse: Sequence[str] = (),
     x = score_matrix(items, "scale_analysis", min_items=3)
     absent = [r for r in reverse if r not in items.columns]
     if absent:
-        raise KeyError(f"scale_analysis: reverse names unknown items ({absent}); columns "
-                       f"are: {list(items.columns)[:8]}")
+        raise KeyError(
+            f"scale_analysis: reverse names unknown items ({absent}); columns "
+            f"are: {list(items.columns)[:8]}"
+        )
     low = int(np.nanmin(x)) if lowest is None else lowest
     x = x - low
     top = np.nanmax(x, axis=0)
@@ -94,14 +97,22 @@ def scale_analysis(items: pd.DataFrame, *, reverse: Sequence[str] = (),
         x[:, j] = top[j] - x[:, j]
     frame = pd.DataFrame(x, index=items.index, columns=items.columns)
     model = pcm(frame)
-    return ScaleAnalysis(_item_table(frame, model), _scale_table(frame),
-                         model.persons("wle"), model)
+    return ScaleAnalysis(
+        _item_table(frame, model), _scale_table(frame), model.persons("wle"), model
+    )
 
 
-def background_indices(questionnaire: pd.DataFrame, *, scales: dict[str, list[str]],
-                       reverse: Sequence[str] = (), missing: Sequence[int] = (9,),
-                       id: str = "IDSTUD", weight=None, centre: float = 10.0,
-                       spread: float = 2.0) -> pd.DataFrame:
+def background_indices(
+    questionnaire: pd.DataFrame,
+    *,
+    scales: dict[str, list[str]],
+    reverse: Sequence[str] = (),
+    missing: Sequence[int] = (9,),
+    id: str = "IDSTUD",
+    weight=None,
+    centre: float = 10.0,
+    spread: float = 2.0,
+) -> pd.DataFrame:
     """Background indices per student: PCM (WLE) scale scores, or one recoded item.
 
     Parameters
@@ -135,13 +146,18 @@ def background_indices(questionnaire: pd.DataFrame, *, scales: dict[str, list[st
     """
     absent = [i for items in scales.values() for i in items if i not in questionnaire.columns]
     if absent or id not in questionnaire.columns:
-        raise KeyError(f"background_indices: columns {absent or [id]} not in questionnaire; "
-                       f"columns are: {list(questionnaire.columns)[:10]}")
+        raise KeyError(
+            f"background_indices: columns {absent or [id]} not in questionnaire; "
+            f"columns are: {list(questionnaire.columns)[:10]}"
+        )
     w = np.ones(len(questionnaire)) if weight is None else np.asarray(weight, dtype=float)
     out = pd.DataFrame({id: questionnaire[id].to_numpy()})
     for name, items in scales.items():
-        x = questionnaire[list(items)].astype(float).where(
-            ~questionnaire[list(items)].isin(list(missing)))
+        x = (
+            questionnaire[list(items)]
+            .astype(float)
+            .where(~questionnaire[list(items)].isin(list(missing)))
+        )
         if len(items) >= 3:
             res = scale_analysis(x, reverse=[r for r in reverse if r in items])
             value = pd.Series(np.nan, index=x.index)
@@ -164,15 +180,25 @@ def _item_table(frame: pd.DataFrame, model: RaschModel) -> pd.DataFrame:
     total = complete.sum(axis=1)
     fa = one_factor(frame)
     fit = model.itemfit()
-    return pd.DataFrame({
-        "item": [str(c) for c in frame.columns], "n": frame.notna().sum().to_numpy(),
-        "mean": frame.mean().to_numpy(), "sd": frame.std().to_numpy(),
-        "r_item_rest": [np.corrcoef(complete[:, j], total - complete[:, j])[0, 1]
-                        for j in range(k)],
-        "alpha_if_dropped": [cronbach_alpha(np.delete(complete, j, axis=1)) if k > 2
-                             else np.nan for j in range(k)],
-        "loading": fa["loading"].to_numpy(), "location": model.difficulty.to_numpy(),
-        "infit_msq": fit["infit_msq"].to_numpy(), "outfit_msq": fit["outfit_msq"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "item": [str(c) for c in frame.columns],
+            "n": frame.notna().sum().to_numpy(),
+            "mean": frame.mean().to_numpy(),
+            "sd": frame.std().to_numpy(),
+            "r_item_rest": [
+                np.corrcoef(complete[:, j], total - complete[:, j])[0, 1] for j in range(k)
+            ],
+            "alpha_if_dropped": [
+                cronbach_alpha(np.delete(complete, j, axis=1)) if k > 2 else np.nan
+                for j in range(k)
+            ],
+            "loading": fa["loading"].to_numpy(),
+            "location": model.difficulty.to_numpy(),
+            "infit_msq": fit["infit_msq"].to_numpy(),
+            "outfit_msq": fit["outfit_msq"].to_numpy(),
+        }
+    )
 
 
 def _scale_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -180,7 +206,11 @@ def _scale_table(frame: pd.DataFrame) -> pd.DataFrame:
     fa = one_factor(frame)
     ev = dimensionality(frame, n_iter=1)["eigenvalue"].to_numpy()
     n = int(rel["n"].iloc[0])
-    return pd.DataFrame({
-        "statistic": ["alpha", "omega_total", "cfi", "rmsea", "eigenvalue_ratio"],
-        "estimate": [*rel["estimate"], fa["cfi"].iloc[0], fa["rmsea"].iloc[0], ev[0] / ev[1]],
-        "se": [rel["se"].iloc[0], np.nan, np.nan, np.nan, np.nan], "n": n})
+    return pd.DataFrame(
+        {
+            "statistic": ["alpha", "omega_total", "cfi", "rmsea", "eigenvalue_ratio"],
+            "estimate": [*rel["estimate"], fa["cfi"].iloc[0], fa["rmsea"].iloc[0], ev[0] / ev[1]],
+            "se": [rel["se"].iloc[0], np.nan, np.nan, np.nan, np.nan],
+            "n": n,
+        }
+    )

@@ -8,9 +8,14 @@ import pandas as pd
 __all__ = ["score_missing", "score_responses", "missing_rates", "CR_SCHEME", "RAW_MISSING"]
 
 
-def score_missing(codes: pd.DataFrame, *, omitted: int = 9, not_reached: int = 6,
-                  not_administered: int = 7,
-                  not_reached_as: str = "not administered") -> pd.DataFrame:
+def score_missing(
+    codes: pd.DataFrame,
+    *,
+    omitted: int = 9,
+    not_reached: int = 6,
+    not_administered: int = 7,
+    not_reached_as: str = "not administered",
+) -> pd.DataFrame:
     """Turn response codes into scores: omitted -> 0, not administered -> NaN.
 
     Parameters
@@ -44,20 +49,29 @@ def score_missing(codes: pd.DataFrame, *, omitted: int = 9, not_reached: int = 6
     [1.0, 0.0, nan, nan, 2.0]
     """
     if not_reached_as not in ("not administered", "incorrect"):
-        raise ValueError(f"score_missing: unknown not_reached_as ({not_reached_as!r}); "
-                         "use 'not administered' or 'incorrect'")
+        raise ValueError(
+            f"score_missing: unknown not_reached_as ({not_reached_as!r}); "
+            "use 'not administered' or 'incorrect'"
+        )
     if not isinstance(codes, pd.DataFrame):
-        raise TypeError(f"score_missing: codes must be a DataFrame (got "
-                        f"{type(codes).__name__}); pass one column per item")
+        raise TypeError(
+            f"score_missing: codes must be a DataFrame (got "
+            f"{type(codes).__name__}); pass one column per item"
+        )
     x = codes.to_numpy(dtype=float, na_value=np.nan)
     special = {omitted, not_reached, not_administered}
-    valid = np.isnan(x) | np.isin(x, list(special)) | ((x >= 0) & (x < min(special))
-                                                       & (x == np.round(x)))
+    valid = (
+        np.isnan(x)
+        | np.isin(x, list(special))
+        | ((x >= 0) & (x < min(special)) & (x == np.round(x)))
+    )
     if not valid.all():
         bad = sorted(set(x[~valid].tolist()))[:5]
-        raise ValueError(f"score_missing: codes {bad} are neither scores nor missing codes "
-                         f"(omitted={omitted}, not_reached={not_reached}, "
-                         f"not_administered={not_administered}); recode them first")
+        raise ValueError(
+            f"score_missing: codes {bad} are neither scores nor missing codes "
+            f"(omitted={omitted}, not_reached={not_reached}, "
+            f"not_administered={not_administered}); recode them first"
+        )
     reached = np.nan if not_reached_as == "not administered" else 0.0
     out = np.where(x == omitted, 0.0, x)
     out = np.where(x == not_reached, reached, out)
@@ -72,9 +86,14 @@ RAW_MISSING = {"9": "omitted", "99": "omitted", "6": "not reached", "96": "not r
 _RULES = ("incorrect", "not administered")
 
 
-def score_responses(raw: pd.DataFrame, items: pd.DataFrame, *, omitted: str = "incorrect",
-                    not_reached: str = "not administered",
-                    scheme: dict | None = None) -> pd.DataFrame:
+def score_responses(
+    raw: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    omitted: str = "incorrect",
+    not_reached: str = "not administered",
+    scheme: dict | None = None,
+) -> pd.DataFrame:
     """Score raw booklet answers with the answer keys and the coding scheme.
 
     Parameters
@@ -119,15 +138,21 @@ def score_responses(raw: pd.DataFrame, items: pd.DataFrame, *, omitted: str = "i
     """
     for name, rule in (("omitted", omitted), ("not_reached", not_reached)):
         if rule not in _RULES:
-            raise ValueError(f"score_responses: unknown {name} rule ({rule!r}); use "
-                             "'incorrect' or 'not administered'")
+            raise ValueError(
+                f"score_responses: unknown {name} rule ({rule!r}); use "
+                "'incorrect' or 'not administered'"
+            )
     absent = [i for i in items["item_id"] if i not in raw.columns]
     if absent:
-        raise KeyError(f"score_responses: items {absent[:5]} are not columns of raw; pass the "
-                       "booklet table of the same item bank")
+        raise KeyError(
+            f"score_responses: items {absent[:5]} are not columns of raw; pass the "
+            "booklet table of the same item bank"
+        )
     scheme = scheme or CR_SCHEME
-    missing_score = {"omitted": 0.0 if omitted == "incorrect" else np.nan,
-                     "not reached": 0.0 if not_reached == "incorrect" else np.nan}
+    missing_score = {
+        "omitted": 0.0 if omitted == "incorrect" else np.nan,
+        "not reached": 0.0 if not_reached == "incorrect" else np.nan,
+    }
     out = {}
     for item in items.itertuples(index=False):
         codes = raw[item.item_id].map(_code_text)
@@ -139,14 +164,17 @@ def score_responses(raw: pd.DataFrame, items: pd.DataFrame, *, omitted: str = "i
         table[""] = np.nan
         unknown = sorted(set(codes) - set(table))
         if unknown:
-            raise ValueError(f"score_responses: item {item.item_id!r} has codes {unknown[:5]} "
-                             f"outside its scheme ({sorted(table)}); correct the booklets")
+            raise ValueError(
+                f"score_responses: item {item.item_id!r} has codes {unknown[:5]} "
+                f"outside its scheme ({sorted(table)}); correct the booklets"
+            )
         out[item.item_id] = codes.map(table).astype(float)
     return pd.DataFrame(out, index=raw.index)
 
 
-def missing_rates(codes: pd.DataFrame, *, omitted: int = 9, not_reached: int = 6,
-                  not_administered: int = 7) -> pd.DataFrame:
+def missing_rates(
+    codes: pd.DataFrame, *, omitted: int = 9, not_reached: int = 6, not_administered: int = 7
+) -> pd.DataFrame:
     """Omit and not-reached rates per item, among the students the item was administered to.
 
     Parameters
@@ -177,9 +205,14 @@ def missing_rates(codes: pd.DataFrame, *, omitted: int = 9, not_reached: int = 6
     given = ~np.isnan(x) & (x != not_administered)
     n = given.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return pd.DataFrame({"item": [str(c) for c in codes.columns], "n_administered": n,
-                             "omitted": (x == omitted).sum(axis=0) / n,
-                             "not_reached": (x == not_reached).sum(axis=0) / n})
+        return pd.DataFrame(
+            {
+                "item": [str(c) for c in codes.columns],
+                "n_administered": n,
+                "omitted": (x == omitted).sum(axis=0) / n,
+                "not_reached": (x == not_reached).sum(axis=0) / n,
+            }
+        )
 
 
 def _code_text(value: object) -> str:

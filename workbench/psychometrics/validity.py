@@ -12,8 +12,14 @@ from workbench.psychometrics.irt_dif import irt_dif
 from workbench.psychometrics.items import distractor_analysis, item_analysis, score_levels
 from workbench.psychometrics.scoring import missing_rates, score_missing, score_responses
 
-__all__ = ["item_statistics", "option_table", "dif_table", "keyed_responses", "student_groups",
-           "calibration_table"]
+__all__ = [
+    "item_statistics",
+    "option_table",
+    "dif_table",
+    "keyed_responses",
+    "student_groups",
+    "calibration_table",
+]
 
 
 def keyed_responses(raw: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
@@ -27,8 +33,14 @@ def keyed_responses(raw: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def item_statistics(raw: pd.DataFrame, codes: pd.DataFrame, items: pd.DataFrame, *,
-                    flag_p=(0.2, 0.95), flag_rpb: float = 0.2) -> pd.DataFrame:
+def item_statistics(
+    raw: pd.DataFrame,
+    codes: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    flag_p=(0.2, 0.95),
+    flag_rpb: float = 0.2,
+) -> pd.DataFrame:
     """Classical statistics of every item of a booklet design, with missing rates and flags.
 
     Parameters
@@ -52,22 +64,36 @@ def item_statistics(raw: pd.DataFrame, codes: pd.DataFrame, items: pd.DataFrame,
     keyed = keyed_responses(raw, items)
     mc = items.loc[items["type"] == "MC"].set_index("item_id")["key"].to_dict()
     top = items.set_index("item_id")["max_score"].astype(int).to_dict()
-    stats = item_analysis(keyed[ids], mc, max_score=top, flag_p=tuple(flag_p),
-                          flag_rpb=flag_rpb)
+    stats = item_analysis(keyed[ids], mc, max_score=top, flag_p=tuple(flag_p), flag_rpb=flag_rpb)
     scores = score_missing(codes[ids])
     cr = items.loc[items["type"] == "CR", "item_id"].tolist()
     levels = score_levels(scores, items=cr, max_score=top)
     order = levels.groupby("item")["flag_order"].first()
     stats["flag_order"] = stats["item"].map(order).fillna(False).astype(bool)
-    stats["flags"] = [";".join([f for f in (fl.split(";") if fl else [])]
-                               + (["level_order"] if o else []))
-                      for fl, o in zip(stats["flags"], stats["flag_order"], strict=True)]
-    stats = stats.merge(missing_rates(codes[ids])[["item", "omitted", "not_reached"]],
-                        on="item")
+    stats["flags"] = [
+        ";".join([f for f in (fl.split(";") if fl else [])] + (["level_order"] if o else []))
+        for fl, o in zip(stats["flags"], stats["flag_order"], strict=True)
+    ]
+    stats = stats.merge(missing_rates(codes[ids])[["item", "omitted", "not_reached"]], on="item")
     stats.insert(1, "type", stats["item"].map(items.set_index("item_id")["type"]))
-    return stats[["item", "type", "n", "max_score", "p_value", "r_item_rest", "omitted",
-                  "not_reached", "flag_hard", "flag_easy", "flag_low_rpb", "flag_distractor",
-                  "flag_order", "flags"]]
+    return stats[
+        [
+            "item",
+            "type",
+            "n",
+            "max_score",
+            "p_value",
+            "r_item_rest",
+            "omitted",
+            "not_reached",
+            "flag_hard",
+            "flag_easy",
+            "flag_low_rpb",
+            "flag_distractor",
+            "flag_order",
+            "flags",
+        ]
+    ]
 
 
 def option_table(raw: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
@@ -78,8 +104,9 @@ def option_table(raw: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     return distractor_analysis(keyed[items["item_id"].tolist()], mc, max_score=top)
 
 
-def dif_table(scores: pd.DataFrame, *, comparisons: dict, booklet=None,
-              irt: bool = True) -> pd.DataFrame:
+def dif_table(
+    scores: pd.DataFrame, *, comparisons: dict, booklet=None, irt: bool = True
+) -> pd.DataFrame:
     """Mantel-Haenszel DIF (ETS classes) and the IRT check for several group comparisons.
 
     Parameters
@@ -109,26 +136,51 @@ def dif_table(scores: pd.DataFrame, *, comparisons: dict, booklet=None,
     parts = []
     for name, (group, focal, reference) in comparisons.items():
         g = np.asarray(group, dtype=object)
-        mh = mantel_haenszel(scores, group=g, focal=focal, reference=reference,
-                             matching=strata)
+        mh = mantel_haenszel(scores, group=g, focal=focal, reference=reference, matching=strata)
         mh = mh.rename(columns={"p_value": "p_value"})
         if irt:
             it = irt_dif(scores, group=g, focal=focal, reference=reference)
-            mh = mh.merge(it[["item", "difference", "se", "dif_class"]].rename(
-                columns={"difference": "irt_difference", "se": "irt_se",
-                         "dif_class": "irt_class"}), on="item", how="left")
+            mh = mh.merge(
+                it[["item", "difference", "se", "dif_class"]].rename(
+                    columns={
+                        "difference": "irt_difference",
+                        "se": "irt_se",
+                        "dif_class": "irt_class",
+                    }
+                ),
+                on="item",
+                how="left",
+            )
         else:
             mh = mh.assign(irt_difference=np.nan, irt_se=np.nan, irt_class="NA")
         parts.append(mh.assign(comparison=name, focal=str(focal), reference=str(reference)))
     out = pd.concat(parts, ignore_index=True)
     out["flagged"] = out["ets_class"].str.startswith("C")
-    return out[["comparison", "focal", "reference", "item", "max_score", "n_reference",
-                "n_focal", "d_dif", "d_dif_se", "smd", "p_value", "ets_class",
-                "irt_difference", "irt_se", "irt_class", "flagged"]]
+    return out[
+        [
+            "comparison",
+            "focal",
+            "reference",
+            "item",
+            "max_score",
+            "n_reference",
+            "n_focal",
+            "d_dif",
+            "d_dif_se",
+            "smd",
+            "p_value",
+            "ets_class",
+            "irt_difference",
+            "irt_se",
+            "irt_class",
+            "flagged",
+        ]
+    ]
 
 
-def student_groups(scored: pd.DataFrame, student_tracking: pd.DataFrame,
-                   class_tracking: pd.DataFrame) -> pd.DataFrame:
+def student_groups(
+    scored: pd.DataFrame, student_tracking: pd.DataFrame, class_tracking: pd.DataFrame
+) -> pd.DataFrame:
     """Language of instruction and gender of every scored student, in the rows' order.
 
     Returns
@@ -137,14 +189,20 @@ def student_groups(scored: pd.DataFrame, student_tracking: pd.DataFrame,
         ``IDSTUD, IDBOOK, language`` (``CLASS_LANG``), ``gender`` (``girl``/``boy`` from
         ``SEX`` 1/2, as the student-tracking schema codes it).
     """
-    lang = scored[["IDCLASS"]].merge(class_tracking[["IDCLASS", "CLASS_LANG"]], on="IDCLASS",
-                                     how="left")["CLASS_LANG"]
-    sex = scored[["IDSTUD"]].merge(student_tracking[["IDSTUD", "SEX"]].drop_duplicates("IDSTUD"),
-                                   on="IDSTUD", how="left")["SEX"]
-    return pd.DataFrame({"IDSTUD": scored["IDSTUD"].to_numpy(),
-                         "IDBOOK": scored["IDBOOK"].to_numpy(),
-                         "language": lang.to_numpy(),
-                         "gender": sex.map({1: "girl", 2: "boy"}).to_numpy()})
+    lang = scored[["IDCLASS"]].merge(
+        class_tracking[["IDCLASS", "CLASS_LANG"]], on="IDCLASS", how="left"
+    )["CLASS_LANG"]
+    sex = scored[["IDSTUD"]].merge(
+        student_tracking[["IDSTUD", "SEX"]].drop_duplicates("IDSTUD"), on="IDSTUD", how="left"
+    )["SEX"]
+    return pd.DataFrame(
+        {
+            "IDSTUD": scored["IDSTUD"].to_numpy(),
+            "IDBOOK": scored["IDBOOK"].to_numpy(),
+            "language": lang.to_numpy(),
+            "gender": sex.map({1: "girl", 2: "boy"}).to_numpy(),
+        }
+    )
 
 
 def calibration_table(calibration: pd.DataFrame, model) -> pd.DataFrame:
@@ -164,9 +222,12 @@ def calibration_table(calibration: pd.DataFrame, model) -> pd.DataFrame:
         infit_t, outfit_t``.
     """
     loc = model.table().query("parameter in ['difficulty', 'location']")
-    extra = pd.DataFrame({"item_id": loc["item"].to_numpy(),
-                          "rasch_location": loc["estimate"].to_numpy(),
-                          "rasch_se": loc["se"].to_numpy()})
+    extra = pd.DataFrame(
+        {
+            "item_id": loc["item"].to_numpy(),
+            "rasch_location": loc["estimate"].to_numpy(),
+            "rasch_se": loc["se"].to_numpy(),
+        }
+    )
     fit = model.itemfit().rename(columns={"item": "item_id"}).drop(columns="n")
-    return calibration.merge(extra, on="item_id", how="left").merge(fit, on="item_id",
-                                                                    how="left")
+    return calibration.merge(extra, on="item_id", how="left").merge(fit, on="item_id", how="left")

@@ -24,10 +24,16 @@ __all__ = ["item_verdicts"]
 VERDICTS = ("keep", "review", "drop")
 
 
-def item_verdicts(statistics: pd.DataFrame, *, fit: pd.DataFrame | None = None,
-                  calibration: pd.DataFrame | None = None, dif: pd.DataFrame | None = None,
-                  drop_rpb: float = 0.1, drop_rmsd: float = 0.15,
-                  fit_range: Sequence[float] = (0.8, 1.2)) -> pd.DataFrame:
+def item_verdicts(
+    statistics: pd.DataFrame,
+    *,
+    fit: pd.DataFrame | None = None,
+    calibration: pd.DataFrame | None = None,
+    dif: pd.DataFrame | None = None,
+    drop_rpb: float = 0.1,
+    drop_rmsd: float = 0.15,
+    fit_range: Sequence[float] = (0.8, 1.2),
+) -> pd.DataFrame:
     """Combine the item statistics, fit and DIF into a verdict per item.
 
     Parameters
@@ -61,8 +67,9 @@ def item_verdicts(statistics: pd.DataFrame, *, fit: pd.DataFrame | None = None,
     """
     missing = [c for c in ("item", "r_item_rest", "flags") if c not in statistics.columns]
     if missing:
-        raise KeyError(f"item_verdicts: statistics lacks columns {missing}; pass the "
-                       "item_analysis() table")
+        raise KeyError(
+            f"item_verdicts: statistics lacks columns {missing}; pass the item_analysis() table"
+        )
     items = statistics["item"].astype(str).tolist()
     drop = {i: [] for i in items}
     review = {i: [] for i in items}
@@ -82,9 +89,11 @@ def item_verdicts(statistics: pd.DataFrame, *, fit: pd.DataFrame | None = None,
         lo, hi = fit_range
         for row in fit.itertuples(index=False):
             if row.item in review:
-                review[row.item] += [name for name, v in (("infit", row.infit_msq),
-                                                          ("outfit", row.outfit_msq))
-                                     if not lo <= v <= hi]
+                review[row.item] += [
+                    name
+                    for name, v in (("infit", row.infit_msq), ("outfit", row.outfit_msq))
+                    if not lo <= v <= hi
+                ]
     if dif is not None:
         for row in dif.itertuples(index=False):
             if str(row.item) in review and str(row.ets_class).startswith("C"):

@@ -15,5 +15,16 @@ from workbench.publish.document import Bundle, load_bundle, report_html
 from workbench.publish.findings import Finding, draft, findings_for, read_written
 from workbench.publish.render import render_cycle, render_site
 
-__all__ = ["Bundle", "Finding", "build_results_db", "draft", "findings_for", "load_bundle",
-           "read_written", "render_cycle", "render_site", "report_html", "results_db"]
+__all__ = [
+    "Bundle",
+    "Finding",
+    "build_results_db",
+    "draft",
+    "findings_for",
+    "load_bundle",
+    "read_written",
+    "render_cycle",
+    "render_site",
+    "report_html",
+    "results_db",
+]

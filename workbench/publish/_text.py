@@ -39,8 +39,9 @@ def say(key: str, lang: str, **values: object):
         raise ValueError(f"say: unknown language {lang!r}; use one of {', '.join(LANGS)}")
     entry = words().get(key)
     if entry is None or lang not in entry:
-        raise KeyError(f"say: no text {key!r} in {lang!r} in workbench/texts/report.yaml; "
-                       "add it there")
+        raise KeyError(
+            f"say: no text {key!r} in {lang!r} in workbench/texts/report.yaml; add it there"
+        )
     text = entry[lang]
     return text.format(**values) if values and isinstance(text, str) else text
 

@@ -20,8 +20,10 @@ from pathlib import Path
 __all__ = ["chromium", "print_pdf", "screenshot", "dump_dom", "NO_BROWSER"]
 
 #: the message when no browser is installed
-NO_BROWSER = ("no headless browser: install Debian's chromium (apt-get install chromium) to "
-              "render PDFs and screenshots and to run the browser tests")
+NO_BROWSER = (
+    "no headless browser: install Debian's chromium (apt-get install chromium) to "
+    "render PDFs and screenshots and to run the browser tests"
+)
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 
@@ -50,18 +52,23 @@ def print_pdf(page: Path, pdf: Path, *, timeout: float = 180) -> Path | None:
     return Path(pdf)
 
 
-def screenshot(page: Path, png: Path, *, size: tuple[int, int] = (1280, 900),
-               timeout: float = 180) -> Path | None:
+def screenshot(
+    page: Path, png: Path, *, size: tuple[int, int] = (1280, 900), timeout: float = 180
+) -> Path | None:
     """A PNG of the first screen of ``page``; ``None`` without a browser."""
     Path(png).parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(png).with_name(f".{Path(png).name}.tmp.png")
-    result = _run([f"--screenshot={tmp}", f"--window-size={size[0]},{size[1]}",
-                   "--hide-scrollbars"], page, timeout)
+    result = _run(
+        [f"--screenshot={tmp}", f"--window-size={size[0]},{size[1]}", "--hide-scrollbars"],
+        page,
+        timeout,
+    )
     if result is None:
         return None
     if not tmp.is_file():
-        raise RuntimeError(f"screenshot: Chromium made no screenshot of {page}: "
-                           f"{result.stderr[-400:]}")
+        raise RuntimeError(
+            f"screenshot: Chromium made no screenshot of {page}: {result.stderr[-400:]}"
+        )
     os.replace(tmp, png)
     return Path(png)
 
@@ -78,9 +85,18 @@ def _run(flags: list[str], page: Path, timeout: float):
     if exe is None:
         return None
     with tempfile.TemporaryDirectory(prefix="wb-chromium-") as profile:
-        command = [str(exe), "--headless", "--no-sandbox", "--disable-gpu",
-                   "--disable-dev-shm-usage", "--no-first-run", "--disable-extensions",
-                   "--allow-file-access-from-files", f"--user-data-dir={profile}",
-                   "--virtual-time-budget=5000", *flags, Path(page).resolve().as_uri()]
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+        command = [
+            str(exe),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-extensions",
+            "--allow-file-access-from-files",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=5000",
+            *flags,
+            Path(page).resolve().as_uri(),
+        ]
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)

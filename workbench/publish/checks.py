@@ -21,9 +21,30 @@ from urllib.parse import unquote, urlparse
 __all__ = ["untranslated", "links", "broken_links", "ALLOWED"]
 
 #: Latin words a Kyrgyz or Russian page may show: names of studies, methods and formats
-ALLOWED = frozenset({"IEA", "PIRLS", "TIMSS", "PISA", "SE", "JK2", "ICC", "IRT", "EAP", "WLE",
-                     "PDF", "CSV", "Excel", "DuckDB", "R²", "SD", "UTC", "OECD", "Holm",
-                     "SHA-256"})
+ALLOWED = frozenset(
+    {
+        "IEA",
+        "PIRLS",
+        "TIMSS",
+        "PISA",
+        "SE",
+        "JK2",
+        "ICC",
+        "IRT",
+        "EAP",
+        "WLE",
+        "PDF",
+        "CSV",
+        "Excel",
+        "DuckDB",
+        "R²",
+        "SD",
+        "UTC",
+        "OECD",
+        "Holm",
+        "SHA-256",
+    }
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]")
 _SKIP = {"style", "script", "code", "kbd", "samp", "pre"}
 

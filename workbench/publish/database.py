@@ -34,18 +34,44 @@ from intake.readers.readers import BaseReader
 
 from workbench.publish._text import group_label
 
-__all__ = ["build_results_db", "results_db", "db_path", "estimates_of", "COLUMNS",
-           "ResultsDBReader"]
+__all__ = [
+    "build_results_db",
+    "results_db",
+    "db_path",
+    "estimates_of",
+    "COLUMNS",
+    "ResultsDBReader",
+]
 
 #: columns of the ``estimates`` table, in order
-COLUMNS = ("cycle", "year", "exhibit", "variable", "group_var", "group", "statistic",
-           "estimate", "se", "ci_lower", "ci_upper", "df", "n", "p_value", "significant",
-           "flags", "label_ky", "label_ru", "label_en")
+COLUMNS = (
+    "cycle",
+    "year",
+    "exhibit",
+    "variable",
+    "group_var",
+    "group",
+    "statistic",
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "df",
+    "n",
+    "p_value",
+    "significant",
+    "flags",
+    "label_ky",
+    "label_ru",
+    "label_en",
+)
 _STAGE_TABLES = ("item_calibration", "item_verdicts", "participation")
 #: the other kinds of cycle: where each names its tables (database table -> stored table, or a
 #: tuple of names kept as they are); a cycle is of the kind when it stored the first of them
-KIND_TABLES = ("workbench.indicators.cycle:DATABASE_TABLES",
-               "workbench.monitoring.cycle:DATABASE_TABLES")
+KIND_TABLES = (
+    "workbench.indicators.cycle:DATABASE_TABLES",
+    "workbench.monitoring.cycle:DATABASE_TABLES",
+)
 
 
 def db_path(root: Path | None = None) -> Path:
@@ -69,9 +95,11 @@ def results_db(root: Path | None = None):
 
     path = db_path(root)
     if not path.is_file():
-        raise FileNotFoundError(f"results_db: {path} does not exist; run a cycle "
-                                "(workbench run parameters/<cycle>.yaml) or `workbench render "
-                                "parameters/<cycle>.yaml` to build it")
+        raise FileNotFoundError(
+            f"results_db: {path} does not exist; run a cycle "
+            "(workbench run parameters/<cycle>.yaml) or `workbench render "
+            "parameters/<cycle>.yaml` to build it"
+        )
     return duckdb.connect(str(path), read_only=True)
 
 
@@ -110,22 +138,29 @@ def build_results_db(root: Path | None = None) -> Path | None:
     if not cycles and not others:
         return None
     meta = [_cycle_meta(root, c) for c in cycles]
-    estimates = pd.concat([estimates_of(root / c / "data", c, m.get("year"))
-                           for c, m in zip(cycles, meta, strict=False)]
-                          or [pd.DataFrame(columns=list(COLUMNS))], ignore_index=True)
-    estimates = estimates.sort_values(["cycle", "exhibit", "group_var", "group", "variable",
-                                       "statistic"], kind="stable").reset_index(drop=True)
+    estimates = pd.concat(
+        [
+            estimates_of(root / c / "data", c, m.get("year"))
+            for c, m in zip(cycles, meta, strict=False)
+        ]
+        or [pd.DataFrame(columns=list(COLUMNS))],
+        ignore_index=True,
+    )
+    estimates = estimates.sort_values(
+        ["cycle", "exhibit", "group_var", "group", "variable", "statistic"], kind="stable"
+    ).reset_index(drop=True)
     stage = {name: _stacked(root, cycles, name) for name in _STAGE_TABLES} | others
     target = db_path(root)
     fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".duckdb.tmp", dir=root)
     os.close(fd)
-    os.unlink(tmp)            # duckdb creates the file itself
+    os.unlink(tmp)  # duckdb creates the file itself
     try:
         con = duckdb.connect(tmp)
         con.register("estimates_df", estimates)
         con.execute("CREATE TABLE estimates AS SELECT * FROM estimates_df")
-        con.register("cycles_df", pd.DataFrame(meta, columns=["cycle", "year", "title",
-                                                               "base_cycle"]))
+        con.register(
+            "cycles_df", pd.DataFrame(meta, columns=["cycle", "year", "title", "base_cycle"])
+        )
         con.execute("CREATE TABLE cycles AS SELECT * FROM cycles_df ORDER BY cycle")
         for name, table in stage.items():
             if table is not None:
@@ -159,8 +194,9 @@ def estimates_of(folder: Path, cycle: str, year: int | None = None) -> pd.DataFr
         if column not in out:
             out[column] = np.nan
     for lang in ("ky", "ru", "en"):
-        out[f"label_{lang}"] = [_label(gv, g, lang) for gv, g in zip(out["group_var"],
-                                                                      out["group"], strict=False)]
+        out[f"label_{lang}"] = [
+            _label(gv, g, lang) for gv, g in zip(out["group_var"], out["group"], strict=False)
+        ]
     out["flags"] = out["flags"].fillna("").astype(str)
     out["significant"] = out["significant"].astype("boolean")
     for column in ("estimate", "se", "ci_lower", "ci_upper", "df", "n", "p_value"):
@@ -178,10 +214,21 @@ def _label(group_var: str, group: str, lang: str) -> str:
 
 
 def _keep(table: pd.DataFrame, **columns) -> pd.DataFrame:
-    out = pd.DataFrame({k: (table[v] if isinstance(v, str) and v in table else v)
-                        for k, v in columns.items()}, index=table.index)
-    for c in ("estimate", "se", "ci_lower", "ci_upper", "df", "n", "p_value", "significant",
-              "flags"):
+    out = pd.DataFrame(
+        {k: (table[v] if isinstance(v, str) and v in table else v) for k, v in columns.items()},
+        index=table.index,
+    )
+    for c in (
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "df",
+        "n",
+        "p_value",
+        "significant",
+        "flags",
+    ):
         if c not in out and c in table:
             out[c] = table[c]
     return out
@@ -192,41 +239,95 @@ def _pair(a: pd.Series, b: pd.Series) -> pd.Series:
 
 
 _SHAPES = {
-    "distribution": lambda t: _keep(t, variable="variable", group_var="group_var",
-                                    group="group", statistic="statistic"),
-    "benchmarks": lambda t: _keep(t, variable="variable", group_var="group_var", group="group",
-                                  statistic=t["measure"].astype(str) + "_" +
-                                  t["benchmark"].astype(str)),
-    "gaps": lambda t: _keep(t, variable="variable", group_var="comparison",
-                            group=_pair(t["group"], t["reference"]), statistic="difference"),
-    "regions": lambda t: _keep(t, variable="variable", group_var="region", group="group",
-                               statistic="difference_from_national"),
-    "region_pairs": lambda t: _keep(t, variable="variable", group_var="region_pair",
-                                    group=_pair(t["group"], t["other"]),
-                                    statistic="difference"),
-    "context": lambda t: pd.concat([
-        _keep(t, variable="background", group_var="background", group=t["category"].astype(str),
-              statistic="mean"),
-        _keep(t.assign(estimate=t["percent"], se=t["percent_se"], ci_lower=np.nan,
-                       ci_upper=np.nan, p_value=np.nan), variable="background",
-              group_var="background", group=t["category"].astype(str), statistic="percent")]),
-    "regression": lambda t: _keep(t, variable="term", group_var="all", group="all",
-                                  statistic=np.where(t["term"] == "r2", "r2", "coefficient")),
-    "variance": lambda t: _keep(t, variable="component", group_var="model", group="model",
-                                statistic="variance_component"),
-    "trend": lambda t: _keep(t.assign(estimate=t["difference"]), variable="statistic",
-                             group_var="group_var", group="group", statistic=_change(t)),
-    "international": lambda t: _keep(t[t["source"] == "this_cycle"].assign(
-        estimate=t["mean"], ci_lower=np.nan, ci_upper=np.nan), variable="reading",
-        group_var="all", group="all", statistic="mean_beside_pirls"),
+    "distribution": lambda t: _keep(
+        t, variable="variable", group_var="group_var", group="group", statistic="statistic"
+    ),
+    "benchmarks": lambda t: _keep(
+        t,
+        variable="variable",
+        group_var="group_var",
+        group="group",
+        statistic=t["measure"].astype(str) + "_" + t["benchmark"].astype(str),
+    ),
+    "gaps": lambda t: _keep(
+        t,
+        variable="variable",
+        group_var="comparison",
+        group=_pair(t["group"], t["reference"]),
+        statistic="difference",
+    ),
+    "regions": lambda t: _keep(
+        t,
+        variable="variable",
+        group_var="region",
+        group="group",
+        statistic="difference_from_national",
+    ),
+    "region_pairs": lambda t: _keep(
+        t,
+        variable="variable",
+        group_var="region_pair",
+        group=_pair(t["group"], t["other"]),
+        statistic="difference",
+    ),
+    "context": lambda t: pd.concat(
+        [
+            _keep(
+                t,
+                variable="background",
+                group_var="background",
+                group=t["category"].astype(str),
+                statistic="mean",
+            ),
+            _keep(
+                t.assign(
+                    estimate=t["percent"],
+                    se=t["percent_se"],
+                    ci_lower=np.nan,
+                    ci_upper=np.nan,
+                    p_value=np.nan,
+                ),
+                variable="background",
+                group_var="background",
+                group=t["category"].astype(str),
+                statistic="percent",
+            ),
+        ]
+    ),
+    "regression": lambda t: _keep(
+        t,
+        variable="term",
+        group_var="all",
+        group="all",
+        statistic=np.where(t["term"] == "r2", "r2", "coefficient"),
+    ),
+    "variance": lambda t: _keep(
+        t, variable="component", group_var="model", group="model", statistic="variance_component"
+    ),
+    "trend": lambda t: _keep(
+        t.assign(estimate=t["difference"]),
+        variable="statistic",
+        group_var="group_var",
+        group="group",
+        statistic=_change(t),
+    ),
+    "international": lambda t: _keep(
+        t[t["source"] == "this_cycle"].assign(estimate=t["mean"], ci_lower=np.nan, ci_upper=np.nan),
+        variable="reading",
+        group_var="all",
+        group="all",
+        statistic="mean_beside_pirls",
+    ),
 }
 
 
 def _change(t: pd.DataFrame) -> list[str]:
     """``change_mean``, ``change_at_or_above_400``, ...: the trend row's statistic."""
     bench = t["benchmark"] if "benchmark" in t else pd.Series([None] * len(t), index=t.index)
-    return [f"change_{s}" + (f"_{b}" if b is not None and pd.notna(b) and str(b) else "")
-            for s, b in zip(t["statistic"], bench, strict=False)]
+    return [
+        f"change_{s}" + (f"_{b}" if b is not None and pd.notna(b) and str(b) else "")
+        for s, b in zip(t["statistic"], bench, strict=False)
+    ]
 
 
 def _stacked(root: Path, cycles: list[str], name: str) -> pd.DataFrame | None:
@@ -250,7 +351,7 @@ def _kind_tables(root: Path) -> dict[str, pd.DataFrame]:
         try:
             tables = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError):
-            continue                  # a kind not built yet
+            continue  # a kind not built yet
         tables = tables if isinstance(tables, dict) else {t: t for t in tables}
         first = next(iter(tables.values()))
         cycles = sorted(p.parent.parent.name for p in root.glob(f"*/data/{first}.parquet"))
@@ -264,5 +365,9 @@ def _kind_tables(root: Path) -> dict[str, pd.DataFrame]:
 def _cycle_meta(root: Path, cycle: str) -> dict:
     path = root / cycle / "publication" / "meta.json"
     meta = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return {"cycle": cycle, "year": meta.get("year"), "title": meta.get("title", cycle),
-            "base_cycle": meta.get("base_cycle")}
+    return {
+        "cycle": cycle,
+        "year": meta.get("year"),
+        "title": meta.get("title", cycle),
+        "base_cycle": meta.get("base_cycle"),
+    }

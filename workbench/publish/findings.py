@@ -39,13 +39,22 @@ import yaml
 
 from workbench.publish._text import group_label, num, say
 
-__all__ = ["Finding", "draft", "read_written", "merge", "findings_for", "ANCHORS",
-           "findings_path"]
+__all__ = ["Finding", "draft", "read_written", "merge", "findings_for", "ANCHORS", "findings_path"]
 
 #: the anchor of each exhibit's table in the report (``table`` keys of a written finding)
-ANCHORS: dict[str, str] = {name: f"tab-{name}" for name in (
-    "distribution", "benchmarks", "gaps", "regions", "context", "variance", "trend",
-    "international")}
+ANCHORS: dict[str, str] = {
+    name: f"tab-{name}"
+    for name in (
+        "distribution",
+        "benchmarks",
+        "gaps",
+        "regions",
+        "context",
+        "variance",
+        "trend",
+        "international",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -71,9 +80,14 @@ def findings_path(cycle: str) -> Path:
     return PROJECT_ROOT / "parameters" / "findings" / f"{cycle}.yaml"
 
 
-def findings_for(tables: Mapping[str, pd.DataFrame], *, lang: str, cycle: str | None = None,
-                 base_year: int | None = None, written: Path | None = None
-                 ) -> tuple[list[Finding], list[str]]:
+def findings_for(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    lang: str,
+    cycle: str | None = None,
+    base_year: int | None = None,
+    written: Path | None = None,
+) -> tuple[list[Finding], list[str]]:
     """The summary of a cycle in ``lang``: drafted findings merged with the written ones
     (``written`` file, default :func:`findings_path` of ``cycle`` when it exists)."""
     found, withheld = draft(tables, lang=lang, base_year=base_year)
@@ -83,8 +97,9 @@ def findings_for(tables: Mapping[str, pd.DataFrame], *, lang: str, cycle: str | 
     return found, withheld
 
 
-def draft(tables: Mapping[str, pd.DataFrame], *, lang: str, base_year: int | None = None
-          ) -> tuple[list[Finding], list[str]]:
+def draft(
+    tables: Mapping[str, pd.DataFrame], *, lang: str, base_year: int | None = None
+) -> tuple[list[Finding], list[str]]:
     """Draft the findings the tables support, in ``lang``.
 
     Parameters
@@ -120,15 +135,28 @@ def draft(tables: Mapping[str, pd.DataFrame], *, lang: str, base_year: int | Non
         model = variance["model"].astype(str).str.removeprefix("model_")
         icc = variance[(variance["component"] == "icc") & (model == "null")]
         if len(icc) and pd.notna(icc["estimate"].iloc[0]):
-            found.append(Finding("icc", "level", "generated", ANCHORS["variance"],
-                                 say("f_icc", lang, icc=num(100 * icc["estimate"].iloc[0],
-                                                            lang, 0))))
+            found.append(
+                Finding(
+                    "icc",
+                    "level",
+                    "generated",
+                    ANCHORS["variance"],
+                    say("f_icc", lang, icc=num(100 * icc["estimate"].iloc[0], lang, 0)),
+                )
+            )
     international = tables.get("results_international")
     if international is not None and not international.empty:
         linked = bool(international.get("linked", pd.Series([False])).fillna(False).any())
         if not linked:
-            found.append(Finding("international", "level", "generated",
-                                 ANCHORS["international"], say("f_international", lang)))
+            found.append(
+                Finding(
+                    "international",
+                    "level",
+                    "generated",
+                    ANCHORS["international"],
+                    say("f_international", lang),
+                )
+            )
     return found, withheld
 
 
@@ -147,29 +175,37 @@ def read_written(path: Path, *, lang: str) -> tuple[list[Finding], list[str]]:
     path = Path(path)
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
-        raise ValueError(f"read_written: {path}: expected a mapping with 'findings:' and "
-                         "'remove:'; see parameters/findings/sabat6-demo.yaml")
+        raise ValueError(
+            f"read_written: {path}: expected a mapping with 'findings:' and "
+            "'remove:'; see parameters/findings/sabat6-demo.yaml"
+        )
     written = []
     for number, item in enumerate(raw.get("findings") or [], start=1):
         where = f"{path}: findings item {number}"
         if not isinstance(item, dict) or "id" not in item:
-            raise ValueError(f"read_written: {where}: each finding needs an 'id', a 'table' and "
-                             "its text in ky, ru and en")
+            raise ValueError(
+                f"read_written: {where}: each finding needs an 'id', a 'table' and "
+                "its text in ky, ru and en"
+            )
         table = item.get("table")
         if table not in ANCHORS:
-            raise ValueError(f"read_written: {where} ({item['id']}): table {table!r} is not one "
-                             f"of {', '.join(ANCHORS)}; name the table the sentence comes from")
+            raise ValueError(
+                f"read_written: {where} ({item['id']}): table {table!r} is not one "
+                f"of {', '.join(ANCHORS)}; name the table the sentence comes from"
+            )
         text = item.get(lang)
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"read_written: {where} ({item['id']}): no text in {lang!r}; the "
-                             f"report is rendered in {lang}, so write the sentence in it")
-        written.append(Finding(str(item["id"]), "written", "written", ANCHORS[table],
-                               " ".join(text.split())))
+            raise ValueError(
+                f"read_written: {where} ({item['id']}): no text in {lang!r}; the "
+                f"report is rendered in {lang}, so write the sentence in it"
+            )
+        written.append(
+            Finding(str(item["id"]), "written", "written", ANCHORS[table], " ".join(text.split()))
+        )
     return written, [str(x) for x in raw.get("remove") or []]
 
 
-def merge(generated: list[Finding], written: tuple[list[Finding], list[str]]
-          ) -> list[Finding]:
+def merge(generated: list[Finding], written: tuple[list[Finding], list[str]]) -> list[Finding]:
     """Generated findings with the written ones: same id replaces, new ids are appended,
     ``remove`` ids are left out.
 
@@ -197,9 +233,21 @@ def _level_findings(tables, lang, found, withheld) -> None:
         row = dist[(dist["group_var"] == "all") & (dist["statistic"] == "mean")]
         if len(row) and _shown(row.iloc[0]):
             r = row.iloc[0]
-            found.append(Finding("mean", "level", "generated", ANCHORS["distribution"],
-                                 say("f_mean", lang, mean=num(r["estimate"], lang),
-                                     lo=num(r["ci_lower"], lang), hi=num(r["ci_upper"], lang))))
+            found.append(
+                Finding(
+                    "mean",
+                    "level",
+                    "generated",
+                    ANCHORS["distribution"],
+                    say(
+                        "f_mean",
+                        lang,
+                        mean=num(r["estimate"], lang),
+                        lo=num(r["ci_lower"], lang),
+                        hi=num(r["ci_upper"], lang),
+                    ),
+                )
+            )
         elif len(row):
             withheld.append(say("withheld_suppressed", lang))
     bench = tables.get("results_benchmarks")
@@ -210,9 +258,21 @@ def _level_findings(tables, lang, found, withheld) -> None:
         row = national[pd.to_numeric(national["lower"], errors="coerce") == cut]
         if len(row) and _shown(row.iloc[0]):
             r = row.iloc[0]
-            found.append(Finding(key[2:], "level", "generated", ANCHORS["benchmarks"],
-                                 say(key, lang, pct=num(r["estimate"], lang),
-                                     lo=num(r["ci_lower"], lang), hi=num(r["ci_upper"], lang))))
+            found.append(
+                Finding(
+                    key[2:],
+                    "level",
+                    "generated",
+                    ANCHORS["benchmarks"],
+                    say(
+                        key,
+                        lang,
+                        pct=num(r["estimate"], lang),
+                        lo=num(r["ci_lower"], lang),
+                        hi=num(r["ci_upper"], lang),
+                    ),
+                )
+            )
 
 
 def _gap_findings(gaps, lang, found, withheld) -> None:
@@ -220,14 +280,18 @@ def _gap_findings(gaps, lang, found, withheld) -> None:
         return
     for row in gaps.itertuples(index=False):
         r = row._asdict()
-        ident = f"gap_{r['comparison']}" + (f"_{r['group']}" if r["comparison"] == "language"
-                                             else "")
+        ident = f"gap_{r['comparison']}" + (
+            f"_{r['group']}" if r["comparison"] == "language" else ""
+        )
         if not _shown(pd.Series(r)):
             withheld.append(say("withheld_suppressed", lang))
             continue
         a, b = group_label(r["group"], lang), group_label(r["reference"], lang)
-        values = {"diff": num(abs(r["estimate"]), lang), "se": num(r["se"], lang),
-                  "p": _p(r["p_value"], lang)}
+        values = {
+            "diff": num(abs(r["estimate"]), lang),
+            "se": num(r["se"], lang),
+            "p": _p(r["p_value"], lang),
+        }
         if bool(r.get("significant")):
             higher, lower = (a, b) if r["estimate"] > 0 else (b, a)
             text = say("f_gap_sig", lang, higher=higher, lower=lower, **values)
@@ -245,16 +309,33 @@ def _region_findings(regions, lang, found, withheld) -> None:
     withheld += [say("withheld_suppressed", lang)] * (len(regions) - len(shown))
     significant = shown[shown[column].fillna(False).astype(bool)]
     for _, r in significant.sort_values("estimate", ascending=False).iterrows():
-        found.append(Finding(f"region_{r['group']}", "difference", "generated",
-                             ANCHORS["regions"], say(
-                                 "f_region_sig", lang, region=group_label(r["group"], lang),
-                                 mean=num(r["estimate_group"], lang),
-                                 diff=num(abs(r["estimate"]), lang),
-                                 direction=say("above" if r["estimate"] > 0 else "below", lang))))
+        found.append(
+            Finding(
+                f"region_{r['group']}",
+                "difference",
+                "generated",
+                ANCHORS["regions"],
+                say(
+                    "f_region_sig",
+                    lang,
+                    region=group_label(r["group"], lang),
+                    mean=num(r["estimate_group"], lang),
+                    diff=num(abs(r["estimate"]), lang),
+                    direction=say("above" if r["estimate"] > 0 else "below", lang),
+                ),
+            )
+        )
     rest = len(shown) - len(significant)
     if rest:
-        found.append(Finding("regions_ns", "no_difference", "generated", ANCHORS["regions"],
-                             say("f_regions_ns", lang, k=rest, m=len(shown))))
+        found.append(
+            Finding(
+                "regions_ns",
+                "no_difference",
+                "generated",
+                ANCHORS["regions"],
+                say("f_regions_ns", lang, k=rest, m=len(shown)),
+            )
+        )
 
 
 def _trend_findings(trend, lang, base_year, found, withheld) -> None:
@@ -270,17 +351,34 @@ def _trend_findings(trend, lang, base_year, found, withheld) -> None:
     if not bool(r.get("shown", True)) or pd.isna(r.get("difference")):
         withheld.append(say("withheld_suppressed", lang))
         return
-    values = {"base_year": base_year if base_year else "–", "diff": num(abs(r["difference"]),
-                                                                        lang),
-              "se": num(r["se"], lang), "le": num(r["linking_error"], lang, 2),
-              "p": _p(r["p_value"], lang)}
+    values = {
+        "base_year": base_year if base_year else "–",
+        "diff": num(abs(r["difference"]), lang),
+        "se": num(r["se"], lang),
+        "le": num(r["linking_error"], lang, 2),
+        "p": _p(r["p_value"], lang),
+    }
     if bool(r.get("significant")):
         direction = say("rose" if r["difference"] > 0 else "fell", lang)
-        found.append(Finding("trend_mean", "difference", "generated", ANCHORS["trend"],
-                             say("f_trend_sig", lang, direction=direction, **values)))
+        found.append(
+            Finding(
+                "trend_mean",
+                "difference",
+                "generated",
+                ANCHORS["trend"],
+                say("f_trend_sig", lang, direction=direction, **values),
+            )
+        )
     else:
-        found.append(Finding("trend_mean", "no_difference", "generated", ANCHORS["trend"],
-                             say("f_trend_ns", lang, **values)))
+        found.append(
+            Finding(
+                "trend_mean",
+                "no_difference",
+                "generated",
+                ANCHORS["trend"],
+                say("f_trend_ns", lang, **values),
+            )
+        )
 
 
 def _p(value: float, lang: str) -> str:
@@ -288,4 +386,3 @@ def _p(value: float, lang: str) -> str:
     if value is None or not np.isfinite(value):
         return "= –"
     return f"< {num(0.001, lang, 3)}" if value < 0.001 else f"= {num(value, lang, 3)}"
-

@@ -26,14 +26,29 @@ from workbench.publish.database import build_results_db
 from workbench.publish.document import load_bundle, report_html
 from workbench.publish.site import cycle_page, front_page, headlines, read_meta
 
-__all__ = ["render_cycle", "render_site", "publication_dir", "PUBLIC_TABLES", "run_command",
-           "render_after_run"]
+__all__ = [
+    "render_cycle",
+    "render_site",
+    "publication_dir",
+    "PUBLIC_TABLES",
+    "run_command",
+    "render_after_run",
+]
 
 #: the public tables written as CSV downloads (besides the codebook)
-PUBLIC_TABLES = ("results_distribution", "results_benchmarks", "results_gaps",
-                 "results_regions", "results_region_pairs", "results_context",
-                 "results_regression", "results_variance", "results_trend",
-                 "results_international", "results_rules")
+PUBLIC_TABLES = (
+    "results_distribution",
+    "results_benchmarks",
+    "results_gaps",
+    "results_regions",
+    "results_region_pairs",
+    "results_context",
+    "results_regression",
+    "results_variance",
+    "results_trend",
+    "results_international",
+    "results_rules",
+)
 
 
 def publication_dir(cycle: str) -> Path:
@@ -43,8 +58,14 @@ def publication_dir(cycle: str) -> Path:
     return cycle_dir(cycle) / "publication"
 
 
-def render_cycle(params, *, languages: Sequence[str] | None = None, pdf: bool = True,
-                 screenshots: bool = True, echo=print) -> dict:
+def render_cycle(
+    params,
+    *,
+    languages: Sequence[str] | None = None,
+    pdf: bool = True,
+    screenshots: bool = True,
+    echo=print,
+) -> dict:
     """Render the analytical report, the cycle's page and the downloads, then the site.
 
     Parameters
@@ -76,8 +97,9 @@ def render_cycle(params, *, languages: Sequence[str] | None = None, pdf: bool = 
     langs = bundle.languages
     unknown = [x for x in langs if x not in LANGS]
     if unknown:
-        raise ValueError(f"render_cycle: unknown report languages {unknown}; use "
-                         f"{', '.join(LANGS)}")
+        raise ValueError(
+            f"render_cycle: unknown report languages {unknown}; use {', '.join(LANGS)}"
+        )
     folder = publication_dir(params.cycle)
     reports, leaks = {}, {}
     for lang in langs:
@@ -92,36 +114,61 @@ def render_cycle(params, *, languages: Sequence[str] | None = None, pdf: bool = 
         for lang in langs:
             if pdf:
                 printable = folder / f".print.{lang}.html"
-                write_text(printable, report_html(bundle, lang, links=False).replace(
-                    "<details>", "<details open>"))
+                write_text(
+                    printable,
+                    report_html(bundle, lang, links=False).replace("<details>", "<details open>"),
+                )
                 try:
                     pdfs[lang] = browser.print_pdf(printable, folder / f"report.{lang}.pdf")
                 finally:
                     printable.unlink(missing_ok=True)
             if screenshots:
                 shots[lang] = browser.screenshot(
-                    reports[lang], cycle_dir(params.cycle) / "screenshots" / f"report.{lang}.png")
-    meta = {"cycle": params.cycle, "title": {x: cycle_title(params, x) for x in LANGS},
-            "year": bundle.year,
-            "base_cycle": (params.stages.get("results") or {}).get("base_cycle"),
-            "languages": list(langs),
-            "headlines": {x: headlines(bundle.tables, x) for x in LANGS}}
+                    reports[lang], cycle_dir(params.cycle) / "screenshots" / f"report.{lang}.png"
+                )
+    meta = {
+        "cycle": params.cycle,
+        "title": {x: cycle_title(params, x) for x in LANGS},
+        "year": bundle.year,
+        "base_cycle": (params.stages.get("results") or {}).get("base_cycle"),
+        "languages": list(langs),
+        "headlines": {x: headlines(bundle.tables, x) for x in LANGS},
+    }
     write_text(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1))
     existing = {x: (folder / f"report.{x}.pdf").is_file() for x in langs}
     for lang in LANGS:
-        write_text(folder / f"index.{lang}.html", cycle_page(
-            meta, lang, downloads=downloads, stages=bundle.stages, pdfs=existing,
-            stage_index=(cycle_dir(params.cycle) / "index.html").is_file()))
+        write_text(
+            folder / f"index.{lang}.html",
+            cycle_page(
+                meta,
+                lang,
+                downloads=downloads,
+                stages=bundle.stages,
+                pdfs=existing,
+                stage_index=(cycle_dir(params.cycle) / "index.html").is_file(),
+            ),
+        )
     site = render_site()
     seconds = time.perf_counter() - started
     leaked = sum(len(v) for v in leaks.values())
-    say(f"[render] {params.cycle}: analytical report in {', '.join(langs)} "
+    say(
+        f"[render] {params.cycle}: analytical report in {', '.join(langs)} "
         f"({len(pdfs)} PDF, {len(shots)} screenshots) {seconds:.1f} s  "
-        f"{folder / ('index.' + langs[0] + '.html')}" + (f"; {leaked} untranslated words: "
-                                      f"{sorted({w for v in leaks.values() for w in v})[:8]}"
-                                      if leaked else ""))
-    return {"reports": reports, "pdfs": pdfs, "screenshots": shots, "untranslated": leaks,
-            "seconds": seconds, "site": site}
+        f"{folder / ('index.' + langs[0] + '.html')}"
+        + (
+            f"; {leaked} untranslated words: {sorted({w for v in leaks.values() for w in v})[:8]}"
+            if leaked
+            else ""
+        )
+    )
+    return {
+        "reports": reports,
+        "pdfs": pdfs,
+        "screenshots": shots,
+        "untranslated": leaks,
+        "seconds": seconds,
+        "site": site,
+    }
 
 
 def render_site(root: Path | None = None) -> Path:
@@ -162,8 +209,12 @@ def run_command(args) -> int:
     from workbench.params import ParamsError, load_params
 
     try:
-        render_cycle(load_params(args.params), languages=args.lang, pdf=not args.no_pdf,
-                     screenshots=not args.no_pdf)
+        render_cycle(
+            load_params(args.params),
+            languages=args.lang,
+            pdf=not args.no_pdf,
+            screenshots=not args.no_pdf,
+        )
     except (ParamsError, ValueError, KeyError, OSError, RuntimeError) as err:
         print(f"workbench: {' '.join(str(err).split())}", file=sys.stderr)
         return 2

@@ -49,18 +49,22 @@ from workbench.paths import PROJECT_ROOT, cycle_dir, fieldwork_dir, outputs_root
 __all__ = ["archive_cycle", "collect", "write_bundle", "verify_bundle", "main"]
 
 _REPORT_SUFFIXES = (".html", ".xlsx", ".pdf", ".png", ".css")
-_LEFT_OUT = ("the pseudonymization key (fieldwork/<cycle>/*.key)",
-             "the field delivery (fieldwork/<cycle>/incoming, quarantine): hashed only",
-             "the executed notebooks (outputs/<cycle>/notebooks)",
-             "the de-identified working tables other than results (outputs/<cycle>/data)")
+_LEFT_OUT = (
+    "the pseudonymization key (fieldwork/<cycle>/*.key)",
+    "the field delivery (fieldwork/<cycle>/incoming, quarantine): hashed only",
+    "the executed notebooks (outputs/<cycle>/notebooks)",
+    "the de-identified working tables other than results (outputs/<cycle>/data)",
+)
 
 
 def collect(cycle: str, *, params_path: str | Path | None = None) -> dict[str, bytes]:
     """Every file of the bundle, by its path inside the bundle (nothing written yet)."""
     root = cycle_dir(cycle)
     if not root.is_dir():
-        raise ValueError(f"archive: no outputs for cycle {cycle!r} ({root}); run the cycle "
-                         "first (workbench run parameters/<cycle>.yaml).")
+        raise ValueError(
+            f"archive: no outputs for cycle {cycle!r} ({root}); run the cycle "
+            "first (workbench run parameters/<cycle>.yaml)."
+        )
     files: dict[str, bytes] = {}
     params = Path(params_path) if params_path else _params_file(cycle)
     if params is not None:
@@ -74,17 +78,29 @@ def collect(cycle: str, *, params_path: str | Path | None = None) -> dict[str, b
     for sub in ("html", "tables"):
         for path in sorted((root / sub).rglob("*")):
             if path.is_file() and path.suffix in _REPORT_SUFFIXES:
-                files[f"reports/{sub}/{path.relative_to(root / sub).as_posix()}"] = \
+                files[f"reports/{sub}/{path.relative_to(root / sub).as_posix()}"] = (
                     path.read_bytes()
+                )
     for path in sorted(root.glob("*.html")) + sorted(root.glob("*.pdf")):
         files[f"reports/{path.name}"] = path.read_bytes()
     for path in sorted((root / "data").glob("*.parquet")):
-        if path.stem.startswith(("results_", "release_", "recommendations", "method_",
-                                 "codebook", "participation", "item_", "scale_constants",
-                                 "proficiency_levels", "linking")):
+        if path.stem.startswith(
+            (
+                "results_",
+                "release_",
+                "recommendations",
+                "method_",
+                "codebook",
+                "participation",
+                "item_",
+                "scale_constants",
+                "proficiency_levels",
+                "linking",
+            )
+        ):
             files[f"database/{path.name}"] = path.read_bytes()
     ledger = outputs_root() / "recommendations" / "history.jsonl"
-    if ledger.exists():                        # the register's history (every cycle: a chain)
+    if ledger.exists():  # the register's history (every cycle: a chain)
         files["database/recommendations_history.jsonl"] = ledger.read_bytes()
     extract = _database_extract(cycle)
     if extract is not None:
@@ -99,16 +115,23 @@ def collect(cycle: str, *, params_path: str | Path | None = None) -> dict[str, b
     incoming = fieldwork_dir(cycle) / "incoming"
     for path in sorted(incoming.rglob("*")) if incoming.is_dir() else []:
         if path.is_file():
-            inputs[f"fieldwork/{cycle}/incoming/{path.relative_to(incoming).as_posix()}"] = \
+            inputs[f"fieldwork/{cycle}/incoming/{path.relative_to(incoming).as_posix()}"] = (
                 hashlib.sha256(path.read_bytes()).hexdigest()
-    files["inputs_sha256.json"] = json.dumps(inputs, indent=1, sort_keys=True,
-                                             ensure_ascii=False).encode()
+            )
+    files["inputs_sha256.json"] = json.dumps(
+        inputs, indent=1, sort_keys=True, ensure_ascii=False
+    ).encode()
     _refuse_secrets(cycle, files)
     return files
 
 
-def archive_cycle(cycle: str, *, params_path: str | Path | None = None,
-                  folder: str | Path | None = None, when: dt.datetime | None = None) -> Path:
+def archive_cycle(
+    cycle: str,
+    *,
+    params_path: str | Path | None = None,
+    folder: str | Path | None = None,
+    when: dt.datetime | None = None,
+) -> Path:
     """Write the cycle's dated, checksummed bundle; return its path.
 
     Checked against
@@ -120,9 +143,13 @@ def archive_cycle(cycle: str, *, params_path: str | Path | None = None,
     files = collect(cycle, params_path=params_path)
     folder = Path(folder) if folder else outputs_root() / "archives"
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
-    info = {"cycle": cycle, "created_utc": when.isoformat(timespec="seconds"),
-            "files": len(files), "bytes": sum(len(b) for b in files.values()),
-            "left_out": list(_LEFT_OUT)}
+    info = {
+        "cycle": cycle,
+        "created_utc": when.isoformat(timespec="seconds"),
+        "files": len(files),
+        "bytes": sum(len(b) for b in files.values()),
+        "left_out": list(_LEFT_OUT),
+    }
     return write_bundle(folder / f"{cycle}-{stamp}.tar.gz", files, info=info)
 
 
@@ -130,8 +157,9 @@ def write_bundle(path: Path, files: Mapping[str, bytes], *, info: Mapping) -> Pa
     """Write ``files`` + ``archive.json`` + ``MANIFEST.sha256`` as a tar.gz (atomically)."""
     members = dict(files)
     members["archive.json"] = json.dumps(dict(info), indent=1, ensure_ascii=False).encode()
-    manifest = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                       for name, data in sorted(members.items()))
+    manifest = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(members.items())
+    )
     members["MANIFEST.sha256"] = manifest.encode()
 
     def write(tmp: Path) -> None:
@@ -153,23 +181,24 @@ def verify_bundle(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"verify_bundle: no bundle at {path}; give the .tar.gz that "
-                         "workbench archive wrote.")
+        raise ValueError(
+            f"verify_bundle: no bundle at {path}; give the .tar.gz that workbench archive wrote."
+        )
     try:
         with tarfile.open(path, "r:gz") as tar:
             contents = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
     except (tarfile.TarError, OSError, EOFError) as err:
-        raise ValueError(f"verify_bundle: {path} is not a readable tar.gz bundle ({err}).") \
-            from err
+        raise ValueError(f"verify_bundle: {path} is not a readable tar.gz bundle ({err}).") from err
     if "MANIFEST.sha256" not in contents:
-        raise ValueError(f"verify_bundle: {path} has no MANIFEST.sha256; not a workbench "
-                         "archive.")
+        raise ValueError(f"verify_bundle: {path} has no MANIFEST.sha256; not a workbench archive.")
     listed = {}
     for number, line in enumerate(contents["MANIFEST.sha256"].decode().splitlines(), 1):
         found = re.fullmatch(r"([0-9a-f]{64})  (.+)", line)
         if not found:
-            raise ValueError(f"verify_bundle: MANIFEST.sha256 line {number} is not "
-                             f"'<sha256>  <path>' ({line[:60]!r}).")
+            raise ValueError(
+                f"verify_bundle: MANIFEST.sha256 line {number} is not "
+                f"'<sha256>  <path>' ({line[:60]!r})."
+            )
         listed[found.group(2)] = found.group(1)
     rows = []
     for name, sha in sorted(listed.items()):
@@ -177,8 +206,13 @@ def verify_bundle(path: str | Path) -> pd.DataFrame:
             rows.append({"path": name, "status": "missing", "detail": "listed, not in bundle"})
             continue
         actual = hashlib.sha256(contents[name]).hexdigest()
-        rows.append({"path": name, "status": "ok" if actual == sha else "modified",
-                     "detail": "" if actual == sha else f"sha256 {actual[:12]}… ≠ {sha[:12]}…"})
+        rows.append(
+            {
+                "path": name,
+                "status": "ok" if actual == sha else "modified",
+                "detail": "" if actual == sha else f"sha256 {actual[:12]}… ≠ {sha[:12]}…",
+            }
+        )
     for name in sorted(set(contents) - set(listed) - {"MANIFEST.sha256"}):
         rows.append({"path": name, "status": "added", "detail": "not in the manifest"})
     for row in rows:
@@ -215,8 +249,10 @@ def run_command(args: argparse.Namespace) -> int:
     bad = report[report["status"] != "ok"]
     for row in bad.itertuples(index=False):
         print(f"{row.status}: {row.path} {row.detail}".rstrip())
-    print(f"{args.bundle}: {len(report) - len(bad)} of {len(report)} files ok"
-          + ("" if bad.empty else f", {len(bad)} differ"))
+    print(
+        f"{args.bundle}: {len(report) - len(bad)} of {len(report)} files ok"
+        + ("" if bad.empty else f", {len(bad)} differ")
+    )
     return 0 if bad.empty else 1
 
 
@@ -243,13 +279,18 @@ def _database_extract(cycle: str) -> bytes | None:
         return None
     try:
         con = duckdb.connect(str(database), read_only=True)
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.columns where column_name = 'cycle'"
-        ).fetchall()]
-        frames = [con.execute(f'select * from "{t}" where cycle = ?', [cycle]).df()
-                  .assign(table=t) for t in sorted(set(tables))]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.columns where column_name = 'cycle'"
+            ).fetchall()
+        ]
+        frames = [
+            con.execute(f'select * from "{t}" where cycle = ?', [cycle]).df().assign(table=t)
+            for t in sorted(set(tables))
+        ]
         con.close()
-    except Exception:                                    # noqa: BLE001 - the DB is optional
+    except Exception:  # noqa: BLE001 - the DB is optional
         return None
     if not frames:
         return None
@@ -259,16 +300,17 @@ def _database_extract(cycle: str) -> bytes | None:
 
 
 def _refuse_secrets(cycle: str, files: Mapping[str, bytes]) -> None:
-    keys = [p for p in fieldwork_dir(cycle).glob("*.key")] if fieldwork_dir(cycle).is_dir() \
-        else []
+    keys = [p for p in fieldwork_dir(cycle).glob("*.key")] if fieldwork_dir(cycle).is_dir() else []
     secrets = [p.read_bytes().strip() for p in keys if p.stat().st_size]
     for name, data in files.items():
         if name.endswith(".key"):
             raise ValueError(f"archive: {name} is a key file; it must never be archived.")
         for secret in secrets:
             if len(secret) >= 8 and (secret in data or secret.hex().encode() in data):
-                raise ValueError(f"archive: {name} holds the pseudonymization key's bytes; "
-                                 "the archive was not written. Remove the key from that file.")
+                raise ValueError(
+                    f"archive: {name} holds the pseudonymization key's bytes; "
+                    "the archive was not written. Remove the key from that file."
+                )
 
 
 if __name__ == "__main__":

@@ -45,14 +45,27 @@ from workbench.atomic import write_with
 from workbench.labels import LANGS, label
 from workbench.provenance import file_sha256
 
-__all__ = ["IEA_PREFIX", "RENAME", "COUNTRY_CODES", "file_name", "missing_codes", "prepare",
-           "write_release", "read_release", "parse_values"]
+__all__ = [
+    "IEA_PREFIX",
+    "RENAME",
+    "COUNTRY_CODES",
+    "file_name",
+    "missing_codes",
+    "prepare",
+    "write_release",
+    "read_release",
+    "parse_values",
+]
 
 #: IEA file prefixes (PIRLS: student background and achievement, school, teacher)
 IEA_PREFIX = {"student_results": "ASG", "school_results": "ACG", "teacher_results": "ATG"}
 #: workbench names → IEA-style release names (PVs: PIRLS overall reading ASRREA01..)
-RENAME = {"region": "REGION", "locality": "LOCALITY", "language": "LANGINST",
-          "school_type": "SCHTYPE"}
+RENAME = {
+    "region": "REGION",
+    "locality": "LOCALITY",
+    "language": "LANGINST",
+    "school_type": "SCHTYPE",
+}
 #: ISO 3166 numeric codes (IEA's IDCNTRY) of the countries a cycle may name
 COUNTRY_CODES = {"KGZ": 417, "KAZ": 398, "UZB": 860, "TJK": 762, "RUS": 643}
 _GROUP_CODES = tuple(RENAME)
@@ -61,8 +74,11 @@ _EXTRA_LABELS = {
     "IDGRADE": ("Класс", "Класс", "Grade"),
 }
 _MISSING_WORDS = {
-    "omitted": ("жооп берилген эмес же жараксыз", "пропуск или недопустимый ответ",
-                "omitted or invalid"),
+    "omitted": (
+        "жооп берилген эмес же жараксыз",
+        "пропуск или недопустимый ответ",
+        "omitted or invalid",
+    ),
     "not_reached": ("жетпей калган", "не достигнуто", "not reached"),
 }
 
@@ -70,21 +86,24 @@ _MISSING_WORDS = {
 def file_name(file: str, *, country: str, cycle_code: str) -> str:
     """The IEA name of a release file (no extension): prefix + country + cycle code."""
     if file not in IEA_PREFIX:
-        raise ValueError(f"file_name: unknown analysis file {file!r}; use one of "
-                         f"{', '.join(IEA_PREFIX)}.")
+        raise ValueError(
+            f"file_name: unknown analysis file {file!r}; use one of {', '.join(IEA_PREFIX)}."
+        )
     if not re.fullmatch(r"[A-Z]{3}", country) or not re.fullmatch(r"[A-Z0-9]{2}", cycle_code):
-        raise ValueError(f"file_name: country must be 3 capital letters and cycle_code 2 "
-                         f"capital letters or digits ({country!r}, {cycle_code!r} given); e.g. "
-                         "KGZ and S1.")
+        raise ValueError(
+            f"file_name: country must be 3 capital letters and cycle_code 2 "
+            f"capital letters or digits ({country!r}, {cycle_code!r} given); e.g. "
+            "KGZ and S1."
+        )
     return f"{IEA_PREFIX[file]}{country}{cycle_code}"
 
 
 def missing_codes(max_code: float) -> dict[str, int]:
     """IEA missing codes for a variable whose largest valid code is ``max_code``."""
     width = 1
-    while 10 ** width - 4 <= max_code:
+    while 10**width - 4 <= max_code:
         width += 1
-    nines = 10 ** width - 1
+    nines = 10**width - 1
     return {"omitted": nines, "invalid": nines, "not_reached": nines - 3}
 
 
@@ -107,9 +126,15 @@ def parse_values(text: object) -> dict:
     return out
 
 
-def prepare(table: pd.DataFrame, file: str, *, codebook: pd.DataFrame, country: str,
-            grade: int = 6, groups: Mapping[str, Sequence[str]] | None = None
-            ) -> tuple[pd.DataFrame, dict]:
+def prepare(
+    table: pd.DataFrame,
+    file: str,
+    *,
+    codebook: pd.DataFrame,
+    country: str,
+    grade: int = 6,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """An analysis file (after disclosure control) as IEA codes, with its labels.
 
     Parameters
@@ -139,13 +164,21 @@ def prepare(table: pd.DataFrame, file: str, *, codebook: pd.DataFrame, country: 
     ``tests/test_release.py`` and R ``haven`` (``tests/reference/release/``).
     """
     if country not in COUNTRY_CODES:
-        raise ValueError(f"prepare: unknown country {country!r}; use one of "
-                         f"{', '.join(COUNTRY_CODES)} (ISO 3166 alpha-3).")
+        raise ValueError(
+            f"prepare: unknown country {country!r}; use one of "
+            f"{', '.join(COUNTRY_CODES)} (ISO 3166 alpha-3)."
+        )
     book = codebook[codebook["file"] == file].set_index("variable") if len(codebook) else None
-    data = {"IDCNTRY": np.full(len(table), COUNTRY_CODES[country], dtype=float),
-            "IDGRADE": np.full(len(table), float(grade))}
-    meta: dict = {"labels": {lang: {} for lang in LANGS}, "values": {lang: {} for lang in LANGS},
-                  "missing": {}, "source": {"IDCNTRY": "", "IDGRADE": ""}}
+    data = {
+        "IDCNTRY": np.full(len(table), COUNTRY_CODES[country], dtype=float),
+        "IDGRADE": np.full(len(table), float(grade)),
+    }
+    meta: dict = {
+        "labels": {lang: {} for lang in LANGS},
+        "values": {lang: {} for lang in LANGS},
+        "missing": {},
+        "source": {"IDCNTRY": "", "IDGRADE": ""},
+    }
     for name, words in _EXTRA_LABELS.items():
         for i, lang in enumerate(LANGS):
             meta["labels"][lang][name] = words[i]
@@ -162,24 +195,33 @@ def prepare(table: pd.DataFrame, file: str, *, codebook: pd.DataFrame, country: 
             meta["labels"][lang][out_name] = str(text)
         meta["source"][out_name] = name
         if name in _GROUP_CODES:
-            codes = list((groups or {}).get(name) or sorted(str(v) for v in series.dropna()
-                                                            .unique()))
+            codes = list(
+                (groups or {}).get(name) or sorted(str(v) for v in series.dropna().unique())
+            )
             absent = sorted({str(v) for v in series.dropna()} - set(codes))
             codes += absent
             number = {c: i + 1 for i, c in enumerate(codes)}
-            data[out_name] = series.map(lambda v, m=number: m.get(str(v)) if pd.notna(v)
-                                        else np.nan).astype(float).to_numpy()
+            data[out_name] = (
+                series.map(lambda v, m=number: m.get(str(v)) if pd.notna(v) else np.nan)
+                .astype(float)
+                .to_numpy()
+            )
             for lang in LANGS:
-                meta["values"][lang][out_name] = {float(i): label(c, lang)
-                                                  for c, i in number.items()}
+                meta["values"][lang][out_name] = {
+                    float(i): label(c, lang) for c, i in number.items()
+                }
             continue
-        values = {lang: parse_values(entry[f"values_{lang}"]) if entry is not None else {}
-                  for lang in LANGS}
+        values = {
+            lang: parse_values(entry[f"values_{lang}"]) if entry is not None else {}
+            for lang in LANGS
+        }
         numeric = pd.to_numeric(series, errors="coerce").astype(float)
         if series.notna().sum() != numeric.notna().sum():
-            raise ValueError(f"prepare: {file}: column {name} holds text "
-                             f"({series.dropna().iloc[0]!r}); drop free text first "
-                             "(workbench.release.anonymity.drop_free_text).")
+            raise ValueError(
+                f"prepare: {file}: column {name} holds text "
+                f"({series.dropna().iloc[0]!r}); drop free text first "
+                "(workbench.release.anonymity.drop_free_text)."
+            )
         kinds = table.get(f"{name}_MISSING")
         if values["en"] and all(isinstance(k, int) for k in values["en"]):
             largest = max([*values["en"], *numeric.dropna().tolist()])
@@ -198,10 +240,17 @@ def prepare(table: pd.DataFrame, file: str, *, codebook: pd.DataFrame, country: 
     return pd.DataFrame(data), meta
 
 
-def write_release(tables: Mapping[str, pd.DataFrame], folder: Path, *, tier: str,
-                  codebook: pd.DataFrame, country: str, cycle_code: str, grade: int = 6,
-                  groups: Mapping[str, Sequence[str]] | None = None
-                  ) -> tuple[pd.DataFrame, dict[str, tuple[pd.DataFrame, dict]]]:
+def write_release(
+    tables: Mapping[str, pd.DataFrame],
+    folder: Path,
+    *,
+    tier: str,
+    codebook: pd.DataFrame,
+    country: str,
+    cycle_code: str,
+    grade: int = 6,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[pd.DataFrame, dict[str, tuple[pd.DataFrame, dict]]]:
     """Write one tier's CSV, labels CSV and ky/ru/en ``.sav`` files (atomically).
 
     Returns the manifest ``tier, file, name, format, lang, path, rows, columns, sha256``
@@ -213,30 +262,48 @@ def write_release(tables: Mapping[str, pd.DataFrame], folder: Path, *, tier: str
     rows, prepared = [], {}
     for file, table in tables.items():
         name = file_name(file, country=country, cycle_code=cycle_code)
-        data, meta = prepare(table, file, codebook=codebook, country=country, grade=grade,
-                             groups=groups)
+        data, meta = prepare(
+            table, file, codebook=codebook, country=country, grade=grade, groups=groups
+        )
         prepared[file] = (data, meta)
         csv = folder / f"{name}.csv"
         write_with(csv, lambda tmp, d=data: d.to_csv(tmp, index=False, encoding="utf-8"))
         labels = folder / f"{name}_labels.csv"
-        write_with(labels, lambda tmp, m=meta, d=data: _labels_table(d, m).to_csv(
-            tmp, index=False, encoding="utf-8"))
+        write_with(
+            labels,
+            lambda tmp, m=meta, d=data: _labels_table(d, m).to_csv(
+                tmp, index=False, encoding="utf-8"
+            ),
+        )
         targets = [("csv", "", csv), ("labels csv", "ky/ru/en", labels)]
         for lang in LANGS:
             sav = folder / "sav" / lang / f"{name}.sav"
 
             def write(tmp, d=data, m=meta, lang=lang):
                 pyreadstat.write_sav(
-                    d, str(tmp), column_labels=[m["labels"][lang].get(c, c) for c in d.columns],
+                    d,
+                    str(tmp),
+                    column_labels=[m["labels"][lang].get(c, c) for c in d.columns],
                     variable_value_labels=m["values"][lang],
-                    missing_ranges={c: v for c, v in m["missing"].items() if v})
+                    missing_ranges={c: v for c, v in m["missing"].items() if v},
+                )
 
             write_with(sav, write)
             targets.append(("sav", lang, sav))
         for kind, lang, path in targets:
-            rows.append({"tier": tier, "file": file, "name": name, "format": kind, "lang": lang,
-                         "path": str(path.relative_to(folder.parent)), "rows": len(data),
-                         "columns": data.shape[1], "sha256": file_sha256(path)})
+            rows.append(
+                {
+                    "tier": tier,
+                    "file": file,
+                    "name": name,
+                    "format": kind,
+                    "lang": lang,
+                    "path": str(path.relative_to(folder.parent)),
+                    "rows": len(data),
+                    "columns": data.shape[1],
+                    "sha256": file_sha256(path),
+                }
+            )
     return pd.DataFrame(rows), prepared
 
 
@@ -258,16 +325,30 @@ def read_release(path: str | Path) -> tuple[pd.DataFrame, object]:
 def _labels_table(data: pd.DataFrame, meta: dict) -> pd.DataFrame:
     rows = []
     for column in data.columns:
-        rows.append({"variable": column, "value": "", "missing": False,
-                     **{f"label_{lang}": meta["labels"][lang].get(column, column)
-                        for lang in LANGS}})
+        rows.append(
+            {
+                "variable": column,
+                "value": "",
+                "missing": False,
+                **{f"label_{lang}": meta["labels"][lang].get(column, column) for lang in LANGS},
+            }
+        )
         declared = set(meta["missing"].get(column, []))
         for code in meta["values"]["en"].get(column, {}):
-            rows.append({"variable": column, "value": _code(code), "missing": code in declared,
-                         **{f"label_{lang}": meta["values"][lang][column].get(code, "")
-                            for lang in LANGS}})
-    return pd.DataFrame(rows, columns=["variable", "value", "label_ky", "label_ru", "label_en",
-                                       "missing"])
+            rows.append(
+                {
+                    "variable": column,
+                    "value": _code(code),
+                    "missing": code in declared,
+                    **{
+                        f"label_{lang}": meta["values"][lang][column].get(code, "")
+                        for lang in LANGS
+                    },
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["variable", "value", "label_ky", "label_ru", "label_en", "missing"]
+    )
 
 
 def _code(value: float) -> str:

@@ -37,10 +37,23 @@ from workbench.labels import LANGS, label
 __all__ = ["propose", "THRESHOLDS", "COLUMNS"]
 
 #: IEA participation thresholds (shares)
-THRESHOLDS = {"school_before_replacement": 0.85, "student": 0.85,
-              "overall_before_replacement": 0.75}
-COLUMNS = ["check", "evidence", "subject", "figure", "target", "proposal_ky", "proposal_ru",
-           "proposal_en", "proposal", "status"]
+THRESHOLDS = {
+    "school_before_replacement": 0.85,
+    "student": 0.85,
+    "overall_before_replacement": 0.75,
+}
+COLUMNS = [
+    "check",
+    "evidence",
+    "subject",
+    "figure",
+    "target",
+    "proposal_ky",
+    "proposal_ru",
+    "proposal_en",
+    "proposal",
+    "status",
+]
 
 _TEXT = {
     "participation": (
@@ -49,50 +62,63 @@ _TEXT = {
         "{subject}: участие {figure}. В следующем цикле предлагается держать по 2 школы "
         "замены и проводить дополнительную сессию для отсутствовавших учащихся.",
         "{subject}: participation {figure}. For the next cycle: keep two replacement schools "
-        "per sampled school and hold a make-up session for absent students."),
+        "per sampled school and hold a make-up session for absent students.",
+    ),
     "precision": (
         "«{subject}» тобу: орточонун SE {figure}. Бул тайпада тандоону көбөйтүү (же аны өзүнчө "
         "страта кылуу) сунушталат.",
         "Группа «{subject}»: SE среднего {figure}. Предлагается увеличить выборку в этой "
         "группе (или выделить её в отдельную страту).",
         "Group '{subject}': SE of the mean {figure}. Enlarge the sample in this group (or make "
-        "it an explicit stratum)."),
+        "it an explicit stratum).",
+    ),
     "item_dropped": (
         "{subject} тапшырмасы алынып салынды ({figure}). Аны кайра карап чыгуу же алмаштыруу "
         "сунушталат.",
         "Задание {subject} исключено ({figure}). Предлагается переработать или заменить его.",
-        "Item {subject} was dropped ({figure}). Revise or replace it."),
+        "Item {subject} was dropped ({figure}). Revise or replace it.",
+    ),
     "item_dif": (
         "{subject} тапшырмасында DIF ({figure}). Которуусун жана мазмунун текшерүү сунушталат.",
         "Задание {subject}: DIF ({figure}). Предлагается проверить перевод и содержание.",
-        "Item {subject} shows DIF ({figure}). Check its translation and content."),
+        "Item {subject} shows DIF ({figure}). Check its translation and content.",
+    ),
     "invariance": (
         "«{subject}» шкаласы инварианттуулук текшерүүсүнөн өткөн жок ({figure}). Шкаланы кайра "
         "иштеп чыгуу сунушталат.",
         "Шкала «{subject}» не прошла проверку инвариантности ({figure}). Предлагается "
         "переработать шкалу.",
-        "Scale '{subject}' failed the invariance check ({figure}). Revise the scale."),
+        "Scale '{subject}' failed the invariance check ({figure}). Revise the scale.",
+    ),
     "coders": (
         "{subject} тапшырмасы: коддоочулардын макулдугу {figure}. Коддоочуларды кайра окутуу "
         "жана баалоо колдонмосун тактоо сунушталат.",
         "Задание {subject}: согласие кодировщиков {figure}. Предлагается переобучить "
         "кодировщиков и уточнить руководство по оцениванию.",
         "Item {subject}: coder agreement {figure}. Retrain the coders and clarify the scoring "
-        "guide."),
+        "guide.",
+    ),
     "none": (
         "Бул текшерүү боюнча сунуш жок: баары максатка жетти.",
         "По этой проверке предложений нет: все показатели достигли цели.",
-        "No proposal from this check: every figure meets its target."),
+        "No proposal from this check: every figure meets its target.",
+    ),
     "absent": (
         "Далил таблицасы жок ({subject}): текшерилген жок.",
         "Таблицы свидетельств нет ({subject}): не проверено.",
-        "No evidence table ({subject}): not checked."),
+        "No evidence table ({subject}): not checked.",
+    ),
 }
 
 
-def propose(evidence: Mapping[str, pd.DataFrame | None], *, lang: str, max_se: float = 10.0,
-            agreement_target: float = 0.85, thresholds: Mapping[str, float] | None = None
-            ) -> pd.DataFrame:
+def propose(
+    evidence: Mapping[str, pd.DataFrame | None],
+    *,
+    lang: str,
+    max_se: float = 10.0,
+    agreement_target: float = 0.85,
+    thresholds: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """Draft the method proposals from the cycle's quality tables.
 
     Parameters
@@ -123,15 +149,23 @@ def propose(evidence: Mapping[str, pd.DataFrame | None], *, lang: str, max_se: f
     rows: list[dict] = []
 
     def add(check, table, subject, figure, target, key, status="draft", shown=None):
-        figure = "" if key == "none" else figure       # the words say it, in each language
-        words = {lg: _TEXT[key][i].format(subject=(shown or {}).get(lg, subject),
-                                          figure=figure)
-                 for i, lg in enumerate(LANGS)}
-        rows.append({"check": check, "evidence": table,
-                     "subject": str((shown or {}).get(lang, subject)),
-                     "figure": figure, "target": target,
-                     **{f"proposal_{lg}": words[lg] for lg in LANGS},
-                     "proposal": words[lang], "status": status})
+        figure = "" if key == "none" else figure  # the words say it, in each language
+        words = {
+            lg: _TEXT[key][i].format(subject=(shown or {}).get(lg, subject), figure=figure)
+            for i, lg in enumerate(LANGS)
+        }
+        rows.append(
+            {
+                "check": check,
+                "evidence": table,
+                "subject": str((shown or {}).get(lang, subject)),
+                "figure": figure,
+                "target": target,
+                **{f"proposal_{lg}": words[lg] for lg in LANGS},
+                "proposal": words[lang],
+                "status": status,
+            }
+        )
 
     def absent(check, table):
         add(check, table, table, "", "", "absent", status="not checked")
@@ -142,53 +176,92 @@ def propose(evidence: Mapping[str, pd.DataFrame | None], *, lang: str, max_se: f
     else:
         found = 0
         for rate, target in thresholds.items():
-            if rate in part.columns and pd.notna(part[rate].iloc[0]) and \
-                    float(part[rate].iloc[0]) < target:
+            if (
+                rate in part.columns
+                and pd.notna(part[rate].iloc[0])
+                and float(part[rate].iloc[0]) < target
+            ):
                 value = float(part[rate].iloc[0])
-                add("participation", "participation_summary", rate,
-                    f"{100 * value:.1f} % < {100 * target:.0f} %", f"{100 * target:.0f} %",
-                    "participation")
+                add(
+                    "participation",
+                    "participation_summary",
+                    rate,
+                    f"{100 * value:.1f} % < {100 * target:.0f} %",
+                    f"{100 * target:.0f} %",
+                    "participation",
+                )
                 found += 1
         if not found:
-            add("participation", "participation_summary", "", "every rate meets its "
-                "threshold", "", "none", status="no proposal")
+            add(
+                "participation",
+                "participation_summary",
+                "",
+                "every rate meets its threshold",
+                "",
+                "none",
+                status="no proposal",
+            )
     dist = evidence.get("results_distribution")
     if dist is None or not len(dist):
         absent("precision", "results_distribution")
     else:
         means = dist[(dist["statistic"] == "mean") & (dist["se"] > max_se)]
         for row in means.itertuples(index=False):
-            add("precision", "results_distribution", f"{row.group_var}: {row.group}",
-                f"{row.se:.1f} > {max_se:g}", f"SE ≤ {max_se:g}", "precision",
-                shown={lg: f"{label(row.group_var, lg)}: {label(row.group, lg)}"
-                       for lg in LANGS})
+            add(
+                "precision",
+                "results_distribution",
+                f"{row.group_var}: {row.group}",
+                f"{row.se:.1f} > {max_se:g}",
+                f"SE ≤ {max_se:g}",
+                "precision",
+                shown={lg: f"{label(row.group_var, lg)}: {label(row.group, lg)}" for lg in LANGS},
+            )
         if means.empty:
-            add("precision", "results_distribution", "", f"every mean's SE ≤ {max_se:g}", "",
-                "none", status="no proposal")
+            add(
+                "precision",
+                "results_distribution",
+                "",
+                f"every mean's SE ≤ {max_se:g}",
+                "",
+                "none",
+                status="no proposal",
+            )
     verdicts = evidence.get("item_verdicts")
     if verdicts is None or not len(verdicts):
         absent("items", "item_verdicts")
     else:
         dropped = verdicts[verdicts["verdict"] == "drop"]
         for row in dropped.itertuples(index=False):
-            add("items", "item_verdicts", row.item_id, str(row.reasons or "drop"), "keep",
-                "item_dropped")
+            add(
+                "items",
+                "item_verdicts",
+                row.item_id,
+                str(row.reasons or "drop"),
+                "keep",
+                "item_dropped",
+            )
         if dropped.empty:
-            add("items", "item_verdicts", "", "no item dropped", "", "none",
-                status="no proposal")
+            add("items", "item_verdicts", "", "no item dropped", "", "none", status="no proposal")
     dif = evidence.get("dif_results")
     if dif is None or not len(dif):
         absent("dif", "dif_results")
     else:
         flagged = dif[(dif.get("ets_class") == "C") | dif.get("flagged", False)]
         for row in flagged.itertuples(index=False):
-            add("dif", "dif_results", row.item,
+            add(
+                "dif",
+                "dif_results",
+                row.item,
                 f"{label(row.comparison, lang)} {label(row.focal, lang)}/"
                 f"{label(row.reference, lang)}: ETS {row.ets_class}, "
-                f"Δ = {row.d_dif:.2f}", "ETS A/B", "item_dif")
+                f"Δ = {row.d_dif:.2f}",
+                "ETS A/B",
+                "item_dif",
+            )
         if flagged.empty:
-            add("dif", "dif_results", "", "no item in ETS class C", "", "none",
-                status="no proposal")
+            add(
+                "dif", "dif_results", "", "no item in ETS class C", "", "none", status="no proposal"
+            )
     invariance = evidence.get("invariance")
     if invariance is None or not len(invariance):
         absent("invariance", "invariance")
@@ -196,22 +269,46 @@ def propose(evidence: Mapping[str, pd.DataFrame | None], *, lang: str, max_se: f
         passed = next((c for c in ("passed", "invariant") if c in invariance.columns), None)
         failed = invariance[~invariance[passed].astype(bool)] if passed else invariance.iloc[:0]
         for row in failed.to_dict("records"):
-            add("invariance", "invariance", row.get("scale", row.get("variable", "")),
-                str(row.get("level", row.get("model", "failed"))), "invariant", "invariance")
+            add(
+                "invariance",
+                "invariance",
+                row.get("scale", row.get("variable", "")),
+                str(row.get("level", row.get("model", "failed"))),
+                "invariant",
+                "invariance",
+            )
         if failed.empty:
-            add("invariance", "invariance", "", "every scale invariant", "", "none",
-                status="no proposal")
+            add(
+                "invariance",
+                "invariance",
+                "",
+                "every scale invariant",
+                "",
+                "none",
+                status="no proposal",
+            )
     coders = evidence.get("coder_agreement")
     if coders is None or not len(coders):
         absent("coders", "coder_agreement")
     else:
         low = coders[coders["exact_agreement"] < agreement_target]
         for row in low.itertuples(index=False):
-            add("coders", "coder_agreement", row.item,
+            add(
+                "coders",
+                "coder_agreement",
+                row.item,
                 f"{100 * row.exact_agreement:.1f} % < {100 * agreement_target:.0f} %",
-                f"{100 * agreement_target:.0f} %", "coders")
+                f"{100 * agreement_target:.0f} %",
+                "coders",
+            )
         if low.empty:
-            add("coders", "coder_agreement", "",
-                f"every item ≥ {100 * agreement_target:.0f} %", "", "none",
-                status="no proposal")
+            add(
+                "coders",
+                "coder_agreement",
+                "",
+                f"every item ≥ {100 * agreement_target:.0f} %",
+                "",
+                "none",
+                status="no proposal",
+            )
     return pd.DataFrame(rows, columns=COLUMNS)

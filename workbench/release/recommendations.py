@@ -40,8 +40,17 @@ from workbench.atomic import write_with
 from workbench.labels import LANGS
 from workbench.paths import outputs_root
 
-__all__ = ["STATUSES", "read_register", "sync", "ledger_path", "history", "followup_report",
-           "indicator_value", "summary", "RegisterError"]
+__all__ = [
+    "STATUSES",
+    "read_register",
+    "sync",
+    "ledger_path",
+    "history",
+    "followup_report",
+    "indicator_value",
+    "summary",
+    "RegisterError",
+]
 
 STATUSES = ("planned", "in_progress", "done", "not_done", "dropped")
 PRIORITIES = ("high", "medium", "low")
@@ -63,12 +72,15 @@ def read_register(path: str | Path) -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as err:
-        raise RegisterError(f"read_register: {path}: cannot be read ({err}); fix the YAML.") \
-            from err
+        raise RegisterError(
+            f"read_register: {path}: cannot be read ({err}); fix the YAML."
+        ) from err
     recs = raw.get("recommendations")
     if not isinstance(raw.get("cycle"), str) or not isinstance(recs, list):
-        raise RegisterError(f"read_register: {path}: needs 'cycle: <id>' and a list "
-                            "'recommendations:'; see parameters/recommendations/sabat6-demo.yaml.")
+        raise RegisterError(
+            f"read_register: {path}: needs 'cycle: <id>' and a list "
+            "'recommendations:'; see parameters/recommendations/sabat6-demo.yaml."
+        )
     seen = set()
     for number, rec in enumerate(recs, 1):
         where = f"{path}: recommendations[{number}]"
@@ -82,25 +94,29 @@ def read_register(path: str | Path) -> dict:
             raise RegisterError(f"read_register: {where} ({rec['id']}): text needs ky and ru.")
         for key in ("addressee", "finding", "table", "due"):
             if not rec.get(key):
-                raise RegisterError(f"read_register: {where} ({rec['id']}): '{key}' is "
-                                    "missing.")
+                raise RegisterError(f"read_register: {where} ({rec['id']}): '{key}' is missing.")
         if rec.get("priority", "medium") not in PRIORITIES:
-            raise RegisterError(f"read_register: {where} ({rec['id']}): priority must be one "
-                                f"of {', '.join(PRIORITIES)} (got {rec.get('priority')!r}).")
+            raise RegisterError(
+                f"read_register: {where} ({rec['id']}): priority must be one "
+                f"of {', '.join(PRIORITIES)} (got {rec.get('priority')!r})."
+            )
         _date(rec["due"], f"{where} ({rec['id']}): due")
         for index, follow in enumerate(rec.get("followups") or [], 1):
             at = f"{where} ({rec['id']}): followups[{index}]"
             if not isinstance(follow, dict) or set(_FOLLOWUP) - set(follow):
                 raise RegisterError(f"read_register: {at}: needs {', '.join(_FOLLOWUP)}.")
             if follow["status"] not in STATUSES:
-                raise RegisterError(f"read_register: {at}: status must be one of "
-                                    f"{', '.join(STATUSES)} (got {follow['status']!r}).")
+                raise RegisterError(
+                    f"read_register: {at}: status must be one of "
+                    f"{', '.join(STATUSES)} (got {follow['status']!r})."
+                )
             _date(follow["date"], f"{at}: date")
     return {"cycle": raw["cycle"], "recommendations": recs, "path": str(path)}
 
 
-def sync(register: Mapping, *, ledger: Path | None = None, when: dt.datetime | None = None
-         ) -> pd.DataFrame:
+def sync(
+    register: Mapping, *, ledger: Path | None = None, when: dt.datetime | None = None
+) -> pd.DataFrame:
     """Append the register's new recommendations, versions and follow-ups to the ledger.
 
     Returns what was appended (``kind, cycle, id, number``). Raises :class:`RegisterError`
@@ -133,24 +149,42 @@ def sync(register: Mapping, *, ledger: Path | None = None, when: dt.datetime | N
                 raise RegisterError(
                     f"sync: {source}: recommendation {rec_id}: follow-up {number} "
                     f"({data['date']}, {data['status']}) was recorded and is now missing; "
-                    "follow-ups are never removed — add a new one instead.")
+                    "follow-ups are never removed — add a new one instead."
+                )
             if _clean(follows[number - 1]) != data:
                 raise RegisterError(
                     f"sync: {source}: recommendation {rec_id}: follow-up {number} "
                     f"({data['date']}, {data['status']}) was recorded and has been changed; "
-                    "history is append-only — restore it and add a new follow-up.")
+                    "history is append-only — restore it and add a new follow-up."
+                )
         body = _clean({k: v for k, v in rec.items() if k != "followups"})
         if versions.get(rec["id"]) != body:
-            new.append({"kind": "recommendation", "cycle": cycle, "id": rec["id"],
-                        "number": 0, "data": body})
+            new.append(
+                {
+                    "kind": "recommendation",
+                    "cycle": cycle,
+                    "id": rec["id"],
+                    "number": 0,
+                    "data": body,
+                }
+            )
         for number, follow in enumerate(follows, 1):
             if (rec["id"], number) not in recorded:
-                new.append({"kind": "followup", "cycle": cycle, "id": rec["id"],
-                            "number": number, "data": _clean(follow)})
+                new.append(
+                    {
+                        "kind": "followup",
+                        "cycle": cycle,
+                        "id": rec["id"],
+                        "number": number,
+                        "data": _clean(follow),
+                    }
+                )
     missing = sorted({i for i, _ in recorded} - {r["id"] for r in register["recommendations"]})
     if missing:
-        raise RegisterError(f"sync: {source}: recommendations {', '.join(missing)} have "
-                            "recorded follow-ups and were removed; keep them (status dropped).")
+        raise RegisterError(
+            f"sync: {source}: recommendations {', '.join(missing)} have "
+            "recorded follow-ups and were removed; keep them (status dropped)."
+        )
     if new:
         stamp = (when or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         previous = records[-1]["sha256"] if records else ""
@@ -161,14 +195,17 @@ def sync(register: Mapping, *, ledger: Path | None = None, when: dt.datetime | N
             previous = record["sha256"]
             lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
         old = ledger.read_text(encoding="utf-8") if ledger.exists() else ""
-        write_with(ledger, lambda tmp: tmp.write_text(old + "".join(f"{x}\n" for x in lines),
-                                                      encoding="utf-8"))
-    return pd.DataFrame([{k: r[k] for k in ("kind", "cycle", "id", "number")} for r in new],
-                        columns=["kind", "cycle", "id", "number"])
+        write_with(
+            ledger,
+            lambda tmp: tmp.write_text(old + "".join(f"{x}\n" for x in lines), encoding="utf-8"),
+        )
+    return pd.DataFrame(
+        [{k: r[k] for k in ("kind", "cycle", "id", "number")} for r in new],
+        columns=["kind", "cycle", "id", "number"],
+    )
 
 
-def history(*, ledger: Path | None = None, cycles: Sequence[str] | None = None
-            ) -> pd.DataFrame:
+def history(*, ledger: Path | None = None, cycles: Sequence[str] | None = None) -> pd.DataFrame:
     """The ledger as a table: ``recorded_utc, kind, cycle, id, number, ...`` (flattened)."""
     records = _read_ledger(Path(ledger) if ledger else ledger_path())
     rows = []
@@ -176,19 +213,57 @@ def history(*, ledger: Path | None = None, cycles: Sequence[str] | None = None
         if cycles and r["cycle"] not in cycles:
             continue
         data = r["data"]
-        row = {"recorded_utc": r["recorded_utc"], "kind": r["kind"], "cycle": r["cycle"],
-               "id": r["id"], "number": r["number"], "sha256": r["sha256"]}
-        row.update({k: data.get(k) for k in ("addressee", "priority", "due", "finding",
-                                              "table", "date", "status", "evidence",
-                                              "reported_by")})
+        row = {
+            "recorded_utc": r["recorded_utc"],
+            "kind": r["kind"],
+            "cycle": r["cycle"],
+            "id": r["id"],
+            "number": r["number"],
+            "sha256": r["sha256"],
+        }
+        row.update(
+            {
+                k: data.get(k)
+                for k in (
+                    "addressee",
+                    "priority",
+                    "due",
+                    "finding",
+                    "table",
+                    "date",
+                    "status",
+                    "evidence",
+                    "reported_by",
+                )
+            }
+        )
         for lang in LANGS:
             row[f"text_{lang}"] = (data.get("text") or {}).get(lang)
-        row["indicator"] = json.dumps(data["indicator"], ensure_ascii=False) \
-            if data.get("indicator") else None
+        row["indicator"] = (
+            json.dumps(data["indicator"], ensure_ascii=False) if data.get("indicator") else None
+        )
         rows.append(row)
-    columns = ["recorded_utc", "kind", "cycle", "id", "number", "addressee", "priority", "due",
-               "finding", "table", "date", "status", "evidence", "reported_by", "text_ky",
-               "text_ru", "text_en", "indicator", "sha256"]
+    columns = [
+        "recorded_utc",
+        "kind",
+        "cycle",
+        "id",
+        "number",
+        "addressee",
+        "priority",
+        "due",
+        "finding",
+        "table",
+        "date",
+        "status",
+        "evidence",
+        "reported_by",
+        "text_ky",
+        "text_ru",
+        "text_en",
+        "indicator",
+        "sha256",
+    ]
     return pd.DataFrame(rows, columns=columns).astype({c: "object" for c in columns})
 
 
@@ -214,8 +289,13 @@ def indicator_value(cycle: str, spec: Mapping | None) -> float | None:
     return float(table[column].iloc[0])
 
 
-def followup_report(ledger_table: pd.DataFrame, *, today: dt.date, lang: str,
-                    next_cycles: Mapping[str, str] | None = None) -> pd.DataFrame:
+def followup_report(
+    ledger_table: pd.DataFrame,
+    *,
+    today: dt.date,
+    lang: str,
+    next_cycles: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Per recommendation: latest follow-up, overdue flag, indicator before and after.
 
     ``next_cycles``: ``{cycle: its next cycle}`` (the next cycle's results give the
@@ -238,21 +318,48 @@ def followup_report(ledger_table: pd.DataFrame, *, today: dt.date, lang: str,
         before = indicator_value(rec["cycle"], spec)
         later = (next_cycles or {}).get(rec["cycle"])
         after = indicator_value(later, spec) if later else None
-        text = next((rec[f"text_{x}"] for x in (lang, "ru", "ky")
-                     if isinstance(rec.get(f"text_{x}"), str) and rec[f"text_{x}"]), "")
-        rows.append({"cycle": rec["cycle"], "addressee": rec["addressee"], "id": rec["id"],
-                     "priority": rec["priority"] if isinstance(rec["priority"], str)
-                     else "medium", "due": due.isoformat(),
-                     "recommendation": text, "status": status,
-                     "last_followup": mine["date"].iloc[-1] if len(mine) else None,
-                     "followups": len(mine),
-                     "overdue": bool(due < today and status not in ("done", "dropped")),
-                     "indicator_before": before, "indicator_after": after,
-                     "change": after - before if before is not None and after is not None
-                     else None, "aim": (spec or {}).get("aim")})
-    columns = ["cycle", "addressee", "id", "priority", "due", "recommendation", "status",
-               "last_followup", "followups", "overdue", "indicator_before", "indicator_after",
-               "change", "aim"]
+        text = next(
+            (
+                rec[f"text_{x}"]
+                for x in (lang, "ru", "ky")
+                if isinstance(rec.get(f"text_{x}"), str) and rec[f"text_{x}"]
+            ),
+            "",
+        )
+        rows.append(
+            {
+                "cycle": rec["cycle"],
+                "addressee": rec["addressee"],
+                "id": rec["id"],
+                "priority": rec["priority"] if isinstance(rec["priority"], str) else "medium",
+                "due": due.isoformat(),
+                "recommendation": text,
+                "status": status,
+                "last_followup": mine["date"].iloc[-1] if len(mine) else None,
+                "followups": len(mine),
+                "overdue": bool(due < today and status not in ("done", "dropped")),
+                "indicator_before": before,
+                "indicator_after": after,
+                "change": after - before if before is not None and after is not None else None,
+                "aim": (spec or {}).get("aim"),
+            }
+        )
+    columns = [
+        "cycle",
+        "addressee",
+        "id",
+        "priority",
+        "due",
+        "recommendation",
+        "status",
+        "last_followup",
+        "followups",
+        "overdue",
+        "indicator_before",
+        "indicator_after",
+        "change",
+        "aim",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     for column in ("indicator_before", "indicator_after", "change"):
         out[column] = pd.to_numeric(out[column], errors="coerce")
@@ -262,12 +369,15 @@ def followup_report(ledger_table: pd.DataFrame, *, today: dt.date, lang: str,
 def summary(report: pd.DataFrame) -> pd.DataFrame:
     """Per cycle and addressee: ``recommended, done, in_progress, overdue``."""
     if report.empty:
-        return pd.DataFrame(columns=["cycle", "addressee", "recommended", "done",
-                                     "in_progress", "overdue"])
+        return pd.DataFrame(
+            columns=["cycle", "addressee", "recommended", "done", "in_progress", "overdue"]
+        )
     return report.groupby(["cycle", "addressee"], as_index=False).agg(
-        recommended=("id", "size"), done=("status", lambda s: int((s == "done").sum())),
+        recommended=("id", "size"),
+        done=("status", lambda s: int((s == "done").sum())),
         in_progress=("status", lambda s: int((s == "in_progress").sum())),
-        overdue=("overdue", "sum"))
+        overdue=("overdue", "sum"),
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -281,14 +391,17 @@ def _read_ledger(ledger: Path) -> list[dict]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise RegisterError(f"sync: {ledger} line {number} is not JSON ({err}); the "
-                                "ledger was edited by hand — restore it from the archive.") \
-                from err
+            raise RegisterError(
+                f"sync: {ledger} line {number} is not JSON ({err}); the "
+                "ledger was edited by hand — restore it from the archive."
+            ) from err
         body = {k: v for k, v in record.items() if k != "sha256"}
         if record.get("previous") != previous or _digest(body) != record.get("sha256"):
-            raise RegisterError(f"sync: {ledger} line {number}: the checksum chain is broken "
-                                "(a recorded line was changed or removed); restore the ledger "
-                                "from the archive.")
+            raise RegisterError(
+                f"sync: {ledger} line {number}: the checksum chain is broken "
+                "(a recorded line was changed or removed); restore the ledger "
+                "from the archive."
+            )
         previous = record["sha256"]
         records.append(record)
     return records
@@ -296,8 +409,9 @@ def _read_ledger(ledger: Path) -> list[dict]:
 
 def _digest(record: Mapping) -> str:
     body = {k: v for k, v in record.items() if k != "sha256"}
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True,
-                                     default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 def _clean(value):
@@ -319,5 +433,6 @@ def _date(value, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as err:
-        raise RegisterError(f"read_register: {where}: {value!r} is not a date (YYYY-MM-DD)."
-                            ) from err
+        raise RegisterError(
+            f"read_register: {where}: {value!r} is not a date (YYYY-MM-DD)."
+        ) from err

@@ -36,9 +36,12 @@ from workbench.report import format_number
 __all__ = ["release_codebook", "technical_tables", "technical_html", "write_excel"]
 
 
-def release_codebook(prepared: Mapping[str, tuple[pd.DataFrame, dict]], *,
-                     names: Mapping[str, str], types: pd.DataFrame | None = None
-                     ) -> pd.DataFrame:
+def release_codebook(
+    prepared: Mapping[str, tuple[pd.DataFrame, dict]],
+    *,
+    names: Mapping[str, str],
+    types: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per released variable with labels, codes, missing codes and counts.
 
     ``prepared``: ``{file: (data, meta)}`` from :func:`workbench.release.files.prepare`;
@@ -62,36 +65,49 @@ def release_codebook(prepared: Mapping[str, tuple[pd.DataFrame, dict]], *,
             reached = min(declared) if len(declared) > 1 else None
             values = meta["values"]["en"].get(column, {})
             is_missing = series.isin(declared)
-            row = {"file": names[file], "variable": column,
-                   "source": meta["source"].get(column, ""),
-                   **{f"label_{lang}": meta["labels"][lang].get(column, column)
-                      for lang in LANGS},
-                   "type": kinds.get((file, meta["source"].get(column, "")), _type(column)),
-                   **{f"values_{lang}": "; ".join(
-                       f"{_code(k)} = {v}" for k, v in meta["values"][lang].get(column, {})
-                       .items() if k not in declared) for lang in LANGS},
-                   **{f"missing_codes_{lang}": "; ".join(
-                       f"{_code(c)} = {meta['values'][lang].get(column, {}).get(c, '')}"
-                       for c in declared) for lang in LANGS},
-                   "n": len(series), "n_valid": int((series.notna() & ~is_missing).sum()),
-                   "n_omitted": int((series == omitted).sum()) if omitted is not None else 0,
-                   "n_not_reached": int((series == reached).sum()) if reached is not None
-                   else 0,
-                   "n_sysmis": int(series.isna().sum())}
+            row = {
+                "file": names[file],
+                "variable": column,
+                "source": meta["source"].get(column, ""),
+                **{f"label_{lang}": meta["labels"][lang].get(column, column) for lang in LANGS},
+                "type": kinds.get((file, meta["source"].get(column, "")), _type(column)),
+                **{
+                    f"values_{lang}": "; ".join(
+                        f"{_code(k)} = {v}"
+                        for k, v in meta["values"][lang].get(column, {}).items()
+                        if k not in declared
+                    )
+                    for lang in LANGS
+                },
+                **{
+                    f"missing_codes_{lang}": "; ".join(
+                        f"{_code(c)} = {meta['values'][lang].get(column, {}).get(c, '')}"
+                        for c in declared
+                    )
+                    for lang in LANGS
+                },
+                "n": len(series),
+                "n_valid": int((series.notna() & ~is_missing).sum()),
+                "n_omitted": int((series == omitted).sum()) if omitted is not None else 0,
+                "n_not_reached": int((series == reached).sum()) if reached is not None else 0,
+                "n_sysmis": int(series.isna().sum()),
+            }
             if values and not column.startswith("ID"):
                 counts = series.value_counts().sort_index()
                 row["frequencies"] = "; ".join(f"{_code(k)}: {int(v)}" for k, v in counts.items())
             elif series.notna().any() and not column.startswith("ID"):
-                row["frequencies"] = (f"{series.min():.4g} … {series.max():.4g} "
-                                      f"(x̄ = {series.mean():.4g})")
+                row["frequencies"] = (
+                    f"{series.min():.4g} … {series.max():.4g} (x̄ = {series.mean():.4g})"
+                )
             else:
                 row["frequencies"] = ""
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def technical_tables(tables: Mapping[str, pd.DataFrame | None], *, lang: str
-                     ) -> dict[str, pd.DataFrame]:
+def technical_tables(
+    tables: Mapping[str, pd.DataFrame | None], *, lang: str
+) -> dict[str, pd.DataFrame]:
     """The technical chapter's tables from the stage outputs (absent ones are listed).
 
     ``tables``: catalog tables by name (``sample_allocation, participation,
@@ -107,8 +123,9 @@ def technical_tables(tables: Mapping[str, pd.DataFrame | None], *, lang: str
     alloc = tables.get("sample_allocation")
     if alloc is not None:
         sample = alloc[["stratum", "n_schools", "mos", "n"]].rename(columns={"n": "n_sampled"})
-        sample["stratum"] = [" / ".join(label(part, lang) for part in str(v).split("/"))
-                             for v in sample["stratum"]]           # labels, not codes
+        sample["stratum"] = [
+            " / ".join(label(part, lang) for part in str(v).split("/")) for v in sample["stratum"]
+        ]  # labels, not codes
         out["sample"] = sample
     else:
         out["sample"] = absent("sample_allocation")
@@ -118,51 +135,88 @@ def technical_tables(tables: Mapping[str, pd.DataFrame | None], *, lang: str
     if students is not None:
         reps = [c for c in students.columns if c.startswith("RWGT")]
         pvs = [c for c in students.columns if c.startswith("READ")]
-        out["weights"] = pd.DataFrame([
-            {"measure": "students", "value": len(students)},
-            {"measure": "schools", "value": students["IDSCHOOL"].nunique()},
-            {"measure": "sum_TOTWGT", "value": float(students["TOTWGT"].sum())},
-            {"measure": "jk_zones", "value": students["JKZONE"].nunique()},
-            {"measure": "replicates", "value": len(reps)},
-            {"measure": "plausible_values", "value": len(pvs)}])
+        out["weights"] = pd.DataFrame(
+            [
+                {"measure": "students", "value": len(students)},
+                {"measure": "schools", "value": students["IDSCHOOL"].nunique()},
+                {"measure": "sum_TOTWGT", "value": float(students["TOTWGT"].sum())},
+                {"measure": "jk_zones", "value": students["JKZONE"].nunique()},
+                {"measure": "replicates", "value": len(reps)},
+                {"measure": "plausible_values", "value": len(pvs)},
+            ]
+        )
     else:
         out["weights"] = absent("student_results")
     constants = tables.get("scale_constants")
     verdicts = tables.get("item_verdicts")
     if constants is not None:
         general = constants[constants["item_id"].isna()][["term", "estimate"]]
-        items = verdicts["verdict"].value_counts().rename_axis("term").reset_index(
-            name="estimate").assign(term=lambda t: "items_" + t["term"]) \
-            if verdicts is not None else general.iloc[:0]
+        items = (
+            verdicts["verdict"]
+            .value_counts()
+            .rename_axis("term")
+            .reset_index(name="estimate")
+            .assign(term=lambda t: "items_" + t["term"])
+            if verdicts is not None
+            else general.iloc[:0]
+        )
         out["scaling"] = pd.concat([general, items], ignore_index=True)
     else:
         out["scaling"] = absent("scale_constants")
     levels = tables.get("proficiency_levels")
-    out["levels"] = levels[["level", "name", "lower", "upper"]] if levels is not None \
+    out["levels"] = (
+        levels[["level", "name", "lower", "upper"]]
+        if levels is not None
         else absent("proficiency_levels")
+    )
     linking = tables.get("linking")
-    out["linking"] = linking if linking is not None and len(linking) else pd.DataFrame(
-        {"note": [label("no_linking", lang)]})
+    out["linking"] = (
+        linking
+        if linking is not None and len(linking)
+        else pd.DataFrame({"note": [label("no_linking", lang)]})
+    )
     return out
 
 
-def technical_html(path: Path, *, title: str, intro: str, sections: Mapping[str, str],
-                   tables: Mapping[str, pd.DataFrame], codebook: pd.DataFrame, lang: str
-                   ) -> Path:
+def technical_html(
+    path: Path,
+    *,
+    title: str,
+    intro: str,
+    sections: Mapping[str, str],
+    tables: Mapping[str, pd.DataFrame],
+    codebook: pd.DataFrame,
+    lang: str,
+) -> Path:
     """Write the technical chapter and codebook as one self-contained HTML page."""
-    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>"]
+    parts = [
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>",
+    ]
     for key, table in tables.items():
         parts.append(f"<h2>{html.escape(sections.get(key, key))}</h2>")
         parts.append(_html_table(table, lang))
     parts.append(f"<h2>{html.escape(sections.get('codebook', 'codebook'))}</h2>")
-    shown = codebook[["file", "variable", f"label_{lang}", "type", f"values_{lang}",
-                      f"missing_codes_{lang}", "n_valid", "n_omitted", "n_not_reached",
-                      "n_sysmis", "frequencies"]].copy()
+    shown = codebook[
+        [
+            "file",
+            "variable",
+            f"label_{lang}",
+            "type",
+            f"values_{lang}",
+            f"missing_codes_{lang}",
+            "n_valid",
+            "n_omitted",
+            "n_not_reached",
+            "n_sysmis",
+            "frequencies",
+        ]
+    ].copy()
     shown["type"] = shown["type"].map(lambda v: label(f"release_type_{v}", lang))
-    shown = shown.rename(columns={f"values_{lang}": "release_values",
-                                  f"missing_codes_{lang}": "missing_codes"})
+    shown = shown.rename(
+        columns={f"values_{lang}": "release_values", f"missing_codes_{lang}": "missing_codes"}
+    )
     parts.append(_html_table(shown, lang, verbatim=tuple(shown.columns)))
     parts.append("</body></html>")
     return write_text(Path(path), "\n".join(parts))
@@ -176,10 +230,12 @@ def write_excel(path: Path, sheets: Mapping[str, pd.DataFrame], notes: pd.DataFr
 
 
 # ----------------------------------------------------------------------------- helpers
-_CSS = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
-        "table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em}"
-        "th,td{border:1px solid #bbb;padding:.2em .5em;text-align:left;vertical-align:top}"
-        "td.n{text-align:right}@media print{body{max-width:none}}")
+_CSS = (
+    "body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em}"
+    "th,td{border:1px solid #bbb;padding:.2em .5em;text-align:left;vertical-align:top}"
+    "td.n{text-align:right}@media print{body{max-width:none}}"
+)
 
 
 def _html_table(table: pd.DataFrame, lang: str, verbatim: tuple[str, ...] = ()) -> str:

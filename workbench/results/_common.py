@@ -16,8 +16,16 @@ from scipy import stats
 
 from workbench.labels import label
 
-__all__ = ["GROUPS", "GROUP_CODES", "NATIONAL", "SCHOOL", "stack", "inference",
-           "add_labels", "group_code"]
+__all__ = [
+    "GROUPS",
+    "GROUP_CODES",
+    "NATIONAL",
+    "SCHOOL",
+    "stack",
+    "inference",
+    "add_labels",
+    "group_code",
+]
 
 #: the reporting groups of a Sabat-6 cycle (columns of ``student_results``)
 GROUPS: tuple[str, ...] = ("region", "locality", "language", "school_type", "ITSEX")
@@ -47,8 +55,13 @@ def group_code(group_var: str, value: object) -> str:
     return codes.get(value, str(value))
 
 
-def stack(design, fn: Callable[[object, str | None], pd.DataFrame], groups: Sequence[str], *,
-          variable: str) -> pd.DataFrame:
+def stack(
+    design,
+    fn: Callable[[object, str | None], pd.DataFrame],
+    groups: Sequence[str],
+    *,
+    variable: str,
+) -> pd.DataFrame:
     """The nation and every reporting group, one table: ``group_var, group`` then ``fn``'s.
 
     ``fn(design, by)`` returns a RepDesign table (``by`` is ``None`` for the nation). Adds
@@ -76,21 +89,32 @@ def school_counts(design, groups: Sequence[str], *, variable: str) -> pd.DataFra
         rows = [{"group_var": NATIONAL, "group": NATIONAL, "n_schools": np.nan}]
         return pd.DataFrame(rows)
     cols = design.pvs.get(variable, [variable])
-    used = data[cols].notna().all(axis=1) if set(cols) <= set(data.columns) else \
-        pd.Series(True, index=data.index)
-    rows = [{"group_var": NATIONAL, "group": NATIONAL,
-             "n_schools": int(data.loc[used, SCHOOL].nunique())}]
+    used = (
+        data[cols].notna().all(axis=1)
+        if set(cols) <= set(data.columns)
+        else pd.Series(True, index=data.index)
+    )
+    rows = [
+        {
+            "group_var": NATIONAL,
+            "group": NATIONAL,
+            "n_schools": int(data.loc[used, SCHOOL].nunique()),
+        }
+    ]
     for group_var in groups:
         counts = data.loc[used].groupby(group_var, observed=True)[SCHOOL].nunique()
-        rows += [{"group_var": group_var, "group": group_code(group_var, k),
-                  "n_schools": int(v)} for k, v in counts.items()]
+        rows += [
+            {"group_var": group_var, "group": group_code(group_var, k), "n_schools": int(v)}
+            for k, v in counts.items()
+        ]
     out = pd.DataFrame(rows)
     out["n_schools"] = out["n_schools"].astype("Int64")
     return out
 
 
-def inference(table: pd.DataFrame, *, level: float = 0.95, df: float | None = None,
-              p_value: bool = True) -> pd.DataFrame:
+def inference(
+    table: pd.DataFrame, *, level: float = 0.95, df: float | None = None, p_value: bool = True
+) -> pd.DataFrame:
     """Make sure a table has ``df, ci_lower, ci_upper, p_value`` (H0: estimate = 0).
 
     Columns the estimation engine already returned are kept as they are (``p_value=False``:
@@ -120,8 +144,9 @@ def inference(table: pd.DataFrame, *, level: float = 0.95, df: float | None = No
     return out
 
 
-def add_labels(table: pd.DataFrame, *, lang: str, column: str = "group",
-               out: str = "label") -> pd.DataFrame:
+def add_labels(
+    table: pd.DataFrame, *, lang: str, column: str = "group", out: str = "label"
+) -> pd.DataFrame:
     """Add the label of each group code in ``lang`` (``"all"`` is the national label).
 
     Examples

@@ -32,8 +32,14 @@ def level_names(cuts: Sequence[float]) -> list[str]:
     return [f"below_{values[0]}", *inner, f"{values[-1]}_up"]
 
 
-def benchmarks(design, *, variable: str = "reading", groups: Sequence[str] = GROUPS,
-               cuts: Sequence[float] | None = None, level: float = 0.95) -> pd.DataFrame:
+def benchmarks(
+    design,
+    *,
+    variable: str = "reading",
+    groups: Sequence[str] = GROUPS,
+    cuts: Sequence[float] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Percent of students at or above each benchmark and within each level, by group.
 
     The share within a level is the mean of a 0/100 indicator of the level computed from
@@ -83,8 +89,10 @@ def benchmarks(design, *, variable: str = "reading", groups: Sequence[str] = GRO
     """
     cuts = design.levels if cuts is None else tuple(sorted(float(c) for c in cuts))
     if not cuts:
-        raise ValueError("benchmarks: no cut scores (design.levels is None and cuts not "
-                         "given); build the design with RepDesign.iea(..., levels=[...]).")
+        raise ValueError(
+            "benchmarks: no cut scores (design.levels is None and cuts not "
+            "given); build the design with RepDesign.iea(..., levels=[...])."
+        )
     within = _level_design(design, variable, cuts)
     names = level_names(cuts)
     bounds = dict(zip(names, zip([np.nan, *cuts], [*cuts, np.nan], strict=True), strict=True))
@@ -100,8 +108,7 @@ def benchmarks(design, *, variable: str = "reading", groups: Sequence[str] = GRO
         inside["variable"] = variable
         inside["lower"] = [bounds[b][0] for b in inside["benchmark"]]
         inside["upper"] = [bounds[b][1] for b in inside["benchmark"]]
-        table = inference(pd.concat([above, inside], ignore_index=True), level=level,
-                          p_value=False)
+        table = inference(pd.concat([above, inside], ignore_index=True), level=level, p_value=False)
         table["ci_lower"] = table["ci_lower"].clip(lower=0.0)
         table["ci_upper"] = table["ci_upper"].clip(upper=100.0)
         return table
@@ -115,8 +122,10 @@ def _level_design(design, variable: str, cuts: Sequence[float]):
     """The design with one 0/100 indicator scale per level (PV m -> indicator m)."""
     pvs = design.pvs.get(variable)
     if pvs is None:
-        raise KeyError(f"benchmarks: {variable!r} is not a PV scale of the design (scales: "
-                       f"{list(design.pvs)}); pass variable='reading'.")
+        raise KeyError(
+            f"benchmarks: {variable!r} is not a PV scale of the design (scales: "
+            f"{list(design.pvs)}); pass variable='reading'."
+        )
     values = design.data[pvs].to_numpy(float)
     level = np.searchsorted(np.asarray(cuts, float), values, side="right").astype(float)
     level[np.isnan(values)] = np.nan
@@ -127,7 +136,7 @@ def _level_design(design, variable: str, cuts: Sequence[float]):
         for m, col in enumerate(cols):
             columns[col] = np.where(np.isnan(level[:, m]), np.nan, 100.0 * (level[:, m] == k))
     keep = [c for c in design.data.columns if c not in pvs]
-    frame = pd.concat([design.data[keep], pd.DataFrame(columns, index=design.data.index)],
-                      axis=1)
-    return RepDesign(frame, weight=IEA_WEIGHT, replicates=design.replicates,
-                     method=design.method, pvs=sets)
+    frame = pd.concat([design.data[keep], pd.DataFrame(columns, index=design.data.index)], axis=1)
+    return RepDesign(
+        frame, weight=IEA_WEIGHT, replicates=design.replicates, method=design.method, pvs=sets
+    )

@@ -17,15 +17,25 @@ import pandas as pd
 from workbench.results._common import GROUP_CODES, SCHOOL, group_code, inference
 from workbench.survey._iea import IEA_WEIGHT
 
-__all__ = ["analysis_frame", "context_means", "regression", "variance_split",
-           "indicator_name", "expand_predictors"]
+__all__ = [
+    "analysis_frame",
+    "context_means",
+    "regression",
+    "variance_split",
+    "indicator_name",
+    "expand_predictors",
+]
 
 #: continuous variables with more distinct values than this are cut into thirds
 MAX_CATEGORIES = 6
 _THIRDS = ("low", "middle", "high")
 #: names of the variance components in the results tables (labelled in three languages)
-_COMPONENT = {"between": "variance_between", "within": "variance_within",
-              "total": "variance_total", "icc": "icc"}
+_COMPONENT = {
+    "between": "variance_between",
+    "within": "variance_within",
+    "total": "variance_total",
+    "icc": "icc",
+}
 
 
 def indicator_name(column: str, code: object) -> str:
@@ -39,10 +49,15 @@ def indicator_name(column: str, code: object) -> str:
     return f"{column}_{group_code(column, code)}"
 
 
-def analysis_frame(students: pd.DataFrame, *, schools: pd.DataFrame | None = None,
-                   teachers: pd.DataFrame | None = None, scales: pd.DataFrame | None = None,
-                   background: Sequence[str] = (), indicators: Mapping[str, str] | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def analysis_frame(
+    students: pd.DataFrame,
+    *,
+    schools: pd.DataFrame | None = None,
+    teachers: pd.DataFrame | None = None,
+    scales: pd.DataFrame | None = None,
+    background: Sequence[str] = (),
+    indicators: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The student file with school, teacher and scale columns, binned and indicator columns.
 
     Parameters
@@ -78,16 +93,20 @@ def analysis_frame(students: pd.DataFrame, *, schools: pd.DataFrame | None = Non
     school record kept); ``tests/test_results.py::test_analysis_frame_joins_bins_and_...``.
     """
     frame, log = students.copy(), []
-    for name, table, key in (("school_results", schools, SCHOOL),
-                             ("teacher_results", teachers, "IDCLASS"),
-                             ("scale_scores", scales, "IDSTUD")):
+    for name, table, key in (
+        ("school_results", schools, SCHOOL),
+        ("teacher_results", teachers, "IDCLASS"),
+        ("scale_scores", scales, "IDSTUD"),
+    ):
         if table is None:
             log.append({"step": "join", "detail": f"{name}: not available", "rows": 0})
             continue
         if key not in table.columns or key not in frame.columns:
-            raise KeyError(f"analysis_frame: {name} and student_results must both have "
-                           f"{key!r} (columns of {name}: {list(table.columns)[:8]}); pass the "
-                           "catalog tables.")
+            raise KeyError(
+                f"analysis_frame: {name} and student_results must both have "
+                f"{key!r} (columns of {name}: {list(table.columns)[:8]}); pass the "
+                "catalog tables."
+            )
         own = [c for c in table.columns if c not in frame.columns]
         part = table[[key, *own]]
         if part[key].duplicated().any():
@@ -96,31 +115,46 @@ def analysis_frame(students: pd.DataFrame, *, schools: pd.DataFrame | None = Non
             own = numeric
         frame = frame.merge(part, on=key, how="left", validate="m:1")
         matched = int(frame[own[0]].notna().sum()) if own else 0
-        log.append({"step": "join", "detail": f"{name} on {key}: {len(own)} columns",
-                    "rows": matched})
+        log.append(
+            {"step": "join", "detail": f"{name} on {key}: {len(own)} columns", "rows": matched}
+        )
     for column in background:
         if column not in frame.columns:
-            raise KeyError(f"analysis_frame: background variable {column!r} is not in the "
-                           "student, school or teacher file; remove it from the parameters "
-                           "or check the codebook.")
+            raise KeyError(
+                f"analysis_frame: background variable {column!r} is not in the "
+                "student, school or teacher file; remove it from the parameters "
+                "or check the codebook."
+            )
         values = pd.to_numeric(frame[column], errors="coerce")
         whole = bool((values.dropna() % 1 == 0).all())
         if values.nunique() > MAX_CATEGORIES or not whole:
             frame[f"{column}_3"] = _thirds(values, frame[IEA_WEIGHT])
-            log.append({"step": "thirds", "detail": f"{column} -> {column}_3",
-                        "rows": int(values.notna().sum())})
+            log.append(
+                {
+                    "step": "thirds",
+                    "detail": f"{column} -> {column}_3",
+                    "rows": int(values.notna().sum()),
+                }
+            )
     for column, reference in (indicators or {}).items():
         codes = frame[column].map(lambda v, c=column: None if pd.isna(v) else group_code(c, v))
         for code in sorted(set(codes.dropna()) - {group_code(column, reference)}):
-            frame[indicator_name(column, code)] = np.where(codes.isna(), np.nan,
-                                                           (codes == code).astype(float))
-        log.append({"step": "indicators", "detail": f"{column} (reference {reference})",
-                    "rows": int(codes.notna().sum())})
+            frame[indicator_name(column, code)] = np.where(
+                codes.isna(), np.nan, (codes == code).astype(float)
+            )
+        log.append(
+            {
+                "step": "indicators",
+                "detail": f"{column} (reference {reference})",
+                "rows": int(codes.notna().sum()),
+            }
+        )
     return frame, pd.DataFrame(log)
 
 
-def context_means(design, variables: Sequence[str], *, variable: str = "reading",
-                  level: float = 0.95) -> pd.DataFrame:
+def context_means(
+    design, variables: Sequence[str], *, variable: str = "reading", level: float = 0.95
+) -> pd.DataFrame:
     """Mean reading by category of each background variable, with the share of students.
 
     A variable binned by :func:`analysis_frame` is shown by its thirds (``<name>_3``).
@@ -143,29 +177,50 @@ def context_means(design, variables: Sequence[str], *, variable: str = "reading"
     for name in variables:
         column = f"{name}_3" if f"{name}_3" in data.columns else name
         if column not in data.columns:
-            raise KeyError(f"context_means: no column {name!r} in the design's data; build the "
-                           "design on analysis_frame(...) with this background variable.")
-        share = design.percent(column).rename(columns={"estimate": "percent",
-                                                       "se": "percent_se"})
+            raise KeyError(
+                f"context_means: no column {name!r} in the design's data; build the "
+                "design on analysis_frame(...) with this background variable."
+            )
+        share = design.percent(column).rename(columns={"estimate": "percent", "se": "percent_se"})
         means = inference(design.mean(variable, by=column), level=level, p_value=False)
         means = means.rename(columns={column: "category"})
-        table = means.merge(share[["category", "percent", "percent_se"]], on="category",
-                            how="left")
-        counts = data[scored].groupby(column, observed=True)[SCHOOL].nunique() \
-            if SCHOOL in data.columns else pd.Series(dtype=float)
+        table = means.merge(share[["category", "percent", "percent_se"]], on="category", how="left")
+        counts = (
+            data[scored].groupby(column, observed=True)[SCHOOL].nunique()
+            if SCHOOL in data.columns
+            else pd.Series(dtype=float)
+        )
         table["n_schools"] = table["category"].map(counts).astype("Int64")
         table["category"] = [_category(column, v) for v in table["category"]]
         table["answered"] = 100.0 * weight[data[column].notna()].sum() / weight.sum()
         table.insert(0, "background", name)
         rows.append(table)
     out = pd.concat(rows, ignore_index=True)
-    first = ["background", "category", "percent", "percent_se", "estimate", "se", "ci_lower",
-             "ci_upper", "df", "n", "n_schools", "answered"]
+    first = [
+        "background",
+        "category",
+        "percent",
+        "percent_se",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "df",
+        "n",
+        "n_schools",
+        "answered",
+    ]
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def regression(design, predictors: Sequence[str], *, variable: str = "reading",
-               level: float = 0.95, min_schools: int = 5) -> pd.DataFrame:
+def regression(
+    design,
+    predictors: Sequence[str],
+    *,
+    variable: str = "reading",
+    level: float = 0.95,
+    min_schools: int = 5,
+) -> pd.DataFrame:
     """Multiple regression of reading on background: raw and standardized coefficients.
 
     ``estimate`` is the change in points per unit of the predictor; ``standardized`` is
@@ -197,8 +252,7 @@ def regression(design, predictors: Sequence[str], *, variable: str = "reading",
     (``tests/test_results.py``).
     """
     data = design.data
-    predictors, dropped = _enough_schools(data, expand_predictors(data, predictors),
-                                          min_schools)
+    predictors, dropped = _enough_schools(data, expand_predictors(data, predictors), min_schools)
     formula = f"{variable} ~ " + " + ".join(predictors)
     table = inference(design.regress(formula), level=level)
     pvs = design.pvs.get(variable, [variable])
@@ -210,18 +264,25 @@ def regression(design, predictors: Sequence[str], *, variable: str = "reading",
     table["standardized"] = table["estimate"] * factor
     table["standardized_se"] = table["se"] * factor
     r2 = design.r_squared(formula, level=level).assign(term="r2")
-    left_out = pd.DataFrame({"variable": variable, "term": list(dropped),
-                             "n": [int((data[t] == 1).sum()) for t in dropped],
-                             "note": [f"left out: students in {k} schools (< {min_schools})"
-                                      for k in dropped.values()]})
+    left_out = pd.DataFrame(
+        {
+            "variable": variable,
+            "term": list(dropped),
+            "n": [int((data[t] == 1).sum()) for t in dropped],
+            "note": [
+                f"left out: students in {k} schools (< {min_schools})" for k in dropped.values()
+            ],
+        }
+    )
     out = pd.concat([table, left_out, r2], ignore_index=True)
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
     out["n"] = out["n"].astype("Int64")
     return out
 
 
-def _enough_schools(data: pd.DataFrame, predictors: list[str], min_schools: int
-                    ) -> tuple[list[str], dict[str, int]]:
+def _enough_schools(
+    data: pd.DataFrame, predictors: list[str], min_schools: int
+) -> tuple[list[str], dict[str, int]]:
     """Keep the predictors; leave out 0/1 indicators present in fewer than ``min_schools``."""
     keep, dropped = [], {}
     for name in predictors:
@@ -254,18 +315,24 @@ def expand_predictors(data: pd.DataFrame, predictors: Sequence[str]) -> list[str
     """
     out = []
     for name in predictors:
-        made = [c for c in data.columns if str(c).startswith(f"{name}_")
-                and not str(c).endswith(("_MISSING", "_3"))
-                and set(pd.unique(data[c].dropna())) <= {0.0, 1.0}]
+        made = [
+            c
+            for c in data.columns
+            if str(c).startswith(f"{name}_")
+            and not str(c).endswith(("_MISSING", "_3"))
+            and set(pd.unique(data[c].dropna())) <= {0.0, 1.0}
+        ]
         numeric = name in data.columns and pd.api.types.is_numeric_dtype(data[name])
         if made and (not numeric or name in GROUP_CODES):
             out += made
         elif numeric:
             out.append(name)
         else:
-            raise KeyError(f"regression: predictor {name!r} is not a numeric column and has no "
-                           "0/1 indicators; list it under indicators in the parameters or "
-                           "use a numeric column.")
+            raise KeyError(
+                f"regression: predictor {name!r} is not a numeric column and has no "
+                "0/1 indicators; list it under indicators in the parameters or "
+                "use a numeric column."
+            )
     return out
 
 
@@ -290,8 +357,9 @@ def _category(column: str, value: object) -> str:
     return group_code(column, value) if column in GROUP_CODES else group_code("", value)
 
 
-def variance_split(design, predictors: Sequence[str], *, variable: str = "reading",
-                   group: str = SCHOOL) -> pd.DataFrame:
+def variance_split(
+    design, predictors: Sequence[str], *, variable: str = "reading", group: str = SCHOOL
+) -> pd.DataFrame:
     """Between- and within-school variance, ICC, and the share the background explains.
 
     Two two-level random-intercept models (:func:`workbench.survey.mixed`: weights at both
@@ -318,12 +386,12 @@ def variance_split(design, predictors: Sequence[str], *, variable: str = "readin
     same = design.subset(complete)
     null = mixed(same, f"{variable} ~ 1", group=group)
     full = mixed(same, f"{variable} ~ " + " + ".join(predictors), group=group)
-    parts = [null.variance().assign(model="model_null"),
-             full.variance().assign(model="model_background"),
-             full.explained(null).assign(model="model_explained")]
+    parts = [
+        null.variance().assign(model="model_null"),
+        full.variance().assign(model="model_background"),
+        full.explained(null).assign(model="model_explained"),
+    ]
     out = pd.concat(parts, ignore_index=True)
     out["component"] = out["component"].map(_COMPONENT).fillna(out["component"])
-    first = ["model", "component", "estimate", "se", "df", "ci_lower", "ci_upper", "n",
-             "n_schools"]
-    return out[[c for c in first if c in out.columns] +
-               [c for c in out.columns if c not in first]]
+    first = ["model", "component", "estimate", "se", "df", "ci_lower", "ci_upper", "n", "n_schools"]
+    return out[[c for c in first if c in out.columns] + [c for c in out.columns if c not in first]]

@@ -17,8 +17,15 @@ from workbench.report import format_number
 __all__ = ["wide", "with_codebook", "term_labels"]
 
 
-def wide(table: pd.DataFrame, *, column: str, lang: str, keep: Sequence[str] = (),
-         digits: int = 1, index: Sequence[str] = ("group_var", "group")) -> pd.DataFrame:
+def wide(
+    table: pd.DataFrame,
+    *,
+    column: str,
+    lang: str,
+    keep: Sequence[str] = (),
+    digits: int = 1,
+    index: Sequence[str] = ("group_var", "group"),
+) -> pd.DataFrame:
     """One row per group, one column per value of ``column``: ``"estimate (se) flags"``.
 
     Parameters
@@ -42,11 +49,14 @@ def wide(table: pd.DataFrame, *, column: str, lang: str, keep: Sequence[str] = (
     >>> wide(t, column="statistic", lang="en", keep=["n"]).iloc[0, 3:].tolist()
     ['500.0 (3.2)', '100.0 (1.5) †']
     """
+
     def cell(row) -> str:
         if pd.isna(row["estimate"]):
             return f"– {row['flags']}".strip()
-        text = (f"{format_number(row['estimate'], lang, digits)} "
-                f"({format_number(row['se'], lang, digits)})")
+        text = (
+            f"{format_number(row['estimate'], lang, digits)} "
+            f"({format_number(row['se'], lang, digits)})"
+        )
         return f"{text} {row['flags']}".strip()
 
     keys = list(index)
@@ -54,16 +64,16 @@ def wide(table: pd.DataFrame, *, column: str, lang: str, keep: Sequence[str] = (
     if "group" in cells.columns:
         cells["group"] = cells["group"].replace({"all": "national"})
     order = list(dict.fromkeys(cells[column]))
-    out = cells.pivot_table(index=keys, columns=column, values="_cell", aggfunc="first",
-                            sort=False)[order]
+    out = cells.pivot_table(
+        index=keys, columns=column, values="_cell", aggfunc="first", sort=False
+    )[order]
     out.columns = [label(c, lang) for c in out.columns]
     front = cells.groupby(keys, sort=False)[list(keep)].first() if keep else None
     out = out if front is None else front.join(out)
     return out.reset_index()
 
 
-def with_codebook(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str
-                  ) -> pd.DataFrame:
+def with_codebook(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str) -> pd.DataFrame:
     """Add ``variable_label`` and ``category_label`` to a context table from the codebook.
 
     ``codebook`` is the scaling stage's (``variable, label_<lang>, values_<lang>`` with
@@ -87,13 +97,14 @@ def with_codebook(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: s
             pairs = [p.split("=", 1) for p in str(text).split(";") if "=" in p]
             values[variable] = {k.strip(): v.strip() for k, v in pairs}
     out["variable_label"] = [names.get(v, v) for v in out["background"]]
-    out["category_label"] = [values.get(v, {}).get(str(c), label(c, lang))
-                             for v, c in zip(out["background"], out["category"], strict=True)]
+    out["category_label"] = [
+        values.get(v, {}).get(str(c), label(c, lang))
+        for v, c in zip(out["background"], out["category"], strict=True)
+    ]
     return out
 
 
-def term_labels(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str
-                ) -> pd.DataFrame:
+def term_labels(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str) -> pd.DataFrame:
     """Add ``term_label`` to a regression table: ``Group: code`` for a 0/1 indicator
     (``ITSEX_girl`` -> ``Sex: girls``), the codebook label for a variable, else the term.
 
@@ -105,8 +116,12 @@ def term_labels(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str
     """
     names = {}
     if codebook is not None and f"label_{lang}" in codebook.columns:
-        names = codebook.drop_duplicates("variable").set_index("variable")[
-            f"label_{lang}"].dropna().to_dict()
+        names = (
+            codebook.drop_duplicates("variable")
+            .set_index("variable")[f"label_{lang}"]
+            .dropna()
+            .to_dict()
+        )
     groups = ("ITSEX", "locality", "language", "school_type", "region")
 
     def one(term: str) -> str:

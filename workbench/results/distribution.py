@@ -19,9 +19,14 @@ __all__ = ["PERCENTILES", "distribution"]
 PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
 
 
-def distribution(design, *, variable: str = "reading", groups: Sequence[str] = GROUPS,
-                 percentiles: Sequence[int] = PERCENTILES, level: float = 0.95
-                 ) -> pd.DataFrame:
+def distribution(
+    design,
+    *,
+    variable: str = "reading",
+    groups: Sequence[str] = GROUPS,
+    percentiles: Sequence[int] = PERCENTILES,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Mean, SD and percentiles of a PV scale, nationally and for each reporting group.
 
     Parameters
@@ -68,8 +73,10 @@ def distribution(design, *, variable: str = "reading", groups: Sequence[str] = G
     """
     probs = [float(p) for p in percentiles]
     if any(not 1 <= p <= 99 for p in probs):
-        raise ValueError(f"distribution: percentiles must lie in 1..99 ({list(percentiles)!r}); "
-                         "use e.g. [5, 25, 50, 75, 95].")
+        raise ValueError(
+            f"distribution: percentiles must lie in 1..99 ({list(percentiles)!r}); "
+            "use e.g. [5, 25, 50, 75, 95]."
+        )
 
     def one(d, by):
         mean = d.mean(variable, by=by).assign(statistic="mean")

@@ -28,8 +28,14 @@ def workbook_path(cycle: str) -> Path:
     return cycle_dir(cycle) / "tables" / "results.xlsx"
 
 
-def notes_table(*, cycle: str, source: str, legend: pd.DataFrame, counts: pd.DataFrame,
-                when: dt.datetime | None = None) -> pd.DataFrame:
+def notes_table(
+    *,
+    cycle: str,
+    source: str,
+    legend: pd.DataFrame,
+    counts: pd.DataFrame,
+    when: dt.datetime | None = None,
+) -> pd.DataFrame:
     """The notes sheet: ``section, item, text`` (source, date, rules and their counts).
 
     Examples
@@ -42,19 +48,29 @@ def notes_table(*, cycle: str, source: str, legend: pd.DataFrame, counts: pd.Dat
     ['cycle', 'source', 'written', 'legend', 'rule applied']
     """
     when = when or dt.datetime.now(dt.UTC)
-    rows = [{"section": "cycle", "item": "", "text": cycle},
-            {"section": "source", "item": "", "text": source},
-            {"section": "written", "item": "", "text": when.isoformat(timespec="seconds")}]
-    rows += [{"section": "legend", "item": r.symbol, "text": r.meaning}
-             for r in legend.itertuples(index=False)]
-    rows += [{"section": f"rule {r.status}", "item": f"{r.table}: {r.rule}",
-              "text": f"{r.touched} of {r.rows} rows {label(r.reason, 'en') if r.reason else ''}"
-              .strip()} for r in counts.itertuples(index=False)]
+    rows = [
+        {"section": "cycle", "item": "", "text": cycle},
+        {"section": "source", "item": "", "text": source},
+        {"section": "written", "item": "", "text": when.isoformat(timespec="seconds")},
+    ]
+    rows += [
+        {"section": "legend", "item": r.symbol, "text": r.meaning}
+        for r in legend.itertuples(index=False)
+    ]
+    rows += [
+        {
+            "section": f"rule {r.status}",
+            "item": f"{r.table}: {r.rule}",
+            "text": (
+                f"{r.touched} of {r.rows} rows {label(r.reason, 'en') if r.reason else ''}"
+            ).strip(),
+        }
+        for r in counts.itertuples(index=False)
+    ]
     return pd.DataFrame(rows)
 
 
-def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: pd.DataFrame
-                   ) -> Path:
+def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: pd.DataFrame) -> Path:
     """Write ``tables`` (one sheet each, in order) and ``notes`` (first sheet) atomically.
 
     Raises
@@ -64,8 +80,10 @@ def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: pd.Dat
     """
     names = [name[:_SHEET_NAME] for name in tables]
     if len(set(names)) != len(names) or "notes" in names:
-        raise ValueError(f"write_workbook: sheet names must be unique within 31 characters and "
-                         f"not 'notes' ({names}); rename the tables.")
+        raise ValueError(
+            f"write_workbook: sheet names must be unique within 31 characters and "
+            f"not 'notes' ({names}); rename the tables."
+        )
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
@@ -80,7 +98,8 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
     """Nullable and categorical columns as plain objects Excel can hold."""
     out = table.copy()
     for column in out.columns:
-        if isinstance(out[column].dtype, (pd.CategoricalDtype, pd.BooleanDtype,
-                                          pd.Int64Dtype, pd.StringDtype)):
+        if isinstance(
+            out[column].dtype, (pd.CategoricalDtype, pd.BooleanDtype, pd.Int64Dtype, pd.StringDtype)
+        ):
             out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out

@@ -18,8 +18,7 @@ import pandas as pd
 from workbench.labels import label
 from workbench.report import text
 
-__all__ = ["distribution_figure", "benchmarks_figure", "international_figure",
-           "skipped_figure"]
+__all__ = ["distribution_figure", "benchmarks_figure", "international_figure", "skipped_figure"]
 
 _BAND = ("#c6dbef", "#6baed6", "#2171b5")
 _LEVELS = ("#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4")
@@ -33,8 +32,9 @@ def _group_label(code: str, lang: str) -> str:
     return label("national" if code == "all" else code, lang)
 
 
-def distribution_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
-                        ) -> plt.Figure:
+def distribution_figure(
+    table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
+) -> plt.Figure:
     """Percentiles 5-25-75-95 as a bar, the mean ± CI as a black box; the nation first, then
     the groups of each ``group_var`` ordered by mean.
 
@@ -42,56 +42,76 @@ def distribution_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], 
     """
     names = [group_var] if isinstance(group_var, str) else list(group_var)
     rows = table[table["group_var"].isin(["all", *names])]
-    wide = rows.pivot_table(index=["group_var", "group"], columns="statistic",
-                            values="estimate", aggfunc="first", sort=False)
+    wide = rows.pivot_table(
+        index=["group_var", "group"],
+        columns="statistic",
+        values="estimate",
+        aggfunc="first",
+        sort=False,
+    )
     ci = rows[rows["statistic"] == "mean"].set_index(["group_var", "group"])[
-        ["ci_lower", "ci_upper"]]
+        ["ci_lower", "ci_upper"]
+    ]
     wide = _ordered(wide.join(ci).dropna(subset=["mean"]), "mean", names)
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(wide) + 1.4))
     y = np.arange(len(wide))[::-1]
-    for (lo, hi), colour in zip((("p5", "p25"), ("p25", "p75"), ("p75", "p95")),
-                                (_BAND[0], _BAND[1], _BAND[0]), strict=True):
+    for (lo, hi), colour in zip(
+        (("p5", "p25"), ("p25", "p75"), ("p75", "p95")), (_BAND[0], _BAND[1], _BAND[0]), strict=True
+    ):
         if lo in wide and hi in wide:
             ax.barh(y, wide[hi] - wide[lo], left=wide[lo], height=0.5, color=colour)
-    ax.errorbar(wide["mean"], y, xerr=[wide["mean"] - wide["ci_lower"],
-                                       wide["ci_upper"] - wide["mean"]],
-                fmt="s", color="black", markersize=4, capsize=3)
+    ax.errorbar(
+        wide["mean"],
+        y,
+        xerr=[wide["mean"] - wide["ci_lower"], wide["ci_upper"] - wide["mean"]],
+        fmt="s",
+        color="black",
+        markersize=4,
+        capsize=3,
+    )
     ax.set_yticks(y, [_group_label(g, lang) for _, g in wide.index])
     ax.set_xlabel(_words("figure_scale", lang))
-    ax.set_title(_words("figure_distribution", lang,
-                        group=", ".join(label(n, lang) for n in names)))
+    ax.set_title(
+        _words("figure_distribution", lang, group=", ".join(label(n, lang) for n in names))
+    )
     fig.text(0.01, 0.005, _words("figure_distribution_key", lang), fontsize=8)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
 
-def benchmarks_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
-                      ) -> plt.Figure:
+def benchmarks_figure(
+    table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
+) -> plt.Figure:
     """Stacked bars of the shares within each level; the nation first, then the groups of
     each ``group_var`` ordered by the share at or above the lowest benchmark."""
     names = [group_var] if isinstance(group_var, str) else list(group_var)
     rows = table[(table["measure"] == "within") & table["group_var"].isin(["all", *names])]
     levels = list(dict.fromkeys(rows["benchmark"]))
-    wide = rows.pivot_table(index=["group_var", "group"], columns="benchmark",
-                            values="estimate", aggfunc="first", sort=False)[levels].dropna()
+    wide = rows.pivot_table(
+        index=["group_var", "group"],
+        columns="benchmark",
+        values="estimate",
+        aggfunc="first",
+        sort=False,
+    )[levels].dropna()
     wide = _ordered(wide.assign(top=100 - wide[levels[0]]), "top", names)
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(wide) + 1.8))
     y = np.arange(len(wide))[::-1]
     left = np.zeros(len(wide))
-    colours = _LEVELS if len(levels) == len(_LEVELS) else plt.cm.RdYlBu(
-        np.linspace(0.1, 0.9, len(levels)))
+    colours = (
+        _LEVELS
+        if len(levels) == len(_LEVELS)
+        else plt.cm.RdYlBu(np.linspace(0.1, 0.9, len(levels)))
+    )
     for name, colour in zip(levels, colours, strict=False):
-        ax.barh(y, wide[name], left=left, height=0.6, color=colour,
-                label=_level_label(name, lang))
+        ax.barh(y, wide[name], left=left, height=0.6, color=colour, label=_level_label(name, lang))
         left += wide[name].to_numpy()
     ax.set_yticks(y, [_group_label(g, lang) for _, g in wide.index])
     ax.set_xlim(0, 100)
     ax.set_xlabel(_words("figure_percent", lang))
-    ax.set_title(_words("figure_benchmarks", lang,
-                        group=", ".join(label(n, lang) for n in names)))
+    ax.set_title(_words("figure_benchmarks", lang, group=", ".join(label(n, lang) for n in names)))
     handles, names_ = ax.get_legend_handles_labels()
-    fig.legend(handles, names_, loc="lower center", ncol=len(levels), fontsize=8,
-               frameon=False)
+    fig.legend(handles, names_, loc="lower center", ncol=len(levels), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
@@ -105,22 +125,30 @@ def _ordered(wide: pd.DataFrame, by: str, names: Sequence[str]) -> pd.DataFrame:
     return pd.concat(parts)
 
 
-def international_figure(table: pd.DataFrame, *, lang: str, linked: bool,
-                         caveats: Sequence[str] = ()) -> plt.Figure:
+def international_figure(
+    table: pd.DataFrame, *, lang: str, linked: bool, caveats: Sequence[str] = ()
+) -> plt.Figure:
     """PIRLS 2021 means and % at or above 400 with 95 % CIs, the neighbours (blue) and this
     cycle (red) highlighted; the caveats and the source printed beside the figure."""
     rows = table.sort_values("mean")
     fig, (ax, share, side) = plt.subplots(
-        1, 3, figsize=(12, 0.2 * len(rows) + 1.6), sharey=False,
-        gridspec_kw={"width_ratios": [3, 2, 2]})
+        1,
+        3,
+        figsize=(12, 0.2 * len(rows) + 1.6),
+        sharey=False,
+        gridspec_kw={"width_ratios": [3, 2, 2]},
+    )
     y = np.arange(len(rows))
-    colours = np.where(rows["source"] == "this_cycle", "#d62728",
-                       np.where(rows["neighbour"], "#1f77b4", "#bbbbbb"))
-    for axis, value, se, key in ((ax, "mean", "se", "figure_scale"),
-                                 (share, "pct_at_or_above_400", "pct_at_or_above_400_se",
-                                  "figure_at_or_above_400")):
-        axis.errorbar(rows[value], y, xerr=1.96 * rows[se], fmt="none", ecolor="#555555",
-                      elinewidth=0.8)
+    colours = np.where(
+        rows["source"] == "this_cycle", "#d62728", np.where(rows["neighbour"], "#1f77b4", "#bbbbbb")
+    )
+    for axis, value, se, key in (
+        (ax, "mean", "se", "figure_scale"),
+        (share, "pct_at_or_above_400", "pct_at_or_above_400_se", "figure_at_or_above_400"),
+    ):
+        axis.errorbar(
+            rows[value], y, xerr=1.96 * rows[se], fmt="none", ecolor="#555555", elinewidth=0.8
+        )
         axis.scatter(rows[value], y, c=colours, s=16, zorder=3)
         axis.set_xlabel(_words(key, lang), fontsize=8)
         axis.set_ylim(-1, len(rows))
@@ -141,10 +169,10 @@ def skipped_figure(reason: str, *, lang: str) -> plt.Figure:
     """A panel that says a figure was skipped and why (never a silent gap)."""
     fig, ax = plt.subplots(figsize=(8, 1.6))
     ax.axis("off")
-    ax.text(0.01, 0.9, _words("figure_skipped", lang), weight="bold", va="top",
-            transform=ax.transAxes)
-    ax.text(0.01, 0.55, textwrap.fill(reason, 110), va="top", fontsize=8,
-            transform=ax.transAxes)
+    ax.text(
+        0.01, 0.9, _words("figure_skipped", lang), weight="bold", va="top", transform=ax.transAxes
+    )
+    ax.text(0.01, 0.55, textwrap.fill(reason, 110), va="top", fontsize=8, transform=ax.transAxes)
     return fig
 
 

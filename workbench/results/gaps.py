@@ -15,8 +15,7 @@ import pandas as pd
 
 from workbench.results._common import group_code, inference
 
-__all__ = ["UP", "DOWN", "gaps", "region_vs_national", "region_pairs", "mark",
-           "majority_language"]
+__all__ = ["UP", "DOWN", "gaps", "region_vs_national", "region_pairs", "mark", "majority_language"]
 
 #: symbol of a significantly higher (positive) difference
 UP = "▲"
@@ -34,8 +33,9 @@ def mark(estimate: pd.Series, significant: pd.Series) -> pd.Series:
     """
     sig = significant.fillna(False).astype(bool).to_numpy()
     est = estimate.to_numpy(float)
-    return pd.Series(np.where(sig & (est > 0), UP, np.where(sig & (est < 0), DOWN, "")),
-                     index=estimate.index)
+    return pd.Series(
+        np.where(sig & (est > 0), UP, np.where(sig & (est < 0), DOWN, "")), index=estimate.index
+    )
 
 
 def majority_language(design, *, by: str = "language") -> str:
@@ -44,9 +44,16 @@ def majority_language(design, *, by: str = "language") -> str:
     return str(shares.loc[shares["estimate"].idxmax(), "category"])
 
 
-def gaps(design, *, variable: str = "reading", sex: str = "ITSEX", locality: str = "locality",
-         language: str | None = "language", majority: str | None = None,
-         alpha: float = 0.05) -> pd.DataFrame:
+def gaps(
+    design,
+    *,
+    variable: str = "reading",
+    sex: str = "ITSEX",
+    locality: str = "locality",
+    language: str | None = "language",
+    majority: str | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Girls - boys, urban - rural and each language - the majority language.
 
     Parameters
@@ -102,8 +109,14 @@ def gaps(design, *, variable: str = "reading", sex: str = "ITSEX", locality: str
     return out
 
 
-def region_vs_national(design, *, variable: str = "reading", by: str = "region",
-                       adjust: str = "holm", alpha: float = 0.05) -> pd.DataFrame:
+def region_vs_national(
+    design,
+    *,
+    variable: str = "reading",
+    by: str = "region",
+    adjust: str = "holm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Each oblast's mean minus the national mean, with the part-whole SE.
 
     The difference is formed for every replicate weight and PV
@@ -122,16 +135,22 @@ def region_vs_national(design, *, variable: str = "reading", by: str = "region",
     R ``withReplicates`` of (domain mean - total mean) per PV + ``MIcombine`` on the TIMSS
     2011 JK2 design (``tests/reference/results``).
     """
-    table = design.compare_to_total(variable, by=by, adjust=adjust, alpha=alpha,
-                                    level=1 - alpha)
-    table = table.rename(columns={by: "group", "difference": "estimate",
-                                  "significant_unadjusted": "significant"})
+    table = design.compare_to_total(variable, by=by, adjust=adjust, alpha=alpha, level=1 - alpha)
+    table = table.rename(
+        columns={by: "group", "difference": "estimate", "significant_unadjusted": "significant"}
+    )
     table["group"] = [group_code(by, v) for v in table["group"]]
     return _symbols(table)
 
 
-def region_pairs(design, *, variable: str = "reading", by: str = "region",
-                 adjust: str = "holm", alpha: float = 0.05) -> pd.DataFrame:
+def region_pairs(
+    design,
+    *,
+    variable: str = "reading",
+    by: str = "region",
+    adjust: str = "holm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Every pair of oblasts: difference, SE, the unadjusted IEA flag and an adjusted flag.
 
     Parameters
@@ -152,9 +171,14 @@ def region_pairs(design, *, variable: str = "reading", by: str = "region",
     design (``tests/reference/results``).
     """
     table = design.compare(variable, by=by, adjust=adjust, alpha=alpha, level=1 - alpha)
-    table = table.rename(columns={"group_a": "group", "group_b": "other",
-                                  "difference": "estimate",
-                                  "significant_unadjusted": "significant"})
+    table = table.rename(
+        columns={
+            "group_a": "group",
+            "group_b": "other",
+            "difference": "estimate",
+            "significant_unadjusted": "significant",
+        }
+    )
     for column in ("group", "other"):
         table[column] = [group_code(by, v) for v in table[column]]
     return _symbols(table)
@@ -164,8 +188,26 @@ def _symbols(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     out["symbol"] = mark(out["estimate"], out["significant"])
     out["symbol_adjusted"] = mark(out["estimate"], out["significant_adjusted"])
-    first = [c for c in ("group", "other", "estimate_group", "estimate_total", "estimate",
-                         "se", "df", "ci_lower", "ci_upper", "p_value", "significant",
-                         "symbol", "p_adjusted", "significant_adjusted", "symbol_adjusted",
-                         "n") if c in out.columns]
+    first = [
+        c
+        for c in (
+            "group",
+            "other",
+            "estimate_group",
+            "estimate_total",
+            "estimate",
+            "se",
+            "df",
+            "ci_lower",
+            "ci_upper",
+            "p_value",
+            "significant",
+            "symbol",
+            "p_adjusted",
+            "significant_adjusted",
+            "symbol_adjusted",
+            "n",
+        )
+        if c in out.columns
+    ]
     return out[first + [c for c in out.columns if c not in first]]

@@ -16,19 +16,27 @@ import pandas as pd
 
 from workbench.paths import PROJECT_ROOT
 
-__all__ = ["DEFAULT_FILE", "NEIGHBOURS", "SOURCE", "CAVEATS", "reference_path",
-           "read_pirls", "international"]
+__all__ = [
+    "DEFAULT_FILE",
+    "NEIGHBOURS",
+    "SOURCE",
+    "CAVEATS",
+    "reference_path",
+    "read_pirls",
+    "international",
+]
 
 #: the PIRLS 2021 table, relative to the project root
 DEFAULT_FILE = "../shared/reference/pirls2021_reading.csv"
 #: countries highlighted by default
-NEIGHBOURS = ("Kazakhstan", "Uzbekistan", "Russian Federation", "Georgia", "Azerbaijan",
-              "Turkey")
+NEIGHBOURS = ("Kazakhstan", "Uzbekistan", "Russian Federation", "Georgia", "Azerbaijan", "Turkey")
 #: citation printed under the figure
-SOURCE = ("PIRLS 2021 reading, IEA PIRLS 2021 International Database; means, SEs and % at or "
-          "above 400 computed with all five plausible values and the IEA jackknife by the "
-          "authors of the R package intsvy (pirls.mean.pv, pirls.ben.pv; eldafani/intsvy, "
-          "docs/pirls21.md); the means agree with IEA's Exhibit 1.3 after rounding.")
+SOURCE = (
+    "PIRLS 2021 reading, IEA PIRLS 2021 International Database; means, SEs and % at or "
+    "above 400 computed with all five plausible values and the IEA jackknife by the "
+    "authors of the R package intsvy (pirls.mean.pv, pirls.ben.pv; eldafani/intsvy, "
+    "docs/pirls21.md); the means agree with IEA's Exhibit 1.3 after rounding."
+)
 #: the caveats of the file's README, keys of the texts in workbench/texts/results.yaml
 CAVEATS = ("caveat_scale", "caveat_grade", "caveat_context", "caveat_participation")
 _COLUMNS = ("country", "n", "mean", "se", "pct_at_or_above_400", "pct_at_or_above_400_se")
@@ -54,21 +62,31 @@ def read_pirls(path: str | None = None) -> tuple[pd.DataFrame | None, str]:
     """
     file = reference_path(path)
     if not file.exists():
-        return None, (f"international: the PIRLS 2021 file {file} does not exist; put "
-                      "pirls2021_reading.csv there or set stages.results.pirls_file in the "
-                      "cycle's parameters.")
+        return None, (
+            f"international: the PIRLS 2021 file {file} does not exist; put "
+            "pirls2021_reading.csv there or set stages.results.pirls_file in the "
+            "cycle's parameters."
+        )
     table = pd.read_csv(file)
     absent = [c for c in _COLUMNS if c not in table.columns]
     if absent:
-        return None, (f"international: {file} has no columns {absent}; expected the PIRLS 2021 "
-                      f"table with {', '.join(_COLUMNS)}.")
+        return None, (
+            f"international: {file} has no columns {absent}; expected the PIRLS 2021 "
+            f"table with {', '.join(_COLUMNS)}."
+        )
     return table, ""
 
 
-def international(pirls: pd.DataFrame | None, design, *, country: str,
-                  variable: str = "reading", countries: Sequence[str] | None = None,
-                  neighbours: Sequence[str] = NEIGHBOURS, linked: bool = False
-                  ) -> pd.DataFrame:
+def international(
+    pirls: pd.DataFrame | None,
+    design,
+    *,
+    country: str,
+    variable: str = "reading",
+    countries: Sequence[str] | None = None,
+    neighbours: Sequence[str] = NEIGHBOURS,
+    linked: bool = False,
+) -> pd.DataFrame:
     """The nation's mean and % at or above 400 beside the PIRLS 2021 countries.
 
     Parameters
@@ -105,24 +123,57 @@ def international(pirls: pd.DataFrame | None, design, *, country: str,
     pirls_with_neighbours_highlighted``.
     """
     if pirls is None:
-        return pd.DataFrame(columns=["country", "source", "neighbour", "mean", "se",
-                                     "pct_at_or_above_400", "pct_at_or_above_400_se", "n",
-                                     "linked"])
+        return pd.DataFrame(
+            columns=[
+                "country",
+                "source",
+                "neighbour",
+                "mean",
+                "se",
+                "pct_at_or_above_400",
+                "pct_at_or_above_400_se",
+                "n",
+                "linked",
+            ]
+        )
     wanted = list(countries) if countries else list(pirls["country"])
     absent = [c for c in [*wanted, *neighbours] if c not in set(pirls["country"])]
     if absent:
-        raise ValueError(f"international: countries {absent} are not in the PIRLS 2021 table; "
-                         f"names are e.g. {', '.join(pirls['country'].head(5))}.")
+        raise ValueError(
+            f"international: countries {absent} are not in the PIRLS 2021 table; "
+            f"names are e.g. {', '.join(pirls['country'].head(5))}."
+        )
     keep = pirls[pirls["country"].isin(set(wanted) | set(neighbours))]
     table = keep[list(_COLUMNS)].assign(source="pirls2021")
     mean = design.mean(variable).iloc[0]
     above = design.percent_at_or_above(variable, [400]).iloc[0]
-    own = pd.DataFrame([{"country": country, "n": int(mean["n"]), "mean": mean["estimate"],
-                         "se": mean["se"], "pct_at_or_above_400": above["estimate"],
-                         "pct_at_or_above_400_se": above["se"], "source": "this_cycle"}])
+    own = pd.DataFrame(
+        [
+            {
+                "country": country,
+                "n": int(mean["n"]),
+                "mean": mean["estimate"],
+                "se": mean["se"],
+                "pct_at_or_above_400": above["estimate"],
+                "pct_at_or_above_400_se": above["se"],
+                "source": "this_cycle",
+            }
+        ]
+    )
     out = pd.concat([table, own], ignore_index=True)
     out["neighbour"] = out["country"].isin(set(neighbours))
     out["linked"] = bool(linked)
     out = out.sort_values("mean", ascending=False, kind="stable").reset_index(drop=True)
-    return out[["country", "source", "neighbour", "mean", "se", "pct_at_or_above_400",
-                "pct_at_or_above_400_se", "n", "linked"]]
+    return out[
+        [
+            "country",
+            "source",
+            "neighbour",
+            "mean",
+            "se",
+            "pct_at_or_above_400",
+            "pct_at_or_above_400_se",
+            "n",
+            "linked",
+        ]
+    ]

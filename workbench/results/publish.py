@@ -30,23 +30,32 @@ CHECKS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
     "results_regression": {"score": (), "percent": ()},
     "results_variance": {"score": (), "percent": ()},
     "results_trend": {"score": (), "percent": ()},
-    "results_international": {"score": (("mean", "se"),),
-                              "percent": (("pct_at_or_above_400", "pct_at_or_above_400_se"),)},
+    "results_international": {
+        "score": (("mean", "se"),),
+        "percent": (("pct_at_or_above_400", "pct_at_or_above_400_se"),),
+    },
 }
 
 
 #: why a rule does not act on a table (label keys, shown in the rule counts)
 REASONS: dict[str, dict[str, str]] = {
     name: {"se": "reason_marked"}
-    for name in ("results_gaps", "results_regions", "results_region_pairs",
-                 "results_regression", "results_trend")} | {
+    for name in (
+        "results_gaps",
+        "results_regions",
+        "results_region_pairs",
+        "results_regression",
+        "results_trend",
+    )
+} | {
     "results_variance": {"se": "reason_variance"},
     "results_benchmarks": {"se": "reason_cv"},
 }
 
 
-def publish(cycle: str, tables: Mapping[str, pd.DataFrame], rules: Rules, *, lang: str,
-            source: str) -> dict[str, pd.DataFrame]:
+def publish(
+    cycle: str, tables: Mapping[str, pd.DataFrame], rules: Rules, *, lang: str, source: str
+) -> dict[str, pd.DataFrame]:
     """Apply the rules to every table, label it, save it (catalog + workbook sheet).
 
     Parameters
@@ -80,8 +89,10 @@ def publish(cycle: str, tables: Mapping[str, pd.DataFrame], rules: Rules, *, lan
     """
     unknown = [name for name in tables if name not in CHECKS]
     if unknown:
-        raise KeyError(f"publish: no rule columns for tables {unknown}; add them to "
-                       "workbench.results.publish.CHECKS.")
+        raise KeyError(
+            f"publish: no rule columns for tables {unknown}; add them to "
+            "workbench.results.publish.CHECKS."
+        )
     out = {}
     for name, table in tables.items():
         ruled = apply_rules(table, rules, lang=lang, **CHECKS[name])

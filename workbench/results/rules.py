@@ -27,11 +27,29 @@ from workbench.disclosure import suppress_small_cells
 __all__ = ["Rules", "RULES", "apply_rules", "rule_counts", "legend"]
 
 #: rule -> symbol in the tables
-RULES: dict[str, str] = {"n": "–", "se": "†", "cv": "‡", "answered_r": "r",
-                         "answered_s": "s", "answered_x": "x"}
+RULES: dict[str, str] = {
+    "n": "–",
+    "se": "†",
+    "cv": "‡",
+    "answered_r": "r",
+    "answered_s": "s",
+    "answered_x": "x",
+}
 #: columns blanked when a row is not shown
-_HIDDEN = ("estimate", "se", "ci_lower", "ci_upper", "se_sampling", "se_imputation",
-           "p_value", "percent", "percent_se", "standardized", "standardized_se", "symbol")
+_HIDDEN = (
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "se_sampling",
+    "se_imputation",
+    "p_value",
+    "percent",
+    "percent_se",
+    "standardized",
+    "standardized_se",
+    "symbol",
+)
 
 
 @dataclass(frozen=True)
@@ -56,15 +74,26 @@ class Rules:
     answered: float = 85.0
 
     def __post_init__(self):
-        if self.suppress_below < 1 or self.max_se <= 0 or self.max_cv <= 0 \
-                or not 0 < self.answered <= 100:
-            raise ValueError(f"Rules: thresholds out of range ({self!r}); suppress_below >= 1, "
-                             "max_se > 0, max_cv > 0, 0 < answered <= 100.")
+        if (
+            self.suppress_below < 1
+            or self.max_se <= 0
+            or self.max_cv <= 0
+            or not 0 < self.answered <= 100
+        ):
+            raise ValueError(
+                f"Rules: thresholds out of range ({self!r}); suppress_below >= 1, "
+                "max_se > 0, max_cv > 0, 0 < answered <= 100."
+            )
 
 
-def apply_rules(table: pd.DataFrame, rules: Rules, *, lang: str = "en",
-                score: Sequence[tuple[str, str]] = (("estimate", "se"),),
-                percent: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
+def apply_rules(
+    table: pd.DataFrame,
+    rules: Rules,
+    *,
+    lang: str = "en",
+    score: Sequence[tuple[str, str]] = (("estimate", "se"),),
+    percent: Sequence[tuple[str, str]] = (),
+) -> pd.DataFrame:
     """Apply the reporting rules to one table: flags, and hidden cells where a rule says so.
 
     Parameters
@@ -104,15 +133,17 @@ def apply_rules(table: pd.DataFrame, rules: Rules, *, lang: str = "en",
     """
     out = table.copy()
     if "n" not in out.columns:
-        raise KeyError(f"apply_rules: the table has no column 'n' (columns: "
-                       f"{list(out.columns)[:10]}); pass an exhibit table with its Ns.")
+        raise KeyError(
+            f"apply_rules: the table has no column 'n' (columns: "
+            f"{list(out.columns)[:10]}); pass an exhibit table with its Ns."
+        )
     numeric = [c for c in _HIDDEN if c in out.columns and pd.api.types.is_numeric_dtype(out[c])]
     out = suppress_small_cells(out, min_n=rules.suppress_below, lang=lang, columns=numeric)
     small = (pd.to_numeric(out["n"], errors="coerce") < rules.suppress_below).to_numpy()
     se_flag = np.zeros(len(out), dtype=bool)
     for est, se in score:
         if est in out.columns and se in out.columns:
-            se_flag |= (out[se].to_numpy(float) > rules.max_se)
+            se_flag |= out[se].to_numpy(float) > rules.max_se
     cv_flag = np.zeros(len(out), dtype=bool)
     for est, se in percent:
         if est in out.columns and se in out.columns:
@@ -123,8 +154,9 @@ def apply_rules(table: pd.DataFrame, rules: Rules, *, lang: str = "en",
     flags = [[] for _ in range(len(out))]
     hidden = small.copy()
     if answered is not None:
-        tier = np.select([answered < 50, answered < 70, answered < rules.answered],
-                         ["x", "s", "r"], default="")
+        tier = np.select(
+            [answered < 50, answered < 70, answered < rules.answered], ["x", "s", "r"], default=""
+        )
         hidden |= tier == "x"
     for i in range(len(out)):
         if small[i]:
@@ -138,8 +170,9 @@ def apply_rules(table: pd.DataFrame, rules: Rules, *, lang: str = "en",
     out["rule_n"] = small
     out["rule_se"] = pd.array(se_flag if score else [pd.NA] * len(out), dtype="boolean")
     out["rule_cv"] = pd.array(cv_flag if percent else [pd.NA] * len(out), dtype="boolean")
-    out["rule_answered"] = pd.array(answered < rules.answered if answered is not None
-                                    else [pd.NA] * len(out), dtype="boolean")
+    out["rule_answered"] = pd.array(
+        answered < rules.answered if answered is not None else [pd.NA] * len(out), dtype="boolean"
+    )
     blank = [c for c in _HIDDEN if c in out.columns]
     for column in blank:
         if pd.api.types.is_numeric_dtype(out[column]):
@@ -151,8 +184,9 @@ def apply_rules(table: pd.DataFrame, rules: Rules, *, lang: str = "en",
     return out
 
 
-def rule_counts(tables: Mapping[str, pd.DataFrame],
-                reasons: Mapping[str, Mapping[str, str]] | None = None) -> pd.DataFrame:
+def rule_counts(
+    tables: Mapping[str, pd.DataFrame], reasons: Mapping[str, Mapping[str, str]] | None = None
+) -> pd.DataFrame:
     """How many rows each rule touched in each table (tables passed through
     :func:`apply_rules`); a rule that cannot apply is listed with the reason
     (``reasons[table][rule]`` when given, else a generic one; reasons are label keys of
@@ -171,25 +205,48 @@ def rule_counts(tables: Mapping[str, pd.DataFrame],
     >>> rule_counts({"demo": t})[["rule", "touched", "status"]].values.tolist()[:2]
     [['n', 1, 'applied'], ['se', 1, 'applied']]
     """
-    generic = {"se": "reason_no_score", "cv": "reason_no_percent",
-               "answered": "reason_no_background"}
+    generic = {
+        "se": "reason_no_score",
+        "cv": "reason_no_percent",
+        "answered": "reason_no_background",
+    }
     rows = []
     for name, table in tables.items():
         for rule in ("n", "se", "cv", "answered"):
             column = f"rule_{rule}"
             if column not in table.columns:
-                raise KeyError(f"rule_counts: table {name!r} has no {column!r}; pass it "
-                               "through apply_rules first.")
+                raise KeyError(
+                    f"rule_counts: table {name!r} has no {column!r}; pass it "
+                    "through apply_rules first."
+                )
             values = table[column]
             if values.isna().all():
-                why = "reason_empty" if table.empty else (
-                    ((reasons or {}).get(name) or {}).get(rule) or generic.get(rule, ""))
-                rows.append({"table": name, "rule": rule, "rows": len(table), "touched": 0,
-                             "status": "not_applicable", "reason": why})
+                why = (
+                    "reason_empty"
+                    if table.empty
+                    else (((reasons or {}).get(name) or {}).get(rule) or generic.get(rule, ""))
+                )
+                rows.append(
+                    {
+                        "table": name,
+                        "rule": rule,
+                        "rows": len(table),
+                        "touched": 0,
+                        "status": "not_applicable",
+                        "reason": why,
+                    }
+                )
             else:
-                rows.append({"table": name, "rule": rule, "rows": len(table),
-                             "touched": int(values.fillna(False).astype(bool).sum()),
-                             "status": "applied", "reason": ""})
+                rows.append(
+                    {
+                        "table": name,
+                        "rule": rule,
+                        "rows": len(table),
+                        "touched": int(values.fillna(False).astype(bool).sum()),
+                        "status": "applied",
+                        "reason": "",
+                    }
+                )
     return pd.DataFrame(rows, columns=["table", "rule", "rows", "touched", "status", "reason"])
 
 
@@ -199,8 +256,14 @@ def legend(rules: Rules, *, lang: str) -> pd.DataFrame:
 
     rows = []
     for key, symbol in RULES.items():
-        meaning = text("results", f"rule_{key}", lang=lang, n=rules.suppress_below,
-                       max_se=f"{rules.max_se:g}", max_cv=round(100 * rules.max_cv),
-                       answered=rules.answered).data
+        meaning = text(
+            "results",
+            f"rule_{key}",
+            lang=lang,
+            n=rules.suppress_below,
+            max_se=f"{rules.max_se:g}",
+            max_cv=round(100 * rules.max_cv),
+            answered=rules.answered,
+        ).data
         rows.append({"symbol": symbol, "meaning": meaning})
     return pd.DataFrame(rows)

@@ -46,9 +46,16 @@ def percent_linking_error(design, *, variable: str, cut: float, linking_error: f
     return float(abs(table["estimate"].iloc[0] - table["estimate"].iloc[1]) / 2)
 
 
-def trend(design, base, *, linking_error: float, variable: str = "reading",
-          groups: Sequence[str] = GROUPS, cuts: Sequence[float] | None = None,
-          alpha: float = 0.05) -> pd.DataFrame:
+def trend(
+    design,
+    base,
+    *,
+    linking_error: float,
+    variable: str = "reading",
+    groups: Sequence[str] = GROUPS,
+    cuts: Sequence[float] | None = None,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Change of the headline figures since the base cycle, SE with the linking error.
 
     Parameters
@@ -81,38 +88,71 @@ def trend(design, base, *, linking_error: float, variable: str = "reading",
     (``tests/test_results_trend.py``); the formula of
     :func:`workbench.scaling.trend_difference` (``tests/test_trend.py``).
     """
-    columns = ["statistic", "group_var", "group", "benchmark", "estimate_base", "se_base",
-               "estimate_current", "se_current", "difference", "se_sampling",
-               "linking_error", "se", "z", "p_value", "n", "n_base", "ci_lower", "ci_upper",
-               "significant", "symbol"]
+    columns = [
+        "statistic",
+        "group_var",
+        "group",
+        "benchmark",
+        "estimate_base",
+        "se_base",
+        "estimate_current",
+        "se_current",
+        "difference",
+        "se_sampling",
+        "linking_error",
+        "se",
+        "z",
+        "p_value",
+        "n",
+        "n_base",
+        "ci_lower",
+        "ci_upper",
+        "significant",
+        "symbol",
+    ]
     if base is None:
         return pd.DataFrame(columns=columns)
     if not np.isfinite(linking_error) or linking_error < 0:
-        raise ValueError(f"trend: linking_error must be finite and >= 0 ({linking_error!r}); "
-                         "take linking_error_points from the scaling stage's linking table.")
-    parts = [_difference(design.mean(variable), base.mean(variable),
-                         linking_error=linking_error).assign(
-        statistic="mean", group_var=NATIONAL, group=NATIONAL)]
+        raise ValueError(
+            f"trend: linking_error must be finite and >= 0 ({linking_error!r}); "
+            "take linking_error_points from the scaling stage's linking table."
+        )
+    parts = [
+        _difference(design.mean(variable), base.mean(variable), linking_error=linking_error).assign(
+            statistic="mean", group_var=NATIONAL, group=NATIONAL
+        )
+    ]
     for by in groups:
         now, then = design.mean(variable, by=by), base.mean(variable, by=by)
         for table in (now, then):
             table[by] = [group_code(by, v) for v in table[by]]
         diff = _difference(now, then, linking_error=linking_error, by=by)
-        parts.append(diff.rename(columns={by: "group"}).assign(statistic="mean",
-                                                                 group_var=by))
+        parts.append(diff.rename(columns={by: "group"}).assign(statistic="mean", group_var=by))
     for cut in design.levels if cuts is None else cuts:
-        error = percent_linking_error(design, variable=variable, cut=float(cut),
-                                      linking_error=linking_error)
-        diff = _difference(design.percent_at_or_above(variable, [cut]),
-                           base.percent_at_or_above(variable, [cut]), linking_error=error)
-        parts.append(diff.assign(statistic="at_or_above", group_var=NATIONAL, group=NATIONAL,
-                                 benchmark=f"{float(cut):g}"))
-    for by, reference, name in (("ITSEX", 2, "girls_boys"), ("locality", "rural",
-                                                              "urban_rural")):
+        error = percent_linking_error(
+            design, variable=variable, cut=float(cut), linking_error=linking_error
+        )
+        diff = _difference(
+            design.percent_at_or_above(variable, [cut]),
+            base.percent_at_or_above(variable, [cut]),
+            linking_error=error,
+        )
+        parts.append(
+            diff.assign(
+                statistic="at_or_above",
+                group_var=NATIONAL,
+                group=NATIONAL,
+                benchmark=f"{float(cut):g}",
+            )
+        )
+    for by, reference, name in (("ITSEX", 2, "girls_boys"), ("locality", "rural", "urban_rural")):
         if by in groups:
-            diff = _difference(design.gap(variable, by=by, reference=reference),
-                               base.gap(variable, by=by, reference=reference),
-                               linking_error=0.0, by=by)
+            diff = _difference(
+                design.gap(variable, by=by, reference=reference),
+                base.gap(variable, by=by, reference=reference),
+                linking_error=0.0,
+                by=by,
+            )
             diff.pop(by)
             parts.append(diff.assign(statistic="group_gap", group_var=by, group=name))
     out = pd.concat(parts, ignore_index=True)
@@ -129,12 +169,17 @@ def trend(design, base, *, linking_error: float, variable: str = "reading",
     return out[columns]
 
 
-def _difference(now: pd.DataFrame, then: pd.DataFrame, *, linking_error: float,
-                by: str | None = None) -> pd.DataFrame:
+def _difference(
+    now: pd.DataFrame, then: pd.DataFrame, *, linking_error: float, by: str | None = None
+) -> pd.DataFrame:
     """:func:`trend_difference` with the students of each cycle (``n``, ``n_base``)."""
     out = trend_difference(now, then, linking_error=linking_error, by=by)
     keys = [by] if by else []
-    counts = now[[*keys, "n"]].merge(then[[*keys, "n"]].rename(columns={"n": "n_base"}),
-                                     on=keys, how="inner") if keys else pd.DataFrame(
-        {"n": [int(now["n"].iloc[0])], "n_base": [int(then["n"].iloc[0])]})
+    counts = (
+        now[[*keys, "n"]].merge(
+            then[[*keys, "n"]].rename(columns={"n": "n_base"}), on=keys, how="inner"
+        )
+        if keys
+        else pd.DataFrame({"n": [int(now["n"].iloc[0])], "n_base": [int(then["n"].iloc[0])]})
+    )
     return out.merge(counts, on=keys, how="left") if keys else pd.concat([out, counts], axis=1)

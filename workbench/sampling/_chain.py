@@ -79,8 +79,9 @@ class DesignSpec:
         known = set(cls.__dataclass_fields__) - {"extra"}
         unknown = sorted(set(entry) - known)
         if unknown:
-            raise ValueError(f"{func}: unknown design keys {unknown} in {dict(entry)!r}; "
-                             f"use {sorted(known)}")
+            raise ValueError(
+                f"{func}: unknown design keys {unknown} in {dict(entry)!r}; use {sorted(known)}"
+            )
         values = dict(entry)
         for key in ("strata", "sort_by"):
             if key in values:
@@ -101,21 +102,38 @@ class Population:
     domains: Domains = DEFAULT_DOMAINS
 
 
-def draw_weighted(pop: Population, spec: DesignSpec, rng: np.random.Generator
-                  ) -> tuple[pd.DataFrame, np.ndarray]:
+def draw_weighted(
+    pop: Population, spec: DesignSpec, rng: np.random.Generator
+) -> tuple[pd.DataFrame, np.ndarray]:
     """One sample with full response: the assessed students with TOTWGT, zones and RWGT1..75,
     and the finite-population factor ``1 - f_z`` of each of the 75 replicates."""
     frame, size, small = _design_frame(pop.frame, spec)
-    sample = select_schools(frame, n=spec.n_schools, strata=list(spec.strata), size=size,
-                            sort_by=list(spec.sort_by), allocation=spec.allocation,
-                            minimum=spec.minimum, small_mos=small, small_rule=spec.small_rule,
-                            exclusion_limit=spec.exclusion_limit, replacements=0, seed=rng)
+    sample = select_schools(
+        frame,
+        n=spec.n_schools,
+        strata=list(spec.strata),
+        size=size,
+        sort_by=list(spec.sort_by),
+        allocation=spec.allocation,
+        minimum=spec.minimum,
+        small_mos=small,
+        small_rule=spec.small_rule,
+        exclusion_limit=spec.exclusion_limit,
+        replacements=0,
+        seed=rng,
+    )
     schools = W.school_weights(sample.assign(participated=True))
     enrol = pop.frame.set_index("school_id")[spec.size]
     schools = schools.assign(mos=schools["school_id"].map(enrol).to_numpy(dtype=float))
-    chosen = select_classes(pop.classes, schools, mos="mos", n_classes=spec.classes_per_school,
-                            large_mos=spec.large_mos, n_classes_large=spec.classes_large,
-                            seed=rng)
+    chosen = select_classes(
+        pop.classes,
+        schools,
+        mos="mos",
+        n_classes=spec.classes_per_school,
+        large_mos=spec.large_mos,
+        n_classes_large=spec.classes_large,
+        seed=rng,
+    )
     classes = W.class_weights(chosen.assign(participated=True))
     listed = pop.students[pop.students["class_id"].isin(classes["class_id"])]
     students = W.student_weights(listed.assign(assessed=True))
@@ -124,8 +142,9 @@ def draw_weighted(pop: Population, spec: DesignSpec, rng: np.random.Generator
     return W.jk2_replicates(final, zones=ZONES), _fpc_factors(zones, schools, classes)
 
 
-def estimate_domains(data: pd.DataFrame, fpc: np.ndarray, domains: Domains, *,
-                     engine: str = "matrix") -> pd.DataFrame:
+def estimate_domains(
+    data: pd.DataFrame, fpc: np.ndarray, domains: Domains, *, engine: str = "matrix"
+) -> pd.DataFrame:
     """Estimates of one sample: national, region, language means and the two gaps.
 
     ``engine="repdesign"`` computes them with :class:`~workbench.survey.RepDesign` (JK2,
@@ -144,8 +163,9 @@ def estimate_domains(data: pd.DataFrame, fpc: np.ndarray, domains: Domains, *,
     elif engine == "matrix":
         out = _matrix_estimates(data, fpc, domains)
     else:
-        raise ValueError(f"estimate_domains: unknown engine {engine!r}; use 'matrix' or "
-                         "'repdesign'")
+        raise ValueError(
+            f"estimate_domains: unknown engine {engine!r}; use 'matrix' or 'repdesign'"
+        )
     counts = _domain_counts(data, domains)
     return out.merge(counts, on=["domain", "group"], how="left")
 
@@ -158,11 +178,13 @@ def _repdesign_estimates(data: pd.DataFrame, fpc: np.ndarray, d: Domains) -> pd.
     for design, se_name in ((plain, "se"), (corrected, "se_fpc")):
         # a domain with one school in a zone vanishes from that replicate (0/0 there)
         with np.errstate(invalid="ignore", divide="ignore"):
-            rows = [_rows(design.mean(d.score), "national", None),
-                    _rows(design.mean(d.score, by=d.region), "region", d.region),
-                    _rows(design.mean(d.score, by=d.language), "language", d.language),
-                    _gap(design, d.gender, d.boys, "gender_gap", d.score),
-                    _gap(design, d.locality, d.rural, "locality_gap", d.score)]
+            rows = [
+                _rows(design.mean(d.score), "national", None),
+                _rows(design.mean(d.score, by=d.region), "region", d.region),
+                _rows(design.mean(d.score, by=d.language), "language", d.language),
+                _gap(design, d.gender, d.boys, "gender_gap", d.score),
+                _gap(design, d.locality, d.rural, "locality_gap", d.score),
+            ]
         parts.append(pd.concat(rows, ignore_index=True).rename(columns={"se": se_name}))
     return parts[0].assign(se_fpc=parts[1]["se_fpc"].to_numpy())
 
@@ -187,13 +209,25 @@ def _matrix_estimates(data: pd.DataFrame, fpc: np.ndarray, d: Domains) -> pd.Dat
     def rows(domain: str, labels: np.ndarray, theta: np.ndarray) -> pd.DataFrame:
         dev = (theta[:, 1:] - theta[:, :1]) ** 2
         se = np.sqrt(np.stack([(dev * s).sum(axis=1) for s in scales], axis=1))
-        return pd.DataFrame({"domain": domain, "group": labels, "estimate": theta[:, 0],
-                             "se": se[:, 0], "se_fpc": se[:, 1]})
+        return pd.DataFrame(
+            {
+                "domain": domain,
+                "group": labels,
+                "estimate": theta[:, 0],
+                "se": se[:, 0],
+                "se_fpc": se[:, 1],
+            }
+        )
 
-    parts = [rows("national", *means(None)), rows("region", *means(d.region)),
-             rows("language", *means(d.language))]
-    for domain, column, focal, ref in (("gender_gap", d.gender, d.girls, d.boys),
-                                       ("locality_gap", d.locality, d.urban, d.rural)):
+    parts = [
+        rows("national", *means(None)),
+        rows("region", *means(d.region)),
+        rows("language", *means(d.language)),
+    ]
+    for domain, column, focal, ref in (
+        ("gender_gap", d.gender, d.girls, d.boys),
+        ("locality_gap", d.locality, d.urban, d.rural),
+    ):
         labels, theta = means(column)
         where = {label: i for i, label in enumerate(labels)}
         if str(focal) in where and str(ref) in where:
@@ -204,8 +238,11 @@ def _matrix_estimates(data: pd.DataFrame, fpc: np.ndarray, d: Domains) -> pd.Dat
 
 def sample_cost(data: pd.DataFrame) -> dict[str, int]:
     """Schools, classes and students of one sample."""
-    return {"schools": int(data["school_id"].nunique()),
-            "classes": int(data["class_id"].nunique()), "students": len(data)}
+    return {
+        "schools": int(data["school_id"].nunique()),
+        "classes": int(data["class_id"].nunique()),
+        "students": len(data),
+    }
 
 
 def truth_values(pop: Population) -> pd.DataFrame:
@@ -215,8 +252,10 @@ def truth_values(pop: Population) -> pd.DataFrame:
     for kind, column in (("region", d.region), ("language", d.language)):
         stats = st.groupby(column, observed=True)[d.score].agg(["mean", "size"])
         rows += [(kind, str(g), m, n) for g, (m, n) in stats.iterrows()]
-    for kind, column, focal, ref in (("gender_gap", d.gender, d.girls, d.boys),
-                                     ("locality_gap", d.locality, d.urban, d.rural)):
+    for kind, column, focal, ref in (
+        ("gender_gap", d.gender, d.girls, d.boys),
+        ("locality_gap", d.locality, d.urban, d.rural),
+    ):
         means = st.groupby(column, observed=True)[d.score].mean()
         rows.append((kind, str(focal), means[focal] - means[ref], len(st)))
     return pd.DataFrame(rows, columns=["domain", "group", "true_value", "population"])
@@ -235,8 +274,7 @@ def _design_frame(frame: pd.DataFrame, spec: DesignSpec) -> tuple[pd.DataFrame, 
     return scaled, _SIZE, small
 
 
-def _fpc_factors(zones: pd.DataFrame, schools: pd.DataFrame, classes: pd.DataFrame
-                 ) -> np.ndarray:
+def _fpc_factors(zones: pd.DataFrame, schools: pd.DataFrame, classes: pd.DataFrame) -> np.ndarray:
     prob = schools.set_index("school_id")["probability"].astype(float)
     share = classes.groupby("school_id").agg(n=("n_sampled", "first"), m=("n_classes", "first"))
     class_fraction = (share["n"] / share["m"]).clip(upper=1.0)
@@ -251,36 +289,58 @@ def _fpc_factors(zones: pd.DataFrame, schools: pd.DataFrame, classes: pd.DataFra
 
 def _rows(table: pd.DataFrame, domain: str, column: str | None) -> pd.DataFrame:
     group = table[column].astype(str).to_numpy() if column else "all"
-    return pd.DataFrame({"domain": domain, "group": group,
-                         "estimate": table["estimate"].to_numpy(dtype=float),
-                         "se": table["se"].to_numpy(dtype=float)})
+    return pd.DataFrame(
+        {
+            "domain": domain,
+            "group": group,
+            "estimate": table["estimate"].to_numpy(dtype=float),
+            "se": table["se"].to_numpy(dtype=float),
+        }
+    )
 
 
-def _gap(design: RepDesign, column: str, reference: object, domain: str, score: str
-         ) -> pd.DataFrame:
+def _gap(
+    design: RepDesign, column: str, reference: object, domain: str, score: str
+) -> pd.DataFrame:
     table = design.gap(score, by=column, reference=reference)
     return _rows(table, domain, column)
 
 
 def _domain_counts(data: pd.DataFrame, d: Domains) -> pd.DataFrame:
-    parts = [pd.DataFrame({"domain": ["national"], "group": ["all"],
-                           "df": [data["JKZONE"].nunique()],
-                           "n_schools": [data["school_id"].nunique()],
-                           "n_students": [len(data)]})]
+    parts = [
+        pd.DataFrame(
+            {
+                "domain": ["national"],
+                "group": ["all"],
+                "df": [data["JKZONE"].nunique()],
+                "n_schools": [data["school_id"].nunique()],
+                "n_students": [len(data)],
+            }
+        )
+    ]
     for kind, column in (("region", d.region), ("language", d.language)):
-        g = data.groupby(column, observed=True).agg(
-            df=("JKZONE", "nunique"), n_schools=("school_id", "nunique"),
-            n_students=("school_id", "size")).reset_index()
-        parts.append(g.rename(columns={column: "group"}).assign(
-            domain=kind, group=lambda t: t["group"].astype(str)))
+        g = (
+            data.groupby(column, observed=True)
+            .agg(
+                df=("JKZONE", "nunique"),
+                n_schools=("school_id", "nunique"),
+                n_students=("school_id", "size"),
+            )
+            .reset_index()
+        )
+        parts.append(
+            g.rename(columns={column: "group"}).assign(
+                domain=kind, group=lambda t: t["group"].astype(str)
+            )
+        )
     for kind, focal in (("gender_gap", d.girls), ("locality_gap", d.urban)):
         parts.append(parts[0].assign(domain=kind, group=str(focal)))
-    return pd.concat(parts, ignore_index=True)[
-        ["domain", "group", "df", "n_schools", "n_students"]]
+    return pd.concat(parts, ignore_index=True)[["domain", "group", "df", "n_schools", "n_students"]]
 
 
-def spec_list(grid: Sequence[Mapping[str, object]] | Mapping[str, object], *, func: str
-              ) -> list[DesignSpec]:
+def spec_list(
+    grid: Sequence[Mapping[str, object]] | Mapping[str, object], *, func: str
+) -> list[DesignSpec]:
     """Design specs from a grid: a list of designs (dicts), or a mapping key -> list of
     options whose Cartesian product is the grid (``strata`` options are lists of columns)."""
     if isinstance(grid, Mapping):

@@ -36,22 +36,35 @@ class Design:
     strata_columns: list[str]
 
 
-def prepare_design(frame: pd.DataFrame, *, n: int, strata: str | Sequence[str] = (),
-                   size: str = "enrol_g6", sort_by: str | Sequence[str] = (),
-                   id: str = "school_id", allocation: str | Mapping[str, int] = "proportional",
-                   minimum: int = 0, small_mos: float | None = None, small_rule: str = "exclude",
-                   exclude: Sequence[object] = (), exclusion_limit: float = 0.05,
-                   on_exceed: str = "raise", func: str = "select_schools") -> Design:
+def prepare_design(
+    frame: pd.DataFrame,
+    *,
+    n: int,
+    strata: str | Sequence[str] = (),
+    size: str = "enrol_g6",
+    sort_by: str | Sequence[str] = (),
+    id: str = "school_id",
+    allocation: str | Mapping[str, int] = "proportional",
+    minimum: int = 0,
+    small_mos: float | None = None,
+    small_rule: str = "exclude",
+    exclude: Sequence[object] = (),
+    exclusion_limit: float = 0.05,
+    on_exceed: str = "raise",
+    func: str = "select_schools",
+) -> Design:
     """Check the frame and build the sorted design with probabilities (nothing drawn)."""
     strata, sort_by = as_list(strata), as_list(sort_by)
     mos = check_frame(frame, id=id, size=size, func=func, strata=strata, sort_by=sort_by)
     if on_exceed not in ("raise", "warn"):
         raise ValueError(f"{func}: unknown on_exceed {on_exceed!r}; use 'raise' or 'warn'")
     keep = warn_zero_size(frame, mos, id=id, size=size, func=func)
-    listed, small = exclusion_masks(frame, mos, id=id, small_mos=small_mos,
-                                    small_rule=small_rule, exclude=exclude, func=func)
-    _check_budget(frame, mos, listed, small, id=id, limit=exclusion_limit,
-                  on_exceed=on_exceed, func=func)
+    listed, small = exclusion_masks(
+        frame, mos, id=id, small_mos=small_mos, small_rule=small_rule, exclude=exclude, func=func
+    )
+    _check_budget(
+        frame, mos, listed, small, id=id, limit=exclusion_limit, on_exceed=on_exceed, func=func
+    )
     keep &= ~(listed | small)
     columns = list(dict.fromkeys([id, *strata, *sort_by]))
     work = frame.loc[keep, columns].reset_index(drop=True)
@@ -62,14 +75,16 @@ def prepare_design(frame: pd.DataFrame, *, n: int, strata: str | Sequence[str] =
         tiny = work["mos"].to_numpy() < small_mos
         work.loc[tiny, "stratum"] = SMALL_STRATUM
     table = _stratum_table(work[["stratum", "mos"]], [])
-    table["n"] = allocation_counts(table, n, allocation=allocation, minimum=minimum,
-                                   func=func, ids=(work[id], work["stratum"]))
+    table["n"] = allocation_counts(
+        table, n, allocation=allocation, minimum=minimum, func=func, ids=(work[id], work["stratum"])
+    )
     work = work.iloc[serpentine_order(work, sort_by, ["stratum"])].reset_index(drop=True)
     return _with_probabilities(work, table, id=id, strata=strata)
 
 
-def _with_probabilities(work: pd.DataFrame, table: pd.DataFrame, *, id: str,
-                        strata: list[str]) -> Design:
+def _with_probabilities(
+    work: pd.DataFrame, table: pd.DataFrame, *, id: str, strata: list[str]
+) -> Design:
     h = table["stratum"].reset_index().set_index("stratum")["index"]
     work["h"] = h.loc[work["stratum"]].to_numpy()
     prob = np.zeros(len(work))
@@ -87,17 +102,28 @@ def _with_probabilities(work: pd.DataFrame, table: pd.DataFrame, *, id: str,
     return Design(schools=work, strata=table, id=id, strata_columns=strata)
 
 
-def _check_budget(frame: pd.DataFrame, mos: np.ndarray, listed: np.ndarray, small: np.ndarray,
-                  *, id: str, limit: float, on_exceed: str, func: str) -> None:
+def _check_budget(
+    frame: pd.DataFrame,
+    mos: np.ndarray,
+    listed: np.ndarray,
+    small: np.ndarray,
+    *,
+    id: str,
+    limit: float,
+    on_exceed: str,
+    func: str,
+) -> None:
     excluded = listed | small
     total = mos.sum()
     share = mos[excluded].sum() / total if total else 0.0
     if share <= limit:
         return
-    message = (f"{func}: school-level exclusions are {share:.1%} of enrolment, over the "
-               f"{limit:.0%} limit (small schools {some(frame.loc[small & ~listed, id])}, "
-               f"listed {some(frame.loc[listed, id])}); lower small_mos, use "
-               "small_rule='stratum', or exclude fewer schools")
+    message = (
+        f"{func}: school-level exclusions are {share:.1%} of enrolment, over the "
+        f"{limit:.0%} limit (small schools {some(frame.loc[small & ~listed, id])}, "
+        f"listed {some(frame.loc[listed, id])}); lower small_mos, use "
+        "small_rule='stratum', or exclude fewer schools"
+    )
     if on_exceed == "raise":
         raise ValueError(message)
     warnings.warn(message, stacklevel=3)

@@ -29,37 +29,61 @@ class Population:
     sd: float
 
 
-def build_population(design: Design, frame: pd.DataFrame, students: pd.DataFrame, *,
-                     class_id: str, score: str, n_classes: int, large_mos: float | None,
-                     n_classes_large: int) -> Population:
+def build_population(
+    design: Design,
+    frame: pd.DataFrame,
+    students: pd.DataFrame,
+    *,
+    class_id: str,
+    score: str,
+    n_classes: int,
+    large_mos: float | None,
+    n_classes_large: int,
+) -> Population:
     """Class totals of the scores, per-school class lists and the population truth."""
     id, func = design.id, "simulate_design"
     check_columns(students, {"id": [id], "class_id": [class_id], "score": [score]}, func)
     y = pd.to_numeric(students[score], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(y).all():
-        raise ValueError(f"{func}: missing scores in column {score!r} for students of schools "
-                         f"{some(students.loc[~np.isfinite(y), id].unique())}; "
-                         "the population needs every score")
+        raise ValueError(
+            f"{func}: missing scores in column {score!r} for students of schools "
+            f"{some(students.loc[~np.isfinite(y), id].unique())}; "
+            "the population needs every score"
+        )
     stray = ~students[id].isin(frame[id]).to_numpy()
     if stray.any():
-        raise ValueError(f"{func}: students of schools not in the frame "
-                         f"{some(students.loc[stray, id].unique())}; add them to the frame")
+        raise ValueError(
+            f"{func}: students of schools not in the frame "
+            f"{some(students.loc[stray, id].unique())}; add them to the frame"
+        )
     row = pd.Index(design.schools[id]).get_indexer(students[id])
     cov = row >= 0
-    agg = (pd.DataFrame({"row": row[cov], "cls": students[class_id].to_numpy()[cov],
-                         "y": y[cov]})
-           .groupby(["row", "cls"], sort=True)["y"].agg(["sum", "size"]).reset_index())
+    agg = (
+        pd.DataFrame({"row": row[cov], "cls": students[class_id].to_numpy()[cov], "y": y[cov]})
+        .groupby(["row", "cls"], sort=True)["y"]
+        .agg(["sum", "size"])
+        .reset_index()
+    )
     n_schools = len(design.schools)
     per_school = np.bincount(agg["row"], minlength=n_schools)
     if (per_school == 0).any():
-        raise ValueError(f"{func}: schools in the design with no students "
-                         f"{some(design.schools[id].to_numpy()[per_school == 0])}; "
-                         "drop them from the frame or set their size to 0")
+        raise ValueError(
+            f"{func}: schools in the design with no students "
+            f"{some(design.schools[id].to_numpy()[per_school == 0])}; "
+            "drop them from the frame or set their size to 0"
+        )
     return _assemble(design, agg, per_school, y, n_classes, large_mos, n_classes_large)
 
 
-def _assemble(design: Design, agg: pd.DataFrame, per_school: np.ndarray, y: np.ndarray,
-              n_classes: int, large_mos: float | None, n_classes_large: int) -> Population:
+def _assemble(
+    design: Design,
+    agg: pd.DataFrame,
+    per_school: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    large_mos: float | None,
+    n_classes_large: int,
+) -> Population:
     rows = agg["row"].to_numpy()
     start = np.r_[0, np.cumsum(per_school)[:-1]]
     slot = np.arange(len(agg)) - start[rows]
@@ -74,11 +98,19 @@ def _assemble(design: Design, agg: pd.DataFrame, per_school: np.ndarray, y: np.n
     take_max = int(take.max())
     cert_units = np.flatnonzero(np.arange(take_max)[None, :] < take[certain][:, None])
     return Population(
-        prob=design.schools["probability"].to_numpy(), n_classes=per_school.astype(float),
-        take=take, take_max=take_max, class_rows=class_rows,
-        sum_y=agg["sum"].to_numpy(dtype=float), count=agg["size"].to_numpy(dtype=float),
-        certain_rows=certain, cert_units=cert_units, n_covered=int(agg["size"].sum()),
-        true_mean=float(y.mean()), sd=float(y.std()))
+        prob=design.schools["probability"].to_numpy(),
+        n_classes=per_school.astype(float),
+        take=take,
+        take_max=take_max,
+        class_rows=class_rows,
+        sum_y=agg["sum"].to_numpy(dtype=float),
+        count=agg["size"].to_numpy(dtype=float),
+        certain_rows=certain,
+        cert_units=cert_units,
+        n_covered=int(agg["size"].sum()),
+        true_mean=float(y.mean()),
+        sd=float(y.std()),
+    )
 
 
 def variance_zones(design: Design, pop: Population, variance: str) -> np.ndarray:
@@ -87,8 +119,11 @@ def variance_zones(design: Design, pop: Population, variance: str) -> np.ndarray
     draw_h = np.repeat(np.arange(n_draw.size), n_draw)
     k = np.arange(draw_h.size) - np.repeat(np.r_[0, np.cumsum(n_draw)[:-1]], n_draw)
     size_h = n_draw[draw_h]
-    local = np.zeros_like(k) if variance == "stratified" else \
-        np.minimum(k // 2, np.maximum(size_h // 2 - 1, 0))
+    local = (
+        np.zeros_like(k)
+        if variance == "stratified"
+        else np.minimum(k // 2, np.maximum(size_h // 2 - 1, 0))
+    )
     key = draw_h * (k.size + 1) + local
     single = np.flatnonzero(size_h == 1)
     if single.size > 1:

@@ -27,16 +27,27 @@ from workbench.sampling._chain import (
 SYNC = "sync"
 
 
-def run_designs(pop: Population, specs: Sequence[DesignSpec], *, reps: int, seed: int,
-                client: object = None, workers: int = 2, batch: int = 25,
-                progress: bool | None = None, func: str = "design_study"
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_designs(
+    pop: Population,
+    specs: Sequence[DesignSpec],
+    *,
+    reps: int,
+    seed: int,
+    client: object = None,
+    workers: int = 2,
+    batch: int = 25,
+    progress: bool | None = None,
+    func: str = "design_study",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Estimates (one row per design x sample x domain) and costs (design x sample)."""
     _check(reps, "reps", func, "e.g. 1000")
     _check(batch, "batch", func, "e.g. 25")
     streams = np.random.SeedSequence(seed).spawn(int(reps))
-    tasks = [(spec, [(r, streams[r]) for r in range(start, min(start + batch, reps))])
-             for spec in specs for start in range(0, int(reps), int(batch))]
+    tasks = [
+        (spec, [(r, streams[r]) for r in range(start, min(start + batch, reps))])
+        for spec in specs
+        for start in range(0, int(reps), int(batch))
+    ]
     show = _show_progress(progress)
     if client == SYNC:
         results = [run_batch(pop, spec, seeds) for spec, seeds in _bar(tasks, show, func)]
@@ -47,8 +58,9 @@ def run_designs(pop: Population, specs: Sequence[DesignSpec], *, reps: int, seed
     return estimates, costs
 
 
-def run_batch(pop: Population, spec: DesignSpec, seeds: list[tuple[int, np.random.SeedSequence]]
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_batch(
+    pop: Population, spec: DesignSpec, seeds: list[tuple[int, np.random.SeedSequence]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A batch of samples of one design (the body of a Dask task)."""
     estimates, costs = [], []
     for r, stream in seeds:
@@ -61,30 +73,41 @@ def run_batch(pop: Population, spec: DesignSpec, seeds: list[tuple[int, np.rando
     return pd.concat(estimates, ignore_index=True), pd.DataFrame(costs)
 
 
-def _run_dask(pop: Population, tasks: list, *, client: object, workers: int, show: bool,
-              func: str) -> list:
+def _run_dask(
+    pop: Population, tasks: list, *, client: object, workers: int, show: bool, func: str
+) -> list:
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if client is None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"{func}: workers must be a positive whole number "
-                             f"(workers={workers!r}); or client='sync' to run in process")
+            raise ValueError(
+                f"{func}: workers must be a positive whole number "
+                f"(workers={workers!r}); or client='sync' to run in process"
+            )
         # shutdown chatter ("worker still alive ... killing") stays out of the report
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        )
         dask_client = Client(cluster)
     elif isinstance(client, str):
         dask_client = Client(client)
     else:
         dask_client = client
     try:
-        print(f"{func}: Dask dashboard {dask_client.dashboard_link} "
-              f"({len(dask_client.scheduler_info()['workers'])} workers, {len(tasks)} tasks)",
-              flush=True)
+        print(
+            f"{func}: Dask dashboard {dask_client.dashboard_link} "
+            f"({len(dask_client.scheduler_info()['workers'])} workers, {len(tasks)} tasks)",
+            flush=True,
+        )
         shared = dask_client.scatter(pop, broadcast=True)
-        futures = [dask_client.submit(run_batch, shared, spec, seeds, pure=False)
-                   for spec, seeds in tasks]
+        futures = [
+            dask_client.submit(run_batch, shared, spec, seeds, pure=False) for spec, seeds in tasks
+        ]
         for _ in _bar(as_completed(futures), show, func, total=len(futures)):
             pass
         return dask_client.gather(futures)
@@ -114,5 +137,6 @@ def _show_progress(progress: bool | None) -> bool:
 
 def _check(value: object, name: str, func: str, hint: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{func}: {name} must be a positive whole number ({name}={value!r}); "
-                         f"{hint}")
+        raise ValueError(
+            f"{func}: {name} must be a positive whole number ({name}={value!r}); {hint}"
+        )

@@ -95,5 +95,7 @@ def check_strata_values(frame: pd.DataFrame, strata: list[str], id: str, func: s
     for col in strata:
         gap = frame[col].isna().to_numpy()
         if gap.any():
-            raise ValueError(f"{func}: missing {col!r} (a stratum column) for schools "
-                             f"{some(frame.loc[gap, id])}; fill it in before stratifying")
+            raise ValueError(
+                f"{func}: missing {col!r} (a stratum column) for schools "
+                f"{some(frame.loc[gap, id])}; fill it in before stratifying"
+            )

@@ -54,8 +54,9 @@ class AllocationCost:
         return self.n / self.deff
 
 
-def allocation_cost(allocated: pd.DataFrame, *, minimum: int, replacements: int = 2
-                    ) -> AllocationCost:
+def allocation_cost(
+    allocated: pd.DataFrame, *, minimum: int, replacements: int = 2
+) -> AllocationCost:
     """The cost of an allocation table (:func:`~workbench.sampling.allocate`: ``stratum``,
     ``n_schools``, ``share`` of enrolment, ``n``).
 
@@ -73,18 +74,25 @@ def allocation_cost(allocated: pd.DataFrame, *, minimum: int, replacements: int 
     taken = n_h > 0
     weight = allocated["share"].to_numpy(dtype=float)[taken]
     weight = weight / weight.sum() if weight.sum() else weight
-    deff = float(n * np.sum(weight ** 2 / n_h[taken])) if n else 1.0
+    deff = float(n * np.sum(weight**2 / n_h[taken])) if n else 1.0
     need = n_h * (1 + replacements)
     lacking = np.flatnonzero((count < need) & taken)
     order = lacking[np.argsort(count[lacking] - need[lacking], kind="stable")]
     short = [str(s) for s in allocated["stratum"].to_numpy()[order]]
-    return AllocationCost(n=n, strata=len(allocated), minimum=int(minimum),
-                          fixed=int(np.minimum(minimum, count).sum()), deff=deff,
-                          replacements=int(replacements), short=short)
+    return AllocationCost(
+        n=n,
+        strata=len(allocated),
+        minimum=int(minimum),
+        fixed=int(np.minimum(minimum, count).sum()),
+        deff=deff,
+        replacements=int(replacements),
+        short=short,
+    )
 
 
-def allocation_notes(cost: AllocationCost, *, share: float = 0.5, lang: str = "en",
-                     shown: int = 12) -> list:
+def allocation_notes(
+    cost: AllocationCost, *, share: float = 0.5, lang: str = "en", shown: int = 12
+) -> list:
     """Warnings of the sample-design report as :func:`workbench.report.text` paragraphs
     (``sample_design`` texts; numbers and stratum codes are formatted per report language):
     ``allocation_warning`` when the minimum fixes more than ``share`` of the sample,
@@ -102,13 +110,32 @@ def allocation_notes(cost: AllocationCost, *, share: float = 0.5, lang: str = "e
 
     notes = []
     if cost.fixed_share > share:
-        notes.append(text("sample_design", "allocation_warning", lang=lang,
-                          minimum=cost.minimum, fixed=cost.fixed, n=cost.n, strata=cost.strata,
-                          share=100 * cost.fixed_share, deff=cost.deff,
-                          n_eff=cost.n_effective))
+        notes.append(
+            text(
+                "sample_design",
+                "allocation_warning",
+                lang=lang,
+                minimum=cost.minimum,
+                fixed=cost.fixed,
+                n=cost.n,
+                strata=cost.strata,
+                share=100 * cost.fixed_share,
+                deff=cost.deff,
+                n_eff=cost.n_effective,
+            )
+        )
     if cost.short:
         more = f" … (+{len(cost.short) - shown})" if len(cost.short) > shown else ""
-        notes.append(text("sample_design", "replacements_short", lang=lang,
-                          replacements=cost.replacements, need=1 + cost.replacements,
-                          count=len(cost.short), strata=term(*cost.short[:shown]), more=more))
+        notes.append(
+            text(
+                "sample_design",
+                "replacements_short",
+                lang=lang,
+                replacements=cost.replacements,
+                need=1 + cost.replacements,
+                count=len(cost.short),
+                strata=term(*cost.short[:shown]),
+                more=more,
+            )
+        )
     return notes

@@ -93,13 +93,17 @@ def select_classes(
     size = check_size(sch, mos, id, "select_classes")
     dup = classes.duplicated([id, class_id], keep=False)
     if dup.any():
-        raise ValueError(f"select_classes: duplicate classes ({id}, {class_id}) in schools "
-                         f"{some(classes.loc[dup, id].unique())}; class IDs must be unique "
-                         "within a school")
+        raise ValueError(
+            f"select_classes: duplicate classes ({id}, {class_id}) in schools "
+            f"{some(classes.loc[dup, id].unique())}; class IDs must be unique "
+            "within a school"
+        )
     missing = sch.loc[~sch[id].isin(set(classes[id])), id]
     if len(missing):
-        raise ValueError(f"select_classes: schools with no classes in the class list "
-                         f"{some(missing)}; add their classes or drop the schools")
+        raise ValueError(
+            f"select_classes: schools with no classes in the class list "
+            f"{some(missing)}; add their classes or drop the schools"
+        )
     wanted = np.full(len(sch), n_classes)
     if large_mos is not None:
         wanted = np.where(size > large_mos, n_classes_large, n_classes)
@@ -128,9 +132,15 @@ def _random_rank(group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return within
 
 
-def assumed_classes(frame: pd.DataFrame, *, id: str = "school_id", size: str = "enrol_g6",
-                    n_classes: str = "n_classes_g6", class_size: int = 25,
-                    language: str = "language") -> pd.DataFrame:
+def assumed_classes(
+    frame: pd.DataFrame,
+    *,
+    id: str = "school_id",
+    size: str = "enrol_g6",
+    n_classes: str = "n_classes_g6",
+    class_size: int = 25,
+    language: str = "language",
+) -> pd.DataFrame:
     """Classes of every frame school as planning assumes them, before any class list is back:
     ``n_classes`` classes if the register has that column, else ``ceil(size / class_size)``,
     the enrolment split evenly; ``class_language`` from ``language`` when the register has it.
@@ -144,15 +154,22 @@ def assumed_classes(frame: pd.DataFrame, *, id: str = "school_id", size: str = "
     """
     enrol = pd.to_numeric(frame[size]).astype(int).to_numpy()
     given = pd.to_numeric(frame[n_classes], errors="coerce") if n_classes in frame else None
-    count = np.maximum(1, np.ceil(enrol / class_size)).astype(int) if given is None else \
-        np.maximum(1, given.fillna(1).astype(int).to_numpy())
+    count = (
+        np.maximum(1, np.ceil(enrol / class_size)).astype(int)
+        if given is None
+        else np.maximum(1, given.fillna(1).astype(int).to_numpy())
+    )
     school = np.repeat(np.arange(len(frame)), count)
     line = np.arange(school.size) - np.repeat(np.cumsum(count) - count, count)
     base, extra = np.divmod(enrol[school], count[school])
     ids = frame[id].astype(str).to_numpy()[school]
-    out = pd.DataFrame({id: ids, "class_id": [f"{s}{k + 1:02d}" for s, k in zip(ids, line,
-                                                                                  strict=True)],
-                        "enrol": base + (line < extra)})
+    out = pd.DataFrame(
+        {
+            id: ids,
+            "class_id": [f"{s}{k + 1:02d}" for s, k in zip(ids, line, strict=True)],
+            "enrol": base + (line < extra),
+        }
+    )
     if language in frame:
         out["class_language"] = frame[language].to_numpy()[school]
     return out

@@ -35,8 +35,15 @@ from workbench.sampling._chain import (
 from workbench.sampling._runner import run_designs
 from workbench.sampling.domains import summarize_domains
 
-__all__ = ["DesignStudy", "Targets", "design_study", "design_study_verdict", "frontier_figure",
-           "study_population", "study_report"]
+__all__ = [
+    "DesignStudy",
+    "Targets",
+    "design_study",
+    "design_study_verdict",
+    "frontier_figure",
+    "study_population",
+    "study_report",
+]
 
 
 @dataclass(frozen=True)
@@ -90,16 +97,21 @@ class DesignStudy:
             scored = d[d["verdict"] != "not reportable"]
             low, high = t.coverage
             outside = int(((scored[cov] < low) | (scored[cov] > high)).sum())
-            rows.append({
-                "design": name,
-                "se_national": float(d.loc[d["domain"] == "national", "empirical_se"].iloc[0]),
-                "se_region_max": float(worst["empirical_se"]) if worst is not None else np.nan,
-                "region_worst": worst["group"] if worst is not None else "",
-                "coverage_min": float(scored[cov].min()), "coverage_max": float(scored[cov].max()),
-                "domains_outside": outside})
+            rows.append(
+                {
+                    "design": name,
+                    "se_national": float(d.loc[d["domain"] == "national", "empirical_se"].iloc[0]),
+                    "se_region_max": float(worst["empirical_se"]) if worst is not None else np.nan,
+                    "region_worst": worst["group"] if worst is not None else "",
+                    "coverage_min": float(scored[cov].min()),
+                    "coverage_max": float(scored[cov].max()),
+                    "domains_outside": outside,
+                }
+            )
         out = self.cost.merge(pd.DataFrame(rows), on="design")
         out["meets_se"] = (out["se_national"] <= t.se_national) & (
-            out["se_region_max"].fillna(np.inf) <= t.se_region)
+            out["se_region_max"].fillna(np.inf) <= t.se_region
+        )
         out["meets_coverage"] = out["domains_outside"] == 0
         out["meets_targets"] = out["meets_se"] & out["meets_coverage"]
         out["on_frontier"] = _frontier(out)
@@ -124,20 +136,35 @@ class DesignStudy:
         t = self.targets
         region = self.domains[self.domains["domain"] == "region"]
         need = np.ceil(region["n_schools"] * (region["empirical_se"] / t.se_region) ** 2)
-        return pd.DataFrame({
-            "design": region["design"], "group": region["group"],
-            "n_schools": region["n_schools"], "empirical_se": region["empirical_se"],
-            "schools_needed": np.maximum(need, region["n_schools"].round()).astype(int),
-            "coverage": region[f"coverage_{t.interval}"],
-            "verdict": region["verdict"]}).reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                "design": region["design"],
+                "group": region["group"],
+                "n_schools": region["n_schools"],
+                "empirical_se": region["empirical_se"],
+                "schools_needed": np.maximum(need, region["n_schools"].round()).astype(int),
+                "coverage": region[f"coverage_{t.interval}"],
+                "verdict": region["verdict"],
+            }
+        ).reset_index(drop=True)
 
 
-def design_study(grid: Sequence[Mapping[str, Any]] | Mapping[str, Any], *,
-                 frame: pd.DataFrame, classes: pd.DataFrame, students: pd.DataFrame,
-                 reps: int = 1000, seed: int = 0, client: object = None, workers: int = 2,
-                 batch: int = 25, targets: Targets | Mapping[str, Any] | None = None,
-                 level: float = 0.95, progress: bool | None = None,
-                 domains: Domains = DEFAULT_DOMAINS) -> DesignStudy:
+def design_study(
+    grid: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    *,
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    students: pd.DataFrame,
+    reps: int = 1000,
+    seed: int = 0,
+    client: object = None,
+    workers: int = 2,
+    batch: int = 25,
+    targets: Targets | Mapping[str, Any] | None = None,
+    level: float = 0.95,
+    progress: bool | None = None,
+    domains: Domains = DEFAULT_DOMAINS,
+) -> DesignStudy:
     """Evaluate a grid of sample designs over ``reps`` simulated samples each.
 
     Parameters
@@ -205,19 +232,46 @@ def design_study(grid: Sequence[Mapping[str, Any]] | Mapping[str, Any], *,
     specs = spec_list(grid, func=func)
     targets = _targets(targets, func)
     pop = Population(frame, classes, students, domains)
-    estimates, costs = run_designs(pop, specs, reps=reps, seed=seed, client=client,
-                                   workers=workers, batch=batch, progress=progress, func=func)
-    table = summarize_domains(estimates, truth_values(pop), level=level,
-                              target=targets.coverage, interval=targets.interval)
+    estimates, costs = run_designs(
+        pop,
+        specs,
+        reps=reps,
+        seed=seed,
+        client=client,
+        workers=workers,
+        batch=batch,
+        progress=progress,
+        func=func,
+    )
+    table = summarize_domains(
+        estimates,
+        truth_values(pop),
+        level=level,
+        target=targets.coverage,
+        interval=targets.interval,
+    )
     cost = costs.groupby("design", sort=False)[["schools", "classes", "students"]].mean()
     designs = pd.DataFrame([_describe(s) for s in specs])
-    return DesignStudy(designs=designs, domains=table, cost=cost.reset_index(),
-                       estimates=estimates, targets=targets, reps=int(reps), seed=int(seed))
+    return DesignStudy(
+        designs=designs,
+        domains=table,
+        cost=cost.reset_index(),
+        estimates=estimates,
+        targets=targets,
+        reps=int(reps),
+        seed=int(seed),
+    )
 
 
-def study_population(frame: pd.DataFrame, classes: pd.DataFrame,
-                     students: pd.DataFrame | None = None, *, icc: float = 0.4, seed: int = 0,
-                     domains: Domains = DEFAULT_DOMAINS) -> pd.DataFrame:
+def study_population(
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    students: pd.DataFrame | None = None,
+    *,
+    icc: float = 0.4,
+    seed: int = 0,
+    domains: Domains = DEFAULT_DOMAINS,
+) -> pd.DataFrame:
     """The students a design study draws from: the known ones, or simulated from a register.
 
     With ``students`` (the synthetic nation) they are returned with the frame's region and
@@ -272,23 +326,47 @@ def frontier_figure(study: DesignStudy, *, lang: str = "en", ax: Any = None) -> 
     table = study.table()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5))
-    for column, marker, key in (("se_national", "o", "national"),
-                                ("se_region_max", "^", "region_max")):
+    for column, marker, key in (
+        ("se_national", "o", "national"),
+        ("se_region_max", "^", "region_max"),
+    ):
         meets = table["meets_targets"].to_numpy()
-        ax.scatter(table["students"], table[column], marker=marker, s=60,
-                   facecolors=np.where(meets, "#2e7d32", "none"),
-                   edgecolors="#2e7d32", label=text[key][lang])
-    for value, key in ((study.targets.se_national, "target_national"),
-                       (study.targets.se_region, "target_region")):
+        ax.scatter(
+            table["students"],
+            table[column],
+            marker=marker,
+            s=60,
+            facecolors=np.where(meets, "#2e7d32", "none"),
+            edgecolors="#2e7d32",
+            label=text[key][lang],
+        )
+    for value, key in (
+        (study.targets.se_national, "target_national"),
+        (study.targets.se_region, "target_region"),
+    ):
         ax.axhline(value, color="#c62828", lw=1, ls="--")
-        ax.annotate(text[key][lang].format(value=value), (ax.get_xlim()[0], value),
-                    xytext=(4, 3), textcoords="offset points", color="#c62828", fontsize=8)
+        ax.annotate(
+            text[key][lang].format(value=value),
+            (ax.get_xlim()[0], value),
+            xytext=(4, 3),
+            textcoords="offset points",
+            color="#c62828",
+            fontsize=8,
+        )
     for _, row in table.iterrows():
         short = str(row["design"]).split(":")[0].split(" · ")[0]
-        ax.annotate(short, (row["students"], row["se_region_max"]),
-                    xytext=(4, 4), textcoords="offset points", fontsize=8)
-    ax.set(xlabel=text["x_label"][lang], ylabel=text["y_label"][lang],
-           title=text["figure_title"][lang].format(reps=study.reps))
+        ax.annotate(
+            short,
+            (row["students"], row["se_region_max"]),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set(
+        xlabel=text["x_label"][lang],
+        ylabel=text["y_label"][lang],
+        title=text["figure_title"][lang].format(reps=study.reps),
+    )
     ax.legend(loc="upper right", fontsize=8)
     return ax.figure
 
@@ -307,8 +385,17 @@ def study_report(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
 
     words = domain_texts()["domain_labels"][lang]
     out = table.copy()
-    for column in ("coverage_min", "coverage_max", "coverage", "coverage_normal", "coverage_t",
-                   "coverage_t_fpc", "coverage_mc_se", "se_ratio", "se_ratio_fpc"):
+    for column in (
+        "coverage_min",
+        "coverage_max",
+        "coverage",
+        "coverage_normal",
+        "coverage_t",
+        "coverage_t_fpc",
+        "coverage_mc_se",
+        "se_ratio",
+        "se_ratio_fpc",
+    ):
         if column in out:
             out[column] = 100 * out[column]
     for column in ("verdict", "domain"):
@@ -327,9 +414,11 @@ def design_study_verdict(table: pd.DataFrame, *, lang: str) -> Any:
     if best.empty:
         return Markdown(text["none_meets"][lang])
     row = best.iloc[0]
-    return Markdown(text["cheapest"][lang].format(design=row["design"],
-                                                  students=row["students"],
-                                                  schools=row["schools"]))
+    return Markdown(
+        text["cheapest"][lang].format(
+            design=row["design"], students=row["students"], schools=row["schools"]
+        )
+    )
 
 
 def _frontier(table: pd.DataFrame) -> np.ndarray:
@@ -350,8 +439,9 @@ def _targets(targets: Targets | Mapping[str, Any] | None, func: str) -> Targets:
         return targets
     unknown = sorted(set(targets) - set(Targets.__dataclass_fields__))
     if unknown:
-        raise ValueError(f"{func}: unknown target keys {unknown}; use "
-                         f"{sorted(Targets.__dataclass_fields__)}")
+        raise ValueError(
+            f"{func}: unknown target keys {unknown}; use {sorted(Targets.__dataclass_fields__)}"
+        )
     values = dict(targets)
     if "coverage" in values:
         values["coverage"] = tuple(float(v) for v in values["coverage"])
@@ -373,4 +463,3 @@ def _describe(spec: DesignSpec) -> dict[str, Any]:
 def _texts() -> dict:
     path = Path(__file__).resolve().parents[1] / "texts" / "design_study.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-

@@ -33,8 +33,14 @@ from workbench.sampling._chain import (
 )
 from workbench.sampling._runner import SYNC, run_designs
 
-__all__ = ["INTERVALS", "domain_report", "domain_summary", "evaluate_domains",
-           "simulate_domains", "summarize_domains"]
+__all__ = [
+    "INTERVALS",
+    "domain_report",
+    "domain_summary",
+    "evaluate_domains",
+    "simulate_domains",
+    "summarize_domains",
+]
 
 #: Intervals scored: normal with the JK2 SE; t(df) with it; t(df) with the FPC-corrected SE.
 INTERVALS = ("normal", "t", "t_fpc")
@@ -42,10 +48,20 @@ INTERVALS = ("normal", "t", "t_fpc")
 REPORTABLE = 0.95
 
 
-def simulate_domains(frame: pd.DataFrame, classes: pd.DataFrame, students: pd.DataFrame, *,
-                     reps: int = 200, seed: int = 0, client: object = SYNC, workers: int = 2,
-                     batch: int = 25, progress: bool | None = None,
-                     domains: Domains = DEFAULT_DOMAINS, **design: Any) -> pd.DataFrame:
+def simulate_domains(
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    students: pd.DataFrame,
+    *,
+    reps: int = 200,
+    seed: int = 0,
+    client: object = SYNC,
+    workers: int = 2,
+    batch: int = 25,
+    progress: bool | None = None,
+    domains: Domains = DEFAULT_DOMAINS,
+    **design: Any,
+) -> pd.DataFrame:
     """Estimates of every domain in ``reps`` samples drawn through the real chain.
 
     Parameters
@@ -83,15 +99,28 @@ def simulate_domains(frame: pd.DataFrame, classes: pd.DataFrame, students: pd.Da
     """
     pop = Population(frame, classes, students, domains)
     spec = DesignSpec.from_dict({"name": "design", **design}, func="simulate_domains")
-    estimates, _ = run_designs(pop, [spec], reps=reps, seed=seed, client=client,
-                               workers=workers, batch=batch, progress=progress,
-                               func="simulate_domains")
+    estimates, _ = run_designs(
+        pop,
+        [spec],
+        reps=reps,
+        seed=seed,
+        client=client,
+        workers=workers,
+        batch=batch,
+        progress=progress,
+        func="simulate_domains",
+    )
     return estimates
 
 
-def summarize_domains(sims: pd.DataFrame, truth: pd.DataFrame, *, level: float = 0.95,
-                      target: tuple[float, float] = (0.93, 0.97), interval: str = "t_fpc"
-                      ) -> pd.DataFrame:
+def summarize_domains(
+    sims: pd.DataFrame,
+    truth: pd.DataFrame,
+    *,
+    level: float = 0.95,
+    target: tuple[float, float] = (0.93, 0.97),
+    interval: str = "t_fpc",
+) -> pd.DataFrame:
     """Bias, empirical SE, mean estimated SE and coverage of each domain over the samples.
 
     Parameters
@@ -125,33 +154,54 @@ def summarize_domains(sims: pd.DataFrame, truth: pd.DataFrame, *, level: float =
     (``tests/test_sampling_design_study.py``).
     """
     if interval not in INTERVALS:
-        raise ValueError(f"summarize_domains: unknown interval {interval!r}; use one of "
-                         f"{', '.join(INTERVALS)}")
+        raise ValueError(
+            f"summarize_domains: unknown interval {interval!r}; use one of {', '.join(INTERVALS)}"
+        )
     if not 0 < level < 1:
-        raise ValueError(f"summarize_domains: level must be in (0, 1) (level={level!r}); "
-                         "e.g. 0.95")
+        raise ValueError(f"summarize_domains: level must be in (0, 1) (level={level!r}); e.g. 0.95")
     total = sims.groupby("design")["sample"].nunique().rename("total")
-    data = sims.merge(truth[["domain", "group", "true_value"]], on=["domain", "group"],
-                      how="left", validate="many_to_one")
+    data = sims.merge(
+        truth[["domain", "group", "true_value"]],
+        on=["domain", "group"],
+        how="left",
+        validate="many_to_one",
+    )
     missing = data["true_value"].isna()
     if missing.any():
-        keys = sorted(set(zip(data.loc[missing, "domain"], data.loc[missing, "group"],
-                              strict=True)))
-        raise ValueError(f"summarize_domains: no true value for domains {keys[:5]}; give "
-                         "truth rows for every estimated domain")
+        keys = sorted(
+            set(zip(data.loc[missing, "domain"], data.loc[missing, "group"], strict=True))
+        )
+        raise ValueError(
+            f"summarize_domains: no true value for domains {keys[:5]}; give "
+            "truth rows for every estimated domain"
+        )
     z = stats.norm.ppf(0.5 + level / 2)
     t = stats.t.ppf(0.5 + level / 2, np.maximum(data["df"].to_numpy(dtype=float), 1))
     data = data.assign(se_missing=~np.isfinite(data["se"]))
     err = (data["estimate"] - data["true_value"]).abs()
-    data = data.assign(cov_normal=err <= z * data["se"], cov_t=err <= t * data["se"],
-                       cov_t_fpc=err <= t * data["se_fpc"])
-    out = data.groupby(["design", "domain", "group"], sort=False).agg(
-        true_value=("true_value", "first"), reps=("sample", "size"),
-        mean_estimate=("estimate", "mean"), empirical_se=("estimate", "std"),
-        mean_se=("se", "mean"), mean_se_fpc=("se_fpc", "mean"), df=("df", "median"),
-        n_schools=("n_schools", "mean"), coverage_normal=("cov_normal", "mean"),
-        coverage_t=("cov_t", "mean"), coverage_t_fpc=("cov_t_fpc", "mean"),
-        se_missing=("se_missing", "sum")).reset_index()
+    data = data.assign(
+        cov_normal=err <= z * data["se"],
+        cov_t=err <= t * data["se"],
+        cov_t_fpc=err <= t * data["se_fpc"],
+    )
+    out = (
+        data.groupby(["design", "domain", "group"], sort=False)
+        .agg(
+            true_value=("true_value", "first"),
+            reps=("sample", "size"),
+            mean_estimate=("estimate", "mean"),
+            empirical_se=("estimate", "std"),
+            mean_se=("se", "mean"),
+            mean_se_fpc=("se_fpc", "mean"),
+            df=("df", "median"),
+            n_schools=("n_schools", "mean"),
+            coverage_normal=("cov_normal", "mean"),
+            coverage_t=("cov_t", "mean"),
+            coverage_t_fpc=("cov_t_fpc", "mean"),
+            se_missing=("se_missing", "sum"),
+        )
+        .reset_index()
+    )
     out.insert(6, "bias", out["mean_estimate"] - out["true_value"])
     out.insert(9, "se_ratio", out["mean_se"] / out["empirical_se"])
     out.insert(11, "se_ratio_fpc", out["mean_se_fpc"] / out["empirical_se"])
@@ -160,14 +210,27 @@ def summarize_domains(sims: pd.DataFrame, truth: pd.DataFrame, *, level: float =
     share = out["reps"] / out["design"].map(total)
     out["verdict"] = _verdict(out[f"coverage_{interval}"], out["df"], share, target)
     order = out["domain"].map({d: i for i, d in enumerate(DOMAIN_ORDER)})
-    return (out.assign(_order=order).sort_values(["design", "_order", "group"], kind="stable")
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        out.assign(_order=order)
+        .sort_values(["design", "_order", "group"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
-def evaluate_domains(frame: pd.DataFrame, classes: pd.DataFrame, students: pd.DataFrame, *,
-                     reps: int = 200, seed: int = 0, level: float = 0.95,
-                     target: tuple[float, float] = (0.93, 0.97), interval: str = "t_fpc",
-                     truth: pd.DataFrame | None = None, **options: Any) -> pd.DataFrame:
+def evaluate_domains(
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    students: pd.DataFrame,
+    *,
+    reps: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+    target: tuple[float, float] = (0.93, 0.97),
+    interval: str = "t_fpc",
+    truth: pd.DataFrame | None = None,
+    **options: Any,
+) -> pd.DataFrame:
     """Domain evaluation of one design: :func:`simulate_domains` then
     :func:`summarize_domains` against the population's true values.
 
@@ -187,8 +250,9 @@ def evaluate_domains(frame: pd.DataFrame, classes: pd.DataFrame, students: pd.Da
     [['all', 10, 20.0]]
     """
     domains = options.pop("domains", DEFAULT_DOMAINS)
-    sims = simulate_domains(frame, classes, students, reps=reps, seed=seed, domains=domains,
-                            **options)
+    sims = simulate_domains(
+        frame, classes, students, reps=reps, seed=seed, domains=domains, **options
+    )
     if truth is None:
         truth = truth_values(Population(frame, classes, students, domains))
     table = summarize_domains(sims, truth, level=level, target=target, interval=interval)
@@ -211,9 +275,22 @@ def domain_report(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     ['Girls − boys', '1']
     """
     words = _texts()["domain_labels"][lang]
-    keep = ["domain", "group", "n_schools", "true_value", "bias", "empirical_se", "mean_se",
-            "se_ratio", "se_ratio_fpc", "df", "coverage_normal", "coverage_t",
-            "coverage_t_fpc", "verdict"]
+    keep = [
+        "domain",
+        "group",
+        "n_schools",
+        "true_value",
+        "bias",
+        "empirical_se",
+        "mean_se",
+        "se_ratio",
+        "se_ratio_fpc",
+        "df",
+        "coverage_normal",
+        "coverage_t",
+        "coverage_t_fpc",
+        "verdict",
+    ]
     out = table[keep].copy()
     percent = ["se_ratio", "se_ratio_fpc", "coverage_normal", "coverage_t", "coverage_t_fpc"]
     out[percent] = 100 * out[percent]
@@ -235,17 +312,24 @@ def domain_summary(table: pd.DataFrame, *, lang: str) -> Any:
 
     def names(mask: pd.Series, schools: bool = False) -> str:
         rows = scored[mask]
-        shown = [label(g, lang) if d in ("region", "language") else texts["domain_labels"][lang][d]
-                 for d, g in zip(rows["domain"], rows["group"], strict=True)]
+        shown = [
+            label(g, lang) if d in ("region", "language") else texts["domain_labels"][lang][d]
+            for d, g in zip(rows["domain"], rows["group"], strict=True)
+        ]
         if schools:
             shown = [f"{s} ({n:.0f})" for s, n in zip(shown, rows["n_schools"], strict=True)]
         return ", ".join(shown) or none
 
     verdict = scored["verdict"]
-    return Markdown(texts["domains_summary"][lang].format(
-        meets=int((verdict == "meets").sum()), total=len(scored),
-        over=names(verdict == "over"), under=names(verdict == "under"),
-        few=names(verdict == "under: few schools", schools=True)))
+    return Markdown(
+        texts["domains_summary"][lang].format(
+            meets=int((verdict == "meets").sum()),
+            total=len(scored),
+            over=names(verdict == "over"),
+            under=names(verdict == "under"),
+            few=names(verdict == "under: few schools", schools=True),
+        )
+    )
 
 
 @cache
@@ -254,8 +338,9 @@ def _texts() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _verdict(coverage: pd.Series, df: pd.Series, share: pd.Series,
-             target: tuple[float, float]) -> np.ndarray:
+def _verdict(
+    coverage: pd.Series, df: pd.Series, share: pd.Series, target: tuple[float, float]
+) -> np.ndarray:
     low, high = target
     verdict = np.where(coverage < low, "under", np.where(coverage > high, "over", "meets"))
     verdict = np.where((coverage < low) & (df < 10), "under: few schools", verdict)
@@ -265,10 +350,20 @@ def _verdict(coverage: pd.Series, df: pd.Series, share: pd.Series,
 def design_from_params(sample_design: Mapping[str, Any]) -> dict[str, Any]:
     """The design keywords of :func:`simulate_domains` from the sample-design parameters."""
     classes = sample_design.get("classes", {})
-    keep = ("n_schools", "strata", "sort_by", "allocation", "minimum", "small_mos",
-            "small_rule", "exclusion_limit")
+    keep = (
+        "n_schools",
+        "strata",
+        "sort_by",
+        "allocation",
+        "minimum",
+        "small_mos",
+        "small_rule",
+        "exclusion_limit",
+    )
     out = {key: sample_design[key] for key in keep if key in sample_design}
-    out.update(classes_per_school=classes.get("per_school", 1),
-               large_mos=classes.get("large_mos", 150),
-               classes_large=classes.get("per_large_school", 2))
+    out.update(
+        classes_per_school=classes.get("per_school", 1),
+        large_mos=classes.get("large_mos", 150),
+        classes_large=classes.get("per_large_school", 2),
+    )
     return out

@@ -116,28 +116,51 @@ exclusion_limit
     {'hajek': 50, 'horvitz_thompson': 50}
     """
     if variance not in ("paired", "stratified"):
-        raise ValueError(f"simulate_design: unknown variance {variance!r}; "
-                         "use 'paired' or 'stratified'")
+        raise ValueError(
+            f"simulate_design: unknown variance {variance!r}; use 'paired' or 'stratified'"
+        )
     if isinstance(reps, bool) or int(reps) != reps or reps < 1:
-        raise ValueError(f"simulate_design: reps must be a positive whole number "
-                         f"(reps={reps!r}); e.g. 1000")
-    design = prepare_design(frame, n=n, strata=strata, size=size, sort_by=sort_by, id=id,
-                            allocation=allocation, minimum=minimum, small_mos=small_mos,
-                            small_rule=small_rule, exclude=exclude,
-                            exclusion_limit=exclusion_limit, func="simulate_design")
-    pop = build_population(design, frame, students, class_id=class_id, score=score,
-                           n_classes=n_classes, large_mos=large_mos,
-                           n_classes_large=n_classes_large)
+        raise ValueError(
+            f"simulate_design: reps must be a positive whole number (reps={reps!r}); e.g. 1000"
+        )
+    design = prepare_design(
+        frame,
+        n=n,
+        strata=strata,
+        size=size,
+        sort_by=sort_by,
+        id=id,
+        allocation=allocation,
+        minimum=minimum,
+        small_mos=small_mos,
+        small_rule=small_rule,
+        exclude=exclude,
+        exclusion_limit=exclusion_limit,
+        func="simulate_design",
+    )
+    pop = build_population(
+        design,
+        frame,
+        students,
+        class_id=class_id,
+        score=score,
+        n_classes=n_classes,
+        large_mos=large_mos,
+        n_classes_large=n_classes_large,
+    )
     rng = np.random.default_rng(seed)
     starts = 1.0 - rng.random((int(reps), len(design.strata)))
     zones = variance_zones(design, pop, variance)
-    chunks = [_estimate_chunk(design, pop, zones, starts[i:i + 250], rng)
-              for i in range(0, int(reps), 250)]
+    chunks = [
+        _estimate_chunk(design, pop, zones, starts[i : i + 250], rng)
+        for i in range(0, int(reps), 250)
+    ]
     return _tidy(np.concatenate(chunks, axis=2), pop)
 
 
-def evaluate_design(frame: pd.DataFrame, students: pd.DataFrame, *, level: float = 0.95,
-                    **design: Any) -> pd.DataFrame:
+def evaluate_design(
+    frame: pd.DataFrame, students: pd.DataFrame, *, level: float = 0.95, **design: Any
+) -> pd.DataFrame:
     """Summarise :func:`simulate_design`: bias, empirical SE, mean estimated SE, deff, coverage.
 
     Parameters
@@ -186,14 +209,25 @@ def summarize_simulations(sims: pd.DataFrame, *, level: float = 0.95) -> pd.Data
     """Summarize :func:`simulate_design` output per estimator (the table of
     :func:`evaluate_design`, whose Returns section lists the columns)."""
     z = stats.norm.ppf(0.5 + level / 2)
-    sims = sims.assign(covered=(sims["estimate"] - sims["true_mean"]).abs() <= z * sims["se"],
-                       srs_var=sims["srs_se"] ** 2)
-    out = sims.groupby("estimator", sort=False).agg(
-        true_mean=("true_mean", "first"), mean_estimate=("estimate", "mean"),
-        empirical_se=("estimate", "std"), mean_se=("se", "mean"),
-        srs_var=("srs_var", "mean"), coverage=("covered", "mean"),
-        reps=("sample", "size"), n_schools=("n_schools", "mean"),
-        n_students=("n_students", "mean")).reset_index()
+    sims = sims.assign(
+        covered=(sims["estimate"] - sims["true_mean"]).abs() <= z * sims["se"],
+        srs_var=sims["srs_se"] ** 2,
+    )
+    out = (
+        sims.groupby("estimator", sort=False)
+        .agg(
+            true_mean=("true_mean", "first"),
+            mean_estimate=("estimate", "mean"),
+            empirical_se=("estimate", "std"),
+            mean_se=("se", "mean"),
+            srs_var=("srs_var", "mean"),
+            coverage=("covered", "mean"),
+            reps=("sample", "size"),
+            n_schools=("n_schools", "mean"),
+            n_students=("n_students", "mean"),
+        )
+        .reset_index()
+    )
     out.insert(3, "bias", out["mean_estimate"] - out["true_mean"])
     out.insert(6, "se_ratio", out["mean_se"] / out["empirical_se"])
     out.insert(7, "rmse", np.sqrt(out["bias"] ** 2 + out["empirical_se"] ** 2))
@@ -203,13 +237,18 @@ def summarize_simulations(sims: pd.DataFrame, *, level: float = 0.95) -> pd.Data
     return out
 
 
-def _estimate_chunk(design: Design, pop: Population, zones: np.ndarray, starts: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
+def _estimate_chunk(
+    design: Design, pop: Population, zones: np.ndarray, starts: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Estimates for a block of samples: array (4, 2, samples) of estimate, se, n, n_sch."""
     reps = starts.shape[0]
-    sel = np.concatenate([systematic_draws(design, starts),
-                          np.broadcast_to(pop.certain_rows, (reps, pop.certain_rows.size))],
-                         axis=1)
+    sel = np.concatenate(
+        [
+            systematic_draws(design, starts),
+            np.broadcast_to(pop.certain_rows, (reps, pop.certain_rows.size)),
+        ],
+        axis=1,
+    )
     keys = rng.random((reps, sel.shape[1], pop.class_rows.shape[1]))
     keys[np.arange(keys.shape[2]) >= pop.n_classes[sel][..., None]] = np.inf
     slot = np.argsort(keys, axis=2)[:, :, : pop.take_max]
@@ -247,10 +286,22 @@ def _tidy(values: np.ndarray, pop: Population) -> pd.DataFrame:
     reps = values.shape[2]
     frames = []
     for e, name in enumerate(_ESTIMATORS):
-        frames.append(pd.DataFrame({
-            "sample": np.arange(1, reps + 1), "estimator": name, "estimate": values[0, e],
-            "se": values[1, e], "n_schools": values[3, e].astype(int),
-            "n_students": values[2, e].astype(int),
-            "srs_se": pop.sd / np.sqrt(values[2, e]), "true_mean": pop.true_mean}))
-    return pd.concat(frames, ignore_index=True).sort_values(
-        ["sample", "estimator"], kind="stable").reset_index(drop=True)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "sample": np.arange(1, reps + 1),
+                    "estimator": name,
+                    "estimate": values[0, e],
+                    "se": values[1, e],
+                    "n_schools": values[3, e].astype(int),
+                    "n_students": values[2, e].astype(int),
+                    "srs_se": pop.sd / np.sqrt(values[2, e]),
+                    "true_mean": pop.true_mean,
+                }
+            )
+        )
+    return (
+        pd.concat(frames, ignore_index=True)
+        .sort_values(["sample", "estimator"], kind="stable")
+        .reset_index(drop=True)
+    )

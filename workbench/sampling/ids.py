@@ -32,12 +32,16 @@ def school_ids(sample: pd.DataFrame) -> pd.DataFrame:
     >>> school_ids(s)[["IDSCHOOL", "REPLACES"]].values.tolist()
     [[10, 0], [11, 10], [20, 0]]
     """
-    order = {sid: k for k, sid in
-             enumerate(pd.unique(sample.loc[sample["role"] == "sampled", "school_id"]), 1)}
+    order = {
+        sid: k
+        for k, sid in enumerate(pd.unique(sample.loc[sample["role"] == "sampled", "school_id"]), 1)
+    }
     missing = sorted(set(sample["sampled_school"]) - set(order))
     if missing:
-        raise ValueError(f"school_ids: replacements point at schools that are not sampled "
-                         f"({missing[:5]}); pass the whole output of select_schools")
+        raise ValueError(
+            f"school_ids: replacements point at schools that are not sampled "
+            f"({missing[:5]}); pass the whole output of select_schools"
+        )
     out = sample.reset_index(drop=True)
     k = out["sampled_school"].map(order).astype(int)
     out["IDSCHOOL"] = 10 * k + out["role"].map(ROLE_CODES).astype(int)

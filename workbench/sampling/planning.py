@@ -87,9 +87,11 @@ def weighting_effect(weights: Sequence[float] | np.ndarray) -> float:
     """
     w = np.asarray(weights, dtype=float)
     if w.size == 0 or not np.isfinite(w).all() or (w <= 0).any():
-        raise ValueError("weighting_effect: weights must be positive and finite "
-                         f"(got {w.size} values, min {w.min() if w.size else None}); "
-                         "drop zero or missing weights first")
+        raise ValueError(
+            "weighting_effect: weights must be positive and finite "
+            f"(got {w.size} values, min {w.min() if w.size else None}); "
+            "drop zero or missing weights first"
+        )
     return float(w.size * (w**2).sum() / w.sum() ** 2)
 
 
@@ -119,13 +121,22 @@ def effective_sample_size(n: float, deff: float) -> float:
     937.5
     """
     if deff <= 0 or n < 0:
-        raise ValueError(f"effective_sample_size: need n >= 0 and deff > 0 (n={n}, "
-                         f"deff={deff}); check the inputs")
+        raise ValueError(
+            f"effective_sample_size: need n >= 0 and deff > 0 (n={n}, "
+            f"deff={deff}); check the inputs"
+        )
     return n / deff
 
 
-def planned_se(n_schools: int, *, icc: float, class_size: float, classes_per_school: int = 1,
-               sd: float = 100.0, deff_weight: float = 1.0) -> float:
+def planned_se(
+    n_schools: int,
+    *,
+    icc: float,
+    class_size: float,
+    classes_per_school: int = 1,
+    sd: float = 100.0,
+    deff_weight: float = 1.0,
+) -> float:
     """Planned standard error of a mean: ``sd * sqrt(deff / n)``.
 
     Parameters
@@ -160,9 +171,16 @@ def planned_se(n_schools: int, *, icc: float, class_size: float, classes_per_sch
     return sd * math.sqrt(deff / (n_schools * m))
 
 
-def schools_needed(*, icc: float, class_size: float, classes_per_school: int = 1,
-                   se: float | None = None, n_eff: float | None = None, sd: float = 100.0,
-                   deff_weight: float = 1.0) -> int:
+def schools_needed(
+    *,
+    icc: float,
+    class_size: float,
+    classes_per_school: int = 1,
+    se: float | None = None,
+    n_eff: float | None = None,
+    sd: float = 100.0,
+    deff_weight: float = 1.0,
+) -> int:
     """Schools needed for a target standard error or effective sample size.
 
     ``n_schools = ceil(n_eff * deff / m)`` with ``n_eff = (sd / se)^2`` when ``se`` is given,
@@ -205,20 +223,31 @@ def schools_needed(*, icc: float, class_size: float, classes_per_school: int = 1
     170
     """
     if (se is None) == (n_eff is None):
-        raise ValueError(f"schools_needed: give exactly one of se or n_eff (se={se}, "
-                         f"n_eff={n_eff}); e.g. se=5.0 or n_eff=400")
+        raise ValueError(
+            f"schools_needed: give exactly one of se or n_eff (se={se}, "
+            f"n_eff={n_eff}); e.g. se=5.0 or n_eff=400"
+        )
     target = n_eff if n_eff is not None else (sd / se) ** 2 if se and se > 0 else -1.0
     if target <= 0:
-        raise ValueError(f"schools_needed: the target must be positive (se={se}, "
-                         f"n_eff={n_eff}); pass a positive value")
+        raise ValueError(
+            f"schools_needed: the target must be positive (se={se}, "
+            f"n_eff={n_eff}); pass a positive value"
+        )
     m = class_size * classes_per_school
     ratio = target * design_effect(m, icc) * deff_weight / m
     return int(math.ceil(ratio - 1e-9))
 
 
-def planning_table(*, icc: Sequence[float], class_size: Sequence[float],
-                   classes_per_school: int = 1, n_schools: int = 150, n_eff: float = 400.0,
-                   sd: float = 100.0, deff_weight: float = 1.0) -> pd.DataFrame:
+def planning_table(
+    *,
+    icc: Sequence[float],
+    class_size: Sequence[float],
+    classes_per_school: int = 1,
+    n_schools: int = 150,
+    n_eff: float = 400.0,
+    sd: float = 100.0,
+    deff_weight: float = 1.0,
+) -> pd.DataFrame:
     """Planning table over a grid of ICCs and class sizes.
 
     Parameters
@@ -260,22 +289,42 @@ def planning_table(*, icc: Sequence[float], class_size: Sequence[float],
         for c in class_size:
             m = c * classes_per_school
             deff = design_effect(m, r) * deff_weight
-            rows.append({"icc": r, "class_size": c, "deff": deff, "n_schools": n_schools,
-                         "n_students": n_schools * m,
-                         "n_eff": effective_sample_size(n_schools * m, deff),
-                         "se": planned_se(n_schools, icc=r, class_size=c, sd=sd,
-                                          classes_per_school=classes_per_school,
-                                          deff_weight=deff_weight),
-                         "schools_needed": schools_needed(
-                             icc=r, class_size=c, classes_per_school=classes_per_school,
-                             n_eff=n_eff, deff_weight=deff_weight)})
+            rows.append(
+                {
+                    "icc": r,
+                    "class_size": c,
+                    "deff": deff,
+                    "n_schools": n_schools,
+                    "n_students": n_schools * m,
+                    "n_eff": effective_sample_size(n_schools * m, deff),
+                    "se": planned_se(
+                        n_schools,
+                        icc=r,
+                        class_size=c,
+                        sd=sd,
+                        classes_per_school=classes_per_school,
+                        deff_weight=deff_weight,
+                    ),
+                    "schools_needed": schools_needed(
+                        icc=r,
+                        class_size=c,
+                        classes_per_school=classes_per_school,
+                        n_eff=n_eff,
+                        deff_weight=deff_weight,
+                    ),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _check(*, cluster_size: float, icc: float, func: str) -> None:
     if not 0.0 <= icc <= 1.0:
-        raise ValueError(f"{func}: icc must be between 0 and 1 (icc={icc}); "
-                         "pass the between-school share of variance")
+        raise ValueError(
+            f"{func}: icc must be between 0 and 1 (icc={icc}); "
+            "pass the between-school share of variance"
+        )
     if cluster_size < 1:
-        raise ValueError(f"{func}: cluster_size must be at least 1 (cluster_size="
-                         f"{cluster_size}); pass students tested per school")
+        raise ValueError(
+            f"{func}: cluster_size must be at least 1 (cluster_size="
+            f"{cluster_size}); pass students tested per school"
+        )

@@ -15,8 +15,17 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["in_percent", "sample_counts", "absent_columns", "two_strata", "hajek_estimates",
-           "mc_se", "language_composition", "coverage_shares", "evaluation_classes"]
+__all__ = [
+    "in_percent",
+    "sample_counts",
+    "absent_columns",
+    "two_strata",
+    "hajek_estimates",
+    "mc_se",
+    "language_composition",
+    "coverage_shares",
+    "evaluation_classes",
+]
 
 
 def in_percent(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -31,8 +40,11 @@ def in_percent(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def sample_counts(sample: pd.DataFrame) -> dict[str, int]:
     """Sampled schools, replacement schools and certainty schools among the sampled."""
     sampled = sample["role"] == "sampled"
-    return {"sampled": int(sampled.sum()), "replacements": int((~sampled).sum()),
-            "certainty": int(sample.loc[sampled, "certainty"].sum())}
+    return {
+        "sampled": int(sampled.sum()),
+        "replacements": int((~sampled).sum()),
+        "certainty": int(sample.loc[sampled, "certainty"].sum()),
+    }
 
 
 def absent_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
@@ -75,8 +87,7 @@ def language_composition(population: pd.DataFrame, sampled: pd.DataFrame) -> pd.
 
     if "class_language" not in population or not sampled["class_language"].notna().any():
         return None
-    return composition(population, sampled, by="class_language", size="enrol",
-                       sample_size="enrol")
+    return composition(population, sampled, by="class_language", size="enrol", sample_size="enrol")
 
 
 def coverage_shares(frame: pd.DataFrame, sampled: pd.DataFrame, by: str) -> pd.DataFrame:

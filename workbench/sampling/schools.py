@@ -130,13 +130,26 @@ def select_schools(
     ``s00``, which is sampled, so that slot stays empty.
     """
     if replacements not in (0, 1, 2):
-        raise ValueError(f"select_schools: replacements must be 0, 1 or 2 "
-                         f"(replacements={replacements!r}); IEA uses 2")
-    design = prepare_design(frame, n=n, strata=strata, size=size, sort_by=sort_by, id=id,
-                            allocation=allocation, minimum=minimum, small_mos=small_mos,
-                            small_rule=small_rule, exclude=exclude,
-                            exclusion_limit=exclusion_limit, on_exceed=on_exceed,
-                            func="select_schools")
+        raise ValueError(
+            f"select_schools: replacements must be 0, 1 or 2 "
+            f"(replacements={replacements!r}); IEA uses 2"
+        )
+    design = prepare_design(
+        frame,
+        n=n,
+        strata=strata,
+        size=size,
+        sort_by=sort_by,
+        id=id,
+        allocation=allocation,
+        minimum=minimum,
+        small_mos=small_mos,
+        small_rule=small_rule,
+        exclude=exclude,
+        exclusion_limit=exclusion_limit,
+        on_exceed=on_exceed,
+        func="select_schools",
+    )
     rng = np.random.default_rng(seed)
     starts = 1.0 - rng.random((1, len(design.strata)))
     drawn = systematic_draws(design, starts)[0]
@@ -160,8 +173,9 @@ def _sample_table(design: Design, sampled: np.ndarray, replacements: int) -> pd.
     return out.iloc[order].reset_index(drop=True)
 
 
-def _assign_replacements(h: np.ndarray, sampled: np.ndarray, replacements: int
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def _assign_replacements(
+    h: np.ndarray, sampled: np.ndarray, replacements: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per sorted row: owning sampled row and role code (0 sampled, 1/2 replacement, -1 none)."""
     size = len(h)
     owner = np.full(size, -1)

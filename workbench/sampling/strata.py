@@ -99,8 +99,14 @@ def allocate(
     work["stratum"] = stratum_labels(frame, strata).to_numpy()
     work["mos"] = mos
     table = _stratum_table(work, strata)
-    table["n"] = allocation_counts(table, n, allocation=allocation, minimum=minimum,
-                                   func="allocate", ids=(frame[id], work["stratum"]))
+    table["n"] = allocation_counts(
+        table,
+        n,
+        allocation=allocation,
+        minimum=minimum,
+        func="allocate",
+        ids=(frame[id], work["stratum"]),
+    )
     return table
 
 
@@ -144,8 +150,10 @@ def serpentine_sort(
     by, within = as_list(by), as_list(within)
     missing = [c for c in by + within if c not in frame.columns]
     if missing:
-        raise KeyError(f"serpentine_sort: the frame has no column(s) {missing}; "
-                       f"pass the frame's own column names (columns are: {list(frame.columns)})")
+        raise KeyError(
+            f"serpentine_sort: the frame has no column(s) {missing}; "
+            f"pass the frame's own column names (columns are: {list(frame.columns)})"
+        )
     return frame.iloc[serpentine_order(frame, by, within)].reset_index(drop=True)
 
 
@@ -210,15 +218,25 @@ def school_exclusions(
     2   total          2       12.0   0.12
     """
     mos = check_frame(frame, id=id, size=size, func="school_exclusions")
-    listed, small = exclusion_masks(frame, mos, id=id, small_mos=small_mos,
-                                    small_rule=small_rule, exclude=exclude,
-                                    func="school_exclusions")
+    listed, small = exclusion_masks(
+        frame,
+        mos,
+        id=id,
+        small_mos=small_mos,
+        small_rule=small_rule,
+        exclude=exclude,
+        func="school_exclusions",
+    )
     rows = []
-    for reason, mask in [("listed", listed), ("small", small & ~listed),
-                         ("total", listed | small)]:
-        rows.append({"reason": reason, "n_schools": int(mask.sum()),
-                     "enrolment": float(mos[mask].sum()),
-                     "share": float(mos[mask].sum() / mos.sum()) if mos.sum() else 0.0})
+    for reason, mask in [("listed", listed), ("small", small & ~listed), ("total", listed | small)]:
+        rows.append(
+            {
+                "reason": reason,
+                "n_schools": int(mask.sum()),
+                "enrolment": float(mos[mask].sum()),
+                "share": float(mos[mask].sum() / mos.sum()) if mos.sum() else 0.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -249,41 +267,60 @@ def _stratum_table(work: pd.DataFrame, strata: list[str]) -> pd.DataFrame:
     return table
 
 
-def allocation_counts(table: pd.DataFrame, n: int, *, allocation: str | Mapping[str, int],
-                      minimum: int, func: str, ids: tuple[pd.Series, pd.Series]) -> np.ndarray:
+def allocation_counts(
+    table: pd.DataFrame,
+    n: int,
+    *,
+    allocation: str | Mapping[str, int],
+    minimum: int,
+    func: str,
+    ids: tuple[pd.Series, pd.Series],
+) -> np.ndarray:
     """Integer allocation per row of a stratum table (``stratum``, ``n_schools``, ``mos``)."""
     count = table["n_schools"].to_numpy(dtype=int)
     if isinstance(allocation, Mapping):
         return _fixed_allocation(table, allocation, func, ids)
     if allocation not in _ALLOCATIONS:
-        raise ValueError(f"{func}: unknown allocation {allocation!r}; use one of "
-                         f"{list(_ALLOCATIONS)} or a mapping stratum -> number of schools")
+        raise ValueError(
+            f"{func}: unknown allocation {allocation!r}; use one of "
+            f"{list(_ALLOCATIONS)} or a mapping stratum -> number of schools"
+        )
     if isinstance(n, bool) or int(n) != n or not 0 < n <= count.sum():
-        raise ValueError(f"{func}: n must be a whole number from 1 to the {count.sum()} schools "
-                         f"in the frame (n={n!r}); lower n")
+        raise ValueError(
+            f"{func}: n must be a whole number from 1 to the {count.sum()} schools "
+            f"in the frame (n={n!r}); lower n"
+        )
     low = np.minimum(int(minimum), count)
     if low.sum() > n:
-        raise ValueError(f"{func}: minimum={minimum} per stratum needs {low.sum()} schools over "
-                         f"{len(count)} strata but n={n}; raise n, lower minimum or merge strata")
-    weight = table["mos"].to_numpy(dtype=float) if allocation == "proportional" else \
-        np.ones(len(count))
+        raise ValueError(
+            f"{func}: minimum={minimum} per stratum needs {low.sum()} schools over "
+            f"{len(count)} strata but n={n}; raise n, lower minimum or merge strata"
+        )
+    weight = (
+        table["mos"].to_numpy(dtype=float) if allocation == "proportional" else np.ones(len(count))
+    )
     return _largest_remainder(_clipped_shares(weight, low, count, n), count, n)
 
 
-def _fixed_allocation(table: pd.DataFrame, allocation: Mapping[str, int], func: str,
-                      ids: tuple[pd.Series, pd.Series]) -> np.ndarray:
+def _fixed_allocation(
+    table: pd.DataFrame, allocation: Mapping[str, int], func: str, ids: tuple[pd.Series, pd.Series]
+) -> np.ndarray:
     unknown = [k for k in allocation if k not in set(table["stratum"])]
     if unknown:
-        raise KeyError(f"{func}: allocation names unknown strata {unknown} (strata are "
-                       f"{list(table['stratum'])[:10]}); use the stratum labels")
+        raise KeyError(
+            f"{func}: allocation names unknown strata {unknown} (strata are "
+            f"{list(table['stratum'])[:10]}); use the stratum labels"
+        )
     wanted = table["stratum"].map(lambda s: int(allocation.get(s, 0))).to_numpy()
     short = table.loc[wanted > table["n_schools"], "stratum"].tolist()
     if short:
         school_ids, labels = ids
         named = some(school_ids[labels.isin(short).to_numpy()])
-        raise ValueError(f"{func}: strata {short} have fewer schools than their allocation "
-                         f"({dict((s, allocation[s]) for s in short)}; their schools: {named}); "
-                         "lower the allocation or merge the stratum with a neighbour")
+        raise ValueError(
+            f"{func}: strata {short} have fewer schools than their allocation "
+            f"({dict((s, allocation[s]) for s in short)}; their schools: {named}); "
+            "lower the allocation or merge the stratum with a neighbour"
+        )
     return wanted
 
 
@@ -311,6 +348,7 @@ def _largest_remainder(share: np.ndarray, cap: np.ndarray, n: int) -> np.ndarray
 
 def serpentine_order(frame: pd.DataFrame, by: list[str], within: list[str]) -> np.ndarray:
     """Row positions of ``frame`` in serpentine order (see :func:`serpentine_sort`)."""
+
     def codes(col: str) -> np.ndarray:
         return pd.factorize(frame[col], sort=True)[0].astype(np.int64)
 
@@ -335,17 +373,26 @@ def serpentine_order(frame: pd.DataFrame, by: list[str], within: list[str]) -> n
     return np.lexsort([tie, *reversed(fixed + signed)])
 
 
-def exclusion_masks(frame: pd.DataFrame, mos: np.ndarray, *, id: str, small_mos: float | None,
-                    small_rule: str, exclude: Sequence[object], func: str
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def exclusion_masks(
+    frame: pd.DataFrame,
+    mos: np.ndarray,
+    *,
+    id: str,
+    small_mos: float | None,
+    small_rule: str,
+    exclude: Sequence[object],
+    func: str,
+) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks (listed, small) over the frame's rows."""
     if small_rule not in ("exclude", "stratum"):
         raise ValueError(f"{func}: unknown small_rule {small_rule!r}; use 'exclude' or 'stratum'")
     exclude = list(exclude)
     unknown = [x for x in exclude if x not in set(frame[id])]
     if unknown:
-        raise ValueError(f"{func}: exclude lists IDs not in column {id!r}: {some(unknown)}; "
-                         "check the IDs against the frame")
+        raise ValueError(
+            f"{func}: exclude lists IDs not in column {id!r}: {some(unknown)}; "
+            "check the IDs against the frame"
+        )
     listed = frame[id].isin(exclude).to_numpy()
     small = np.zeros(len(frame), dtype=bool)
     if small_mos is not None and small_rule == "exclude":
@@ -353,11 +400,15 @@ def exclusion_masks(frame: pd.DataFrame, mos: np.ndarray, *, id: str, small_mos:
     return listed, small
 
 
-def warn_zero_size(frame: pd.DataFrame, mos: np.ndarray, *, id: str, size: str,
-                   func: str) -> np.ndarray:
+def warn_zero_size(
+    frame: pd.DataFrame, mos: np.ndarray, *, id: str, size: str, func: str
+) -> np.ndarray:
     """Mask of schools kept (size > 0), warning about those dropped."""
     zero = mos == 0
     if zero.any():
-        warnings.warn(f"{func}: dropped schools with {size}=0 {some(frame.loc[zero, id])}; "
-                      "assumed they have no students in the target grade", stacklevel=3)
+        warnings.warn(
+            f"{func}: dropped schools with {size}=0 {some(frame.loc[zero, id])}; "
+            "assumed they have no students in the target grade",
+            stacklevel=3,
+        )
     return ~zero

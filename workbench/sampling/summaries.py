@@ -13,8 +13,14 @@ import pandas as pd
 __all__ = ["sample_summary", "composition", "sampling_fraction", "evaluation_population"]
 
 
-def sample_summary(sample: pd.DataFrame, classes: pd.DataFrame, *, by: str | Sequence[str],
-                   id: str = "school_id", size: str = "enrol") -> pd.DataFrame:
+def sample_summary(
+    sample: pd.DataFrame,
+    classes: pd.DataFrame,
+    *,
+    by: str | Sequence[str],
+    id: str = "school_id",
+    size: str = "enrol",
+) -> pd.DataFrame:
     """Schools by role, certainty schools, classes and students per group, with a total row.
 
     Parameters
@@ -43,7 +49,8 @@ def sample_summary(sample: pd.DataFrame, classes: pd.DataFrame, *, by: str | Seq
     """
     by = [by] if isinstance(by, str) else list(by)
     roles = pd.crosstab([sample[c] for c in by], sample["role"]).reindex(
-        columns=["sampled", "replacement_1", "replacement_2"], fill_value=0)
+        columns=["sampled", "replacement_1", "replacement_2"], fill_value=0
+    )
     sampled = sample[sample["role"] == "sampled"]
     roles["certainty_schools"] = sampled.groupby(by)["certainty"].sum()
     school_group = sampled.set_index(id)[by]
@@ -56,8 +63,9 @@ def sample_summary(sample: pd.DataFrame, classes: pd.DataFrame, *, by: str | Seq
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
-def composition(population: pd.DataFrame, sample: pd.DataFrame, *, by: str, size: str,
-                sample_size: str) -> pd.DataFrame:
+def composition(
+    population: pd.DataFrame, sample: pd.DataFrame, *, by: str, size: str, sample_size: str
+) -> pd.DataFrame:
     """Share (%) of students by group in the population and in the (unweighted) sample.
 
     Returns
@@ -79,9 +87,16 @@ def composition(population: pd.DataFrame, sample: pd.DataFrame, *, by: str, size
     return table.rename_axis(by).reset_index()
 
 
-def sampling_fraction(frame: pd.DataFrame, classes: pd.DataFrame, *, rows: str, columns: str,
-                      id: str = "school_id", size: str = "enrol_g6",
-                      class_size: str = "enrol") -> pd.DataFrame:
+def sampling_fraction(
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    *,
+    rows: str,
+    columns: str,
+    id: str = "school_id",
+    size: str = "enrol_g6",
+    class_size: str = "enrol",
+) -> pd.DataFrame:
     """Students in the sample as a percentage of the frame's students, ``rows`` × ``columns``.
 
     A grid ("map") of coverage by stratum; cells with no frame students are empty.
@@ -107,10 +122,18 @@ def sampling_fraction(frame: pd.DataFrame, classes: pd.DataFrame, *, rows: str, 
     return grid.reset_index()
 
 
-def evaluation_population(frame: pd.DataFrame, classes: pd.DataFrame,
-                          students: pd.DataFrame | None = None, *, icc: float = 0.4,
-                          seed: int = 0, id: str = "school_id", class_id: str = "class_id",
-                          class_size: str = "enrol", score: str = "score") -> pd.DataFrame:
+def evaluation_population(
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    students: pd.DataFrame | None = None,
+    *,
+    icc: float = 0.4,
+    seed: int = 0,
+    id: str = "school_id",
+    class_id: str = "class_id",
+    class_size: str = "enrol",
+    score: str = "score",
+) -> pd.DataFrame:
     """The population a design evaluation draws from: the real one if known, else simulated.
 
     With ``students`` (the synthetic nation knows every student's score) the students of the

@@ -26,18 +26,34 @@ import yaml
 
 from workbench.labels import LANGS, label
 
-__all__ = ["MISSING_KINDS", "GROUPS", "clean_missing", "student_background", "scaling_frame",
-           "student_results", "school_results", "teacher_results", "codebook", "value_labels",
-           "with_value_labels", "join_log"]
+__all__ = [
+    "MISSING_KINDS",
+    "GROUPS",
+    "clean_missing",
+    "student_background",
+    "scaling_frame",
+    "student_results",
+    "school_results",
+    "teacher_results",
+    "codebook",
+    "value_labels",
+    "with_value_labels",
+    "join_log",
+]
 
 #: the kinds of missing value kept in ``<VAR>_MISSING`` (IEA: omitted, not reached, not
 #: administered; ``invalid`` = a code outside the declared codes or range)
 MISSING_KINDS = ("omitted", "not_reached", "not_administered", "invalid")
 #: reporting groups of the analysis files (string codes)
 GROUPS = ("region", "locality", "language", "school_type")
-_KIND = {"omitted": "omitted", "not reached": "not_reached", "not_reached": "not_reached",
-         "not administered": "not_administered", "not_administered": "not_administered",
-         "invalid": "invalid"}
+_KIND = {
+    "omitted": "omitted",
+    "not reached": "not_reached",
+    "not_reached": "not_reached",
+    "not administered": "not_administered",
+    "not_administered": "not_administered",
+    "invalid": "invalid",
+}
 _CODEBOOK = Path(__file__).resolve().parent / "codebook.yaml"
 _IEA_DESIGN = ["TOTWGT", "JKZONE", "JKREP"]
 _SCORES = ("EAP", "EAP_SE", "WLE", "WLE_SE")
@@ -81,17 +97,29 @@ def clean_missing(table: pd.DataFrame, schema, *, columns=None) -> pd.DataFrame:
     >>> out["ASBG04"].tolist(), out["ASBG04_MISSING"].tolist()
     ([1.0, nan, nan, nan], [nan, 'omitted', 'not_administered', 'invalid'])
     """
-    ids = set(getattr(schema, "id_columns", []) or []) | {"IDSTUD", "IDSCHOOL", "IDCLASS",
-                                                          "IDTEACH"}
+    ids = set(getattr(schema, "id_columns", []) or []) | {
+        "IDSTUD",
+        "IDSCHOOL",
+        "IDCLASS",
+        "IDTEACH",
+    }
     declared = {c.name: c for c in schema.columns}
     if columns is None:
-        columns = [c.name for c in schema.columns if c.type in ("code", "int", "float")
-                   and c.name in table.columns and c.name not in ids and not c.identifier]
+        columns = [
+            c.name
+            for c in schema.columns
+            if c.type in ("code", "int", "float")
+            and c.name in table.columns
+            and c.name not in ids
+            and not c.identifier
+        ]
     absent = [c for c in columns if c not in table.columns or c not in declared]
     if absent:
-        raise KeyError(f"clean_missing: columns {absent} are not in the table or not declared "
-                       f"in schema {schema.name!r}; pass columns of the accepted "
-                       f"{schema.name} table.")
+        raise KeyError(
+            f"clean_missing: columns {absent} are not in the table or not declared "
+            f"in schema {schema.name!r}; pass columns of the accepted "
+            f"{schema.name} table."
+        )
     out = table.copy()
     for name in columns:
         column = declared[name]
@@ -110,8 +138,9 @@ def clean_missing(table: pd.DataFrame, schema, *, columns=None) -> pd.DataFrame:
             kind[valid & ((values < low) | (values > high))] = "invalid"
         out[name] = values.where(kind.isna())
         position = out.columns.get_loc(name) + 1
-        out.insert(position, f"{name}_MISSING",
-                   pd.Categorical(kind, categories=list(MISSING_KINDS)))
+        out.insert(
+            position, f"{name}_MISSING", pd.Categorical(kind, categories=list(MISSING_KINDS))
+        )
     return out
 
 
@@ -124,11 +153,16 @@ def _is_number(value: object) -> bool:
 
 
 # ----------------------------------------------------------------------------- the joins
-def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd.DataFrame,
-                       classes: pd.DataFrame,
-                       questionnaires: Mapping[str, pd.DataFrame] | None = None,
-                       scale_scores: pd.DataFrame | None = None,
-                       schemas: Mapping | None = None) -> pd.DataFrame:
+def student_background(
+    weights: pd.DataFrame,
+    *,
+    sample: pd.DataFrame,
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    questionnaires: Mapping[str, pd.DataFrame] | None = None,
+    scale_scores: pd.DataFrame | None = None,
+    schemas: Mapping | None = None,
+) -> pd.DataFrame:
     """Weights, gender, reporting groups and background of every weighted student.
 
     Parameters
@@ -162,22 +196,30 @@ def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd
         practice); ``ASBG01`` itself is not carried (one gender coding). The IDs whose
         ``ITSEX`` came from ``ASBG01`` are in ``.attrs["itsex_from_questionnaire"]``.
     """
-    _need("student_background", "weights", weights,
-          ["IDSTUD", "IDSCHOOL", "IDCLASS", "SEX", *_IEA_DESIGN])
-    _need("student_background", "sample", sample, ["IDSCHOOL", "school_id", "region",
-                                                   "locality"])
+    _need(
+        "student_background",
+        "weights",
+        weights,
+        ["IDSTUD", "IDSCHOOL", "IDCLASS", "SEX", *_IEA_DESIGN],
+    )
+    _need("student_background", "sample", sample, ["IDSCHOOL", "school_id", "region", "locality"])
     _need("student_background", "frame", frame, ["school_id", "language", "school_type"])
     _need("student_background", "classes", classes, ["IDCLASS", "CLASS_LANG"])
     reps = _numbered(weights.columns, "RWGT")
     if not reps:
-        raise KeyError("student_background: weights has no replicate weights RWGT1, RWGT2, "
-                       "...; pass the weights stage's weights table.")
-    out = weights.loc[weights["TOTWGT"] > 0, ["IDSTUD", "IDSCHOOL", "IDCLASS", "SEX",
-                                              *_IEA_DESIGN, *reps]].reset_index(drop=True)
+        raise KeyError(
+            "student_background: weights has no replicate weights RWGT1, RWGT2, "
+            "...; pass the weights stage's weights table."
+        )
+    out = weights.loc[
+        weights["TOTWGT"] > 0, ["IDSTUD", "IDSCHOOL", "IDCLASS", "SEX", *_IEA_DESIGN, *reps]
+    ].reset_index(drop=True)
     if out["IDSTUD"].duplicated().any():
-        raise ValueError(f"student_background: weights has duplicated IDSTUD "
-                         f"({out.loc[out['IDSTUD'].duplicated(), 'IDSTUD'].iloc[0]!r}); "
-                         "rerun the weights stage.")
+        raise ValueError(
+            f"student_background: weights has duplicated IDSTUD "
+            f"({out.loc[out['IDSTUD'].duplicated(), 'IDSTUD'].iloc[0]!r}); "
+            "rerun the weights stage."
+        )
     schools = _school_groups(sample, frame)
     out = out.merge(schools, on="IDSCHOOL", how="left", validate="m:1")
     class_lang = classes.drop_duplicates("IDCLASS").set_index("IDCLASS")["CLASS_LANG"]
@@ -191,13 +233,16 @@ def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd
         if table is None:
             continue
         if kind not in schemas:
-            raise KeyError(f"student_background: no schema for questionnaire {kind!r}; kinds "
-                           f"are {', '.join(schemas)}.")
+            raise KeyError(
+                f"student_background: no schema for questionnaire {kind!r}; kinds "
+                f"are {', '.join(schemas)}."
+            )
         _need("student_background", kind, table, ["IDSTUD"])
         own = [c for c in table.columns if c not in out.columns or c == "IDSTUD"]
         own = [c for c in own if c not in ("IDSCHOOL", "IDCLASS", "IDTEACH")]
-        joined = out[["IDSTUD"]].merge(table[own].drop_duplicates("IDSTUD"), on="IDSTUD",
-                                       how="left")
+        joined = out[["IDSTUD"]].merge(
+            table[own].drop_duplicates("IDSTUD"), on="IDSTUD", how="left"
+        )
         cleaned = clean_missing(joined, schemas[kind])
         if "ASBG01" in cleaned.columns:
             self_report = cleaned.pop("ASBG01")
@@ -212,7 +257,7 @@ def student_background(weights: pd.DataFrame, *, sample: pd.DataFrame, frame: pd
         out = out.merge(scale_scores[own].drop_duplicates("IDSTUD"), on="IDSTUD", how="left")
     front = ["IDSTUD", "IDSCHOOL", "IDCLASS", "ITSEX", *_IEA_DESIGN, *reps, *GROUPS]
     out = out[front + [c for c in out.columns if c not in front]]
-    out.attrs["itsex_from_questionnaire"] = from_questionnaire   # counted by join_log
+    out.attrs["itsex_from_questionnaire"] = from_questionnaire  # counted by join_log
     return out
 
 
@@ -244,8 +289,9 @@ def scaling_frame(scored: pd.DataFrame, students: pd.DataFrame) -> pd.DataFrame:
     return students.merge(scored[own], on="IDSTUD", how="inner", validate="1:1")
 
 
-def student_results(students: pd.DataFrame, scores: pd.DataFrame, *,
-                    pvs: list[str] | tuple[str, ...]) -> pd.DataFrame:
+def student_results(
+    students: pd.DataFrame, scores: pd.DataFrame, *, pvs: list[str] | tuple[str, ...]
+) -> pd.DataFrame:
     """The student analysis file: background joined once to the plausible values.
 
     Parameters
@@ -282,15 +328,20 @@ def student_results(students: pd.DataFrame, scores: pd.DataFrame, *,
     out = out[out["TOTWGT"] > 0].reset_index(drop=True)
     reps = _numbered(out.columns, "RWGT")
     anchor = reps[-1] if reps else "TOTWGT"
-    head = list(students.columns[:students.columns.get_loc(anchor) + 1])
+    head = list(students.columns[: students.columns.get_loc(anchor) + 1])
     order = head + pvs + extra + [c for c in students.columns if c not in head]
     return out[order]
 
 
-def school_results(students: pd.DataFrame, *, sample: pd.DataFrame, frame: pd.DataFrame,
-                   questionnaire: pd.DataFrame | None = None,
-                   school_weights: pd.DataFrame | None = None,
-                   schema=None) -> pd.DataFrame:
+def school_results(
+    students: pd.DataFrame,
+    *,
+    sample: pd.DataFrame,
+    frame: pd.DataFrame,
+    questionnaire: pd.DataFrame | None = None,
+    school_weights: pd.DataFrame | None = None,
+    schema=None,
+) -> pd.DataFrame:
     """The school analysis file: one row per school with assessed students.
 
     Returns
@@ -313,17 +364,22 @@ def school_results(students: pd.DataFrame, *, sample: pd.DataFrame, frame: pd.Da
     if questionnaire is not None:
         _need("school_results", "questionnaire", questionnaire, ["IDSCHOOL"])
         own = [c for c in questionnaire.columns if c not in out.columns or c == "IDSCHOOL"]
-        joined = out[["IDSCHOOL"]].merge(questionnaire[own].drop_duplicates("IDSCHOOL"),
-                                         on="IDSCHOOL", how="left")
+        joined = out[["IDSCHOOL"]].merge(
+            questionnaire[own].drop_duplicates("IDSCHOOL"), on="IDSCHOOL", how="left"
+        )
         cleaned = clean_missing(joined, schema or _schemas()["principal_questionnaire"])
         out = pd.concat([out, cleaned.drop(columns="IDSCHOOL")], axis=1)
     front = ["IDSCHOOL", *(["SCHWGT"] if "SCHWGT" in out else []), *GROUPS]
-    return out[front + [c for c in out.columns if c not in front]].sort_values(
-        "IDSCHOOL").reset_index(drop=True)
+    return (
+        out[front + [c for c in out.columns if c not in front]]
+        .sort_values("IDSCHOOL")
+        .reset_index(drop=True)
+    )
 
 
-def teacher_results(questionnaire: pd.DataFrame, *, students: pd.DataFrame,
-                    schema=None) -> pd.DataFrame:
+def teacher_results(
+    questionnaire: pd.DataFrame, *, students: pd.DataFrame, schema=None
+) -> pd.DataFrame:
     """The teacher analysis file: the reading teachers of classes with assessed students.
 
     Returns
@@ -336,15 +392,20 @@ def teacher_results(questionnaire: pd.DataFrame, *, students: pd.DataFrame,
     _need("teacher_results", "questionnaire", questionnaire, ["IDTEACH", "IDSCHOOL", "IDCLASS"])
     _need("teacher_results", "students", students, ["IDCLASS"])
     kept = questionnaire[questionnaire["IDCLASS"].isin(set(students["IDCLASS"]))]
-    out = clean_missing(kept.reset_index(drop=True),
-                        schema or _schemas()["teacher_questionnaire"])
+    out = clean_missing(kept.reset_index(drop=True), schema or _schemas()["teacher_questionnaire"])
     front = ["IDTEACH", "IDSCHOOL", "IDCLASS"]
     return out[front + [c for c in out.columns if c not in front]]
 
 
-def join_log(*, weights: pd.DataFrame, scored: pd.DataFrame, students: pd.DataFrame,
-             results: pd.DataFrame, teachers: pd.DataFrame | None = None,
-             teacher_results: pd.DataFrame | None = None) -> pd.DataFrame:
+def join_log(
+    *,
+    weights: pd.DataFrame,
+    scored: pd.DataFrame,
+    students: pd.DataFrame,
+    results: pd.DataFrame,
+    teachers: pd.DataFrame | None = None,
+    teacher_results: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """How many rows each join kept and dropped: ``step, n, dropped``.
 
     Every student row that does not reach ``student_results`` is counted: no positive
@@ -362,23 +423,25 @@ def join_log(*, weights: pd.DataFrame, scored: pd.DataFrame, students: pd.DataFr
     """
     weighted = set(students["IDSTUD"])
     booklets = set(scored["IDSTUD"])
-    rows = [("weights_rows", len(weights), 0),
-            ("weighted_students", len(students), len(weights) - len(students)),
-            ("weighted_with_booklet", len(weighted & booklets), len(weighted - booklets)),
-            ("student_results", len(results), len(weighted & booklets) - len(results))]
+    rows = [
+        ("weights_rows", len(weights), 0),
+        ("weighted_students", len(students), len(weights) - len(students)),
+        ("weighted_with_booklet", len(weighted & booklets), len(weighted - booklets)),
+        ("student_results", len(results), len(weighted & booklets) - len(results)),
+    ]
     if "ITSEX" in results.columns:
         filled = set(students.attrs.get("itsex_from_questionnaire", ()))
-        rows += [("itsex_from_questionnaire", len(filled & set(results["IDSTUD"])), 0),
-                 ("itsex_missing", int(results["ITSEX"].isna().sum()), 0)]
+        rows += [
+            ("itsex_from_questionnaire", len(filled & set(results["IDSTUD"])), 0),
+            ("itsex_missing", int(results["ITSEX"].isna().sum()), 0),
+        ]
     if teachers is not None and teacher_results is not None:
-        rows.append(("teacher_results", len(teacher_results),
-                     len(teachers) - len(teacher_results)))
+        rows.append(("teacher_results", len(teacher_results), len(teachers) - len(teacher_results)))
     return pd.DataFrame(rows, columns=["step", "n", "dropped"])
 
 
 # ----------------------------------------------------------------------------- codebook
-def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = None
-             ) -> pd.DataFrame:
+def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = None) -> pd.DataFrame:
     """One row per column of each analysis file: labels, type, value labels, missing codes.
 
     Parameters
@@ -405,15 +468,20 @@ def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = Non
     """
     schemas = schemas or _schemas()
     declared = {}
-    for kind in ("student_questionnaire", "parent_questionnaire", "principal_questionnaire",
-                 "teacher_questionnaire"):
+    for kind in (
+        "student_questionnaire",
+        "parent_questionnaire",
+        "principal_questionnaire",
+        "teacher_questionnaire",
+    ):
         if kind in schemas:
             declared.update({c.name: c for c in schemas[kind].columns})
     rows = []
     for file, table in files.items():
         for name in table.columns:
-            rows.append({"variable": name, "file": file,
-                         **_describe(name, table, declared.get(name))})
+            rows.append(
+                {"variable": name, "file": file, **_describe(name, table, declared.get(name))}
+            )
     return pd.DataFrame(rows)
 
 
@@ -430,17 +498,23 @@ def _describe(name: str, table: pd.DataFrame, column) -> dict:
     values = _value_map(name, table, entry, base)
     series = table[name]
     kinds = table[f"{name}_MISSING"] if f"{name}_MISSING" in table.columns else None
-    counts = {f"n_{k}": int((kinds == k).sum()) if kinds is not None else 0
-              for k in MISSING_KINDS}
-    return {**{f"label_{lang}": labels[lang] for lang in LANGS},
-            "type": _type(name, series, column, base),
-            **{f"values_{lang}": "; ".join(f"{code} = {words[LANGS.index(lang)]}"
-                                           for code, words in values.items())
-               for lang in LANGS},
-            "missing_codes": "; ".join(f"{c} = {m}" for c, m in column.missing.items())
-            if column is not None and column.missing else "",
-            "n_valid": int(series.notna().sum()), "n_missing": int(series.isna().sum()),
-            **counts}
+    counts = {f"n_{k}": int((kinds == k).sum()) if kinds is not None else 0 for k in MISSING_KINDS}
+    return {
+        **{f"label_{lang}": labels[lang] for lang in LANGS},
+        "type": _type(name, series, column, base),
+        **{
+            f"values_{lang}": "; ".join(
+                f"{code} = {words[LANGS.index(lang)]}" for code, words in values.items()
+            )
+            for lang in LANGS
+        },
+        "missing_codes": "; ".join(f"{c} = {m}" for c, m in column.missing.items())
+        if column is not None and column.missing
+        else "",
+        "n_valid": int(series.notna().sum()),
+        "n_missing": int(series.isna().sum()),
+        **counts,
+    }
 
 
 def _type(name: str, series: pd.Series, column, base: str | None) -> str:
@@ -467,8 +541,7 @@ def _type(name: str, series: pd.Series, column, base: str | None) -> str:
 
 def _value_map(name: str, table: pd.DataFrame, entry: dict, base: str | None) -> dict:
     if base:
-        return {k: tuple(label(f"missing_kind_{k}", lang) for lang in LANGS)
-                for k in MISSING_KINDS}
+        return {k: tuple(label(f"missing_kind_{k}", lang) for lang in LANGS) for k in MISSING_KINDS}
     if name in GROUPS:
         codes = sorted(str(v) for v in table[name].dropna().unique())
         return {c: tuple(label(c, lang) for lang in LANGS) for c in codes}
@@ -499,10 +572,10 @@ def value_labels(variable: str, lang: str) -> dict:
     {1: 'девочка', 2: 'мальчик'}
     """
     if lang not in LANGS:
-        raise ValueError(f"value_labels: unknown language {lang!r}; use one of "
-                         f"{', '.join(LANGS)}.")
-    return {code: words[LANGS.index(lang)]
-            for code, words in _entry(variable).get("values", {}).items()}
+        raise ValueError(f"value_labels: unknown language {lang!r}; use one of {', '.join(LANGS)}.")
+    return {
+        code: words[LANGS.index(lang)] for code, words in _entry(variable).get("values", {}).items()
+    }
 
 
 def with_value_labels(table: pd.DataFrame, *, lang: str, columns=None) -> pd.DataFrame:
@@ -519,37 +592,46 @@ def with_value_labels(table: pd.DataFrame, *, lang: str, columns=None) -> pd.Dat
         labels = value_labels(name, lang)
         if labels:
             keyed = {float(k): v for k, v in labels.items()}
-            out[name] = [keyed.get(float(v), v) if _is_number(v) and pd.notna(v) else v
-                         for v in out[name]]
+            out[name] = [
+                keyed.get(float(v), v) if _is_number(v) and pd.notna(v) else v for v in out[name]
+            ]
     return out
 
 
 # ----------------------------------------------------------------------------- helpers
 def _school_groups(sample: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    schools = sample.drop_duplicates("IDSCHOOL")[["IDSCHOOL", "school_id", "region",
-                                                  "locality"]]
+    schools = sample.drop_duplicates("IDSCHOOL")[["IDSCHOOL", "school_id", "region", "locality"]]
     extra = frame.drop_duplicates("school_id")[["school_id", "language", "school_type"]]
-    out = schools.merge(extra.rename(columns={"language": "school_language"}),
-                        on="school_id", how="left", validate="1:1")
+    out = schools.merge(
+        extra.rename(columns={"language": "school_language"}),
+        on="school_id",
+        how="left",
+        validate="1:1",
+    )
     for column in ("region", "locality", "school_language", "school_type"):
         out[column] = out[column].astype("object")
     return out.drop(columns="school_id")
 
 
 def _numbered(columns, prefix: str) -> list[str]:
-    found = [(int(m.group(1)), str(c)) for c in columns
-             if (m := re.fullmatch(rf"{prefix}(\d+)", str(c)))]
+    found = [
+        (int(m.group(1)), str(c)) for c in columns if (m := re.fullmatch(rf"{prefix}(\d+)", str(c)))
+    ]
     return [c for _, c in sorted(found)]
 
 
 def _need(function: str, name: str, table: pd.DataFrame, columns: list[str]) -> None:
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{function}: {name} must be a DataFrame ({type(table).__name__} "
-                        f"given); read it from the catalog.")
+        raise TypeError(
+            f"{function}: {name} must be a DataFrame ({type(table).__name__} "
+            f"given); read it from the catalog."
+        )
     absent = [c for c in columns if c not in table.columns]
     if absent:
-        raise KeyError(f"{function}: {name} has no columns {absent} (columns: "
-                       f"{list(table.columns)[:8]}...); pass the catalog's {name} table.")
+        raise KeyError(
+            f"{function}: {name} has no columns {absent} (columns: "
+            f"{list(table.columns)[:8]}...); pass the catalog's {name} table."
+        )
 
 
 def _schemas() -> dict:

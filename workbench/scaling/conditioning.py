@@ -37,13 +37,21 @@ class Conditioning:
 
     def __repr__(self) -> str:
         n_pc = int((self.sources["source"] == "component").sum())
-        return (f"Conditioning(n={len(self.data)}, variables={len(self.columns)}, "
-                f"components={n_pc}, explained={self.explained:.2f})")
+        return (
+            f"Conditioning(n={len(self.data)}, variables={len(self.columns)}, "
+            f"components={n_pc}, explained={self.explained:.2f})"
+        )
 
 
-def conditioning_variables(data: pd.DataFrame, *, direct: Sequence[str],
-                           background: Sequence[str] = (), share: float = 0.9,
-                           max_components: int = 15, id: str | None = None) -> Conditioning:
+def conditioning_variables(
+    data: pd.DataFrame,
+    *,
+    direct: Sequence[str],
+    background: Sequence[str] = (),
+    share: float = 0.9,
+    max_components: int = 15,
+    id: str | None = None,
+) -> Conditioning:
     """Dummy-code the direct variables and add principal components of the background.
 
     Parameters
@@ -88,22 +96,31 @@ def conditioning_variables(data: pd.DataFrame, *, direct: Sequence[str],
     direct, background = list(direct), list(background)
     missing = [c for c in [*direct, *background, *([id] if id else [])] if c not in data]
     if missing:
-        raise KeyError(f"conditioning_variables: columns {missing} are not in data (columns "
-                       f"{list(data.columns)[:10]}...); pass existing columns.")
+        raise KeyError(
+            f"conditioning_variables: columns {missing} are not in data (columns "
+            f"{list(data.columns)[:10]}...); pass existing columns."
+        )
     if not 0 < share <= 1 or max_components < 0:
-        raise ValueError(f"conditioning_variables: share must be in (0, 1] and max_components "
-                         f">= 0 ({share!r}, {max_components!r} given); e.g. share=0.9.")
+        raise ValueError(
+            f"conditioning_variables: share must be in (0, 1] and max_components "
+            f">= 0 ({share!r}, {max_components!r} given); e.g. share=0.9."
+        )
     parts = [_dummies(data[c], c) for c in direct]
-    rows = [{"variable": n, "source": "direct", "variance_share": np.nan}
-            for part in parts for n in part.columns]
+    rows = [
+        {"variable": n, "source": "direct", "variance_share": np.nan}
+        for part in parts
+        for n in part.columns
+    ]
     explained = 1.0
     if background and max_components:
         matrix = pd.concat([_background(data[c], c) for c in background], axis=1)
         components, shares = _components(matrix.to_numpy(float), share, max_components)
         names = [f"PC{k + 1:02d}" for k in range(components.shape[1])]
         parts.append(pd.DataFrame(components, columns=names, index=data.index))
-        rows += [{"variable": n, "source": "component", "variance_share": s}
-                 for n, s in zip(names, shares, strict=True)]
+        rows += [
+            {"variable": n, "source": "component", "variance_share": s}
+            for n, s in zip(names, shares, strict=True)
+        ]
         explained = float(np.sum(shares))
     out = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
     if id:
@@ -115,8 +132,9 @@ def conditioning_variables(data: pd.DataFrame, *, direct: Sequence[str],
 def _dummies(column: pd.Series, name: str) -> pd.DataFrame:
     values = column.astype("object").map(_code)
     levels = sorted(values.unique())
-    return pd.DataFrame({f"{name}_{v}": (values == v).astype(float) for v in levels[1:]},
-                        index=column.index)
+    return pd.DataFrame(
+        {f"{name}_{v}": (values == v).astype(float) for v in levels[1:]}, index=column.index
+    )
 
 
 def _code(value: object) -> str:
@@ -150,5 +168,5 @@ def _components(matrix: np.ndarray, share: float, cap: int) -> tuple[np.ndarray,
     u, s, _ = np.linalg.svd(z, full_matrices=False)
     shares = s**2 / np.sum(s**2)
     k = min(int(np.searchsorted(np.cumsum(shares), share - 1e-12) + 1), cap, len(s))
-    scores = u[:, :k] * np.sqrt(len(z))            # standardized component scores
+    scores = u[:, :k] * np.sqrt(len(z))  # standardized component scores
     return scores, shares[:k]

@@ -45,14 +45,23 @@ class CycleScaling:
         """``term, item_id, model, estimate``: the transformation (``slope, intercept,
         theta_mean, theta_sd``; ``item_id`` empty), then each item's parameters on the
         reporting metric (``a, b, c, d1..``). :func:`read_constants` reads it back."""
-        rows = [{"term": t, "item_id": None, "model": None, "estimate": float(v)}
-                for t, v in zip(self.transform.table()["term"],
-                                self.transform.table()["estimate"], strict=True)]
+        rows = [
+            {"term": t, "item_id": None, "model": None, "estimate": float(v)}
+            for t, v in zip(
+                self.transform.table()["term"], self.transform.table()["estimate"], strict=True
+            )
+        ]
         for item in self.items.itertuples(index=False):
-            rows += [{"term": p, "item_id": item.item_id, "model": item.model,
-                      "estimate": float(getattr(item, p))}
-                     for p in _PARAMETERS if p in self.items.columns
-                     and np.isfinite(getattr(item, p))]
+            rows += [
+                {
+                    "term": p,
+                    "item_id": item.item_id,
+                    "model": item.model,
+                    "estimate": float(getattr(item, p)),
+                }
+                for p in _PARAMETERS
+                if p in self.items.columns and np.isfinite(getattr(item, p))
+            ]
         return pd.DataFrame(rows)
 
     def population_table(self) -> pd.DataFrame:
@@ -60,21 +69,35 @@ class CycleScaling:
         reporting-scale points), ``residual_sd``, ``r2``, ``iterations``, ``converged``."""
         table = self.model.table()
         table["points"] = table["estimate"] * self.transform.slope
-        table.loc[table["term"] == "intercept", "points"] = \
-            self.transform.to_scale(table.loc[table["term"] == "intercept", "estimate"])
+        table.loc[table["term"] == "intercept", "points"] = self.transform.to_scale(
+            table.loc[table["term"] == "intercept", "estimate"]
+        )
         table.loc[table["term"] == "r2", "points"] = np.nan
-        extra = pd.DataFrame({"term": ["iterations", "converged"],
-                              "estimate": [float(self.model.iterations),
-                                           float(self.model.converged)],
-                              "points": [np.nan, np.nan]})
+        extra = pd.DataFrame(
+            {
+                "term": ["iterations", "converged"],
+                "estimate": [float(self.model.iterations), float(self.model.converged)],
+                "points": [np.nan, np.nan],
+            }
+        )
         return pd.concat([table, extra], ignore_index=True)
 
     def linking_table(self) -> pd.DataFrame:
         """One row: ``method, A, B, se_A, se_B, linking_error, n_common`` and the linking
         error in points (``linking_error_points``); empty for a base cycle."""
         if self.linking is None:
-            return pd.DataFrame(columns=["method", "A", "B", "se_A", "se_B", "linking_error",
-                                         "n_common", "linking_error_points"])
+            return pd.DataFrame(
+                columns=[
+                    "method",
+                    "A",
+                    "B",
+                    "se_A",
+                    "se_B",
+                    "linking_error",
+                    "n_common",
+                    "linking_error_points",
+                ]
+            )
         table = self.linking.table()
         table["linking_error_points"] = table["linking_error"] * self.transform.slope
         return table
@@ -87,12 +110,24 @@ class CycleScaling:
         return float(self.linking.linking_error * self.transform.slope)
 
 
-def scale_cycle(data: pd.DataFrame, conditioning: Conditioning, *, items: pd.DataFrame,
-                seed: int, base: pd.DataFrame | None = None, n_pv: int = 5,
-                model: str = "2PL", method: str = "stocking_lord",
-                exclude: Sequence[str] = (), verdicts: pd.DataFrame | None = None,
-                weight: str = "TOTWGT", id: str = "IDSTUD", prefix: str = "READ",
-                mean: float = 500.0, sd: float = 100.0) -> CycleScaling:
+def scale_cycle(
+    data: pd.DataFrame,
+    conditioning: Conditioning,
+    *,
+    items: pd.DataFrame,
+    seed: int,
+    base: pd.DataFrame | None = None,
+    n_pv: int = 5,
+    model: str = "2PL",
+    method: str = "stocking_lord",
+    exclude: Sequence[str] = (),
+    verdicts: pd.DataFrame | None = None,
+    weight: str = "TOTWGT",
+    id: str = "IDSTUD",
+    prefix: str = "READ",
+    mean: float = 500.0,
+    sd: float = 100.0,
+) -> CycleScaling:
     """Scale a cycle: calibration, linking, population model, PVs, reporting scale, EAP, WLE.
 
     Parameters
@@ -132,27 +167,40 @@ def scale_cycle(data: pd.DataFrame, conditioning: Conditioning, *, items: pd.Dat
     ``tests/test_scaling_cycle.py``, ``tests/test_trend.py``.
     """
     if len(data) != len(conditioning.data):
-        raise ValueError(f"scale_cycle: data and conditioning have different rows "
-                         f"({len(data)}, {len(conditioning.data)} given); build the "
-                         "conditioning variables from the same frame.")
+        raise ValueError(
+            f"scale_cycle: data and conditioning have different rows "
+            f"({len(data)}, {len(conditioning.data)} given); build the "
+            "conditioning variables from the same frame."
+        )
     ids = _item_ids(items, data, exclude, verdicts)
     kept = items[items["item_id"].isin(ids)]
-    cal = calibrate(data, items=kept if model == "pirls" else ids, model=model, weight=weight,
-                    se=False, **_MISSING)
+    cal = calibrate(
+        data,
+        items=kept if model == "pirls" else ids,
+        model=model,
+        weight=weight,
+        se=False,
+        **_MISSING,
+    )
     linking, table = None, cal.table()
     if base is not None:
         base_transform, base_items = read_constants(base)
         linking = link(cal, base_items, method=method)
         table = linking.transform(cal)
-    frame = pd.concat([data.reset_index(drop=True),
-                       conditioning.data[list(conditioning.columns)]], axis=1)
-    population = latent_regression(frame, items=table, covariates=list(conditioning.columns),
-                                   weight=weight, id=id, **_MISSING)
+    frame = pd.concat(
+        [data.reset_index(drop=True), conditioning.data[list(conditioning.columns)]], axis=1
+    )
+    population = latent_regression(
+        frame, items=table, covariates=list(conditioning.columns), weight=weight, id=id, **_MISSING
+    )
     names = [f"{prefix}{m + 1:02d}" for m in range(n_pv)]
     pv = plausible_values(population, n_pv=n_pv, seed=seed, names=names, id=id)
     pv[weight] = data[weight].to_numpy()
-    transform = reporting_scale(pv, pvs=names, weight=weight, mean=mean, sd=sd) \
-        if base is None else base_transform
+    transform = (
+        reporting_scale(pv, pvs=names, weight=weight, mean=mean, sd=sd)
+        if base is None
+        else base_transform
+    )
     students = _students(frame, table, pv.drop(columns=weight), names, transform, id)
     return CycleScaling(cal, table, linking, population, transform, students, tuple(names))
 
@@ -173,48 +221,65 @@ def read_constants(table: pd.DataFrame) -> tuple[ScaleTransform, pd.DataFrame]:
     """
     need = {"term", "item_id", "model", "estimate"}
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
-        raise ValueError("read_constants: expected the base cycle's scale_constants table "
-                         f"with columns {sorted(need)}; read it with "
-                         "wb.open_catalog(base_cycle).scale_constants.read().")
+        raise ValueError(
+            "read_constants: expected the base cycle's scale_constants table "
+            f"with columns {sorted(need)}; read it with "
+            "wb.open_catalog(base_cycle).scale_constants.read()."
+        )
     general = table[table["item_id"].isna()].set_index("term")["estimate"]
     absent = [t for t in _TRANSFORM if t not in general.index]
     if absent:
-        raise ValueError(f"read_constants: the transformation terms {absent} are missing; "
-                         "rerun the base cycle's scaling stage.")
+        raise ValueError(
+            f"read_constants: the transformation terms {absent} are missing; "
+            "rerun the base cycle's scaling stage."
+        )
     transform = ScaleTransform(*(float(general[t]) for t in _TRANSFORM))
     rows = table[table["item_id"].notna()]
-    items = rows.pivot_table(index=["item_id", "model"], columns="term", values="estimate",
-                             aggfunc="first", sort=False).reset_index()
+    items = rows.pivot_table(
+        index=["item_id", "model"], columns="term", values="estimate", aggfunc="first", sort=False
+    ).reset_index()
     items.columns.name = None
     if "c" not in items.columns:
         items["c"] = 0.0
     return transform, items
 
 
-def _item_ids(items: pd.DataFrame, data: pd.DataFrame, exclude: Sequence[str],
-              verdicts: pd.DataFrame | None) -> list[str]:
+def _item_ids(
+    items: pd.DataFrame, data: pd.DataFrame, exclude: Sequence[str], verdicts: pd.DataFrame | None
+) -> list[str]:
     if "item_id" not in items.columns:
         raise KeyError("scale_cycle: items has no 'item_id' column; pass the catalog's items.")
     dropped = set(map(str, exclude))
     if verdicts is not None:
         if not {"item_id", "verdict"} <= set(verdicts.columns):
-            raise KeyError("scale_cycle: verdicts needs columns item_id and verdict; pass the "
-                           "validity stage's item_verdicts.")
+            raise KeyError(
+                "scale_cycle: verdicts needs columns item_id and verdict; pass the "
+                "validity stage's item_verdicts."
+            )
         dropped |= set(verdicts.loc[verdicts["verdict"] == "drop", "item_id"].astype(str))
     ids = [i for i in items["item_id"].astype(str) if i in data.columns and i not in dropped]
     if len(ids) < 3:
-        raise ValueError(f"scale_cycle: only {len(ids)} items left to scale after exclusions "
-                         f"({sorted(dropped)[:5]} excluded); check exclude_items and verdicts.")
+        raise ValueError(
+            f"scale_cycle: only {len(ids)} items left to scale after exclusions "
+            f"({sorted(dropped)[:5]} excluded); check exclude_items and verdicts."
+        )
     return ids
 
 
-def _students(frame: pd.DataFrame, table: pd.DataFrame, pv: pd.DataFrame,
-              names: list[str], transform: ScaleTransform, id: str) -> pd.DataFrame:
+def _students(
+    frame: pd.DataFrame,
+    table: pd.DataFrame,
+    pv: pd.DataFrame,
+    names: list[str],
+    transform: ScaleTransform,
+    id: str,
+) -> pd.DataFrame:
     out = transform.apply(pv, names)
     theta = pv[names].to_numpy(float)
     prior_mean, prior_sd = float(theta.mean()), float(theta.std())
-    point = person_scores(frame, items=table, method="eap", mean=prior_mean, sd=prior_sd,
-                          **_MISSING)
+    point = person_scores(
+        frame, items=table, method="eap", mean=prior_mean, sd=prior_sd, **_MISSING
+    )
     weighted = person_scores(frame, items=table, method="wle", **_MISSING)
     out["EAP"] = transform.to_scale(point["eap"].to_numpy())
     out["EAP_SE"] = transform.slope * point["psd"].to_numpy()

@@ -14,45 +14,58 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["LEVEL_DESCRIPTIONS", "benchmark_cuts", "proficiency_levels", "benchmark_table",
-           "trend_difference", "trend_report"]
+__all__ = [
+    "LEVEL_DESCRIPTIONS",
+    "benchmark_cuts",
+    "proficiency_levels",
+    "benchmark_table",
+    "trend_difference",
+    "trend_report",
+]
 
 #: what a reader at each level can do (below the first cut, then one text per cut)
 LEVEL_DESCRIPTIONS = {
-    "en": ["Below the low benchmark: the student does not yet reliably locate explicitly "
-           "stated information in a simple text.",
-           "Low: locates and retrieves explicitly stated information in literary and "
-           "informational texts.",
-           "Intermediate: retrieves information, makes straightforward inferences and begins "
-           "to interpret events and actions.",
-           "High: makes inferences across a text, interprets and integrates ideas, and "
-           "recognizes some features of language and text.",
-           "Advanced: integrates ideas and evidence across a text, interprets complex "
-           "events, evaluates the text's content, language and structure."],
-    "ru": ["Ниже низкого уровня: учащийся пока не может надёжно найти явно заданную "
-           "информацию в простом тексте.",
-           "Низкий: находит и извлекает явно заданную информацию в художественных и "
-           "информационных текстах.",
-           "Средний: извлекает информацию, делает простые выводы и начинает интерпретировать "
-           "события и поступки.",
-           "Высокий: делает выводы на основе всего текста, интерпретирует и объединяет идеи, "
-           "замечает некоторые особенности языка и текста.",
-           "Продвинутый: объединяет идеи и доказательства из всего текста, интерпретирует "
-           "сложные события, оценивает содержание, язык и структуру текста."],
-    "ky": ["Төмөнкү деңгээлден төмөн: окуучу жөнөкөй тексттеги ачык берилген маалыматты "
-           "азырынча ишенимдүү таба албайт.",
-           "Төмөн: көркөм жана маалыматтык тексттерден ачык берилген маалыматты таап, "
-           "бөлүп алат.",
-           "Орто: маалыматты табат, жөнөкөй тыянак чыгарат жана окуяларды, аракеттерди "
-           "чечмелей баштайт.",
-           "Жогору: бүт тексттин негизинде тыянак чыгарат, ойлорду чечмелеп бириктирет, тилдин "
-           "жана тексттин айрым өзгөчөлүктөрүн байкайт.",
-           "Өркүндөтүлгөн: бүт тексттеги ойлорду жана далилдерди бириктирет, татаал окуяларды "
-           "чечмелейт, тексттин мазмунун, тилин жана түзүлүшүн баалайт."],
+    "en": [
+        "Below the low benchmark: the student does not yet reliably locate explicitly "
+        "stated information in a simple text.",
+        "Low: locates and retrieves explicitly stated information in literary and "
+        "informational texts.",
+        "Intermediate: retrieves information, makes straightforward inferences and begins "
+        "to interpret events and actions.",
+        "High: makes inferences across a text, interprets and integrates ideas, and "
+        "recognizes some features of language and text.",
+        "Advanced: integrates ideas and evidence across a text, interprets complex "
+        "events, evaluates the text's content, language and structure.",
+    ],
+    "ru": [
+        "Ниже низкого уровня: учащийся пока не может надёжно найти явно заданную "
+        "информацию в простом тексте.",
+        "Низкий: находит и извлекает явно заданную информацию в художественных и "
+        "информационных текстах.",
+        "Средний: извлекает информацию, делает простые выводы и начинает интерпретировать "
+        "события и поступки.",
+        "Высокий: делает выводы на основе всего текста, интерпретирует и объединяет идеи, "
+        "замечает некоторые особенности языка и текста.",
+        "Продвинутый: объединяет идеи и доказательства из всего текста, интерпретирует "
+        "сложные события, оценивает содержание, язык и структуру текста.",
+    ],
+    "ky": [
+        "Төмөнкү деңгээлден төмөн: окуучу жөнөкөй тексттеги ачык берилген маалыматты "
+        "азырынча ишенимдүү таба албайт.",
+        "Төмөн: көркөм жана маалыматтык тексттерден ачык берилген маалыматты таап, бөлүп алат.",
+        "Орто: маалыматты табат, жөнөкөй тыянак чыгарат жана окуяларды, аракеттерди "
+        "чечмелей баштайт.",
+        "Жогору: бүт тексттин негизинде тыянак чыгарат, ойлорду чечмелеп бириктирет, тилдин "
+        "жана тексттин айрым өзгөчөлүктөрүн байкайт.",
+        "Өркүндөтүлгөн: бүт тексттеги ойлорду жана далилдерди бириктирет, татаал окуяларды "
+        "чечмелейт, тексттин мазмунун, тилин жана түзүлүшүн баалайт.",
+    ],
 }
-_NAMES = {"en": ["Below low", "Low", "Intermediate", "High", "Advanced"],
-          "ru": ["Ниже низкого", "Низкий", "Средний", "Высокий", "Продвинутый"],
-          "ky": ["Төмөнкүдөн төмөн", "Төмөн", "Орто", "Жогору", "Өркүндөтүлгөн"]}
+_NAMES = {
+    "en": ["Below low", "Low", "Intermediate", "High", "Advanced"],
+    "ru": ["Ниже низкого", "Низкий", "Средний", "Высокий", "Продвинутый"],
+    "ky": ["Төмөнкүдөн төмөн", "Төмөн", "Орто", "Жогору", "Өркүндөтүлгөн"],
+}
 
 
 def benchmark_cuts(cuts: Sequence[float]) -> dict[str, float]:
@@ -82,20 +95,27 @@ def proficiency_levels(cuts: Sequence[float], *, lang: str = "en") -> pd.DataFra
     """
     values = sorted(float(c) for c in cuts)
     if not values or lang not in LEVEL_DESCRIPTIONS:
-        raise ValueError(f"proficiency_levels: need at least one cut and lang ky, ru or en "
-                         f"({list(cuts)!r}, {lang!r} given); e.g. cuts=[400, 475, 550, 625].")
+        raise ValueError(
+            f"proficiency_levels: need at least one cut and lang ky, ru or en "
+            f"({list(cuts)!r}, {lang!r} given); e.g. cuts=[400, 475, 550, 625]."
+        )
     standard = len(values) == 4
     names = _NAMES[lang] if standard else [str(k) for k in range(len(values) + 1)]
     texts = LEVEL_DESCRIPTIONS[lang] if standard else [""] * (len(values) + 1)
-    return pd.DataFrame({"level": np.arange(len(values) + 1),
-                         "name": names,
-                         "lower": [np.nan, *values],
-                         "upper": [*values, np.nan],
-                         "description": texts})
+    return pd.DataFrame(
+        {
+            "level": np.arange(len(values) + 1),
+            "name": names,
+            "lower": [np.nan, *values],
+            "upper": [*values, np.nan],
+            "description": texts,
+        }
+    )
 
 
-def benchmark_table(design, *, scale: str = "reading", lang: str = "en",
-                    by: str | list[str] | None = None) -> pd.DataFrame:
+def benchmark_table(
+    design, *, scale: str = "reading", lang: str = "en", by: str | list[str] | None = None
+) -> pd.DataFrame:
     """The proficiency levels with the percentage of students at or above each (IEA style).
 
     The cut scores are the design's (``RepDesign.iea(..., levels=...)``); the percentages and
@@ -132,24 +152,34 @@ def benchmark_table(design, *, scale: str = "reading", lang: str = "en",
     """
     cuts = getattr(design, "levels", None)
     if not cuts:
-        raise ValueError("benchmark_table: the design has no cut scores; build it with "
-                         "RepDesign.iea(student_results, levels=[400, 475, 550, 625]).")
+        raise ValueError(
+            "benchmark_table: the design has no cut scores; build it with "
+            "RepDesign.iea(student_results, levels=[400, 475, 550, 625])."
+        )
     keys = [by] if isinstance(by, str) else list(by or [])
     levels = proficiency_levels(cuts, lang=lang)
     shares = design.percent_at_or_above(scale, by=by)
     kept = [c for c in ["estimate", "se", "ci_lower", "ci_upper", "df", "n"] if c in shares]
-    shares = shares[[*keys, "cutpoint", *kept]].assign(cutpoint=lambda t: t["cutpoint"]
-                                                       .astype(float))
+    shares = shares[[*keys, "cutpoint", *kept]].assign(
+        cutpoint=lambda t: t["cutpoint"].astype(float)
+    )
     if keys:
         groups = shares[keys].drop_duplicates()
         levels = groups.merge(levels, how="cross")
-    out = levels.merge(shares, left_on=[*keys, "lower"], right_on=[*keys, "cutpoint"],
-                       how="left").drop(columns="cutpoint")
+    out = levels.merge(
+        shares, left_on=[*keys, "lower"], right_on=[*keys, "cutpoint"], how="left"
+    ).drop(columns="cutpoint")
     return out.reset_index(drop=True)
 
 
-def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error: float,
-                     by: str | list[str] | None = None, level: float = 0.95) -> pd.DataFrame:
+def trend_difference(
+    current: pd.DataFrame,
+    base: pd.DataFrame,
+    *,
+    linking_error: float,
+    by: str | list[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Change of an estimate between two cycles, its SE including the linking error.
 
     ``se = sqrt(se_current^2 + se_base^2 + linking_error^2)``: the two samples are
@@ -192,25 +222,35 @@ def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error
     for name, table in (("current", current), ("base", base)):
         absent = [c for c in [*keys, "estimate", "se"] if c not in table.columns]
         if absent:
-            raise KeyError(f"trend_difference: {name} has no columns {absent}; pass RepDesign "
-                           "estimates (estimate, se and the by columns).")
+            raise KeyError(
+                f"trend_difference: {name} has no columns {absent}; pass RepDesign "
+                "estimates (estimate, se and the by columns)."
+            )
     if not np.isfinite(linking_error) or linking_error < 0:
-        raise ValueError(f"trend_difference: linking_error must be finite and >= 0 "
-                         f"({linking_error!r} given); take it from the linking table.")
-    left = base[[*keys, "estimate", "se"]].rename(columns={"estimate": "estimate_base",
-                                                           "se": "se_base"})
+        raise ValueError(
+            f"trend_difference: linking_error must be finite and >= 0 "
+            f"({linking_error!r} given); take it from the linking table."
+        )
+    left = base[[*keys, "estimate", "se"]].rename(
+        columns={"estimate": "estimate_base", "se": "se_base"}
+    )
     right = current[[*keys, "estimate", "se"]].rename(
-        columns={"estimate": "estimate_current", "se": "se_current"})
-    out = left.merge(right, on=keys, how="inner") if keys else pd.concat(
-        [left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+        columns={"estimate": "estimate_current", "se": "se_current"}
+    )
+    out = (
+        left.merge(right, on=keys, how="inner")
+        if keys
+        else pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+    )
     out["difference"] = out["estimate_current"] - out["estimate_base"]
     out["se_sampling"] = np.sqrt(out["se_current"] ** 2 + out["se_base"] ** 2)
     out["linking_error"] = float(linking_error)
     out["se"] = np.sqrt(out["se_sampling"] ** 2 + linking_error**2)
     out["z"] = out["difference"] / out["se"]
     if not 0 < level < 1:
-        raise ValueError(f"trend_difference: level must be in (0, 1) ({level!r} given); e.g. "
-                         "level=0.95.")
+        raise ValueError(
+            f"trend_difference: level must be in (0, 1) ({level!r} given); e.g. level=0.95."
+        )
     crit = float(stats.norm.ppf(0.5 + level / 2))
     out["ci_lower"] = out["difference"] - crit * out["se"]
     out["ci_upper"] = out["difference"] + crit * out["se"]
@@ -218,8 +258,9 @@ def trend_difference(current: pd.DataFrame, base: pd.DataFrame, *, linking_error
     return out.reset_index(drop=True)
 
 
-def trend_report(design, base, *, variable: str = "reading", linking_error: float,
-                 by: str = "locality") -> pd.DataFrame:
+def trend_report(
+    design, base, *, variable: str = "reading", linking_error: float, by: str = "locality"
+) -> pd.DataFrame:
     """National and group means of two cycles and the change of the gap between the groups.
 
     Parameters
@@ -240,20 +281,42 @@ def trend_report(design, base, *, variable: str = "reading", linking_error: floa
         ``statistic`` (``mean`` or ``gap``), ``group``, then the columns of
         :func:`trend_difference`.
     """
-    columns = ["statistic", "group", "estimate_base", "se_base", "estimate_current",
-               "se_current", "difference", "se_sampling", "linking_error", "se", "z",
-               "ci_lower", "ci_upper", "p_value"]
+    columns = [
+        "statistic",
+        "group",
+        "estimate_base",
+        "se_base",
+        "estimate_current",
+        "se_current",
+        "difference",
+        "se_sampling",
+        "linking_error",
+        "se",
+        "z",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+    ]
     if base is None:
         return pd.DataFrame(columns=columns)
-    national = trend_difference(design.mean(variable), base.mean(variable),
-                                linking_error=linking_error).assign(group="all")
-    groups = trend_difference(design.mean(variable, by=by), base.mean(variable, by=by),
-                              linking_error=linking_error, by=by).rename(columns={by: "group"})
+    national = trend_difference(
+        design.mean(variable), base.mean(variable), linking_error=linking_error
+    ).assign(group="all")
+    groups = trend_difference(
+        design.mean(variable, by=by), base.mean(variable, by=by), linking_error=linking_error, by=by
+    ).rename(columns={by: "group"})
     gap_now, gap_then = design.gap(variable, by=by), base.gap(variable, by=by)
     label = [c for c in gap_now.columns if c not in ("estimate", "se")][0]
     gaps = trend_difference(gap_now, gap_then, linking_error=0.0, by=label).rename(
-        columns={label: "group"})
-    out = pd.concat([national.assign(statistic="mean"), groups.assign(statistic="mean"),
-                     gaps.assign(statistic="gap")], ignore_index=True)
+        columns={label: "group"}
+    )
+    out = pd.concat(
+        [
+            national.assign(statistic="mean"),
+            groups.assign(statistic="mean"),
+            gaps.assign(statistic="gap"),
+        ],
+        ignore_index=True,
+    )
     out["group"] = out["group"].astype(str)
     return out[columns]

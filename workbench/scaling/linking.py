@@ -38,18 +38,33 @@ class Linking:
 
     def table(self) -> pd.DataFrame:
         """One row: ``method, A, B, se_A, se_B, linking_error, n_common``."""
-        return pd.DataFrame([{"method": self.method, "A": self.A, "B": self.B,
-                              "se_A": self.se_A, "se_B": self.se_B,
-                              "linking_error": self.linking_error, "n_common": self.n_common}])
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "A": self.A,
+                    "B": self.B,
+                    "se_A": self.se_A,
+                    "se_B": self.se_B,
+                    "linking_error": self.linking_error,
+                    "n_common": self.n_common,
+                }
+            ]
+        )
 
     def transform(self, items: Calibration | pd.DataFrame) -> pd.DataFrame:
         """The new cycle's item table on the base scale (SE columns rescaled too)."""
         return _transform(_table(items, "Linking.transform"), self.A, self.B)
 
 
-def link(new: Calibration | pd.DataFrame, base: Calibration | pd.DataFrame, *,
-         common: Sequence[str] | None = None, method: str = "stocking_lord",
-         points: int = 41) -> Linking:
+def link(
+    new: Calibration | pd.DataFrame,
+    base: Calibration | pd.DataFrame,
+    *,
+    common: Sequence[str] | None = None,
+    method: str = "stocking_lord",
+    points: int = 41,
+) -> Linking:
     """Link ``new`` item parameters to the ``base`` scale through common items.
 
     Parameters
@@ -94,13 +109,18 @@ def link(new: Calibration | pd.DataFrame, base: Calibration | pd.DataFrame, *,
     tbase = tbase.set_index("item_id").loc[ids].reset_index()
     theta = _data.grid(points)
     a_, b_ = _constants(tnew, tbase, method, theta)
-    jack = np.array([_constants(tnew.drop(index=i), tbase.drop(index=i), method, theta)
-                     for i in range(len(ids))])
+    jack = np.array(
+        [
+            _constants(tnew.drop(index=i), tbase.drop(index=i), method, theta)
+            for i in range(len(ids))
+        ]
+    )
     factor = (len(ids) - 1) / len(ids)
     se = np.sqrt(factor * ((jack - jack.mean(axis=0)) ** 2).sum(axis=0))
     linked = _transform(tnew, a_, b_)
-    shifts = pd.DataFrame({"item_id": ids, "b_base": tbase["b"].to_numpy(),
-                           "b_linked": linked["b"].to_numpy()})
+    shifts = pd.DataFrame(
+        {"item_id": ids, "b_base": tbase["b"].to_numpy(), "b_linked": linked["b"].to_numpy()}
+    )
     shifts["shift"] = shifts["b_base"] - shifts["b_linked"]
     error = float(shifts["shift"].std(ddof=1) / np.sqrt(len(ids)))
     return Linking(method, a_, b_, float(se[0]), float(se[1]), error, len(ids), shifts)
@@ -108,7 +128,7 @@ def link(new: Calibration | pd.DataFrame, base: Calibration | pd.DataFrame, *,
 
 def _table(items: Calibration | pd.DataFrame, caller: str) -> pd.DataFrame:
     table = items.table() if isinstance(items, Calibration) else items.copy()
-    _data.itemset_from_table(table, caller=caller)        # validates
+    _data.itemset_from_table(table, caller=caller)  # validates
     return table
 
 
@@ -117,8 +137,10 @@ def _common(tnew: pd.DataFrame, tbase: pd.DataFrame, common: Sequence[str] | Non
     ids = both if common is None else [str(i) for i in common]
     absent = [i for i in ids if i not in both]
     if absent or len(ids) < 3:
-        raise ValueError(f"link: need at least 3 common items present in both tables "
-                         f"({len(ids)} given, absent: {absent[:5]}); check the item ids.")
+        raise ValueError(
+            f"link: need at least 3 common items present in both tables "
+            f"({len(ids)} given, absent: {absent[:5]}); check the item ids."
+        )
     return ids
 
 
@@ -132,8 +154,9 @@ def _locations(table: pd.DataFrame) -> np.ndarray:
     return np.concatenate(values)
 
 
-def _constants(tnew: pd.DataFrame, tbase: pd.DataFrame, method: str,
-               theta: np.ndarray) -> tuple[float, float]:
+def _constants(
+    tnew: pd.DataFrame, tbase: pd.DataFrame, method: str, theta: np.ndarray
+) -> tuple[float, float]:
     ln, lb = _locations(tnew), _locations(tbase)
     if method == "mean_mean":
         a_ = float(tnew["a"].mean() / tbase["a"].mean())
@@ -145,19 +168,24 @@ def _constants(tnew: pd.DataFrame, tbase: pd.DataFrame, method: str,
     return a_, b_
 
 
-def _stocking_lord(tnew: pd.DataFrame, tbase: pd.DataFrame, theta: np.ndarray,
-                   start: tuple[float, float]) -> tuple[float, float]:
+def _stocking_lord(
+    tnew: pd.DataFrame, tbase: pd.DataFrame, theta: np.ndarray, start: tuple[float, float]
+) -> tuple[float, float]:
     weight = np.exp(-0.5 * theta**2)
     weight /= weight.sum()
     target = _tcc(_data.itemset_from_table(tbase, caller="link"), theta)
     new = _data.itemset_from_table(tnew, caller="link")
 
     def loss(p: np.ndarray) -> float:
-        moved = (theta - p[1]) / p[0]                # base nodes on the new scale
+        moved = (theta - p[1]) / p[0]  # base nodes on the new scale
         return float(weight @ (target - _tcc(new, moved)) ** 2)
 
-    fit = minimize(loss, np.asarray(start), method="Nelder-Mead",
-                   options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000})
+    fit = minimize(
+        loss,
+        np.asarray(start),
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000},
+    )
     return float(fit.x[0]), float(fit.x[1])
 
 

@@ -33,7 +33,7 @@ class PopulationModel:
     n: int
     ids: np.ndarray = field(repr=False)
     design: np.ndarray = field(repr=False)
-    likelihood: np.ndarray = field(repr=False)   # (N, Q) scaled likelihood on the grid
+    likelihood: np.ndarray = field(repr=False)  # (N, Q) scaled likelihood on the grid
     theta: np.ndarray = field(repr=False)
 
     def table(self) -> pd.DataFrame:
@@ -41,8 +41,12 @@ class PopulationModel:
         of latent variance explained)."""
         fitted = self.design @ self.coefficients.to_numpy()
         r2 = fitted.var() / (fitted.var() + self.sigma**2)
-        return pd.DataFrame({"term": [*self.coefficients.index, "residual_sd", "r2"],
-                             "estimate": [*self.coefficients.to_numpy(), self.sigma, r2]})
+        return pd.DataFrame(
+            {
+                "term": [*self.coefficients.index, "residual_sd", "r2"],
+                "estimate": [*self.coefficients.to_numpy(), self.sigma, r2],
+            }
+        )
 
     def posterior(self) -> pd.DataFrame:
         """Each student's posterior under the model: ``id, mean, sd``."""
@@ -52,19 +56,30 @@ class PopulationModel:
         return pd.DataFrame({"id": self.ids, "mean": mean, "sd": sd})
 
     def _posterior(self) -> np.ndarray:
-        return _posterior(self.likelihood, self.theta, self.design @ self.coefficients.to_numpy(),
-                          self.sigma)[0]
+        return _posterior(
+            self.likelihood, self.theta, self.design @ self.coefficients.to_numpy(), self.sigma
+        )[0]
 
     def __repr__(self) -> str:
-        return (f"PopulationModel(n={self.n}, terms={len(self.coefficients)}, "
-                f"residual_sd={self.sigma:.3f}, converged={self.converged})")
+        return (
+            f"PopulationModel(n={self.n}, terms={len(self.coefficients)}, "
+            f"residual_sd={self.sigma:.3f}, converged={self.converged})"
+        )
 
 
-def latent_regression(data: pd.DataFrame, *, items: Calibration | pd.DataFrame,
-                      covariates: Sequence[str], weight: str | None = None,
-                      id: str | None = None, omitted: str = "wrong",
-                      not_reached: str = "wrong", points: int = 41, tol: float = 1e-6,
-                      max_iter: int = 1000) -> PopulationModel:
+def latent_regression(
+    data: pd.DataFrame,
+    *,
+    items: Calibration | pd.DataFrame,
+    covariates: Sequence[str],
+    weight: str | None = None,
+    id: str | None = None,
+    omitted: str = "wrong",
+    not_reached: str = "wrong",
+    points: int = 41,
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+) -> PopulationModel:
     """Estimate the population (conditioning) model with the item parameters fixed.
 
     Parameters
@@ -107,8 +122,9 @@ def latent_regression(data: pd.DataFrame, *, items: Calibration | pd.DataFrame,
     ['intercept', 'x', 'residual_sd', 'r2']
     """
     its = item_set(items, caller="latent_regression")
-    x = _data.score_matrix(data, its.ids, caller="latent_regression", omitted=omitted,
-                           not_reached=not_reached)
+    x = _data.score_matrix(
+        data, its.ids, caller="latent_regression", omitted=omitted, not_reached=not_reached
+    )
     design, names = _design(data, covariates)
     w = _weights(data, weight)
     theta = _data.grid(points)
@@ -117,13 +133,29 @@ def latent_regression(data: pd.DataFrame, *, items: Calibration | pd.DataFrame,
     like = np.exp(loglik)
     beta, sigma, total, iterations, converged = _em(like, theta, design, w, tol, max_iter)
     ids = data[id].to_numpy() if id is not None else np.arange(len(data))
-    return PopulationModel(pd.Series(beta, index=names), sigma, total, iterations, converged,
-                           len(data), ids, design, like, theta)
+    return PopulationModel(
+        pd.Series(beta, index=names),
+        sigma,
+        total,
+        iterations,
+        converged,
+        len(data),
+        ids,
+        design,
+        like,
+        theta,
+    )
 
 
-def plausible_values(model: PopulationModel, *, n_pv: int = 5, seed: int,
-                     method: str = "normal", names: Sequence[str] | None = None,
-                     id: str = "id") -> pd.DataFrame:
+def plausible_values(
+    model: PopulationModel,
+    *,
+    n_pv: int = 5,
+    seed: int,
+    method: str = "normal",
+    names: Sequence[str] | None = None,
+    id: str = "id",
+) -> pd.DataFrame:
     """Draw plausible values from every student's posterior under the population model.
 
     Parameters
@@ -161,11 +193,12 @@ def plausible_values(model: PopulationModel, *, n_pv: int = 5, seed: int,
     """
     names = list(names) if names is not None else [f"PV{m + 1:02d}" for m in range(n_pv)]
     if n_pv < 1 or len(names) != n_pv:
-        raise ValueError(f"plausible_values: need n_pv >= 1 names, one per draw ({n_pv} draws, "
-                         f"{len(names)} names given); pass n_pv names.")
+        raise ValueError(
+            f"plausible_values: need n_pv >= 1 names, one per draw ({n_pv} draws, "
+            f"{len(names)} names given); pass n_pv names."
+        )
     if method not in ("normal", "grid"):
-        raise ValueError(f"plausible_values: unknown method ({method!r}); use 'normal' or "
-                         "'grid'.")
+        raise ValueError(f"plausible_values: unknown method ({method!r}); use 'normal' or 'grid'.")
     rng = np.random.default_rng(seed)
     post = model._posterior()
     theta = model.theta
@@ -183,8 +216,9 @@ def plausible_values(model: PopulationModel, *, n_pv: int = 5, seed: int,
     return pd.DataFrame(out)
 
 
-def _posterior(like: np.ndarray, theta: np.ndarray, mu: np.ndarray,
-               sigma: float) -> tuple[np.ndarray, np.ndarray]:
+def _posterior(
+    like: np.ndarray, theta: np.ndarray, mu: np.ndarray, sigma: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Posterior ``(N, Q)`` with prior ``N(mu_n, sigma^2)`` discretized on the grid, and the
     log marginal likelihood per person (up to the constant removed from ``like``)."""
     prior = np.exp(-0.5 * ((theta[None, :] - mu[:, None]) / sigma) ** 2)
@@ -194,8 +228,14 @@ def _posterior(like: np.ndarray, theta: np.ndarray, mu: np.ndarray,
     return joint / marginal[:, None], np.log(marginal)
 
 
-def _em(like: np.ndarray, theta: np.ndarray, design: np.ndarray, w: np.ndarray, tol: float,
-        max_iter: int) -> tuple[np.ndarray, float, float, int, bool]:
+def _em(
+    like: np.ndarray,
+    theta: np.ndarray,
+    design: np.ndarray,
+    w: np.ndarray,
+    tol: float,
+    max_iter: int,
+) -> tuple[np.ndarray, float, float, int, bool]:
     xtwx = design.T @ (design * w[:, None])
     beta = np.zeros(design.shape[1])
     sigma = 1.0
@@ -217,18 +257,27 @@ def _design(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[np.ndarray, 
     covariates = list(covariates)
     missing = [c for c in covariates if c not in data.columns]
     if missing:
-        raise KeyError(f"latent_regression: covariates {missing} are not in data; pass "
-                       "existing numeric columns.")
-    x = data[covariates].to_numpy(dtype=float, na_value=np.nan) if covariates else \
-        np.empty((len(data), 0))
+        raise KeyError(
+            f"latent_regression: covariates {missing} are not in data; pass "
+            "existing numeric columns."
+        )
+    x = (
+        data[covariates].to_numpy(dtype=float, na_value=np.nan)
+        if covariates
+        else np.empty((len(data), 0))
+    )
     if not np.isfinite(x).all():
         bad = [c for c, ok in zip(covariates, np.isfinite(x).all(axis=0), strict=True) if not ok]
-        raise ValueError(f"latent_regression: covariates {bad} have missing values; impute "
-                         "them and add missing-indicator dummies first.")
+        raise ValueError(
+            f"latent_regression: covariates {bad} have missing values; impute "
+            "them and add missing-indicator dummies first."
+        )
     design = np.column_stack([np.ones(len(data)), x])
     if np.linalg.matrix_rank(design) < design.shape[1]:
-        raise ValueError(f"latent_regression: the covariates {covariates} are collinear (with "
-                         "the intercept); drop one dummy per categorical variable.")
+        raise ValueError(
+            f"latent_regression: the covariates {covariates} are collinear (with "
+            "the intercept); drop one dummy per categorical variable."
+        )
     return design, ["intercept", *covariates]
 
 
@@ -237,6 +286,8 @@ def _weights(data: pd.DataFrame, weight: str | None) -> np.ndarray:
         return np.ones(len(data))
     w = data[weight].to_numpy(dtype=float)
     if not np.all(np.isfinite(w) & (w >= 0)) or w.sum() <= 0:
-        raise ValueError(f"latent_regression: weight {weight!r} must be non-negative and "
-                         "finite; fix the weights.")
+        raise ValueError(
+            f"latent_regression: weight {weight!r} must be non-negative and "
+            "finite; fix the weights."
+        )
     return w

@@ -41,13 +41,22 @@ class ScaleTransform:
 
     def table(self) -> pd.DataFrame:
         """``term, estimate``: slope, intercept and the base population's theta mean/SD."""
-        return pd.DataFrame({"term": ["slope", "intercept", "theta_mean", "theta_sd"],
-                             "estimate": [self.slope, self.intercept, self.theta_mean,
-                                          self.theta_sd]})
+        return pd.DataFrame(
+            {
+                "term": ["slope", "intercept", "theta_mean", "theta_sd"],
+                "estimate": [self.slope, self.intercept, self.theta_mean, self.theta_sd],
+            }
+        )
 
 
-def reporting_scale(data: pd.DataFrame, *, pvs: Sequence[str], weight: str | None = None,
-                    mean: float = 500.0, sd: float = 100.0) -> ScaleTransform:
+def reporting_scale(
+    data: pd.DataFrame,
+    *,
+    pvs: Sequence[str],
+    weight: str | None = None,
+    mean: float = 500.0,
+    sd: float = 100.0,
+) -> ScaleTransform:
     """Linear transformation giving the reference population mean ``mean`` and SD ``sd``.
 
     The constants come from the weighted mean and SD of each plausible value, averaged over
@@ -73,26 +82,36 @@ def reporting_scale(data: pd.DataFrame, *, pvs: Sequence[str], weight: str | Non
     pvs = list(pvs)
     missing = [c for c in [*pvs, *([weight] if weight else [])] if c not in data.columns]
     if not pvs or missing:
-        raise KeyError(f"reporting_scale: columns {missing or pvs} not found in data; pass the "
-                       "plausible-value columns (and the weight).")
+        raise KeyError(
+            f"reporting_scale: columns {missing or pvs} not found in data; pass the "
+            "plausible-value columns (and the weight)."
+        )
     w = np.ones(len(data)) if weight is None else data[weight].to_numpy(dtype=float)
     values = data[pvs].to_numpy(dtype=float)
     if not (np.isfinite(values).all() and np.isfinite(w).all() and (w >= 0).all()):
-        raise ValueError("reporting_scale: plausible values and weights must be finite (weights "
-                         "non-negative); drop incomplete rows first.")
+        raise ValueError(
+            "reporting_scale: plausible values and weights must be finite (weights "
+            "non-negative); drop incomplete rows first."
+        )
     means = w @ values / w.sum()
     sds = np.sqrt(w @ (values - means) ** 2 / w.sum())
     theta_mean, theta_sd = float(means.mean()), float(sds.mean())
     if not theta_sd > 0 or not sd > 0:
-        raise ValueError(f"reporting_scale: SD of the PVs and the target sd must be positive "
-                         f"({theta_sd}, {sd} given); check the PV columns.")
+        raise ValueError(
+            f"reporting_scale: SD of the PVs and the target sd must be positive "
+            f"({theta_sd}, {sd} given); check the PV columns."
+        )
     slope = sd / theta_sd
     return ScaleTransform(slope, mean - slope * theta_mean, theta_mean, theta_sd)
 
 
-def benchmark_levels(data: pd.DataFrame, *, pvs: Sequence[str],
-                     cuts: Mapping[str, float] = PIRLS_BENCHMARKS,
-                     suffix: str = "_level") -> pd.DataFrame:
+def benchmark_levels(
+    data: pd.DataFrame,
+    *,
+    pvs: Sequence[str],
+    cuts: Mapping[str, float] = PIRLS_BENCHMARKS,
+    suffix: str = "_level",
+) -> pd.DataFrame:
     """The benchmark level reached with each plausible value (0 = below the lowest cut).
 
     Returns
@@ -112,6 +131,8 @@ def benchmark_levels(data: pd.DataFrame, *, pvs: Sequence[str],
     values = sorted(float(v) for v in cuts.values())
     if not values:
         raise ValueError("benchmark_levels: cuts is empty; pass e.g. PIRLS_BENCHMARKS.")
-    out = {f"{pv}{suffix}": np.searchsorted(values, data[pv].to_numpy(float), side="right")
-           for pv in pvs}
+    out = {
+        f"{pv}{suffix}": np.searchsorted(values, data[pv].to_numpy(float), side="right")
+        for pv in pvs
+    }
     return pd.DataFrame(out, index=data.index)

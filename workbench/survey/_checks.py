@@ -9,8 +9,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_pvs", "check_replicates_vary", "match_replicates", "preview",
-           "warn_single_cases", "weight_matrix"]
+__all__ = [
+    "check_pvs",
+    "check_replicates_vary",
+    "match_replicates",
+    "preview",
+    "warn_single_cases",
+    "weight_matrix",
+]
 
 
 def preview(columns: pd.Index, limit: int = 12) -> str:
@@ -106,12 +112,26 @@ def warn_single_cases(table: pd.DataFrame) -> None:
     if "n" not in table or not (table["n"] == 1).any():
         return
     lonely = table.loc[table["n"] == 1].drop(
-        columns=[c for c in table.columns if c in _RESULT_COLUMNS], errors="ignore")
+        columns=[c for c in table.columns if c in _RESULT_COLUMNS], errors="ignore"
+    )
     warnings.warn(
         f"RepDesign: {len(lonely)} result row(s) rest on a single case "
         f"({lonely.head(3).to_dict('records')}); their standard errors are not meaningful. "
-        "Collapse the groups or suppress these cells.", stacklevel=4)
+        "Collapse the groups or suppress these cells.",
+        stacklevel=4,
+    )
 
 
-_RESULT_COLUMNS = {"estimate", "se", "n", "sum_weights", "se_sampling", "se_imputation", "n_pv",
-                   "ci_lower", "ci_upper", "df", "p_value"}
+_RESULT_COLUMNS = {
+    "estimate",
+    "se",
+    "n",
+    "sum_weights",
+    "se_sampling",
+    "se_imputation",
+    "n_pv",
+    "ci_lower",
+    "ci_upper",
+    "df",
+    "p_value",
+}

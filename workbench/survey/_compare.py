@@ -129,11 +129,19 @@ class Comparisons:
             [inner.assign(group_a=levels[i], group_b=levels[j]) for i, j in pairs],
             ignore_index=True,
         )
-        diff = Raw(keys, np.concatenate([theta[i] - theta[j] for i, j in pairs]),
-                   np.concatenate([n[i] + n[j] for i, j in pairs]),
-                   np.concatenate([sw[i] + sw[j] for i, j in pairs]), raw.pv)
-        return _flag(self._finish(diff, level, p_value=True), adjust, alpha,
-                     [c for c in inner.columns if c != "variable"])
+        diff = Raw(
+            keys,
+            np.concatenate([theta[i] - theta[j] for i, j in pairs]),
+            np.concatenate([n[i] + n[j] for i, j in pairs]),
+            np.concatenate([sw[i] + sw[j] for i, j in pairs]),
+            raw.pv,
+        )
+        return _flag(
+            self._finish(diff, level, p_value=True),
+            adjust,
+            alpha,
+            [c for c in inner.columns if c != "variable"],
+        )
 
     @example
     def compare_to_total(
@@ -185,15 +193,21 @@ class Comparisons:
         keys = raw.keys.copy()
         est_g = theta[..., 0].mean(axis=-1).ravel()
         est_t = np.tile(whole.theta[..., 0].mean(axis=-1), len(levels))
-        diff = Raw(keys, (theta - whole.theta[None]).reshape(raw.theta.shape), raw.n,
-                   raw.sum_weights, raw.pv)
+        diff = Raw(
+            keys,
+            (theta - whole.theta[None]).reshape(raw.theta.shape),
+            raw.n,
+            raw.sum_weights,
+            raw.pv,
+        )
         table = self._finish(diff, level, p_value=True)
         at = list(table.columns).index("estimate")
         table.insert(at, "estimate_total", est_t)
         table.insert(at, "estimate_group", est_g)
         inner = [c for c in raw.keys.columns if c not in (by, "variable")]
-        return _flag(table.rename(columns={"estimate": "difference"}), adjust, alpha,
-                     inner, renamed=True)
+        return _flag(
+            table.rename(columns={"estimate": "difference"}), adjust, alpha, inner, renamed=True
+        )
 
     def _by_groups(self: RepDesign, variable, by, statistic, caller, kwargs):
         if statistic not in _STATISTICS:
@@ -216,13 +230,13 @@ class Comparisons:
         return raw, levels, len(raw.keys) // len(levels)
 
 
-def _flag(table: pd.DataFrame, adjust: str, alpha: float, inner: list[str], *,
-          renamed: bool = False) -> pd.DataFrame:
+def _flag(
+    table: pd.DataFrame, adjust: str, alpha: float, inner: list[str], *, renamed: bool = False
+) -> pd.DataFrame:
     """Add t, the IEA flag, adjusted p-values and their flag; order the columns."""
     if adjust not in ADJUSTMENTS:
         raise ValueError(
-            f"RepDesign.compare: unknown adjust ({adjust!r}); use one of "
-            f"{', '.join(ADJUSTMENTS)}."
+            f"RepDesign.compare: unknown adjust ({adjust!r}); use one of {', '.join(ADJUSTMENTS)}."
         )
     if not 0 < alpha < 1:
         raise ValueError(f"RepDesign.compare: alpha must be in (0, 1) ({alpha!r}); use 0.05.")

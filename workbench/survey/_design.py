@@ -234,9 +234,7 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
         3     625.0  16.666667
         """
         args = iea_arguments(df, scale=scale, n_pv=n_pv)
-        return cls(
-            df, method=method, pv_rule=pv_rule, levels=levels, df_rule=df_rule, **args
-        )  # type: ignore[arg-type]
+        return cls(df, method=method, pv_rule=pv_rule, levels=levels, df_rule=df_rule, **args)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ public API
     @property
@@ -352,8 +350,13 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
 
     def _combine(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         return combine(
-            theta, self._scale, self._rscales, self._mse, self._pv_rule,
-            per_zone=self._per_zone, df_rule=self._df_rule,
+            theta,
+            self._scale,
+            self._rscales,
+            self._mse,
+            self._pv_rule,
+            per_zone=self._per_zone,
+            df_rule=self._df_rule,
         )
 
     @property

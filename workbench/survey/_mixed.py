@@ -55,9 +55,16 @@ def prepare(frame, f, pv_map, group, w_pair, conditional, scaling) -> dict:
     if scaling == "cluster":
         w1c = w1c * (np.bincount(codes) / np.bincount(codes, weights=w1c))[codes]
     return {
-        "x": xs, "y": [y[:, min(k, y.shape[1] - 1)][rows] for k in range(m)], "codes": codes,
-        "w1": w1c, "w2": w2, "m": m, "names": names, "n": rows.size,
-        "n_dropped": int(len(frame) - rows.size), "schools": np.asarray(schools),
+        "x": xs,
+        "y": [y[:, min(k, y.shape[1] - 1)][rows] for k in range(m)],
+        "codes": codes,
+        "w1": w1c,
+        "w2": w2,
+        "m": m,
+        "names": names,
+        "n": rows.size,
+        "n_dropped": int(len(frame) - rows.size),
+        "schools": np.asarray(schools),
         "starts": np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]),
     }
 
@@ -91,8 +98,9 @@ def _design(f, cats: dict, nums: dict, k: int, n: int):
             else:
                 v = nums[name]
                 pc, pn = [v[:, min(k, v.shape[1] - 1)]], [name]
-            combos = [(cc + [c], nn + [nm]) for c, nm in zip(pc, pn, strict=True)
-                      for cc, nn in combos]
+            combos = [
+                (cc + [c], nn + [nm]) for c, nm in zip(pc, pn, strict=True) for cc, nn in combos
+            ]
         for cc, nn in combos:
             cols.append(np.prod(np.column_stack(cc), axis=1))
             names.append(":".join(nn))
@@ -205,7 +213,9 @@ def fit_one(prep: dict, k: int):
     vals = [neg(e) for e in grid]
     i = int(np.argmin(vals))
     res = optimize.minimize_scalar(
-        neg, bounds=(grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]), method="bounded",
+        neg,
+        bounds=(grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]),
+        method="bounded",
         options={"xatol": 1e-11},
     )
     eta = _polish(res.x, s, wj)

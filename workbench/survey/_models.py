@@ -215,21 +215,29 @@ class Models:
             )
         tested = (labels.isin(wanted) | names.isin(wanted)).to_numpy()
         group_cols = [c for c in raw.keys.columns if c not in ("variable", "term")]
-        groups = raw.keys.groupby(group_cols, sort=False).ngroup() if group_cols else \
-            pd.Series(0, index=raw.keys.index)
+        groups = (
+            raw.keys.groupby(group_cols, sort=False).ngroup()
+            if group_cols
+            else pd.Series(0, index=raw.keys.index)
+        )
         rows = []
         for g in pd.unique(groups):
             idx = np.flatnonzero((groups == g).to_numpy() & tested)
-            cov = covariance(raw.theta[idx], self._scale, self._rscales, self._mse,
-                             self._pv_rule)
+            cov = covariance(raw.theta[idx], self._scale, self._rscales, self._mse, self._pv_rule)
             b = table["estimate"].to_numpy()[idx]
             q = idx.size
             f_stat = float(b @ np.linalg.solve(cov, b)) / q
             ddf = float(table["df"].to_numpy()[idx].min()) if df is None else float(df)
             first = raw.keys.iloc[idx[0]]
             row = {c: first[c] for c in group_cols}
-            row |= {"variable": first["variable"], "term": " + ".join(wanted),
-                    "statistic": f_stat, "df_num": q, "df": ddf,
-                    "p_value": float(stats.f.sf(f_stat, q, ddf)), "n": int(raw.n[idx[0]])}
+            row |= {
+                "variable": first["variable"],
+                "term": " + ".join(wanted),
+                "statistic": f_stat,
+                "df_num": q,
+                "df": ddf,
+                "p_value": float(stats.f.sf(f_stat, q, ddf)),
+                "n": int(raw.n[idx[0]]),
+            }
             rows.append(row)
         return pd.DataFrame(rows)

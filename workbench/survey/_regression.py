@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["model"]
 
-_CALLER = {"linear": "RepDesign.regress", "logit": "RepDesign.logit",
-           "r2": "RepDesign.r_squared"}
+_CALLER = {"linear": "RepDesign.regress", "logit": "RepDesign.logit", "r2": "RepDesign.r_squared"}
 
 
 def model(d: RepDesign, formula: str, by, family: str, *, caller: str | None = None) -> Raw:
@@ -58,16 +57,28 @@ def model(d: RepDesign, formula: str, by, family: str, *, caller: str | None = N
             names = ["R2"]
         theta = np.concatenate(blocks, axis=1)
         theta = np.repeat(theta, m_max // theta.shape[1], axis=1)
-        keys.append(pd.concat([gkeys.iloc[[g] * len(names)].reset_index(drop=True),
-                               pd.DataFrame({"variable": f.outcome, "term": names})], axis=1))
+        keys.append(
+            pd.concat(
+                [
+                    gkeys.iloc[[g] * len(names)].reset_index(drop=True),
+                    pd.DataFrame({"variable": f.outcome, "term": names}),
+                ],
+                axis=1,
+            )
+        )
         thetas.append(theta)
         ns.append(np.full(len(names), rows.size))
         sws.append(np.full(len(names), d._w[rows, 0].sum()))
     key = pd.concat(keys, ignore_index=True)
     if family == "r2":
         key = key.drop(columns="term")
-    return Raw(key, np.concatenate(thetas, axis=0), np.concatenate(ns), np.concatenate(sws),
-               out_pv or pred_pv)
+    return Raw(
+        key,
+        np.concatenate(thetas, axis=0),
+        np.concatenate(ns),
+        np.concatenate(sws),
+        out_pv or pred_pv,
+    )
 
 
 def _values(d: RepDesign, f: Formula, cats: set[str], caller: str):
@@ -89,8 +100,11 @@ def _numeric(d: RepDesign, name: str, caller: str, *, outcome: bool):
         col = d._column(name, caller=caller)
         if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
             what = "the outcome" if outcome else "predictor"
-            fix = ("recode it to numbers first" if outcome
-                   else f"wrap it in C({name}) for a categorical predictor")
+            fix = (
+                "recode it to numbers first"
+                if outcome
+                else f"wrap it in C({name}) for a categorical predictor"
+            )
             raise ValueError(
                 f"{caller}: {what} {name!r} is not numeric (dtype {col.dtype}); {fix}."
             )
@@ -111,8 +125,7 @@ def _factor_columns(d, name, cat, rows, m, vals, caller, full):
     col = d._column(name, caller=caller).to_numpy()[rows]
     levels = sorted(pd.unique(col))
     use = levels if full else levels[1:]
-    return [(col == lev).astype(float) for lev in use], [f"C({name})[{_label(lev)}]"
-                                                         for lev in use]
+    return [(col == lev).astype(float) for lev in use], [f"C({name})[{_label(lev)}]" for lev in use]
 
 
 def design_matrix(d, f: Formula, rows: np.ndarray, m: int, vals, caller: str):
@@ -131,8 +144,9 @@ def design_matrix(d, f: Formula, rows: np.ndarray, m: int, vals, caller: str):
         parts = [_factor_columns(d, n, c, rows, m, vals, caller, full) for n, c in term]
         combos = [([], [])]
         for pc, pn in parts:
-            combos = [(cc + [c], nn + [n]) for c, n in zip(pc, pn, strict=True)
-                      for cc, nn in combos]
+            combos = [
+                (cc + [c], nn + [n]) for c, n in zip(pc, pn, strict=True) for cc, nn in combos
+            ]
         for cc, nn in combos:
             cols.append(np.prod(np.column_stack(cc), axis=1))
             names.append(":".join(nn))

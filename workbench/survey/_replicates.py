@@ -33,13 +33,13 @@ _RAW: dict[str, Callable[..., Raw]] = {
     "total": lambda d, variable, by=None: est.total(d, variable, by),
     "percent": lambda d, variable, by=None: est.percent(d, variable, by),
     "std": lambda d, variable, by=None: est.std(d, variable, by),
-    "percent_at_or_above": lambda d, variable, cutpoints=None, by=None: (
-        est.percent_at_or_above(d, variable, d._cuts(cutpoints), by)
+    "percent_at_or_above": lambda d, variable, cutpoints=None, by=None: est.percent_at_or_above(
+        d, variable, d._cuts(cutpoints), by
     ),
     "quantile": lambda d, variable, probs, by=None: est.quantile(d, variable, probs, by),
     "corr": lambda d, variables, by=None: est.corr(d, variables, by),
-    "gap": lambda d, variable, by, statistic="mean", reference=None, **kw: (
-        est.gap(d, variable, by, statistic, reference, **kw)
+    "gap": lambda d, variable, by, statistic="mean", reference=None, **kw: est.gap(
+        d, variable, by, statistic, reference, **kw
     ),
     "regress": lambda d, formula, by=None: reg.model(d, formula, by, "linear"),
     "logit": lambda d, formula, by=None: reg.model(d, formula, by, "logit"),
@@ -130,10 +130,13 @@ class ReplicateEstimates:
             )
         theta = np.einsum("k,kmr->mr", c, self.theta)[None]
         used = c != 0
-        raw = Raw(pd.DataFrame({"variable": [name]}), theta,
-                  np.array([int(self.n[used].max()) if used.any() else 0]),
-                  np.array([float(self.sum_weights[used].max()) if used.any() else 0.0]),
-                  self.pv)
+        raw = Raw(
+            pd.DataFrame({"variable": [name]}),
+            theta,
+            np.array([int(self.n[used].max()) if used.any() else 0]),
+            np.array([float(self.sum_weights[used].max()) if used.any() else 0.0]),
+            self.pv,
+        )
         return self.design._finish(raw, level, p_value=True)
 
 
@@ -190,15 +193,21 @@ class Replication:
         n_pv = max([len(v) for v in self.pvs.values()] or [1])
         thetas = []
         for m in range(n_pv):
-            frame = data.assign(**{s: data[c[m]] for s, c in self.pvs.items()}) if self.pvs \
-                else data
+            frame = (
+                data.assign(**{s: data[c[m]] for s, c in self.pvs.items()}) if self.pvs else data
+            )
             cols = [_as_vector(fn(frame, self._w[:, r] * dom)) for r in range(self._w.shape[1])]
             thetas.append(np.column_stack([c[1] for c in cols]))
         names = cols[0][0]
         theta = np.stack(thetas, axis=1)  # (K, M, R+1)
         n = int(dom.sum())
-        raw = Raw(pd.DataFrame({"variable": names}), theta, np.full(len(names), n),
-                  np.full(len(names), float(self._w[:, 0] @ dom)), bool(self.pvs))
+        raw = Raw(
+            pd.DataFrame({"variable": names}),
+            theta,
+            np.full(len(names), n),
+            np.full(len(names), float(self._w[:, 0] @ dom)),
+            bool(self.pvs),
+        )
         if return_replicates:
             return ReplicateEstimates(raw.keys, theta, raw.n, raw.sum_weights, raw.pv, self)
         return self._finish(raw, level, p_value=True)

@@ -14,8 +14,15 @@ import pandas as pd
 
 from ._inference import barnard_rubin, sampling_df
 
-__all__ = ["METHODS", "Raw", "combine", "covariance", "method_constants", "replicate_variance",
-           "tidy"]
+__all__ = [
+    "METHODS",
+    "Raw",
+    "combine",
+    "covariance",
+    "method_constants",
+    "replicate_variance",
+    "tidy",
+]
 
 METHODS = ("JK2", "JK2-full", "JK1", "JKn", "BRR", "BRR-Fay")
 

@@ -43,15 +43,22 @@ class Nation:
     def write(self, folder: Path) -> list[Path]:
         """Write every table as ``<name>.parquet`` and the truth as ``truth.json``."""
         folder = Path(folder)
-        paths = [write_parquet(folder / f"{name}.parquet", table)
-                 for name, table in self.tables.items()]
+        paths = [
+            write_parquet(folder / f"{name}.parquet", table) for name, table in self.tables.items()
+        ]
         paths.append(write_json(folder / "truth.json", self.truth))
         return paths
 
 
-def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6,
-                model: AbilityModel | None = None, mc_guessing: float = 0.0,
-                dif: list[dict] | None = None) -> Nation:
+def make_nation(
+    seed: int,
+    schools: int = 2400,
+    items: int = 60,
+    blocks: int = 6,
+    model: AbilityModel | None = None,
+    mc_guessing: float = 0.0,
+    dif: list[dict] | None = None,
+) -> Nation:
     """Generate the whole nation from one seed.
 
     Parameters
@@ -89,21 +96,37 @@ def make_nation(seed: int, schools: int = 2400, items: int = 60, blocks: int = 6
     faulty, faults = _with_register_faults(rng, register.drop(columns="class_languages"))
     truth = {
         "seed": seed,
-        "scale": {"theta_mean": mean, "theta_sd": sd,
-                  "rule": "score = 500 + 100 * (theta - theta_mean) / theta_sd"},
+        "scale": {
+            "theta_mean": mean,
+            "theta_sd": sd,
+            "rule": "score = 500 + 100 * (theta - theta_mean) / theta_sd",
+        },
         **population_truth(students, model.as_dict(), sd, MISSING_CODES),
         "n_schools": int((register["enrol_g6"] > 0).sum()),
         "register_faults": faults,
-        "dif": [{**d, "focal": d["focal"] if isinstance(d["focal"], str) else int(d["focal"]),
-                 "shift": float(d["shift"])} for d in dif],
+        "dif": [
+            {
+                **d,
+                "focal": d["focal"] if isinstance(d["focal"], str) else int(d["focal"]),
+                "shift": float(d["shift"]),
+            }
+            for d in dif
+        ],
     }
-    tables = {"register": faulty, "classes": classes, "students": students, "items": bank,
-              "responses": responses, "truth_means": subgroup_means(students)}
+    tables = {
+        "register": faulty,
+        "classes": classes,
+        "students": students,
+        "items": bank,
+        "responses": responses,
+        "truth_means": subgroup_means(students),
+    }
     return Nation(tables=tables, truth=truth)
 
 
-def _with_register_faults(rng: np.random.Generator,
-                          register: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def _with_register_faults(
+    rng: np.random.Generator, register: pd.DataFrame
+) -> tuple[pd.DataFrame, dict]:
     """Add what real registers contain: exact duplicates, schools without grade 6, gaps."""
     duplicates = register.sample(3, random_state=rng.integers(1 << 31))
     closed = register.sample(12, random_state=rng.integers(1 << 31)).copy()
@@ -113,7 +136,9 @@ def _with_register_faults(rng: np.random.Generator,
     faulty = pd.concat([register, duplicates, closed], ignore_index=True)
     gaps = faulty.loc[faulty["enrol_g6"] > 0].sample(2, random_state=rng.integers(1 << 31))
     faulty.loc[gaps.index, "locality"] = None
-    faults = {"duplicated": sorted(duplicates["school_id"]),
-              "zero_enrolment": sorted(closed["school_id"]),
-              "missing_locality": sorted(faulty.loc[gaps.index, "school_id"])}
+    faults = {
+        "duplicated": sorted(duplicates["school_id"]),
+        "zero_enrolment": sorted(closed["school_id"]),
+        "missing_locality": sorted(faulty.loc[gaps.index, "school_id"]),
+    }
     return faulty, faults

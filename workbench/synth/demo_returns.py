@@ -46,12 +46,18 @@ def prepare_demo_returns(params: CycleParams) -> bool:
     cat = open_catalog(params.cycle)
     names = ("register", "classes", "students", "items", "responses")
     tables = {name: cat[name].read() for name in names}
-    register = tables["register"]          # read_register keeps text; the nation wrote numbers
+    register = tables["register"]  # read_register keeps text; the nation wrote numbers
     register["enrol_g6"] = pd.to_numeric(register["enrol_g6"], errors="coerce")
     nation = Nation(tables=tables, truth=cat.truth.read())
     shutil.rmtree(folder, ignore_errors=True)
-    make_field_returns(nation, cat.sample_schools.read(), cat.sample_classes.read(), folder,
-                       seed=params.seed + 20, year=params.year)
+    make_field_returns(
+        nation,
+        cat.sample_schools.read(),
+        cat.sample_classes.read(),
+        folder,
+        seed=params.seed + 20,
+        year=params.year,
+    )
     write_json(stamp, {"fingerprint": fingerprint})
     return True
 
@@ -65,18 +71,23 @@ def prepare_demo_class_lists(params: CycleParams) -> bool:
     from workbench.synth.inputs import write_class_lists
 
     stage = params.stage_params("sample_design")
-    frame_path, classes_path = entry_path(params.cycle, "frame"), entry_path(params.cycle,
-                                                                            "classes")
+    frame_path, classes_path = (
+        entry_path(params.cycle, "frame"),
+        entry_path(params.cycle, "classes"),
+    )
     if not frame_path.is_file() or not classes_path.is_file():
-        return False           # the runner names the missing input
+        return False  # the runner names the missing input
     folder = inputs_dir(params.cycle)
     target = folder / stage["class_lists"] / "class_lists.csv"
     stamp = folder / ".class_lists.json"
     digest = hashlib.sha256(json.dumps(stage, sort_keys=True).encode())
     for path in [frame_path, classes_path, *sorted(Path(__file__).parent.rglob("*.py"))]:
         digest.update(path.read_bytes())
-    if target.is_file() and stamp.is_file() and \
-            json.loads(stamp.read_text())["fingerprint"] == digest.hexdigest():
+    if (
+        target.is_file()
+        and stamp.is_file()
+        and json.loads(stamp.read_text())["fingerprint"] == digest.hexdigest()
+    ):
         return False
     sample = draw_school_sample(pd.read_parquet(frame_path), stage)
     shutil.rmtree(folder / stage["class_lists"], ignore_errors=True)

@@ -25,26 +25,57 @@ class Region:
 
     code: str
     number: int
-    schools: int            # schools in the register (national total ~2,400)
-    urban: float            # share of schools that are urban
+    schools: int  # schools in the register (national total ~2,400)
+    urban: float  # share of schools that are urban
     language: dict[str, float]  # shares of schools by language of instruction
-    uzbek_in_multi: float   # share of multi-language schools that also teach in Uzbek
+    uzbek_in_multi: float  # share of multi-language schools that also teach in Uzbek
     private: float
     lyceum: float
-    effect: float           # region's contribution to mean ability (logits)
+    effect: float  # region's contribution to mean ability (logits)
 
 
 REGIONS: tuple[Region, ...] = (
-    Region("bishkek", 1, 121, 1.00, {"ky": .13, "ru": .17, "multi": .70}, 0.0, .20, .30, .10),
-    Region("osh_city", 2, 71, 1.00, {"ky": .14, "ru": .02, "multi": .84}, .45, .10, .25, .05),
-    Region("batken", 3, 220, .10,
-           {"ky": .76, "ru": .02, "uz": .02, "tj": .014, "multi": .186}, .25, .03, .12, -.15),
-    Region("chui", 4, 400, .18, {"ky": .45, "ru": .25, "multi": .30}, 0.0, .08, .15, .00),
-    Region("issyk_kul", 5, 220, .14, {"ky": .68, "ru": .10, "multi": .22}, 0.0, .05, .15, -.02),
-    Region("jalal_abad", 6, 500, .11,
-           {"ky": .68, "ru": .03, "uz": .015, "multi": .275}, .20, .05, .14, -.10),
-    Region("naryn", 7, 150, .08, {"ky": .90, "ru": .01, "multi": .09}, 0.0, .03, .12, -.12),
-    Region("osh", 8, 580, .08,
-           {"ky": .66, "ru": .02, "uz": .012, "multi": .308}, .30, .05, .14, -.12),
-    Region("talas", 9, 130, .09, {"ky": .85, "ru": .02, "multi": .13}, 0.0, .03, .12, -.05),
+    Region("bishkek", 1, 121, 1.00, {"ky": 0.13, "ru": 0.17, "multi": 0.70}, 0.0, 0.20, 0.30, 0.10),
+    Region(
+        "osh_city", 2, 71, 1.00, {"ky": 0.14, "ru": 0.02, "multi": 0.84}, 0.45, 0.10, 0.25, 0.05
+    ),
+    Region(
+        "batken",
+        3,
+        220,
+        0.10,
+        {"ky": 0.76, "ru": 0.02, "uz": 0.02, "tj": 0.014, "multi": 0.186},
+        0.25,
+        0.03,
+        0.12,
+        -0.15,
+    ),
+    Region("chui", 4, 400, 0.18, {"ky": 0.45, "ru": 0.25, "multi": 0.30}, 0.0, 0.08, 0.15, 0.00),
+    Region(
+        "issyk_kul", 5, 220, 0.14, {"ky": 0.68, "ru": 0.10, "multi": 0.22}, 0.0, 0.05, 0.15, -0.02
+    ),
+    Region(
+        "jalal_abad",
+        6,
+        500,
+        0.11,
+        {"ky": 0.68, "ru": 0.03, "uz": 0.015, "multi": 0.275},
+        0.20,
+        0.05,
+        0.14,
+        -0.10,
+    ),
+    Region("naryn", 7, 150, 0.08, {"ky": 0.90, "ru": 0.01, "multi": 0.09}, 0.0, 0.03, 0.12, -0.12),
+    Region(
+        "osh",
+        8,
+        580,
+        0.08,
+        {"ky": 0.66, "ru": 0.02, "uz": 0.012, "multi": 0.308},
+        0.30,
+        0.05,
+        0.14,
+        -0.12,
+    ),
+    Region("talas", 9, 130, 0.09, {"ky": 0.85, "ru": 0.02, "multi": 0.13}, 0.0, 0.03, 0.12, -0.05),
 )

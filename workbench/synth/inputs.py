@@ -55,11 +55,19 @@ def _codebooks() -> list[dict]:
         for column in schemas[f"{name}_questionnaire"].columns:
             if column.type != "code" or not column.codes:
                 continue
-            codes = column.codes if isinstance(column.codes, dict) else \
-                {code: None for code in column.codes}
+            codes = (
+                column.codes
+                if isinstance(column.codes, dict)
+                else {code: None for code in column.codes}
+            )
             codes = {**codes, **(column.missing or {})}
-            entries.append({"questionnaire": name, "variable": column.name,
-                            "codes": {_plain(k): v for k, v in codes.items()}})
+            entries.append(
+                {
+                    "questionnaire": name,
+                    "variable": column.name,
+                    "codes": {_plain(k): v for k, v in codes.items()},
+                }
+            )
     return entries
 
 
@@ -75,12 +83,15 @@ def write_class_lists(classes: pd.DataFrame, sample: pd.DataFrame, path: str | P
     listed = classes[classes["school_id"].isin(sampled.index)].copy()
     line = listed["class_id"].str[-2:].astype(int)
     letters = "АБВГДЕЖЗИКЛМНОП"
-    out = pd.DataFrame({
-        "IDSCHOOL": listed["school_id"].map(sampled).astype(int),
-        "IDCLASS": listed["school_id"].map(sampled).astype(int) * 100 + line,
-        "CLASS_NAME": [f"6{letters[k - 1]}" if k <= len(letters) else f"6-{k}" for k in line],
-        "N_STUDENTS": listed["enrol"].astype(int),
-        "CLASS_LANG": listed["class_language"]})
+    out = pd.DataFrame(
+        {
+            "IDSCHOOL": listed["school_id"].map(sampled).astype(int),
+            "IDCLASS": listed["school_id"].map(sampled).astype(int) * 100 + line,
+            "CLASS_NAME": [f"6{letters[k - 1]}" if k <= len(letters) else f"6-{k}" for k in line],
+            "N_STUDENTS": listed["enrol"].astype(int),
+            "CLASS_LANG": listed["class_language"],
+        }
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.sort_values("IDCLASS").to_csv(path, index=False, encoding="utf-8")

@@ -28,8 +28,9 @@ MISSING_CODES = {6: "not reached", 7: "not administered", 9: "omitted"}
 _PROCESSES = ("retrieve", "infer", "interpret", "evaluate")
 
 
-def make_items(rng: np.random.Generator, n_items: int = 60, blocks: int = 6,
-               mc_guessing: float = 0.0) -> pd.DataFrame:
+def make_items(
+    rng: np.random.Generator, n_items: int = 60, blocks: int = 6, mc_guessing: float = 0.0
+) -> pd.DataFrame:
     """Draw the item bank.
 
     Returns
@@ -47,21 +48,23 @@ def make_items(rng: np.random.Generator, n_items: int = 60, blocks: int = 6,
     b = rng.normal(-0.1, 0.9, n)
     spread = rng.uniform(0.4, 0.9, n)
     two_point = max_score == 2
-    return pd.DataFrame({
-        "item_id": [f"R{k:01d}{p:02d}" for k, p in zip(block, position, strict=True)],
-        "block": block,
-        "position": position,
-        "text_type": np.where(block % 2 == 1, "literary", "informational"),
-        "process": rng.choice(_PROCESSES, n),
-        "type": np.where(is_mc, "MC", "CR"),
-        "max_score": max_score.astype("int8"),
-        "key": np.where(is_mc, rng.choice(list("ABCD"), n), None),
-        "a": np.exp(rng.normal(0.0, 0.25, n)),
-        "b": b,
-        "c": np.where(is_mc, mc_guessing, 0.0),
-        "d1": np.where(two_point, b - spread, np.nan),
-        "d2": np.where(two_point, b + spread, np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "item_id": [f"R{k:01d}{p:02d}" for k, p in zip(block, position, strict=True)],
+            "block": block,
+            "position": position,
+            "text_type": np.where(block % 2 == 1, "literary", "informational"),
+            "process": rng.choice(_PROCESSES, n),
+            "type": np.where(is_mc, "MC", "CR"),
+            "max_score": max_score.astype("int8"),
+            "key": np.where(is_mc, rng.choice(list("ABCD"), n), None),
+            "a": np.exp(rng.normal(0.0, 0.25, n)),
+            "b": b,
+            "c": np.where(is_mc, mc_guessing, 0.0),
+            "d1": np.where(two_point, b - spread, np.nan),
+            "d2": np.where(two_point, b + spread, np.nan),
+        }
+    )
 
 
 def default_dif(items: pd.DataFrame) -> list[dict]:
@@ -86,11 +89,15 @@ def default_dif(items: pd.DataFrame) -> list[dict]:
     """
     mc = items.index[items["type"] == "MC"].to_numpy()
     n = len(items)
-    pick = [int(mc[mc >= start][0]) if (mc >= start).any() else int(mc[-1])
-            for start in (n // 6, n // 2, 5 * n // 6)]
+    pick = [
+        int(mc[mc >= start][0]) if (mc >= start).any() else int(mc[-1])
+        for start in (n // 6, n // 2, 5 * n // 6)
+    ]
     spec = [("class_language", "ru", 0.9), ("class_language", "ru", -0.7), ("female", 1, -0.7)]
-    return [{"item_id": str(items.loc[j, "item_id"]), "variable": v, "focal": f, "shift": s}
-            for j, (v, f, s) in zip(pick, spec, strict=True)]
+    return [
+        {"item_id": str(items.loc[j, "item_id"]), "variable": v, "focal": f, "shift": s}
+        for j, (v, f, s) in zip(pick, spec, strict=True)
+    ]
 
 
 def booklet_blocks(booklet: int, blocks: int) -> tuple[int, int]:
@@ -98,8 +105,12 @@ def booklet_blocks(booklet: int, blocks: int) -> tuple[int, int]:
     return booklet, booklet % blocks + 1
 
 
-def make_responses(rng: np.random.Generator, students: pd.DataFrame,
-                   items: pd.DataFrame, dif: list[dict] | None = None) -> pd.DataFrame:
+def make_responses(
+    rng: np.random.Generator,
+    students: pd.DataFrame,
+    items: pd.DataFrame,
+    dif: list[dict] | None = None,
+) -> pd.DataFrame:
     """Scored responses of every student (wide, one column per item, int8 codes).
 
     ``dif``: planted DIF, a list of ``{item_id, variable, focal, shift}`` (see
@@ -134,16 +145,19 @@ def _dif_offsets(students: pd.DataFrame, items: pd.DataFrame, dif: list[dict]) -
     ids = items["item_id"].tolist()
     for d in dif:
         if d["item_id"] not in ids or d["variable"] not in students.columns:
-            raise ValueError(f"make_responses: dif names an unknown item or student column "
-                             f"({d['item_id']!r}, {d['variable']!r}); use the bank's item_id "
-                             "and a column of students")
+            raise ValueError(
+                f"make_responses: dif names an unknown item or student column "
+                f"({d['item_id']!r}, {d['variable']!r}); use the bank's item_id "
+                "and a column of students"
+            )
         focal = (students[d["variable"]] == d["focal"]).to_numpy()
         offsets[:, ids.index(d["item_id"])] += d["shift"] * (focal - focal.mean())
     return offsets
 
 
-def _draw_scores(rng: np.random.Generator, theta: np.ndarray, items: pd.DataFrame,
-                 offsets: np.ndarray) -> np.ndarray:
+def _draw_scores(
+    rng: np.random.Generator, theta: np.ndarray, items: pd.DataFrame, offsets: np.ndarray
+) -> np.ndarray:
     a = items["a"].to_numpy()
     logits = a * (theta[:, None] - items["b"].to_numpy() - offsets)
     c = items["c"].to_numpy()
@@ -165,8 +179,14 @@ def _administered(booklet: np.ndarray, items: pd.DataFrame, blocks: int) -> np.n
     return (item_block == first[:, None]) | (item_block == second[:, None])
 
 
-def _omit_and_not_reach(rng: np.random.Generator, codes: np.ndarray, theta: np.ndarray,
-                        items: pd.DataFrame, booklet: np.ndarray, blocks: int) -> np.ndarray:
+def _omit_and_not_reach(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    theta: np.ndarray,
+    items: pd.DataFrame,
+    booklet: np.ndarray,
+    blocks: int,
+) -> np.ndarray:
     codes = codes.copy()
     is_cr = (items["type"] == "CR").to_numpy()
     # Only a student who would not have scored omits, so "omitted = wrong" is the model.

@@ -23,14 +23,16 @@ def make_register(rng: np.random.Generator, schools: int = 2400) -> pd.DataFrame
         school's grade-6 classes, ``"ky+ru"``).
     """
     scale = schools / sum(r.schools for r in REGIONS)
-    parts = [_region_schools(rng, region, max(3, round(region.schools * scale)))
-             for region in REGIONS]
+    parts = [
+        _region_schools(rng, region, max(3, round(region.schools * scale))) for region in REGIONS
+    ]
     frame = pd.concat(parts, ignore_index=True)
     frame["n_classes_g6"] = _class_counts(frame)
     frame["class_languages"] = [
         _class_languages(rng, lang, uz, n)
-        for lang, uz, n in zip(frame["language"], frame.pop("teaches_uzbek"),
-                               frame["n_classes_g6"], strict=True)
+        for lang, uz, n in zip(
+            frame["language"], frame.pop("teaches_uzbek"), frame["n_classes_g6"], strict=True
+        )
     ]
     return frame
 
@@ -61,19 +63,24 @@ def _region_schools(rng: np.random.Generator, region, n: int) -> pd.DataFrame:
     enrol = np.maximum(3, np.round(median * np.exp(sigma * rng.standard_normal(n)))).astype(int)
     u = rng.random(n)
     lyceum_share = region.lyceum * np.where(urban, 2.0, 0.9)
-    school_type = np.where(u < region.private * np.where(urban, 1.5, 0.9), "private",
-                           np.where(rng.random(n) < lyceum_share, "lyceum", "general"))
+    school_type = np.where(
+        u < region.private * np.where(urban, 1.5, 0.9),
+        "private",
+        np.where(rng.random(n) < lyceum_share, "lyceum", "general"),
+    )
     districts = max(2, n // 40)
-    return pd.DataFrame({
-        "school_id": [f"{region.number:02d}{k:04d}" for k in range(1, n + 1)],
-        "region": region.code,
-        "district": [f"{region.code}-{d:02d}" for d in rng.integers(1, districts + 1, n)],
-        "locality": np.where(urban, "urban", "rural"),
-        "language": language,
-        "school_type": school_type,
-        "enrol_g6": enrol,
-        "teaches_uzbek": (language == "multi") & (rng.random(n) < region.uzbek_in_multi),
-    })
+    return pd.DataFrame(
+        {
+            "school_id": [f"{region.number:02d}{k:04d}" for k in range(1, n + 1)],
+            "region": region.code,
+            "district": [f"{region.code}-{d:02d}" for d in rng.integers(1, districts + 1, n)],
+            "locality": np.where(urban, "urban", "rural"),
+            "language": language,
+            "school_type": school_type,
+            "enrol_g6": enrol,
+            "teaches_uzbek": (language == "multi") & (rng.random(n) < region.uzbek_in_multi),
+        }
+    )
 
 
 def _class_counts(frame: pd.DataFrame) -> np.ndarray:

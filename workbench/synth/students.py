@@ -32,19 +32,24 @@ class AbilityModel:
     lyceum: float = 0.30
     private: float = 0.20
     female: float = 0.22
-    books: float = 0.12            # per category, centred on category 3
+    books: float = 0.12  # per category, centred on category 3
     language: dict[str, float] = field(
-        default_factory=lambda: {"ky": 0.0, "ru": 0.15, "uz": -0.15, "tj": -0.20})
-    school_sd: float = 0.52        # random school effect
-    student_sd: float = 0.74       # student residual
+        default_factory=lambda: {"ky": 0.0, "ru": 0.15, "uz": -0.15, "tj": -0.20}
+    )
+    school_sd: float = 0.52  # random school effect
+    student_sd: float = 0.74  # student residual
 
     def as_dict(self) -> dict:
         """The effects as a plain dictionary (for the truth file)."""
         return asdict(self)
 
 
-def make_students(rng: np.random.Generator, frame: pd.DataFrame, classes: pd.DataFrame,
-                  model: AbilityModel | None = None) -> pd.DataFrame:
+def make_students(
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    classes: pd.DataFrame,
+    model: AbilityModel | None = None,
+) -> pd.DataFrame:
     """One row per grade-6 student of the nation, with background and latent ability.
 
     Returns
@@ -58,11 +63,13 @@ def make_students(rng: np.random.Generator, frame: pd.DataFrame, classes: pd.Dat
     school_part = _school_part(rng, schools, model)
     rows = classes.loc[classes.index.repeat(classes["enrol"])].reset_index(drop=True)
     within = rows.groupby("class_id").cumcount() + 1
-    students = pd.DataFrame({
-        "student_id": rows["class_id"] + within.map("{:02d}".format),
-        "school_id": rows["school_id"],
-        "class_id": rows["class_id"],
-    })
+    students = pd.DataFrame(
+        {
+            "student_id": rows["class_id"] + within.map("{:02d}".format),
+            "school_id": rows["school_id"],
+            "class_id": rows["class_id"],
+        }
+    )
     for column in ("region", "locality", "school_type"):
         students[column] = students["school_id"].map(schools[column])
     students["class_language"] = rows["class_language"]
@@ -80,8 +87,7 @@ def make_students(rng: np.random.Generator, frame: pd.DataFrame, classes: pd.Dat
     return students
 
 
-def _school_part(rng: np.random.Generator, schools: pd.DataFrame,
-                 model: AbilityModel) -> pd.Series:
+def _school_part(rng: np.random.Generator, schools: pd.DataFrame, model: AbilityModel) -> pd.Series:
     region_effect = schools["region"].map({r.code: r.effect for r in REGIONS})
     fixed = (
         region_effect

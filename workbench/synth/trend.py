@@ -34,10 +34,19 @@ __all__ = ["make_trend_nation", "TREND_PREFIX"]
 TREND_PREFIX = "N"
 
 
-def make_trend_nation(base_seed: int, seed: int, *, schools: int = 2400, items: int = 60,
-                      blocks: int = 6, change: float = 12.0, gap_change: float = -10.0,
-                      common_share: float = 0.6, model: AbilityModel | None = None,
-                      mc_guessing: float = 0.0) -> Nation:
+def make_trend_nation(
+    base_seed: int,
+    seed: int,
+    *,
+    schools: int = 2400,
+    items: int = 60,
+    blocks: int = 6,
+    change: float = 12.0,
+    gap_change: float = -10.0,
+    common_share: float = 0.6,
+    model: AbilityModel | None = None,
+    mc_guessing: float = 0.0,
+) -> Nation:
     """The nation of a later cycle, with a planted change against the base cycle.
 
     Parameters
@@ -69,17 +78,21 @@ def make_trend_nation(base_seed: int, seed: int, *, schools: int = 2400, items: 
         locality_gap, common_items, n_common``.
     """
     if not 0 < common_share <= 1:
-        raise ValueError(f"make_trend_nation: common_share must be in (0, 1] "
-                         f"({common_share!r} given); e.g. 0.6 keeps 60 % of the blocks.")
+        raise ValueError(
+            f"make_trend_nation: common_share must be in (0, 1] "
+            f"({common_share!r} given); e.g. 0.6 keeps 60 % of the blocks."
+        )
     model = model or AbilityModel()
-    base = make_nation(base_seed, schools=schools, items=items, blocks=blocks, model=model,
-                       mc_guessing=mc_guessing)
+    base = make_nation(
+        base_seed, schools=schools, items=items, blocks=blocks, model=model, mc_guessing=mc_guessing
+    )
     scale = base.truth["scale"]
     mean, sd = scale["theta_mean"], scale["theta_sd"]
     rng = np.random.default_rng(seed)
     later = replace(model, urban=model.urban + gap_change * sd / 100.0)
-    students = make_students(rng, _schools_of(base.tables["students"]), base.tables["classes"],
-                             later)
+    students = make_students(
+        rng, _schools_of(base.tables["students"]), base.tables["classes"], later
+    )
     target = mean + change * sd / 100.0
     students["theta"] += target - students["theta"].mean()
     students["score"] = to_score(students["theta"], mean, sd)
@@ -105,9 +118,14 @@ def make_trend_nation(base_seed: int, seed: int, *, schools: int = 2400, items: 
             "n_common": int(bank["trend"].sum()),
         },
     }
-    tables = {"register": base.tables["register"], "classes": base.tables["classes"],
-              "students": students, "items": bank, "responses": responses,
-              "truth_means": means}
+    tables = {
+        "register": base.tables["register"],
+        "classes": base.tables["classes"],
+        "students": students,
+        "items": bank,
+        "responses": responses,
+        "truth_means": means,
+    }
     return Nation(tables=tables, truth=truth)
 
 
@@ -117,8 +135,9 @@ def _schools_of(students: pd.DataFrame) -> pd.DataFrame:
     return students[columns].drop_duplicates("school_id").reset_index(drop=True)
 
 
-def _trend_bank(rng: np.random.Generator, bank: pd.DataFrame, common_share: float,
-                mc_guessing: float) -> pd.DataFrame:
+def _trend_bank(
+    rng: np.random.Generator, bank: pd.DataFrame, common_share: float, mc_guessing: float
+) -> pd.DataFrame:
     blocks = sorted(bank["block"].unique())
     keep = int(np.clip(round(common_share * len(blocks)), 1, len(blocks)))
     if common_share < 1 and keep == len(blocks) and len(blocks) > 1:
@@ -130,11 +149,13 @@ def _trend_bank(rng: np.random.Generator, bank: pd.DataFrame, common_share: floa
     per_block = int((bank["block"] == blocks[0]).sum())
     new = make_items(rng, per_block * len(renewed), len(renewed), mc_guessing)
     new["block"] = np.asarray(renewed)[new["block"].to_numpy() - 1]
-    new["item_id"] = [f"{TREND_PREFIX}{b}{p:02d}" for b, p in zip(new["block"], new["position"],
-                                                                   strict=True)]
+    new["item_id"] = [
+        f"{TREND_PREFIX}{b}{p:02d}" for b, p in zip(new["block"], new["position"], strict=True)
+    ]
     new = new[bank.columns].assign(trend=False)
     return pd.concat([old, new], ignore_index=True).sort_values(
-        ["block", "position"], ignore_index=True)
+        ["block", "position"], ignore_index=True
+    )
 
 
 def _gap(means: pd.DataFrame) -> float:

@@ -25,13 +25,22 @@ def subgroup_means(students: pd.DataFrame, score: str = "score") -> pd.DataFrame
     DataFrame
         ``variable, group, mean, sd, n`` (``variable='national', group='all'`` first).
     """
-    national = pd.DataFrame({"variable": ["national"], "group": ["all"],
-                             "mean": [students[score].mean()],
-                             "sd": [students[score].std(ddof=0)], "n": [len(students)]})
+    national = pd.DataFrame(
+        {
+            "variable": ["national"],
+            "group": ["all"],
+            "mean": [students[score].mean()],
+            "sd": [students[score].std(ddof=0)],
+            "n": [len(students)],
+        }
+    )
     parts = [national]
     for variable in GROUPS:
-        stats = students.groupby(variable, observed=True)[score].agg(
-            mean="mean", sd=lambda s: s.std(ddof=0), n="size").reset_index()
+        stats = (
+            students.groupby(variable, observed=True)[score]
+            .agg(mean="mean", sd=lambda s: s.std(ddof=0), n="size")
+            .reset_index()
+        )
         stats = stats.rename(columns={variable: "group"})
         stats.insert(0, "variable", variable)
         stats["group"] = stats["group"].astype(str)
@@ -61,8 +70,9 @@ def intraclass_correlation(values: pd.Series, groups: pd.Series) -> float:
     return float((ms_between - ms_within) / (ms_between + (n0 - 1) * ms_within))
 
 
-def population_truth(students: pd.DataFrame, effects: dict, theta_sd: float,
-                     missing_codes: dict) -> dict:
+def population_truth(
+    students: pd.DataFrame, effects: dict, theta_sd: float, missing_codes: dict
+) -> dict:
     """The truth every nation records about its students: national mean and SD, N, ICC, and
     the generating effects in logits and in score points.
 
@@ -75,7 +85,10 @@ def population_truth(students: pd.DataFrame, effects: dict, theta_sd: float,
         "n_students": len(students),
         "icc": intraclass_correlation(students["score"], students["school_id"]),
         "effects_logits": effects,
-        "effects_points": {k: v * 100 / theta_sd for k, v in effects.items()
-                           if isinstance(v, float) and not k.endswith("_sd")},
+        "effects_points": {
+            k: v * 100 / theta_sd
+            for k, v in effects.items()
+            if isinstance(v, float) and not k.endswith("_sd")
+        },
         "missing_codes": {str(k): v for k, v in missing_codes.items()},
     }

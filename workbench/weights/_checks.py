@@ -24,20 +24,25 @@ def some(values: Iterable[object], noun: str = "rows") -> str:
 def check_frame(data: object, func: str, name: str = "data") -> None:
     """Raise TypeError unless ``data`` is a DataFrame."""
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}: {name} must be a pandas DataFrame ({type(data).__name__} "
-                        "given); wrap it with pd.DataFrame(...)")
+        raise TypeError(
+            f"{func}: {name} must be a pandas DataFrame ({type(data).__name__} "
+            "given); wrap it with pd.DataFrame(...)"
+        )
 
 
 def check_columns(data: pd.DataFrame, func: str, **columns: str | None) -> None:
     """Raise KeyError naming each argument whose column the frame lacks."""
     check_frame(data, func)
-    missing = {arg: col for arg, col in columns.items()
-               if col is not None and col not in data.columns}
+    missing = {
+        arg: col for arg, col in columns.items() if col is not None and col not in data.columns
+    }
     if missing:
         named = ", ".join(f"{arg}={col!r}" for arg, col in missing.items())
         shown = ", ".join(map(str, list(data.columns)[:12]))
-        raise KeyError(f"{func}: no column named by {named} (columns are: {shown}); "
-                       "pass the frame's own column names")
+        raise KeyError(
+            f"{func}: no column named by {named} (columns are: {shown}); "
+            "pass the frame's own column names"
+        )
 
 
 def as_flag(data: pd.DataFrame, column: str, func: str) -> np.ndarray:
@@ -45,20 +50,23 @@ def as_flag(data: pd.DataFrame, column: str, func: str) -> np.ndarray:
     values = data[column]
     bad = ~values.isin([True, False, 0, 1]) | values.isna()
     if bad.any():
-        raise ValueError(f"{func}: column {column!r} must be True/False "
-                         f"(found {some(values[bad].unique(), 'values')}); code it as bool")
+        raise ValueError(
+            f"{func}: column {column!r} must be True/False "
+            f"(found {some(values[bad].unique(), 'values')}); code it as bool"
+        )
     return values.astype(bool).to_numpy()
 
 
-def as_weight(data: pd.DataFrame, column: str, func: str, *, positive: bool = False
-              ) -> np.ndarray:
+def as_weight(data: pd.DataFrame, column: str, func: str, *, positive: bool = False) -> np.ndarray:
     """A weight or probability column as float; missing, negative or infinite values raise."""
     values = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values) | (values <= 0 if positive else values < 0)
     if bad.any():
         what = "positive" if positive else "non-negative"
-        raise ValueError(f"{func}: column {column!r} must be finite and {what} "
-                         f"(bad at rows {some(data.index[bad])}); fix or drop those rows")
+        raise ValueError(
+            f"{func}: column {column!r} must be finite and {what} "
+            f"(bad at rows {some(data.index[bad])}); fix or drop those rows"
+        )
     return values
 
 
@@ -67,5 +75,6 @@ def check_unique(data: pd.DataFrame, columns: list[str], func: str) -> None:
     dup = data.duplicated(columns, keep=False)
     if dup.any():
         keys = data.loc[dup, columns].drop_duplicates().itertuples(index=False, name=None)
-        raise ValueError(f"{func}: duplicate keys {columns} {some(keys, 'keys')}; "
-                         "each unit must appear once")
+        raise ValueError(
+            f"{func}: duplicate keys {columns} {some(keys, 'keys')}; each unit must appear once"
+        )

@@ -19,9 +19,15 @@ __all__ = ["adjust_nonresponse", "trim_weights", "rescale_weights", "SENATE_TOTA
 SENATE_TOTAL = 500.0
 
 
-def adjust_nonresponse(data: pd.DataFrame, *, weight: str, cell: str, responded: str,
-                       out: str = "w_nr", collapse: Mapping[object, object] | None = None
-                       ) -> pd.DataFrame:
+def adjust_nonresponse(
+    data: pd.DataFrame,
+    *,
+    weight: str,
+    cell: str,
+    responded: str,
+    out: str = "w_nr",
+    collapse: Mapping[object, object] | None = None,
+) -> pd.DataFrame:
     """Spread the weight of non-respondents over the respondents of their cell.
 
     Within each cell, respondents get ``weight * sum(weight) / sum(weight of respondents)``
@@ -79,17 +85,26 @@ def adjust_nonresponse(data: pd.DataFrame, *, weight: str, cell: str, responded:
     resp = np.bincount(codes, weights=w * ok, minlength=len(uniques))
     empty = (resp <= 0) & (total > 0)
     if empty.any():
-        raise ValueError(f"{func}: cells {some(uniques[empty], 'cells')} in column {cell!r} "
-                         "have no respondents; collapse them with a neighbouring cell "
-                         "(collapse={cell: neighbour}) before adjusting")
+        raise ValueError(
+            f"{func}: cells {some(uniques[empty], 'cells')} in column {cell!r} "
+            "have no respondents; collapse them with a neighbouring cell "
+            "(collapse={cell: neighbour}) before adjusting"
+        )
     factor = np.divide(total, resp, out=np.ones_like(total), where=resp > 0)
     result = data.copy()
     result[out] = np.where(ok, w * factor[codes], 0.0)
     return result
 
 
-def trim_weights(data: pd.DataFrame, *, weight: str, by: str | None = None, k: float = 4.0,
-                 out: str | None = None, max_iter: int = 100) -> pd.DataFrame:
+def trim_weights(
+    data: pd.DataFrame,
+    *,
+    weight: str,
+    by: str | None = None,
+    k: float = 4.0,
+    out: str | None = None,
+    max_iter: int = 100,
+) -> pd.DataFrame:
     """Cap weights at ``k`` times the group median and give the excess to the other units.
 
     The cap is ``k * median(weight)`` within each ``by`` group (e.g. explicit stratum), fixed
@@ -146,8 +161,9 @@ def trim_weights(data: pd.DataFrame, *, weight: str, by: str | None = None, k: f
     trimmed = w.copy()
     for g in np.unique(groups):
         rows = np.flatnonzero(groups == g)
-        trimmed[rows] = _trim_group(w[rows], k, max_iter, func, data[by].iloc[rows[0]]
-                                    if by else "all")
+        trimmed[rows] = _trim_group(
+            w[rows], k, max_iter, func, data[by].iloc[rows[0]] if by else "all"
+        )
     result = data.copy()
     result[out or weight] = trimmed
     return result
@@ -158,12 +174,13 @@ def rescale_weights(weights: np.ndarray, total: float) -> np.ndarray:
     return weights * (total / weights.sum())
 
 
-def _trim_group(w: np.ndarray, k: float, max_iter: int, func: str, name: object
-                ) -> np.ndarray:
+def _trim_group(w: np.ndarray, k: float, max_iter: int, func: str, name: object) -> np.ndarray:
     cap = k * float(np.median(w))
     if w.sum() > cap * len(w) * (1 + 1e-12):
-        raise ValueError(f"{func}: group {name!r} has total {w.sum():.6g} above n x cap "
-                         f"({len(w)} x {cap:.6g}); raise k")
+        raise ValueError(
+            f"{func}: group {name!r} has total {w.sum():.6g} above n x cap "
+            f"({len(w)} x {cap:.6g}); raise k"
+        )
     out = w.copy()
     for _ in range(max_iter):
         over = out > cap * (1 + 1e-12)

@@ -35,9 +35,15 @@ class CycleWeights:
     zones: pd.DataFrame
 
 
-def weighting_inputs(sample: pd.DataFrame, school_tracking: pd.DataFrame,
-                     class_tracking: pd.DataFrame, student_tracking: pd.DataFrame,
-                     frame: pd.DataFrame, *, n_classes: str = "n_classes_g6"):
+def weighting_inputs(
+    sample: pd.DataFrame,
+    school_tracking: pd.DataFrame,
+    class_tracking: pd.DataFrame,
+    student_tracking: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    n_classes: str = "n_classes_g6",
+):
     """The school, class and student tables the weighting steps take, from the field forms.
 
     Returns
@@ -50,24 +56,34 @@ def weighting_inputs(sample: pd.DataFrame, school_tracking: pd.DataFrame,
     status = school_tracking.set_index("IDSCHOOL")["PARTICIP"].astype(int)
     schools = sample.assign(
         participated=sample["IDSCHOOL"].map(status).eq(1).to_numpy(),
-        slot=sample["IDSCHOOL"].where(sample["role"] == "sampled", sample["REPLACES"]))
+        slot=sample["IDSCHOOL"].where(sample["role"] == "sampled", sample["REPLACES"]),
+    )
     in_school = frame.set_index("school_id")[n_classes]
     register_id = schools.set_index("IDSCHOOL")["school_id"]
     classes = class_tracking.assign(
         n_classes=class_tracking["IDSCHOOL"].map(register_id).map(in_school),
         n_sampled=class_tracking.groupby("IDSCHOOL")["IDCLASS"].transform("size"),
         participated=class_tracking["N_ASSESSED"]
-        >= CLASS_RULE * (class_tracking["N_LISTED"] - class_tracking["N_EXCLUDED"]))
+        >= CLASS_RULE * (class_tracking["N_LISTED"] - class_tracking["N_EXCLUDED"]),
+    )
     classes["n_classes"] = classes[["n_classes", "n_sampled"]].max(axis=1)
     code = student_tracking["PARTICIP"].astype(int)
     students = student_tracking.assign(assessed=code.eq(1), excluded=code.eq(3))
     return schools, classes, students
 
 
-def cycle_weights(sample: pd.DataFrame, school_tracking: pd.DataFrame,
-                  class_tracking: pd.DataFrame, student_tracking: pd.DataFrame,
-                  frame: pd.DataFrame, *, trim: float | None = None, odd: str = "across",
-                  replicates: int = 75, prefix: str = "RWGT") -> CycleWeights:
+def cycle_weights(
+    sample: pd.DataFrame,
+    school_tracking: pd.DataFrame,
+    class_tracking: pd.DataFrame,
+    student_tracking: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    trim: float | None = None,
+    odd: str = "across",
+    replicates: int = 75,
+    prefix: str = "RWGT",
+) -> CycleWeights:
     """Final and replicate weights of every assessed student of a cycle.
 
     Parameters
@@ -92,8 +108,9 @@ def cycle_weights(sample: pd.DataFrame, school_tracking: pd.DataFrame,
     --------
     See ``notebooks/30_weights.py`` and ``tests/test_weights_cycle.py``.
     """
-    schools, classes, students = weighting_inputs(sample, school_tracking, class_tracking,
-                                                  student_tracking, frame)
+    schools, classes, students = weighting_inputs(
+        sample, school_tracking, class_tracking, student_tracking, frame
+    )
     by_school = school_weights(schools, id="IDSCHOOL", sampled_school="slot")
     taking_part = classes[classes["IDSCHOOL"].isin(by_school["IDSCHOOL"])]
     by_class = class_weights(taking_part, **_IDS)
@@ -108,9 +125,14 @@ def cycle_weights(sample: pd.DataFrame, school_tracking: pd.DataFrame,
     return CycleWeights(students=weights, schools=by_school, classes=by_class, zones=zones)
 
 
-def reconcile_weights(reconciliation: pd.DataFrame, weights: CycleWeights,
-                      school_tracking: pd.DataFrame, class_tracking: pd.DataFrame,
-                      student_tracking: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+def reconcile_weights(
+    reconciliation: pd.DataFrame,
+    weights: CycleWeights,
+    school_tracking: pd.DataFrame,
+    class_tracking: pd.DataFrame,
+    student_tracking: pd.DataFrame,
+    scored: pd.DataFrame,
+) -> pd.DataFrame:
     """Append the ``weighted`` step to the field-data reconciliation, with reasons.
 
     Parameters
@@ -142,19 +164,37 @@ def reconcile_weights(reconciliation: pd.DataFrame, weights: CycleWeights,
     weighted_classes = set(weights.classes["IDCLASS"])
     why = pd.Series("unexplained", index=assessed.index, dtype=object)
     why[~assessed["IDSCHOOL"].isin(part)] = "school_not_participating"
-    why[assessed["IDSCHOOL"].isin(part) & ~assessed["IDCLASS"].isin(tracked_classes)] = \
+    why[assessed["IDSCHOOL"].isin(part) & ~assessed["IDCLASS"].isin(tracked_classes)] = (
         "class_not_tracked"
-    why[assessed["IDCLASS"].isin(tracked_classes)
-        & ~assessed["IDCLASS"].isin(weighted_classes)] = "class_below_half_assessed"
+    )
+    why[assessed["IDCLASS"].isin(tracked_classes) & ~assessed["IDCLASS"].isin(weighted_classes)] = (
+        "class_below_half_assessed"
+    )
     reasons = dict(zip(assessed["IDSTUD"], why, strict=True))
-    out = add_step(reconciliation, level="student", step="weighted", before=before,
-                   after=weights.students["IDSTUD"], reasons=reasons,
-                   added="weighted_without_booklet")
+    out = add_step(
+        reconciliation,
+        level="student",
+        step="weighted",
+        before=before,
+        after=weights.students["IDSTUD"],
+        reasons=reasons,
+        added="weighted_without_booklet",
+    )
     ct = class_tracking
     in_part = ct[ct["IDSCHOOL"].isin(part) & (ct["N_ASSESSED"].fillna(0) > 0)]
-    out = add_step(out, level="class", step="weighted", before=in_part["IDCLASS"],
-                   after=weights.classes["IDCLASS"],
-                   reasons=dict.fromkeys(in_part["IDCLASS"], "class_below_half_assessed"))
-    return add_step(out, level="school", step="weighted", before=part,
-                    after=weights.schools["IDSCHOOL"],
-                    reasons=dict.fromkeys(part, "no_class_weighted"))
+    out = add_step(
+        out,
+        level="class",
+        step="weighted",
+        before=in_part["IDCLASS"],
+        after=weights.classes["IDCLASS"],
+        reasons=dict.fromkeys(in_part["IDCLASS"], "class_below_half_assessed"),
+    )
+    return add_step(
+        out,
+        level="school",
+        step="weighted",
+        before=part,
+        after=weights.schools["IDSCHOOL"],
+        reasons=dict.fromkeys(part, "no_class_weighted"),
+    )

@@ -25,9 +25,17 @@ from workbench.weights._checks import as_weight, check_columns, some
 __all__ = ["jk2_replicates", "brr_replicates", "hadamard"]
 
 
-def jk2_replicates(data: pd.DataFrame, *, weight: str = "TOTWGT", zone: str = "JKZONE",
-                   rep: str = "JKREP", zones: int = 75, full: bool = False,
-                   prefix: str = "RWGT", pad: int = 0) -> pd.DataFrame:
+def jk2_replicates(
+    data: pd.DataFrame,
+    *,
+    weight: str = "TOTWGT",
+    zone: str = "JKZONE",
+    rep: str = "JKREP",
+    zones: int = 75,
+    full: bool = False,
+    prefix: str = "RWGT",
+    pad: int = 0,
+) -> pd.DataFrame:
     """IEA JK2 replicate weights from the final weight, JKZONE and JKREP.
 
     Parameters
@@ -81,8 +89,10 @@ def jk2_replicates(data: pd.DataFrame, *, weight: str = "TOTWGT", zone: str = "J
     r = _integers(data, rep, func, 0, 1, "JKREP is 0 or 1")
     sides = pd.Series(r).groupby(z).nunique()
     if (sides < 2).any():
-        raise ValueError(f"{func}: zones {some(sides.index[sides < 2], 'zones')} have units "
-                         f"on one side only (all {rep}=1 or all 0); each zone needs both")
+        raise ValueError(
+            f"{func}: zones {some(sides.index[sides < 2], 'zones')} have units "
+            f"on one side only (all {rep}=1 or all 0); each zone needs both"
+        )
     rows = np.arange(len(w))
     half = np.repeat(w[:, None], zones, axis=1)
     half[rows, z - 1] = 2.0 * w * r
@@ -94,11 +104,19 @@ def jk2_replicates(data: pd.DataFrame, *, weight: str = "TOTWGT", zone: str = "J
     return _append(data, np.hstack(blocks), prefix, pad)
 
 
-def brr_replicates(data: pd.DataFrame, *, weight: str, zone: str, unit: str,
-                   replicates: int | None = None, fay: float = 0.5,
-                   hadamard_matrix: np.ndarray | None = None,
-                   units: tuple[object, object] | None = None, prefix: str = "W_FSTR",
-                   pad: int = 0) -> pd.DataFrame:
+def brr_replicates(
+    data: pd.DataFrame,
+    *,
+    weight: str,
+    zone: str,
+    unit: str,
+    replicates: int | None = None,
+    fay: float = 0.5,
+    hadamard_matrix: np.ndarray | None = None,
+    units: tuple[object, object] | None = None,
+    prefix: str = "W_FSTR",
+    pad: int = 0,
+) -> pd.DataFrame:
     """Fay balanced-repeated-replication weights from variance zones and units (PISA style).
 
     Parameters
@@ -209,9 +227,11 @@ def hadamard(order: int) -> np.ndarray:
     """
     base, doublings = _hadamard_plan(order)
     if base is None:
-        raise ValueError(f"hadamard: cannot build a Hadamard matrix of order {order!r} "
-                         "(Sylvester and Paley I reach powers of 2 and 2^k (p + 1) for "
-                         "primes p = 3 mod 4); pass hadamard_matrix= yourself")
+        raise ValueError(
+            f"hadamard: cannot build a Hadamard matrix of order {order!r} "
+            "(Sylvester and Paley I reach powers of 2 and 2^k (p + 1) for "
+            "primes p = 3 mod 4); pass hadamard_matrix= yourself"
+        )
     h = np.ones((1, 1), dtype=int) if base == 1 else _paley(base - 1)
     for _ in range(doublings):
         h = np.block([[h, h], [h, -h]])
@@ -259,59 +279,75 @@ def _smallest_order(n_zones: int) -> int:
     return order
 
 
-def _brr_matrix(n_zones: int, replicates: int | None, given: np.ndarray | None,
-                func: str) -> np.ndarray:
+def _brr_matrix(
+    n_zones: int, replicates: int | None, given: np.ndarray | None, func: str
+) -> np.ndarray:
     if given is not None:
         h = np.asarray(given)
         if set(np.unique(h)) <= {0, 1}:
             h = np.where(h == 1, 1, -1)
         k = h.shape[0]
         if h.ndim != 2 or h.shape[1] != k or not np.array_equal(h @ h.T, k * np.eye(k)):
-            raise ValueError(f"{func}: hadamard_matrix is not a Hadamard matrix (shape "
-                             f"{h.shape}); check it or let the function build one")
+            raise ValueError(
+                f"{func}: hadamard_matrix is not a Hadamard matrix (shape "
+                f"{h.shape}); check it or let the function build one"
+            )
     else:
         h = hadamard(replicates if replicates is not None else _smallest_order(n_zones))
     if h.shape[0] < n_zones + 1:
-        raise ValueError(f"{func}: {n_zones} zones need a Hadamard matrix of order above "
-                         f"{n_zones} (order {h.shape[0]} given); raise replicates")
+        raise ValueError(
+            f"{func}: {n_zones} zones need a Hadamard matrix of order above "
+            f"{n_zones} (order {h.shape[0]} given); raise replicates"
+        )
     return h
 
 
-def _first_unit(data: pd.DataFrame, zone: str, unit: str, zcode: np.ndarray,
-                zlabels: pd.Index, func: str) -> np.ndarray:
+def _first_unit(
+    data: pd.DataFrame, zone: str, unit: str, zcode: np.ndarray, zlabels: pd.Index, func: str
+) -> np.ndarray:
     """True for rows of the first (smaller) unit of their zone."""
     pairs = pd.DataFrame({"z": zcode, "u": data[unit].to_numpy()})
     count = pairs.groupby("z")["u"].nunique()
     if (count != 2).any():
         bad = zlabels[count.index[count != 2]]
-        raise ValueError(f"{func}: zones {some(bad, 'zones')} of column {zone!r} do not have "
-                         f"exactly two units in {unit!r}; merge units (PISA triples) or zones")
+        raise ValueError(
+            f"{func}: zones {some(bad, 'zones')} of column {zone!r} do not have "
+            f"exactly two units in {unit!r}; merge units (PISA triples) or zones"
+        )
     smallest = pairs.groupby("z")["u"].transform("min")
     return (pairs["u"] == smallest).to_numpy()
 
 
-def _coded_unit(data: pd.DataFrame, unit: str, units: tuple[object, object], func: str
-                ) -> np.ndarray:
+def _coded_unit(
+    data: pd.DataFrame, unit: str, units: tuple[object, object], func: str
+) -> np.ndarray:
     """True for rows coded as the first unit; other codes than the two raise."""
     if len(units) != 2:
-        raise ValueError(f"{func}: units must name two codes, first unit first "
-                         f"({units!r} given); PISA uses (1, 2)")
+        raise ValueError(
+            f"{func}: units must name two codes, first unit first "
+            f"({units!r} given); PISA uses (1, 2)"
+        )
     values = data[unit]
     bad = ~values.isin(list(units))
     if bad.any():
-        raise ValueError(f"{func}: column {unit!r} has codes other than {list(units)} "
-                         f"({some(values[bad].unique(), 'codes')}); recode them (PISA "
-                         "triples: merge unit 3 into 2)")
+        raise ValueError(
+            f"{func}: column {unit!r} has codes other than {list(units)} "
+            f"({some(values[bad].unique(), 'codes')}); recode them (PISA "
+            "triples: merge unit 3 into 2)"
+        )
     return (values == units[0]).to_numpy()
 
 
-def _integers(data: pd.DataFrame, column: str, func: str, low: int, high: int, fix: str
-              ) -> np.ndarray:
+def _integers(
+    data: pd.DataFrame, column: str, func: str, low: int, high: int, fix: str
+) -> np.ndarray:
     values = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values) | (values != np.round(values)) | (values < low) | (values > high)
     if bad.any():
-        raise ValueError(f"{func}: column {column!r} has values outside {low}..{high} "
-                         f"({some(pd.unique(data[column][bad]), 'values')}); {fix}")
+        raise ValueError(
+            f"{func}: column {column!r} has values outside {low}..{high} "
+            f"({some(pd.unique(data[column][bad]), 'values')}); {fix}"
+        )
     return values.astype(int)
 
 
@@ -319,7 +355,9 @@ def _append(data: pd.DataFrame, matrix: np.ndarray, prefix: str, pad: int) -> pd
     names = [f"{prefix}{r:0{pad}d}" for r in range(1, matrix.shape[1] + 1)]
     clash = [n for n in names if n in data.columns]
     if clash:
-        raise ValueError(f"replicate columns already in the data ({some(clash, 'columns')}); "
-                         "drop them first or choose another prefix")
+        raise ValueError(
+            f"replicate columns already in the data ({some(clash, 'columns')}); "
+            "drop them first or choose another prefix"
+        )
     reps = pd.DataFrame(matrix, index=data.index, columns=names)
     return pd.concat([data, reps], axis=1)

@@ -33,12 +33,19 @@ __all__ = ["school_weights", "class_weights", "student_weights", "final_weights"
 _ROLES = ("sampled", "replacement_1", "replacement_2")
 
 
-def school_weights(schools: pd.DataFrame, *, participated: str = "participated",
-                   eligible: str | None = None, cell: str = "stratum",
-                   collapse: Mapping[object, object] | None = None, id: str = "school_id",
-                   probability: str = "probability", role: str = "role",
-                   sampled_school: str = "sampled_school",
-                   replacement_weight: str = "own") -> pd.DataFrame:
+def school_weights(
+    schools: pd.DataFrame,
+    *,
+    participated: str = "participated",
+    eligible: str | None = None,
+    cell: str = "stratum",
+    collapse: Mapping[object, object] | None = None,
+    id: str = "school_id",
+    probability: str = "probability",
+    role: str = "role",
+    sampled_school: str = "sampled_school",
+    replacement_weight: str = "own",
+) -> pd.DataFrame:
     """School base weights and non-response adjustment, one row per participating school.
 
     Parameters
@@ -94,29 +101,54 @@ def school_weights(schools: pd.DataFrame, *, participated: str = "participated",
     1        b1      5.0      1.5            7.5
     """
     func = "school_weights"
-    check_columns(schools, func, id=id, participated=participated, eligible=eligible,
-                  cell=cell, probability=probability, role=role, sampled_school=sampled_school)
+    check_columns(
+        schools,
+        func,
+        id=id,
+        participated=participated,
+        eligible=eligible,
+        cell=cell,
+        probability=probability,
+        role=role,
+        sampled_school=sampled_school,
+    )
     if replacement_weight not in ("own", "original"):
-        raise ValueError(f"{func}: replacement_weight must be 'own' or 'original' "
-                         f"({replacement_weight!r} given); IEA uses 'own'")
+        raise ValueError(
+            f"{func}: replacement_weight must be 'own' or 'original' "
+            f"({replacement_weight!r} given); IEA uses 'own'"
+        )
     bad = ~schools[role].isin(_ROLES)
     if bad.any():
-        raise ValueError(f"{func}: unknown roles {some(schools.loc[bad, role].unique(), 'roles')}"
-                         f" in column {role!r}; use {list(_ROLES)}")
+        raise ValueError(
+            f"{func}: unknown roles {some(schools.loc[bad, role].unique(), 'roles')}"
+            f" in column {role!r}; use {list(_ROLES)}"
+        )
     prob = as_weight(schools, probability, func, positive=True)
     if (prob > 1 + 1e-12).any():
-        raise ValueError(f"{func}: probabilities above 1 in column {probability!r} "
-                         f"({some(schools.loc[prob > 1, id])}); cap them at 1 (certainty)")
+        raise ValueError(
+            f"{func}: probabilities above 1 in column {probability!r} "
+            f"({some(schools.loc[prob > 1, id])}); cap them at 1 (certainty)"
+        )
     ok = as_flag(schools, participated, func)
-    slots = _school_slots(schools, ok, func, id=id, role=role, sampled_school=sampled_school,
-                          eligible=eligible, cell=cell)
-    adjusted = adjust_nonresponse(slots, weight="one", cell=cell, responded="responded",
-                                  out="WGTADJ1", collapse=collapse)
+    slots = _school_slots(
+        schools,
+        ok,
+        func,
+        id=id,
+        role=role,
+        sampled_school=sampled_school,
+        eligible=eligible,
+        cell=cell,
+    )
+    adjusted = adjust_nonresponse(
+        slots, weight="one", cell=cell, responded="responded", out="WGTADJ1", collapse=collapse
+    )
     out = schools.loc[ok].copy()
     slot = out[sampled_school]
     adj = adjusted.set_index(sampled_school)
-    out["nr_cell"] = slot.map(adj[cell].map(lambda c: collapse.get(c, c)) if collapse
-                              else adj[cell]).to_numpy()
+    out["nr_cell"] = slot.map(
+        adj[cell].map(lambda c: collapse.get(c, c)) if collapse else adj[cell]
+    ).to_numpy()
     base = pd.Series(1.0 / prob, index=schools.index)
     if replacement_weight == "original":
         base = schools[sampled_school].map(pd.Series(1.0 / prob, index=schools[id].to_numpy()))
@@ -126,9 +158,15 @@ def school_weights(schools: pd.DataFrame, *, participated: str = "participated",
     return out.reset_index(drop=True)
 
 
-def class_weights(classes: pd.DataFrame, *, participated: str = "participated",
-                  id: str = "school_id", class_id: str = "class_id",
-                  n_classes: str = "n_classes", n_sampled: str = "n_sampled") -> pd.DataFrame:
+def class_weights(
+    classes: pd.DataFrame,
+    *,
+    participated: str = "participated",
+    id: str = "school_id",
+    class_id: str = "class_id",
+    n_classes: str = "n_classes",
+    n_sampled: str = "n_sampled",
+) -> pd.DataFrame:
     """Class base weights and within-school non-response adjustment.
 
     Parameters
@@ -168,15 +206,24 @@ def class_weights(classes: pd.DataFrame, *, participated: str = "participated",
     1         b      1.0      1.0           1.0
     """
     func = "class_weights"
-    check_columns(classes, func, id=id, class_id=class_id, n_classes=n_classes,
-                  n_sampled=n_sampled, participated=participated)
+    check_columns(
+        classes,
+        func,
+        id=id,
+        class_id=class_id,
+        n_classes=n_classes,
+        n_sampled=n_sampled,
+        participated=participated,
+    )
     check_unique(classes, [id, class_id], func)
     total = as_weight(classes, n_classes, func, positive=True)
     taken = as_weight(classes, n_sampled, func, positive=True)
     if (taken > total).any():
-        raise ValueError(f"{func}: {n_sampled!r} exceeds {n_classes!r} in schools "
-                         f"{some(classes.loc[taken > total, id].unique(), 'schools')}; "
-                         "check the class lists")
+        raise ValueError(
+            f"{func}: {n_sampled!r} exceeds {n_classes!r} in schools "
+            f"{some(classes.loc[taken > total, id].unique(), 'schools')}; "
+            "check the class lists"
+        )
     ok = as_flag(classes, participated, func)
     _check_some_respond(classes, ok, id, func, "classes", "school_weights (participated=False)")
     work = classes.assign(_one=1.0, _ok=ok)
@@ -187,9 +234,14 @@ def class_weights(classes: pd.DataFrame, *, participated: str = "participated",
     return out.reset_index(drop=True)
 
 
-def student_weights(students: pd.DataFrame, *, assessed: str = "assessed",
-                    excluded: str | None = None, id: str = "school_id",
-                    class_id: str = "class_id") -> pd.DataFrame:
+def student_weights(
+    students: pd.DataFrame,
+    *,
+    assessed: str = "assessed",
+    excluded: str | None = None,
+    id: str = "school_id",
+    class_id: str = "class_id",
+) -> pd.DataFrame:
     """Student base weight 1 and non-response adjustment within class.
 
     Parameters
@@ -229,32 +281,44 @@ def student_weights(students: pd.DataFrame, *, assessed: str = "assessed",
     [1.0, 1.0, 1.0]
     """
     func = "student_weights"
-    check_columns(students, func, id=id, class_id=class_id, assessed=assessed,
-                  excluded=excluded)
+    check_columns(students, func, id=id, class_id=class_id, assessed=assessed, excluded=excluded)
     ok = as_flag(students, assessed, func)
     data = students
     if excluded is not None:
         out_of = as_flag(students, excluded, func)
         if (ok & out_of).any():
-            raise ValueError(f"{func}: students both assessed and excluded at rows "
-                             f"{some(students.index[ok & out_of])}; an excluded student "
-                             "is not assessed")
+            raise ValueError(
+                f"{func}: students both assessed and excluded at rows "
+                f"{some(students.index[ok & out_of])}; an excluded student "
+                "is not assessed"
+            )
         data, ok = students.loc[~out_of], ok[~out_of]
     key = pd.Series(list(zip(data[id], data[class_id], strict=True)), index=data.index)
-    _check_some_respond(data.assign(_class=key), ok, "_class", func, "students",
-                        "class_weights (participated=False)")
+    _check_some_respond(
+        data.assign(_class=key),
+        ok,
+        "_class",
+        func,
+        "students",
+        "class_weights (participated=False)",
+    )
     work = data.assign(_class=key, _one=1.0, _ok=ok)
-    out = adjust_nonresponse(work, weight="_one", cell="_class", responded="_ok",
-                             out="WGTADJ3")
+    out = adjust_nonresponse(work, weight="_one", cell="_class", responded="_ok", out="WGTADJ3")
     out = out.loc[ok].drop(columns=["_class", "_one", "_ok"])
     out.insert(len(out.columns) - 1, "WGTFAC3", 1.0)
     out["student_weight"] = out["WGTFAC3"] * out["WGTADJ3"]
     return out.reset_index(drop=True)
 
 
-def final_weights(schools: pd.DataFrame, classes: pd.DataFrame, students: pd.DataFrame, *,
-                  id: str = "school_id", class_id: str = "class_id",
-                  senate_total: float = SENATE_TOTAL) -> pd.DataFrame:
+def final_weights(
+    schools: pd.DataFrame,
+    classes: pd.DataFrame,
+    students: pd.DataFrame,
+    *,
+    id: str = "school_id",
+    class_id: str = "class_id",
+    senate_total: float = SENATE_TOTAL,
+) -> pd.DataFrame:
     """TOTWGT = school x class x student weight, plus SENWGT and HOUWGT, one row per student.
 
     Parameters
@@ -299,10 +363,8 @@ def final_weights(schools: pd.DataFrame, classes: pd.DataFrame, students: pd.Dat
     """
     func = "final_weights"
     check_columns(schools, func, id=id, WGTFAC1="WGTFAC1", WGTADJ1="WGTADJ1")
-    check_columns(classes, func, id=id, class_id=class_id, WGTFAC2="WGTFAC2",
-                  WGTADJ2="WGTADJ2")
-    check_columns(students, func, id=id, class_id=class_id, WGTFAC3="WGTFAC3",
-                  WGTADJ3="WGTADJ3")
+    check_columns(classes, func, id=id, class_id=class_id, WGTFAC2="WGTFAC2", WGTADJ2="WGTADJ2")
+    check_columns(students, func, id=id, class_id=class_id, WGTFAC3="WGTFAC3", WGTADJ3="WGTADJ3")
     check_unique(schools, [id], func)
     check_unique(classes, [id, class_id], func)
     keep = [id, *(c for c in ("stratum", "nr_cell") if c in schools and c not in students)]
@@ -314,9 +376,11 @@ def final_weights(schools: pd.DataFrame, classes: pd.DataFrame, students: pd.Dat
     lost = factors.isna().any(axis=1).to_numpy()
     if lost.any():
         keys = out.loc[lost, [id, class_id]].drop_duplicates()
-        raise ValueError(f"{func}: students in classes or schools with no weight "
-                         f"{some(keys.itertuples(index=False, name=None), 'classes')}; "
-                         "drop them or weight their class and school")
+        raise ValueError(
+            f"{func}: students in classes or schools with no weight "
+            f"{some(keys.itertuples(index=False, name=None), 'classes')}; "
+            "drop them or weight their class and school"
+        )
     total = factors.to_numpy(dtype=float).prod(axis=1)
     out["TOTWGT"] = total
     out["SENWGT"] = rescale_weights(total, senate_total)
@@ -324,14 +388,25 @@ def final_weights(schools: pd.DataFrame, classes: pd.DataFrame, students: pd.Dat
     return out
 
 
-def _school_slots(schools: pd.DataFrame, ok: np.ndarray, func: str, *, id: str, role: str,
-                  sampled_school: str, eligible: str | None, cell: str) -> pd.DataFrame:
+def _school_slots(
+    schools: pd.DataFrame,
+    ok: np.ndarray,
+    func: str,
+    *,
+    id: str,
+    role: str,
+    sampled_school: str,
+    eligible: str | None,
+    cell: str,
+) -> pd.DataFrame:
     """One row per eligible sampled school's slot: cell, responded (original or replacement)."""
     part = schools.loc[ok, sampled_school]
     twice = part[part.duplicated()].unique()
     if len(twice):
-        raise ValueError(f"{func}: more than one participating school for the sampled "
-                         f"schools {some(twice, 'slots')}; keep one participant per slot")
+        raise ValueError(
+            f"{func}: more than one participating school for the sampled "
+            f"schools {some(twice, 'slots')}; keep one participant per slot"
+        )
     original = schools[role].to_numpy() == "sampled"
     if eligible is not None:
         original &= as_flag(schools, eligible, func)
@@ -341,11 +416,14 @@ def _school_slots(schools: pd.DataFrame, ok: np.ndarray, func: str, *, id: str, 
     return slots.reset_index(drop=True)
 
 
-def _check_some_respond(data: pd.DataFrame, ok: np.ndarray, group: str, func: str,
-                        units: str, fix: str) -> None:
+def _check_some_respond(
+    data: pd.DataFrame, ok: np.ndarray, group: str, func: str, units: str, fix: str
+) -> None:
     """Raise when a group (school or class) has no responding unit."""
     any_ok = pd.Series(ok, index=data.index).groupby(data[group].to_numpy()).any()
     if not any_ok.all():
-        raise ValueError(f"{func}: {some(any_ok.index[~any_ok.to_numpy()], 'groups')} have "
-                         f"no participating {units}; treat them as non-participating in "
-                         f"{fix} and drop their rows here")
+        raise ValueError(
+            f"{func}: {some(any_ok.index[~any_ok.to_numpy()], 'groups')} have "
+            f"no participating {units}; treat them as non-participating in "
+            f"{fix} and drop their rows here"
+        )

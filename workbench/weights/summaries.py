@@ -6,12 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["weight_summary", "adjustment_summary", "totals_check", "share_check", "with_region",
-           "zone_units", "reconciliation_changes"]
+__all__ = [
+    "weight_summary",
+    "adjustment_summary",
+    "totals_check",
+    "share_check",
+    "with_region",
+    "zone_units",
+    "reconciliation_changes",
+]
 
 
-def weight_summary(students: pd.DataFrame, *, by: str | None = None,
-                   weight: str = "TOTWGT") -> pd.DataFrame:
+def weight_summary(
+    students: pd.DataFrame, *, by: str | None = None, weight: str = "TOTWGT"
+) -> pd.DataFrame:
     """Distribution of a weight: N, sum, min, median, max, CV and Kish's weighting effect.
 
     Returns
@@ -26,12 +34,23 @@ def weight_summary(students: pd.DataFrame, *, by: str | None = None,
     >>> float(t["sum_weights"].iloc[0]), round(float(t["weighting_effect"].iloc[0]), 4)
     (8.0, 1.375)
     """
-    groups = [("total", students)] if by is None else [
-        *students.groupby(by, sort=True), ("total", students)]
-    rows = [_describe(part[weight].to_numpy(float)) | ({by: key} if by else {})
-            for key, part in groups]
-    columns = ([by] if by else []) + ["n", "sum_weights", "min", "median", "max", "cv",
-                                       "weighting_effect"]
+    groups = (
+        [("total", students)]
+        if by is None
+        else [*students.groupby(by, sort=True), ("total", students)]
+    )
+    rows = [
+        _describe(part[weight].to_numpy(float)) | ({by: key} if by else {}) for key, part in groups
+    ]
+    columns = ([by] if by else []) + [
+        "n",
+        "sum_weights",
+        "min",
+        "median",
+        "max",
+        "cv",
+        "weighting_effect",
+    ]
     return pd.DataFrame(rows)[columns]
 
 
@@ -50,9 +69,15 @@ def adjustment_summary(students: pd.DataFrame, *, by: str = "stratum") -> pd.Dat
     return table.reset_index()
 
 
-def totals_check(students: pd.DataFrame, frame: pd.DataFrame, *, by: str = "stratum",
-                 frame_by: list[str] | None = None, weight: str = "TOTWGT",
-                 size: str = "enrol_g6") -> pd.DataFrame:
+def totals_check(
+    students: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    by: str = "stratum",
+    frame_by: list[str] | None = None,
+    weight: str = "TOTWGT",
+    size: str = "enrol_g6",
+) -> pd.DataFrame:
     """Sum of weights against the frame's grade-6 enrolment, by group.
 
     Parameters
@@ -74,15 +99,20 @@ def totals_check(students: pd.DataFrame, frame: pd.DataFrame, *, by: str = "stra
     [0.9, 0.9]
     """
     keys = frame[frame_by or [by]].astype(str).agg("/".join, axis=1)
-    table = pd.DataFrame({"frame_students": frame.groupby(keys)[size].sum(),
-                          "sum_weights": students.groupby(by)[weight].sum()}).fillna(0.0)
+    table = pd.DataFrame(
+        {
+            "frame_students": frame.groupby(keys)[size].sum(),
+            "sum_weights": students.groupby(by)[weight].sum(),
+        }
+    ).fillna(0.0)
     table.loc["total"] = table.sum()
     table["ratio"] = table["sum_weights"] / table["frame_students"]
     return table.rename_axis(by).reset_index()
 
 
-def share_check(percent: pd.DataFrame, frame: pd.DataFrame, *, by: str,
-                size: str = "enrol_g6") -> pd.DataFrame:
+def share_check(
+    percent: pd.DataFrame, frame: pd.DataFrame, *, by: str, size: str = "enrol_g6"
+) -> pd.DataFrame:
     """Weighted percentages (``RepDesign.percent`` output) against the frame's known shares.
 
     Returns
@@ -110,8 +140,15 @@ def share_check(percent: pd.DataFrame, frame: pd.DataFrame, *, by: str,
 
 def _describe(w: np.ndarray) -> dict:
     cv = w.std(ddof=0) / w.mean()
-    return {"n": len(w), "sum_weights": w.sum(), "min": w.min(), "median": np.median(w),
-            "max": w.max(), "cv": cv, "weighting_effect": 1 + cv**2}
+    return {
+        "n": len(w),
+        "sum_weights": w.sum(),
+        "min": w.min(),
+        "median": np.median(w),
+        "max": w.max(),
+        "cv": cv,
+        "weighting_effect": 1 + cv**2,
+    }
 
 
 def with_region(students: pd.DataFrame, school_tracking: pd.DataFrame) -> pd.DataFrame:

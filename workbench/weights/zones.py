@@ -36,10 +36,17 @@ __all__ = ["jackknife_zones", "assign_zones", "MAX_ZONES"]
 MAX_ZONES = 75
 
 
-def jackknife_zones(schools: pd.DataFrame, *, id: str = "school_id", stratum: str = "stratum",
-                    sort_order: str = "sort_order", certainty: str | None = "certainty",
-                    odd: str = "across", max_zones: int = MAX_ZONES,
-                    seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+def jackknife_zones(
+    schools: pd.DataFrame,
+    *,
+    id: str = "school_id",
+    stratum: str = "stratum",
+    sort_order: str = "sort_order",
+    certainty: str | None = "certainty",
+    odd: str = "across",
+    max_zones: int = MAX_ZONES,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
     """Pair the participating schools into jackknife zones (see the module rules).
 
     Parameters
@@ -96,14 +103,14 @@ def jackknife_zones(schools: pd.DataFrame, *, id: str = "school_id", stratum: st
     leftover, and the certainty school ``g`` are split by :func:`assign_zones`.
     """
     func = "jackknife_zones"
-    check_columns(schools, func, id=id, stratum=stratum, sort_order=sort_order,
-                  certainty=certainty)
+    check_columns(schools, func, id=id, stratum=stratum, sort_order=sort_order, certainty=certainty)
     check_unique(schools, [id], func)
     if odd not in ("across", "split"):
         raise ValueError(f"{func}: odd must be 'across' or 'split' ({odd!r} given)")
     if not (isinstance(max_zones, int | np.integer) and max_zones >= 1):
-        raise ValueError(f"{func}: max_zones must be a positive integer ({max_zones!r} "
-                         "given); IEA uses 75")
+        raise ValueError(
+            f"{func}: max_zones must be a positive integer ({max_zones!r} given); IEA uses 75"
+        )
     if schools.empty:
         raise ValueError(f"{func}: no schools given (0 rows); pass the participating schools")
     cert = as_flag(schools, certainty, func) if certainty else np.zeros(len(schools), bool)
@@ -129,9 +136,14 @@ def jackknife_zones(schools: pd.DataFrame, *, id: str = "school_id", stratum: st
     return out
 
 
-def assign_zones(students: pd.DataFrame, zones: pd.DataFrame, *, id: str = "school_id",
-                 class_id: str = "class_id",
-                 seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+def assign_zones(
+    students: pd.DataFrame,
+    zones: pd.DataFrame,
+    *,
+    id: str = "school_id",
+    class_id: str = "class_id",
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
     """Give every student the JKZONE and JKREP of its school, splitting split schools.
 
     A split school's classes alternate JKREP 1, 0, 1, ... (in class-ID order) when it has
@@ -174,9 +186,11 @@ def assign_zones(students: pd.DataFrame, zones: pd.DataFrame, *, id: str = "scho
     zoned = zones.set_index(id)
     missing = ~students[id].isin(zoned.index)
     if missing.any():
-        raise ValueError(f"{func}: students of schools without a zone "
-                         f"{some(students.loc[missing, id].unique(), 'schools')}; run "
-                         "jackknife_zones on every participating school")
+        raise ValueError(
+            f"{func}: students of schools without a zone "
+            f"{some(students.loc[missing, id].unique(), 'schools')}; run "
+            "jackknife_zones on every participating school"
+        )
     out = students.copy()
     out["JKZONE"] = students[id].map(zoned["JKZONE"]).to_numpy(dtype=int)
     rep = students[id].map(zoned["JKREP"]).to_numpy(dtype=float, na_value=np.nan)
@@ -195,13 +209,13 @@ def _units(strata: np.ndarray, cert: np.ndarray, odd: str) -> tuple[list[np.ndar
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         members = pos[a:b]
         for j in range(0, len(members) - 1, 2):
-            units.append(members[j:j + 2])
+            units.append(members[j : j + 2])
             kinds.append("pair")
         if len(members) % 2:
             leftovers.append(members[-1])
     if odd == "across":
         for j in range(0, len(leftovers) - 1, 2):
-            units.append(np.array(leftovers[j:j + 2]))
+            units.append(np.array(leftovers[j : j + 2]))
             kinds.append("across")
         leftovers = leftovers[-1:] if len(leftovers) % 2 else []
     units += [np.array([p]) for p in leftovers]
@@ -219,8 +233,9 @@ def _group_units(n_units: int, max_zones: int) -> np.ndarray:
     return k * max_zones // n_units + 1
 
 
-def _halves(students: pd.DataFrame, id: str, class_id: str,
-            seed: int | np.random.Generator | None) -> np.ndarray:
+def _halves(
+    students: pd.DataFrame, id: str, class_id: str, seed: int | np.random.Generator | None
+) -> np.ndarray:
     """JKREP 1/0 for the students of split schools: by class if >= 2 classes, else by student."""
     rng = None if seed is None else np.random.default_rng(seed)
     rep = np.zeros(len(students))

@@ -20,11 +20,11 @@ from workbench.psychometrics.irt._model import (
 class EMData:
     """Everything the E-step needs that does not change between iterations."""
 
-    onehot: list[np.ndarray]     # (N, J) per category
-    present: np.ndarray          # (N, J) bool: the response counts
-    groups: np.ndarray           # (N,) group index
-    weight: np.ndarray           # (N,) weights scaled to sum to N
-    theta: np.ndarray            # (Q,) nodes
+    onehot: list[np.ndarray]  # (N, J) per category
+    present: np.ndarray  # (N, J) bool: the response counts
+    groups: np.ndarray  # (N,) group index
+    weight: np.ndarray  # (N,) weights scaled to sum to N
+    theta: np.ndarray  # (Q,) nodes
 
 
 def log_prior(theta: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -46,17 +46,23 @@ def expected_counts(data: EMData, post: np.ndarray) -> np.ndarray:
     return np.stack([oh.T @ weighted for oh in data.onehot], axis=1)
 
 
-def e_step(items: ItemSet, data: EMData, logprior: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+def e_step(
+    items: ItemSet, data: EMData, logprior: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     """Log-likelihood matrix, posterior, total marginal log-likelihood, expected counts."""
     loglik = log_likelihood(data.onehot, safe_log(probabilities(items, data.theta)))
     post, marginal = posterior(loglik, logprior[data.groups])
     return loglik, post, float(data.weight @ marginal), expected_counts(data, post)
 
 
-def update_population(data: EMData, post: np.ndarray, mean: np.ndarray, sd: np.ndarray,
-                      free_mean: np.ndarray, free_sd: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def update_population(
+    data: EMData,
+    post: np.ndarray,
+    mean: np.ndarray,
+    sd: np.ndarray,
+    free_mean: np.ndarray,
+    free_sd: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Normal population per group from the posterior moments (weighted)."""
     m1 = post @ data.theta
     m2 = post @ data.theta**2
@@ -72,9 +78,17 @@ def update_population(data: EMData, post: np.ndarray, mean: np.ndarray, sd: np.n
     return mean, sd
 
 
-def oakes_covariance(items: ItemSet, data: EMData, free: np.ndarray, loglik: np.ndarray,
-                     post: np.ndarray, r: np.ndarray, logprior: np.ndarray,
-                     c_prior: tuple[float, float] | None, h: float = 1e-4) -> np.ndarray:
+def oakes_covariance(
+    items: ItemSet,
+    data: EMData,
+    free: np.ndarray,
+    loglik: np.ndarray,
+    post: np.ndarray,
+    r: np.ndarray,
+    logprior: np.ndarray,
+    c_prior: tuple[float, float] | None,
+    h: float = 1e-4,
+) -> np.ndarray:
     """Covariance of the free item parameters from the observed information.
 
     The observed-data score equals the complete-data score at the posterior of the same
@@ -93,8 +107,9 @@ def oakes_covariance(items: ItemSet, data: EMData, free: np.ndarray, loglik: np.
                 par = items.par.copy()
                 par[j, p] += step
                 moved = items.with_par(par)
-                grad, _ = gradient_information(moved, local.counts(moved, items, r),
-                                               data.theta, free, c_prior, False)
+                grad, _ = gradient_information(
+                    moved, local.counts(moved, items, r), data.theta, free, c_prior, False
+                )
                 sides.append(grad[free])
             hess[:, col] = (sides[0] - sides[1]) / (2 * h)
             col += 1
@@ -105,8 +120,9 @@ def oakes_covariance(items: ItemSet, data: EMData, free: np.ndarray, loglik: np.
 class _Local:
     """The persons who took item j, and the items they took: what a change of j moves."""
 
-    def __init__(self, data: EMData, j: int, loglik: np.ndarray, post: np.ndarray,
-                 logprior: np.ndarray) -> None:
+    def __init__(
+        self, data: EMData, j: int, loglik: np.ndarray, post: np.ndarray, logprior: np.ndarray
+    ) -> None:
         rows = np.flatnonzero(data.present[:, j])
         self.cols = np.flatnonzero(data.present[rows].any(axis=0))
         self.j, self.theta = j, data.theta
@@ -131,7 +147,7 @@ class _Local:
 
 def _pad(logp: np.ndarray, categories: int) -> np.ndarray:
     out = np.full((categories, logp.shape[1]), np.log(1e-300))
-    out[:len(logp)] = logp
+    out[: len(logp)] = logp
     return out
 
 

@@ -26,8 +26,8 @@ class ItemSet:
 
     ids: tuple[str, ...]
     models: tuple[str, ...]
-    ncat: np.ndarray          # (J,) maximum score K_j
-    par: np.ndarray           # (J, kmax + 2) [a, g_1..g_kmax, c]
+    ncat: np.ndarray  # (J,) maximum score K_j
+    par: np.ndarray  # (J, kmax + 2) [a, g_1..g_kmax, c]
 
     @property
     def kmax(self) -> int:
@@ -55,7 +55,7 @@ def par_from_steps(a: np.ndarray, d: np.ndarray, c: np.ndarray, ncat: np.ndarray
 
 def steps_from_par(par: np.ndarray, ncat: np.ndarray) -> np.ndarray:
     kmax = par.shape[1] - 2
-    g = np.column_stack([np.zeros(len(par)), par[:, 1:kmax + 1]])
+    g = np.column_stack([np.zeros(len(par)), par[:, 1 : kmax + 1]])
     d = -np.diff(g, axis=1) / par[:, [0]]
     used = np.arange(1, kmax + 1)[None, :] <= ncat[:, None]
     return np.where(used, d, np.nan)
@@ -65,7 +65,7 @@ def probabilities(items: ItemSet, theta: np.ndarray) -> np.ndarray:
     """Category probabilities ``P[j, k, q]`` (zero beyond an item's maximum score)."""
     par, kmax = items.par, items.kmax
     k = np.arange(kmax + 1)
-    g = np.column_stack([np.zeros(len(par)), par[:, 1:kmax + 1]])
+    g = np.column_stack([np.zeros(len(par)), par[:, 1 : kmax + 1]])
     eta = par[:, 0, None, None] * k[None, :, None] * theta[None, None, :] + g[:, :, None]
     eta = np.where(k[None, :, None] <= items.ncat[:, None, None], eta, -np.inf)
     eta -= eta.max(axis=1, keepdims=True)
@@ -92,9 +92,14 @@ def safe_log(prob: np.ndarray) -> np.ndarray:
     return np.log(np.clip(prob, 1e-300, None))
 
 
-def gradient_information(items: ItemSet, r: np.ndarray, theta: np.ndarray,
-                         free: np.ndarray, c_prior: tuple[float, float] | None,
-                         information: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+def gradient_information(
+    items: ItemSet,
+    r: np.ndarray,
+    theta: np.ndarray,
+    free: np.ndarray,
+    c_prior: tuple[float, float] | None,
+    information: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Gradient ``(J, P)`` and Fisher information ``(J, P, P)`` of the expected complete-data
     log-likelihood ``sum_kq r[j,k,q] log P_jk(theta_q)`` (+ the guessing prior) in ``par``."""
     npar = items.par.shape[1]
@@ -103,7 +108,8 @@ def gradient_information(items: ItemSet, r: np.ndarray, theta: np.ndarray,
     three = items.is3pl
     if (~three).any():
         grad[~three, :-1], info[~three, :-1, :-1] = _gpcm_terms(
-            items.par[~three], items.ncat[~three], r[~three], theta, information)
+            items.par[~three], items.ncat[~three], r[~three], theta, information
+        )
     if three.any():
         cols = [0, 1, npar - 1]
         g3, i3 = _three_pl_terms(items.par[three], r[three], theta, c_prior)
@@ -117,8 +123,14 @@ def gradient_information(items: ItemSet, r: np.ndarray, theta: np.ndarray,
     return grad, info
 
 
-def newton_step(items: ItemSet, r: np.ndarray, theta: np.ndarray, free: np.ndarray,
-                c_prior: tuple[float, float] | None, max_step: float = 1.0) -> ItemSet:
+def newton_step(
+    items: ItemSet,
+    r: np.ndarray,
+    theta: np.ndarray,
+    free: np.ndarray,
+    c_prior: tuple[float, float] | None,
+    max_step: float = 1.0,
+) -> ItemSet:
     """One Fisher-scoring step for every item at once (the M-step)."""
     grad, info = gradient_information(items, r, theta, free, c_prior)
     ridge = 1e-8 * np.eye(info.shape[1])[None]
@@ -131,33 +143,35 @@ def newton_step(items: ItemSet, r: np.ndarray, theta: np.ndarray, free: np.ndarr
     return items.with_par(par)
 
 
-def _gpcm_terms(par: np.ndarray, ncat: np.ndarray, r: np.ndarray, theta: np.ndarray,
-                information: bool = True) -> tuple[np.ndarray, np.ndarray | float]:
+def _gpcm_terms(
+    par: np.ndarray, ncat: np.ndarray, r: np.ndarray, theta: np.ndarray, information: bool = True
+) -> tuple[np.ndarray, np.ndarray | float]:
     kmax = par.shape[1] - 2
     sub = ItemSet(tuple(), ("GPCM",) * len(par), ncat, par)
-    prob = probabilities(sub, theta)                        # (S, K+1, Q)
-    n = r.sum(axis=1)                                       # (S, Q)
+    prob = probabilities(sub, theta)  # (S, K+1, Q)
+    n = r.sum(axis=1)  # (S, Q)
     k = np.arange(kmax + 1)
-    design = np.zeros((len(theta), kmax + 1, kmax + 1))   # (Q, K+1 categories, P params)
+    design = np.zeros((len(theta), kmax + 1, kmax + 1))  # (Q, K+1 categories, P params)
     design[:, :, 0] = k[None, :] * theta[:, None]
     design[:, 1:, 1:] = np.eye(kmax)[None]
     resid = r - n[:, None, :] * prob
     grad = np.einsum("skq,qkp->sp", resid, design)
     if not information:
         return grad, 0.0
-    pt = prob.transpose(0, 2, 1)                            # (S, Q, K+1)
+    pt = prob.transpose(0, 2, 1)  # (S, Q, K+1)
     cov = pt[..., :, None] * np.eye(kmax + 1) - pt[..., :, None] * pt[..., None, :]
     info = np.einsum("sq,qkp,sqkl,qlr->spr", n, design, cov, design, optimize=True)
     return grad, info
 
 
-def _three_pl_terms(par: np.ndarray, r: np.ndarray, theta: np.ndarray,
-                    c_prior: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+def _three_pl_terms(
+    par: np.ndarray, r: np.ndarray, theta: np.ndarray, c_prior: tuple[float, float] | None
+) -> tuple[np.ndarray, np.ndarray]:
     a, g, c = par[:, [0]], par[:, [1]], par[:, [-1]]
     f = 1 / (1 + np.exp(-(a * theta[None, :] + g)))
     p = c + (1 - c) * f
     slope = (1 - c) * f * (1 - f)
-    deriv = np.stack([slope * theta[None, :], slope, 1 - f], axis=1)   # (S, 3, Q)
+    deriv = np.stack([slope * theta[None, :], slope, 1 - f], axis=1)  # (S, 3, Q)
     n = r.sum(axis=1)
     w = 1 / np.clip(p * (1 - p), 1e-12, None)
     grad = np.einsum("sq,spq->sp", (r[:, 1, :] - n * p) * w, deriv)
@@ -170,14 +184,15 @@ def _three_pl_terms(par: np.ndarray, r: np.ndarray, theta: np.ndarray,
     return grad, info
 
 
-def theta_derivatives(items: ItemSet, theta: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def theta_derivatives(
+    items: ItemSet, theta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``P``, ``dP/dtheta`` and ``d2P/dtheta2`` at person-specific ``theta`` (N,):
     arrays ``(N, J, K+1)``."""
     par, kmax = items.par, items.kmax
     k = np.arange(kmax + 1)
     a = par[:, 0]
-    g = np.column_stack([np.zeros(len(par)), par[:, 1:kmax + 1]])
+    g = np.column_stack([np.zeros(len(par)), par[:, 1 : kmax + 1]])
     eta = a[None, :, None] * k[None, None, :] * theta[:, None, None] + g[None]
     eta = np.where(k[None, None, :] <= items.ncat[None, :, None], eta, -np.inf)
     eta -= eta.max(axis=2, keepdims=True)

@@ -50,17 +50,30 @@ class Calibration:
         return self.items.copy()
 
     def __repr__(self) -> str:
-        return (f"Calibration(items={len(self.items)}, n={self.n}, groups="
-                f"{len(self.population)}, loglik={self.loglik:.1f}, "
-                f"converged={self.converged})")
+        return (
+            f"Calibration(items={len(self.items)}, n={self.n}, groups="
+            f"{len(self.population)}, loglik={self.loglik:.1f}, "
+            f"converged={self.converged})"
+        )
 
 
-def calibrate(responses: pd.DataFrame, *, items: pd.DataFrame | Sequence[str],
-              model: str | Mapping[str, str] = "2PL", group: str | None = None,
-              reference: object | None = None, weight: str | None = None,
-              guessing: float | None = None, guessing_prior: tuple[float, float] = (6.0, 16.0),
-              omitted: str = "wrong", not_reached: str = "missing", points: int = 41,
-              se: bool = True, tol: float = 1e-5, max_iter: int = 2000) -> Calibration:
+def calibrate(
+    responses: pd.DataFrame,
+    *,
+    items: pd.DataFrame | Sequence[str],
+    model: str | Mapping[str, str] = "2PL",
+    group: str | None = None,
+    reference: object | None = None,
+    weight: str | None = None,
+    guessing: float | None = None,
+    guessing_prior: tuple[float, float] = (6.0, 16.0),
+    omitted: str = "wrong",
+    not_reached: str = "missing",
+    points: int = 41,
+    se: bool = True,
+    tol: float = 1e-5,
+    max_iter: int = 2000,
+) -> Calibration:
     """Calibrate items by marginal maximum likelihood (Bock-Aitkin EM).
 
     Parameters
@@ -124,23 +137,31 @@ def calibrate(responses: pd.DataFrame, *, items: pd.DataFrame | Sequence[str],
     (12, 4)
     """
     ids = _data.item_ids_of(items, caller="calibrate")
-    x = _data.score_matrix(responses, ids, caller="calibrate", omitted=omitted,
-                           not_reached=not_reached)
+    x = _data.score_matrix(
+        responses, ids, caller="calibrate", omitted=omitted, not_reached=not_reached
+    )
     ncat = _max_scores(x, ids)
-    models = _data.item_models(ids, ncat, model, items if isinstance(items, pd.DataFrame)
-                               else None)
+    models = _data.item_models(ids, ncat, model, items if isinstance(items, pd.DataFrame) else None)
     theta = _data.grid(points)
     groups, labels, ref = _groups(responses, group, reference)
-    data = EMData(_data.onehot(x, int(ncat.max())), np.isfinite(x), groups,
-                  _weights(responses, weight), theta)
+    data = EMData(
+        _data.onehot(x, int(ncat.max())), np.isfinite(x), groups, _weights(responses, weight), theta
+    )
     start, free = _start(x, ids, models, ncat, guessing)
     rasch = not free[:, 0].any()
-    fit = _run_em(start, free, data, ref, rasch, guessing_prior if guessing is None else None,
-                  tol, max_iter)
+    fit = _run_em(
+        start, free, data, ref, rasch, guessing_prior if guessing is None else None, tol, max_iter
+    )
     cov = oakes_covariance(fit.items, data, free, *fit.estep, fit.prior_c) if se else None
-    return Calibration(items=_table(fit, free, cov, x), population=_population(fit, labels,
-                       ref, data), loglik=fit.loglik, iterations=fit.iterations,
-                       converged=fit.converged, n=len(x), points=points)
+    return Calibration(
+        items=_table(fit, free, cov, x),
+        population=_population(fit, labels, ref, data),
+        loglik=fit.loglik,
+        iterations=fit.iterations,
+        converged=fit.converged,
+        n=len(x),
+        points=points,
+    )
 
 
 @dataclass
@@ -157,8 +178,16 @@ class _Fit:
     theta: np.ndarray
 
 
-def _run_em(items: ItemSet, free: np.ndarray, data: EMData, ref: int, rasch: bool,
-            prior_c: tuple[float, float] | None, tol: float, max_iter: int) -> _Fit:
+def _run_em(
+    items: ItemSet,
+    free: np.ndarray,
+    data: EMData,
+    ref: int,
+    rasch: bool,
+    prior_c: tuple[float, float] | None,
+    tol: float,
+    max_iter: int,
+) -> _Fit:
     n_groups = int(data.groups.max()) + 1
     mean, sd = np.zeros(n_groups), np.ones(n_groups)
     free_mean = np.arange(n_groups) != ref
@@ -170,20 +199,35 @@ def _run_em(items: ItemSet, free: np.ndarray, data: EMData, ref: int, rasch: boo
         loglik, post, total, r = e_step(items, data, logprior)
         new = newton_step(items, r, data.theta, free, prior_c)
         new_mean, new_sd = update_population(data, post, mean, sd, free_mean, free_sd)
-        change = max(np.abs(new.par - items.par).max(), np.abs(new_mean - mean).max(),
-                     np.abs(new_sd - sd).max())
+        change = max(
+            np.abs(new.par - items.par).max(),
+            np.abs(new_mean - mean).max(),
+            np.abs(new_sd - sd).max(),
+        )
         items, mean, sd = new, new_mean, new_sd
         if change < tol:
             converged = True
             break
     if not converged:
-        warnings.warn(f"calibrate: EM stopped after {max_iter} iterations without converging "
-                      f"(last change {change:.2g}); raise max_iter or check the items.",
-                      stacklevel=3)
+        warnings.warn(
+            f"calibrate: EM stopped after {max_iter} iterations without converging "
+            f"(last change {change:.2g}); raise max_iter or check the items.",
+            stacklevel=3,
+        )
     logprior = log_prior(data.theta, mean, sd)
     loglik, post, total, r = e_step(items, data, logprior)
-    return _Fit(items, mean, sd, total, iteration, converged, (loglik, post, r, logprior), r,
-                prior_c, data.theta)
+    return _Fit(
+        items,
+        mean,
+        sd,
+        total,
+        iteration,
+        converged,
+        (loglik, post, r, logprior),
+        r,
+        prior_c,
+        data.theta,
+    )
 
 
 def _max_scores(x: np.ndarray, ids: list[str]) -> np.ndarray:
@@ -191,14 +235,17 @@ def _max_scores(x: np.ndarray, ids: list[str]) -> np.ndarray:
     for j, k in enumerate(ncat):
         counts = np.bincount(x[np.isfinite(x[:, j]), j].astype(int), minlength=k + 1)
         if k < 1 or (counts == 0).any():
-            raise ValueError(f"calibrate: item {ids[j]!r} has score categories without any "
-                             f"response (counts {counts.tolist()}); collapse categories or "
-                             "drop the item.")
+            raise ValueError(
+                f"calibrate: item {ids[j]!r} has score categories without any "
+                f"response (counts {counts.tolist()}); collapse categories or "
+                "drop the item."
+            )
     return ncat
 
 
-def _start(x: np.ndarray, ids: list[str], models: tuple[str, ...], ncat: np.ndarray,
-           guessing: float | None) -> tuple[ItemSet, np.ndarray]:
+def _start(
+    x: np.ndarray, ids: list[str], models: tuple[str, ...], ncat: np.ndarray, guessing: float | None
+) -> tuple[ItemSet, np.ndarray]:
     kmax = int(ncat.max())
     d = np.full((len(ids), kmax), np.nan)
     for j, k in enumerate(ncat):
@@ -216,21 +263,26 @@ def _start(x: np.ndarray, ids: list[str], models: tuple[str, ...], ncat: np.ndar
     return ItemSet(tuple(ids), models, ncat, par), free
 
 
-def _groups(responses: pd.DataFrame, group: str | None,
-            reference: object | None) -> tuple[np.ndarray, list, int]:
+def _groups(
+    responses: pd.DataFrame, group: str | None, reference: object | None
+) -> tuple[np.ndarray, list, int]:
     if group is None:
         return np.zeros(len(responses), dtype=int), ["all"], 0
     if group not in responses.columns:
-        raise KeyError(f"calibrate: group column {group!r} is not in responses; pass the "
-                       "name of the cycle or group column.")
+        raise KeyError(
+            f"calibrate: group column {group!r} is not in responses; pass the "
+            "name of the cycle or group column."
+        )
     codes, labels = pd.factorize(responses[group], sort=True)
     labels = list(labels)
     if (codes < 0).any():
         raise ValueError(f"calibrate: group column {group!r} has missing values; fill them.")
     ref = 0 if reference is None else labels.index(reference) if reference in labels else -1
     if ref < 0:
-        raise ValueError(f"calibrate: reference {reference!r} is not a value of {group!r} "
-                         f"({labels} given); pick one of them.")
+        raise ValueError(
+            f"calibrate: reference {reference!r} is not a value of {group!r} "
+            f"({labels} given); pick one of them."
+        )
     return codes, labels, ref
 
 
@@ -239,8 +291,10 @@ def _weights(responses: pd.DataFrame, weight: str | None) -> np.ndarray:
         return np.ones(len(responses))
     w = responses[weight].to_numpy(dtype=float)
     if not np.all(np.isfinite(w) & (w > 0)):
-        raise ValueError(f"calibrate: weight column {weight!r} must be positive and finite; "
-                         "drop students with zero weight first.")
+        raise ValueError(
+            f"calibrate: weight column {weight!r} must be positive and finite; "
+            "drop students with zero weight first."
+        )
     return w * len(w) / w.sum()
 
 
@@ -248,9 +302,17 @@ def _table(fit: _Fit, free: np.ndarray, cov: np.ndarray | None, x: np.ndarray) -
     items = fit.items
     a, c, d = items.par[:, 0], items.par[:, -1], steps_from_par(items.par, items.ncat)
     b = np.nanmean(d, axis=1)
-    frame = pd.DataFrame({"item_id": list(items.ids), "model": list(items.models),
-                          "max_score": items.ncat, "n": np.isfinite(x).sum(axis=0),
-                          "a": a, "b": b, "c": c})
+    frame = pd.DataFrame(
+        {
+            "item_id": list(items.ids),
+            "model": list(items.models),
+            "max_score": items.ncat,
+            "n": np.isfinite(x).sum(axis=0),
+            "a": a,
+            "b": b,
+            "c": c,
+        }
+    )
     poly = items.ncat > 1
     for k in range(items.kmax if poly.any() else 0):
         frame[f"d{k + 1}"] = np.where(poly, d[:, k], np.nan)
@@ -264,8 +326,10 @@ def _table(fit: _Fit, free: np.ndarray, cov: np.ndarray | None, x: np.ndarray) -
 def _standard_errors(items: ItemSet, free: np.ndarray, cov: np.ndarray | None) -> dict:
     """Delta-method SEs of a, b, c, d_k from the covariance of ``[a, g_1.., c]``."""
     n_items, npar = items.par.shape
-    out = {k: np.full(n_items, np.nan) for k in ["a", "b", "c"] +
-           [f"d{k + 1}" for k in range(npar - 2)]}
+    out = {
+        k: np.full(n_items, np.nan)
+        for k in ["a", "b", "c"] + [f"d{k + 1}" for k in range(npar - 2)]
+    }
     if cov is None:
         return out
     position = np.full(free.shape, -1)
@@ -288,7 +352,7 @@ def _jacobian(par: np.ndarray, k: int) -> np.ndarray:
     """Rows: a, b, c, d_1..d_k; columns: the ``par`` layout ``[a, g_1..g_kmax, c]``."""
     npar = len(par)
     a = par[0]
-    g = np.concatenate([[0.0], par[1:k + 1]])
+    g = np.concatenate([[0.0], par[1 : k + 1]])
     jac = np.zeros((3 + k, npar))
     jac[0, 0] = 1.0
     jac[2, -1] = 1.0
@@ -297,11 +361,17 @@ def _jacobian(par: np.ndarray, k: int) -> np.ndarray:
         jac[2 + s, s] = -1.0 / a
         if s > 1:
             jac[2 + s, s - 1] = 1.0 / a
-    jac[1] = jac[3:3 + k].mean(axis=0)
+    jac[1] = jac[3 : 3 + k].mean(axis=0)
     return jac
 
 
 def _population(fit: _Fit, labels: list, ref: int, data: EMData) -> pd.DataFrame:
-    return pd.DataFrame({"group": labels, "mean": fit.mean, "sd": fit.sd,
-                         "n": np.bincount(data.groups, minlength=len(labels)),
-                         "reference": np.arange(len(labels)) == ref})
+    return pd.DataFrame(
+        {
+            "group": labels,
+            "mean": fit.mean,
+            "sd": fit.sd,
+            "n": np.bincount(data.groups, minlength=len(labels)),
+            "reference": np.arange(len(labels)) == ref,
+        }
+    )

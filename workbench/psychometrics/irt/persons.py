@@ -27,10 +27,19 @@ METHODS = ("eap", "wle")
 _CHUNK = 20_000
 
 
-def person_scores(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame,
-                  method: str = "eap", id: str | None = None, omitted: str = "wrong",
-                  not_reached: str = "wrong", mean: float = 0.0, sd: float = 1.0,
-                  points: int = 41, bounds: tuple[float, float] = (-6.0, 6.0)) -> pd.DataFrame:
+def person_scores(
+    responses: pd.DataFrame,
+    *,
+    items: Calibration | pd.DataFrame,
+    method: str = "eap",
+    id: str | None = None,
+    omitted: str = "wrong",
+    not_reached: str = "wrong",
+    mean: float = 0.0,
+    sd: float = 1.0,
+    points: int = 41,
+    bounds: tuple[float, float] = (-6.0, 6.0),
+) -> pd.DataFrame:
     """Ability of each student given the item parameters, by ``method`` ``"eap"`` or ``"wle"``.
 
     Parameters
@@ -72,22 +81,38 @@ def person_scores(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame,
     1 -1.746  1.961        2
     """
     if method == "eap":
-        return _eap(responses, items=items, mean=mean, sd=sd, id=id, omitted=omitted,
-                    not_reached=not_reached, points=points)
+        return _eap(
+            responses,
+            items=items,
+            mean=mean,
+            sd=sd,
+            id=id,
+            omitted=omitted,
+            not_reached=not_reached,
+            points=points,
+        )
     if method == "wle":
-        return _wle(responses, items=items, id=id, omitted=omitted, not_reached=not_reached,
-                    bounds=bounds)
+        return _wle(
+            responses, items=items, id=id, omitted=omitted, not_reached=not_reached, bounds=bounds
+        )
     raise ValueError(f"person_scores: unknown method ({method!r}); use one of {METHODS}")
 
 
-def _eap(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, mean: float,
-         sd: float, id: str | None, omitted: str, not_reached: str, points: int
-         ) -> pd.DataFrame:
+def _eap(
+    responses: pd.DataFrame,
+    *,
+    items: Calibration | pd.DataFrame,
+    mean: float,
+    sd: float,
+    id: str | None,
+    omitted: str,
+    not_reached: str,
+    points: int,
+) -> pd.DataFrame:
     """EAP and posterior SD under a normal prior (``scipy.integrate.quad`` checked)."""
     its, x = _prepare(responses, items, "person_scores", omitted, not_reached)
     if not (np.isfinite(sd) and sd > 0):
-        raise ValueError(f"person_scores: sd must be positive ({sd!r} given); "
-                         "pass the prior SD.")
+        raise ValueError(f"person_scores: sd must be positive ({sd!r} given); pass the prior SD.")
     theta = _data.grid(points)
     logprior = log_prior(theta, np.array([mean]), np.array([sd]))
     out_mean, out_sd = np.empty(len(x)), np.empty(len(x))
@@ -98,16 +123,24 @@ def _eap(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, mean: fl
     return _result(responses, id, {"eap": out_mean, "psd": out_sd}, x)
 
 
-def _wle(responses: pd.DataFrame, *, items: Calibration | pd.DataFrame, id: str | None,
-         omitted: str, not_reached: str, bounds: tuple[float, float]) -> pd.DataFrame:
+def _wle(
+    responses: pd.DataFrame,
+    *,
+    items: Calibration | pd.DataFrame,
+    id: str | None,
+    omitted: str,
+    not_reached: str,
+    bounds: tuple[float, float],
+) -> pd.DataFrame:
     """Warm WLE: ``l'(theta) + J / (2 I) = 0`` by bisection; SE ``1 / sqrt(I)`` (Warm 1989)."""
     its, x = _prepare(responses, items, "person_scores", omitted, not_reached)
     est, se = np.full(len(x), np.nan), np.full(len(x), np.nan)
     for rows in _chunks(len(x)):
         est[rows], se[rows] = _wle_chunk(its, x[rows], bounds)
     some = np.isfinite(x).any(axis=1)
-    return _result(responses, id, {"wle": np.where(some, est, np.nan),
-                                   "se": np.where(some, se, np.nan)}, x)
+    return _result(
+        responses, id, {"wle": np.where(some, est, np.nan), "se": np.where(some, se, np.nan)}, x
+    )
 
 
 def item_set(items: Calibration | pd.DataFrame, *, caller: str) -> ItemSet:
@@ -122,21 +155,30 @@ def person_loglik(items: ItemSet, x: np.ndarray, theta: np.ndarray) -> np.ndarra
     return log_likelihood(_data.onehot(x, items.kmax), logp)
 
 
-def _prepare(responses: pd.DataFrame, items: Calibration | pd.DataFrame, caller: str,
-             omitted: str, not_reached: str) -> tuple[ItemSet, np.ndarray]:
+def _prepare(
+    responses: pd.DataFrame,
+    items: Calibration | pd.DataFrame,
+    caller: str,
+    omitted: str,
+    not_reached: str,
+) -> tuple[ItemSet, np.ndarray]:
     its = item_set(items, caller=caller)
-    x = _data.score_matrix(responses, its.ids, caller=caller, omitted=omitted,
-                           not_reached=not_reached)
+    x = _data.score_matrix(
+        responses, its.ids, caller=caller, omitted=omitted, not_reached=not_reached
+    )
     over = np.isfinite(x) & (x > its.ncat[None, :])
     if over.any():
         j = int(np.argwhere(over)[0, 1])
-        raise ValueError(f"{caller}: item {its.ids[j]!r} has scores above its maximum "
-                         f"({int(its.ncat[j])}); check the item table or the scoring.")
+        raise ValueError(
+            f"{caller}: item {its.ids[j]!r} has scores above its maximum "
+            f"({int(its.ncat[j])}); check the item table or the scoring."
+        )
     return its, x
 
 
-def _wle_chunk(items: ItemSet, x: np.ndarray, bounds: tuple[float, float]
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _wle_chunk(
+    items: ItemSet, x: np.ndarray, bounds: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
     lo = np.full(len(x), float(bounds[0]))
     hi = np.full(len(x), float(bounds[1]))
     for _ in range(48):
@@ -168,13 +210,14 @@ def _chunks(n: int) -> list[slice]:
     return [slice(s, min(s + _CHUNK, n)) for s in range(0, max(n, 1), _CHUNK)]
 
 
-def _result(responses: pd.DataFrame, id: str | None, columns: dict,
-            x: np.ndarray) -> pd.DataFrame:
+def _result(responses: pd.DataFrame, id: str | None, columns: dict, x: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame["n_items"] = np.isfinite(x).sum(axis=1)
     if id is not None:
         if id not in responses.columns:
-            raise KeyError(f"scaling: id column {id!r} is not in responses; pass an existing "
-                           "column or id=None.")
+            raise KeyError(
+                f"scaling: id column {id!r} is not in responses; pass an existing "
+                "column or id=None."
+            )
         frame.insert(0, id, responses[id].to_numpy())
     return frame

@@ -21,8 +21,9 @@ _LETTERS = np.array(list("ABCD"))
 _SCORE_OF = {10: 1, 20: 2, 70: 0, 79: 0}
 
 
-def booklet_answers(rng: np.random.Generator, codes: pd.DataFrame,
-                    items: pd.DataFrame) -> pd.DataFrame:
+def booklet_answers(
+    rng: np.random.Generator, codes: pd.DataFrame, items: pd.DataFrame
+) -> pd.DataFrame:
     """Turn scored codes (0/1/2, 6, 7, 9) into what coders write in the booklet file.
 
     Parameters
@@ -55,9 +56,16 @@ def booklet_answers(rng: np.random.Generator, codes: pd.DataFrame,
     return pd.DataFrame(out, index=codes.index)
 
 
-def double_coding(rng: np.random.Generator, booklets: pd.DataFrame, items: pd.DataFrame, *,
-                  per_item: int, share: float, agreement: float,
-                  coders: int = 6) -> pd.DataFrame:
+def double_coding(
+    rng: np.random.Generator,
+    booklets: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    per_item: int,
+    share: float,
+    agreement: float,
+    coders: int = 6,
+) -> pd.DataFrame:
     """A second coder re-codes a random subsample of the constructed responses.
 
     For each CR item, ``max(per_item, share x responses)`` valid responses (capped at all of
@@ -80,10 +88,19 @@ def double_coding(rng: np.random.Generator, booklets: pd.DataFrame, items: pd.Da
         coder1 = rng.integers(1, coders + 1, n)
         coder2 = (coder1 + rng.integers(1, coders, n) - 1) % coders + 1
         second = _second_codes(rng, first, list(CR_CODES[int(item.max_score)]), agreement)
-        parts.append(pd.DataFrame({
-            "IDSTUD": valid["IDSTUD"].to_numpy()[pick], "IDBOOK": valid["IDBOOK"].to_numpy()[pick],
-            "ITEM": item.item_id, "CODER1": coder1, "CODE1": first, "CODER2": coder2,
-            "CODE2": second}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "IDSTUD": valid["IDSTUD"].to_numpy()[pick],
+                    "IDBOOK": valid["IDBOOK"].to_numpy()[pick],
+                    "ITEM": item.item_id,
+                    "CODER1": coder1,
+                    "CODE1": first,
+                    "CODER2": coder2,
+                    "CODE2": second,
+                }
+            )
+        )
     columns = ["IDSTUD", "IDBOOK", "ITEM", "CODER1", "CODE1", "CODER2", "CODE2"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
@@ -108,8 +125,9 @@ def _cr_codes(rng: np.random.Generator, score: np.ndarray, max_score: int) -> np
     return out
 
 
-def _second_codes(rng: np.random.Generator, first: np.ndarray, codes: list[int],
-                  agreement: float) -> np.ndarray:
+def _second_codes(
+    rng: np.random.Generator, first: np.ndarray, codes: list[int], agreement: float
+) -> np.ndarray:
     second = first.copy()
     differ = np.flatnonzero(rng.random(len(first)) >= agreement)
     for i in differ:

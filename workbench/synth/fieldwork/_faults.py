@@ -64,8 +64,11 @@ class Return:
     def marked(self) -> list[tuple[int, tuple[str, str, str]]]:
         """``(position, (fault, column, value))`` of every planted row issue."""
         marks = self.frame["_mark"].to_numpy()
-        return [(int(pos), issue) for pos in np.flatnonzero(marks)
-                for issue in self.issues[int(marks[pos])]]
+        return [
+            (int(pos), issue)
+            for pos in np.flatnonzero(marks)
+            for issue in self.issues[int(marks[pos])]
+        ]
 
 
 def plant_faults(rng: np.random.Generator, returns: list[Return], items: pd.DataFrame) -> None:
@@ -90,8 +93,7 @@ def plant_faults(rng: np.random.Generator, returns: list[Return], items: pd.Data
         _blank_row(rng, questionnaire, "blank_line")
     other_q = _pick(returns, "student_questionnaire", "cp1251", avoid=questionnaire)
     if (other_q or questionnaire) is not None:
-        _set_value(rng, other_q or questionnaire, "ASBG04", "out_of_range_code",
-                   lambda v: "7")
+        _set_value(rng, other_q or questionnaire, "ASBG04", "out_of_range_code", lambda v: "7")
     principals = [r for r in returns if r.kind == "principal_questionnaire"]
     if len(principals) >= 2:
         first, second = rng.choice(len(principals), 2, replace=False)
@@ -111,18 +113,17 @@ def fault_table(returns: list[Return]) -> pd.DataFrame:
         for fault, value in ret.marks:
             rows.append((fault, "file", str(ret.path), pd.NA, "", value, _EXPECTED[fault]))
         for pos, (fault, column, value) in ret.marked:
-            rows.append((fault, "row", str(ret.path), pos + 2, column, value,
-                         _EXPECTED[fault]))
+            rows.append((fault, "row", str(ret.path), pos + 2, column, value, _EXPECTED[fault]))
     out = pd.DataFrame(rows, columns=FAULT_COLUMNS)
-    return out.astype({"row": "Int64"}).sort_values(["file", "row", "column"],
-                                                    ignore_index=True)
+    return out.astype({"row": "Int64"}).sort_values(["file", "row", "column"], ignore_index=True)
 
 
 # ----------------------------------------------------------------------------- row faults
 
 
-def _pick(returns: list[Return], kind: str, encoding: str,
-          avoid: Return | None = None) -> Return | None:
+def _pick(
+    returns: list[Return], kind: str, encoding: str, avoid: Return | None = None
+) -> Return | None:
     """The largest file of a kind, preferring ``encoding``."""
     pool = [r for r in returns if r.kind == kind and r is not avoid and len(r.frame) >= 4]
     preferred = [r for r in pool if r.encoding == encoding] or pool
@@ -152,12 +153,19 @@ def _unknown_school(rng: np.random.Generator, ret: Return) -> None:
     pos = int(rng.choice(_clean_rows(ret)))
     row = ret.frame.iloc[[pos]].copy()
     idclass = UNKNOWN_SCHOOL * 100 + 1
-    row[["IDSCHOOL", "IDCLASS", "IDSTUD"]] = [str(UNKNOWN_SCHOOL), str(idclass),
-                                              str(idclass * 100 + 1)]
+    row[["IDSCHOOL", "IDCLASS", "IDSTUD"]] = [
+        str(UNKNOWN_SCHOOL),
+        str(idclass),
+        str(idclass * 100 + 1),
+    ]
     at = int(rng.integers(1, len(ret.frame)))
     ret.frame = pd.concat([ret.frame.iloc[:at], row, ret.frame.iloc[at:]], ignore_index=True)
-    _mark(ret, at, ("unknown_school", "IDSCHOOL", str(UNKNOWN_SCHOOL)),
-          ("unknown_student", "IDSTUD", str(idclass * 100 + 1)))
+    _mark(
+        ret,
+        at,
+        ("unknown_school", "IDSCHOOL", str(UNKNOWN_SCHOOL)),
+        ("unknown_student", "IDSTUD", str(idclass * 100 + 1)),
+    )
 
 
 def _wrong_letter(rng: np.random.Generator, ret: Return) -> None:
@@ -173,8 +181,9 @@ def _out_of_range_item(rng: np.random.Generator, ret: Return, one_point: list[st
     _replace_cell(rng, ret, cr, "out_of_range_code", "20" if one_point else "30")
 
 
-def _replace_cell(rng: np.random.Generator, ret: Return, candidates: pd.DataFrame,
-                  fault: str, value: str) -> None:
+def _replace_cell(
+    rng: np.random.Generator, ret: Return, candidates: pd.DataFrame, fault: str, value: str
+) -> None:
     clean = np.zeros(len(ret.frame), dtype=bool)
     clean[_clean_rows(ret)] = True
     rows, cols = np.nonzero(candidates.to_numpy() & clean[:, None])
@@ -186,8 +195,7 @@ def _replace_cell(rng: np.random.Generator, ret: Return, candidates: pd.DataFram
     _mark(ret, int(rows[k]), (fault, column, value))
 
 
-def _set_value(rng: np.random.Generator, ret: Return, column: str, fault: str,
-               change) -> None:
+def _set_value(rng: np.random.Generator, ret: Return, column: str, fault: str, change) -> None:
     pos = int(rng.choice(_clean_rows(ret)))
     value = change(ret.frame.at[pos, column])
     ret.frame.at[pos, column] = value

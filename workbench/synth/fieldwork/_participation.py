@@ -15,18 +15,31 @@ import pandas as pd
 from workbench.sampling import select_classes
 from workbench.sampling.ids import ROLE_CODES, school_ids
 
-__all__ = ["school_ids", "school_outcomes", "participating_classes", "student_outcomes",
-           "ROLE_CODES", "SCHOOL_STATUS", "STUDENT_STATUS", "EXCLUSION_CODES"]
+__all__ = [
+    "school_ids",
+    "school_outcomes",
+    "participating_classes",
+    "student_outcomes",
+    "ROLE_CODES",
+    "SCHOOL_STATUS",
+    "STUDENT_STATUS",
+    "EXCLUSION_CODES",
+]
 
 SCHOOL_STATUS = {1: "participated", 2: "refused", 3: "not contacted (not needed)"}
 STUDENT_STATUS = {1: "assessed", 2: "absent", 3: "excluded"}
-EXCLUSION_CODES = {1: "functional disability", 2: "intellectual disability",
-                   3: "non-native speaker of the test language", 4: "other reason"}
+EXCLUSION_CODES = {
+    1: "functional disability",
+    2: "intellectual disability",
+    3: "non-native speaker of the test language",
+    4: "other reason",
+}
 _EXCLUSION_SHARES = (0.25, 0.45, 0.25, 0.05)
 
 
-def school_outcomes(rng: np.random.Generator, sample: pd.DataFrame, register: pd.DataFrame,
-                    rates) -> pd.DataFrame:
+def school_outcomes(
+    rng: np.random.Generator, sample: pd.DataFrame, register: pd.DataFrame, rates
+) -> pd.DataFrame:
     """Draw refusals and replacements; return the sample with ``p_refuse`` and ``PARTICIP``.
 
     A sampled school refuses with ``rates.refusal`` (times ``rates.urban_factor`` in urban and
@@ -36,21 +49,29 @@ def school_outcomes(rng: np.random.Generator, sample: pd.DataFrame, register: pd
     info = register.drop_duplicates("school_id").set_index("school_id")
     urban = sample["school_id"].map(info["locality"]).eq("urban").to_numpy()
     private = sample["school_id"].map(info["school_type"]).eq("private").to_numpy()
-    p = rates.refusal * np.where(urban, rates.urban_factor, 1.0) * np.where(
-        private, rates.private_factor, 1.0)
+    p = (
+        rates.refusal
+        * np.where(urban, rates.urban_factor, 1.0)
+        * np.where(private, rates.private_factor, 1.0)
+    )
     out = sample.assign(p_refuse=np.minimum(p, 0.9), PARTICIP=3)
     willing = rng.random(len(out)) >= out["p_refuse"].to_numpy()
     agree_replacement = rng.random(len(out)) < rates.replacement_willing
     status = out["PARTICIP"].to_numpy().copy()
     for rows in out.groupby("sampled_school", sort=False).groups.values():
-        status[out.index.get_indexer(rows)] = _one_group(out.loc[rows], willing,
-                                                         agree_replacement, out.index)
+        status[out.index.get_indexer(rows)] = _one_group(
+            out.loc[rows], willing, agree_replacement, out.index
+        )
     out["PARTICIP"] = status
     return out
 
 
-def participating_classes(rng: np.random.Generator, outcomes: pd.DataFrame,
-                          sample_classes: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
+def participating_classes(
+    rng: np.random.Generator,
+    outcomes: pd.DataFrame,
+    sample_classes: pd.DataFrame,
+    classes: pd.DataFrame,
+) -> pd.DataFrame:
     """Sampled classes of the participating schools, with ``IDSCHOOL`` and ``IDCLASS``.
 
     Classes of participating replacement schools absent from ``sample_classes`` are drawn
@@ -63,8 +84,7 @@ def participating_classes(rng: np.random.Generator, outcomes: pd.DataFrame,
     drawn = [given[["school_id", "class_id"]]]
     wanted = todo["sampled_school"].map(per_school).fillna(1).astype(int)
     for n, group in todo.groupby(wanted, sort=True):
-        pick = select_classes(classes, group[["school_id", "mos"]], n_classes=int(n),
-                              seed=rng)
+        pick = select_classes(classes, group[["school_id", "mos"]], n_classes=int(n), seed=rng)
         drawn.append(pick[["school_id", "class_id"]])
     out = pd.concat(drawn, ignore_index=True)
     out = out.merge(classes[["class_id", "class_language", "enrol"]], on="class_id")
@@ -76,8 +96,13 @@ def participating_classes(rng: np.random.Generator, outcomes: pd.DataFrame,
     return out.sort_values("IDCLASS", ignore_index=True)
 
 
-def student_outcomes(rng: np.random.Generator, students: pd.DataFrame,
-                     classes: pd.DataFrame, responses: pd.DataFrame, rates) -> pd.DataFrame:
+def student_outcomes(
+    rng: np.random.Generator,
+    students: pd.DataFrame,
+    classes: pd.DataFrame,
+    responses: pd.DataFrame,
+    rates,
+) -> pd.DataFrame:
     """Students of the sampled classes with ``IDSTUD``, ``PARTICIP``, ``EXCLUSION``, ``IDBOOK``.
 
     Exclusion (mean rate ``rates.exclusion``) and absence (mean ``rates.absence`` among those
@@ -98,8 +123,9 @@ def student_outcomes(rng: np.random.Generator, students: pd.DataFrame,
     return listed.sort_values("IDSTUD", ignore_index=True)
 
 
-def _one_group(group: pd.DataFrame, willing: np.ndarray, agree: np.ndarray,
-               index: pd.Index) -> np.ndarray:
+def _one_group(
+    group: pd.DataFrame, willing: np.ndarray, agree: np.ndarray, index: pd.Index
+) -> np.ndarray:
     """Status codes of one sampled school and its replacements, contacted in order."""
     status = np.full(len(group), 3)
     order = group["role"].map(ROLE_CODES).to_numpy().argsort(kind="stable")

@@ -13,38 +13,113 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-__all__ = ["person_names", "adult_names", "birth_dates", "personal_numbers",
-           "russian_spelling"]
+__all__ = ["person_names", "adult_names", "birth_dates", "personal_numbers", "russian_spelling"]
 
-_KY_BOYS = ("Азамат", "Бекжан", "Нурбек", "Эрлан", "Үмөт", "Өмүрбек", "Нурсултан", "Айбек",
-            "Тилек", "Эмир", "Адилет", "Мирлан", "Бакыт", "Данияр", "Элдияр", "Жаңыбек",
-            "Төлөн", "Күбанычбек", "Мээрбек", "Нурислам")
-_KY_GIRLS = ("Айгерим", "Айпери", "Бегимай", "Нурайым", "Гүлнара", "Сезим", "Мээрим", "Айжан",
-             "Жылдыз", "Үмүт", "Акылай", "Назира", "Гүлзат", "Чолпон", "Көкүл", "Айзирек",
-             "Өмүркан", "Мөлмөл", "Нуриза", "Жаңыл")
-_KY_SURNAMES = ("Асанов", "Осмонов", "Токтогулов", "Жээнбеков", "Сатыбалдиев", "Бөкөнбаев",
-                "Үсөнов", "Турдуев", "Мамытов", "Абдыкеримов", "Кадыров", "Эшматов",
-                "Жумабаев", "Сулайманов", "Аманов", "Бекташев", "Төлөгөнов", "Сүйүнбаев",
-                "Көчкөнов", "Маңкеев")
+_KY_BOYS = (
+    "Азамат",
+    "Бекжан",
+    "Нурбек",
+    "Эрлан",
+    "Үмөт",
+    "Өмүрбек",
+    "Нурсултан",
+    "Айбек",
+    "Тилек",
+    "Эмир",
+    "Адилет",
+    "Мирлан",
+    "Бакыт",
+    "Данияр",
+    "Элдияр",
+    "Жаңыбек",
+    "Төлөн",
+    "Күбанычбек",
+    "Мээрбек",
+    "Нурислам",
+)
+_KY_GIRLS = (
+    "Айгерим",
+    "Айпери",
+    "Бегимай",
+    "Нурайым",
+    "Гүлнара",
+    "Сезим",
+    "Мээрим",
+    "Айжан",
+    "Жылдыз",
+    "Үмүт",
+    "Акылай",
+    "Назира",
+    "Гүлзат",
+    "Чолпон",
+    "Көкүл",
+    "Айзирек",
+    "Өмүркан",
+    "Мөлмөл",
+    "Нуриза",
+    "Жаңыл",
+)
+_KY_SURNAMES = (
+    "Асанов",
+    "Осмонов",
+    "Токтогулов",
+    "Жээнбеков",
+    "Сатыбалдиев",
+    "Бөкөнбаев",
+    "Үсөнов",
+    "Турдуев",
+    "Мамытов",
+    "Абдыкеримов",
+    "Кадыров",
+    "Эшматов",
+    "Жумабаев",
+    "Сулайманов",
+    "Аманов",
+    "Бекташев",
+    "Төлөгөнов",
+    "Сүйүнбаев",
+    "Көчкөнов",
+    "Маңкеев",
+)
 _KY_FATHERS = ("Асан", "Үсөн", "Төлөн", "Бакыт", "Жолдош", "Мырзабек", "Кеңеш", "Өмүр")
 _RU_BOYS = ("Иван", "Дмитрий", "Артём", "Максим", "Александр", "Никита", "Даниил", "Тимур")
-_RU_GIRLS = ("Анастасия", "Алина", "Виктория", "Дарья", "Полина", "Екатерина", "Софья",
-             "Милана")
-_RU_SURNAMES = ("Иванов", "Петров", "Смирнов", "Ким", "Кузнецов", "Попов", "Морозов",
-                "Пак", "Волков", "Лебедев")
+_RU_GIRLS = ("Анастасия", "Алина", "Виктория", "Дарья", "Полина", "Екатерина", "Софья", "Милана")
+_RU_SURNAMES = (
+    "Иванов",
+    "Петров",
+    "Смирнов",
+    "Ким",
+    "Кузнецов",
+    "Попов",
+    "Морозов",
+    "Пак",
+    "Волков",
+    "Лебедев",
+)
 _UZ_BOYS = ("Азизбек", "Жахонгир", "Ислом", "Шохрух", "Бобур", "Абдулла", "Отабек", "Фаррух")
-_UZ_GIRLS = ("Шахзода", "Мадина", "Дилноза", "Гулноза", "Зарина", "Нилуфар", "Мохинур",
-             "Севара")
-_UZ_SURNAMES = ("Юсупов", "Рахимов", "Каримов", "Абдуллаев", "Исмаилов", "Ташматов",
-                "Назаров", "Хамидов")
+_UZ_GIRLS = ("Шахзода", "Мадина", "Дилноза", "Гулноза", "Зарина", "Нилуфар", "Мохинур", "Севара")
+_UZ_SURNAMES = (
+    "Юсупов",
+    "Рахимов",
+    "Каримов",
+    "Абдуллаев",
+    "Исмаилов",
+    "Ташматов",
+    "Назаров",
+    "Хамидов",
+)
 _POOLS = {
     "ky": (_KY_BOYS, _KY_GIRLS, _KY_SURNAMES),
     "ru": (_RU_BOYS, _RU_GIRLS, _RU_SURNAMES),
     "uz": (_UZ_BOYS, _UZ_GIRLS, _UZ_SURNAMES),
 }
 #: share of students of a class language whose names come from another pool
-_MIX = {"ky": {"ky": 1.0}, "ru": {"ru": 0.5, "ky": 0.5}, "uz": {"uz": 0.9, "ky": 0.1},
-        "tj": {"uz": 0.8, "ky": 0.2}}
+_MIX = {
+    "ky": {"ky": 1.0},
+    "ru": {"ru": 0.5, "ky": 0.5},
+    "uz": {"uz": 0.9, "ky": 0.1},
+    "tj": {"uz": 0.8, "ky": 0.2},
+}
 _TO_RUSSIAN = str.maketrans("ңөүҢӨҮ", "ноуНОУ")
 
 
@@ -59,8 +134,9 @@ def russian_spelling(text: str) -> str:
     return text.translate(_TO_RUSSIAN)
 
 
-def person_names(rng: np.random.Generator, female: np.ndarray,
-                 language: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def person_names(
+    rng: np.random.Generator, female: np.ndarray, language: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Surnames and first names for students of the given sex and class language.
 
     Returns
@@ -88,8 +164,10 @@ def person_names(rng: np.random.Generator, female: np.ndarray,
         surname[mask] = [_surname(s, f == 1) for s, f in zip(base, female[mask], strict=True)]
     patronymic = (pool == "ky") & (rng.random(n) < 0.15)
     fathers = rng.choice(_KY_FATHERS, n)
-    surname[patronymic] = [f"{f} {'кызы' if g == 1 else 'уулу'}" for f, g in
-                           zip(fathers[patronymic], female[patronymic], strict=True)]
+    surname[patronymic] = [
+        f"{f} {'кызы' if g == 1 else 'уулу'}"
+        for f, g in zip(fathers[patronymic], female[patronymic], strict=True)
+    ]
     return surname, first
 
 
@@ -107,8 +185,9 @@ def adult_names(rng: np.random.Generator, n: int, female_share: float = 0.8) -> 
     return np.array([f"{s} {f}" for s, f in zip(surname, first, strict=True)], dtype=object)
 
 
-def birth_dates(rng: np.random.Generator, n: int, year: int,
-                older_share: float = 0.06) -> pd.Series:
+def birth_dates(
+    rng: np.random.Generator, n: int, year: int, older_share: float = 0.06
+) -> pd.Series:
     """Birth dates of grade-6 students tested in spring ``year`` (born Sep ``year-13`` to
     Aug ``year-12``; ``older_share`` one year older).
 
@@ -123,8 +202,7 @@ def birth_dates(rng: np.random.Generator, n: int, year: int,
     return pd.Series(start + days.astype("timedelta64[D]")).astype("datetime64[s]")
 
 
-def personal_numbers(rng: np.random.Generator, female: np.ndarray,
-                     birth: pd.Series) -> np.ndarray:
+def personal_numbers(rng: np.random.Generator, female: np.ndarray, birth: pd.Series) -> np.ndarray:
     """14-digit personal numbers: sex digit (1 female, 2 male), ``DDMMYYYY``, 5 serial digits.
 
     Examples
@@ -136,8 +214,10 @@ def personal_numbers(rng: np.random.Generator, female: np.ndarray,
     """
     serial = rng.integers(0, 100_000, len(female))
     days = [d.strftime("%d%m%Y") if isinstance(d, dt.date) else "" for d in birth]
-    return np.array([f"{1 if f == 1 else 2}{d}{s:05d}" for f, d, s in
-                     zip(female, days, serial, strict=True)], dtype=object)
+    return np.array(
+        [f"{1 if f == 1 else 2}{d}{s:05d}" for f, d, s in zip(female, days, serial, strict=True)],
+        dtype=object,
+    )
 
 
 def _pick_pool(rng: np.random.Generator, language: str) -> str:

@@ -18,15 +18,21 @@ from workbench.synth.fieldwork._people import (
     personal_numbers,
 )
 
-__all__ = ["student_questionnaire", "teacher_questionnaire", "principal_questionnaire",
-           "parent_questionnaire", "LANGHOME_CODES"]
+__all__ = [
+    "student_questionnaire",
+    "teacher_questionnaire",
+    "principal_questionnaire",
+    "parent_questionnaire",
+    "LANGHOME_CODES",
+]
 
 LANGHOME_CODES = {"ky": 1, "ru": 2, "uz": 3, "tj": 4}
 _OMIT = 0.02
 
 
-def student_questionnaire(rng: np.random.Generator, assessed: pd.DataFrame,
-                          year: int) -> pd.DataFrame:
+def student_questionnaire(
+    rng: np.random.Generator, assessed: pd.DataFrame, year: int
+) -> pd.DataFrame:
     """One row per assessed student: ids, names, PIN, birth date, background, attitudes.
 
     Returns
@@ -41,26 +47,37 @@ def student_questionnaire(rng: np.random.Generator, assessed: pd.DataFrame,
     language = assessed["class_language"].to_numpy()
     surname, first = person_names(rng, female, language)
     birth = birth_dates(rng, n, year)
-    home = np.where(rng.random(n) < 0.85, pd.Series(language).map(LANGHOME_CODES),
-                    rng.choice([1, 2, 3, 5], n))
+    home = np.where(
+        rng.random(n) < 0.85, pd.Series(language).map(LANGHOME_CODES), rng.choice([1, 2, 3, 5], n)
+    )
     z = (assessed["theta"] - assessed["theta"].mean()).to_numpy()
-    out = pd.DataFrame({
-        "IDSCHOOL": assessed["IDSCHOOL"].to_numpy(), "IDCLASS": assessed["IDCLASS"].to_numpy(),
-        "IDSTUD": assessed["IDSTUD"].to_numpy(), "SURNAME": surname, "FIRST_NAME": first,
-        "PIN": personal_numbers(rng, female, birth), "BIRTHDATE": birth.to_numpy(),
-        "ASBG01": np.where(female == 1, 1, 2),
-        "ASBG03": np.where(home == pd.Series(language).map(LANGHOME_CODES).to_numpy(),
-                           rng.choice([1, 2], n, p=[0.7, 0.3]), rng.choice([3, 4], n)),
-        "LANGHOME": home.astype(int),
-        "ASBG04": assessed["books"].to_numpy().astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "IDSCHOOL": assessed["IDSCHOOL"].to_numpy(),
+            "IDCLASS": assessed["IDCLASS"].to_numpy(),
+            "IDSTUD": assessed["IDSTUD"].to_numpy(),
+            "SURNAME": surname,
+            "FIRST_NAME": first,
+            "PIN": personal_numbers(rng, female, birth),
+            "BIRTHDATE": birth.to_numpy(),
+            "ASBG01": np.where(female == 1, 1, 2),
+            "ASBG03": np.where(
+                home == pd.Series(language).map(LANGHOME_CODES).to_numpy(),
+                rng.choice([1, 2], n, p=[0.7, 0.3]),
+                rng.choice([3, 4], n),
+            ),
+            "LANGHOME": home.astype(int),
+            "ASBG04": assessed["books"].to_numpy().astype(int),
+        }
+    )
     for k, letter in enumerate("ABC"):
         out[f"ASBR01{letter}"] = _likert(rng, -(0.5 + 0.2 * k) * z, 4)
     return _omit(rng, out, [c for c in out if c.startswith("ASB")], 9)
 
 
-def teacher_questionnaire(rng: np.random.Generator, classes: pd.DataFrame,
-                          returned: float) -> pd.DataFrame:
+def teacher_questionnaire(
+    rng: np.random.Generator, classes: pd.DataFrame, returned: float
+) -> pd.DataFrame:
     """One row per returned teacher questionnaire (the reading teacher of a sampled class).
 
     Returns
@@ -73,21 +90,28 @@ def teacher_questionnaire(rng: np.random.Generator, classes: pd.DataFrame,
     n = len(classes)
     age = rng.choice(np.arange(1, 7), n, p=[0.06, 0.12, 0.25, 0.27, 0.22, 0.08])
     years = np.clip(np.round((age - 1) * 6 + rng.uniform(0, 6, n)), 0, 45).astype(int)
-    out = pd.DataFrame({
-        "IDSCHOOL": classes["IDSCHOOL"].to_numpy(), "IDCLASS": classes["IDCLASS"].to_numpy(),
-        "IDTEACH": classes["IDCLASS"].to_numpy(), "TEACHER_NAME": classes["TEACHER_NAME"],
-        "ATBG01": years, "ATBG02": np.where(rng.random(n) < 0.85, 1, 2), "ATBG03": age,
-        "ATBG04": rng.choice(np.arange(1, 6), n, p=[0.03, 0.12, 0.6, 0.22, 0.03]),
-        "ATBR01": np.round(rng.choice([3.0, 4.0, 4.5, 5.0, 6.0], n), 1),
-    })
+    out = pd.DataFrame(
+        {
+            "IDSCHOOL": classes["IDSCHOOL"].to_numpy(),
+            "IDCLASS": classes["IDCLASS"].to_numpy(),
+            "IDTEACH": classes["IDCLASS"].to_numpy(),
+            "TEACHER_NAME": classes["TEACHER_NAME"],
+            "ATBG01": years,
+            "ATBG02": np.where(rng.random(n) < 0.85, 1, 2),
+            "ATBG03": age,
+            "ATBG04": rng.choice(np.arange(1, 6), n, p=[0.03, 0.12, 0.6, 0.22, 0.03]),
+            "ATBR01": np.round(rng.choice([3.0, 4.0, 4.5, 5.0, 6.0], n), 1),
+        }
+    )
     out = _omit(rng, out, ["ATBG02", "ATBG03", "ATBG04"], 9)
     out = _omit(rng, out, ["ATBG01", "ATBR01"], 99)
     keep = rng.random(n) < returned
     return out[keep].reset_index(drop=True)
 
 
-def principal_questionnaire(rng: np.random.Generator, schools: pd.DataFrame,
-                            register: pd.DataFrame) -> pd.DataFrame:
+def principal_questionnaire(
+    rng: np.random.Generator, schools: pd.DataFrame, register: pd.DataFrame
+) -> pd.DataFrame:
     """One row per participating school, from its principal.
 
     Returns
@@ -101,24 +125,33 @@ def principal_questionnaire(rng: np.random.Generator, schools: pd.DataFrame,
     info = register.drop_duplicates("school_id").set_index("school_id")
     enrol = schools["school_id"].map(info["enrol_g6"]).to_numpy()
     urban = schools["school_id"].map(info["locality"]).eq("urban").to_numpy()
-    out = pd.DataFrame({
-        "IDSCHOOL": schools["IDSCHOOL"].to_numpy(),
-        "PRINCIPAL_NAME": adult_names(rng, n, female_share=0.6),
-        "PHONE": [f"+996 {p} {k:03d} {m:03d}" for p, k, m in zip(
-            rng.choice(["555", "700", "772", "312"], n), rng.integers(0, 1000, n),
-            rng.integers(0, 1000, n), strict=True)],
-        "ACBG01": np.minimum(np.round(enrol * rng.uniform(8.5, 11.5, n)), 9000).astype(int),
-        "ACBG03": np.where(urban, rng.choice([1, 2, 3], n), rng.choice([2, 3, 4], n)),
-        "ACBG05": np.where(urban, rng.choice([1, 2], n), rng.choice([4, 5], n)),
-        "ACBG07": np.where(rng.random(n) < 0.9, 1, 2),
-        "ACBG08": np.round(enrol / rng.uniform(4, 15, n)).astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "IDSCHOOL": schools["IDSCHOOL"].to_numpy(),
+            "PRINCIPAL_NAME": adult_names(rng, n, female_share=0.6),
+            "PHONE": [
+                f"+996 {p} {k:03d} {m:03d}"
+                for p, k, m in zip(
+                    rng.choice(["555", "700", "772", "312"], n),
+                    rng.integers(0, 1000, n),
+                    rng.integers(0, 1000, n),
+                    strict=True,
+                )
+            ],
+            "ACBG01": np.minimum(np.round(enrol * rng.uniform(8.5, 11.5, n)), 9000).astype(int),
+            "ACBG03": np.where(urban, rng.choice([1, 2, 3], n), rng.choice([2, 3, 4], n)),
+            "ACBG05": np.where(urban, rng.choice([1, 2], n), rng.choice([4, 5], n)),
+            "ACBG07": np.where(rng.random(n) < 0.9, 1, 2),
+            "ACBG08": np.round(enrol / rng.uniform(4, 15, n)).astype(int),
+        }
+    )
     out = _omit(rng, out, ["ACBG03", "ACBG05", "ACBG07"], 9)
     return _omit(rng, _omit(rng, out, ["ACBG01"], 9999), ["ACBG08"], 999)
 
 
-def parent_questionnaire(rng: np.random.Generator, assessed: pd.DataFrame,
-                         returned: float) -> pd.DataFrame:
+def parent_questionnaire(
+    rng: np.random.Generator, assessed: pd.DataFrame, returned: float
+) -> pd.DataFrame:
     """One row per assessed student; blank (NaN) answers when the parents did not answer.
 
     Returns
@@ -132,14 +165,17 @@ def parent_questionnaire(rng: np.random.Generator, assessed: pd.DataFrame,
     n = len(assessed)
     books = assessed["books"].to_numpy().astype(int)
     z = (assessed["theta"] - assessed["theta"].mean()).to_numpy()
-    out = pd.DataFrame({
-        "IDSCHOOL": assessed["IDSCHOOL"].to_numpy(), "IDSTUD": assessed["IDSTUD"].to_numpy(),
-        "ASBH01": rng.choice([1, 2, 3], n, p=[0.7, 0.22, 0.08]),
-        "ASBH02": _likert(rng, 0.6 * z, 4),
-        "ASBH03": np.clip(books + rng.choice([-1, 0, 0, 0, 1], n), 1, 5),
-        "ASBH04": np.clip(books + rng.choice([-1, 0, 0, 1], n), 1, 5),
-        "ASBH05": _likert(rng, 0.8 * z, 6),
-    })
+    out = pd.DataFrame(
+        {
+            "IDSCHOOL": assessed["IDSCHOOL"].to_numpy(),
+            "IDSTUD": assessed["IDSTUD"].to_numpy(),
+            "ASBH01": rng.choice([1, 2, 3], n, p=[0.7, 0.22, 0.08]),
+            "ASBH02": _likert(rng, 0.6 * z, 4),
+            "ASBH03": np.clip(books + rng.choice([-1, 0, 0, 0, 1], n), 1, 5),
+            "ASBH04": np.clip(books + rng.choice([-1, 0, 0, 1], n), 1, 5),
+            "ASBH05": _likert(rng, 0.8 * z, 6),
+        }
+    )
     for k, letter in enumerate("ABC"):
         out[f"ASBH06{letter}"] = _likert(rng, -(0.4 + 0.1 * k) * z, 3)
     items = [c for c in out if c.startswith("ASBH")]
@@ -155,8 +191,9 @@ def _likert(rng: np.random.Generator, shift: np.ndarray, k: int) -> np.ndarray:
     return (np.searchsorted(cuts, latent) + 1).astype(int)
 
 
-def _omit(rng: np.random.Generator, frame: pd.DataFrame, columns: list[str],
-          code: int) -> pd.DataFrame:
+def _omit(
+    rng: np.random.Generator, frame: pd.DataFrame, columns: list[str], code: int
+) -> pd.DataFrame:
     out = frame.copy()
     for col in columns:
         out.loc[rng.random(len(out)) < _OMIT, col] = code

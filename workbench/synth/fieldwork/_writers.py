@@ -52,8 +52,15 @@ def as_text(frame: pd.DataFrame, *, date_format: str = "%Y-%m-%d") -> pd.DataFra
     return pd.DataFrame(out, index=frame.index)
 
 
-def write_csv(frame: pd.DataFrame, path: Path, *, header: list[str], encoding: str = "utf-8",
-              delimiter: str = ",", empty_lines: frozenset[int] = frozenset()) -> Path:
+def write_csv(
+    frame: pd.DataFrame,
+    path: Path,
+    *,
+    header: list[str],
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    empty_lines: frozenset[int] = frozenset(),
+) -> Path:
     """Write a text frame; rows at positions in ``empty_lines`` become empty lines.
 
     Windows-1251 files get ``\\r\\n`` line ends (Excel on Windows), UTF-8 files ``\\n``.
@@ -71,8 +78,9 @@ def write_csv(frame: pd.DataFrame, path: Path, *, header: list[str], encoding: s
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
-def write_xlsx(frame: pd.DataFrame, path: Path, *, title: str | None = None,
-               sheet: str = "data") -> Path:
+def write_xlsx(
+    frame: pd.DataFrame, path: Path, *, title: str | None = None, sheet: str = "data"
+) -> Path:
     """Write one sheet; with ``title``, a title row merged across the columns goes above the
     header (as a school's own Excel form often has)."""
     import openpyxl
@@ -85,8 +93,7 @@ def write_xlsx(frame: pd.DataFrame, path: Path, *, title: str | None = None,
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=frame.shape[1])
     ws.append(list(frame.columns))
     for row in frame.itertuples(index=False, name=None):
-        ws.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v)
-                   for v in row])
+        ws.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
     wb.properties.created = wb.properties.modified = _FIXED
     raw = io.BytesIO()
     wb.save(raw)
@@ -94,15 +101,25 @@ def write_xlsx(frame: pd.DataFrame, path: Path, *, title: str | None = None,
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
-def write_sav(frame: pd.DataFrame, path: Path, *, value_labels: dict[str, dict],
-              variable_labels: dict[str, str], missing: dict[str, list]) -> Path:
+def write_sav(
+    frame: pd.DataFrame,
+    path: Path,
+    *,
+    value_labels: dict[str, dict],
+    variable_labels: dict[str, str],
+    missing: dict[str, list],
+) -> Path:
     """Write an SPSS ``.sav`` with value labels, variable labels and user-missing codes."""
     import pyreadstat
 
     def write(tmp: Path) -> None:
-        pyreadstat.write_sav(frame, str(tmp), variable_value_labels=value_labels,
-                             column_labels=[variable_labels.get(c) for c in frame.columns],
-                             missing_ranges=missing)
+        pyreadstat.write_sav(
+            frame,
+            str(tmp),
+            variable_value_labels=value_labels,
+            column_labels=[variable_labels.get(c) for c in frame.columns],
+            missing_ranges=missing,
+        )
         _fix_sav_timestamp(tmp)
 
     return atomic_write(path, write)
