@@ -100,11 +100,6 @@ def test_no_output_file_of_a_run_holds_an_absolute_local_path(demo_run, outputs_
     assert os.environ["WORKBENCH_OUTPUTS"] == str(outputs_root)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the publication PDFs printed by chromium "
-    "link the stage pages as file:///<outputs>/... (workbench.publish)",
-)
 def test_the_publication_pdfs_hold_no_absolute_local_path(demo_run, outputs_root):
     pdfs = sorted(Path(outputs_root).rglob("*.pdf"))
     if not pdfs:

@@ -67,7 +67,7 @@ TABLES = {
     "t50_comparison": ["comparison", "change", "employment_cohorts"],
 }
 
-#: The results database's tables of a teacher-education cycle (:mod:`workbench.publish.database`):
+#: The results database's tables of a teacher-education cycle (the publish step builds it):
 #: database table -> stored table; each is stacked over the cycles with a ``cycle`` column.
 DATABASE_TABLES = {
     "teacher_ed_indicators": "indicators",

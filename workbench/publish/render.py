@@ -13,6 +13,7 @@ Writes, under ``outputs/<cycle>/``: ``publication/report.<lang>.html`` (and ``.p
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,7 +117,11 @@ def render_cycle(
                 printable = folder / f".print.{lang}.html"
                 write_text(
                     printable,
-                    report_html(bundle, lang, links=False).replace("<details>", "<details open>"),
+                    _local_links_as_text(
+                        report_html(bundle, lang, links=False).replace(
+                            "<details>", "<details open>"
+                        )
+                    ),
                 )
                 try:
                     pdfs[lang] = browser.print_pdf(printable, folder / f"report.{lang}.pdf")
@@ -169,6 +174,16 @@ def render_cycle(
         "seconds": seconds,
         "site": site,
     }
+
+
+def _local_links_as_text(html: str) -> str:
+    """Drop the ``href`` of links to local files: a printed PDF would hold them as absolute
+    ``file:///`` paths of this machine (web and in-page links are kept).
+
+    >>> _local_links_as_text('<a href="../html/frame.ky.html">x</a> <a href="#s1">y</a>')
+    '<a>x</a> <a href="#s1">y</a>'
+    """
+    return re.sub(r'\shref="(?!https?:|#|mailto:)[^"]*"', "", html)
 
 
 def render_site(root: Path | None = None) -> Path:
