@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -71,6 +72,7 @@ def notebook_html(
         )
     )
     for cell in shown.cells:
+        cell["outputs"] = [o for o in cell.get("outputs", []) if not _repr_only(o)]
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             spec = data.get(I18N_MIME)
@@ -106,7 +108,15 @@ def notebook_html(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
-    return body.replace("<html>", f'<html lang="{lang}">', 1)
+    return re.sub(r'<html(\s+lang="[^"]*")?>', f'<html lang="{lang}">', body, count=1)
+
+
+def _repr_only(output: dict) -> bool:
+    """A cell's value shown only as its Python repr (``PosixPath(...)``, ``<Figure ...>``):
+    a by-product of the code, not part of the report."""
+    return output.get("output_type") == "execute_result" and set(output.get("data", {})) == {
+        "text/plain"
+    }
 
 
 def headlines_of(notebook: nbformat.NotebookNode) -> list[dict]:

@@ -281,8 +281,8 @@ def _run_stage(
         "reason": reason,
     }
     _save_state(params.cycle, state)
-    manifest = build_manifest(
-        params.model_dump(mode="json", by_alias=True), inputs=inputs, run_id=run_id
+    manifest = _public(
+        build_manifest(params.model_dump(mode="json", by_alias=True), inputs=inputs, run_id=run_id)
     )
     write_json(cycle_dir(params.cycle) / "provenance" / f"{run_id}-{name}.json", manifest)
     executed, error, notebook_path = _execute(params.cycle, spec.notebook, stage_params)
@@ -503,15 +503,32 @@ def scrub_paths(path: Path, notebook: str, target: Path) -> None:
     ``input_path``/``output_path`` name the project's files, and any other mention of the
     fieldwork, inputs, outputs or project folder (tracebacks, warnings) or of the home
     directory is made relative (``fieldwork/``, ``inputs/``, ``outputs/``, ``./``, ``~``)."""
-    from workbench.paths import inputs_dir, outputs_root
-
     nb = json.loads(path.read_text(encoding="utf-8"))
     papermill = nb.get("metadata", {}).get("papermill", {})
     papermill.update(
         input_path=f"notebooks/{notebook}",
         output_path=f"outputs/{target.parent.parent.name}/notebooks/{target.name}",
     )
-    text = json.dumps(nb, ensure_ascii=False, indent=1)
+    path.write_text(
+        relative_paths(json.dumps(nb, ensure_ascii=False, indent=1)) + "\n", encoding="utf-8"
+    )
+
+
+def _public(manifest: dict) -> dict:
+    """The provenance manifest as published: no absolute local path (parameters may name
+    files by absolute paths)."""
+    return json.loads(relative_paths(json.dumps(manifest, ensure_ascii=False)))
+
+
+def relative_paths(text: str) -> str:
+    """``text`` (JSON or plain) with the fieldwork, inputs, outputs and project folders and the
+    home directory written relative (``fieldwork``, ``inputs``, ``outputs``, ``.``, ``~``).
+
+    >>> relative_paths(str(PROJECT_ROOT / "parameters" / "x.yaml"))
+    './parameters/x.yaml'
+    """
+    from workbench.paths import inputs_dir, outputs_root
+
     roots = {
         str(fieldwork_dir("x").parent): "fieldwork",
         str(inputs_dir("x").parent): "inputs",
@@ -522,7 +539,7 @@ def scrub_paths(path: Path, notebook: str, target: Path) -> None:
     for root in sorted(roots, key=len, reverse=True):
         if len(root) > 1:
             text = text.replace(json.dumps(root, ensure_ascii=False)[1:-1], roots[root])
-    path.write_text(text + "\n", encoding="utf-8")
+    return text
 
 
 def _input_hashes(
@@ -764,10 +781,12 @@ def _write_index(params: CycleParams, state: dict, run_id: str) -> Path:
         stages.append(
             {"name": name, **info, "html": f"html/{name}.html" if html_file.exists() else None}
         )
-    manifest = build_manifest(
-        params.model_dump(mode="json", by_alias=True),
-        inputs=_source_hashes(params.cycle),
-        run_id=run_id,
+    manifest = _public(
+        build_manifest(
+            params.model_dump(mode="json", by_alias=True),
+            inputs=_source_hashes(params.cycle),
+            run_id=run_id,
+        )
     )
     page = index_html(
         title=cycle_title(params, params.language),
