@@ -29,6 +29,7 @@ __all__ = [
     "ComparisonParams",
     "TeacherEdCycle",
     "STAGE_MODELS",
+    "validate_cycle",
     "load_teacher_ed",
 ]
 
@@ -195,28 +196,41 @@ def load_teacher_ed(path: str | Path) -> TeacherEdCycle:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"load_teacher_ed: cannot read {path} ({exc}); fix the file") from None
-    prefix = ()
+    return validate_cycle(
+        TeacherEdCycle, raw, STAGE_MODELS, first="t10_sector", where=f"load_teacher_ed: {path}"
+    )
+
+
+def validate_cycle(model, raw, stage_models: dict, *, first: str, where: str):
+    """Validate a cycle file's content read as ``raw`` against ``model``: known stages, each
+    stage's parameters, and ``year`` the last of the ``first`` stage's years; every error is one
+    line starting with ``where`` (the caller and the file) and naming the key.
+
+    >>> validate_cycle(TeacherEdCycle, {"cycle": 3}, STAGE_MODELS, first="t10_sector",
+    ...                where="x.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: x.yaml: ...
+    """
+    prefix: tuple = ()
     try:
-        cycle = TeacherEdCycle.model_validate(raw)
-        unknown = sorted(set(cycle.stages) - set(STAGE_MODELS))
+        cycle = model.model_validate(raw)
+        unknown = sorted(set(cycle.stages) - set(stage_models))
         if unknown:
             raise ValueError(
-                f"load_teacher_ed: {path}: stages: unknown stage(s) {unknown}; "
-                f"stages are {list(STAGE_MODELS)}"
+                f"{where}: stages: unknown stage(s) {unknown}; stages are {list(stage_models)}"
             )
         for name in cycle.stages:
             prefix = ("stages", name)
             cycle.stage(name)
-        sector = cycle.stage("t10_sector")
-        if sector.years[-1] != cycle.year:
+        years = cycle.stage(first).years
+        if years[-1] != cycle.year:
             raise ValueError(
-                f"load_teacher_ed: {path}: year: {cycle.year} must be the last of "
-                f"stages.t10_sector.years ({sector.years})"
+                f"{where}: year: {cycle.year} must be the last of stages.{first}.years ({years})"
             )
         return cycle
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top level)"
+        key = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top level)"
         got = "" if isinstance(err.get("input"), dict | list) else f" (got {err['input']!r})"
         msg = err["msg"].removeprefix("Value error, ")
-        raise ValueError(f"load_teacher_ed: {path}: {where}: {msg}{got}") from None
+        raise ValueError(f"{where}: {key}: {msg}{got}") from None

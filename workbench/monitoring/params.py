@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from workbench.indicators.params import validate_cycle
 
 __all__ = [
     "DistrictParams",
@@ -321,28 +323,10 @@ def load_school_monitoring(path: str | Path) -> SchoolMonitoringCycle:
         raise ValueError(
             f"load_school_monitoring: cannot read {path.name} ({exc}); fix the file"
         ) from None
-    prefix: tuple = ()
-    try:
-        cycle = SchoolMonitoringCycle.model_validate(raw)
-        unknown = sorted(set(cycle.stages) - set(SCHOOL_STAGES))
-        if unknown:
-            raise ValueError(
-                f"load_school_monitoring: {path.name}: stages: unknown stage(s) "
-                f"{unknown}; stages are {list(SCHOOL_STAGES)}"
-            )
-        for name in cycle.stages:
-            prefix = ("stages", name)
-            cycle.stage(name)
-        district = cycle.stage("s10_district")
-        if district.years[-1] != cycle.year:
-            raise ValueError(
-                f"load_school_monitoring: {path.name}: year: {cycle.year} must be "
-                f"the last of stages.s10_district.years ({district.years})"
-            )
-        return cycle
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top level)"
-        got = "" if isinstance(err.get("input"), dict | list) else f" (got {err['input']!r})"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise ValueError(f"load_school_monitoring: {path.name}: {where}: {msg}{got}") from None
+    return validate_cycle(
+        SchoolMonitoringCycle,
+        raw,
+        SCHOOL_STAGES,
+        first="s10_district",
+        where=f"load_school_monitoring: {path.name}",
+    )
