@@ -31,6 +31,7 @@ import pandas as pd
 __all__ = [
     "teacher_status",
     "compliance",
+    "suppress_compliance",
     "union_lists",
     "propose_schedule",
     "STATUSES",
@@ -39,6 +40,9 @@ __all__ = [
 
 #: a teacher's status on the reference date
 STATUSES = ("overdue", "due_soon", "not_due")
+#: why a compliance row shows no counts (``suppressed``): too few teachers, or hidden with a
+#: small sibling so that the parent's total cannot give the small row by subtraction
+SUPPRESSED = ("small_cell", "complementary")
 #: what the proposed schedule does for a teacher
 OUTCOMES = ("catch_up", "on_time", "late", "unscheduled")
 
@@ -128,6 +132,41 @@ def compliance(
     return out[
         ["level", "unit", "parent", "teachers", "compliant", "overdue", "due_soon", "compliance"]
     ]
+
+
+def suppress_compliance(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
+    """The published compliance table: a row with fewer than ``min_n`` teachers (the cycle's
+    ``suppress_below``) keeps ``teachers`` but shows no ``compliant, overdue, due_soon,
+    compliance`` (``suppressed: small_cell``); when it is the only hidden row among its
+    siblings (same level and parent), the sibling with the fewest teachers is hidden too
+    (``complementary``), so the parent's total minus the others never reveals it.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"level": ["school", "school", "school", "district"],
+    ...     "unit": ["A", "B", "C", "d"], "parent": ["d", "d", "d", "o"],
+    ...     "teachers": [4, 30, 20, 54], "compliant": [3, 28, 19, 50],
+    ...     "overdue": [1, 2, 1, 4], "due_soon": [0, 5, 2, 7],
+    ...     "compliance": [75.0, 93.3, 95.0, 92.6]})
+    >>> s = suppress_compliance(t, min_n=5)
+    >>> s["suppressed"].tolist(), s["overdue"].tolist()
+    (['small_cell', '', 'complementary', ''], [nan, 2.0, nan, 4.0])
+    """
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise ValueError(
+            f"suppress_compliance: min_n must be an integer >= 0 ({min_n!r} given); "
+            "use the cycle's suppress_below"
+        )
+    out = table.copy()
+    out["suppressed"] = ""
+    out.loc[out["teachers"] < min_n, "suppressed"] = "small_cell"
+    for _, siblings in out.groupby(["level", "parent"], sort=False):
+        hidden = siblings["suppressed"] != ""
+        if hidden.sum() == 1 and len(siblings) > 1:
+            out.loc[siblings.loc[~hidden, "teachers"].idxmin(), "suppressed"] = "complementary"
+    counts = ["compliant", "overdue", "due_soon", "compliance"]
+    out[counts] = out[counts].astype(float).where(out["suppressed"] == "")
+    return out
 
 
 def union_lists(status: pd.DataFrame) -> pd.DataFrame:
