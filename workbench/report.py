@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from workbench.labels import LABELS, label, labels_for
+from workbench.labels import LABELS, LANGS, label, labels_for
 
 __all__ = [
     "HEADLINE_MIME",
@@ -226,6 +226,7 @@ class Table:
         suppress_below: int | None,
         values: dict | None,
         prefixes: dict | None,
+        localized: tuple = (),
     ):
         self.data, self.lang = data, lang
         self.options = {
@@ -235,6 +236,7 @@ class Table:
             "suppress_below": suppress_below,
             "values": dict(values or {}),
             "prefixes": dict(prefixes or {}),
+            "localized": list(localized),
         }
 
     def to_html(self, lang: str | None = None) -> str:
@@ -257,6 +259,7 @@ def table(
     suppress_below: int | None = None,
     values: dict[str, str] | None = None,
     prefixes: dict[str, str] | None = None,
+    localized: tuple[str, ...] = (),
 ) -> Table:
     """A labelled, formatted table for a report, shown in every report language.
 
@@ -265,6 +268,8 @@ def table(
     to the questionnaire variable whose value labels it shows (``{"ITSEX": "ITSEX"}``);
     ``prefixes`` maps a column to the prefix of its codes' label keys (``{"step": "rc_"}``:
     code ``booklet`` shown as label ``rc_booklet``, the code itself when it has none);
+    ``localized`` names columns whose text the data give per language (``term_ky``,
+    ``term_ru``, ``term_en`` for ``term``): each page shows its language's, as it is;
     integers get thousands separators; floats 1 decimal unless ``digits`` says otherwise. The
     data hold codes and are not rounded, only their display. ``caption``: a :func:`text` or a
     label key.
@@ -280,7 +285,9 @@ def table(
     >>> "Баткенская обл. / село" in t.to_html() and "1\u202f200" in t.to_html()
     True
     """
-    return Table(data.copy(), lang, caption, digits, verbatim, suppress_below, values, prefixes)
+    return Table(
+        data.copy(), lang, caption, digits, verbatim, suppress_below, values, prefixes, localized
+    )
 
 
 def counts(data: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -320,8 +327,11 @@ def table_html(
     suppress_below: int | None = None,
     values: dict | None = None,
     prefixes: dict | None = None,
+    localized: tuple | list = (),
 ) -> str:
     """The HTML of :func:`table` in ``lang`` (``caption`` as stored: a text or label spec)."""
+    data = _in_language(data, localized, lang)
+    verbatim = (*verbatim, *localized)
     if suppress_below is not None and "n" in data.columns:
         from workbench.disclosure import suppress_small_cells
 
@@ -362,6 +372,15 @@ def table_html(
     if words:
         styler = styler.set_caption(html.escape(words))
     return styler.set_table_styles(_TABLE_CSS).to_html()
+
+
+def _in_language(data: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
+    """Each ``<column>_<lang>`` of ``columns`` as ``<column>``; the other languages' dropped."""
+    if not columns:
+        return data
+    names = {f"{c}_{lang}": c for c in columns}
+    others = [f"{c}_{x}" for c in columns for x in LANGS if x != lang]
+    return data.drop(columns=[c for c in others if c in data.columns]).rename(columns=names)
 
 
 def _prefixed(code: object, prefix: str, lang: str) -> object:
