@@ -76,3 +76,48 @@ def test_pdf_and_screenshots_are_made(site):
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
         png = root / "sabat6-demo" / "screenshots" / f"report.{lang}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_the_cycle_index_exists_per_language_and_the_site_links_it(tmp_path, monkeypatch):
+    from tests.test_languages import leaks
+    from workbench.labels import cycle_title
+    from workbench.params import load_params
+    from workbench.paths import PROJECT_ROOT
+    from workbench.publish import render_cycle
+    from workbench.render import index_pages
+
+    monkeypatch.setenv("WORKBENCH_OUTPUTS", str(tmp_path))
+    _write_cycle(tmp_path, "sabat6-demo", synthetic_tables(trend=False))
+    params = load_params(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml")
+    folder = tmp_path / "sabat6-demo"
+    (folder / "html").mkdir()
+    for name in ("weights.html", *(f"weights.{x}.html" for x in LANGS)):
+        (folder / "html" / name).write_text("<html><body><main>w</main></body></html>")
+    stage = {
+        "name": "weights",
+        "status": "skipped",
+        "html": "html/weights.html",
+        "reason": "parameters, code and 3 inputs unchanged",
+        "headlines": [{"key": "students_weighted", "value": 6302, "digits": 0}],
+    }
+    index_pages(
+        folder,
+        titles={x: cycle_title(params, x) for x in LANGS},
+        cycle=params.cycle,
+        stages=[stage],
+        manifest={"run_id": "r1"},
+    )
+    render_cycle(params, languages=LANGS, pdf=False, screenshots=False, echo=None)
+    for lang in LANGS:
+        page = (folder / f"index.{lang}.html").read_text(encoding="utf-8")
+        assert f'href="html/weights.{lang}.html"' in page and f'<html lang="{lang}"' in page
+        assert leaks(page, lang) == [], lang
+        site = (folder / "publication" / f"index.{lang}.html").read_text(encoding="utf-8")
+        assert f'href="../index.{lang}.html"' in site
+    assert "6\u202f302" in (folder / "index.ru.html").read_text(encoding="utf-8")
+    assert "unchanged" in (folder / "index.en.html").read_text(encoding="utf-8")
+    assert 'href="html/weights.html"' in (folder / "index.html").read_text(encoding="utf-8")
+    for page in sorted(tmp_path.rglob("*.html")):
+        assert checks.broken_links(page) == [], page
+    _, log = browser.dump_dom(folder / "index.ru.html")
+    assert not _ERRORS.findall(log)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 
+from workbench.atomic import write_text
 from workbench.labels import label
 from workbench.report import (
     HEADLINE_MIME,
@@ -17,7 +19,7 @@ from workbench.report import (
     provenance_html,
 )
 
-__all__ = ["notebook_html", "headlines_of", "index_html", "stage_html_name"]
+__all__ = ["notebook_html", "headlines_of", "index_html", "index_pages", "stage_html_name"]
 
 _CSS = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 2em auto; max-width: 1100px;
@@ -132,11 +134,77 @@ def headlines_of(notebook: nbformat.NotebookNode) -> list[dict]:
     return found
 
 
-def index_html(*, title: str, cycle: str, lang: str, stages: list[dict], manifest: dict) -> str:
-    """The cycle's front page: every stage with its status, headline figures and report link.
+def index_pages(
+    folder: Path, *, titles: dict[str, str], cycle: str, stages: list[dict], manifest: dict
+) -> Path:
+    """Write the cycle's front page in each report language and return ``index.html``.
+
+    ``titles``: the cycle's title per report language, the cycle's own language first.
+    ``index.<lang>.html`` links that language's stage reports (``html/<stage>.<lang>.html``);
+    ``index.html`` is the page of the first language, linking ``html/<stage>.html`` (old
+    links keep working). Each page leads to the others.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> page = index_pages(folder, titles={"ky": "Цикл", "en": "Cycle"}, cycle="demo",
+    ...                    stages=[], manifest={})
+    >>> page.name, sorted(p.name for p in folder.glob("index.*.html"))
+    ('index.html', ['index.en.html', 'index.ky.html'])
+    """
+    languages = list(titles)
+    for lang in languages:
+        linked = [
+            {**stage, "html": _stage_link(folder, stage, lang) if stage.get("html") else None}
+            for stage in stages
+        ]
+        write_text(
+            folder / f"index.{lang}.html",
+            index_html(
+                title=titles[lang],
+                cycle=cycle,
+                lang=lang,
+                stages=linked,
+                manifest=manifest,
+                languages=languages,
+            ),
+        )
+    first = languages[0]
+    return write_text(
+        folder / "index.html",
+        index_html(
+            title=titles[first],
+            cycle=cycle,
+            lang=first,
+            stages=stages,
+            manifest=manifest,
+            languages=languages,
+        ),
+    )
+
+
+def _stage_link(folder: Path, stage: dict, lang: str) -> str | None:
+    """``html/<stage>.<lang>.html`` when that page exists."""
+    name = f"html/{stage_html_name(stage['name'], lang)}"
+    return name if (folder / name).is_file() else None
+
+
+def index_html(
+    *,
+    title: str,
+    cycle: str,
+    lang: str,
+    stages: list[dict],
+    manifest: dict,
+    languages: list[str] | tuple = (),
+) -> str:
+    """The cycle's front page in ``lang``: every stage with its status, headline figures and
+    report link, and links to the page in the other ``languages`` (``index.<lang>.html``).
 
     ``stages`` items: ``name, status, finished, html (relative path or None), headlines, error,
-    reason`` (why the last run ran or skipped the stage).
+    reason`` (why the last run ran or skipped the stage: the runner's English phrase, shown on
+    the English page only).
     """
     head = "".join(
         f"<th>{html.escape(label(k, lang))}</th>"
@@ -146,10 +214,25 @@ def index_html(*, title: str, cycle: str, lang: str, stages: list[dict], manifes
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p><small>{html.escape(cycle)}</small></p>"
+        f"{_index_languages(lang, languages)}"
+        f'<h1>{html.escape(title)}</h1><p><small><code translate="no">{html.escape(cycle)}'
+        f"</code></small></p>"
         f"<table><tr>{head}</tr>{''.join(rows)}</table>"
         f"{provenance_html(manifest, lang)}</body></html>"
     )
+
+
+def _index_languages(lang: str, languages: list[str] | tuple) -> str:
+    """Links to the cycle's front page in the other languages (none with one language)."""
+    if len(languages) < 2:
+        return ""
+    links = " · ".join(
+        f'<a href="index.{x}.html" lang="{x}">{html.escape(label(x + "_name", x))}</a>'
+        if x != lang
+        else f"<b>{html.escape(label(x + '_name', x))}</b>"
+        for x in languages
+    )
+    return f'<nav class="sapat-languages" translate="no">{links}</nav>'
 
 
 def _stage_row(stage: dict, lang: str) -> str:
@@ -160,9 +243,9 @@ def _stage_row(stage: dict, lang: str) -> str:
         f"{html.escape(format_number(h['value'], lang, h.get('digits', 0)))}</b>"
         for h in stage.get("headlines", [])
     )
-    if stage.get("error"):
-        figures += f"<br><small>{html.escape(stage['error'])}</small>"
-    elif stage.get("reason"):  # why the last run ran or skipped the stage
+    if stage.get("error"):  # the runner's message: English, shown as program output
+        figures += f'<br><small><code translate="no">{html.escape(stage["error"])}</code></small>'
+    elif stage.get("reason") and lang == "en":  # why the last run ran or skipped the stage
         figures += f"<br><small>{html.escape(stage['reason'])}</small>"
     link = (
         f'<a href="{html.escape(stage["html"])}">{html.escape(label("report", lang))}</a>'

@@ -41,7 +41,7 @@ from workbench.labels import cycle_title, label
 from workbench.params import CycleParams, ParamsError, path_parameters, read_yaml
 from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir, inputs_dir
 from workbench.provenance import build_manifest, code_files, file_sha256, new_run_id
-from workbench.render import headlines_of, index_html, notebook_html, stage_html_name
+from workbench.render import headlines_of, index_pages, notebook_html, stage_html_name
 from workbench.sources import prepare_sources, sources_owner
 from workbench.stages import Stage, load_cycle, stages_for
 
@@ -788,14 +788,13 @@ def _write_index(params: CycleParams, state: dict, run_id: str) -> Path:
             run_id=run_id,
         )
     )
-    page = index_html(
-        title=cycle_title(params, params.language),
+    return index_pages(  # index.<lang>.html per report language; index.html: the first
+        cycle_dir(params.cycle),
+        titles={x: cycle_title(params, x) for x in report_languages(params)},
         cycle=params.cycle,
-        lang=params.language,
         stages=stages,
         manifest=manifest,
     )
-    return write_text(cycle_dir(params.cycle) / "index.html", page)
 
 
 def _source_hashes(cycle: str) -> dict[str, str]:

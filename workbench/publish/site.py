@@ -107,7 +107,8 @@ def cycle_page(
         f"<h2>{html.escape(say('site_downloads', lang))}</h2><ul>{files}</ul>"
         f"<h2>{html.escape(say('provenance', lang))}</h2><ul>"
         + (
-            f'<li><a href="../index.html">{html.escape(say("site_stages", lang))}</a></li>'
+            f'<li><a href="../{_stage_index(lang, meta["languages"])}">'
+            f"{html.escape(say('site_stages', lang))}</a></li>"
             if stage_index
             else ""
         )
@@ -116,6 +117,12 @@ def cycle_page(
     )
     nav = _nav(lang, home="../../", here="", languages=LANGS)
     return _page(f"{title} · {meta.get('year', '')}", lang, nav, body)
+
+
+def _stage_index(lang: str, languages: list[str]) -> str:
+    """The cycle's stage index in ``lang`` (``index.<lang>.html``) when the cycle reports in
+    it, else its own (``index.html``)."""
+    return f"index.{lang}.html" if lang in languages else "index.html"
 
 
 def front_page(cycles: list[dict], lang: str) -> str:
