@@ -310,9 +310,11 @@ def development_stage(
     course_months: list[int],
     capacity_per_month: int,
     per_school_month: int,
+    suppress_below: int = 0,
 ) -> dict[str, pd.DataFrame]:
-    """Stage s40: each teacher's status, compliance by level, the lists per methodical union
-    and the proposed schedule (teachers only under their pseudonyms)."""
+    """Stage s40: each teacher's status, compliance by level (published with fewer than
+    ``suppress_below`` teachers hidden: :func:`.development.suppress_compliance`), the lists per
+    methodical union and the proposed schedule (teachers only under their pseudonyms)."""
     as_of = reference_date(cycle)
     status = development.teacher_status(
         load(cycle, "teachers"),
@@ -321,7 +323,9 @@ def development_stage(
         years=years,
         soon_months=soon_months,
     )
-    comp = development.compliance(status, load(cycle, "schools"))
+    comp = development.suppress_compliance(
+        development.compliance(status, load(cycle, "schools")), min_n=suppress_below
+    )
     lists = development.union_lists(status)
     schedule, by_school = development.propose_schedule(
         status,
