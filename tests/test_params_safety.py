@@ -303,3 +303,62 @@ def test_base_cycle_id_error_is_plain_words():
         r"Latin letters.*\(got 'Sabat 6'\)",
     ):
         parse_params(raw, source="cycle.yaml")
+
+
+VARIABLE_PART = """variable_part: reading club
+institution: S0101
+version: "1"
+indicators:
+  - {id: V1, in_direction: results, name: {ky: a, ru: b, en: c},
+     compute: {kind: ratio, table: own, numerator: a, denominator: b},
+     uncertainty: none, unit: percent, direction: higher_better}
+"""
+
+
+def other_kind_files():
+    """``(loader, text of a file it accepts)`` for every other reader of a user's YAML file."""
+    from workbench.indicators.framework import framework_path, load_framework
+    from workbench.indicators.params import load_teacher_ed
+    from workbench.monitoring.framework import load_monitoring_framework, load_variable_part
+    from workbench.monitoring.params import load_school_monitoring
+    from workbench.stages import load_cycle
+
+    def variable_part(path):
+        return load_variable_part(path, load_monitoring_framework("school_internal"))
+
+    cycle = ROOT / "parameters"
+    return [
+        (load_teacher_ed, (cycle / "teacher-ed-demo.yaml").read_text("utf-8")),
+        (load_school_monitoring, (cycle / "school-monitoring-demo.yaml").read_text("utf-8")),
+        (load_cycle, (cycle / "teacher-ed-demo.yaml").read_text("utf-8")),
+        (load_cycle, (cycle / "school-monitoring-demo.yaml").read_text("utf-8")),
+        (load_framework, framework_path("teacher_education").read_text("utf-8")),
+        (load_monitoring_framework, framework_path("school_internal").read_text("utf-8")),
+        (variable_part, VARIABLE_PART),
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    range(7),
+    ids=["teacher_ed", "school", "cycle-teacher_ed", "cycle-school", "framework", "monitoring",
+         "variable-part"],
+)
+def test_other_kinds_of_file_are_read_with_the_same_bounds(tmp_path, case):
+    load, text = other_kind_files()[case]
+    load(write_text(tmp_path / "fine.yaml", text))  # the file as it stands is accepted
+    bomb = write_text(tmp_path / "bomb.yaml", text + alias_bomb())
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match=r"bomb.yaml: the YAML expands to more than") as err:
+        load(bomb)
+    assert time.perf_counter() - started < 1.0
+    one_line(err)
+    big = write_text(tmp_path / "big.yaml", text + "#" * (MAX_BYTES + 1))
+    with pytest.raises(ValueError, match=r"big.yaml: the file has [\d,]+ bytes; a ") as err:
+        load(big)
+    one_line(err)
+
+
+def write_text(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path

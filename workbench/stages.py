@@ -746,13 +746,11 @@ def cycle_kind(path: Any) -> str:
     ValueError
         ``<file>: kind: unknown kind 'x'; known kinds are sabat6, teacher_ed, ...``.
     """
-    from pathlib import Path
-
-    import yaml
+    from workbench.params import ParamsError, read_yaml
 
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        raw = read_yaml(path)
+    except ParamsError:
         return "sabat6"
     kind = raw.get("kind") if isinstance(raw, dict) else None
     if kind is None:

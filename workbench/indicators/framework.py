@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workbench.indicators.params import read_bounded_yaml
 
 __all__ = [
     "Framework",
@@ -252,12 +253,7 @@ def load_framework(source: str | Path) -> Framework:
         raise FrameworkError(
             f"load_framework: no framework file ({path}); packaged frameworks are {known}"
         )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise FrameworkError(
-            f"load_framework: {path}: not valid YAML ({str(exc).splitlines()[0]}); fix the file"
-        ) from None
+    raw = read_bounded_yaml(path, f"load_framework: {path}", FrameworkError)
     if not isinstance(raw, dict):
         raise FrameworkError(
             f"load_framework: {path}: expected a mapping with framework, version, scales, groups"

@@ -18,8 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workbench.params import ParamsError, read_yaml
 
 __all__ = [
     "SectorParams",
@@ -30,6 +31,7 @@ __all__ = [
     "TeacherEdCycle",
     "STAGE_MODELS",
     "validate_cycle",
+    "read_bounded_yaml",
     "load_teacher_ed",
 ]
 
@@ -192,13 +194,24 @@ def load_teacher_ed(path: str | Path) -> TeacherEdCycle:
         equal to 10 (got 3)``.
     """
     path = Path(path)
+    where = f"load_teacher_ed: {path}"
+    raw = read_bounded_yaml(path, where)
+    return validate_cycle(TeacherEdCycle, raw, STAGE_MODELS, first="t10_sector", where=where)
+
+
+def read_bounded_yaml(path: Path, where: str, error: type[ValueError] = ValueError):
+    """A cycle or framework file's YAML read by :func:`workbench.params.read_yaml` (bounded:
+    size, aliases, depth, keys given twice); its one-line message starts with ``where`` (the
+    caller and the file as the caller names it) and is raised as ``error``.
+
+    >>> read_bounded_yaml(Path("no-such.yaml"), "load_x: no-such.yaml")
+    Traceback (most recent call last):
+    ValueError: load_x: no-such.yaml: no such parameter file
+    """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"load_teacher_ed: cannot read {path} ({exc}); fix the file") from None
-    return validate_cycle(
-        TeacherEdCycle, raw, STAGE_MODELS, first="t10_sector", where=f"load_teacher_ed: {path}"
-    )
+        return read_yaml(path)
+    except ParamsError as exc:
+        raise error(f"{where}{str(exc).removeprefix(str(path))}") from None
 
 
 def validate_cycle(model, raw, stage_models: dict, *, first: str, where: str):

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from workbench.indicators.framework import FRAMEWORKS_DIR, FrameworkError, Words
+from workbench.indicators.params import read_bounded_yaml
 
 __all__ = [
     "MonitoringFramework",
@@ -316,12 +316,7 @@ def _read(source: str | Path, who: str) -> tuple[Path, object]:
             f"{who}: no framework file {path.name}; packaged frameworks are "
             f"{sorted(p.stem for p in FRAMEWORKS_DIR.glob('*.yaml'))}"
         )
-    try:
-        return path, yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise FrameworkError(
-            f"{who}: {path.name}: not valid YAML ({str(exc).splitlines()[0]}); fix the file"
-        ) from None
+    return path, read_bounded_yaml(path, f"{who}: {path.name}", FrameworkError)
 
 
 def _validate(model: type[BaseModel], raw: object, path: Path, who: str):

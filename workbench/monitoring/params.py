@@ -18,10 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workbench.indicators.params import validate_cycle
+from workbench.indicators.params import read_bounded_yaml, validate_cycle
 
 __all__ = [
     "DistrictParams",
@@ -317,16 +316,8 @@ def load_school_monitoring(path: str | Path) -> SchoolMonitoringCycle:
         (got 0)``.
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(
-            f"load_school_monitoring: cannot read {path.name} ({exc}); fix the file"
-        ) from None
+    where = f"load_school_monitoring: {path.name}"
+    raw = read_bounded_yaml(path, where)
     return validate_cycle(
-        SchoolMonitoringCycle,
-        raw,
-        SCHOOL_STAGES,
-        first="s10_district",
-        where=f"load_school_monitoring: {path.name}",
+        SchoolMonitoringCycle, raw, SCHOOL_STAGES, first="s10_district", where=where
     )
