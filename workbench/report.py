@@ -236,8 +236,9 @@ class Table:
             "suppress_below": suppress_below,
             "values": dict(values or {}),
             "prefixes": dict(prefixes or {}),
-            "localized": list(localized),
         }
+        if localized:  # stored only when used: pages of older notebooks render as before
+            self.options["localized"] = list(localized)
 
     def to_html(self, lang: str | None = None) -> str:
         return table_html(self.data, lang=lang or self.lang, **self.options)
