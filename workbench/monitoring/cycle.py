@@ -339,7 +339,7 @@ def development_stage(
         "pd_compliance": comp,
         "pd_lists": lists,
         "pd_schedule": schedule.rename(columns={"teacher_id": "teacher"}),
-        "pd_schedule_schools": by_school,
+        "pd_schedule_schools": development.suppress_schools(by_school, comp),
     }
     for name, t in out.items():
         save(cycle, name, t)

@@ -32,6 +32,7 @@ __all__ = [
     "teacher_status",
     "compliance",
     "suppress_compliance",
+    "suppress_schools",
     "union_lists",
     "propose_schedule",
     "STATUSES",
@@ -165,6 +166,27 @@ def suppress_compliance(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
         if hidden.sum() == 1 and len(siblings) > 1:
             out.loc[siblings.loc[~hidden, "teachers"].idxmin(), "suppressed"] = "complementary"
     counts = ["compliant", "overdue", "due_soon", "compliance"]
+    out[counts] = out[counts].astype(float).where(out["suppressed"] == "")
+    return out
+
+
+def suppress_schools(table: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFrame:
+    """Another per-school table of teacher counts with the schools hidden in the published
+    ``compliance`` (:func:`suppress_compliance`) hidden too (``suppressed`` as there; every
+    count column blanked), so that it cannot give back what compliance hides.
+
+    Examples
+    --------
+    >>> comp = pd.DataFrame({"level": "school", "unit": ["A", "B"],
+    ...                      "suppressed": ["small_cell", ""]})
+    >>> t = pd.DataFrame({"school_id": ["A", "B"], "catch_up": [1, 2]})
+    >>> suppress_schools(t, comp).values.tolist()
+    [['A', nan, 'small_cell'], ['B', 2.0, '']]
+    """
+    schools = compliance[compliance["level"] == "school"].set_index("unit")["suppressed"]
+    out = table.copy()
+    out["suppressed"] = out["school_id"].map(schools).fillna("")
+    counts = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c])]
     out[counts] = out[counts].astype(float).where(out["suppressed"] == "")
     return out
 
