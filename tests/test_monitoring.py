@@ -124,6 +124,30 @@ def test_variable_part_is_checked_against_the_invariant_part(tmp_path):
         )
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"target": 80, "threshold": 90},
+            "indicators.0: threshold 90.0 is on the wrong side of target 80.0 for direction "
+            "'higher_better'",
+        ),
+        (
+            {"direction": "lower_better", "target": 5, "threshold": 2},
+            "indicators.0: threshold 2.0 is on the wrong side of target 5.0 for direction "
+            "'lower_better'",
+        ),
+        ({"compute": {"kind": "mean", "table": "own", "value": "a"}}, "kind 'mean' needs weight"),
+    ],
+)
+def test_variable_indicator_faults_are_named_in_one_line(tmp_path, change, expected):
+    with pytest.raises(FrameworkError) as err:
+        load_variable_part(_part(tmp_path, **change), FW)
+    assert str(err.value).startswith("load_variable_part: own.yaml: ")
+    assert expected in str(err.value) and "\n" not in str(err.value)
+    load_variable_part(_part(tmp_path, target=90, threshold=80), FW)  # the right side passes
+
+
 # ----------------------------------------------------------------------------- roll-up
 
 

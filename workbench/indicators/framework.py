@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbench.indicators.params import read_bounded_yaml
+from workbench.indicators.params import first_error, read_bounded_yaml
 
 __all__ = [
     "Framework",
@@ -36,6 +36,41 @@ FRAMEWORKS_DIR = Path(__file__).resolve().parents[1] / "frameworks"
 
 class FrameworkError(ValueError):
     """An indicator framework that cannot be used; the message is one line."""
+
+
+def check_kind_fields(compute, need: dict[str, tuple[str, ...]]):
+    """``compute`` (a model with ``kind``) if it gives every field its kind needs
+    (``need``: kind -> fields), else ``ValueError`` naming the missing ones.
+
+    >>> from types import SimpleNamespace
+    >>> check_kind_fields(SimpleNamespace(kind="mean", value=None), {"mean": ("value",)})
+    Traceback (most recent call last):
+    ValueError: kind 'mean' needs value
+    """
+    missing = [f for f in need[compute.kind] if getattr(compute, f) is None]
+    if missing:
+        raise ValueError(f"kind {compute.kind!r} needs {', '.join(missing)}")
+    return compute
+
+
+def check_threshold_side(indicator):
+    """``indicator`` (with ``direction, target, threshold``) unless its threshold lies beyond
+    its target for its direction (above it when higher is better, below it when lower is).
+
+    >>> from types import SimpleNamespace
+    >>> check_threshold_side(SimpleNamespace(direction="lower_better", target=5, threshold=2))
+    Traceback (most recent call last):
+    ValueError: threshold 2 is on the wrong side of target 5 for direction 'lower_better'
+    """
+    target, threshold = indicator.target, indicator.threshold
+    if target is not None and threshold is not None:
+        higher = indicator.direction == "higher_better"
+        if threshold > target if higher else threshold < target:
+            raise ValueError(
+                f"threshold {threshold} is on the wrong side of target {target} for "
+                f"direction {indicator.direction!r}"
+            )
+    return indicator
 
 
 class _Strict(BaseModel):
@@ -79,11 +114,8 @@ class Compute(_Strict):
             "scale_mean": ("respondent", "scale"),
             "admin_share": ("table", "column"),
             "admin_ratio": ("table", "numerator", "denominator"),
-        }[self.kind]
-        missing = [f for f in need if getattr(self, f) is None]
-        if missing:
-            raise ValueError(f"kind {self.kind!r} needs {', '.join(missing)}")
-        return self
+        }
+        return check_kind_fields(self, need)
 
 
 class Indicator(_Strict):
@@ -106,18 +138,7 @@ class Indicator(_Strict):
             raise ValueError(
                 f"source {self.source!r} does not match compute.kind {self.compute.kind!r}"
             )
-        if self.target is not None and self.threshold is not None:
-            wrong = (
-                self.threshold > self.target
-                if self.direction == "higher_better"
-                else self.threshold < self.target
-            )
-            if wrong:
-                raise ValueError(
-                    f"threshold {self.threshold} is on the wrong side of target "
-                    f"{self.target} for direction {self.direction!r}"
-                )
-        return self
+        return check_threshold_side(self)
 
 
 class Group(_Strict):
@@ -261,8 +282,4 @@ def load_framework(source: str | Path) -> Framework:
     try:
         return Framework.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        got = f" (got {err['input']!r})" if not isinstance(err.get("input"), dict | list) else ""
-        raise FrameworkError(f"load_framework: {path}: {where}: {msg}{got}") from None
+        raise FrameworkError(f"load_framework: {path}: {first_error(exc)}") from None

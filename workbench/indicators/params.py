@@ -32,6 +32,7 @@ __all__ = [
     "STAGE_MODELS",
     "validate_cycle",
     "read_bounded_yaml",
+    "first_error",
     "load_teacher_ed",
 ]
 
@@ -242,8 +243,20 @@ def validate_cycle(model, raw, stage_models: dict, *, first: str, where: str):
             )
         return cycle
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top level)"
-        got = "" if isinstance(err.get("input"), dict | list) else f" (got {err['input']!r})"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise ValueError(f"{where}: {key}: {msg}{got}") from None
+        raise ValueError(f"{where}: {first_error(exc, prefix)}") from None
+
+
+def first_error(exc: ValidationError, prefix: tuple = ()) -> str:
+    """The first error of a validation as one line: ``key: message (got value)``, the key
+    dotted and led by ``prefix``; a mapping or list given is not repeated.
+
+    >>> try:
+    ...     SectorParams(institutions=3)
+    ... except ValidationError as exc:
+    ...     print(first_error(exc, ("stages", "t10_sector")))
+    stages.t10_sector.institutions: Input should be greater than or equal to 8 (got 3)
+    """
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in (*prefix, *err["loc"])) or "(top level)"
+    got = "" if isinstance(err.get("input"), dict | list) else f" (got {err['input']!r})"
+    return f"{key}: {err['msg'].removeprefix('Value error, ')}{got}"

@@ -23,8 +23,14 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbench.indicators.framework import FRAMEWORKS_DIR, FrameworkError, Words
-from workbench.indicators.params import read_bounded_yaml
+from workbench.indicators.framework import (
+    FRAMEWORKS_DIR,
+    FrameworkError,
+    Words,
+    check_kind_fields,
+    check_threshold_side,
+)
+from workbench.indicators.params import first_error, read_bounded_yaml
 
 __all__ = [
     "MonitoringFramework",
@@ -60,11 +66,8 @@ class Compute(_Strict):
             "ratio": ("numerator", "denominator"),
             "mean": ("value", "weight"),
             "flag": ("column",),
-        }[self.kind]
-        missing = [f for f in need if getattr(self, f) is None]
-        if missing:
-            raise ValueError(f"kind {self.kind!r} needs {', '.join(missing)}")
-        return self
+        }
+        return check_kind_fields(self, need)
 
     def columns(self) -> list[str]:
         """The table columns the indicator reads."""
@@ -91,18 +94,21 @@ class MonitoringIndicator(_Strict):
             raise ValueError("uncertainty 'test' needs compute.kind 'mean' with an sd column")
         if self.uncertainty == "binomial" and self.compute.kind != "ratio":
             raise ValueError("uncertainty 'binomial' needs compute.kind 'ratio'")
-        if self.target is not None and self.threshold is not None:
-            wrong = (
-                self.threshold > self.target
-                if self.direction == "higher_better"
-                else self.threshold < self.target
-            )
-            if wrong:
-                raise ValueError(
-                    f"threshold {self.threshold} is on the wrong side of target "
-                    f"{self.target} for direction {self.direction!r}"
-                )
-        return self
+        return check_threshold_side(self)
+
+    def row(self, part: str, direction: str, section: str, lang: str) -> dict:
+        """The indicator's row of a framework table (:meth:`MonitoringFramework.table`)."""
+        return {
+            "part": part,
+            "direction": direction,
+            "section": section,
+            "indicator": self.id,
+            "name": getattr(self.name, lang),
+            "unit": self.unit,
+            "uncertainty": self.uncertainty,
+            "target": self.target,
+            "threshold": self.threshold,
+        }
 
 
 class Direction(_Strict):
@@ -185,17 +191,7 @@ class MonitoringFramework(_Strict):
         uncertainty, target, threshold``."""
         return pd.DataFrame(
             [
-                {
-                    "part": "invariant",
-                    "direction": d.id,
-                    "section": d.section,
-                    "indicator": i.id,
-                    "name": getattr(i.name, lang),
-                    "unit": i.unit,
-                    "uncertainty": i.uncertainty,
-                    "target": i.target,
-                    "threshold": i.threshold,
-                }
+                i.row("invariant", d.id, d.section, lang)
                 for d in self.directions
                 for i in d.indicators
             ]
@@ -218,22 +214,7 @@ class VariablePart(_Strict):
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         """Like :meth:`MonitoringFramework.table`, with ``part = variable``."""
-        return pd.DataFrame(
-            [
-                {
-                    "part": "variable",
-                    "direction": i.direction_id,
-                    "section": "",
-                    "indicator": i.id,
-                    "name": getattr(i.name, lang),
-                    "unit": i.unit,
-                    "uncertainty": i.uncertainty,
-                    "target": i.target,
-                    "threshold": i.threshold,
-                }
-                for i in self.indicators
-            ]
-        )
+        return pd.DataFrame([i.row("variable", i.direction_id, "", lang) for i in self.indicators])
 
 
 def load_monitoring_framework(source: str | Path) -> MonitoringFramework:
@@ -325,8 +306,4 @@ def _validate(model: type[BaseModel], raw: object, path: Path, who: str):
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        got = f" (got {err['input']!r})" if not isinstance(err.get("input"), dict | list) else ""
-        raise FrameworkError(f"{who}: {path.name}: {where}: {msg}{got}") from None
+        raise FrameworkError(f"{who}: {path.name}: {first_error(exc)}") from None
