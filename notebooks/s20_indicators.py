@@ -96,7 +96,6 @@ wb.report.table(
         unit=mc.load(cycle, "schools")["district"].iloc[0],
     ),
     lang=lang,
-    verbatim=("mon_unit",),
     digits={"numerator": 0, "denominator": 0},
 )
 

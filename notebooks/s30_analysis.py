@@ -28,7 +28,9 @@ level = 0.95  # confidence level
 import workbench as wb
 from workbench.monitoring import cycle as mc
 from workbench.monitoring import tables as mt
+from workbench.plots import school_monitoring as plots
 
+wb.report.setup_plots()
 wb.report.text("school_monitoring", "s30_title", lang=lang)
 
 # %%
@@ -64,10 +66,52 @@ wb.report.text("school_monitoring", "s30_school", lang=lang, school=school)
 wb.report.table(mt.changes_table(out["dynamic"], school), lang=lang, digits={"se_change": 2})
 
 # %%
+wb.report.text("school_monitoring", "s30_fig_dynamics", lang=lang, school=school)
+
+# %%
+wb.report.figure(
+    plots.indicator_dynamics,
+    mt.dynamics_data(
+        mc.load(cycle, "school_indicators"), school=school, shown=results, level=level
+    ),
+    lang=lang,
+    alt=wb.report.text(
+        "school_monitoring",
+        "s30_fig_dynamics_alt",
+        lang=lang,
+        school=school,
+        indicators=wb.report.term(*mt.indicator_codes(results)),
+        ci=round(100 * level),
+    ),
+    school=school,
+)
+
+# %%
 wb.report.text("school_monitoring", "s30_compare", lang=lang, school=school, year=year)
 
 # %%
-wb.report.table(mt.school_comparison(out["comparison"], school), lang=lang)
+wb.report.table(
+    mt.school_comparison(out["comparison"], school), lang=lang, prefixes={"position": "pos_"}
+)
+
+# %%
+wb.report.text("school_monitoring", "s30_fig_compare", lang=lang, year=year)
+
+# %%
+wb.report.figure(
+    plots.schools_compared,
+    mt.compared_data(out["comparison"], shown=results),
+    lang=lang,
+    alt=wb.report.text(
+        "school_monitoring",
+        "s30_fig_compare_alt",
+        lang=lang,
+        indicators=wb.report.term(*mt.indicator_codes(results)),
+        ci=round(100 * level),
+        margin=margin,
+    ),
+    margin=margin,
+)
 
 # %%
 wb.report.text("school_monitoring", "s30_positions", lang=lang)

@@ -22,6 +22,7 @@ soon_months = 12  # due within this many months: due soon
 course_months = [9, 10, 11, 1, 2, 3, 4, 5]  # months with courses
 capacity_per_month = 40  # course places a month (all schools)
 per_school_month = 3  # teachers a school can release a month
+suppress_below = 5  # the cycle's threshold: fewer teachers, no counts published
 
 # %%
 import workbench as wb
@@ -41,6 +42,7 @@ out = mc.development_stage(
     course_months=course_months,
     capacity_per_month=capacity_per_month,
     per_school_month=per_school_month,
+    suppress_below=suppress_below,
 )
 compliance = out["pd_compliance"]
 wb.report.headline("teachers", len(out["pd_status"]), lang=lang)
@@ -58,12 +60,17 @@ wb.report.text("school_monitoring", "s40_schools", lang=lang)
 wb.report.table(mt.compliance_table(compliance, schools=True), lang=lang, verbatim=("school_id",))
 
 # %%
+wb.report.text("school_monitoring", "s40_suppressed", lang=lang, min_n=suppress_below)
+
+# %%
 school = mc.shown_unit(cycle, "noncompliant_school")
 wb.report.text("school_monitoring", "s40_lists", lang=lang, school=school)
 
 # %%
 wb.report.table(
-    mt.school_rows(out["pd_lists"], school), lang=lang, verbatim=("school_id", "teacher", "due")
+    mt.published_rows(out["pd_lists"], compliance, school),
+    lang=lang,
+    verbatim=("school_id", "teacher", "due"),
 )
 
 # %%

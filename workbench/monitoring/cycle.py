@@ -419,5 +419,5 @@ def _pseudonymous(data: pd.DataFrame, key: bytes, cycle: str) -> pd.DataFrame:
     from workbench.fielddata.deidentify import pseudonymize
 
     out = pseudonymize(data, columns=["teacher_id"], key=key, length=10, cycle=cycle)
-    out["teacher_id"] = "T" + out["teacher_id"]
+    out["teacher_id"] = "T" + out["teacher_id"].str.upper()  # an id on ky/ru pages, not a word
     return out

@@ -295,13 +295,19 @@ class SchoolMonitoringCycle(_Strict):
         return stage_parameters(self, name)
 
 
+#: stages publishing counts of people per school: they receive the cycle's ``suppress_below``
+SUPPRESSING_STAGES = ("s40_development",)
+
+
 def stage_parameters(cycle: SchoolMonitoringCycle, stage: str) -> dict:
-    """What a stage notebook receives: ``cycle, lang, seed`` then its own parameters."""
+    """What a stage notebook receives: ``cycle, lang, seed`` then its own parameters (and
+    ``suppress_below`` for :data:`SUPPRESSING_STAGES`)."""
     return {
         "cycle": cycle.cycle,
         "lang": cycle.language,
         "seed": cycle.seed,
         **cycle.stage(stage).model_dump(mode="json"),
+        **({"suppress_below": cycle.suppress_below} if stage in SUPPRESSING_STAGES else {}),
     }
 
 

@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 __all__ = [
     "framework_table",
@@ -28,9 +30,13 @@ __all__ = [
     "summary_table",
     "compliance_table",
     "school_rows",
+    "published_rows",
     "schedule_by_month",
     "improving_display",
     "variable_table",
+    "dynamics_data",
+    "compared_data",
+    "indicator_codes",
 ]
 
 
@@ -148,10 +154,11 @@ def school_comparison(comparison: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 
 def position_counts(comparison: pd.DataFrame, framework: str) -> pd.DataFrame:
-    """Per indicator and reference: how many institutions are above, similar, below."""
+    """Per indicator and reference: how many institutions are above, similar, below (columns
+    ``pos_above`` ...: the position labels, apart from the reference ``similar`` schools)."""
     c = comparison[comparison["framework"] == framework]
-    out = pd.crosstab(["ind_" + c["indicator"], c["reference"]], c["position"]).reset_index()
-    return out.rename(columns={"row_0": "indicator"}).rename_axis(columns=None)
+    out = pd.crosstab(["ind_" + c["indicator"], c["reference"]], "pos_" + c["position"])
+    return out.reset_index().rename(columns={"row_0": "indicator"}).rename_axis(columns=None)
 
 
 def plan_display(plan: pd.DataFrame) -> pd.DataFrame:
@@ -184,6 +191,21 @@ def school_rows(table: pd.DataFrame, school: str) -> pd.DataFrame:
     return rows
 
 
+def published_rows(table: pd.DataFrame, compliance: pd.DataFrame, school: str) -> pd.DataFrame:
+    """:func:`school_rows` for a public page: none when the published ``compliance`` hides
+    the school (its list would count its overdue teachers).
+
+    Examples
+    --------
+    >>> comp = pd.DataFrame({"level": "school", "unit": ["A"], "suppressed": ["small_cell"]})
+    >>> len(published_rows(pd.DataFrame({"school_id": ["A", "A"]}), comp, "A"))
+    0
+    """
+    rows = school_rows(table, school)
+    hidden = compliance[(compliance["level"] == "school") & (compliance["suppressed"] != "")]
+    return rows[~rows["school_id"].isin(hidden["unit"])].reset_index(drop=True)
+
+
 def schedule_by_month(schedule: pd.DataFrame) -> pd.DataFrame:
     """Teachers placed per course month: ``month`` (YYYY-MM), ``teachers``, by outcome."""
     placed = schedule.dropna(subset=["month"])
@@ -211,3 +233,74 @@ def variable_table(indicators: pd.DataFrame) -> pd.DataFrame:
             "denominator": t["denominator"],
         }
     ).reset_index(drop=True)
+
+
+def dynamics_data(
+    indicators: pd.DataFrame, *, school: str, shown: list[str], level: float = 0.95
+) -> pd.DataFrame:
+    """The figure data of a school's dynamics: the ``shown`` indicators over the years for
+    ``school`` (role ``school``), the other schools of its district (``other``) and the district
+    (``district``): ``indicator, year, unit, role, value, ci_lower, ci_upper`` (intervals at
+    confidence ``level`` where the indicator has an SE, else empty).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"part": "invariant", "indicator": "R3", "year": [2025, 2025, 2025],
+    ...     "level": ["school", "school", "district"], "unit": ["A", "B", "d"],
+    ...     "parent": ["d", "d", "o"], "value": [50.0, 40.0, 45.0], "se": [1.0, 1.0, 0.5]})
+    >>> d = dynamics_data(t, school="A", shown=["R3"])
+    >>> d["role"].tolist(), d["ci_upper"].round(2).tolist()
+    (['school', 'other', 'district'], [51.96, 41.96, 45.98])
+    """
+    inv = indicators[(indicators["part"] == "invariant") & indicators["indicator"].isin(shown)]
+    mine = inv[(inv["level"] == "school") & (inv["unit"] == school)]
+    district = mine["parent"].iloc[0]
+    rows = inv[
+        ((inv["level"] == "school") & (inv["parent"] == district))
+        | ((inv["level"] == "district") & (inv["unit"] == district))
+    ]
+    z = norm.ppf(0.5 + level / 2)
+    role = np.select(
+        [rows["unit"] == school, rows["level"] == "district"], ["school", "district"], "other"
+    )
+    return pd.DataFrame(
+        {
+            "indicator": rows["indicator"],
+            "year": rows["year"],
+            "unit": rows["unit"],
+            "role": role,
+            "value": rows["value"],
+            "ci_lower": rows["value"] - z * rows["se"],
+            "ci_upper": rows["value"] + z * rows["se"],
+        }
+    ).reset_index(drop=True)
+
+
+def compared_data(
+    comparison: pd.DataFrame, *, shown: list[str], reference: str = "rest_of_district"
+) -> pd.DataFrame:
+    """The figure data of the comparison across schools: each school's difference from its
+    ``reference`` on the ``shown`` indicators, with its interval and position, ordered by
+    district and school id (never by value): ``indicator, group, unit, difference, ci_lower,
+    ci_upper, position``."""
+    c = comparison[
+        (comparison["framework"] == "school_internal")
+        & (comparison["reference"] == reference)
+        & comparison["indicator"].isin(shown)
+    ]
+    return (
+        c[["indicator", "group", "unit", "difference", "ci_lower", "ci_upper", "position"]]
+        .sort_values(["indicator", "group", "unit"])
+        .reset_index(drop=True)
+    )
+
+
+def indicator_codes(indicators: list[str]) -> list[str]:
+    """The label keys of indicators, for a text value (``wb.report.term(*codes)``).
+
+    Examples
+    --------
+    >>> indicator_codes(["R1", "R3"])
+    ['ind_R1', 'ind_R3']
+    """
+    return [f"ind_{i}" for i in indicators]
