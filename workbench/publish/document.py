@@ -327,24 +327,7 @@ def _gaps(b: Bundle, lang: str) -> str:
     if t is None:
         return _none(lang)
     name = lambda r: f"{group_label(r['group'], lang)} − {group_label(r['reference'], lang)}"  # noqa: E731
-    rows = [
-        Row(
-            name(r),
-            _f(r["estimate"]),
-            _f(r["ci_lower"]),
-            _f(r["ci_upper"]),
-            mark=r.get("symbol") or "",
-        )
-        for _, r in t.iterrows()
-    ]
-    figure = interval_chart(
-        rows,
-        axis=say("difference_points", lang),
-        lang=lang,
-        zero=True,
-        alt=say("alt_gaps", lang, n=len(rows)),
-        digits=1,
-    )
+    figure = _difference_chart(t, name, "symbol", "alt_gaps", lang)
     columns = [
         (say("col_comparison", lang), name),
         (say("col_difference", lang), lambda r: num(r["estimate"], lang)),
@@ -359,29 +342,37 @@ def _gaps(b: Bundle, lang: str) -> str:
     return _exhibit("gaps", figure, text, _table(t, columns), lang)
 
 
+def _difference_chart(t: pd.DataFrame, name: Callable, mark: str, alt: str, lang: str) -> str:
+    """The interval chart of a table of differences (points, with the zero line): one row per
+    table row, named by ``name(row)``, marked by its column ``mark``; ``alt`` is the text key
+    of the chart's description."""
+    rows = [
+        Row(
+            name(r),
+            _f(r["estimate"]),
+            _f(r["ci_lower"]),
+            _f(r["ci_upper"]),
+            mark=r.get(mark) or "",
+        )
+        for _, r in t.iterrows()
+    ]
+    return interval_chart(
+        rows,
+        axis=say("difference_points", lang),
+        lang=lang,
+        zero=True,
+        alt=say(alt, lang, n=len(rows)),
+        digits=1,
+    )
+
+
 def _regions(b: Bundle, lang: str) -> str:
     t = b.get("results_regions")
     if t is None:
         return _none(lang)
     t = t.sort_values("estimate", ascending=False)
-    rows = [
-        Row(
-            group_label(r["group"], lang),
-            _f(r["estimate"]),
-            _f(r["ci_lower"]),
-            _f(r["ci_upper"]),
-            mark=r.get("symbol_adjusted") or "",
-        )
-        for _, r in t.iterrows()
-    ]
-    figure = interval_chart(
-        rows,
-        axis=say("difference_points", lang),
-        lang=lang,
-        zero=True,
-        alt=say("alt_regions", lang, n=len(rows)),
-        digits=1,
-    )
+    name = lambda r: group_label(r["group"], lang)  # noqa: E731
+    figure = _difference_chart(t, name, "symbol_adjusted", "alt_regions", lang)
     columns = [
         (say("col_group", lang), lambda r: group_label(r["group"], lang)),
         (say("col_mean", lang), lambda r: num(r["estimate_group"], lang)),
