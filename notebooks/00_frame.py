@@ -55,7 +55,7 @@ wb.report.table(review.reconciliation, lang=lang)
 
 # %%
 display(wb.report.text("frame", "listing", lang=lang))
-wb.report.table(review.checks, lang=lang, verbatim=("school_id", "column", "value", "register_row"))
+wb.report.table(review.checks, lang=lang, verbatim=("school_id", "value", "register_row"))
 
 # %%
 wb.report.text("frame", "composition", lang=lang)

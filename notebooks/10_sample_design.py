@@ -162,7 +162,7 @@ wb.report.table(
     sample.head(12),
     lang=lang,
     digits={"probability": 3, "mos": 0},
-    verbatim=("school_id", "sampled_school", "stratum", "IDSCHOOL", "REPLACES"),
+    verbatim=("school_id", "sampled_school", "IDSCHOOL", "REPLACES"),
 )
 
 # %%
