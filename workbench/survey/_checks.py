@@ -9,13 +9,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._weights import Weights
+
 __all__ = [
     "check_pvs",
-    "check_replicates_vary",
     "match_replicates",
     "preview",
+    "read_weights",
     "warn_single_cases",
-    "weight_matrix",
 ]
 
 
@@ -66,39 +67,37 @@ def check_pvs(data: pd.DataFrame, pvs: dict[str, Sequence[str]] | None) -> dict[
     return out
 
 
-def weight_matrix(data: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    # column by column into one (k, n) block, then one transpose: two passes over the
-    # weights instead of the frame's take, interleave and contiguous copy
-    w = np.empty((len(cols), len(data)))
+def read_weights(data: pd.DataFrame, cols: list[str]) -> Weights:
+    """The weight columns read in place (no copy of float64 columns), checked: numeric,
+    finite, non-negative, and no replicate constant while the full-sample weight varies."""
     try:
-        for j, col in enumerate(cols):
-            w[j] = data[col].to_numpy(dtype=np.float64, na_value=np.nan)
+        weights = Weights.from_frame(data, cols)
     except (TypeError, ValueError) as err:
         raise TypeError(
             f"RepDesign: weight columns must be numeric (dtypes "
             f"{sorted(set(data[cols].dtypes.astype(str)))}); convert them to numbers."
         ) from err
-    w = np.ascontiguousarray(w.T)
-    bad = [c for c, ok in zip(cols, np.isfinite(w).all(axis=0), strict=True) if not ok]
-    if bad:
+    # two reductions per weight, no temporary of the weights' size: NaN propagates to both
+    low, high = weights.extremes()
+    bad = ~(np.isfinite(low) & np.isfinite(high))
+    if bad.any():
         raise ValueError(
-            f"RepDesign: weight columns {preview(pd.Index(bad))} have missing or infinite "
-            "values; set excluded cases' weights to 0 instead."
+            f"RepDesign: weight columns {preview(pd.Index(np.array(cols)[bad]))} have missing "
+            "or infinite values; set excluded cases' weights to 0 instead."
         )
-    if (w < 0).any():
+    if (low < 0).any():
         raise ValueError(
-            f"RepDesign: negative weights in {preview(pd.Index(np.array(cols)[(w < 0).any(0)]))}"
+            f"RepDesign: negative weights in {preview(pd.Index(np.array(cols)[low < 0]))}"
             "; weights must be >= 0."
         )
-    return w
+    _check_replicates_vary(high - low, cols[1:])
+    return weights
 
 
-def check_replicates_vary(w: np.ndarray, reps: list[str]) -> None:
+def _check_replicates_vary(spread: np.ndarray, reps: list[str]) -> None:
     """A replicate column that is constant while the full-sample weights are not is an error:
     it would give a silent, meaningless replicate estimate (all zeros, all ones, a filler)."""
-    full_varies = np.ptp(w[:, 0]) > 0
-    flat = np.ptp(w[:, 1:], axis=0) == 0
-    bad = [r for r, is_flat in zip(reps, flat, strict=True) if is_flat and full_varies]
+    bad = [r for r, s in zip(reps, spread[1:], strict=True) if s == 0 and spread[0] > 0]
     if bad:
         raise ValueError(
             f"RepDesign: replicate columns {preview(pd.Index(bad))} are constant although the "

@@ -11,14 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import (
-    check_pvs,
-    check_replicates_vary,
-    match_replicates,
-    preview,
-    warn_single_cases,
-    weight_matrix,
-)
+from ._checks import check_pvs, match_replicates, preview, read_weights, warn_single_cases
 from ._compare import Comparisons
 from ._descriptive import Descriptive
 from ._doc import example
@@ -161,8 +154,7 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
                 f"RepDesign: unknown df_rule ({df_rule!r}); use one of {', '.join(DF_RULES)}."
             )
         self._df_rule = df_rule
-        self._w = weight_matrix(data, [weight, *reps])
-        check_replicates_vary(self._w, reps)
+        self._weights = read_weights(data, [weight, *reps])
         self._domain = np.ones(len(data), dtype=bool)
         self._levels = _check_levels(levels)
 
@@ -415,12 +407,30 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
                 f"RepDesign: by column(s) {missing} not in the data. Columns are: "
                 f"{preview(self._data.columns)}"
             )
+        if len(cols) == 1 and _plain_numeric(self._data[cols[0]]):
+            return _numeric_groups(self._data[cols[0]], self._domain)
         frame = self._data.loc[self._domain, cols]
         grouped = frame.groupby(cols, sort=True, dropna=True, observed=True)
         codes = np.full(n, -1, dtype=np.int64)
         codes[self._domain] = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)
         keys = grouped.size().index.to_frame(index=False)
         return keys, codes, len(keys)
+
+
+def _plain_numeric(col: pd.Series) -> bool:
+    return isinstance(col.dtype, np.dtype) and col.dtype.kind in "biuf"
+
+
+def _numeric_groups(col: pd.Series, domain: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """The groups of one numeric column by a sort (no pandas groupby): the same sorted keys
+    and codes as ``groupby(sort=True, dropna=True)``, missing values and rows outside the
+    domain coded -1."""
+    values = col.to_numpy()
+    inside = domain & ~np.isnan(values) if values.dtype.kind == "f" else domain
+    levels, inverse = np.unique(values[inside], return_inverse=True)
+    codes = np.full(values.size, -1, dtype=np.int64)
+    codes[inside] = inverse
+    return pd.DataFrame({col.name: levels}), codes, levels.size
 
 
 def _check_levels(levels: Sequence[float] | None) -> tuple[float, ...] | None:

@@ -44,14 +44,15 @@ def _counts(d: RepDesign, codes: np.ndarray, n_groups: int, valid: np.ndarray):
     """Unweighted n and full-sample sum of weights per group for valid rows."""
     ok = valid & (codes >= 0)
     n = np.bincount(codes[ok], minlength=n_groups)
-    sw = np.bincount(codes[ok], weights=d._w[ok, 0], minlength=n_groups)
+    sw = np.bincount(codes[ok], weights=d._weights.full[ok], minlength=n_groups)
     return n, sw
 
 
 def _ratio_stat(d, variables, by, build, scale=1.0):
     """Shared path of mean / percent / percent_at_or_above: sum(w*v) / sum(w*valid).
 
-    ``build(variable)`` returns (inner keys (L rows), values (n, L, M), valid (n,), is_pv).
+    ``build(variable)`` returns (inner keys (L rows), values (n, L, M), numbers or booleans,
+    read only where valid; valid (n,); is_pv).
     """
     gkeys, codes, n_groups = d._groups(by)
     keys, thetas, ns, sws, pvs = [], [], [], [], []
@@ -59,9 +60,12 @@ def _ratio_stat(d, variables, by, build, scale=1.0):
     for var in variables:
         inner, vals, valid, is_pv = build(var)
         n_l, m = vals.shape[1], vals.shape[2]
-        flat = np.where(valid[:, None], vals.reshape(len(valid), n_l * m), 0.0)
-        num = group_sums(d._w, codes, n_groups, flat)
-        den = group_sums(d._w, codes, n_groups, valid[:, None].astype(float))
+        # numerators and denominators in one pass over the weights; invalid rows get code -1
+        in_groups = np.where(valid, codes, -1)
+        sums = group_sums(
+            d._weights, in_groups, n_groups, vals.reshape(len(valid), n_l * m), totals=True
+        )
+        num, den = sums[:, :-1], sums[:, -1:]
         theta = scale * num.reshape(n_groups, n_l, m, -1) / den[:, :, None, :]
         n, sw = _counts(d, codes, n_groups, valid)
         thetas.append(_broadcast_pv(theta.reshape(n_groups * n_l, m, -1), m_max))
@@ -118,7 +122,7 @@ def percent(d: RepDesign, variable, by) -> Raw:
         valid = col.notna().to_numpy()
         cats = np.sort(col.dropna().unique())
         codes = pd.Categorical(col, categories=cats).codes
-        ind = (codes[:, None] == np.arange(len(cats))).astype(float)
+        ind = codes[:, None] == np.arange(len(cats))
         inner = pd.DataFrame({"variable": var, "category": cats})
         return inner, ind[:, :, None], valid, False
 
@@ -131,7 +135,7 @@ def percent_at_or_above(d: RepDesign, variable, cutpoints, by) -> Raw:
     def build(var):
         y, is_pv = d._values(var)
         valid = ~np.isnan(y).any(axis=1)
-        ind = (y[:, None, :] >= cuts[None, :, None]).astype(float)
+        ind = y[:, None, :] >= cuts[None, :, None]
         return pd.DataFrame({"variable": var, "cutpoint": cuts}), ind, valid, is_pv
 
     return _ratio_stat(d, _as_list(variable), by, build, scale=100.0)
@@ -145,7 +149,7 @@ def total(d: RepDesign, variable, by) -> Raw:
     for var in variables:
         y, is_pv = d._values(var)
         valid = ~np.isnan(y).any(axis=1)
-        theta = group_sums(d._w, codes, n_groups, np.where(valid[:, None], y, 0.0))
+        theta = group_sums(d._weights, codes, n_groups, np.where(valid[:, None], y, 0.0))
         n, sw = _counts(d, codes, n_groups, valid)
         keys.append(_key_frame(gkeys, pd.DataFrame({"variable": [var]})))
         thetas.append(_broadcast_pv(theta, m_max))
@@ -161,11 +165,12 @@ def _moments(d, codes, n_groups, cols, valid):
     Returns (sum w, list of centred columns, sums of w * products) for each pair.
     """
     mask = valid[:, None].astype(float)
-    s0 = group_sums(d._w, codes, n_groups, mask)[:, 0, :]  # (G, R+1)
+    s0 = group_sums(d._weights, codes, n_groups, mask)[:, 0, :]  # (G, R+1)
     centred = []
     for y in cols:
         y0 = np.where(valid[:, None], y, 0.0)
-        full = group_sums(d._w[:, :1], codes, n_groups, y0)[:, :, 0] / s0[:, :1]  # (G, M)
+        full = group_sums(d._weights.full_only(), codes, n_groups, y0)[:, :, 0]
+        full = full / s0[:, :1]  # (G, M)
         shift = np.where((codes >= 0)[:, None], full[np.maximum(codes, 0)], 0.0)
         centred.append(np.where(valid[:, None], y0 - shift, 0.0))
     return s0, centred
@@ -180,8 +185,8 @@ def std(d: RepDesign, variable, by) -> Raw:
         y, is_pv = d._values(var)
         valid = ~np.isnan(y).any(axis=1)
         s0, (yc,) = _moments(d, codes, n_groups, [y], valid)
-        s1 = group_sums(d._w, codes, n_groups, yc)  # (G, M, R+1)
-        s2 = group_sums(d._w, codes, n_groups, yc * yc)
+        s1 = group_sums(d._weights, codes, n_groups, yc)  # (G, M, R+1)
+        s2 = group_sums(d._weights, codes, n_groups, yc * yc)
         n, sw = _counts(d, codes, n_groups, valid)
         factor = (n / (n - 1.0))[:, None, None]
         var_r = factor * (s2 - s1 * s1 / s0[:, None, :]) / s0[:, None, :]
@@ -210,7 +215,8 @@ def corr(d: RepDesign, variables, by) -> Raw:
             valid = ~(np.isnan(ya).any(axis=1) | np.isnan(yb).any(axis=1))
             ya, yb = (np.repeat(y, m_max // y.shape[1], axis=1) for y in (ya, yb))
             s0, (ca, cb) = _moments(d, codes, n_groups, [ya, yb], valid)
-            sums = group_sums(d._w, codes, n_groups, np.hstack([ca, cb, ca * ca, cb * cb, ca * cb]))
+            products = np.hstack([ca, cb, ca * ca, cb * cb, ca * cb])
+            sums = group_sums(d._weights, codes, n_groups, products)
             sa, sb, saa, sbb, sab = np.split(sums, 5, axis=1)
             inv = 1.0 / s0[:, None, :]
             cov = sab - sa * sb * inv
@@ -238,14 +244,13 @@ def quantile(d: RepDesign, variable, probs, by) -> Raw:
     for var in variables:
         y, is_pv = d._values(var)
         valid = ~np.isnan(y).any(axis=1)
-        theta = np.full((n_groups, probs.size, y.shape[1], d._w.shape[1]), np.nan)
+        theta = np.full((n_groups, probs.size, y.shape[1], d._weights.shape[0]), np.nan)
         for g in range(n_groups):
             rows = np.flatnonzero(valid & (codes == g))
             if rows.size == 0:
                 continue
-            wg = d._w[rows]
             for m in range(y.shape[1]):
-                theta[g, :, m, :] = weighted_quantiles(y[rows, m], wg, probs)
+                theta[g, :, m, :] = weighted_quantiles(y[rows, m], d._weights, rows, probs)
         n, sw = _counts(d, codes, n_groups, valid)
         keys.append(_key_frame(gkeys, pd.DataFrame({"variable": var, "quantile": probs})))
         theta = theta.reshape(n_groups * probs.size, y.shape[1], -1)

@@ -1,7 +1,9 @@
 """Vectorized kernels: weighted sums, quantiles and model fits for all replicates at once.
 
-``W`` is always the (n, R+1) weight matrix: the full-sample weight in column 0, then the
-replicate weights. No function here loops over replicates.
+The weights are a :class:`~workbench.survey._weights.Weights` (one contiguous row per weight,
+read in place from the frame) or, for the model fits, an (n, R+1) array. Sums walk the cases
+in chunks of ``CHUNK`` so that no (n, R+1) copy is made; no function loops over replicates
+one case at a time.
 """
 
 from __future__ import annotations
@@ -9,54 +11,116 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from ._weights import CHUNK, Weights
+
 __all__ = ["group_sums", "linear_fit", "logistic_fit", "weighted_quantiles"]
 
+#: above this many group x value columns a chunk's sums go through a sparse product
+DENSE_COLUMNS = 64
+#: floats of gathered weights held at once by the quantile kernel (4 MB)
+QUANTILE_BLOCK = 2**19
 
-def group_sums(w: np.ndarray, codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
-    """Sum ``w * values`` within groups for every weight column.
+
+def group_sums(
+    weights: Weights,
+    codes: np.ndarray,
+    n_groups: int,
+    values: np.ndarray,
+    *,
+    totals: bool = False,
+) -> np.ndarray:
+    """Sum ``w * values`` within groups for every weight.
 
     Parameters
     ----------
-    w
-        (n, R+1) weights.
+    weights
+        The design's R+1 weights.
     codes
-        (n,) group code per row, -1 for rows outside every group.
+        (n,) group code per row, -1 for rows outside every group (their values, NaN or
+        not, are never read).
     n_groups
         Number of groups G.
     values
-        (n, K) values; NaN must already be replaced.
+        (n, K) numbers or booleans.
+    totals
+        Also sum the weights themselves, as a last value column (K+1 columns out).
 
     Returns
     -------
-    (G, K, R+1) array of weighted sums.
+    (G, K, R+1) array of weighted sums ((G, K+1, R+1) with ``totals``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = Weights.from_frame(pd.DataFrame({"w": [1.0, 2, 3], "r": [0.0, 4, 3]}), ["w", "r"])
+    >>> group_sums(w, np.array([0, 1, 0]), 2, np.full((3, 1), 2.0), totals=True)[1]
+    array([[4., 8.],
+           [2., 4.]])
     """
-    n, k = values.shape
+    k = values.shape[1] + int(totals)
+    width = n_groups * k
     keep = np.flatnonzero(codes >= 0)
-    rows = (codes[keep][:, None] * k + np.arange(k)).ravel()
-    cols = np.repeat(keep, k)
-    mat = sparse.csr_array((values[keep].ravel(), (rows, cols)), shape=(n_groups * k, n))
-    return np.asarray(mat @ w).reshape(n_groups, k, w.shape[1])
+    out = np.zeros((weights.shape[0], width))
+    size = min(keep.size, CHUNK)
+    vals_buffer = np.ones(size * k)
+    spread = np.empty(size * width) if 1 < n_groups and width <= DENSE_COLUMNS else None
+    for at, block in weights.chunks(keep):
+        rows = keep[at]
+        # the chunk's values as floats, with a column of ones for the totals
+        vals = vals_buffer[: rows.size * k].reshape(rows.size, k)
+        vals[:, : values.shape[1]] = values[rows]
+        if n_groups == 1:
+            out += block @ vals
+            continue
+        cols = codes[rows][:, None] * k + np.arange(k)
+        if spread is None:
+            local = np.repeat(np.arange(rows.size), k)
+            mat = sparse.csr_array((vals.ravel(), (cols.ravel(), local)), shape=(width, rows.size))
+            out += (mat @ block.T).T
+            continue
+        dense = spread[: rows.size * width].reshape(rows.size, width)
+        dense.fill(0.0)
+        np.put_along_axis(dense, cols, vals, axis=1)
+        out += block @ dense
+    return np.ascontiguousarray(out.T).reshape(n_groups, k, weights.shape[0])
 
 
-def weighted_quantiles(x: np.ndarray, w: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """Quantiles of ``x`` under every weight column: the inverse weighted ECDF.
+def weighted_quantiles(
+    x: np.ndarray, weights: Weights, rows: np.ndarray, probs: np.ndarray
+) -> np.ndarray:
+    """Quantiles of ``x`` (the values of the cases ``rows``) under every weight: the inverse
+    weighted ECDF.
 
-    For each column the quantile at p is the smallest ``x`` whose cumulative weight reaches
+    For each weight the quantile at p is the smallest ``x`` whose cumulative weight reaches
     ``p`` times the total (survey's ``qrule="math"``; rows with zero weight never count).
+    The cases are sorted once; the weights are gathered in that order a few replicates at a
+    time (at most ``QUANTILE_BLOCK`` floats), summed cumulatively and binary-searched.
 
     Returns
     -------
     (P, R+1) array.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = Weights.from_frame(pd.DataFrame({"w": [1.0, 1, 2], "r": [0.0, 2, 2]}), ["w", "r"])
+    >>> weighted_quantiles(np.array([3.0, 1.0, 2.0]), w, np.arange(3), np.array([0.5]))
+    array([[2., 1.]])
     """
     order = np.argsort(x, kind="stable")
     xs = x[order]
-    # one contiguous cumulative row per weight column; cumulative weights never decrease, so
-    # the count of rows below p x total is a binary search (not a pass over n x (R+1))
-    cum = np.cumsum(np.ascontiguousarray(w[order].T), axis=1)
-    out = np.empty((probs.size, w.shape[1]))
-    for r in range(w.shape[1]):
-        idx = np.searchsorted(cum[r], probs * cum[r, -1], side="left")
-        out[:, r] = xs[np.minimum(idx, xs.size - 1)]
+    index = rows[order]
+    total = weights.shape[0]
+    per = max(1, min(total, QUANTILE_BLOCK // max(x.size, 1)))
+    gathered, cum = np.empty(per * x.size), np.empty(per * x.size)
+    out = np.empty((probs.size, total))
+    for first in range(0, total, per):
+        count = min(per, total - first)
+        block = weights.gather(index, gathered[: count * x.size].reshape(count, -1), first, count)
+        sums = np.cumsum(block, axis=1, out=cum[: count * x.size].reshape(count, -1))
+        for i in range(count):
+            idx = np.searchsorted(sums[i], probs * sums[i, -1], side="left")
+            out[:, first + i] = xs[np.minimum(idx, xs.size - 1)]
     return out
 
 
@@ -69,15 +133,30 @@ def _crossprod(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (w.T @ z).reshape(w.shape[1], p, p)
 
 
-def linear_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted least squares for every weight column and every outcome column.
+def linear_fit(x: np.ndarray, y: np.ndarray, weights: Weights, rows: np.ndarray) -> np.ndarray:
+    """Weighted least squares for every weight and every outcome column.
 
-    x (n, p), y (n, M), w (n, R+1) -> coefficients (p, M, R+1).
+    x (c, p) and y (c, M) are the cases ``rows`` (increasing); X'WX and X'Wy of every weight
+    are summed chunk by chunk in one product -> coefficients (p, M, R+1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = Weights.from_frame(pd.DataFrame({"w": [1.0, 1, 1], "r": [2.0, 1, 0]}), ["w", "r"])
+    >>> x = np.column_stack([np.ones(3), [0.0, 1, 2]])
+    >>> linear_fit(x, np.array([[1.0], [3], [5]]), w, np.arange(3))[:, 0]
+    array([[1., 1.],
+           [2., 2.]])
     """
     p, m = x.shape[1], y.shape[1]
-    xtwx = _crossprod(x, w)  # (R+1, p, p)
-    xy = (x[:, :, None] * y[:, None, :]).reshape(x.shape[0], p * m)
-    xtwy = (w.T @ xy).reshape(w.shape[1], p, m)  # (R+1, p, M)
+    sums = np.zeros((weights.shape[0], p * (p + m)))
+    for at, block in weights.chunks(rows):
+        xa = x[at]
+        z = np.hstack([(xa[:, :, None] * xa[:, None, :]).reshape(-1, p * p),
+                       (xa[:, :, None] * y[at][:, None, :]).reshape(-1, p * m)])
+        sums += block @ z
+    xtwx = sums[:, : p * p].reshape(-1, p, p)  # (R+1, p, p)
+    xtwy = sums[:, p * p :].reshape(-1, p, m)  # (R+1, p, M)
     beta = np.linalg.solve(xtwx, xtwy)  # (R+1, p, M)
     return beta.transpose(1, 2, 0)
 

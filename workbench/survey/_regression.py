@@ -38,7 +38,8 @@ def model(d: RepDesign, formula: str, by, family: str, *, caller: str | None = N
     keys, thetas, ns, sws = [], [], [], []
     for g in range(n_groups):
         rows = np.flatnonzero(valid & (codes == g))
-        wg = d._w[rows]
+        # logit and R² need every weight of every case; the linear fit sums in chunks
+        wg = d._weights.take(rows) if family != "linear" else None
         if family == "logit":
             _check_binary(y_out[rows], f.outcome)
         blocks = []
@@ -51,7 +52,7 @@ def model(d: RepDesign, formula: str, by, family: str, *, caller: str | None = N
                 beta, _ = logistic_fit(x, yy[:, 0], wg)
                 blocks.append(beta[:, None, :])
             else:
-                beta = linear_fit(x, yy, wg)  # (p, M', R+1)
+                beta = linear_fit(x, yy, d._weights, rows)  # (p, M', R+1)
                 blocks.append(beta if family == "linear" else _r2(x, yy, wg, beta))
         if family == "r2":
             names = ["R2"]
@@ -68,7 +69,7 @@ def model(d: RepDesign, formula: str, by, family: str, *, caller: str | None = N
         )
         thetas.append(theta)
         ns.append(np.full(len(names), rows.size))
-        sws.append(np.full(len(names), d._w[rows, 0].sum()))
+        sws.append(np.full(len(names), d._weights.full[rows].sum()))
     key = pd.concat(keys, ignore_index=True)
     if family == "r2":
         key = key.drop(columns="term")

@@ -196,7 +196,10 @@ class Replication:
             frame = (
                 data.assign(**{s: data[c[m]] for s, c in self.pvs.items()}) if self.pvs else data
             )
-            cols = [_as_vector(fn(frame, self._w[:, r] * dom)) for r in range(self._w.shape[1])]
+            cols = [
+                _as_vector(fn(frame, self._weights.column(r) * dom))
+                for r in range(self._weights.shape[0])
+            ]
             thetas.append(np.column_stack([c[1] for c in cols]))
         names = cols[0][0]
         theta = np.stack(thetas, axis=1)  # (K, M, R+1)
@@ -205,7 +208,7 @@ class Replication:
             pd.DataFrame({"variable": names}),
             theta,
             np.full(len(names), n),
-            np.full(len(names), float(self._w[:, 0] @ dom)),
+            np.full(len(names), float(self._weights.full @ dom)),
             bool(self.pvs),
         )
         if return_replicates:
