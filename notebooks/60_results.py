@@ -62,6 +62,7 @@ import workbench as wb
 
 wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
+codebook = cat.codebook.read()
 frame, joins = wb.results.analysis_frame(
     cat.student_results.read(),
     schools=cat.school_results.read(),
@@ -97,7 +98,7 @@ wb.report.text(
 )
 
 # %%
-wb.report.table(joins, lang=lang, verbatim=("detail",))
+wb.report.table(joins, lang=lang, verbatim=("key",))
 
 # %%
 published = wb.results.publish(
@@ -126,6 +127,7 @@ published = wb.results.publish(
     rules,
     lang=lang,
     source=f"student_results of {cycle} (stage scaling); workbench.results",
+    codebook=codebook,
 )
 mean = published["results_distribution"].iloc[0]
 display(wb.report.headline("results_mean", float(mean["estimate"]), lang=lang, digits=1))
@@ -148,22 +150,26 @@ wb.report.text("results", "distribution", lang=lang)
 display(wb.report.text("results", "distribution_note", lang=lang))
 wb.report.table(
     wb.results.wide(
-        published["results_distribution"], column="statistic", lang=lang, keep=["n", "n_schools"]
+        published["results_distribution"], column="statistic", keep=["n", "n_schools"]
     ),
     lang=lang,
+    localized=("label",),
 )
 
 # %%
 wb.report.figure(
-    wb.results.distribution_figure, published["results_distribution"], group_var="region", lang=lang
-)
-
-# %%
-wb.report.figure(
-    wb.results.distribution_figure,
+    wb.plots.results.distribution_figure,
     published["results_distribution"],
-    group_var=["locality", "language", "school_type", "ITSEX"],
     lang=lang,
+    group_var="region",
+)
+
+# %%
+wb.report.figure(
+    wb.plots.results.distribution_figure,
+    published["results_distribution"],
+    lang=lang,
+    group_var=["locality", "language", "school_type", "ITSEX"],
 )
 
 # %%
@@ -173,28 +179,31 @@ wb.report.text("results", "benchmarks", lang=lang)
 display(wb.report.text("results", "benchmarks_note", lang=lang))
 wb.report.table(
     wb.results.wide(
-        published["results_benchmarks"].query("measure == 'at_or_above'"),
+        published["results_benchmarks"],
         column="benchmark",
-        lang=lang,
+        where={"measure": "at_or_above"},
+        prefix="at_or_above_",
         keep=["n"],
     ),
     lang=lang,
+    localized=("label",),
 )
 
 # %%
 wb.report.table(
     wb.results.wide(
-        published["results_benchmarks"].query("measure == 'within'"), column="benchmark", lang=lang
+        published["results_benchmarks"], column="benchmark", where={"measure": "within"}
     ),
     lang=lang,
+    localized=("label",),
 )
 
 # %%
 wb.report.figure(
-    wb.results.benchmarks_figure,
+    wb.plots.results.benchmarks_figure,
     published["results_benchmarks"],
-    group_var=["region", "locality", "language", "ITSEX"],
     lang=lang,
+    group_var=["region", "locality", "language", "ITSEX"],
 )
 
 # %%
@@ -203,11 +212,11 @@ wb.report.text("results", "gaps", lang=lang)
 # %%
 display(wb.report.text("results", "gaps_note", lang=lang, up=wb.results.UP, down=wb.results.DOWN))
 wb.report.table(
-    published["results_gaps"][
+    wb.results.view(
+        published["results_gaps"],
         [
             "comparison",
             "label",
-            "reference",
             "estimate",
             "se",
             "ci_lower",
@@ -216,17 +225,18 @@ wb.report.table(
             "symbol",
             "n",
             "flags",
-        ]
-    ],
+        ],
+    ),
     lang=lang,
-    verbatim=("label",),
+    localized=("label",),
     digits={"se": 2, "p_value": 3},
 )
 
 # %%
 display(wb.report.text("results", "regions_national", lang=lang))
 wb.report.table(
-    published["results_regions"][
+    wb.results.view(
+        published["results_regions"],
         [
             "label",
             "estimate_group",
@@ -238,20 +248,20 @@ wb.report.table(
             "symbol_adjusted",
             "n",
             "flags",
-        ]
-    ],
+        ],
+    ),
     lang=lang,
-    verbatim=("label",),
+    localized=("label",),
     digits={"se": 2, "p_value": 3},
 )
 
 # %%
 display(wb.report.text("results", "regions_pairs", lang=lang))
 wb.report.table(
-    published["results_region_pairs"][
+    wb.results.view(
+        published["results_region_pairs"],
         [
             "label",
-            "other",
             "estimate",
             "se",
             "p_value",
@@ -259,10 +269,10 @@ wb.report.table(
             "p_adjusted",
             "symbol_adjusted",
             "flags",
-        ]
-    ],
+        ],
+    ),
     lang=lang,
-    verbatim=("label",),
+    localized=("label",),
     digits={"se": 2, "p_value": 3, "p_adjusted": 3},
 )
 
@@ -272,10 +282,10 @@ wb.report.text("results", "context", lang=lang)
 # %%
 display(wb.report.text("results", "context_note", lang=lang))
 wb.report.table(
-    wb.results.with_codebook(published["results_context"], cat.codebook.read(), lang=lang)[
+    wb.results.view(
+        published["results_context"],
         [
-            "variable_label",
-            "category_label",
+            "label",
             "percent",
             "percent_se",
             "estimate",
@@ -286,10 +296,10 @@ wb.report.table(
             "n_schools",
             "answered",
             "flags",
-        ]
-    ],
+        ],
+    ),
     lang=lang,
-    verbatim=("variable_label", "category_label"),
+    localized=("label",),
     digits={"percent_se": 2, "se": 2},
 )
 
@@ -303,9 +313,10 @@ display(
     )
 )
 wb.report.table(
-    wb.results.term_labels(published["results_regression"], cat.codebook.read(), lang=lang)[
+    wb.results.view(
+        published["results_regression"],
         [
-            "term_label",
+            "label",
             "estimate",
             "se",
             "ci_lower",
@@ -315,10 +326,10 @@ wb.report.table(
             "standardized_se",
             "n",
             "note",
-        ]
-    ],
+        ],
+    ),
     lang=lang,
-    verbatim=("term_label", "note"),
+    localized=("label", "note"),
     digits={
         "estimate": 2,
         "se": 2,
@@ -333,10 +344,13 @@ wb.report.table(
 # %%
 display(wb.report.text("results", "multilevel", lang=lang))
 wb.report.table(
-    published["results_variance"][
-        ["model", "component", "estimate", "se", "ci_lower", "ci_upper", "n", "n_schools"]
-    ],
+    wb.results.view(
+        published["results_variance"],
+        ["label", "estimate", "se", "ci_lower", "ci_upper", "n", "n_schools"],
+        label_as="variance_component",
+    ),
     lang=lang,
+    localized=("variance_component",),
     digits={"estimate": 3, "se": 3, "ci_lower": 3, "ci_upper": 3},
 )
 
@@ -364,7 +378,8 @@ display(
     )
 ) if base_cycle else None
 wb.report.table(
-    published["results_trend"][
+    wb.results.view(
+        published["results_trend"],
         [
             "statistic",
             "group_var",
@@ -380,10 +395,10 @@ wb.report.table(
             "symbol",
             "n",
             "flags",
-        ]
-    ],
+        ],
+    ),
     lang=lang,
-    verbatim=("label", "benchmark"),
+    localized=("label",),
     digits={"se_sampling": 2, "linking_error": 2, "se": 2, "p_value": 3},
 )
 
@@ -396,24 +411,33 @@ display(
         "results", "international_linked" if linked_to_pirls else "international_context", lang=lang
     )
 )
-wb.results.international_figure(
+wb.report.figure(
+    wb.plots.results.international_figure,
     published["results_international"],
     lang=lang,
     linked=linked_to_pirls,
-    caveats=wb.results.CAVEATS,
-) if pirls is not None else wb.results.skipped_figure(pirls_reason, lang=lang)
+    caveats=list(wb.results.CAVEATS),
+) if pirls is not None else None
+
 # %%
 display(
     wb.report.text("results", "international_source", lang=lang)
     if pirls is not None
-    else wb.report.text("results", "skipped", lang=lang, reason=pirls_reason)
+    else wb.report.text(
+        "results",
+        "international_missing",
+        lang=lang,
+        file=wb.results.reference_path(pirls_file).name,
+    )
 )
 wb.report.table(
-    published["results_international"].query("neighbour or source == 'this_cycle'")[
-        ["country", "mean", "se", "pct_at_or_above_400", "pct_at_or_above_400_se", "n", "flags"]
-    ],
+    wb.results.view(
+        wb.results.highlighted(published["results_international"]),
+        ["label", "mean", "se", "pct_at_or_above_400", "pct_at_or_above_400_se", "n", "flags"],
+        label_as="country",
+    ),
     lang=lang,
-    verbatim=("country",),
+    localized=("country",),
     digits={"se": 2, "pct_at_or_above_400_se": 2},
 )
 
@@ -422,11 +446,22 @@ wb.report.text("results", "rules", lang=lang)
 
 # %%
 display(wb.report.text("results", "rules_note", lang=lang))
-display(wb.report.table(published["results_legend"], lang=lang, verbatim=("symbol", "meaning")))
+display(
+    wb.report.table(
+        wb.results.view(published["results_legend"], ["symbol", "meaning"]),
+        lang=lang,
+        verbatim=("symbol",),
+        localized=("meaning",),
+    )
+)
 display(
     wb.report.headline("rule_cells", int(published["results_rules"]["touched"].sum()), lang=lang)
 )
-wb.report.table(published["results_rules"], lang=lang, verbatim=("table", "rule"))
+wb.report.table(
+    published["results_rules"],
+    lang=lang,
+    prefixes={"rule": "reporting_rule_"},
+)
 
 # %%
 wb.report.text("results", "workbook", lang=lang, path=wb.results.workbook_path(cycle).name)

@@ -131,7 +131,6 @@ def test_every_stage_report_exists_in_every_report_language(demo_run, pages):
 _NOT_YET_CLEAN = {
     "field_data": 147,
     "release": 264,
-    "results": 159,
     "scaling": 103,
     "validity": 28,
 }

@@ -77,7 +77,6 @@ _NOT_YET_THIN = {
     "20_field_data": 10,
     "40_validity": 15,
     "50_scaling": 2,
-    "60_results": 3,
     "80_release": 11,
 }
 #: calls that put words or numbers of one language into what a notebook shows

@@ -208,9 +208,12 @@ def test_analysis_frame_joins_bins_and_indicators_without_dropping_students():
     assert frame["ACBG08_3"].isna().tolist() == [False, False, False, True]
     assert frame["ITSEX_girl"].tolist()[:3] == [1.0, 0.0, 0.0] and np.isnan(frame["ITSEX_girl"][3])
     assert "ITSEX_boy" not in frame and frame["locality_urban"].tolist() == [1.0, 1.0, 0.0, 0.0]
-    joined = log.set_index("detail")["rows"]
-    assert joined["school_results on IDSCHOOL: 1 columns"] == 3
-    assert joined["teacher_results on IDCLASS: 1 columns"] == 3
-    assert joined["scale_scores: not available"] == 0
+    steps = log.set_index("source")
+    assert steps.loc["school_results", ["key", "columns", "rows"]].tolist() == ["IDSCHOOL", 1, 3]
+    assert steps.loc["teacher_results", ["key", "columns", "rows"]].tolist() == ["IDCLASS", 1, 3]
+    assert steps.loc["scale_scores", ["columns", "rows"]].tolist() == [0, 0]
+    assert steps.loc["ACBG08", ["step", "rows"]].tolist() == ["thirds", 3]
+    assert steps.loc["ITSEX", ["reference", "columns", "rows"]].tolist() == ["boy", 1, 3]
+    assert steps.loc["locality", ["reference", "columns"]].tolist() == ["rural", 1]
     with pytest.raises(KeyError, match="background variable 'ASBH99' is not in the"):
         analysis_frame(students, background=["ASBH99"])

@@ -5,6 +5,24 @@ notebooks show them with :func:`workbench.report.figure`, which keeps the data s
 draws the figure again in every report language with no kernel.
 """
 
-from workbench.plots import field_data, frame, sample_design, scaling, validity, weights
+from workbench.plots import (
+    field_data,
+    frame,
+    results,
+    sample_design,
+    scaling,
+    school_monitoring,
+    validity,
+    weights,
+)
 
-__all__ = ["field_data", "frame", "sample_design", "scaling", "validity", "weights"]
+__all__ = [
+    "field_data",
+    "frame",
+    "results",
+    "sample_design",
+    "scaling",
+    "school_monitoring",
+    "validity",
+    "weights",
+]

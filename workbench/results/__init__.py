@@ -3,11 +3,12 @@
 From the cycle's analysis file (``student_results``) through one ``RepDesign``: the
 achievement distribution, the international benchmarks, the gaps between groups, the context
 of achievement (background, regression, between- and within-school variance), the trend since
-the base cycle, the international context beside PIRLS 2021, the reporting rules, and the
-Excel workbook of every table.
+the base cycle, the international context beside PIRLS 2021, the reporting rules, the labels
+of every row in three languages, and the Excel workbook of every table. The figures are in
+:mod:`workbench.plots.results`.
 """
 
-from workbench.results._common import GROUPS, add_labels, inference
+from workbench.results._common import GROUPS, inference
 from workbench.results.benchmarks import benchmarks, level_names
 from workbench.results.context import (
     analysis_frame,
@@ -16,15 +17,9 @@ from workbench.results.context import (
     regression,
     variance_split,
 )
-from workbench.results.display import term_labels, wide, with_codebook
+from workbench.results.display import highlighted, view, wide
 from workbench.results.distribution import PERCENTILES, distribution
 from workbench.results.excel import notes_table, workbook_path, write_workbook
-from workbench.results.figures import (
-    benchmarks_figure,
-    distribution_figure,
-    international_figure,
-    skipped_figure,
-)
 from workbench.results.gaps import (
     DOWN,
     UP,
@@ -35,6 +30,7 @@ from workbench.results.gaps import (
     region_vs_national,
 )
 from workbench.results.international import CAVEATS, international, read_pirls, reference_path
+from workbench.results.labelling import LABEL_COLUMNS, codebook_words, exhibit_labels, term_label
 from workbench.results.publish import CHECKS, publish
 from workbench.results.rules import Rules, apply_rules, legend, rule_counts
 from workbench.results.trend import percent_linking_error, trend
@@ -42,24 +38,24 @@ from workbench.results.trend import percent_linking_error, trend
 __all__ = [
     "CAVEATS",
     "CHECKS",
+    "LABEL_COLUMNS",
     "DOWN",
     "GROUPS",
     "UP",
     "PERCENTILES",
     "Rules",
-    "add_labels",
     "analysis_frame",
     "apply_rules",
     "benchmarks",
-    "benchmarks_figure",
+    "codebook_words",
     "context_means",
     "distribution",
-    "distribution_figure",
+    "exhibit_labels",
     "expand_predictors",
     "gaps",
+    "highlighted",
     "inference",
     "international",
-    "international_figure",
     "legend",
     "level_names",
     "majority_language",
@@ -73,12 +69,11 @@ __all__ = [
     "region_vs_national",
     "regression",
     "rule_counts",
-    "skipped_figure",
-    "term_labels",
+    "term_label",
     "trend",
     "variance_split",
+    "view",
     "wide",
-    "with_codebook",
     "workbook_path",
     "write_workbook",
 ]

@@ -3,7 +3,8 @@
 Every exhibit is a tidy table with one row per reporting group (and statistic): ``group_var``
 (``"all"`` for the nation), ``group`` (the group's code as text), the statistic's key
 columns, ``estimate, se, ci_lower, ci_upper, df, n, n_schools``; the reporting rules
-(:mod:`workbench.results.rules`) add ``flags``; :func:`add_labels` adds ``label``.
+(:mod:`workbench.results.rules`) add ``flags``; :mod:`workbench.results.labelling` adds
+``label_ky, label_ru, label_en``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from workbench.labels import label
-
 __all__ = [
     "GROUPS",
     "GROUP_CODES",
@@ -23,7 +22,6 @@ __all__ = [
     "SCHOOL",
     "stack",
     "inference",
-    "add_labels",
     "group_code",
 ]
 
@@ -142,18 +140,3 @@ def inference(
         with np.errstate(divide="ignore", invalid="ignore"):
             out["p_value"] = 2 * stats.t.sf(np.abs(est / se), dof)
     return out
-
-
-def add_labels(
-    table: pd.DataFrame, *, lang: str, column: str = "group", out: str = "label"
-) -> pd.DataFrame:
-    """Add the label of each group code in ``lang`` (``"all"`` is the national label).
-
-    Examples
-    --------
-    >>> add_labels(pd.DataFrame({"group": ["all", "naryn", "girl"]}), lang="en")["label"].tolist()
-    ['National', 'Naryn', 'girls']
-    """
-    result = table.copy()
-    result[out] = [label("national" if v == NATIONAL else v, lang) for v in result[column]]
-    return result

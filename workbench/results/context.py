@@ -79,8 +79,12 @@ def analysis_frame(
     Returns
     -------
     (frame, log)
-        The new frame and a log ``step, detail, rows`` of every join and binning (nothing is
-        dropped: students keep their row when a school or teacher record is missing).
+        The new frame and a log of every join, binning and indicator, in codes: ``step``
+        (``join``, ``thirds``, ``indicators``), ``source`` (the table joined or the variable),
+        ``key`` (join key), ``reference`` (an indicator's reference code), ``columns``
+        (columns joined or made), ``rows`` (students with a value); a table not available is
+        joined with 0 columns and 0 rows. Nothing is dropped: students keep their row when a
+        school or teacher record is missing.
 
     Raises
     ------
@@ -99,7 +103,7 @@ def analysis_frame(
         ("scale_scores", scales, "IDSTUD"),
     ):
         if table is None:
-            log.append({"step": "join", "detail": f"{name}: not available", "rows": 0})
+            log.append(_step("join", name, key=key, columns=0, rows=0))
             continue
         if key not in table.columns or key not in frame.columns:
             raise KeyError(
@@ -115,9 +119,7 @@ def analysis_frame(
             own = numeric
         frame = frame.merge(part, on=key, how="left", validate="m:1")
         matched = int(frame[own[0]].notna().sum()) if own else 0
-        log.append(
-            {"step": "join", "detail": f"{name} on {key}: {len(own)} columns", "rows": matched}
-        )
+        log.append(_step("join", name, key=key, columns=len(own), rows=matched))
     for column in background:
         if column not in frame.columns:
             raise KeyError(
@@ -129,27 +131,36 @@ def analysis_frame(
         whole = bool((values.dropna() % 1 == 0).all())
         if values.nunique() > MAX_CATEGORIES or not whole:
             frame[f"{column}_3"] = _thirds(values, frame[IEA_WEIGHT])
-            log.append(
-                {
-                    "step": "thirds",
-                    "detail": f"{column} -> {column}_3",
-                    "rows": int(values.notna().sum()),
-                }
-            )
+            log.append(_step("thirds", column, columns=1, rows=int(values.notna().sum())))
     for column, reference in (indicators or {}).items():
         codes = frame[column].map(lambda v, c=column: None if pd.isna(v) else group_code(c, v))
         for code in sorted(set(codes.dropna()) - {group_code(column, reference)}):
             frame[indicator_name(column, code)] = np.where(
                 codes.isna(), np.nan, (codes == code).astype(float)
             )
+        made = len(set(codes.dropna()) - {group_code(column, reference)})
         log.append(
-            {
-                "step": "indicators",
-                "detail": f"{column} (reference {reference})",
-                "rows": int(codes.notna().sum()),
-            }
+            _step(
+                "indicators",
+                column,
+                reference=group_code(column, reference),
+                columns=made,
+                rows=int(codes.notna().sum()),
+            )
         )
     return frame, pd.DataFrame(log)
+
+
+def _step(step: str, source: str, *, key: str = "", reference: str = "", columns: int, rows: int):
+    """One row of the analysis frame's log (codes and counts, no words)."""
+    return {
+        "step": step,
+        "source": source,
+        "key": key,
+        "reference": reference,
+        "columns": columns,
+        "rows": rows,
+    }
 
 
 def context_means(
@@ -237,13 +248,14 @@ def regression(
     min_schools
         A 0/1 indicator whose group has students in fewer schools is left out of the model
         (a jackknife replicate that drops one of them makes the model singular); it stays
-        in the table as a row without estimate, with the reason in ``note``.
+        in the table as a row without estimate, with its schools in ``left_out_schools``.
 
     Returns
     -------
     DataFrame
         ``term, estimate, se, ci_lower, ci_upper, df, p_value, standardized,
-        standardized_se, n, note`` (+ the engine's other columns); the last row is ``r2``.
+        standardized_se, n, left_out_schools`` (+ the engine's other columns); the last row
+        is ``r2``.
 
     Checked against
     ---------------
@@ -269,13 +281,11 @@ def regression(
             "variable": variable,
             "term": list(dropped),
             "n": [int((data[t] == 1).sum()) for t in dropped],
-            "note": [
-                f"left out: students in {k} schools (< {min_schools})" for k in dropped.values()
-            ],
+            "left_out_schools": list(dropped.values()),
         }
     )
     out = pd.concat([table, left_out, r2], ignore_index=True)
-    out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
+    out["left_out_schools"] = out["left_out_schools"].astype("Int64")
     out["n"] = out["n"].astype("Int64")
     return out
 

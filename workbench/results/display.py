@@ -1,135 +1,128 @@
-"""Compact views of the exhibits for the printed report (stage: results).
+"""Views of the exhibits for the stage report (stage: results): nothing is recomputed.
 
-The catalog tables are tidy (one row per group and statistic); a report reads better with one
-row per group and one column per statistic, each cell ``estimate (SE)`` and the rule marks,
-as IEA exhibits print them. These views are for display only: nothing is recomputed.
+The catalog tables are tidy (one row per group and statistic); the report reads better with
+one row per group and, for each statistic, its estimate and its SE side by side. The views
+keep numbers as numbers and codes as codes, and carry the three label columns of
+:func:`workbench.results.labelling.exhibit_labels`: ``wb.report.table`` formats and labels
+them in each report language (``localized=("label",)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from workbench.labels import label
-from workbench.report import format_number
+from workbench.labels import LANGS
+from workbench.results.labelling import LABEL_COLUMNS
+from workbench.results.rules import RULES
 
-__all__ = ["wide", "with_codebook", "term_labels"]
+__all__ = ["wide", "view", "highlighted"]
 
 
 def wide(
     table: pd.DataFrame,
     *,
     column: str,
-    lang: str,
     keep: Sequence[str] = (),
-    digits: int = 1,
+    where: Mapping[str, object] | None = None,
+    prefix: str = "",
     index: Sequence[str] = ("group_var", "group"),
 ) -> pd.DataFrame:
-    """One row per group, one column per value of ``column``: ``"estimate (se) flags"``.
+    """One row per group: for each value ``v`` of ``column`` the columns ``<prefix>v``
+    (estimate) and ``se_<prefix>v`` (its SE), then ``flags`` (every rule mark of the row's
+    statistics, once). Column names are label keys (``se_p5``, ``at_or_above_400``); a
+    table with label columns shows them instead of the ``group`` codes.
 
     Parameters
     ----------
     table
-        A published exhibit (with ``estimate``, ``se`` and ``flags``).
+        A published exhibit (``estimate``, ``se``, ``flags`` and the label columns).
     column
         The statistic whose values become columns (``statistic``, ``benchmark``).
-    lang
-        Number format and labels of the column headings.
     keep
         Columns of the first row of each group kept in front (e.g. ``n``, ``n_schools``).
-    digits
-        Decimals of the estimate and of its SE.
+    where
+        Rows kept: ``{column: value}`` (e.g. ``{"measure": "within"}``).
+    prefix
+        Put before each value in the column names (``at_or_above_``: ``400`` ->
+        ``at_or_above_400``).
+    index
+        The columns naming a group; the nation's ``all`` becomes ``national``.
 
     Examples
     --------
     >>> t = pd.DataFrame({"group_var": ["all"] * 2, "group": ["all"] * 2,
     ...                   "statistic": ["mean", "sd"], "estimate": [500.0, 100.0],
     ...                   "se": [3.2, 1.5], "flags": ["", "†"], "n": [6000, 6000]})
-    >>> wide(t, column="statistic", lang="en", keep=["n"]).iloc[0, 3:].tolist()
-    ['500.0 (3.2)', '100.0 (1.5) †']
+    >>> w = wide(t, column="statistic", keep=["n"])
+    >>> w.columns.tolist()
+    ['group_var', 'group', 'n', 'mean', 'se_mean', 'sd', 'se_sd', 'flags']
+    >>> w[["group", "mean", "se_sd", "flags"]].values.tolist()
+    [['national', 500.0, 1.5, '†']]
     """
-
-    def cell(row) -> str:
-        if pd.isna(row["estimate"]):
-            return f"– {row['flags']}".strip()
-        text = (
-            f"{format_number(row['estimate'], lang, digits)} "
-            f"({format_number(row['se'], lang, digits)})"
-        )
-        return f"{text} {row['flags']}".strip()
-
+    rows = table
+    for name, value in (where or {}).items():
+        rows = rows[rows[name] == value]
     keys = list(index)
-    cells = table.assign(_cell=table.apply(cell, axis=1))
-    if "group" in cells.columns:
-        cells["group"] = cells["group"].replace({"all": "national"})
-    order = list(dict.fromkeys(cells[column]))
-    out = cells.pivot_table(
-        index=keys, columns=column, values="_cell", aggfunc="first", sort=False
-    )[order]
-    out.columns = [label(c, lang) for c in out.columns]
-    front = cells.groupby(keys, sort=False)[list(keep)].first() if keep else None
-    out = out if front is None else front.join(out)
-    return out.reset_index()
+    order = list(dict.fromkeys(rows[column]))
+    values = rows.pivot_table(
+        index=keys, columns=column, values=["estimate", "se"], aggfunc="first", sort=False
+    )
+    parts = {}
+    for value in order:
+        parts[f"{prefix}{value}"] = values[("estimate", value)]
+        parts[f"se_{prefix}{value}"] = values[("se", value)]
+    out = pd.DataFrame(parts)
+    labels = [c for c in LABEL_COLUMNS if c in rows.columns]
+    front = rows.groupby(keys, sort=False)[[*labels, *keep]].first()
+    flags = rows.groupby(keys, sort=False)["flags"].agg(_marks).rename("flags")
+    out = front.join(out).join(flags).reset_index()
+    for key in keys:
+        out[key] = out[key].replace({"all": "national"})
+    return out.drop(columns=["group"]) if labels and "group" in keys else out
 
 
-def with_codebook(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str) -> pd.DataFrame:
-    """Add ``variable_label`` and ``category_label`` to a context table from the codebook.
-
-    ``codebook`` is the scaling stage's (``variable, label_<lang>, values_<lang>`` with
-    values written ``"1 = girl; 2 = boy"``); a variable or code it lacks keeps its name, and a
-    binned variable (``<name>_3``) its third (low, middle, high) in ``lang``.
-
-    Examples
-    --------
-    >>> book = pd.DataFrame({"variable": ["ASBG04"], "label_en": ["Books at home"],
-    ...                      "values_en": ["1 = 0-10; 2 = 11-25"]})
-    >>> t = pd.DataFrame({"background": ["ASBG04", "ASBG04"], "category": ["1", "2"]})
-    >>> with_codebook(t, book, lang="en")[["variable_label", "category_label"]].values.tolist()
-    [['Books at home', '0-10'], ['Books at home', '11-25']]
-    """
-    out = table.copy()
-    names, values = {}, {}
-    if codebook is not None and f"label_{lang}" in codebook.columns:
-        rows = codebook.drop_duplicates("variable").set_index("variable")
-        names = rows[f"label_{lang}"].dropna().to_dict()
-        for variable, text in rows.get(f"values_{lang}", pd.Series(dtype=str)).dropna().items():
-            pairs = [p.split("=", 1) for p in str(text).split(";") if "=" in p]
-            values[variable] = {k.strip(): v.strip() for k, v in pairs}
-    out["variable_label"] = [names.get(v, v) for v in out["background"]]
-    out["category_label"] = [
-        values.get(v, {}).get(str(c), label(c, lang))
-        for v, c in zip(out["background"], out["category"], strict=True)
-    ]
-    return out
-
-
-def term_labels(table: pd.DataFrame, codebook: pd.DataFrame | None, *, lang: str) -> pd.DataFrame:
-    """Add ``term_label`` to a regression table: ``Group: code`` for a 0/1 indicator
-    (``ITSEX_girl`` -> ``Sex: girls``), the codebook label for a variable, else the term.
+def view(table: pd.DataFrame, columns: Sequence[str], *, label_as: str = "label") -> pd.DataFrame:
+    """The ``columns`` of a published table, ``label`` standing for its three label columns
+    (named ``<label_as>_<lang>``: a heading other than "Group") and ``note`` for
+    ``note_<lang>`` when the table has them.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"term": ["ITSEX_girl", "ASBG04", "r2"]})
-    >>> term_labels(t, None, lang="en")["term_label"].tolist()
-    ['Sex: girls', 'ASBG04', 'R² (share explained)']
+    >>> t = pd.DataFrame({"label_ky": ["а"], "label_ru": ["б"], "label_en": ["c"], "n": [1]})
+    >>> view(t, ["label", "n"]).columns.tolist()
+    ['label_ky', 'label_ru', 'label_en', 'n']
+    >>> view(t, ["label"], label_as="country").columns.tolist()
+    ['country_ky', 'country_ru', 'country_en']
     """
-    names = {}
-    if codebook is not None and f"label_{lang}" in codebook.columns:
-        names = (
-            codebook.drop_duplicates("variable")
-            .set_index("variable")[f"label_{lang}"]
-            .dropna()
-            .to_dict()
-        )
-    groups = ("ITSEX", "locality", "language", "school_type", "region")
+    picked, names = [], {}
+    for name in columns:
+        per_language = [f"{name}_{lang}" for lang in LANGS]
+        if set(per_language) <= set(table.columns):
+            picked += per_language
+            if name == "label":
+                names |= {f"label_{lang}": f"{label_as}_{lang}" for lang in LANGS}
+        else:
+            picked.append(name)
+    return table[picked].rename(columns=names).reset_index(drop=True)
 
-    def one(term: str) -> str:
-        for group in groups:
-            if term.startswith(f"{group}_"):
-                return f"{label(group, lang)}: {label(term.removeprefix(group + '_'), lang)}"
-        return names.get(term, label(term, lang))
 
-    out = table.copy()
-    out["term_label"] = [one(str(t)) for t in out["term"]]
-    return out
+def highlighted(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the international panel shown in the table: the neighbours and this cycle.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"country": ["A", "B", "C"], "neighbour": [True, False, False],
+    ...                   "source": ["pirls2021", "pirls2021", "this_cycle"]})
+    >>> highlighted(t)["country"].tolist()
+    ['A', 'C']
+    """
+    keep = table["neighbour"].fillna(False).astype(bool) | (table["source"] == "this_cycle")
+    return table[keep].reset_index(drop=True)
+
+
+def _marks(flags: pd.Series) -> str:
+    """The rule marks of several cells, each once, in the legend's order."""
+    found = {mark for cell in flags.fillna("") for mark in str(cell).split()}
+    return " ".join(mark for mark in RULES.values() if mark in found)

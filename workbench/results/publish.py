@@ -1,9 +1,9 @@
 """Publishing the exhibits (stage: results): rules, labels, catalog entries and the workbook.
 
 Every exhibit table goes through the same reporting rules (:mod:`workbench.results.rules`),
-gets the label of each group in the cycle's language, is saved as its catalog entry and as a
-sheet of ``outputs/<cycle>/tables/results.xlsx``; a table counting what each rule touched is
-saved too (``results_rules``) and printed in the report.
+gets the label of each row in the three languages (:mod:`workbench.results.labelling`), is
+saved as its catalog entry and as a sheet of ``outputs/<cycle>/tables/results.xlsx``; a table
+counting what each rule touched is saved too (``results_rules``) and printed in the report.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from workbench.catalog import save
-from workbench.results._common import add_labels
 from workbench.results.excel import notes_table, workbook_path, write_workbook
+from workbench.results.labelling import exhibit_labels
 from workbench.results.rules import Rules, apply_rules, legend, rule_counts
 
 __all__ = ["CHECKS", "publish"]
@@ -54,9 +54,16 @@ REASONS: dict[str, dict[str, str]] = {
 
 
 def publish(
-    cycle: str, tables: Mapping[str, pd.DataFrame], rules: Rules, *, lang: str, source: str
+    cycle: str,
+    tables: Mapping[str, pd.DataFrame],
+    rules: Rules,
+    *,
+    lang: str,
+    source: str,
+    codebook: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Apply the rules to every table, label it, save it (catalog + workbook sheet).
+    """Apply the rules to every table, label it in three languages, save it (catalog +
+    workbook sheet).
 
     Parameters
     ----------
@@ -67,15 +74,18 @@ def publish(
     rules
         The reporting rules of the cycle.
     lang
-        Language of the labels, notes and legend.
+        Language of the workbook's notes sheet.
     source
         What the figures come from (printed on the notes sheet).
+    codebook
+        The cycle's codebook (``label_<lang>``, ``values_<lang>``): words of the background
+        variables and regression terms.
 
     Returns
     -------
     dict
-        The published tables by name, plus ``results_rules`` (:func:`rule_counts`) and
-        ``results_legend`` (:func:`legend`).
+        The published tables by name (with ``label_ky, label_ru, label_en``), plus
+        ``results_rules`` (:func:`rule_counts`) and ``results_legend`` (:func:`legend`).
 
     Raises
     ------
@@ -96,14 +106,17 @@ def publish(
     out = {}
     for name, table in tables.items():
         ruled = apply_rules(table, rules, lang=lang, **CHECKS[name])
-        if "group" in ruled.columns:
-            ruled = add_labels(ruled, lang=lang)
-        out[name] = ruled
+        out[name] = exhibit_labels(ruled, codebook)
     counts = rule_counts(out, REASONS)
-    key = legend(rules, lang=lang)
+    key = legend(rules)
     for name, table in out.items():
         save(cycle, name, table)
     save(cycle, "results_rules", counts)
-    notes = notes_table(cycle=cycle, source=source, legend=key, counts=counts)
+    notes = notes_table(
+        cycle=cycle,
+        source=source,
+        legend=key.rename(columns={f"meaning_{lang}": "meaning"}),
+        counts=counts,
+    )
     write_workbook(workbook_path(cycle), {**out, "results_rules": counts}, notes)
     return {**out, "results_rules": counts, "results_legend": key}

@@ -250,20 +250,30 @@ def rule_counts(
     return pd.DataFrame(rows, columns=["table", "rule", "rows", "touched", "status", "reason"])
 
 
-def legend(rules: Rules, *, lang: str) -> pd.DataFrame:
-    """The legend of the symbols in the cycle's language: ``symbol, meaning``."""
+def legend(rules: Rules) -> pd.DataFrame:
+    """The legend of the symbols: ``symbol, rule, meaning_ky, meaning_ru, meaning_en``.
+
+    Examples
+    --------
+    >>> legend(Rules(suppress_below=10))["meaning_en"].iloc[0]
+    'fewer than 10 students: estimate not shown'
+    """
+    from workbench.labels import LANGS
     from workbench.report import text
 
     rows = []
     for key, symbol in RULES.items():
-        meaning = text(
-            "results",
-            f"rule_{key}",
-            lang=lang,
-            n=rules.suppress_below,
-            max_se=f"{rules.max_se:g}",
-            max_cv=round(100 * rules.max_cv),
-            answered=rules.answered,
-        ).data
-        rows.append({"symbol": symbol, "meaning": meaning})
+        meanings = {
+            f"meaning_{lang}": text(
+                "results",
+                f"rule_{key}",
+                lang=lang,
+                n=rules.suppress_below,
+                max_se=rules.max_se,
+                max_cv=round(100 * rules.max_cv),
+                answered=rules.answered,
+            ).data
+            for lang in LANGS
+        }
+        rows.append({"symbol": symbol, "rule": key, **meanings})
     return pd.DataFrame(rows)

@@ -1,24 +1,28 @@
-"""Figures of the results report (stage: results), labelled in the cycle's language.
+"""Figures of the results report (stage ``60_results``), drawn in any report language.
 
-Each function takes an exhibit table and returns a matplotlib ``Figure``: the distribution
-(percentile bar with the mean and its confidence interval, ordered by mean), the benchmark
-shares (stacked bars), the international context (means with CIs, neighbours highlighted,
-with the caveats beside it) and a panel that says why a figure was skipped.
+Each function takes an exhibit table and ``lang`` and returns a matplotlib ``Figure``: the
+distribution (percentile bar with the mean and its confidence interval, ordered by mean), the
+benchmark shares (stacked bars) and the international context (means with CIs, neighbours
+highlighted, the caveats beside it). The notebook shows them with
+:func:`workbench.report.figure`, which draws them again in every report language.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from workbench.labels import label
-from workbench.report import text
+from workbench.report import code_label, text
 
-__all__ = ["distribution_figure", "benchmarks_figure", "international_figure", "skipped_figure"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["distribution_figure", "benchmarks_figure", "international_figure"]
 
 _BAND = ("#c6dbef", "#6baed6", "#2171b5")
 _LEVELS = ("#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4")
@@ -29,17 +33,19 @@ def _words(key: str, lang: str, **values) -> str:
 
 
 def _group_label(code: str, lang: str) -> str:
-    return label("national" if code == "all" else code, lang)
+    return code_label("national" if code == "all" else code, lang)
 
 
 def distribution_figure(
     table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
-) -> plt.Figure:
+) -> Figure:
     """Percentiles 5-25-75-95 as a bar, the mean ± CI as a black box; the nation first, then
     the groups of each ``group_var`` ordered by mean.
 
     ``table`` is :func:`workbench.results.distribution`'s (rows not shown are skipped).
     """
+    import matplotlib.pyplot as plt
+
     names = [group_var] if isinstance(group_var, str) else list(group_var)
     rows = table[table["group_var"].isin(["all", *names])]
     wide = rows.pivot_table(
@@ -81,9 +87,11 @@ def distribution_figure(
 
 def benchmarks_figure(
     table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
-) -> plt.Figure:
+) -> Figure:
     """Stacked bars of the shares within each level; the nation first, then the groups of
     each ``group_var`` ordered by the share at or above the lowest benchmark."""
+    import matplotlib.pyplot as plt
+
     names = [group_var] if isinstance(group_var, str) else list(group_var)
     rows = table[(table["measure"] == "within") & table["group_var"].isin(["all", *names])]
     levels = list(dict.fromkeys(rows["benchmark"]))
@@ -127,9 +135,11 @@ def _ordered(wide: pd.DataFrame, by: str, names: Sequence[str]) -> pd.DataFrame:
 
 def international_figure(
     table: pd.DataFrame, *, lang: str, linked: bool, caveats: Sequence[str] = ()
-) -> plt.Figure:
+) -> Figure:
     """PIRLS 2021 means and % at or above 400 with 95 % CIs, the neighbours (blue) and this
     cycle (red) highlighted; the caveats and the source printed beside the figure."""
+    import matplotlib.pyplot as plt
+
     rows = table.sort_values("mean")
     fig, (ax, share, side) = plt.subplots(
         1,
@@ -152,27 +162,17 @@ def international_figure(
         axis.scatter(rows[value], y, c=colours, s=16, zorder=3)
         axis.set_xlabel(_words(key, lang), fontsize=8)
         axis.set_ylim(-1, len(rows))
-    ax.set_yticks(y, rows["country"], fontsize=7)
+    ax.set_yticks(y, [code_label(c, lang) for c in rows["country"]], fontsize=7)
     share.set_yticks(y, [""] * len(rows))
     share.set_xlim(right=100)
     title = "figure_international_linked" if linked else "figure_international_context"
     fig.suptitle(_words(title, lang), fontsize=10, weight="bold")
     side.axis("off")
     notes = [_words(key, lang) for key in caveats] + [_words("international_source", lang)]
+    notes = [n.replace("`", "") for n in notes]
     wrapped = "\n\n".join(textwrap.fill(n, 44) for n in notes)
     side.text(0, 1, wrapped, va="top", fontsize=7.5, transform=side.transAxes)
     fig.tight_layout()
-    return fig
-
-
-def skipped_figure(reason: str, *, lang: str) -> plt.Figure:
-    """A panel that says a figure was skipped and why (never a silent gap)."""
-    fig, ax = plt.subplots(figsize=(8, 1.6))
-    ax.axis("off")
-    ax.text(
-        0.01, 0.9, _words("figure_skipped", lang), weight="bold", va="top", transform=ax.transAxes
-    )
-    ax.text(0.01, 0.55, textwrap.fill(reason, 110), va="top", fontsize=8, transform=ax.transAxes)
     return fig
 
 
