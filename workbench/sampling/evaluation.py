@@ -8,7 +8,6 @@ class draws equal-probability, and the estimates use class totals of the scores.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,22 +29,13 @@ def simulate_design(
     n: int,
     reps: int = 1000,
     seed: int | np.random.Generator | None = None,
-    strata: str | Sequence[str] = (),
-    size: str = "enrol_g6",
-    sort_by: str | Sequence[str] = (),
-    id: str = "school_id",
     class_id: str = "class_id",
     score: str = "score",
-    allocation: str | Mapping[str, int] = "proportional",
-    minimum: int = 0,
     n_classes: int = 1,
     large_mos: float | None = None,
     n_classes_large: int = 2,
-    small_mos: float | None = None,
-    small_rule: str = "exclude",
-    exclude: Sequence[object] = (),
-    exclusion_limit: float = 0.05,
     variance: str = "paired",
+    **school_design: Any,
 ) -> pd.DataFrame:
     """Draw ``reps`` two-stage samples from a population and estimate the mean from each.
 
@@ -71,9 +61,10 @@ def simulate_design(
         be in ``frame``.
     n, reps, seed
         Schools per sample, number of samples, and seed.
-    strata, size, sort_by, id, allocation, minimum, small_mos, small_rule, exclude, \
-exclusion_limit
-        The school design, as in :func:`select_schools` (exclusions above the limit raise).
+    **school_design
+        The school design: the keywords of :func:`select_schools` (``strata, size, sort_by,
+        id, allocation, minimum, small_mos, small_rule, exclude, exclusion_limit``; its
+        defaults; exclusions above the limit raise).
     class_id, score
         Class ID (unique within school) and score columns of ``students``.
     n_classes, large_mos, n_classes_large
@@ -123,21 +114,7 @@ exclusion_limit
         raise ValueError(
             f"simulate_design: reps must be a positive whole number (reps={reps!r}); e.g. 1000"
         )
-    design = prepare_design(
-        frame,
-        n=n,
-        strata=strata,
-        size=size,
-        sort_by=sort_by,
-        id=id,
-        allocation=allocation,
-        minimum=minimum,
-        small_mos=small_mos,
-        small_rule=small_rule,
-        exclude=exclude,
-        exclusion_limit=exclusion_limit,
-        func="simulate_design",
-    )
+    design = prepare_design(frame, n=n, **school_design, func="simulate_design")
     pop = build_population(
         design,
         frame,
