@@ -193,10 +193,10 @@ def estimates_of(folder: Path, cycle: str, year: int | None = None) -> pd.DataFr
     for column in COLUMNS:
         if column not in out:
             out[column] = np.nan
-    for lang in ("ky", "ru", "en"):
-        out[f"label_{lang}"] = [
-            _label(gv, g, lang) for gv, g in zip(out["group_var"], out["group"], strict=False)
-        ]
+    for lang in ("ky", "ru", "en"):  # the results stage's labels, else made from the codes
+        made = [_label(gv, g, lang) for gv, g in zip(out["group_var"], out["group"], strict=False)]
+        stored = out.get(f"label_{lang}", pd.Series(np.nan, index=out.index))
+        out[f"label_{lang}"] = stored.where(stored.notna() & (stored != ""), made)
     out["flags"] = out["flags"].fillna("").astype(str)
     out["significant"] = out["significant"].astype("boolean")
     for column in ("estimate", "se", "ci_lower", "ci_upper", "df", "n", "p_value"):
@@ -228,6 +228,9 @@ def _keep(table: pd.DataFrame, **columns) -> pd.DataFrame:
         "p_value",
         "significant",
         "flags",
+        "label_ky",
+        "label_ru",
+        "label_en",
     ):
         if c not in out and c in table:
             out[c] = table[c]
@@ -290,7 +293,7 @@ _SHAPES = {
                 variable="background",
                 group_var="background",
                 group=t["category"].astype(str),
-                statistic="percent",
+                statistic=pd.Series("percent", index=t.index),  # not the column "percent"
             ),
         ]
     ),
