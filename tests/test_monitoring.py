@@ -148,6 +148,17 @@ def test_variable_indicator_faults_are_named_in_one_line(tmp_path, change, expec
     load_variable_part(_part(tmp_path, target=90, threshold=80), FW)  # the right side passes
 
 
+def test_synthetic_set_writes_exactly_the_files_a_cycle_reads(district, tmp_path):
+    from workbench.monitoring.cycle import INPUT_FILES
+
+    written = write_district(district, tmp_path)
+    assert sorted(p.stem for p in written if p.suffix == ".csv") == sorted(INPUT_FILES)
+    assert {p.name for p in written} - {f"{n}.csv" for n in INPUT_FILES} == {
+        "truth.json",
+        "variable_part.yaml",
+    }
+
+
 # ----------------------------------------------------------------------------- roll-up
 
 

@@ -26,7 +26,7 @@ True
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -187,17 +187,7 @@ def write_district(district: District, folder: Path) -> list[Path]:
     ``truth.json``, the own school's variable part and its table; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in (
-        "schools",
-        "classes",
-        "school_years",
-        "colleges",
-        "groups",
-        "college_years",
-        "teachers",
-        "courses",
-        "own",
-    ):
+    for name in (f.name for f in fields(District) if f.name != "truth"):  # its tables
         path = folder / f"{name}.csv"
         getattr(district, name).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
