@@ -1,6 +1,9 @@
 """Speed ratios against R survey + mitools in one run (issue 19): first call, design included.
 
 Run from the repository root:  .venv/bin/python benchmarks/bench_survey_ratios.py [times]
+[--before DIR] (``--help``). ``--before`` times a second checkout of the engine (a directory
+holding an earlier ``workbench/``, e.g. ``git archive <commit> workbench | tar -x -C DIR``)
+in the same run, so before and after share the machine's load.
 
 On the TIMSS 2011 reference file (4,668 students, PIRLS-sized: 75 JK2 zones, 5 PVs) and on
 ``times`` stacked copies of it (default 50), four statistics with plausible values, each
@@ -14,6 +17,7 @@ R is optional: without Rscript (survey, mitools) only the Python times are print
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -85,13 +89,14 @@ def stacked(times: int):
     return data[data["books"].notna()].reset_index(drop=True)
 
 
-def python_seconds(source: Path, stat: str, repeats: int = 3) -> float:
-    """Best of ``repeats`` fresh processes (the machine may be shared)."""
+def python_seconds(source: Path, stat: str, repeats: int = 3, root: Path = ROOT) -> float:
+    """Best of ``repeats`` fresh processes (the machine may be shared), importing the
+    engine from ``root``."""
     times = []
     for _ in range(repeats):
         done = subprocess.run(
             [sys.executable, "-c", PY_CODE, str(source), stat],
-            cwd=ROOT,
+            cwd=root,
             capture_output=True,
             text=True,
             check=True,
@@ -112,9 +117,11 @@ def r_seconds(source: Path, script: Path) -> dict[str, float] | None:
     return {line.split()[0]: float(line.split()[1]) for line in done.stdout.splitlines()}
 
 
-def main(big: int = 50) -> None:
+def main(big: int = 50, before: Path | None = None) -> None:
     if not REF.exists():
         sys.exit(f"bench_survey_ratios: reference file {REF} not found (../shared/reference).")
+    if before is not None and not (before / "workbench" / "survey").is_dir():
+        sys.exit(f"bench_survey_ratios: --before {before} holds no workbench/survey package.")
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "r.R"
         script.write_text(R_CODE)
@@ -124,6 +131,11 @@ def main(big: int = 50) -> None:
             data.to_parquet(parquet)
             data.to_csv(csv, index=False)
             ours = {stat: python_seconds(parquet, stat) for stat in STATS}
+            earlier = (
+                {stat: python_seconds(parquet, stat, root=before) for stat in STATS}
+                if before is not None
+                else None
+            )
             theirs = r_seconds(csv, script)
             target = TARGETS.get(times, 20)
             print(
@@ -138,10 +150,20 @@ def main(big: int = 50) -> None:
                         f" | R survey {1000 * theirs[stat]:10.1f} ms | {ratio:6.1f}x"
                         f" {'ok' if ratio >= target else 'BELOW TARGET'}"
                     )
-                print(line)
+                if earlier is not None:
+                    line += f" | before {1000 * earlier[stat]:9.1f} ms"
+                    if theirs is not None:
+                        line += f" {theirs[stat] / earlier[stat]:6.1f}x"
+                print(line, flush=True)
             if theirs is None:
                 print("  R survey + mitools: not run (no Rscript, or R failed); skipped")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("times", nargs="?", type=int, default=50, help="stacked copies (50)")
+    parser.add_argument(
+        "--before", type=Path, help="directory with an earlier workbench/ to time beside"
+    )
+    args = parser.parse_args()
+    main(args.times, args.before)
