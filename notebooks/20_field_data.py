@@ -47,10 +47,11 @@ field = wb.fielddata.intake_returns(
 )
 log = wb.fielddata.public_log(field)
 counts = field.reconciliation()
-display(wb.report.headline("files_received", len(log), lang=lang))
-display(wb.report.headline("rows_read", counts["read"].iloc[-1], lang=lang))
-display(wb.report.headline("rows_quarantined", counts["quarantined"].iloc[-1], lang=lang))
-wb.report.headline("files_rejected", int((log["fate"] != "read").sum()), lang=lang)
+heads = wb.fielddata.intake_headlines(field, log)
+display(wb.report.headline("files_received", heads["files_received"], lang=lang))
+display(wb.report.headline("rows_read", heads["rows_read"], lang=lang))
+display(wb.report.headline("rows_quarantined", heads["rows_quarantined"], lang=lang))
+wb.report.headline("files_rejected", heads["files_rejected"], lang=lang)
 
 # %%
 wb.report.text("field_data", "arrived", lang=lang)
@@ -65,10 +66,14 @@ wb.report.text("field_data", "audit", lang=lang)
 # %%
 display(wb.report.text("field_data", "audit_note", lang=lang))
 display(wb.report.table(wb.report.counts(log, "fate"), lang=lang, prefixes={"fate": "rc_"}))
-not_read = log.loc[log["fate"] != "read", ["kind", "folder", "file", "fate", "reason"]]
+not_read = wb.fielddata.files_not_read(log)
 display(wb.report.text("field_data", "rejected" if len(not_read) else "none_rejected", lang=lang))
 wb.report.table(
-    not_read, lang=lang, verbatim=("folder", "file", "reason"), prefixes={"fate": "rc_"}
+    not_read,
+    lang=lang,
+    codes=("folder", "file"),
+    localized=("reason",),
+    prefixes={"fate": "rc_"},
 )
 
 # %%
@@ -82,7 +87,10 @@ display(
     )
 )
 wb.report.table(
-    wb.fielddata.issue_summary(issues), lang=lang, verbatim=("column", "reason", "examples")
+    wb.fielddata.issue_rows(wb.fielddata.issue_summary(issues)),
+    lang=lang,
+    codes=("column", "examples"),
+    localized=("reason",),
 )
 
 # %%
@@ -90,13 +98,8 @@ wb.report.text("field_data", "checks", lang=lang)
 
 # %%
 display(wb.report.text("field_data", "checks_note", lang=lang))
-wb.report.table(
-    wb.fielddata.reconciliation_table(field.checks, lang=lang),
-    lang=lang,
-    verbatim=("check", "action"),
-)
+wb.report.table(field.checks, lang=lang, prefixes={"check": "rc_", "action": "rc_"})
 
-# %%
 # %%
 key = wb.fielddata.load_key(restricted / key_file)
 tables = wb.fielddata.clean_tables(
@@ -109,19 +112,24 @@ summary = wb.fielddata.annotate_participation(rates)
 wb.report.text("field_data", "participation", lang=lang)
 
 # %%
-weighted = rates[rates["weighting"] == "weighted"].set_index("rate")["estimate"]
+percent = wb.fielddata.participation_headlines(rates)
 display(
     wb.report.headline(
-        "school_participation", 100 * weighted["school_before_replacement"], lang=lang, digits=1
+        "school_participation", percent["school_participation"], lang=lang, digits=1
     )
 )
-display(wb.report.headline("student_participation", 100 * weighted["student"], lang=lang, digits=1))
+display(
+    wb.report.headline(
+        "student_participation", percent["student_participation"], lang=lang, digits=1
+    )
+)
 display(wb.report.headline("students_assessed", len(tables["scored_responses"]), lang=lang))
 display(wb.report.text("field_data", "participation_note", lang=lang))
 wb.report.table(wb.fielddata.rates_table(rates), lang=lang)
 
 # %%
-wb.report.text("field_data", "annotation", lang=lang, rule=summary["rule"].iloc[0])
+display(wb.report.text("field_data", "annotation", lang=lang))
+wb.report.table(wb.fielddata.annotation_rows(summary), lang=lang, localized=("rule",))
 
 # %%
 wb.report.text("field_data", "quality", lang=lang)
@@ -145,9 +153,9 @@ wb.report.text("field_data", "reconciliation", lang=lang)
 display(wb.report.text("field_data", "reconciliation_note", lang=lang))
 display(
     wb.report.table(
-        wb.fielddata.reconciliation_table(reconciliation, lang=lang),
+        reconciliation,
         lang=lang,
-        verbatim=("level", "step", "change", "reason"),
+        prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"},
     )
 )
 broken = wb.fielddata.check_reconciliation(reconciliation)
@@ -163,18 +171,17 @@ outputs = {
     "intake_issues": issues,
     "reconciliation": reconciliation,
 }
-saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
+saved = wb.fielddata.save_tables(cycle, outputs)
 wb.report.text("field_data", "privacy", lang=lang)
 
 # %%
-dropped = sorted({c for s in wb.fielddata.field_schemas().values() for c in s.identifiers})
 display(
     wb.report.text(
         "field_data",
         "privacy_note",
         lang=lang,
-        dropped=", ".join(dropped),
-        pseudonyms=", ".join(wb.fielddata.clean.PSEUDONYMIZED),
+        dropped=wb.report.term(*wb.fielddata.identifier_columns()),
+        pseudonyms=wb.report.term(*wb.fielddata.pseudonymized_columns()),
     )
 )
 findings = wb.fielddata.scan_for_identifiers(
@@ -183,7 +190,7 @@ findings = wb.fielddata.scan_for_identifiers(
     paths=[restricted.resolve()],
 )
 display(wb.report.headline("identifier_findings", len(findings), lang=lang))
-wb.report.table(wb.fielddata.findings_summary(findings), lang=lang, verbatim=("file", "kind"))
+wb.report.table(wb.fielddata.findings_summary(findings), lang=lang, codes=("file",))
 
 # %%
 wb.fielddata.assert_no_identifiers(findings)

@@ -74,7 +74,6 @@ _DATA_METHODS = {
 #: notebooks not yet thin, with their findings today: the count may only fall (issue 19.3;
 #: remove a notebook from here when it reaches 0)
 _NOT_YET_THIN = {
-    "20_field_data": 10,
     "40_validity": 15,
     "50_scaling": 2,
     "80_release": 11,

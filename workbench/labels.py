@@ -210,8 +210,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "Students assessed",
     ),
     "identifier_findings": (
-        "outputs/ ичинде табылган жеке маалыматтар",
-        "Найдено персональных данных в outputs/",
+        "Жарыяланган файлдарда табылган жеке маалыматтар",
+        "Найдено персональных данных в публикуемых файлах",
         "Personal data found under outputs/",
     ),
     "rate": ("Көрсөткүч", "Показатель", "Rate"),

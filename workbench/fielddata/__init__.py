@@ -20,7 +20,8 @@ Modules: :mod:`.readers` (CSV/XLSX/SAV), :mod:`.schema`, :mod:`.validate`,
 :mod:`.participation`, :mod:`.deidentify`, :mod:`.booklets` (codes, scoring),
 :mod:`.returns` (a delivery's layout and intake), :mod:`.clean` (de-identified tables),
 :mod:`.quality` (report tables), :mod:`.consistency` (checks across files),
-:mod:`.reconciliation` (who drops out between stages, and why).
+:mod:`.reconciliation` (who drops out between stages, and why), :mod:`.messages` (the
+intake's messages in the reports' languages), :mod:`.report_tables` (what the stage shows).
 """
 
 from workbench.fielddata.booklets import score_booklets
@@ -44,6 +45,7 @@ from workbench.fielddata.deidentify import (
 )
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.intake import IntakeResult, intake, quarantine_rows
+from workbench.fielddata.messages import in_languages, issue_rows
 from workbench.fielddata.participation import (
     ParticipationStandards,
     annotate_participation,
@@ -68,6 +70,15 @@ from workbench.fielddata.reconciliation import (
     reconcile_intake,
     reconciliation_flow,
     reconciliation_table,
+)
+from workbench.fielddata.report_tables import (
+    annotation_rows,
+    files_not_read,
+    identifier_columns,
+    intake_headlines,
+    participation_headlines,
+    pseudonymized_columns,
+    save_tables,
 )
 from workbench.fielddata.returns import KINDS, FieldIntake, field_schemas, intake_returns
 from workbench.fielddata.schema import Column, Schema, load_schema
@@ -126,4 +137,13 @@ __all__ = [
     "issue_summary",
     "assert_no_identifiers",
     "findings_summary",
+    "in_languages",
+    "issue_rows",
+    "annotation_rows",
+    "files_not_read",
+    "identifier_columns",
+    "intake_headlines",
+    "participation_headlines",
+    "pseudonymized_columns",
+    "save_tables",
 ]
