@@ -21,6 +21,7 @@ suppress_below = 10  # public tables: cells with fewer students show no estimate
 trim = None  # cap TOTWGT at this many times the stratum median (None: no trimming)
 odd = "across"  # odd strata: "across" (pair leftovers across strata) or "split" (IEA)
 replicates = 75  # JK2 replicate weights
+strata = ["region", "locality"]  # the sample design's explicit strata (given by the cycle)
 
 # %%
 from IPython.display import display
@@ -29,13 +30,15 @@ import workbench as wb
 
 cat = wb.open_catalog(cycle)
 frame = cat.frame.read()
+sample = cat.sample_schools.read()
 school_tracking = cat.school_tracking.read()
 weights = wb.weights.cycle_weights(
-    cat.sample_schools.read(),
+    sample,
     school_tracking,
     cat.class_tracking.read(),
     cat.student_tracking.read(),
     frame,
+    listed=cat.sample_classes.read(),
     trim=trim,
     odd=odd,
     replicates=replicates,
@@ -47,7 +50,10 @@ wb.report.text("weights", "title", lang=lang)
 display(wb.report.text("weights", "intro", lang=lang, replicates=replicates))
 display(wb.report.headline("students_weighted", len(students), lang=lang))
 display(wb.report.headline("weighted_population", students["TOTWGT"].sum(), lang=lang))
-wb.report.headline("jk_zones_n", int(weights.zones["JKZONE"].max()), lang=lang)
+display(wb.report.headline("jk_zones_n", int(weights.zones["JKZONE"].max()), lang=lang))
+wb.report.text(
+    "weights", "class_counts", lang=lang, **wb.weights.class_count_sources(weights.classes)
+)
 
 # %%
 wb.report.text("weights", "distribution", lang=lang)
@@ -85,7 +91,7 @@ wb.report.text("weights", "totals", lang=lang)
 # %%
 display(wb.report.text("weights", "totals_note", lang=lang))
 wb.report.table(
-    wb.weights.totals_check(students, frame, frame_by=["region", "locality"]),
+    wb.weights.totals_check(students, frame, frame_by=strata),
     lang=lang,
     digits={"ratio": 3},
 )
@@ -101,12 +107,20 @@ wb.report.table(wb.weights.zone_units(weights.zones), lang=lang)
 wb.report.text("weights", "check", lang=lang)
 
 # %%
-design = wb.survey.RepDesign(students, weight="TOTWGT", replicates="RWGT*", method="JK2")
-check = wb.weights.share_check(design.percent("REGION"), frame, by="region")
-display(wb.report.text("weights", "check_note", lang=lang))
-wb.report.table(
-    check, lang=lang, digits={"estimate": 1, "se": 2, "population": 1, "difference": 2, "z": 2}
-)
+if strata:  # the first explicit stratum's shares against the frame's
+    by_first = wb.weights.with_frame_column(students, sample, frame, strata[0])
+    design = wb.survey.RepDesign(by_first, weight="TOTWGT", replicates="RWGT*", method="JK2")
+    check = wb.weights.share_check(design.percent(strata[0]), frame, by=strata[0])
+    display(wb.report.text("weights", "check_note", lang=lang, by=wb.report.term(strata[0])))
+    display(
+        wb.report.table(
+            check,
+            lang=lang,
+            digits={"estimate": 1, "se": 2, "population": 1, "difference": 2, "z": 2},
+        )
+    )
+else:
+    display(wb.report.text("weights", "check_one_stratum", lang=lang))
 
 # %%
 wb.report.text("weights", "reconciliation", lang=lang)

@@ -41,6 +41,8 @@ __all__ = [
     "MAX_NODES",
 ]
 
+#: the synthetic nation's reporting groups (its register has these columns)
+DEMO_GROUPS = ("region", "locality", "language", "school_type", "ITSEX")
 #: largest parameter file read (bytes)
 MAX_BYTES = 256 * 1024
 #: most values a parameter file may hold once its YAML aliases are expanded
@@ -157,6 +159,22 @@ class CycleParams(_Strict):
         own = model.model_dump(mode="json")
         if name == "frame" and own.get("strata") is None:
             own["strata"] = self.design_columns()
+        given = self.stages.get(name) or {}
+        if name == "weights":
+            own["strata"] = self._design().strata if "sample_design" in self.stages else []
+        if name == "validity":
+            own["dif_language"] = "language" in self.report_groups()
+        if name == "results":
+            groups = self.report_groups()
+            own["groups"] = groups
+            if "indicators" not in given:
+                own["indicators"] = {k: v for k, v in own["indicators"].items() if k in groups}
+            if "regression" not in given:
+                own["regression"] = [
+                    x for x in own["regression"] if x in groups or x not in DEMO_GROUPS
+                ]
+        if name == "release" and "quasi_identifiers" not in given:
+            own["quasi_identifiers"] = self.report_groups()
         return {
             "cycle": self.cycle,
             "lang": self.language,
@@ -165,15 +183,39 @@ class CycleParams(_Strict):
             **own,
         }
 
+    def report_groups(self) -> list[str]:
+        """Columns the results are reported by and the release protects: the results stage's
+        ``groups`` when the file names them, else the demo's groups (:data:`DEMO_GROUPS`) for
+        the synthetic nation, else the sample design's explicit strata and the student's sex
+        (``ITSEX``): nothing the register does not have.
+
+        Examples
+        --------
+        >>> p = parse_params({"cycle": "x", "year": 2026, "language": "ru", "seed": 1,
+        ...     "data": {"source": "register", "register": {"path": "inputs/x/r.csv"}},
+        ...     "stages": {"sample_design": {"strata": ["Район"]}}})
+        >>> p.report_groups()
+        ['Район', 'ITSEX']
+        """
+        given = (self.stages.get("results") or {}).get("groups")
+        if given:
+            return list(given)
+        if self.data.source == "synthetic":
+            return list(DEMO_GROUPS)
+        strata = self._design().strata if "sample_design" in self.stages else []
+        return [*strata, "ITSEX"]
+
     def design_columns(self) -> list[str]:
         """Register columns the sample design names (explicit strata, then sort variables
         other than the enrolment), each once: what the frame requires to be filled."""
         if "sample_design" not in self.stages:
             return []
-        design = STAGES["sample_design"].params.model_validate(
-            self.stages.get("sample_design") or {}
-        )
+        design = self._design()
         return [c for c in dict.fromkeys([*design.strata, *design.sort_by]) if c != "enrol_g6"]
+
+    def _design(self):
+        """The sample design stage's parameters (defaults when it names none)."""
+        return STAGES["sample_design"].params.model_validate(self.stages.get("sample_design") or {})
 
 
 def load_params(path: str | Path) -> CycleParams:

@@ -517,6 +517,7 @@ STAGES: dict[str, Stage] = {
         params=WeightsParams,
         inputs=(
             "sample_schools",
+            "sample_classes",
             "frame",
             "school_tracking",
             "class_tracking",

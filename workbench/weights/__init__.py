@@ -17,10 +17,12 @@ from workbench.weights.replicates import brr_replicates, hadamard, jk2_replicate
 from workbench.weights.stages import class_weights, final_weights, school_weights, student_weights
 from workbench.weights.summaries import (
     adjustment_summary,
+    class_count_sources,
     reconciliation_changes,
     share_check,
     totals_check,
     weight_summary,
+    with_frame_column,
     with_region,
     zone_units,
 )
@@ -32,6 +34,8 @@ __all__ = [
     "totals_check",
     "weight_summary",
     "with_region",
+    "with_frame_column",
+    "class_count_sources",
     "zone_units",
     "reconciliation_changes",
     "CycleWeights",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workbench.weights.adjust import trim_weights
@@ -42,31 +43,61 @@ def weighting_inputs(
     student_tracking: pd.DataFrame,
     frame: pd.DataFrame,
     *,
+    listed: pd.DataFrame | None = None,
     n_classes: str = "n_classes_g6",
 ):
     """The school, class and student tables the weighting steps take, from the field forms.
+
+    A school's number of grade-6 classes comes from its returned class list (``listed``: the
+    sample design's ``sample_classes``, ``IDSCHOOL, n_classes``), else from the frame's
+    ``n_classes`` column when the register has one, else it is the number of classes tracked;
+    ``n_classes_from`` says which (``class_list``, ``register``, ``tracked``).
 
     Returns
     -------
     tuple of DataFrame
         schools (the sample with ``participated`` and ``slot``, the IDSCHOOL of the sampled
         school whose place it takes), classes (``IDSCHOOL, IDCLASS, n_classes, n_sampled,
-        participated``), students (``IDSCHOOL, IDCLASS, IDSTUD, assessed, excluded``).
+        n_classes_from, participated``), students (``IDSCHOOL, IDCLASS, IDSTUD, assessed,
+        excluded``).
+
+    Examples
+    --------
+    >>> sample = pd.DataFrame({"IDSCHOOL": [1, 2], "school_id": ["a", "b"],
+    ...                        "role": "sampled", "REPLACES": 0})
+    >>> schools = pd.DataFrame({"IDSCHOOL": [1, 2], "PARTICIP": [1, 1]})
+    >>> classes = pd.DataFrame({"IDSCHOOL": [1, 2], "IDCLASS": [101, 201], "N_LISTED": 20,
+    ...                         "N_EXCLUDED": 0, "N_ASSESSED": 18})
+    >>> students = pd.DataFrame({"IDSCHOOL": [1], "IDCLASS": [101], "PARTICIP": [1]})
+    >>> listed = pd.DataFrame({"IDSCHOOL": [1], "n_classes": [3]})
+    >>> _, c, _ = weighting_inputs(sample, schools, classes, students,
+    ...                            pd.DataFrame({"school_id": ["a", "b"]}), listed=listed)
+    >>> c[["n_classes", "n_classes_from"]].values.tolist()
+    [[3, 'class_list'], [1, 'tracked']]
     """
     status = school_tracking.set_index("IDSCHOOL")["PARTICIP"].astype(int)
     schools = sample.assign(
         participated=sample["IDSCHOOL"].map(status).eq(1).to_numpy(),
         slot=sample["IDSCHOOL"].where(sample["role"] == "sampled", sample["REPLACES"]),
     )
-    in_school = frame.set_index("school_id")[n_classes]
-    register_id = schools.set_index("IDSCHOOL")["school_id"]
+    school = class_tracking["IDSCHOOL"]
+    from_list = _per_school(listed, "n_classes", school)
+    from_register = pd.Series(float("nan"), index=school.index)
+    if n_classes in frame.columns:
+        counts = pd.to_numeric(frame.set_index("school_id")[n_classes], errors="coerce")
+        register_id = schools.set_index("IDSCHOOL")["school_id"]
+        from_register = school.map(register_id).map(counts).astype(float)
     classes = class_tracking.assign(
-        n_classes=class_tracking["IDSCHOOL"].map(register_id).map(in_school),
         n_sampled=class_tracking.groupby("IDSCHOOL")["IDCLASS"].transform("size"),
+        n_classes_from=np.select(
+            [from_list.notna(), from_register.notna()], ["class_list", "register"], "tracked"
+        ),
         participated=class_tracking["N_ASSESSED"]
         >= CLASS_RULE * (class_tracking["N_LISTED"] - class_tracking["N_EXCLUDED"]),
     )
-    classes["n_classes"] = classes[["n_classes", "n_sampled"]].max(axis=1)
+    known = from_list.fillna(from_register)
+    classes["n_classes"] = known.where(known >= classes["n_sampled"], classes["n_sampled"])
+    classes["n_classes"] = classes["n_classes"].astype(int)
     code = student_tracking["PARTICIP"].astype(int)
     students = student_tracking.assign(assessed=code.eq(1), excluded=code.eq(3))
     return schools, classes, students
@@ -79,6 +110,7 @@ def cycle_weights(
     student_tracking: pd.DataFrame,
     frame: pd.DataFrame,
     *,
+    listed: pd.DataFrame | None = None,
     trim: float | None = None,
     odd: str = "across",
     replicates: int = 75,
@@ -93,7 +125,10 @@ def cycle_weights(
     school_tracking, class_tracking, student_tracking
         The verified tracking forms (field-data stage).
     frame
-        The sampling frame with each school's number of grade-6 classes.
+        The sampling frame (its ``n_classes_g6``, when the register has it, is used for
+        schools without a returned class list).
+    listed
+        The sample design's ``sample_classes``: each school's classes from its class list.
     trim
         Cap TOTWGT at ``trim`` times the stratum median (None: no trimming).
     odd, replicates, prefix
@@ -109,7 +144,7 @@ def cycle_weights(
     See ``notebooks/30_weights.py`` and ``tests/test_weights_cycle.py``.
     """
     schools, classes, students = weighting_inputs(
-        sample, school_tracking, class_tracking, student_tracking, frame
+        sample, school_tracking, class_tracking, student_tracking, frame, listed=listed
     )
     by_school = school_weights(schools, id="IDSCHOOL", sampled_school="slot")
     taking_part = classes[classes["IDSCHOOL"].isin(by_school["IDSCHOOL"])]
@@ -198,3 +233,11 @@ def reconcile_weights(
         after=weights.schools["IDSCHOOL"],
         reasons=dict.fromkeys(part, "no_class_weighted"),
     )
+
+
+def _per_school(table: pd.DataFrame | None, column: str, school: pd.Series) -> pd.Series:
+    """``table[column]`` of each school in ``school`` (NaN where the table has no row)."""
+    if table is None or table.empty:
+        return pd.Series(float("nan"), index=school.index)
+    values = table.groupby("IDSCHOOL")[column].first()
+    return school.map(values).astype(float)

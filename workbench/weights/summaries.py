@@ -12,6 +12,8 @@ __all__ = [
     "totals_check",
     "share_check",
     "with_region",
+    "with_frame_column",
+    "class_count_sources",
     "zone_units",
     "reconciliation_changes",
 ]
@@ -84,7 +86,7 @@ def totals_check(
     ----------
     frame_by
         Frame columns whose values joined by ``/`` give the group (the explicit strata,
-        e.g. ``["region", "locality"]``); default ``[by]``.
+        e.g. ``["region", "locality"]``; ``[]``: one stratum, ``all``); default ``[by]``.
 
     Returns
     -------
@@ -98,7 +100,9 @@ def totals_check(
     >>> totals_check(s, f)["ratio"].tolist()
     [0.9, 0.9]
     """
-    keys = frame[frame_by or [by]].astype(str).agg("/".join, axis=1)
+    from workbench.sampling.strata import stratum_labels
+
+    keys = stratum_labels(frame, [by] if frame_by is None else frame_by)
     table = pd.DataFrame(
         {
             "frame_students": frame.groupby(keys)[size].sum(),
@@ -162,6 +166,38 @@ def with_region(students: pd.DataFrame, school_tracking: pd.DataFrame) -> pd.Dat
     ['chui', 'talas']
     """
     return students.merge(school_tracking[["IDSCHOOL", "REGION"]], on="IDSCHOOL")
+
+
+def with_frame_column(
+    students: pd.DataFrame, sample: pd.DataFrame, frame: pd.DataFrame, column: str
+) -> pd.DataFrame:
+    """The weighted students with a register column of their school (``IDSCHOOL`` ->
+    ``school_id`` by the sample, then the frame).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"IDSCHOOL": [10], "TOTWGT": [1.0]})
+    >>> sample = pd.DataFrame({"IDSCHOOL": [10], "school_id": ["007"]})
+    >>> with_frame_column(s, sample, pd.DataFrame({"school_id": ["007"], "Район": ["Ала"]}),
+    ...                   "Район")["Район"].tolist()
+    ['Ала']
+    """
+    school = students["IDSCHOOL"].map(sample.set_index("IDSCHOOL")["school_id"])
+    return students.assign(**{column: school.map(frame.set_index("school_id")[column])})
+
+
+def class_count_sources(classes: pd.DataFrame) -> dict[str, int]:
+    """Schools by where their number of classes came from (``n_classes_from`` of
+    :func:`workbench.weights.weighting_inputs`): ``class_list``, ``register``, ``tracked``.
+
+    Examples
+    --------
+    >>> class_count_sources(pd.DataFrame({"IDSCHOOL": [1, 1, 2],
+    ...                                   "n_classes_from": ["class_list"] * 2 + ["tracked"]}))
+    {'class_list': 1, 'register': 0, 'tracked': 1}
+    """
+    per_school = classes.groupby("IDSCHOOL")["n_classes_from"].first()
+    return {k: int((per_school == k).sum()) for k in ("class_list", "register", "tracked")}
 
 
 def zone_units(zones: pd.DataFrame) -> pd.DataFrame:
