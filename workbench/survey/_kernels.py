@@ -9,7 +9,6 @@ one case at a time.
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from ._weights import CHUNK, Weights
 
@@ -64,6 +63,8 @@ def group_sums(
     size = min(keep.size, CHUNK)
     vals_buffer = np.ones(size * k)
     spread = np.empty(size * width) if 1 < n_groups and width <= DENSE_COLUMNS else None
+    if n_groups > 1 and spread is None:
+        from scipy import sparse  # only for many groups (1 s to load)
     for at, block in weights.chunks(keep):
         rows = keep[at]
         # the chunk's values as floats, with a column of ones for the totals

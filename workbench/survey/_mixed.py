@@ -12,7 +12,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 __all__ = ["fit_one", "prepare"]
 
@@ -204,6 +203,8 @@ def _profile(lam: float, s: dict, wj: np.ndarray):
 
 
 def fit_one(prep: dict, k: int):
+    from scipy import optimize  # here, not at import: scipy.optimize takes 1-2 s to load
+
     s, wj = _sums(prep, k), prep["w2"]
 
     def neg(eta: float) -> float:
@@ -247,6 +248,8 @@ def _polish(eta: float, s: dict, wj: np.ndarray) -> float:
 
     lo, hi = eta - 1e-3, eta + 1e-3
     if score(lo) > 0 > score(hi):
+        from scipy import optimize
+
         return optimize.brentq(score, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps)
     return eta
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import _regression as reg
 from ._doc import example
+from ._inference import f_sf
 from ._variance import covariance
 
 __all__ = ["Models"]
@@ -236,7 +236,7 @@ class Models:
                 "statistic": f_stat,
                 "df_num": q,
                 "df": ddf,
-                "p_value": float(stats.f.sf(f_stat, q, ddf)),
+                "p_value": f_sf(f_stat, q, ddf),
                 "n": int(raw.n[idx[0]]),
             }
             rows.append(row)

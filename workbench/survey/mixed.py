@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._design import RepDesign
 from ._formula import parse_formula
+from ._inference import t_quantile, t_sf
 from ._mixed import fit_one, prepare
 
 __all__ = ["MixedModel", "mixed"]
@@ -321,7 +321,7 @@ class MixedModel:
             imp = np.zeros_like(u)
             df = np.full_like(u, df_com)
         se = np.sqrt(u + imp)
-        crit = stats.t.ppf(0.5 + self.level / 2, df)
+        crit = t_quantile(0.5 + self.level / 2, df)
         out["estimate"] = estimate
         out["se"] = se
         out["df"] = df
@@ -329,7 +329,7 @@ class MixedModel:
         out["ci_upper"] = estimate + crit * se
         if p_value:
             with np.errstate(divide="ignore", invalid="ignore"):
-                out["p_value"] = 2 * stats.t.sf(np.abs(estimate / se), df)
+                out["p_value"] = 2 * t_sf(np.abs(estimate / se), df)
         out["n"] = self.n
         out["n_schools"] = self.n_schools
         if m > 1:
