@@ -56,7 +56,7 @@ wb.report.table(tr.shown(tc.load(cycle, "institutions")), lang=lang, verbatim=("
 wb.report.text("teacher_ed", "t10_delivery", lang=lang)
 
 # %%
-wb.report.table(tr.shown(tc.load(cycle, "delivery_faults")), lang=lang, verbatim=("file",))
+wb.report.table(tr.shown(tc.load(cycle, "delivery_faults")), lang=lang, codes=("file",))
 
 # %%
 wb.report.text("teacher_ed", "t10_feedback", lang=lang)

@@ -41,7 +41,9 @@ wb.report.text("teacher_ed", "t30_intro", lang=lang, version=fw.version, ci=roun
 wb.report.text("teacher_ed", "t30_framework", lang=lang)
 
 # %%
-wb.report.table(tr.indicator_names(fw, lang), lang=lang, verbatim=("indicator", "name"))
+wb.report.table(
+    tr.indicator_names(fw), lang=lang, verbatim=("indicator",), localized=("group", "name")
+)
 
 # %%
 indicators = tc.indicator_stage(cycle, framework=framework, min_n=min_n, min_rate=min_rate, ci=ci)
@@ -59,7 +61,10 @@ wb.report.text("teacher_ed", "t30_sector", lang=lang)
 
 # %%
 wb.report.table(
-    tr.sector_summary(indicators, fw, lang, year=year), lang=lang, verbatim=("indicator", "name")
+    tr.sector_summary(indicators, fw, year=year),
+    lang=lang,
+    verbatim=("indicator",),
+    localized=("name",),
 )
 
 # %%

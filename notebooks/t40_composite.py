@@ -29,6 +29,7 @@ top_share = 0.25  # share of institutions called the top group
 import workbench as wb
 from workbench.indicators import cycle as tc
 from workbench.indicators import report as tr
+from workbench.plots import teacher_ed
 
 wb.report.setup_plots()
 wb.report.text("teacher_ed", "t40_title", lang=lang)
@@ -60,7 +61,12 @@ positions = tc.composite_stage(
 wb.report.text("teacher_ed", "t40_positions", lang=lang)
 
 # %%
-tr.positions_figure(positions, lang)
+wb.report.figure(
+    teacher_ed.positions,
+    positions,
+    lang=lang,
+    alt=wb.report.text("teacher_ed", "t40_positions_alt", lang=lang),
+)
 
 # %%
 wb.report.table(positions, lang=lang, verbatim=("name",), digits={"p_top": 2})

@@ -25,6 +25,7 @@ from IPython.display import display
 import workbench as wb
 from workbench.indicators import cycle as tc
 from workbench.indicators import report as tr
+from workbench.plots import teacher_ed
 
 wb.report.setup_plots()
 wb.report.text("teacher_ed", "t50_title", lang=lang)
@@ -56,4 +57,9 @@ wb.report.text("teacher_ed", "t50_cohorts", lang=lang)
 wb.report.table(tr.cohort_table(results["employment_cohorts"]), lang=lang)
 
 # %%
-tr.cohorts_figure(results["employment_cohorts"], lang)
+wb.report.figure(
+    teacher_ed.cohorts,
+    results["employment_cohorts"],
+    lang=lang,
+    alt=wb.report.text("teacher_ed", "t50_cohorts_alt", lang=lang),
+)

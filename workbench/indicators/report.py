@@ -7,12 +7,11 @@ Only presentation: every figure shown here was computed by :mod:`.compute`,
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from workbench.indicators.framework import Framework
-from workbench.labels import label
+from workbench.labels import LANGS
 
 __all__ = [
     "shown",
@@ -21,8 +20,6 @@ __all__ = [
     "institution_table",
     "problem_files",
     "most_moved",
-    "positions_figure",
-    "cohorts_figure",
     "cohort_table",
     "change_summary",
     "comparison_summary",
@@ -39,25 +36,34 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def indicator_names(framework: Framework, lang: str) -> pd.DataFrame:
-    """The framework as a report table: ``group, indicator, name, source, unit, direction,
-    target, threshold, level`` with names in ``lang``."""
-    t = framework.table(lang)
-    return t.drop(columns=["group"]).rename(columns={"group_name": "group"})
+def indicator_names(framework: Framework) -> pd.DataFrame:
+    """The framework as a report table: ``group_<lang>, indicator, name_<lang>, source, unit,
+    direction, target, threshold, level`` with group and indicator names in ky, ru and en
+    (shown with ``wb.report.table(..., localized=("group", "name"))``)."""
+    words = {lang: framework.table(lang) for lang in LANGS}
+    rest = words["en"].drop(columns=["group", "group_name", "indicator", "name"])
+    return pd.concat(
+        [
+            pd.DataFrame({f"group_{lang}": words[lang]["group_name"] for lang in LANGS}),
+            words["en"][["indicator"]],
+            pd.DataFrame({f"name_{lang}": words[lang]["name"] for lang in LANGS}),
+            rest,
+        ],
+        axis=1,
+    )
 
 
-def sector_summary(
-    indicators: pd.DataFrame, framework: Framework, lang: str, *, year: int
-) -> pd.DataFrame:
-    """Per indicator over institutions: ``indicator, name, institutions, mean, minimum,
-    maximum, below_threshold, flagged``.
+def sector_summary(indicators: pd.DataFrame, framework: Framework, *, year: int) -> pd.DataFrame:
+    """Per indicator over institutions: ``indicator, name_ky, name_ru, name_en, institutions,
+    mean, minimum, maximum, below_threshold, flagged`` (names shown with
+    ``localized=("name",)``).
 
     Examples
     --------
     >>> from workbench.indicators.framework import load_framework
     >>> ind = pd.DataFrame({"year": 2026, "level": "institution", "institution": [1, 2],
     ...                     "indicator": "ST1", "estimate": [10.0, 40.0], "flags": ["", ""]})
-    >>> sector_summary(ind, load_framework("teacher_education"), "en", year=2026)[
+    >>> sector_summary(ind, load_framework("teacher_education"), year=2026)[
     ...     ["mean", "below_threshold"]].to_dict("records")
     [{'mean': 25.0, 'below_threshold': 1}]
     """
@@ -72,7 +78,7 @@ def sector_summary(
         rows.append(
             {
                 "indicator": ind,
-                "name": getattr(spec.name, lang),
+                **{f"name_{lang}": getattr(spec.name, lang) for lang in LANGS},
                 "institutions": len(est),
                 "mean": est.mean() if len(est) else np.nan,
                 "minimum": est.min() if len(est) else np.nan,
@@ -166,24 +172,6 @@ def most_moved(positions: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     )
 
 
-def positions_figure(positions: pd.DataFrame, lang: str):
-    """Each institution's rank as a range: 5-95 % of the Monte Carlo draws (thick), min-max
-    over the alternatives (thin), the nominal rank (dot); ordered by median rank."""
-    d = positions.sort_values("rank_median").reset_index(drop=True)
-    y = np.arange(len(d))
-    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.18 * len(d) + 1)))
-    ax.hlines(y, d["rank_min"], d["rank_max"], color="#bbbbbb", lw=1)
-    ax.hlines(y, d["rank_p05"], d["rank_p95"], color="#4c72b0", lw=4)
-    ax.plot(d["rank"], y, "o", color="#dd8452", ms=4)
-    ax.set_yticks(y, d["name"].fillna(d["institution"].astype(str)), fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel(label("rank_position", lang))
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
 def cohort_table(cohorts: pd.DataFrame) -> pd.DataFrame:
     """The sector's cohorts wide: ``cohort, graduates`` and one column per month."""
     d = cohorts[cohorts["institution"] == 0]
@@ -191,24 +179,6 @@ def cohort_table(cohorts: pd.DataFrame) -> pd.DataFrame:
     wide.columns = [f"employed_{m}m" for m in wide.columns]
     grads = d.groupby("cohort")["graduates"].first()
     return shown(wide.assign(graduates=grads).reset_index())
-
-
-def cohorts_figure(cohorts: pd.DataFrame, lang: str):
-    """Employment in teaching at 6/12/18 months, one line per cohort (the sector)."""
-    d = cohorts[(cohorts["institution"] == 0) & cohorts["employed_teaching"].notna()]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for cohort, g in d.groupby("cohort"):
-        ax.plot(g["months"], g["employed_teaching"], "o-", label=str(cohort))
-    ax.set(
-        xlabel=label("months", lang),
-        ylabel=label("employed_teaching", lang),
-        xticks=[6, 12, 18],
-        ylim=(0, 100),
-    )
-    ax.legend(title=label("cohort", lang))
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
 
 
 def change_summary(change: pd.DataFrame) -> pd.DataFrame:
