@@ -39,7 +39,7 @@ agreement_target = 0.85  # method proposals: coder agreement target
 from IPython.display import display
 
 import workbench as wb
-from workbench.release import stage
+from workbench.release import stage, views
 
 built = stage.build_release(
     cycle,
@@ -59,34 +59,31 @@ built = stage.build_release(
 wb.report.text("release", "title", lang=lang)
 
 # %%
-wb.report.text("release", "intro", lang=lang, files=", ".join(built["names"].values()))
+wb.report.text("release", "intro", lang=lang, files=wb.report.term(*built["names"].values()))
 
 # %%
 wb.report.text("release", "disclosure", lang=lang)
 
 # %%
-after = built["disclosure"].query("step == '4 after'")
+protected = views.disclosure_summary(built["disclosure"])
 display(
     wb.report.text(
         "release",
         "disclosure_rule",
         lang=lang,
-        quasi=" × ".join(wb.labels.label(q, lang) for q in quasi_identifiers),
+        quasi=wb.report.term(*quasi_identifiers),
         k=k,
         k_schools=k_schools,
-        k_after=int(after.query("file == 'student_results'")["k_after"].min()),
-        changed=wb.report.format_number(int(after["values_changed"].sum()), lang),
+        **protected,
     )
 )
-display(
-    wb.report.headline(
-        "release_k", int(after.query("file == 'student_results'")["k_after"].min()), lang=lang
-    )
-)
+display(wb.report.headline("release_k", protected["k_after"], lang=lang))
 wb.report.table(
-    stage.disclosure_view(built["disclosure"], lang),
+    views.disclosure_view(built["disclosure"]),
     lang=lang,
-    verbatim=("tier", "step", "variable", "action"),
+    verbatim=("step",),
+    localized=("variable",),
+    prefixes={"action": "release_action_"},
 )
 
 # %%
@@ -96,18 +93,13 @@ wb.report.text("release", "check", lang=lang)
 # %%
 display(
     wb.report.text(
-        "release",
-        "check_note",
-        lang=lang,
-        difference=wb.report.format_number(
-            float(check[["difference_estimate", "difference_se"]].max().max()), lang, 6
-        ),
+        "release", "check_note", lang=lang, difference=views.largest_difference(check)
     )
 )
 wb.report.table(
     check,
     lang=lang,
-    verbatim=("file",),
+    codes=("file",),
     digits={
         "estimate": 3,
         "se": 4,
@@ -122,31 +114,25 @@ wb.report.table(
 wb.report.text("release", "files", lang=lang)
 
 # %%
-wb.report.table(built["manifest"].drop(columns="sha256"), lang=lang, verbatim=("name", "path"))
+wb.report.table(
+    built["manifest"].drop(columns="sha256"),
+    lang=lang,
+    verbatim=("name",),
+    codes=("path",),
+    prefixes={"format": "release_format_"},
+)
 
 # %%
 documents = stage.document(cycle, built, lang=lang)
 wb.report.text("release", "codebook", lang=lang)
 
 # %%
-display(wb.report.text("release", "codebook_note", lang=lang, html=documents["html"].name))
+display(wb.report.text("release", "codebook_note", lang=lang))
 wb.report.table(
-    documents["codebook"]
-    .query("tier == 'public'")[
-        [
-            "file",
-            "variable",
-            f"label_{lang}",
-            f"missing_codes_{lang}",
-            "n_valid",
-            "n_omitted",
-            "n_not_reached",
-            "n_sysmis",
-        ]
-    ]
-    .head(40),
+    views.codebook_view(documents["codebook"]),
     lang=lang,
-    verbatim=("file", "variable", f"label_{lang}", f"missing_codes_{lang}"),
+    verbatim=("variable",),
+    localized=("release_label", "missing_codes"),
 )
 
 # %%
@@ -159,25 +145,17 @@ display(
         "release",
         "recommendations_note",
         lang=lang,
-        file=followup["file"],
+        file=followup["shown_file"],
         appended=len(followup["appended"]),
     )
 )
-display(wb.report.table(followup["summary"], lang=lang, verbatim=("cycle",)))
+display(wb.report.table(views.summary_view(followup["summary"]), lang=lang, localized=("cycle",)))
 wb.report.table(
-    stage.followup_view(followup["report"], lang),
+    views.followup_view(followup["report"]),
     lang=lang,
-    verbatim=(
-        "cycle",
-        "addressee",
-        "id",
-        "priority",
-        "recommendation",
-        "status",
-        "due",
-        "last_followup",
-        "aim",
-    ),
+    localized=("cycle", "recommendation"),
+    codes=("id",),
+    prefixes={"aim": "release_aim_"},
     digits={"indicator_before": 1, "indicator_after": 1, "change": 1},
 )
 
@@ -187,13 +165,12 @@ wb.report.text("release", "method", lang=lang)
 
 # %%
 display(wb.report.text("release", "method_note", lang=lang))
-display(
-    wb.report.headline("method_proposals", int((proposals["status"] == "draft").sum()), lang=lang)
-)
+display(wb.report.headline("method_proposals", views.draft_count(proposals), lang=lang))
 wb.report.table(
-    stage.proposals_view(proposals, lang),
+    views.proposals_view(proposals),
     lang=lang,
-    verbatim=("check", "evidence", "subject", "figure", "target", "proposal", "status"),
+    localized=("subject", "figure", "target", "proposal"),
+    prefixes={"check": "release_check_", "evidence": "release_evidence_"},
 )
 
 # %%

@@ -76,7 +76,6 @@ _DATA_METHODS = {
 _NOT_YET_THIN = {
     "40_validity": 15,
     "50_scaling": 2,
-    "80_release": 11,
 }
 #: calls that put words or numbers of one language into what a notebook shows
 _ONE_LANGUAGE = {"label", "labels_for", "format_number"}

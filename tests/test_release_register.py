@@ -134,26 +134,41 @@ def test_method_proposals_cite_each_planted_shortfall():
                 "comparison": ["gender"],
                 "focal": ["1"],
                 "reference": ["2"],
-                "item": ["R107"],
+                "item_id": ["R107"],
                 "d_dif": [-1.7],
                 "ets_class": ["C"],
                 "flagged": [True],
             }
         ),
         "coder_agreement": pd.DataFrame(
-            {"item": ["R103", "R109"], "exact_agreement": [0.70, 0.95]}
+            {"item_id": ["R103", "R109"], "exact_agreement": [0.70, 0.95]}
         ),
     }
     table = method.propose(evidence, lang="ru", max_se=10, agreement_target=0.85)
     drafts = table[table["status"] == "draft"]
     assert drafts["check"].tolist() == ["participation", "precision", "items", "dif", "coders"]
-    assert drafts["figure"].tolist() == [
+    assert drafts["figure"].tolist() == [  # lang="ru": Russian numbers and labels
+        "80,0 % < 85 %",
+        "12,0 > 10",
+        "rpb 0.05 < 0.1",
+        "пол 1/2: ETS C, Δ = -1,70",
+        "70,0 % < 85 %",
+    ]
+    assert drafts["figure_en"].tolist() == [
         "80.0 % < 85 %",
         "12.0 > 10",
         "rpb 0.05 < 0.1",
-        "пол 1/2: ETS C, Δ = -1.70",
+        "gender 1/2: ETS C, Δ = -1.70",
         "70.0 % < 85 %",
     ]
+    assert drafts["figure_ky"].iloc[0] == "80,0 % < 85 %"
     assert "Таласская" in drafts["proposal"].iloc[1]  # labels, not codes
     assert drafts["subject"].iloc[1] == "Область / город: Таласская обл."
-    assert table.query("check == 'invariance'")["status"].tolist() == ["not checked"]
+    assert drafts["subject_en"].iloc[0] == "Schools, before replacement"
+    assert drafts["proposal_ky"].iloc[0].startswith("Мектептер, алмаштыруусуз: катышуу 80,0 %")
+    assert drafts["target_ru"].tolist() == ["85 %", "SE ≤ 10", "оставить", "ETS A/B", "85 %"]
+    absent = table.query("check == 'invariance'")
+    assert absent["status"].tolist() == ["not checked"]
+    assert "coder" not in " ".join(table["proposal_ru"]) and "invariance" not in absent.iloc[0][
+        "proposal_ky"
+    ]

@@ -227,6 +227,7 @@ class Table:
         values: dict | None,
         prefixes: dict | None,
         localized: tuple = (),
+        codes: tuple = (),
     ):
         self.data, self.lang = data, lang
         self.options = {
@@ -239,6 +240,8 @@ class Table:
         }
         if localized:  # stored only when used: pages of older notebooks render as before
             self.options["localized"] = list(localized)
+        if codes:
+            self.options["codes"] = list(codes)
 
     def to_html(self, lang: str | None = None) -> str:
         return table_html(self.data, lang=lang or self.lang, **self.options)
@@ -261,6 +264,7 @@ def table(
     values: dict[str, str] | None = None,
     prefixes: dict[str, str] | None = None,
     localized: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
 ) -> Table:
     """A labelled, formatted table for a report, shown in every report language.
 
@@ -271,6 +275,8 @@ def table(
     code ``booklet`` shown as label ``rc_booklet``, the code itself when it has none);
     ``localized`` names columns whose text the data give per language (``term_ky``,
     ``term_ru``, ``term_en`` for ``term``): each page shows its language's, as it is;
+    ``codes`` names columns of identifiers (file paths, register IDs ``S6-2025-01``): shown as
+    they are and marked ``translate="no"`` (they are no words of any language);
     integers get thousands separators; floats 1 decimal unless ``digits`` says otherwise. The
     data hold codes and are not rounded, only their display. ``caption``: a :func:`text` or a
     label key.
@@ -287,7 +293,16 @@ def table(
     True
     """
     return Table(
-        data.copy(), lang, caption, digits, verbatim, suppress_below, values, prefixes, localized
+        data.copy(),
+        lang,
+        caption,
+        digits,
+        verbatim,
+        suppress_below,
+        values,
+        prefixes,
+        localized,
+        codes,
     )
 
 
@@ -329,10 +344,11 @@ def table_html(
     values: dict | None = None,
     prefixes: dict | None = None,
     localized: tuple | list = (),
+    codes: tuple | list = (),
 ) -> str:
     """The HTML of :func:`table` in ``lang`` (``caption`` as stored: a text or label spec)."""
     data = _in_language(data, localized, lang)
-    verbatim = (*verbatim, *localized)
+    verbatim = (*verbatim, *localized, *codes)
     if suppress_below is not None and "n" in data.columns:
         from workbench.disclosure import suppress_small_cells
 
@@ -365,6 +381,9 @@ def table_html(
     }
     shown = shown.rename(columns=labels_for(shown.columns, lang))
     styler = shown.style.format(formats).hide(axis="index")
+    identifiers = [label(c, lang) for c in codes if c in text_columns]
+    if identifiers:  # only these columns: a format without subset resets the others
+        styler = styler.format(_identifier, subset=identifiers)
     styler = styler.set_properties(
         subset=[label(c, lang) for c in text_columns], **{"text-align": "left"}
     )
@@ -373,6 +392,11 @@ def table_html(
     if words:
         styler = styler.set_caption(html.escape(words))
     return styler.set_table_styles(_TABLE_CSS).to_html()
+
+
+def _identifier(value: str) -> str:
+    """A cell of an identifier column: as it is, not to be translated."""
+    return value if value == "–" else f'<span translate="no">{html.escape(value)}</span>'
 
 
 def _in_language(data: pd.DataFrame, columns, lang: str) -> pd.DataFrame:

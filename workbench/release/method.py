@@ -24,17 +24,21 @@ Examples
 >>> p = propose({"participation_summary": part}, lang="en")
 >>> p.loc[p["status"] == "draft", "figure"].tolist()
 ['80.0 % < 85 %', '72.0 % < 75 %']
+>>> p.loc[p["status"] == "draft", "figure_ru"].tolist()
+['80,0 % < 85 %', '72,0 % < 75 %']
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import pandas as pd
 
 from workbench.labels import LANGS, label
+from workbench.report import format_number
 
-__all__ = ["propose", "THRESHOLDS", "COLUMNS"]
+__all__ = ["propose", "THRESHOLDS", "COLUMNS", "PER_LANGUAGE"]
 
 #: IEA participation thresholds (shares)
 THRESHOLDS = {
@@ -42,16 +46,13 @@ THRESHOLDS = {
     "student": 0.85,
     "overall_before_replacement": 0.75,
 }
+#: shown per language (``<column>_ky``, ``_ru``, ``_en``; ``<column>``: the one of ``lang``)
+PER_LANGUAGE = ("subject", "figure", "target", "proposal")
 COLUMNS = [
     "check",
     "evidence",
-    "subject",
-    "figure",
-    "target",
-    "proposal_ky",
-    "proposal_ru",
-    "proposal_en",
-    "proposal",
+    *(f"{column}_{lg}" for column in PER_LANGUAGE for lg in LANGS),
+    *PER_LANGUAGE,
     "status",
 ]
 
@@ -125,8 +126,8 @@ def propose(
     ----------
     evidence
         Catalog tables by name: ``participation_summary``, ``results_distribution``,
-        ``item_verdicts``, ``dif_results``, ``coder_agreement`` and optionally
-        ``invariance``; ``None`` or absent: reported as not checked.
+        ``item_verdicts``, ``dif_results``, ``coder_agreement`` (items as ``item_id``) and
+        optionally ``invariance``; ``None`` or absent: reported as not checked.
     lang
         Language of the ``proposal`` column (all three are kept).
     max_se, agreement_target, thresholds
@@ -148,27 +149,34 @@ def propose(
     thresholds = {**THRESHOLDS, **(thresholds or {})}
     rows: list[dict] = []
 
-    def add(check, table, subject, figure, target, key, status="draft", shown=None):
-        figure = "" if key == "none" else figure  # the words say it, in each language
-        words = {
-            lg: _TEXT[key][i].format(subject=(shown or {}).get(lg, subject), figure=figure)
-            for i, lg in enumerate(LANGS)
+    def add(check, table, subject, figure, target, key, status="draft"):
+        """``subject``, ``figure``, ``target``: text, or a function of the language."""
+        shown = {
+            lg: {
+                "subject": _in(subject, lg),
+                "figure": "" if key == "none" else _in(figure, lg),  # the words say it
+                "target": _in(target, lg),
+            }
+            for lg in LANGS
         }
+        for lg in LANGS:
+            shown[lg]["proposal"] = _TEXT[key][LANGS.index(lg)].format(**shown[lg])
         rows.append(
             {
                 "check": check,
                 "evidence": table,
-                "subject": str((shown or {}).get(lang, subject)),
-                "figure": figure,
-                "target": target,
-                **{f"proposal_{lg}": words[lg] for lg in LANGS},
-                "proposal": words[lang],
+                **{f"{c}_{lg}": shown[lg][c] for c in PER_LANGUAGE for lg in LANGS},
+                **{c: shown[lang][c] for c in PER_LANGUAGE},
                 "status": status,
             }
         )
 
     def absent(check, table):
-        add(check, table, table, "", "", "absent", status="not checked")
+        subject = partial(_label, f"release_evidence_{table}")
+        add(check, table, subject, "", "", "absent", status="not checked")
+
+    def none(check, table):
+        add(check, table, "", "", "", "none", status="no proposal")
 
     part = evidence.get("participation_summary")
     if part is None or not len(part):
@@ -185,22 +193,14 @@ def propose(
                 add(
                     "participation",
                     "participation_summary",
-                    rate,
-                    f"{100 * value:.1f} % < {100 * target:.0f} %",
-                    f"{100 * target:.0f} %",
+                    partial(_label, rate),
+                    partial(_below, 100 * value, 100 * target, " %"),
+                    partial(_percent, 100 * target),
                     "participation",
                 )
                 found += 1
         if not found:
-            add(
-                "participation",
-                "participation_summary",
-                "",
-                "every rate meets its threshold",
-                "",
-                "none",
-                status="no proposal",
-            )
+            none("participation", "participation_summary")
     dist = evidence.get("results_distribution")
     if dist is None or not len(dist):
         absent("precision", "results_distribution")
@@ -210,22 +210,13 @@ def propose(
             add(
                 "precision",
                 "results_distribution",
-                f"{row.group_var}: {row.group}",
-                f"{row.se:.1f} > {max_se:g}",
-                f"SE ≤ {max_se:g}",
+                partial(_group, row.group_var, row.group),
+                partial(_above, row.se, max_se),
+                partial(_se_target, max_se),
                 "precision",
-                shown={lg: f"{label(row.group_var, lg)}: {label(row.group, lg)}" for lg in LANGS},
             )
         if means.empty:
-            add(
-                "precision",
-                "results_distribution",
-                "",
-                f"every mean's SE ≤ {max_se:g}",
-                "",
-                "none",
-                status="no proposal",
-            )
+            none("precision", "results_distribution")
     verdicts = evidence.get("item_verdicts")
     if verdicts is None or not len(verdicts):
         absent("items", "item_verdicts")
@@ -236,12 +227,12 @@ def propose(
                 "items",
                 "item_verdicts",
                 row.item_id,
-                str(row.reasons or "drop"),
-                "keep",
+                partial(_codes, str(row.reasons or "drop")),
+                partial(_label, "keep"),
                 "item_dropped",
             )
         if dropped.empty:
-            add("items", "item_verdicts", "", "no item dropped", "", "none", status="no proposal")
+            none("items", "item_verdicts")
     dif = evidence.get("dif_results")
     if dif is None or not len(dif):
         absent("dif", "dif_results")
@@ -251,17 +242,13 @@ def propose(
             add(
                 "dif",
                 "dif_results",
-                row.item,
-                f"{label(row.comparison, lang)} {label(row.focal, lang)}/"
-                f"{label(row.reference, lang)}: ETS {row.ets_class}, "
-                f"Δ = {row.d_dif:.2f}",
+                _item_of(row),
+                partial(_dif, row.comparison, row.focal, row.reference, row.ets_class, row.d_dif),
                 "ETS A/B",
                 "item_dif",
             )
         if flagged.empty:
-            add(
-                "dif", "dif_results", "", "no item in ETS class C", "", "none", status="no proposal"
-            )
+            none("dif", "dif_results")
     invariance = evidence.get("invariance")
     if invariance is None or not len(invariance):
         absent("invariance", "invariance")
@@ -272,21 +259,13 @@ def propose(
             add(
                 "invariance",
                 "invariance",
-                row.get("scale", row.get("variable", "")),
-                str(row.get("level", row.get("model", "failed"))),
-                "invariant",
+                partial(_label, str(row.get("scale", row.get("variable", "")))),
+                partial(_label, str(row.get("level", row.get("model", "failed")))),
+                partial(_label, "invariant"),
                 "invariance",
             )
         if failed.empty:
-            add(
-                "invariance",
-                "invariance",
-                "",
-                "every scale invariant",
-                "",
-                "none",
-                status="no proposal",
-            )
+            none("invariance", "invariance")
     coders = evidence.get("coder_agreement")
     if coders is None or not len(coders):
         absent("coders", "coder_agreement")
@@ -296,19 +275,66 @@ def propose(
             add(
                 "coders",
                 "coder_agreement",
-                row.item,
-                f"{100 * row.exact_agreement:.1f} % < {100 * agreement_target:.0f} %",
-                f"{100 * agreement_target:.0f} %",
+                _item_of(row),
+                partial(_below, 100 * row.exact_agreement, 100 * agreement_target, " %"),
+                partial(_percent, 100 * agreement_target),
                 "coders",
             )
         if low.empty:
-            add(
-                "coders",
-                "coder_agreement",
-                "",
-                f"every item ≥ {100 * agreement_target:.0f} %",
-                "",
-                "none",
-                status="no proposal",
-            )
+            none("coders", "coder_agreement")
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _in(text, lang: str) -> str:
+    """A text, or a function of the language giving it."""
+    return str(text(lang)) if callable(text) else str(text)
+
+
+def _item_of(row) -> str:
+    """The item id of a DIF or coder-agreement row (``item_id``; ``item`` in tables stored
+    before the vocabulary was unified)."""
+    return str(getattr(row, "item_id", None) or row.item)
+
+
+def _label(key: str, lang: str) -> str:
+    return label(key, lang)
+
+
+def _plain(value: float, lang: str) -> str:
+    """A number with as many decimals as it has (``10``, ``7,5`` in ky/ru)."""
+    shown = f"{float(value):g}"
+    return format_number(float(value), lang, len(shown.split(".")[1]) if "." in shown else 0)
+
+
+def _below(value: float, target: float, unit: str, lang: str) -> str:
+    """``80.0 % < 85 %`` in the language's number conventions."""
+    return f"{format_number(value, lang, 1)}{unit} < {_plain(target, lang)}{unit}"
+
+
+def _above(value: float, limit: float, lang: str) -> str:
+    return f"{format_number(value, lang, 1)} > {_plain(limit, lang)}"
+
+
+def _percent(value: float, lang: str) -> str:
+    return f"{_plain(value, lang)} %"
+
+
+def _se_target(limit: float, lang: str) -> str:
+    return f"SE ≤ {_plain(limit, lang)}"
+
+
+def _group(variable: str, group: str, lang: str) -> str:
+    return f"{label(variable, lang)}: {label(group, lang)}"
+
+
+def _codes(codes: str, lang: str) -> str:
+    """Reason codes joined by ``;`` shown as their labels."""
+    return "; ".join(label(code.strip(), lang) for code in codes.split(";") if code.strip())
+
+
+def _dif(comparison, focal, reference, ets_class, d_dif: float, lang: str) -> str:
+    return (
+        f"{label(comparison, lang)} {label(focal, lang)}/{label(reference, lang)}: "
+        f"ETS {ets_class}, Δ = {format_number(float(d_dif), lang, 2)}"
+    )

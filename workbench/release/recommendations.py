@@ -301,7 +301,9 @@ def followup_report(
     ``next_cycles``: ``{cycle: its next cycle}`` (the next cycle's results give the
     indicator "after"). Returns ``cycle, addressee, id, priority, due, recommendation,
     status, last_followup, followups, overdue, indicator_before, indicator_after, change,
-    aim``.
+    aim`` and ``recommendation_ky``, ``_ru``, ``_en`` (the text in each language; ``ru``,
+    then ``ky`` where the register has none in that language); ``recommendation`` is the one
+    of ``lang``.
     """
     if lang not in LANGS:
         raise ValueError(f"followup_report: unknown language {lang!r}.")
@@ -318,14 +320,7 @@ def followup_report(
         before = indicator_value(rec["cycle"], spec)
         later = (next_cycles or {}).get(rec["cycle"])
         after = indicator_value(later, spec) if later else None
-        text = next(
-            (
-                rec[f"text_{x}"]
-                for x in (lang, "ru", "ky")
-                if isinstance(rec.get(f"text_{x}"), str) and rec[f"text_{x}"]
-            ),
-            "",
-        )
+        texts = {x: _text_in(rec, x) for x in LANGS}
         rows.append(
             {
                 "cycle": rec["cycle"],
@@ -333,7 +328,7 @@ def followup_report(
                 "id": rec["id"],
                 "priority": rec["priority"] if isinstance(rec["priority"], str) else "medium",
                 "due": due.isoformat(),
-                "recommendation": text,
+                "recommendation": texts[lang],
                 "status": status,
                 "last_followup": mine["date"].iloc[-1] if len(mine) else None,
                 "followups": len(mine),
@@ -342,6 +337,7 @@ def followup_report(
                 "indicator_after": after,
                 "change": after - before if before is not None and after is not None else None,
                 "aim": (spec or {}).get("aim"),
+                **{f"recommendation_{x}": texts[x] for x in LANGS},
             }
         )
     columns = [
@@ -359,6 +355,7 @@ def followup_report(
         "indicator_after",
         "change",
         "aim",
+        *(f"recommendation_{x}" for x in LANGS),
     ]
     out = pd.DataFrame(rows, columns=columns)
     for column in ("indicator_before", "indicator_after", "change"):
@@ -381,6 +378,18 @@ def summary(report: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- helpers
+def _text_in(record: Mapping, lang: str) -> str:
+    """The recommendation's text in ``lang``; else in Russian, else in Kyrgyz (both required)."""
+    return next(
+        (
+            record[f"text_{x}"]
+            for x in (lang, "ru", "ky")
+            if isinstance(record.get(f"text_{x}"), str) and record[f"text_{x}"]
+        ),
+        "",
+    )
+
+
 def _read_ledger(ledger: Path) -> list[dict]:
     if not ledger.exists():
         return []

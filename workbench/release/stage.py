@@ -27,9 +27,6 @@ __all__ = [
     "document",
     "register",
     "proposals",
-    "disclosure_view",
-    "proposals_view",
-    "followup_view",
     "ANALYSIS_FILES",
 ]
 
@@ -286,7 +283,10 @@ def register(
     ``path``: the register file (default ``parameters/recommendations/<cycle>.yaml``; absent
     file: an empty register, said so). ``base_cycle``: the previous cycle, whose
     recommendations get the indicator before (then) and after (now).
-    Saves ``recommendations`` (the history) and ``recommendations_followup``.
+    Saves ``recommendations`` (the history) and ``recommendations_followup``. Returns
+    ``{"file", "shown_file", "appended", "history", "report", "summary"}``; ``shown_file``:
+    the register's path for a report (relative to the project, never absolute; ``–`` when
+    absent).
     """
     file = Path(path) if path else PROJECT_ROOT / "parameters" / "recommendations" / f"{cycle}.yaml"
     if not file.is_absolute():
@@ -312,6 +312,7 @@ def register(
     save(cycle, "recommendations_followup", report)
     return {
         "file": file if file.exists() else None,
+        "shown_file": _shown(file) if file.exists() else "–",
         "appended": appended,
         "history": history,
         "report": report,
@@ -336,33 +337,12 @@ def proposals(cycle: str, *, lang: str, max_se: float, agreement_target: float) 
     return table
 
 
-def disclosure_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The disclosure report as the stage report shows it: step numbers, actions in ``lang``
-    (the rule's words are in the narrative; the data keep them in ``rule``)."""
-    out = table.drop(columns="rule").copy()
-    out["step"] = out["step"].str.replace(r"\s*[a-z][a-z -]*$", "", regex=True)
-    out["tier"] = out["tier"].map(lambda v: label(v, lang))
-    out["action"] = out["action"].map(lambda v: label(f"release_action_{v}", lang))
-    return out
-
-
-def proposals_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Method proposals as the report shows them (check and status in ``lang``)."""
-    out = table[["check", "evidence", "subject", "figure", "target", "proposal", "status"]].copy()
-    out["check"] = out["check"].map(lambda v: label(f"release_check_{v}", lang))
-    out["status"] = out["status"].map(lambda v: label(v, lang))
-    return out
-
-
-def followup_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The follow-up report as shown (aim, status, addressee, priority in ``lang``)."""
-    out = table.copy()
-    out["aim"] = out["aim"].map(
-        lambda v: label(f"release_aim_{v}", lang) if isinstance(v, str) else ""
-    )
-    for column in ("status", "addressee", "priority"):
-        out[column] = out[column].map(lambda v: label(v, lang))
-    return out
+def _shown(path: Path) -> str:
+    """A path for a report: relative to the project, else its name."""
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _empty_history() -> pd.DataFrame:
