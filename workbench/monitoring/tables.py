@@ -116,8 +116,8 @@ def changes_table(changes: pd.DataFrame, unit: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "indicator": "ind_" + c["indicator"],
-            "year_from": c["year_from"],
-            "year_to": c["year_to"],
+            "year_from": c["year_from"].astype(str),  # a year, not a number: 2026, not 2 026
+            "year_to": c["year_to"].astype(str),
             "value_from": c["value_from"],
             "value_to": c["value_to"],
             "change": c["change"],
@@ -226,7 +226,7 @@ def variable_table(indicators: pd.DataFrame) -> pd.DataFrame:
         {
             "school_id": t["unit"],
             "indicator": "ind_" + t["indicator"],
-            "year": t["year"],
+            "year": t["year"].astype(str),
             "value": t["value"],
             "se": t["se"],
             "numerator": t["numerator"],
