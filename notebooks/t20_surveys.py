@@ -56,16 +56,22 @@ wb.report.headline("scales_used", int((scales["status"] == "used").sum()), lang=
 wb.report.text("teacher_ed", "t20_log", lang=lang)
 
 # %%
-wb.report.table(tr.problem_files(log), lang=lang, verbatim=("file", "message"))
+wb.report.table(
+    wb.fielddata.in_languages(tr.problem_files(log), "message"),
+    lang=lang,
+    codes=("file",),
+    localized=("message",),
+)
 
 # %%
 wb.report.text("teacher_ed", "t20_issues", lang=lang)
 
 # %%
 wb.report.table(
-    tr.shown(tc.load(cycle, "survey_issues")),
+    wb.fielddata.in_languages(tr.shown(tc.load(cycle, "survey_issues")), "reason"),
     lang=lang,
-    verbatim=("file", "value", "reason", "column"),
+    codes=("file", "value"),
+    localized=("reason",),
 )
 
 # %%

@@ -117,3 +117,16 @@ def test_a_message_column_becomes_one_column_per_language_in_place():
     out = in_languages(table, "reason")
     assert out.columns.tolist() == ["file", "reason_ky", "reason_ru", "reason_en", "n"]
     assert out["reason_en"].item() == "blank row (all cells empty)"
+
+
+def test_columns_are_named_by_their_labels_and_notes_are_said_one_by_one():
+    missing = "validate: missing required column(s) ['lang'] in row 1 (x/a.csv; columns read: [])"
+    assert say(missing, "ru").startswith("в строке 1 нет обязательных столбцов: Язык;")
+    assert say("duplicate respondent_id st-1 (rows 3, 4)", "ru").startswith("повторяющийся Код")
+    notes = (
+        "read_csv: line ends are CR only (an old Mac export) (a.csv); read as rows | "
+        "read_csv: 2 row(s) end with an extra ',' (a trailing delimiter; first at row 3) (a.csv)"
+    )
+    assert say(notes, "ky").count(" | ") == 1
+    assert not leaks(_page(say(notes, "ky")), "ky")
+    assert say("", "ru") == ""

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from workbench.labels import LANGS
+from workbench.labels import LANGS, label
 
 __all__ = ["MESSAGES", "explain", "say", "in_languages", "issue_rows"]
 
@@ -75,13 +75,18 @@ def explain(message: str) -> tuple[str, dict]:
 
 
 def say(message: str, lang: str) -> str:
-    """An intake message in ``lang`` (ky, ru or en).
+    """An intake message in ``lang`` (ky, ru or en); notes joined by `` | `` each said; an
+    empty message stays empty.
 
     Examples
     --------
     >>> say("blank row (all cells empty)", "ky")
     'бош сап (бардык уячалар бош)'
     """
+    if pd.isna(message) or not str(message).strip():
+        return ""
+    if " | " in str(message):
+        return " | ".join(say(part, lang) for part in str(message).split(" | "))
     code, values = explain(message)
     shown = _word(code, values, lang)
     if "cause" in values:
@@ -90,8 +95,19 @@ def say(message: str, lang: str) -> str:
 
 
 def _word(code: str, values: dict, lang: str) -> str:
-    shown = {k: _number(v, lang) for k, v in values.items() if k != "cause"}
+    shown = {k: _value(k, v, lang) for k, v in values.items() if k != "cause"}
     return _catalog()[code][lang].format(**shown)
+
+
+def _value(name: str, value: str, lang: str) -> str:
+    """A value of a message as shown: columns by their labels (``respondent_id``: "Код
+    респондента"; IEA names stay), lists of columns unquoted, decimals per language."""
+    if name in ("column", "key"):
+        return "+".join(label(part, lang) for part in value.split("+"))
+    if name == "columns":
+        names = [n.strip().strip("'\"") for n in value.strip("[]").split(",") if n.strip()]
+        return ", ".join(label(n, lang) for n in names)
+    return _number(value, lang)
 
 
 def _number(value: str, lang: str) -> str:
