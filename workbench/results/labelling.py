@@ -15,13 +15,12 @@ import pandas as pd
 
 from workbench.labels import LANGS, label
 from workbench.report import code_label, text
+from workbench.results._common import GROUPS, NATIONAL
 
 __all__ = ["LABEL_COLUMNS", "exhibit_labels", "codebook_words", "term_label"]
 
 #: the label columns of a published table
 LABEL_COLUMNS = tuple(f"label_{lang}" for lang in LANGS)
-#: group columns whose 0/1 indicators appear as regression terms (``ITSEX_girl``)
-_GROUPS = ("ITSEX", "locality", "language", "school_type", "region")
 
 
 def codebook_words(codebook: pd.DataFrame | None, lang: str) -> tuple[dict, dict]:
@@ -57,7 +56,7 @@ def term_label(term: str, names: dict, lang: str) -> str:
     """
     if term == "(Intercept)":
         return label("intercept", lang)
-    for group in _GROUPS:
+    for group in GROUPS:  # 0/1 indicators of a reporting group
         if term.startswith(f"{group}_"):
             return f"{label(group, lang)}: {code_label(term.removeprefix(group + '_'), lang)}"
     return names.get(term, label(term, lang))
@@ -121,4 +120,4 @@ def _pairs(a: pd.Series, b: pd.Series, lang: str) -> list[str]:
 
 def _group(code: object) -> str:
     """The label key of a group code (``all`` is the nation)."""
-    return "national" if str(code) == "all" else str(code)
+    return "national" if str(code) == NATIONAL else str(code)
