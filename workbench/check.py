@@ -21,12 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.params import CycleParams, path_parameters
-from workbench.paths import PROJECT_ROOT, fieldwork_dir, inputs_dir, outputs_root
+from workbench.params import CycleParams, ParamsError, path_parameters, read_yaml
+from workbench.paths import PROJECT_ROOT, data_dir, fieldwork_dir, inputs_dir, outputs_root
 from workbench.stages import STAGES
 
 __all__ = [
     "InputCheck",
+    "RunRefused",
+    "check_against_data",
+    "check_cycle_owner",
     "check_inputs",
     "register_problems",
     "producer",
@@ -195,6 +198,63 @@ def school_columns_named(params: CycleParams) -> dict[str, list[str]]:
             if school:
                 named[f"stages.{stage}.{name}"] = school
     return named
+
+
+class RunRefused(RuntimeError):
+    """The run cannot start: the cycle is being run, or its id belongs to another file."""
+
+
+def check_cycle_owner(params_path: str | Path, params: CycleParams) -> None:
+    """Refuse a cycle id that another file in ``parameters/`` names too.
+
+    Raises
+    ------
+    RunRefused
+        One sentence naming both files.
+    """
+    here = Path(params_path).resolve()
+    for other in sorted((PROJECT_ROOT / "parameters").glob("*.y*ml")):
+        if other.resolve() == here:
+            continue
+        try:
+            raw = read_yaml(other)
+        except ParamsError:
+            continue
+        if isinstance(raw, dict) and raw.get("cycle") == params.cycle:
+            raise RunRefused(
+                f"{shown(params_path)}: cycle: the cycle id {params.cycle!r} is "
+                f"also used by {shown(other)}; each cycle needs its own id "
+                "(outputs/<cycle>/ would be overwritten), so rename one of them"
+            )
+
+
+def check_against_data(params: CycleParams, source: str, *, stage: str | None = None) -> None:
+    """Check stage parameters (of all stages, or of ``stage``) against the cycle's data when
+    they exist (the item bank).
+
+    Raises
+    ------
+    ParamsError
+        ``<file>: stages.<stage>.exclude_items: ...`` naming the items not in the bank.
+    """
+    bank = data_dir(params.cycle) / "items.parquet"
+    for name, given in params.stages.items():
+        if stage is not None and name != stage:
+            continue
+        excluded = (given or {}).get("exclude_items") or []
+        if not excluded or not bank.exists():
+            continue
+        import pandas as pd
+
+        known = set(pd.read_parquet(bank, columns=["item_id"])["item_id"].astype(str))
+        unknown = [item for item in excluded if str(item) not in known]
+        if unknown:
+            raise ParamsError(
+                f"{source}: stages.{name}.exclude_items: {', '.join(unknown)} "
+                f"{'is' if len(unknown) == 1 else 'are'} not in the item bank "
+                f"({len(known)} items, e.g. {', '.join(sorted(known)[:3])}); "
+                "check the item ids"
+            )
 
 
 def shown(path: Path) -> str:

@@ -83,21 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     if kind != "sabat6":  # the other kinds of cycle (workbench.stages.KINDS), one runner
         return _other_kind(args)
 
+    if args.command == "check":  # without the runner (papermill, nbconvert, jupytext)
+        return _check(args.params)
     from workbench.params import ParamsError, load_params
-    from workbench.run import (
-        RunRefused,
-        StageFailed,
-        check_against_data,
-        check_cycle_owner,
-        run_cycle,
-    )
+    from workbench.run import RunRefused, StageFailed, run_cycle
 
     try:
-        if args.command == "check":
-            params = load_params(args.params)
-            check_cycle_owner(args.params, params)
-            check_against_data(params, args.params)
-            return _check_files(params, args.params)
         if _columns_wrong(load_params(args.params), args.params):  # checks before work
             return 2
         signal.signal(signal.SIGTERM, _stop)  # a terminated run records where it stopped
@@ -115,21 +106,48 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _check(source: str) -> int:
+    """``workbench check`` of a Sabat-6 cycle: parameters, cycle id, item bank, then files."""
+    from workbench.check import RunRefused, check_against_data, check_cycle_owner
+    from workbench.params import ParamsError, load_params
+
+    try:
+        params = load_params(source)
+        check_cycle_owner(source, params)
+        check_against_data(params, source)
+        return _check_files(params, source)
+    except RunRefused as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 3
+    except (ParamsError, ValueError, KeyError, OSError) as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 2
+
+
 def _other_kind(args) -> int:
     """``workbench check|run`` for a cycle of another kind than Sabat-6 (teacher_ed,
     school_monitoring): the same runner, the same lines and exit codes."""
-    from workbench.run import RunRefused, StageFailed, check_cycle_owner, run_cycle
+    from workbench.check import RunRefused, check_cycle_owner
     from workbench.stages import load_cycle
 
     try:
         params = load_cycle(args.params)
         check_cycle_owner(args.params, params)
-        if args.command == "check":
-            print(
-                f"{args.params}: parameters ok ({params.cycle}, {params.kind}, stages: "
-                f"{', '.join(params.stages)})"
-            )
-            return 0
+    except RunRefused as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 3
+    except (ValueError, KeyError, OSError) as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        print(
+            f"{args.params}: parameters ok ({params.cycle}, {params.kind}, stages: "
+            f"{', '.join(params.stages)})"
+        )
+        return 0
+    from workbench.run import StageFailed, run_cycle
+
+    try:
         signal.signal(signal.SIGTERM, _stop)
         result = run_cycle(args.params, stage=args.stage, force=args.force)
     except RunRefused as err:

@@ -37,8 +37,9 @@ import nbformat
 import papermill as pm
 
 from workbench.atomic import LockHeld, hold_lock, write_json, write_text, write_with
+from workbench.check import RunRefused, check_against_data, check_cycle_owner
 from workbench.labels import cycle_title, label
-from workbench.params import CycleParams, ParamsError, path_parameters, read_yaml
+from workbench.params import CycleParams, ParamsError, path_parameters
 from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir, inputs_dir
 from workbench.provenance import build_manifest, code_files, file_sha256, new_run_id
 from workbench.render import headlines_of, index_pages, notebook_html, stage_html_name
@@ -64,10 +65,6 @@ _LEFTOVER = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp(\..+)?$")
 
 class StageFailed(RuntimeError):
     """A stage notebook failed; the message names the stage and the cell."""
-
-
-class RunRefused(RuntimeError):
-    """The run cannot start: the cycle is being run, or its id belongs to another file."""
 
 
 @dataclass
@@ -178,59 +175,6 @@ def run_cycle(
 
             build_results_db()
     return result
-
-
-def check_cycle_owner(params_path: str | Path, params: CycleParams) -> None:
-    """Refuse a cycle id that another file in ``parameters/`` names too.
-
-    Raises
-    ------
-    RunRefused
-        One sentence naming both files.
-    """
-    here = Path(params_path).resolve()
-    for other in sorted((PROJECT_ROOT / "parameters").glob("*.y*ml")):
-        if other.resolve() == here:
-            continue
-        try:
-            raw = read_yaml(other)
-        except ParamsError:
-            continue
-        if isinstance(raw, dict) and raw.get("cycle") == params.cycle:
-            raise RunRefused(
-                f"{_shown(params_path)}: cycle: the cycle id {params.cycle!r} is "
-                f"also used by {_shown(other)}; each cycle needs its own id "
-                "(outputs/<cycle>/ would be overwritten), so rename one of them"
-            )
-
-
-def check_against_data(params: CycleParams, source: str, *, stage: str | None = None) -> None:
-    """Check stage parameters (of all stages, or of ``stage``) against the cycle's data when
-    they exist (the item bank).
-
-    Raises
-    ------
-    ParamsError
-        ``<file>: stages.<stage>.exclude_items: ...`` naming the items not in the bank.
-    """
-    bank = data_dir(params.cycle) / "items.parquet"
-    for name, given in params.stages.items():
-        if stage is not None and name != stage:
-            continue
-        excluded = (given or {}).get("exclude_items") or []
-        if not excluded or not bank.exists():
-            continue
-        import pandas as pd
-
-        known = set(pd.read_parquet(bank, columns=["item_id"])["item_id"].astype(str))
-        unknown = [item for item in excluded if str(item) not in known]
-        if unknown:
-            raise ParamsError(
-                f"{source}: stages.{name}.exclude_items: {', '.join(unknown)} "
-                f"{'is' if len(unknown) == 1 else 'are'} not in the item bank "
-                f"({len(known)} items, e.g. {', '.join(sorted(known)[:3])}); "
-                "check the item ids"
-            )
 
 
 def _stages_to_run(params: CycleParams, stage: str | None) -> list[str]:
