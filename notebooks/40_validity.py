@@ -26,6 +26,7 @@ fit_range = [0.8, 1.2]  # review items with Rasch infit/outfit outside this rang
 model = "2PL"  # IRT model of the calibration: 2PL, pirls or 1PL
 language_focal = "ru"  # DIF: this language of instruction ...
 language_reference = "ky"  # ... against this one
+dif_language = True  # the cycle has a language of instruction (given by the cycle's groups)
 agreement_target = 0.85  # exact agreement of the two coders
 kappa_target = 0.7  # Cohen's kappa of the two coders
 
@@ -177,14 +178,15 @@ dif = P.dif_table(
     scores,
     booklet=groups["IDBOOK"],
     comparisons={
-        "language": (groups["language"], language_focal, language_reference),
+        **({"language": (groups["language"], language_focal, language_reference)}
+           if dif_language else {}),
         "gender": (groups["gender"], "girl", "boy"),
     },
 )
 display(
     wb.report.text(
         "validity",
-        "dif_note",
+        "dif_note" if dif_language else "dif_no_language",
         lang=lang,
         focal=wb.report.term(language_focal),
         reference=wb.report.term(language_reference),
@@ -244,7 +246,9 @@ wb.report.table(
 # %%
 attitude = {"reading_attitude": ["ASBR01A", "ASBR01B", "ASBR01C"]}
 scale_language = P.review.class_language(questionnaire, cat.class_tracking.read())
-invariance = P.measurement_invariance(answers, attitude, group=scale_language)
+invariance = (
+    P.measurement_invariance(answers, attitude, group=scale_language) if dif_language else None
+)
 display(wb.report.text("validity", "cfa_note", lang=lang))
 display(
     wb.report.table(
@@ -254,12 +258,16 @@ display(
         digits={"loading": 2, "std_loading": 2},
     )
 )
-wb.report.table(
-    invariance[
-        ["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea", "holds"]
-    ],
-    lang=lang,
-    digits={"chisq": 1, "cfi": 3, "rmsea": 3, "srmr": 3, "delta_cfi": 3, "delta_rmsea": 3},
+(
+    wb.report.table(
+        invariance[
+            ["level", "chisq", "df", "cfi", "rmsea", "srmr", "delta_cfi", "delta_rmsea", "holds"]
+        ],
+        lang=lang,
+        digits={"chisq": 1, "cfi": 3, "rmsea": 3, "srmr": 3, "delta_cfi": 3, "delta_rmsea": 3},
+    )
+    if dif_language
+    else wb.report.text("validity", "invariance_no_language", lang=lang)
 )
 
 # %%

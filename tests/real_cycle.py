@@ -52,22 +52,26 @@ def start_cycle(
         evaluation_reps=evaluation_reps,
         domain_reps=20,
     )
-    made.params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    raw["stages"]["validity"] = {}  # later stages: as a user copies them from the demo's file
+    made.params.write_text(
+        yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     truth = write_register_xlsx(inputs_dir(name) / "register" / "register.xlsx", schools=schools)
     (inputs_dir(name) / "instruments" / "instruments.yaml").write_text(ITEM_BANK, encoding="utf-8")
     return made.params, truth
 
 
 def fill_listing_forms(
-    forms: Path, lists: Path, sample: pd.DataFrame, *, seed: int = 1, declining: int = 1
+    forms: Path, lists: Path, sample: pd.DataFrame, *, declining: int = 1
 ) -> pd.DataFrame:
     """Return the class lists of the sampled schools as the schools would: the first half as
     filled Excel forms (alternately the ky and ru sheet), the rest in one CSV; the first
-    ``declining`` sampled schools write 0 students and their first replacement answers.
+    ``declining`` sampled schools write 0 students and their first replacement answers. A
+    school's register enrolment (``mos``) is split into classes of about 25 (sizes differing
+    by at most one, at most 15 classes): what the weights must add up to.
 
     Returns the classes written (``IDSCHOOL, CLASS_NAME, N_STUDENTS``): the truth to check.
     """
-    rng = np.random.default_rng(seed)
     sampled = sample[sample["role"] == "sampled"].reset_index(drop=True)
     first = sample[sample["role"] == "replacement_1"].set_index("REPLACES")["IDSCHOOL"]
     declined = set(sampled.loc[sampled["IDSCHOOL"].isin(first.index), "IDSCHOOL"].head(declining))
@@ -77,8 +81,10 @@ def fill_listing_forms(
         if school in declined:
             lines = [("", 0)]
         else:
-            count = int(rng.integers(1, 5))
-            lines = [(f"6{'АБВГ'[j]}", int(rng.integers(8, 31))) for j in range(count)]
+            enrol = int(sample.loc[sample["IDSCHOOL"] == school, "mos"].iloc[0])
+            count = min(15, max(1, round(enrol / 25)))
+            sizes = [enrol // count + (j < enrol % count) for j in range(count)]
+            lines = [(f"6{'АБВГДЕЖЗИКЛМНОП'[j]}", n) for j, n in enumerate(sizes)]
             written += [(school, name, n) for name, n in lines]
         if k < len(sampled) // 2:
             _fill(

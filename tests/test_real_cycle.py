@@ -3,7 +3,11 @@ merged header, districts as strata, no language or locality column): the frame, 
 design that stops while the class lists are missing (one sentence naming the schools and the
 folders), the class listing forms filled in as the schools would, and the classes sampled from
 them with their tracking forms, then the field agency's delivery made on those classes and read
-by the field-data stage. The truth is what the helper wrote into the forms and the delivery."""
+by the field-data stage; then the weights, whose class factors come from the returned class
+lists and whose sums give back the register's grade-6 enrolment of the sampled districts;
+then the validity studies, which leave out what needs a language of instruction (the register
+has none) and say so. The truth is what the helper wrote into the register, the forms and
+the delivery."""
 
 from __future__ import annotations
 
@@ -90,3 +94,44 @@ def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(
     took_part = played.schools.loc[played.schools["PARTICIP"] == 1, "IDSCHOOL"]
     summary = pd.read_parquet(data_dir("real-forms") / "participation.parquet")
     assert len(summary) > 0 and took_part.nunique() > 40
+
+    # the school tracking form's REGION is the register's district: every school accepted
+    tracking = pd.read_parquet(data_dir("real-forms") / "school_tracking.parquet")
+    assert len(tracking) == len(sample)
+    assert set(tracking.loc[tracking["PARTICIP"] == 1, "IDSCHOOL"]) == set(took_part)
+
+    # weights: the class factor is the returned list's class count over the classes sampled
+    weighted = run_cycle(params, stage="weights", echo=None)
+    assert weighted.statuses == {"weights": "ok"}, weighted.error
+    weights = pd.read_parquet(data_dir("real-forms") / "weights.parquet")
+    listed_here = weights[weights["IDSCHOOL"].isin(listed.index)]
+    factor = listed_here["IDSCHOOL"].map(listed["n"] / per_school["n_sampled"])
+    assert len(listed_here) > 0.8 * len(weights)
+    assert (listed_here["WGTFAC2"] - factor).abs().max() < 1e-9
+    # ... and the weights add up to the register's grade-6 students of each district (the
+    # design leaves out schools under 8 students) where every school's classes were listed
+    records = truth["records"]
+    valid = records[~records["Код школы"].isin(truth["faults"]["zero_enrolment"])]
+    district = valid[valid["6 класс"] >= 8].groupby("Район")["6 класс"].sum()
+    unlisted = weights.loc[~weights["IDSCHOOL"].isin(listed.index), "stratum"]
+    sums = weights.groupby("stratum")["TOTWGT"].sum().drop(unlisted.unique())
+    assert len(sums) >= 12
+    ratio = sums / district.reindex(sums.index)
+    # short by the within-school exclusions; classes of unequal size (by one) and class sampling
+    # move a district by a few per cent
+    assert ratio.between(0.9, 1.05).all(), ratio
+    page = (cycle_dir("real-forms") / "html" / "weights.html").read_text(encoding="utf-8")
+    from_lists = listed_here["IDSCHOOL"].nunique()
+    assert f"{from_lists} школ — из возвращённых списков классов" in page
+    assert "Взвешенные доли по первой явной страте (Район)" in page
+
+    # validity: the bank's items analysed; DIF by gender only, the language left out in words
+    valid_run = run_cycle(params, stage="validity", echo=None)
+    assert valid_run.statuses == {"validity": "ok"}, valid_run.error
+    verdicts = pd.read_parquet(data_dir("real-forms") / "item_verdicts.parquet")
+    assert verdicts["item_id"].tolist() == ["L101", "L102", "L103", "L201", "L202"]
+    dif = pd.read_parquet(data_dir("real-forms") / "dif_results.parquet")
+    assert set(dif["comparison"]) == {"gender"} and len(dif) == 5
+    page = (cycle_dir("real-forms") / "html" / "validity.html").read_text(encoding="utf-8")
+    assert "DIF по языку обучения не проводился" in page
+    assert "Инвариантность измерения по языкам обучения не проверялась" in page

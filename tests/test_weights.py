@@ -237,3 +237,31 @@ def test_stage_functions_do_not_modify_their_inputs(sample):
     W.trim_weights(st.assign(w=1.0), weight="w")
     for x, before in zip((s, c, st), copies, strict=True):
         pd.testing.assert_frame_equal(x, before)
+
+
+def test_class_counts_come_from_the_class_lists_then_the_register_then_the_tracking():
+    """Three schools, one per source; the truth is written here: school 1 listed 4 classes,
+    school 2 is in the register with 3, school 3 has neither (2 classes tracked)."""
+    sample = pd.DataFrame(
+        {"IDSCHOOL": [1, 2, 3], "school_id": ["a", "b", "c"], "role": "sampled", "REPLACES": 0}
+    )
+    schools = pd.DataFrame({"IDSCHOOL": [1, 2, 3], "PARTICIP": [1, 1, 1]})
+    classes = pd.DataFrame(
+        {
+            "IDSCHOOL": [1, 2, 3, 3],
+            "IDCLASS": [101, 201, 301, 302],
+            "N_LISTED": 20,
+            "N_EXCLUDED": 0,
+            "N_ASSESSED": [18, 9, 20, 20],
+        }
+    )
+    students = pd.DataFrame({"IDSCHOOL": [1], "IDCLASS": [101], "PARTICIP": [1]})
+    frame = pd.DataFrame({"school_id": ["a", "b", "c"], "n_classes_g6": ["9", "3", None]})
+    listed = pd.DataFrame({"IDSCHOOL": [1, 1], "n_classes": [4, 4]})
+    _, got, _ = W.weighting_inputs(sample, schools, classes, students, frame, listed=listed)
+    assert got["n_classes"].tolist() == [4, 3, 2, 2]  # the list wins over the register's 9
+    assert got["n_classes_from"].tolist() == ["class_list", "register", "tracked", "tracked"]
+    assert got["participated"].tolist() == [True, False, True, True]  # 9 of 20: below half
+    assert W.class_count_sources(got) == {"class_list": 1, "register": 1, "tracked": 1}
+    _, without, _ = W.weighting_inputs(sample, schools, classes, students, frame[["school_id"]])
+    assert set(without["n_classes_from"]) == {"tracked"}

@@ -95,3 +95,25 @@ def test_weights_reconciliation_explains_every_student_from_tracking_to_weights(
     assert flow[("student", "weighted")] == len(demo["weights"])
     assert flow[("school", "weighted")] == demo["weights"]["IDSCHOOL"].nunique()
     assert "unexplained" not in set(recon["reason"])
+
+
+def test_class_counts_are_those_the_schools_listed(demo):
+    """The class weight's class count is the returned class list's (the synthetic nation's
+    own classes: the truth), the register's only for schools without a list (replacements)."""
+    cat = wb.open_catalog("sabat6-demo")
+    _, classes, _ = weighting_inputs(
+        demo["sample_schools"],
+        demo["school_tracking"],
+        demo["class_tracking"],
+        demo["student_tracking"],
+        demo["frame"],
+        listed=cat.sample_classes.read(),
+    )
+    truth = cat.classes.read().groupby("school_id").size()
+    register_id = demo["sample_schools"].set_index("IDSCHOOL")["school_id"]
+    listed = classes[classes["n_classes_from"] == "class_list"]
+    assert len(listed) > 0.8 * len(classes)
+    assert (listed["n_classes"] == listed["IDSCHOOL"].map(register_id).map(truth)).all()
+    assert set(classes["n_classes_from"]) == {"class_list", "register"}
+    replacements = demo["sample_schools"].loc[lambda s: s["role"] != "sampled", "IDSCHOOL"]
+    assert classes.loc[classes["n_classes_from"] == "register", "IDSCHOOL"].isin(replacements).all()
