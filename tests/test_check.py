@@ -184,7 +184,7 @@ def test_later_stages_naming_the_demos_school_columns_are_caught(outputs_root, t
     path, raw = _cycle(tmp_path, "chk-later")
     write_register_xlsx(inputs_dir("chk-later") / "register" / "register.xlsx", schools=40)
     raw["data"]["register"]["columns"] = COLUMNS
-    raw["stages"]["results"] = {}  # its defaults: region, locality, ...
+    raw["stages"]["results"] = {"groups": ["region", "locality", "language", "school_type"]}
     raw["stages"]["release"] = {"quasi_identifiers": ["Район", "ITSEX"]}
     _save(path, raw)
     errors = check_inputs(load_params(path), "chk.yaml").errors

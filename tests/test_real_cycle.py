@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import openpyxl
 import pandas as pd
+import yaml
 
 from tests.real_cycle import fill_listing_forms, make_delivery, start_cycle
+from tests.real_register import COLUMNS, write_register_xlsx
+from workbench.check import check_inputs
 from workbench.params import load_params
 from workbench.paths import cycle_dir, data_dir, inputs_dir
 from workbench.run import run_cycle
@@ -135,3 +138,33 @@ def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(
     page = (cycle_dir("real-forms") / "html" / "validity.html").read_text(encoding="utf-8")
     assert "DIF по языку обучения не проводился" in page
     assert "Инвариантность измерения по языкам обучения не проверялась" in page
+
+
+def test_later_stages_of_a_register_cycle_report_by_its_own_columns(outputs_root, tmp_path):
+    """Empty results, release and validity sections on a register stratified by district:
+    the groups are the district and the student's sex, nothing the register lacks, and
+    `workbench check` finds nothing to object to."""
+    from workbench.newcycle import new_cycle
+
+    made = new_cycle("real-groups", language="ru", year=2026, parameters=tmp_path)
+    raw = yaml.safe_load(made.params.read_text(encoding="utf-8"))
+    raw["data"]["register"]["columns"] = COLUMNS
+    raw["stages"]["sample_design"]["strata"] = ["Район"]
+    raw["stages"].update(validity={}, results={}, release={})
+    made.params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    write_register_xlsx(inputs_dir("real-groups") / "register" / "register.xlsx", schools=40)
+    cycle = load_params(made.params)
+    results = cycle.stage_params("results")
+    assert results["groups"] == ["Район", "ITSEX"]
+    assert results["indicators"] == {"ITSEX": "2"}
+    assert results["regression"] == ["ITSEX", "ASBG04"]  # ASBG04: the student questionnaire's
+    assert cycle.stage_params("release")["quasi_identifiers"] == ["Район", "ITSEX"]
+    assert cycle.stage_params("validity")["dif_language"] is False
+    assert cycle.stage_params("weights")["strata"] == ["Район"]
+    assert check_inputs(cycle, "real-groups.yaml").errors == []
+    # groups the file names are kept as named (and checked against the register)
+    raw["stages"]["results"] = {"groups": ["Район", "Тип", "ITSEX"]}
+    made.params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    named = load_params(made.params)
+    assert named.stage_params("release")["quasi_identifiers"] == ["Район", "Тип", "ITSEX"]
+    assert check_inputs(named, "real-groups.yaml").errors == []
