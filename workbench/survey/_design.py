@@ -16,7 +16,7 @@ from ._compare import Comparisons
 from ._descriptive import Descriptive
 from ._doc import example
 from ._iea import iea_arguments
-from ._inference import DF_RULES, add_columns, check_level
+from ._inference import DF_RULES, check_level, inference_columns
 from ._models import Models
 from ._replicates import Replication
 from ._variance import Raw, combine, method_constants, tidy
@@ -336,7 +336,10 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
         """The one path from replicate estimates to a table: variance, Rubin, df, tidy."""
         level = check_level(level, "RepDesign")
         stats = self._combine(raw.theta)
-        table = add_columns(tidy(raw, stats), stats["df"], level, p_value=p_value)
+        inference = inference_columns(
+            stats["estimate"], stats["se"], stats["df"], level, p_value=p_value
+        )
+        table = tidy(raw, stats, inference)
         warn_single_cases(table)
         return table
 

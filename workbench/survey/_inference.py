@@ -47,17 +47,16 @@ those df (``tests/test_survey_inference.py``).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import special
 
 __all__ = [
     "DF_RULES",
     "JR_A",
     "JR_B",
-    "add_columns",
     "barnard_rubin",
     "check_level",
     "f_sf",
+    "inference_columns",
     "interval",
     "sampling_df",
     "t_quantile",
@@ -187,15 +186,12 @@ def f_sf(x: float, dfn: float, dfd: float) -> float:
     return float(special.fdtrc(dfn_, dfd_, max(float(x), 0.0)))
 
 
-def add_columns(
-    table: pd.DataFrame, df: np.ndarray, level: float, *, p_value: bool
-) -> pd.DataFrame:
-    """Insert df, ci_lower, ci_upper (and p_value) right after ``n``."""
-    lo, hi, p = interval(table["estimate"], table["se"], df, level)
-    at = list(table.columns).index("n") + 1
+def inference_columns(
+    estimate: np.ndarray, se: np.ndarray, df: np.ndarray, level: float, *, p_value: bool
+) -> dict[str, np.ndarray]:
+    """The columns every table carries after ``n``: df, ci_lower, ci_upper (and p_value)."""
+    lo, hi, p = interval(estimate, se, df, level)
     new = {"df": df, "ci_lower": lo, "ci_upper": hi}
     if p_value:
         new["p_value"] = p
-    for i, (name, values) in enumerate(new.items()):
-        table.insert(at + i, name, np.asarray(values, dtype=float))
-    return table
+    return {name: np.asarray(values, dtype=float) for name, values in new.items()}

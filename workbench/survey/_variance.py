@@ -132,18 +132,23 @@ class Raw:
     pv: bool  # does any row involve plausible values
 
 
-def tidy(raw: Raw, stats: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Assemble the tidy result: keys, estimate, se, n, sum_weights (+ PV parts)."""
-    out = raw.keys.reset_index(drop=True).copy()
-    out["estimate"] = stats["estimate"]
-    out["se"] = stats["se"]
-    out["n"] = np.asarray(raw.n, dtype=np.int64)
-    out["sum_weights"] = np.asarray(raw.sum_weights, dtype=float)
+def tidy(
+    raw: Raw, stats: dict[str, np.ndarray], inference: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """Assemble the tidy result in one frame: keys, estimate, se, n, the ``inference`` columns
+    (df, ci_lower, ci_upper, p_value), sum_weights (+ PV parts)."""
+    keys = raw.keys.reset_index(drop=True)
+    columns: dict[str, object] = {name: keys[name] for name in keys.columns}
+    columns["estimate"] = stats["estimate"]
+    columns["se"] = stats["se"]
+    columns["n"] = np.asarray(raw.n, dtype=np.int64)
+    columns.update(inference or {})
+    columns["sum_weights"] = np.asarray(raw.sum_weights, dtype=float)
     if raw.pv:
-        out["se_sampling"] = stats["se_sampling"]
-        out["se_imputation"] = stats["se_imputation"]
-        out["n_pv"] = stats["n_pv"].astype(np.int64)
-    return out
+        columns["se_sampling"] = stats["se_sampling"]
+        columns["se_imputation"] = stats["se_imputation"]
+        columns["n_pv"] = stats["n_pv"].astype(np.int64)
+    return pd.DataFrame(columns, index=keys.index)
 
 
 def covariance(
