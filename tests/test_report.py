@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -82,3 +83,62 @@ def test_headline_is_visible_and_machine_readable():
         "value": 2398,
         "text": "2\u202f398",
     }
+
+
+class _Cells(HTMLParser):
+    """The text of every header and data cell of a table's HTML, and the tags it opens."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags, self.cells, self._cell = [], [], None
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in ("th", "td"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td"):
+            self.cells.append((tag, self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def test_markup_in_a_cell_or_column_name_is_shown_as_text():
+    data = pd.DataFrame(
+        {"school_id": ["<script>alert(1)</script>", "S&P"], "x<y": ["<b>bold</b> text", "a & b"]}
+    )
+    page = _Cells(table(data, lang="en", verbatim=("school_id",)).to_html())
+    assert "script" not in page.tags and "b" not in page.tags
+    shown = [text for tag, text in page.cells if tag == "td"]
+    assert shown == ["<script>alert(1)</script>", "<b>bold</b> text", "S&P", "a & b"]
+    assert ("th", "x<y") in page.cells
+
+
+def test_suppression_note_keeps_its_less_than_sign_as_text():
+    data = pd.DataFrame({"region": ["chui", "naryn"], "estimate": [480.0, 501.0], "n": [9, 420]})
+    page = table(data, lang="en", suppress_below=10).to_html()
+    assert "n &lt; 10" in page and "n < 10" not in page
+    assert ("td", "n < 10: suppressed") in _Cells(page).cells
+
+
+def test_values_are_not_labelled_by_the_labels_of_column_names():
+    assert label("a", "en") == "a (slope)" and label("b", "en") == "b (difficulty)"
+    data = pd.DataFrame(
+        {
+            "item_id": ["a", "b", "c"],
+            "region": ["chui", "a/b", "chui/urban"],
+            "a": [1.2, 0.8, 1.0],
+            "b": [-0.5, 0.0, 0.5],
+        }
+    )
+    page = _Cells(table(data, lang="en").to_html())
+    rows = [text for tag, text in page.cells if tag == "td"]
+    assert rows[:4] == ["a", "Chui", "1.2", "-0.5"] and rows[4:6] == ["b", "a / b"]
+    assert rows[9] == "Chui / urban"  # codes are still labelled
+    assert ("th", "a (slope)") in page.cells and ("th", "b (difficulty)") in page.cells

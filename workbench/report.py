@@ -80,18 +80,20 @@ def term(*keys: object) -> Term:
     return Term(keys)
 
 
-def code_label(value: object, lang: str) -> str:
-    """The label of a code; a compound code ``batken/rural`` is labelled part by part.
+def code_label(value: object, lang: str, headings: frozenset = frozenset()) -> str:
+    """The label of a code; a compound code ``batken/rural`` is labelled part by part. A code
+    among ``headings`` (the column names of its table) is shown as it is: their labels name
+    columns, not values.
 
     Examples
     --------
-    >>> code_label("batken/rural", "ru")
-    'Баткенская обл. / село'
+    >>> code_label("batken/rural", "ru"), code_label("a", "en"), code_label("a", "en", {"a"})
+    ('Баткенская обл. / село', 'a (slope)', 'a')
     """
     text_ = str(value)
-    shown = label(text_, lang)
+    shown = text_ if text_ in headings else label(text_, lang)
     if shown == text_ and "/" in text_ and " " not in text_:
-        return " / ".join(label(part, lang) for part in text_.split("/"))
+        return " / ".join(code_label(part, lang, headings) for part in text_.split("/"))
     return shown
 
 
@@ -367,10 +369,13 @@ def table_html(
     for column, prefix in (prefixes or {}).items():
         shown[column] = shown[column].map(lambda v, p=prefix: _prefixed(v, p, lang))
     text_columns = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
+    headings = frozenset(str(c) for c in shown.columns)
     for column in text_columns:
         translate = column not in verbatim
         shown[column] = shown[column].map(
-            lambda v, t=translate: "–" if _missing(v) else (code_label(v, lang) if t else str(v))
+            lambda v, t=translate: (
+                "–" if _missing(v) else (code_label(v, lang, headings) if t else str(v))
+            )
         )
     formats = {
         label(column, lang): partial(
@@ -380,7 +385,8 @@ def table_html(
         if pd.api.types.is_numeric_dtype(shown[column])
     }
     shown = shown.rename(columns=labels_for(shown.columns, lang))
-    styler = shown.style.format(formats).hide(axis="index")
+    styler = shown.style.format(formats, escape="html").hide(axis="index")  # text as text
+    styler = styler.format_index(escape="html", axis=1)
     identifiers = [label(c, lang) for c in codes if c in text_columns]
     if identifiers:  # only these columns: a format without subset resets the others
         styler = styler.format(_identifier, subset=identifiers)
