@@ -89,4 +89,4 @@ wb.report.table(mt.schedule_by_month(out["pd_schedule"]), lang=lang)
 wb.report.text("school_monitoring", "s40_schedule_schools", lang=lang)
 
 # %%
-wb.report.table(out["pd_schedule_schools"], lang=lang, verbatim=("school_id",))
+wb.report.table(mt.schedule_schools(out["pd_schedule_schools"]), lang=lang, verbatim=("school_id",))

@@ -31,6 +31,7 @@ __all__ = [
     "compliance_table",
     "school_rows",
     "published_rows",
+    "schedule_schools",
     "schedule_by_month",
     "improving_display",
     "variable_table",
@@ -172,7 +173,17 @@ def plan_display(plan: pd.DataFrame) -> pd.DataFrame:
 
 
 def compliance_table(compliance: pd.DataFrame, *, schools: bool) -> pd.DataFrame:
-    """Compliance of the schools (``schools=True``, by id) or of the levels above them."""
+    """Compliance of the schools (``schools=True``, by id) or of the levels above them; the
+    ``suppressed`` column only when a row is hidden.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"level": ["school", "nation"], "unit": ["S1", "nation"],
+    ...                   "parent": ["d1", ""], "teachers": [40, 40], "suppressed": ""})
+    >>> list(compliance_table(c, schools=True).columns)
+    ['school_id', 'district', 'teachers']
+    """
+    compliance = _suppressed_if_any(compliance)
     if schools:
         t = compliance[compliance["level"] == "school"].drop(columns="level")
         return t.rename(columns={"unit": "school_id", "parent": "district"}).reset_index(drop=True)
@@ -180,6 +191,18 @@ def compliance_table(compliance: pd.DataFrame, *, schools: bool) -> pd.DataFrame
     return t.rename(
         columns={"level": "mon_level", "unit": "mon_unit", "parent": "mon_parent"}
     ).reset_index(drop=True)
+
+
+def schedule_schools(by_school: pd.DataFrame) -> pd.DataFrame:
+    """The schedule per school for a page (the ``suppressed`` column only when a row is
+    hidden)."""
+    return _suppressed_if_any(by_school)
+
+
+def _suppressed_if_any(table: pd.DataFrame) -> pd.DataFrame:
+    if "suppressed" in table.columns and not (table["suppressed"] != "").any():
+        return table.drop(columns="suppressed")
+    return table
 
 
 def school_rows(table: pd.DataFrame, school: str) -> pd.DataFrame:
