@@ -11,8 +11,13 @@ the process from ``resource.getrusage``). Targets: < 60 s and < 4 GiB.
 and validated in chunks; prints time, the peak RSS above the warmed-up child process, the
 typed accepted table's size and the counts by reason.
 
-Run: ``python benchmarks/bench_fielddata.py [n_students]`` or
-``python benchmarks/bench_fielddata.py --tracking [chunk_rows]``
+``--columns``: the same return validated with the columns that share a rule checked in one
+pass (:mod:`workbench.fielddata.blocks`) and column by column (the path before issue 19.1),
+alternately, best of 3 each, at the same moment of the (shared) machine; results compared.
+
+Run: ``python benchmarks/bench_fielddata.py [n_students]``,
+``python benchmarks/bench_fielddata.py --tracking [chunk_rows]`` or
+``python benchmarks/bench_fielddata.py --columns [n_students]``
 """
 
 from __future__ import annotations
@@ -143,8 +148,50 @@ def tracking(chunk_rows: int = 100_000) -> dict:
     return out
 
 
+def columns(n: int = 150_000, repeats: int = 3) -> dict:
+    """Validation with grouped columns against column by column, same frame, same moment."""
+    import importlib
+
+    from workbench import fielddata as fd
+
+    module = importlib.import_module("workbench.fielddata.validate")
+    path = Path(tempfile.mkdtemp()) / "census_return.csv"
+    child = mp.get_context("spawn").Process(target=make_return, args=(str(path), n))
+    child.start()
+    child.join()
+    frame = fd.read_field_file(path).frame
+    known = {"sample.IDSCHOOL": range(1, N_SCHOOLS + 1)}
+    grouped_path = module._check_groups
+    best = {"grouped": float("inf"), "one_by_one": float("inf")}
+    results = {}
+    for _ in range(repeats):
+        for way, check in (("one_by_one", lambda *args: {}), ("grouped", grouped_path)):
+            module._check_groups = check
+            t0 = time.perf_counter()
+            results[way] = module.validate(frame, schema(), known_ids=known)
+            best[way] = min(best[way], time.perf_counter() - t0)
+    module._check_groups = grouped_path
+    same = results["grouped"].issues.equals(results["one_by_one"].issues) and results[
+        "grouped"
+    ].accepted.equals(results["one_by_one"].accepted)
+    out = {
+        "rows": n,
+        "columns": frame.shape[1] - 2,
+        "one_by_one_s": round(best["one_by_one"], 2),
+        "grouped_s": round(best["grouped"], 2),
+        "ratio": round(best["one_by_one"] / best["grouped"], 2),
+        "same_result": same,
+        "quarantined": results["grouped"].reconciliation.quarantined,
+    }
+    for key, value in out.items():
+        print(f"{key:>15}: {value}")
+    return out
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--tracking":
         tracking(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    elif len(sys.argv) > 1 and sys.argv[1] == "--columns":
+        columns(int(sys.argv[2]) if len(sys.argv) > 2 else 150_000)
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 150_000)

@@ -20,6 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.fielddata import blocks
+from workbench.fielddata.blocks import (
+    above_reason,
+    below_reason,
+    blank_reason,
+    code_reason,
+    not_a,
+)
+from workbench.fielddata.blocks import is_number as _is_number
+from workbench.fielddata.blocks import to_float as _to_float
 from workbench.fielddata.errors import FieldDataError
 from workbench.fielddata.schema import Column, Schema
 
@@ -34,7 +44,6 @@ __all__ = [
 
 ISSUE_COLUMNS = ["file", "row", "column", "value", "reason"]
 _SOURCE = ["_source_file", "_source_row"]
-_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _FORMULA = r"^=\s*[A-Za-z_$(]"
 #: characters people cannot see: zero-width, byte-order mark, no-break spaces
 INVISIBLE = {
@@ -183,10 +192,14 @@ def validate(
                 "blank row (all cells empty)",
             )
         )
+    grouped = _check_groups(frame, schema, ~blank_row)
     for col in schema.columns:
         if col.name not in frame.columns:
             continue
-        values, col_issues, note = _check_column(frame, col, ~blank_row)
+        if col.name in grouped:
+            values, col_issues, note = grouped[col.name]
+        else:
+            values, col_issues, note = _check_column(frame, col, ~blank_row)
         typed[col.name] = values
         issues.extend(col_issues)
         notes.extend([note] if note else [])
@@ -271,10 +284,16 @@ def _file_label(frame: pd.DataFrame) -> str:
 
 
 def _blank_rows(frame: pd.DataFrame, schema: Schema) -> np.ndarray:
+    """Rows with every cell empty; the text columns stripped in one pass."""
     cols = [c for c in frame.columns if c not in _SOURCE]
+    text = [c for c in cols if _is_text(frame[c])]
     blank = np.ones(len(frame), dtype=bool)
+    if text and len(frame):
+        flat = _text(pd.concat([frame[c] for c in text], ignore_index=True)) == ""
+        blank &= flat.to_numpy(bool).reshape(len(text), len(frame)).all(axis=0)
     for c in cols:
-        blank &= _blank(frame[c]).to_numpy()
+        if c not in text:
+            blank &= frame[c].isna().to_numpy()
     return blank
 
 
@@ -289,12 +308,6 @@ def _text(raw: pd.Series) -> pd.Series:
     if not pd.api.types.is_string_dtype(raw.dtype) or raw.dtype == object:
         raw = raw.astype(object).where(raw.notna(), "").astype(str)
     return raw.fillna("").str.strip()
-
-
-def _to_float(text: pd.Series) -> pd.Series:
-    """Parse stripped text as numbers; anything not a plain number becomes NaN (vectorized)."""
-    ok = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-    return text.where(ok).astype("float64")
 
 
 def _is_text(series: pd.Series) -> bool:
@@ -322,11 +335,11 @@ def _check_column(
     blank = _blank(raw).to_numpy() & live
     checks: list[tuple[np.ndarray, str]] = []
     if not col.allow_blank:
-        checks.append((blank, f"{col.name} is blank (a value is required)"))
+        checks.append((blank, blank_reason(col)))
     note = None
     if col.type == "str" or (col.type == "code" and not _numeric_codes(col)):
         values, bad = _check_text(raw, col)
-        checks.append((bad & live, _code_reason(col)))
+        checks.append((bad & live, code_reason(col)))
     elif col.type == "date":
         values, bad, note = _check_date(raw, col, frame)
         checks.append(
@@ -338,16 +351,40 @@ def _check_column(
     if col.type == "str":
         formula = _text(raw).str.match(_FORMULA).to_numpy(bool)
         checks.append((formula & live, f"{col.name} is an Excel formula with no saved value"))
+    return values, _found(frame, col, checks), note
+
+
+def _check_groups(frame: pd.DataFrame, schema: Schema, live: np.ndarray) -> dict[str, tuple]:
+    """The columns read as text that share a rule with others, checked one group at a time
+    (:mod:`~workbench.fielddata.blocks`): ``{name: (values, issues, None)}``."""
+    cols = [c for c in schema.columns if c.name in frame.columns and blocks.rule(c)]
+    text = set(blocks.text_columns(frame, [c.name for c in cols]))
+    groups: dict[tuple, list[Column]] = {}
+    for col in cols:
+        if col.name in text:
+            groups.setdefault(blocks.rule(col), []).append(col)
+    out = {}
+    for members in groups.values():
+        codes, texts = blocks.decode(frame[[c.name for c in members]])
+        numeric = members[0].type != "code" or _numeric_codes(members[0])
+        checked = blocks.check_group(codes, texts, members, live, frame.index, numeric)
+        for col, (values, checks) in zip(members, checked, strict=True):
+            out[col.name] = (values, _found(frame, col, checks), None)
+    return out
+
+
+def _found(frame: pd.DataFrame, col: Column, checks: list) -> list[pd.DataFrame]:
+    """The issues of one column's ``(mask, reason)`` checks, each with the cell's real cause."""
     shown = None
     found = []
     for mask, reason in checks:
         if mask.any():
-            shown = _display(raw) if shown is None else shown
+            shown = _display(frame[col.name]) if shown is None else shown
             issue = _issues(frame, mask, col.name, shown, reason)
             cause = issue["value"].map(diagnose)
             issue["reason"] = issue["reason"].where(cause == "", issue["reason"] + ": " + cause)
             found.append(issue)
-    return values, found, note
+    return found
 
 
 def _check_text(raw: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
@@ -371,26 +408,25 @@ def _check_number(raw: pd.Series, col: Column) -> tuple[pd.Series, list]:
         num = pd.to_numeric(raw, errors="coerce")
         not_num = raw.notna() & num.isna()
     num = num.astype("float64")
-    what = {"int": "a whole number", "float": "a number", "code": "a code"}[col.type]
-    checks = [(not_num.to_numpy(), f"{col.name} is not {what}")]
+    checks = [(not_num.to_numpy(), not_a(col))]
     if col.type in ("int", "code"):
-        checks.append(((num.notna() & (num % 1 != 0)).to_numpy(), f"{col.name} is not {what}"))
+        checks.append(((num.notna() & (num % 1 != 0)).to_numpy(), not_a(col)))
     miss = num.isin([float(k) for k in col.missing if _is_number(k)])
     if col.type == "code":
         allowed = num.isin([float(c) for c in col.codes]) | miss
-        checks.append(((num.notna() & ~allowed).to_numpy(), _code_reason(col)))
+        checks.append(((num.notna() & ~allowed).to_numpy(), code_reason(col)))
     if col.min is not None:
         checks.append(
             (
                 ((num < col.min) & ~miss).to_numpy(),
-                f"{col.name} below minimum {col.min:g}{_missing_note(col)}",
+                below_reason(col),
             )
         )
     if col.max is not None:
         checks.append(
             (
                 ((num > col.max) & ~miss).to_numpy(),
-                f"{col.name} above maximum {col.max:g}{_missing_note(col)}",
+                above_reason(col),
             )
         )
     if col.type == "float":
@@ -558,25 +594,6 @@ def _quarantined_frame(frame: pd.DataFrame, issues: pd.DataFrame, bad: np.ndarra
 
 def _numeric_codes(col: Column) -> bool:
     return all(_is_number(c) for c in col.codes or [])
-
-
-def _is_number(value: object) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _code_reason(col: Column) -> str:
-    if col.type != "code":
-        return ""
-    allowed = ", ".join(map(str, col.codes))
-    return f"{col.name} code not allowed (allowed: {allowed}{_missing_note(col)})"
-
-
-def _missing_note(col: Column) -> str:
-    return f"; missing: {', '.join(map(str, col.missing))}" if col.missing else ""
 
 
 def diagnose(value: object) -> str:
