@@ -40,7 +40,7 @@ wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
 items = cat.items.read()
 codes = cat.scored_responses.read()
-raw = cat.booklets.read().set_index("IDSTUD").loc[codes["IDSTUD"]].reset_index()
+raw = P.validity.booklet_rows(cat.booklets.read(), codes)
 groups = P.validity.student_groups(codes, cat.student_tracking.read(), cat.class_tracking.read())
 scores = P.score_missing(codes[items["item_id"].tolist()])
 wb.report.text("validity", "title", lang=lang)
@@ -60,9 +60,9 @@ display(
     wb.report.text("validity", "items_note", lang=lang, low=flag_p[0], high=flag_p[1], rpb=flag_rpb)
 )
 wb.report.table(
-    P.review.statistics_table(statistics, lang=lang),
+    P.review.statistics_table(statistics),
     lang=lang,
-    verbatim=("item",),
+    verbatim=("item_id",),
     digits={"p_value": 2, "r_item_rest": 2, "omitted": 1, "not_reached": 1},
 )
 
@@ -75,17 +75,17 @@ display(wb.report.text("validity", "options_note", lang=lang))
 wb.report.table(
     P.review.weakest_options(options, n=4),
     lang=lang,
-    verbatim=("item", "option"),
+    verbatim=("item_id", "option"),
+    prefixes={"option": "option_"},
     digits={"proportion": 1, "r_option_rest": 2},
 )
 
 # %%
-levels = P.score_levels(scores, items=items.loc[items["max_score"] == 2, "item_id"])
 display(wb.report.text("validity", "levels_note", lang=lang))
 wb.report.table(
-    P.review.percent(levels, ["proportion", "mean_rest"]),
+    P.review.score_level_table(scores, items),
     lang=lang,
-    verbatim=("item",),
+    verbatim=("item_id",),
     digits={"proportion": 1, "mean_rest": 1, "r_level_rest": 2},
 )
 
@@ -96,10 +96,7 @@ wb.report.text("validity", "reliability", lang=lang)
 booklet_reliability = P.review.reliability_summary(scores, groups)
 display(
     wb.report.headline(
-        "alpha_median",
-        booklet_reliability.query("group == 'all'")["alpha"].iloc[0],
-        lang=lang,
-        digits=2,
+        "alpha_median", P.review.median_alpha(booklet_reliability), lang=lang, digits=2
     )
 )
 display(wb.report.text("validity", "reliability_note", lang=lang))
@@ -161,11 +158,9 @@ wb.report.figure(
 )
 
 # %%
-persons = rasch.persons("wle")
-wright = P.wright_map(P.review.rasch_thresholds(rasch), persons["estimate"].clip(-5, 5))
 wb.report.figure(
     wb.plots.validity.wright_map,
-    wright,
+    P.review.wright_data(rasch),
     lang=lang,
     alt=wb.report.text("validity", "wright_figure", lang=lang),
 )
@@ -194,23 +189,9 @@ display(
 )
 display(wb.report.headline("dif_items_c", int(dif["flagged"].sum()), lang=lang))
 wb.report.table(
-    dif[dif["ets_class"].str[0].isin(["B", "C"]) | dif["irt_class"].str[0].isin(["B", "C"])][
-        [
-            "comparison",
-            "item",
-            "n_reference",
-            "n_focal",
-            "d_dif",
-            "d_dif_se",
-            "smd",
-            "ets_class",
-            "irt_difference",
-            "irt_se",
-            "irt_class",
-        ]
-    ],
+    P.review.dif_shown(dif),
     lang=lang,
-    verbatim=("item", "ets_class", "irt_class"),
+    verbatim=("item_id", "ets_class", "irt_class"),
     digits={"d_dif": 2, "d_dif_se": 2, "smd": 3, "irt_difference": 2, "irt_se": 2},
 )
 
@@ -237,9 +218,9 @@ display(
     )
 )
 wb.report.table(
-    P.efa(answers, n_factors=n_factors).merge(adequacy[["item", "msa"]], on="item"),
+    P.review.loadings_table(P.efa(answers, n_factors=n_factors), adequacy),
     lang=lang,
-    verbatim=("item",),
+    verbatim=("item_id",),
     digits={"loading": 2, "communality": 2, "msa": 2},
 )
 
@@ -254,7 +235,7 @@ display(
     wb.report.table(
         P.cfa(answers, attitude).loadings.drop(columns="group"),
         lang=lang,
-        verbatim=("item",),
+        verbatim=("item_id",),
         digits={"loading": 2, "std_loading": 2},
     )
 )
@@ -298,13 +279,14 @@ display(
 )
 display(
     wb.report.headline(
-        "coder_agreement_overall", 100 * agreement["exact_agreement"].iloc[-1], lang=lang, digits=1
+        "coder_agreement_overall", P.review.overall_agreement(agreement), lang=lang, digits=1
     )
 )
 wb.report.table(
     P.review.percent(agreement, ["exact_agreement", "score_agreement"]),
     lang=lang,
-    verbatim=("item",),
+    verbatim=("item_id",),
+    prefixes={"item_id": "agreement_"},
     digits={"exact_agreement": 1, "score_agreement": 1, "kappa": 2, "weighted_kappa": 2, "icc": 2},
 )
 
@@ -314,7 +296,7 @@ wb.report.text("validity", "verdicts", lang=lang)
 # %%
 verdicts = P.item_verdicts(
     statistics,
-    fit=item_calibration.rename(columns={"item_id": "item"}),
+    fit=item_calibration,
     calibration=item_calibration,
     dif=dif,
     drop_rpb=drop_rpb,
@@ -332,20 +314,17 @@ display(
         high=fit_range[1],
     )
 )
-display(wb.report.headline("items_keep", int((verdicts["verdict"] == "keep").sum()), lang=lang))
-display(wb.report.headline("items_review", int((verdicts["verdict"] == "review").sum()), lang=lang))
-display(wb.report.headline("items_drop", int((verdicts["verdict"] == "drop").sum()), lang=lang))
+display(wb.report.headline("items_keep", P.review.verdict_count(verdicts, "keep"), lang=lang))
+display(wb.report.headline("items_review", P.review.verdict_count(verdicts, "review"), lang=lang))
+display(wb.report.headline("items_drop", P.review.verdict_count(verdicts, "drop"), lang=lang))
 display(wb.report.headline("misfit_items", P.review.count_reasons(verdicts), lang=lang))
-wb.report.table(P.review.reasons_table(verdicts, lang=lang), lang=lang, verbatim=("item_id",))
+wb.report.table(P.review.reasons_table(verdicts), lang=lang, verbatim=("item_id",))
 
 # %%
-outputs = {
-    "item_statistics": statistics,
-    "item_verdicts": verdicts,
-    "item_calibration": item_calibration,
-    "dif_results": dif,
-    "scale_scores": indices,
-    "coder_agreement": agreement,
-}
-saved = [wb.catalog.save(cycle, name, table) for name, table in outputs.items()]
+wb.catalog.save(cycle, "item_statistics", statistics)
+wb.catalog.save(cycle, "item_verdicts", verdicts)
+wb.catalog.save(cycle, "item_calibration", item_calibration)
+wb.catalog.save(cycle, "dif_results", dif)
+wb.catalog.save(cycle, "scale_scores", indices)
+wb.catalog.save(cycle, "coder_agreement", agreement)
 wb.report.text("validity", "saved", lang=lang)

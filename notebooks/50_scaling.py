@@ -84,7 +84,9 @@ wb.report.text("scaling", "conditioning", lang=lang)
 # %%
 display(wb.report.text("scaling", "conditioning_note", lang=lang, explained=conditioning.explained))
 wb.report.table(
-    conditioning.table(), lang=lang, verbatim=("variable",), digits={"variance_share": 3}
+    conditioning.table()[["variable", "category", "source", "variance_share"]],
+    lang=lang,
+    digits={"variance_share": 3},
 )
 
 # %%
@@ -93,7 +95,9 @@ wb.report.text("scaling", "population", lang=lang)
 # %%
 display(wb.report.text("scaling", "population_note", lang=lang))
 wb.report.table(
-    scaled.population_table(), lang=lang, verbatim=("term",), digits={"estimate": 3, "points": 1}
+    conditioning.terms(scaled.population_table()).drop(columns="term"),
+    lang=lang,
+    digits={"estimate": 3, "points": 1},
 )
 
 # %%
@@ -104,7 +108,6 @@ display(wb.report.text("scaling", "distributions_note", lang=lang))
 wb.report.table(
     design.std(["reading", "EAP", "WLE"])[["variable", "estimate", "se", "n"]],
     lang=lang,
-    verbatim=("variable",),
     digits={"se": 2},
     suppress_below=suppress_below,
 )
@@ -137,28 +140,14 @@ display(
 wb.report.text("scaling", "levels", lang=lang)
 
 # %%
-levels = wb.scaling.benchmark_table(design, scale="reading", lang=lang)
+levels = wb.scaling.benchmark_table(design, scale="reading")
 display(wb.report.text("scaling", "levels_note", lang=lang))
 display(
     wb.report.headline("at_or_above_low", float(levels["estimate"].iloc[1]), lang=lang, digits=1)
 )
 wb.report.table(
-    levels[
-        [
-            "level",
-            "name",
-            "lower",
-            "upper",
-            "estimate",
-            "se",
-            "ci_lower",
-            "ci_upper",
-            "n",
-            "description",
-        ]
-    ],
+    wb.scaling.levels_table(levels),
     lang=lang,
-    verbatim=("name", "description"),
     digits={"lower": 0, "upper": 0, "se": 2, "n": 0},
     suppress_below=suppress_below,
 )
@@ -178,10 +167,10 @@ wb.report.table(
 
 # %%
 wb.report.table(
-    wb.scaling.with_value_labels(design.mean("reading", by="ITSEX"), lang=lang),
+    design.mean("reading", by="ITSEX"),
     lang=lang,
     digits={"se": 2},
-    verbatim=("ITSEX",),
+    values={"ITSEX": "ITSEX"},
     suppress_below=suppress_below,
 )
 
@@ -229,12 +218,7 @@ trend = wb.scaling.trend_report(
 )
 display(wb.report.text("scaling", "trend_table", lang=lang))
 display(
-    wb.report.headline(
-        "trend_change",
-        float(trend["difference"].iloc[0]) if len(trend) else 0.0,
-        lang=lang,
-        digits=1,
-    )
+    wb.report.headline("trend_change", wb.scaling.national_change(trend), lang=lang, digits=1)
 )
 wb.report.table(
     trend,
@@ -294,7 +278,7 @@ display(
     )
 )
 wb.report.table(
-    reconciliation[reconciliation["step"] == "plausible_values"],
+    wb.scaling.pv_step_rows(reconciliation),
     lang=lang,
     prefixes={"level": "rc_", "step": "rc_", "change": "rc_", "reason": "rc_"},
 )
@@ -302,20 +286,10 @@ wb.report.table(
 # %%
 display(wb.report.text("scaling", "codebook_note", lang=lang))
 wb.report.table(
-    codebook[codebook["missing_codes"] != ""][
-        [
-            "variable",
-            "file",
-            f"label_{lang}",
-            "missing_codes",
-            "n_valid",
-            "n_omitted",
-            "n_not_administered",
-            "n_invalid",
-        ]
-    ],
+    wb.scaling.missing_code_rows(codebook).drop(columns="n_not_reached"),
     lang=lang,
-    verbatim=("variable", "missing_codes"),
+    verbatim=("variable", "missing_code"),
+    prefixes={"meaning": "missing_kind_"},
 )
 
 # %%

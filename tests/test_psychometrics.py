@@ -70,7 +70,7 @@ def test_item_analysis_distractors_and_flags():
     for j in range(6):
         frame[f"x{j}"] = (rng.random(2000) < 1 / (1 + np.exp(-(theta - j / 3)))).astype(int)
     frame["easy"] = (rng.random(2000) < 0.99).astype(int)
-    out = ps.item_analysis(frame, key={"q1": "A"}).set_index("item")
+    out = ps.item_analysis(frame, key={"q1": "A"}).set_index("item_id")
     opts = ps.distractor_analysis(frame, {"q1": "A"}).set_index("option")
     assert opts.loc["A", "is_key"] and opts.loc["A", "r_option_rest"] > 0.2
     assert opts.loc["B", "r_option_rest"] > 0

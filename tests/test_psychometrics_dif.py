@@ -29,7 +29,7 @@ def test_mantel_haenszel_matches_r_mantelhaen_test():
 def test_planted_dif_is_found_as_c_and_only_there():
     out = mantel_haenszel(DATA, group="group", focal="focal", reference="ref")
     # R planted +0.9 logits (harder for focal) on Q03 and -0.9 on Q07
-    assert out.set_index("item")["ets_class"].to_dict() == {
+    assert out.set_index("item_id")["ets_class"].to_dict() == {
         **{f"Q{j:02d}": "A" for j in range(1, 11)},
         "Q03": "C-",
         "Q07": "C+",
@@ -62,10 +62,10 @@ def test_polytomous_items_get_mantel_and_smd():
     items = {f"p{k}": np.clip(np.round(theta + rng.normal(size=n) + 1), 0, 2) for k in range(6)}
     items["p0"] = np.clip(np.round(theta + rng.normal(size=n) + 1 - 0.8 * focal), 0, 2)
     out = mantel_haenszel(pd.DataFrame(items), group=focal, focal=True, reference=False)
-    row = out.set_index("item").loc["p0"]
+    row = out.set_index("item_id").loc["p0"]
     assert row["max_score"] == 2 and np.isnan(row["alpha_mh"])
     assert row["smd"] < -0.2 and row["p_value"] < 1e-6 and row["ets_class"] == "C-"
-    assert (out.set_index("item").drop("p0")["ets_class"] == "A").all()
+    assert (out.set_index("item_id").drop("p0")["ets_class"] == "A").all()
 
 
 def test_mantel_haenszel_is_symmetric_in_groups_and_leaves_input_unchanged():

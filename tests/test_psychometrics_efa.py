@@ -31,7 +31,7 @@ def holzinger():
 def test_kmo_matches_psych_kmo(bfi):
     ref = pd.read_csv(REF / "ref_kmo.csv")
     got = kmo(bfi)
-    assert got["item"].tolist() == ref["item"].tolist()
+    assert got["item_id"].tolist() == ref["item"].tolist()  # psych: rownames
     np.testing.assert_allclose(got["msa"], ref["msa"], atol=1e-10)
 
 
@@ -47,7 +47,7 @@ def test_efa_varimax_matches_psych_fa_ml(bfi):
     got = efa(bfi, n_factors=2)
     # psych orders and signs factors by the same rule; ML optimum and varimax agree to ~1e-5
     np.testing.assert_allclose(
-        got.sort_values(["factor", "item"])["loading"],
+        got.sort_values(["factor", "item_id"])["loading"],
         ref.sort_values(["factor", "item"])["loading"],
         atol=2e-4,
     )
@@ -59,7 +59,7 @@ def test_efa_varimax_matches_psych_fa_ml(bfi):
 def test_varimax_keeps_communalities_and_is_orthogonal(bfi):
     load = (
         efa(bfi, n_factors=2, rotation=None)
-        .pivot(index="item", columns="factor", values="loading")
+        .pivot(index="item_id", columns="factor", values="loading")
         .to_numpy()
     )
     rotated = varimax(load)

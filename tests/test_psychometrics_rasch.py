@@ -85,7 +85,7 @@ def test_rasch_difficulty_is_minus_beta_and_sums_to_zero():
     np.testing.assert_allclose(model.difficulty, -model.beta, atol=1e-12)
     assert abs(model.difficulty.sum()) < 1e-10
     table = model.table()
-    assert list(table.columns) == ["item", "parameter", "estimate", "se", "n"]
+    assert list(table.columns) == ["item_id", "parameter", "estimate", "se", "n"]
     assert (table["parameter"] == "difficulty").all()
 
 

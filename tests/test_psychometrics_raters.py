@@ -65,8 +65,8 @@ def test_dataframes_give_one_block_per_item_and_drop_missing_pairs():
     a = pd.DataFrame({"R1": [0, 1, 2, np.nan], "R2": [1, 1, 0, 1]})
     b = pd.DataFrame({"R1": [0, 1, 1, 2], "R2": [1, 1, 0, 1]})
     out = rater_agreement(a, b)
-    assert out["item"].unique().tolist() == ["R1", "R2"]
-    assert out.loc[out["item"] == "R1", "n"].iloc[0] == 3
+    assert out["item_id"].unique().tolist() == ["R1", "R2"]
+    assert out.loc[out["item_id"] == "R1", "n"].iloc[0] == 3
 
 
 def test_rater_agreement_rejects_bad_input():

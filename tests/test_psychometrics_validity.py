@@ -81,7 +81,7 @@ def test_score_responses_rejects_unknown_codes_and_rules():
 
 def test_missing_rates_are_shares_of_the_administered():
     codes = pd.DataFrame({"a": [1, 0, 9, 6, 7, 7], "b": [9, 9, 1, 1, 2, 6]})
-    got = missing_rates(codes).set_index("item")
+    got = missing_rates(codes).set_index("item_id")
     assert got.loc["a", "n_administered"] == 4
     assert got.loc["a", "omitted"] == 0.25 and got.loc["a", "not_reached"] == 0.25
     assert got.loc["b", "omitted"] == pytest.approx(2 / 6)
@@ -124,7 +124,7 @@ def test_icc_matches_psych_icc():
 def test_coder_agreement_is_perfect_for_identical_codes_and_names_missing_columns():
     dc = pd.DataFrame({"ITEM": ["c1"] * 4 + ["c2"] * 4, "CODE1": [10, 70, 79, 10, 20, 10, 70, 20]})
     dc["CODE2"] = dc["CODE1"]
-    got = coder_agreement(dc, ITEMS).set_index("item")
+    got = coder_agreement(dc, ITEMS).set_index("item_id")
     assert (got[["exact_agreement", "kappa", "weighted_kappa", "icc"]] == 1).all().all()
     assert got.loc["overall", "n"] == 8 and got["meets_target"].all()
     with pytest.raises(KeyError, match="CODE2"):
@@ -173,7 +173,7 @@ def test_wright_map_counts_every_person_and_lists_thresholds():
 def test_verdict_rule_drop_review_keep():
     stats = pd.DataFrame(
         {
-            "item": ["a", "b", "c", "d", "e"],
+            "item_id": ["a", "b", "c", "d", "e"],
             "r_item_rest": [0.4, 0.05, 0.35, 0.3, 0.4],
             "flags": ["", "low_rpb", "", "", ""],
         }
@@ -187,13 +187,13 @@ def test_verdict_rule_drop_review_keep():
     )
     fit = pd.DataFrame(
         {
-            "item": ["a", "b", "c", "d", "e"],
+            "item_id": ["a", "b", "c", "d", "e"],
             "infit_msq": [1.0] * 5,
             "outfit_msq": [1.0, 1.0, 1.0, 1.3, 1.0],
         }
     )
     dif = pd.DataFrame(
-        {"item": ["e", "a"], "comparison": ["gender", "gender"], "ets_class": ["C+", "B-"]}
+        {"item_id": ["e", "a"], "comparison": ["gender", "gender"], "ets_class": ["C+", "B-"]}
     )
     got = item_verdicts(stats, fit=fit, calibration=cal, dif=dif).set_index("item_id")
     assert got["verdict"].tolist() == ["keep", "drop", "drop", "review", "review"]
@@ -225,7 +225,7 @@ def test_planted_dif_is_found_and_unplanted_items_are_left_alone(planted):
         },
     )
     found = set(
-        zip(got.loc[got["flagged"], "comparison"], got.loc[got["flagged"], "item"], strict=True)
+        zip(got.loc[got["flagged"], "comparison"], got.loc[got["flagged"], "item_id"], strict=True)
     )
     expected = {
         ("language" if d["variable"] == "class_language" else "gender", d["item_id"]) for d in truth
@@ -234,7 +234,7 @@ def test_planted_dif_is_found_and_unplanted_items_are_left_alone(planted):
     # the IRT check agrees in class and sign; its size recovers the planted shift
     for d in truth:
         row = got[
-            (got["item"] == d["item_id"])
+            (got["item_id"] == d["item_id"])
             & (got["comparison"] == ("language" if d["variable"] == "class_language" else "gender"))
         ].iloc[0]
         assert row["irt_class"][0] in "BC" and np.sign(row["irt_difference"]) == np.sign(d["shift"])
@@ -262,3 +262,17 @@ def test_rasch_locations_recover_the_nation_item_difficulties(planted):
     # ~3,000 responses per item: SE of a location ~0.05; a varies (2PL), so the Rasch
     # locations are a monotone but not exact image of b: correlation, not equality
     assert np.corrcoef(locations, truth)[0, 1] > 0.97
+
+
+def test_student_groups_take_the_sex_labels_of_the_tracking_schema():
+    # the student-tracking schema codes SEX 1 = girl, 2 = boy (label keys a page shows)
+    from workbench.psychometrics.validity import booklet_rows, student_groups
+
+    scored = pd.DataFrame({"IDSTUD": [12, 11, 13], "IDBOOK": [1, 2, 1], "IDCLASS": [5, 5, 6]})
+    tracking = pd.DataFrame({"IDSTUD": [11, 12, 13], "SEX": [1, 2, np.nan]})
+    classes = pd.DataFrame({"IDCLASS": [5, 6], "CLASS_LANG": ["ky", "ru"]})
+    got = student_groups(scored, tracking, classes)
+    assert got["gender"].tolist()[:2] == ["boy", "girl"] and pd.isna(got["gender"].iloc[2])
+    assert got["language"].tolist() == ["ky", "ky", "ru"]
+    booklets = pd.DataFrame({"IDSTUD": [11, 12, 13], "R1": ["A", "B", "C"]})
+    assert booklet_rows(booklets, scored)["R1"].tolist() == ["B", "A", "C"]

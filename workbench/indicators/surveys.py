@@ -358,14 +358,14 @@ def _validate_one(
     n = int(rel["n"].iloc[0])
     fit = psy.cfa(x, {name: items})
     cfi, rmsea = float(fit.fit["cfi"].iloc[0]), float(fit.fit["rmsea"].iloc[0])
-    loadings = fit.loadings.set_index("item")["std_loading"]
+    loadings = fit.loadings.set_index("item_id")["std_loading"]
     complete = pd.Series(np.asarray(lang), index=x.index)[x.notna().all(axis=1)]
     sizes = {g: int((complete == g).sum()) for g in (focal, reference)}
     small = min(sizes.values()) < min_group
     if min(sizes.values()) > 0:
         dif = psy.mantel_haenszel(
             x - 1, group=np.asarray(lang), focal=focal, reference=reference
-        ).set_index("item")
+        ).set_index("item_id")
     else:
         dif = pd.DataFrame({"smd": np.nan, "p_value": np.nan, "ets_class": ""}, index=items)
     flagged = [] if small else [i for i in items if str(dif.loc[i, "ets_class"])[:1] in dif_classes]

@@ -23,4 +23,6 @@ def score_densities(data: pd.DataFrame, *, lang: str):
     ax.set(
         xlabel=label("score", lang), ylabel="", title=text("scaling", "histogram", lang=lang).data
     )
+    if ax.get_legend() is not None:
+        ax.get_legend().set_title("")  # the entries are IEA names (READ01, EAP, WLE)
     return fig

@@ -20,7 +20,7 @@ from workbench.psychometrics._checks import as_series, score_matrix
 __all__ = ["mantel_haenszel"]
 
 _COLUMNS = [
-    "item",
+    "item_id",
     "max_score",
     "n_reference",
     "n_focal",
@@ -65,7 +65,7 @@ def mantel_haenszel(
     Returns
     -------
     DataFrame
-        ``item, max_score, n_reference, n_focal, alpha_mh, d_dif, d_dif_se, smd, chisq,
+        ``item_id, max_score, n_reference, n_focal, alpha_mh, d_dif, d_dif_se, smd, chisq,
         p_value, ets_class`` (``alpha_mh``/``d_dif`` only for 0/1 items, ``smd`` for all).
 
     Raises
@@ -104,7 +104,7 @@ def mantel_haenszel(
     use = is_focal | (g == reference).to_numpy()
     rows = [_item(x[:, j], is_focal, use, strata, correct, alpha) for j in range(x.shape[1])]
     out = pd.DataFrame(rows, columns=_COLUMNS[1:])
-    out.insert(0, "item", [str(c) for c in responses.columns])
+    out.insert(0, "item_id", [str(c) for c in responses.columns])
     return out
 
 

@@ -27,7 +27,7 @@ def kmo(items: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``item`` (the item, or ``overall`` in the last row), ``msa``, ``n``.
+        ``item_id`` (the item, or ``overall`` in the last row), ``msa``, ``n``.
 
     Notes
     -----
@@ -51,7 +51,7 @@ def kmo(items: pd.DataFrame) -> pd.DataFrame:
     per = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
     overall = r2.sum() / (r2.sum() + q2.sum())
     return pd.DataFrame(
-        {"item": [str(c) for c in items.columns] + ["overall"], "msa": [*per, overall], "n": n}
+        {"item_id": [str(c) for c in items.columns] + ["overall"], "msa": [*per, overall], "n": n}
     )
 
 
@@ -101,7 +101,7 @@ def efa(
     Returns
     -------
     DataFrame
-        ``item, factor`` (1, 2, ...), ``loading``, ``communality``, ``n``: one row per item x
+        ``item_id, factor`` (1, 2, ...), ``loading``, ``communality``, ``n``: one row per item x
         factor. Factors are ordered by explained variance and signed so each factor's loadings
         sum to a positive number (psych's convention).
 
@@ -121,7 +121,7 @@ def efa(
     >>> rng = np.random.default_rng(3)
     >>> f = rng.normal(size=(500, 2))
     >>> x = pd.DataFrame({f"x{i}": f[:, i // 3] + rng.normal(size=500) for i in range(6)})
-    >>> t = efa(x, n_factors=2).pivot(index="item", columns="factor", values="loading")
+    >>> t = efa(x, n_factors=2).pivot(index="item_id", columns="factor", values="loading")
     >>> (t.abs().idxmax(axis=1).tolist())
     [1, 1, 1, 2, 2, 2]
     """
@@ -144,7 +144,7 @@ def efa(
     names = [str(c) for c in items.columns]
     return pd.DataFrame(
         {
-            "item": np.repeat(names, n_factors),
+            "item_id": np.repeat(names, n_factors),
             "factor": np.tile(np.arange(1, n_factors + 1), p),
             "loading": load.ravel(),
             "communality": np.repeat((load**2).sum(axis=1), n_factors),

@@ -26,7 +26,7 @@ def one_factor(items: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``item, loading, uniqueness, n`` plus the fit, repeated on every row: ``chisq``
+        ``item_id, loading, uniqueness, n`` plus the fit, repeated on every row: ``chisq``
         (N x F_ML, as lavaan), ``df``, ``p_value``, ``cfi``, ``rmsea``.
 
     Raises
@@ -55,7 +55,7 @@ def one_factor(items: pd.DataFrame) -> pd.DataFrame:
     p, n = r.shape[0], len(x)
     fit = _fit_indices(r, load, psi, n)
     out = pd.DataFrame(
-        {"item": [str(c) for c in items.columns], "loading": load, "uniqueness": psi, "n": n}
+        {"item_id": [str(c) for c in items.columns], "loading": load, "uniqueness": psi, "n": n}
     )
     for k, v in fit.items():
         out[k] = v

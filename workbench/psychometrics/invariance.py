@@ -24,7 +24,7 @@ LEVELS = ("configural", "metric", "scalar")
 
 @dataclass(frozen=True, eq=False)
 class CFAResult:
-    """A fitted CFA: ``loadings`` (``group, factor, item, loading, std_loading``) and ``fit``
+    """A fitted CFA: ``loadings`` (``group, factor, item_id, loading, std_loading``) and ``fit``
     (one row: ``chisq, df, p_value, cfi, tli, rmsea, srmr, n``)."""
 
     loadings: pd.DataFrame
@@ -344,7 +344,7 @@ def _loading_table(spec: _Spec, theta: np.ndarray, level: str) -> pd.DataFrame:
                 {
                     "group": name,
                     "factor": spec.factors[f],
-                    "item": item,
+                    "item_id": item,
                     "loading": lam,
                     "std_loading": lam * np.sqrt(phi[f, f]) / np.sqrt(sigma[j, j]),
                 }

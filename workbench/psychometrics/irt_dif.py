@@ -41,7 +41,7 @@ def irt_dif(
     Returns
     -------
     DataFrame
-        ``item, n_reference, n_focal, location_reference, location_focal, difference, se, z,
+        ``item_id, n_reference, n_focal, location_reference, location_focal, difference, se, z,
         p_value, dif_class`` (``A`` |difference| < 0.43 logits or not significant, ``C``
         |difference| >= 0.64 and significant, else ``B``; suffix ``+`` favours the focal
         group, ``-`` the reference group). Items that cannot be calibrated in one group (a
@@ -79,11 +79,10 @@ def irt_dif(
         k: _locations(responses[(g == v).to_numpy()])
         for k, v in (("reference", reference), ("focal", focal))
     }
-    out = pd.DataFrame({"item": [str(c) for c in responses.columns]})
+    out = pd.DataFrame({"item_id": [str(c) for c in responses.columns]})
     for k, fit in fits.items():
-        out = out.merge(
-            fit.add_suffix(f"_{k}").rename(columns={f"item_{k}": "item"}), on="item", how="left"
-        )
+        fit = fit.add_suffix(f"_{k}").rename(columns={f"item_id_{k}": "item_id"})
+        out = out.merge(fit, on="item_id", how="left")
     raw = out["location_focal"] - out["location_reference"]
     se = np.sqrt(out["se_focal"] ** 2 + out["se_reference"] ** 2)
     anchor = raw.notna()
@@ -96,7 +95,7 @@ def irt_dif(
     out["dif_class"] = [_classify(d, p, alpha) for d, p in zip(diff, out["p_value"], strict=True)]
     return out[
         [
-            "item",
+            "item_id",
             "n_reference",
             "n_focal",
             "location_reference",
@@ -123,7 +122,7 @@ def _locations(x: pd.DataFrame) -> pd.DataFrame:
     loc = model.table().query("parameter in ['difficulty', 'location']")
     return pd.DataFrame(
         {
-            "item": loc["item"].to_numpy(),
+            "item_id": loc["item_id"].to_numpy(),
             "n": loc["n"].to_numpy(),
             "location": loc["estimate"].to_numpy(),
             "se": loc["se"].to_numpy(),

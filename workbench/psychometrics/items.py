@@ -43,7 +43,7 @@ def item_analysis(
     Returns
     -------
     DataFrame
-        ``item, n, max_score, mean_score, p_value, r_item_rest, flag_hard, flag_easy,
+        ``item_id, n, max_score, mean_score, p_value, r_item_rest, flag_hard, flag_easy,
         flag_low_rpb, flag_distractor, flags``. ``p_value`` = mean score / maximum;
         ``r_item_rest`` = Pearson correlation of the item with the rest score (the student's
         percent score on the other items they were administered, so booklets of different
@@ -64,8 +64,8 @@ def item_analysis(
     --------
     >>> import pandas as pd
     >>> x = pd.DataFrame({"a": [1, 1, 0, 1], "b": [1, 0, 0, 1], "c": [1, 1, 0, 0]})
-    >>> item_analysis(x)[["item", "p_value"]].to_dict("list")
-    {'item': ['a', 'b', 'c'], 'p_value': [0.75, 0.5, 0.5]}
+    >>> item_analysis(x)[["item_id", "p_value"]].to_dict("list")
+    {'item_id': ['a', 'b', 'c'], 'p_value': [0.75, 0.5, 0.5]}
     """
     scores = _score_with_key(responses, key, "item_analysis")
     x = score_matrix(scores, "item_analysis")
@@ -76,7 +76,7 @@ def item_analysis(
     r = np.array([_corr(x[:, j], rest[:, j]) for j in range(x.shape[1])])
     out = pd.DataFrame(
         {
-            "item": [str(c) for c in scores.columns],
+            "item_id": [str(c) for c in scores.columns],
             "n": n,
             "max_score": m,
             "mean_score": mean,
@@ -90,8 +90,8 @@ def item_analysis(
     out["flag_distractor"] = False
     if key is not None:
         opts = distractor_analysis(responses, key, max_score=max_score)
-        bad = opts.loc[~opts["is_key"] & (opts["r_option_rest"] > 0), "item"].unique()
-        out["flag_distractor"] = out["item"].isin(bad)
+        bad = opts.loc[~opts["is_key"] & (opts["r_option_rest"] > 0), "item_id"].unique()
+        out["flag_distractor"] = out["item_id"].isin(bad)
     names = ["flag_hard", "flag_easy", "flag_low_rpb", "flag_distractor"]
     out["flags"] = (
         out[names].apply(lambda row: ";".join(f[5:] for f in names if row[f]), axis=1).astype(str)
@@ -112,7 +112,7 @@ def distractor_analysis(
     Returns
     -------
     DataFrame
-        ``item, option, is_key, n, proportion, r_option_rest``: ``n`` students choosing the
+        ``item_id, option, is_key, n, proportion, r_option_rest``: ``n`` students choosing the
         option, ``proportion`` of those administered the item, ``r_option_rest`` the Pearson
         correlation of choosing it with the rest score (NaN for constant choices).
 
@@ -139,7 +139,7 @@ def distractor_analysis(
             chose = (raw == option).to_numpy(dtype=float)
             rows.append(
                 {
-                    "item": str(item),
+                    "item_id": str(item),
                     "option": option,
                     "is_key": option == correct,
                     "n": int(chose.sum()),
@@ -148,7 +148,7 @@ def distractor_analysis(
                 }
             )
     return pd.DataFrame(
-        rows, columns=["item", "option", "is_key", "n", "proportion", "r_option_rest"]
+        rows, columns=["item_id", "option", "is_key", "n", "proportion", "r_option_rest"]
     )
 
 
@@ -169,7 +169,7 @@ def score_levels(
     Returns
     -------
     DataFrame
-        ``item, score, n, proportion, mean_rest, r_level_rest, flag_order``: students at the
+        ``item_id, score, n, proportion, mean_rest, r_level_rest, flag_order``: students at the
         level, their share, their mean percent rest score, the point-biserial of being at the
         level with the rest score; ``flag_order`` is True on every row of an item whose mean
         rest score does not rise with the score level (a partial-credit code that does not
@@ -200,7 +200,7 @@ def score_levels(
             sel = at == 1
             rows.append(
                 {
-                    "item": item,
+                    "item_id": item,
                     "score": level,
                     "n": int(sel.sum()),
                     "proportion": float(np.nanmean(at)) if given.any() else np.nan,
@@ -209,12 +209,12 @@ def score_levels(
                 }
             )
     out = pd.DataFrame(
-        rows, columns=["item", "score", "n", "proportion", "mean_rest", "r_level_rest"]
+        rows, columns=["item_id", "score", "n", "proportion", "mean_rest", "r_level_rest"]
     )
-    order = out.groupby("item", sort=False)["mean_rest"].apply(
+    order = out.groupby("item_id", sort=False)["mean_rest"].apply(
         lambda s: bool((s.dropna().diff().dropna() <= 0).any())
     )
-    out["flag_order"] = out["item"].map(order).astype(bool)
+    out["flag_order"] = out["item_id"].map(order).astype(bool)
     return out
 
 

@@ -59,7 +59,7 @@ class RaschModel:
         return (
             self.table()
             .query("parameter in ['difficulty', 'location']")
-            .set_index("item")["estimate"]
+            .set_index("item_id")["estimate"]
             .rename("difficulty")
         )
 
@@ -69,13 +69,13 @@ class RaschModel:
         Returns
         -------
         DataFrame
-            ``item, step, estimate, se``.
+            ``item_id, step, estimate, se``.
         """
         t = _threshold_matrix(self._design)
         est, cov = t @ self.beta, t @ self.cov_beta @ t.T
         return pd.DataFrame(
             {
-                "item": [self.items[i] for i in self._design.item_of],
+                "item_id": [self.items[i] for i in self._design.item_of],
                 "step": self._design.cat_of,
                 "estimate": est,
                 "se": np.sqrt(np.diag(cov)),
@@ -88,7 +88,7 @@ class RaschModel:
         Returns
         -------
         DataFrame
-            ``item, parameter, estimate, se, n`` (``parameter``: ``difficulty`` for RM;
+            ``item_id, parameter, estimate, se, n`` (``parameter``: ``difficulty`` for RM;
             ``location``, ``threshold_1``, ... for PCM; ``n``: persons who took the item).
         """
         d, th = self._design, self.thresholds()
@@ -98,18 +98,18 @@ class RaschModel:
         else:
             loc = _location_matrix(d)
             est, se = loc @ self.beta, np.sqrt(np.diag(loc @ self.cov_beta @ loc.T))
-            locs = pd.DataFrame({"item": self.items, "step": 0, "estimate": est, "se": se})
+            locs = pd.DataFrame({"item_id": self.items, "step": 0, "estimate": est, "se": se})
             out = pd.concat([locs, th], ignore_index=True).sort_values(
-                ["item", "step"],
-                key=lambda s: s.map(self.items.index) if s.name == "item" else s,
+                ["item_id", "step"],
+                key=lambda s: s.map(self.items.index) if s.name == "item_id" else s,
                 kind="stable",
             )
             out["parameter"] = np.where(
                 out["step"] == 0, "location", "threshold_" + out["step"].astype(str)
             )
             out = out.drop(columns="step")
-        out["n"] = out["item"].map(dict(zip(self.items, n_item, strict=True)))
-        return out[["item", "parameter", "estimate", "se", "n"]].reset_index(drop=True)
+        out["n"] = out["item_id"].map(dict(zip(self.items, n_item, strict=True)))
+        return out[["item_id", "parameter", "estimate", "se", "n"]].reset_index(drop=True)
 
     def persons(self, method: str = "wle") -> pd.DataFrame:
         """Person abilities given the item parameters, by ``"wle"`` (Warm) or ``"mle"``.
@@ -154,7 +154,7 @@ class RaschModel:
         Returns
         -------
         DataFrame
-            ``item, infit_msq, outfit_msq, infit_t, outfit_t, n``.
+            ``item_id, infit_msq, outfit_msq, infit_t, outfit_t, n``.
         """
         pp = self.persons("mle")
         keep = pp["estimate"].notna().to_numpy()
@@ -171,7 +171,7 @@ class RaschModel:
         q_in = np.sqrt(np.sum(np.where(admin, k4 - v**2, 0.0), axis=0) / vsum**2)
         return pd.DataFrame(
             {
-                "item": self.items,
+                "item_id": self.items,
                 "infit_msq": infit,
                 "outfit_msq": outfit,
                 "infit_t": _wilson_hilferty(infit, q_in),
@@ -193,7 +193,7 @@ def rasch(responses: pd.DataFrame) -> RaschModel:
     Returns
     -------
     RaschModel
-        ``.difficulty``, ``.table()`` (``item, parameter, estimate, se, n``), ``.itemfit()``,
+        ``.difficulty``, ``.table()`` (``item_id, parameter, estimate, se, n``), ``.itemfit()``,
         ``.persons()``. Difficulties sum to zero (eRm's ``sum0 = TRUE``).
 
     Raises

@@ -28,7 +28,7 @@ def rater_agreement(
     Returns
     -------
     DataFrame
-        ``item`` (DataFrame input only), ``statistic`` (``exact_agreement``,
+        ``item_id`` (DataFrame input only), ``statistic`` (``exact_agreement``,
         ``adjacent_agreement`` (|difference| <= 1 category), ``kappa``,
         ``weighted_kappa``), ``estimate, se, n``. Kappa SEs are the large-sample non-null
         SEs of Fleiss, Cohen & Everitt (1969); agreement SEs are binomial.
@@ -60,11 +60,11 @@ def rater_agreement(
                 f"x {len(r2)}); align the two codings first"
             )
         parts = [
-            _pair(r1[c].to_numpy(), r2[c].to_numpy(), categories).assign(item=str(c))
+            _pair(r1[c].to_numpy(), r2[c].to_numpy(), categories).assign(item_id=str(c))
             for c in r1.columns
         ]
         out = pd.concat(parts, ignore_index=True)
-        return out[["item", "statistic", "estimate", "se", "n"]]
+        return out[["item_id", "statistic", "estimate", "se", "n"]]
     if isinstance(r1, pd.DataFrame) or isinstance(r2, pd.DataFrame):
         raise TypeError(
             "rater_agreement: pass two Series or two DataFrames (got "
@@ -220,7 +220,7 @@ def coder_agreement(
     Returns
     -------
     DataFrame
-        ``item`` (item id, or ``overall``), ``max_score, n, exact_agreement`` (same code),
+        ``item_id`` (item id, or ``overall``), ``max_score, n, exact_agreement`` (same code),
         ``score_agreement`` (same score), ``kappa`` (codes, nominal), ``weighted_kappa``
         (scores, quadratic weights), ``icc`` (ICC2 on scores), ``meets_target``.
 
@@ -261,7 +261,7 @@ def _agreement_row(item, part, target, kappa_target) -> dict:
     scores = rater_agreement(part["SCORE1"], part["SCORE2"]).set_index("statistic")["estimate"]
     icc = intraclass_correlation(part["SCORE1"], part["SCORE2"]).set_index("type")["estimate"]
     return {
-        "item": item,
+        "item_id": item,
         "max_score": int(part["max_score"].max()),
         "n": len(part),
         "exact_agreement": codes["exact_agreement"],

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib.resources import files
 
+import numpy as np
 import pandas as pd
 
 from workbench.fielddata.schema import load_schema
-from workbench.labels import label
+from workbench.psychometrics.information import wright_map
+from workbench.psychometrics.items import score_levels
 from workbench.psychometrics.reliability import booklet_reliability
 
 __all__ = [
@@ -22,6 +24,13 @@ __all__ = [
     "reliability_summary",
     "count_reasons",
     "reasons_table",
+    "verdict_count",
+    "median_alpha",
+    "overall_agreement",
+    "dif_shown",
+    "loadings_table",
+    "score_level_table",
+    "wright_data",
     "rasch_thresholds",
     "questionnaire_answers",
     "class_language",
@@ -30,6 +39,21 @@ __all__ = [
 ]
 
 FIT_REASONS = ("infit", "outfit", "misfit_rmsd")
+_DIF_COLUMNS = (
+    "comparison",
+    "focal",
+    "reference",
+    "item_id",
+    "n_reference",
+    "n_focal",
+    "d_dif",
+    "d_dif_se",
+    "smd",
+    "ets_class",
+    "irt_difference",
+    "irt_se",
+    "irt_class",
+)
 
 
 def percent(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -43,32 +67,31 @@ def percent(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return data.assign(**{c: 100 * data[c] for c in columns})
 
 
-def statistics_table(statistics: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """The item-statistics table as the report shows it: missing rates in %, flags labelled.
+def statistics_table(statistics: pd.DataFrame) -> pd.DataFrame:
+    """The item-statistics table as the report shows it: missing rates in %, the flags as one
+    compound code (``hard/low_rpb``) that a page labels part by part in its language.
 
     Parameters
     ----------
     statistics
         :func:`workbench.psychometrics.item_statistics` output.
-    lang
-        Report language of the flag labels.
 
     Returns
     -------
     DataFrame
-        ``item, type, n, max_score, p_value, r_item_rest, omitted, not_reached, flags``
-        (``omitted`` and ``not_reached`` in %, ``flags`` as labels joined by ``, ``).
+        ``item_id, type, n, max_score, p_value, r_item_rest, omitted, not_reached, flags``
+        (``omitted`` and ``not_reached`` in %).
 
     Examples
     --------
-    >>> s = pd.DataFrame({"item": ["a"], "omitted": [0.1], "not_reached": [0.0],
-    ...                   "flag_hard": [True], "flags": ["hard"]})
-    >>> statistics_table(s, lang="en")["omitted"].tolist()
-    [10.0]
+    >>> s = pd.DataFrame({"item_id": ["a"], "omitted": [0.1], "not_reached": [0.0],
+    ...                   "flag_hard": [True], "flags": ["hard;low_rpb"]})
+    >>> statistics_table(s)[["omitted", "flags"]].values.tolist()
+    [[10.0, 'hard/low_rpb']]
     """
     shown = statistics.drop(columns=[c for c in statistics if c.startswith("flag_")])
     shown = percent(shown, ["omitted", "not_reached"])
-    return shown.assign(flags=shown["flags"].map(lambda f: _labels(str(f), lang)))
+    return shown.assign(flags=shown["flags"].fillna("").astype(str).str.replace(";", "/"))
 
 
 def weakest_options(options: pd.DataFrame, *, n: int = 4) -> pd.DataFrame:
@@ -78,7 +101,7 @@ def weakest_options(options: pd.DataFrame, *, n: int = 4) -> pd.DataFrame:
     Parameters
     ----------
     options
-        :func:`workbench.psychometrics.option_table` output (``item, option, is_key,
+        :func:`workbench.psychometrics.option_table` output (``item_id, option, is_key,
         proportion, r_option_rest``).
 
     Returns
@@ -87,8 +110,8 @@ def weakest_options(options: pd.DataFrame, *, n: int = 4) -> pd.DataFrame:
         The rows of those items, ``proportion`` in %.
     """
     distractors = options[~options["is_key"]]
-    worst = distractors.groupby("item")["r_option_rest"].max().nlargest(n).index
-    return percent(options[options["item"].isin(worst)], ["proportion"])
+    worst = distractors.groupby("item_id")["r_option_rest"].max().nlargest(n).index
+    return percent(options[options["item_id"].isin(worst)], ["proportion"])
 
 
 def reliability_summary(scores: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
@@ -137,25 +160,125 @@ def count_reasons(verdicts: pd.DataFrame, reasons: Sequence[str] = FIT_REASONS) 
     return int(sum(bool(wanted & set(str(r).split(";"))) for r in verdicts["reasons"]))
 
 
-def reasons_table(verdicts: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """The items not kept, with their reasons labelled in ``lang`` (DIF with its comparison).
+def reasons_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The items not kept, one row per reason: codes (``infit``, ``dif_gender``) that a page
+    labels in its language.
 
     Examples
     --------
     >>> v = pd.DataFrame({"item_id": ["a", "b"], "verdict": ["keep", "review"],
-    ...                   "reasons": ["", "dif_gender"]})
-    >>> reasons_table(v, lang="en")["reasons"].tolist()
-    ['DIF C (gender)']
+    ...                   "reasons": ["", "hard;dif_gender"]})
+    >>> reasons_table(v).values.tolist()
+    [['b', 'review', 'hard'], ['b', 'review', 'dif_gender']]
     """
-    shown = verdicts[verdicts["verdict"] != "keep"]
-    return shown.assign(reasons=shown["reasons"].map(lambda r: _reason_labels(str(r), lang)))
+    rows = [
+        {"item_id": row.item_id, "verdict": row.verdict, "reason": reason}
+        for row in verdicts[verdicts["verdict"] != "keep"].itertuples(index=False)
+        for reason in str(row.reasons).split(";")
+        if reason
+    ]
+    return pd.DataFrame(rows, columns=["item_id", "verdict", "reason"])
+
+
+def verdict_count(verdicts: pd.DataFrame, verdict: str) -> int:
+    """How many items have this verdict (``keep``, ``review`` or ``drop``).
+
+    Examples
+    --------
+    >>> verdict_count(pd.DataFrame({"verdict": ["keep", "drop", "keep"]}), "keep")
+    2
+    """
+    return int((verdicts["verdict"] == verdict).sum())
+
+
+def median_alpha(summary: pd.DataFrame) -> float:
+    """The median booklet alpha of all students (:func:`reliability_summary`'s ``all`` row).
+
+    Examples
+    --------
+    >>> median_alpha(pd.DataFrame({"group": ["ky", "all"], "alpha": [0.7, 0.8]}))
+    0.8
+    """
+    return float(summary.loc[summary["group"] == "all", "alpha"].iloc[0])
+
+
+def overall_agreement(agreement: pd.DataFrame) -> float:
+    """Exact coder agreement over all double-coded items, in %
+    (:func:`workbench.psychometrics.coder_agreement`'s ``overall`` row).
+
+    Examples
+    --------
+    >>> overall_agreement(pd.DataFrame({"item_id": ["R1", "overall"],
+    ...                                 "exact_agreement": [0.8, 0.9]}))
+    90.0
+    """
+    return 100 * float(agreement.loc[agreement["item_id"] == "overall", "exact_agreement"].iloc[0])
+
+
+def dif_shown(dif: pd.DataFrame, *, classes: Sequence[str] = ("B", "C")) -> pd.DataFrame:
+    """The DIF results worth a reader's look: items at ETS or IRT class ``B`` or ``C`` in any
+    comparison, with the groups compared (codes a page labels: ``ru``, ``girl``).
+
+    Returns
+    -------
+    DataFrame
+        ``comparison, focal, reference, item_id, n_reference, n_focal, d_dif, d_dif_se,
+        smd, ets_class, irt_difference, irt_se, irt_class``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({c: 0 for c in _DIF_COLUMNS}, index=[0, 1, 2])
+    >>> d["ets_class"], d["irt_class"] = ["A", "B+", "A"], ["A", "A", "C-"]
+    >>> dif_shown(d).index.tolist()
+    [1, 2]
+    """
+    wanted = tuple(classes)
+    shown = np.zeros(len(dif), dtype=bool)
+    for column in ("ets_class", "irt_class"):
+        shown |= dif[column].astype(str).str[:1].isin(wanted).to_numpy()
+    return dif.loc[shown, list(_DIF_COLUMNS)]
+
+
+def loadings_table(loadings: pd.DataFrame, adequacy: pd.DataFrame) -> pd.DataFrame:
+    """EFA loadings with each item's measure of sampling adequacy (KMO per item).
+
+    Examples
+    --------
+    >>> l = pd.DataFrame({"item_id": ["q1", "q2"], "factor": 1, "loading": [0.7, 0.6]})
+    >>> a = pd.DataFrame({"item_id": ["q1", "q2", "overall"], "msa": [0.6, 0.7, 0.65]})
+    >>> loadings_table(l, a)["msa"].tolist()
+    [0.6, 0.7]
+    """
+    return loadings.merge(adequacy[["item_id", "msa"]], on="item_id", how="left")
+
+
+def score_level_table(scores: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Score levels of the partial-credit items (``max_score`` 2 and more), shares in %.
+
+    Returns
+    -------
+    DataFrame
+        :func:`workbench.psychometrics.score_levels` of those items, ``proportion`` and
+        ``mean_rest`` in %.
+    """
+    polytomous = items.loc[items["max_score"] >= 2, "item_id"].tolist()
+    return percent(score_levels(scores, items=polytomous), ["proportion", "mean_rest"])
+
+
+def wright_data(model, *, limit: float = 5.0) -> pd.DataFrame:
+    """The Wright map of a fitted Rasch/PCM model: item (and step) locations and the WLE
+    abilities, clipped to ``±limit`` logits (extreme scores would stretch the axis)."""
+    persons = model.persons("wle")["estimate"].clip(-limit, limit)
+    return wright_map(rasch_thresholds(model), persons)
 
 
 def rasch_thresholds(model) -> pd.DataFrame:
     """Item (and step) locations of a fitted Rasch/PCM model for the Wright map: ``item_id, b``."""
     table = model.table()
     steps = table[table["parameter"] != "location"]
-    return pd.DataFrame({"item_id": steps["item"].to_numpy(), "b": steps["estimate"].to_numpy()})
+    return pd.DataFrame(
+        {"item_id": steps["item_id"].to_numpy(), "b": steps["estimate"].to_numpy()}
+    )
 
 
 def questionnaire_answers(
@@ -220,20 +343,6 @@ def indices_summary(indices: pd.DataFrame, *, id: str = "IDSTUD") -> pd.DataFram
             "max": values.max().to_numpy(),
         }
     )
-
-
-def _labels(codes: str, lang: str) -> str:
-    return ", ".join(label(k, lang) for k in codes.split(";") if k)
-
-
-def _reason_labels(codes: str, lang: str) -> str:
-    shown = []
-    for code in (k for k in codes.split(";") if k):
-        if code.startswith("dif_"):
-            shown.append(f"{label('dif', lang)} ({label(code[4:], lang)})")
-        else:
-            shown.append(label(code, lang))
-    return "; ".join(shown)
 
 
 def _schema(name: str):

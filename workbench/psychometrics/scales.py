@@ -25,7 +25,7 @@ class ScaleAnalysis:
     Attributes
     ----------
     items
-        ``item, n, mean, sd, r_item_rest, alpha_if_dropped, loading, location, infit_msq,
+        ``item_id, n, mean, sd, r_item_rest, alpha_if_dropped, loading, location, infit_msq,
         outfit_msq`` (complete cases for the classical and factor columns).
     scale
         ``statistic`` (``alpha``, ``omega_total``, ``cfi``, ``rmsea``, ``eigenvalue_ratio``),
@@ -182,7 +182,7 @@ def _item_table(frame: pd.DataFrame, model: RaschModel) -> pd.DataFrame:
     fit = model.itemfit()
     return pd.DataFrame(
         {
-            "item": [str(c) for c in frame.columns],
+            "item_id": [str(c) for c in frame.columns],
             "n": frame.notna().sum().to_numpy(),
             "mean": frame.mean().to_numpy(),
             "sd": frame.std().to_numpy(),

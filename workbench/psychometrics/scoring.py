@@ -188,7 +188,7 @@ def missing_rates(
     Returns
     -------
     DataFrame
-        ``item, n_administered, omitted, not_reached`` (shares 0-1).
+        ``item_id, n_administered, omitted, not_reached`` (shares 0-1).
 
     Notes
     -----
@@ -199,7 +199,7 @@ def missing_rates(
     --------
     >>> import pandas as pd
     >>> missing_rates(pd.DataFrame({"q": [1, 9, 6, 7]})).round(3).to_dict("list")
-    {'item': ['q'], 'n_administered': [3], 'omitted': [0.333], 'not_reached': [0.333]}
+    {'item_id': ['q'], 'n_administered': [3], 'omitted': [0.333], 'not_reached': [0.333]}
     """
     x = codes.to_numpy(dtype=float, na_value=np.nan)
     given = ~np.isnan(x) & (x != not_administered)
@@ -207,7 +207,7 @@ def missing_rates(
     with np.errstate(invalid="ignore", divide="ignore"):
         return pd.DataFrame(
             {
-                "item": [str(c) for c in codes.columns],
+                "item_id": [str(c) for c in codes.columns],
                 "n_administered": n,
                 "omitted": (x == omitted).sum(axis=0) / n,
                 "not_reached": (x == not_reached).sum(axis=0) / n,

@@ -4,9 +4,12 @@ table of a rotated booklet design and the DIF table over several comparisons.
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import numpy as np
 import pandas as pd
 
+from workbench.fielddata.schema import load_schema
 from workbench.psychometrics.dif import mantel_haenszel
 from workbench.psychometrics.irt_dif import irt_dif
 from workbench.psychometrics.items import distractor_analysis, item_analysis, score_levels
@@ -19,6 +22,7 @@ __all__ = [
     "keyed_responses",
     "student_groups",
     "calibration_table",
+    "booklet_rows",
 ]
 
 
@@ -57,7 +61,7 @@ def item_statistics(
     Returns
     -------
     DataFrame
-        ``item, type, n, max_score, p_value, r_item_rest, omitted, not_reached, flag_hard,
+        ``item_id, type, n, max_score, p_value, r_item_rest, omitted, not_reached, flag_hard,
         flag_easy, flag_low_rpb, flag_distractor, flag_order, flags``.
     """
     ids = items["item_id"].tolist()
@@ -68,17 +72,18 @@ def item_statistics(
     scores = score_missing(codes[ids])
     cr = items.loc[items["type"] == "CR", "item_id"].tolist()
     levels = score_levels(scores, items=cr, max_score=top)
-    order = levels.groupby("item")["flag_order"].first()
-    stats["flag_order"] = stats["item"].map(order).fillna(False).astype(bool)
+    order = levels.groupby("item_id")["flag_order"].first()
+    stats["flag_order"] = stats["item_id"].map(order).fillna(False).astype(bool)
     stats["flags"] = [
         ";".join([f for f in (fl.split(";") if fl else [])] + (["level_order"] if o else []))
         for fl, o in zip(stats["flags"], stats["flag_order"], strict=True)
     ]
-    stats = stats.merge(missing_rates(codes[ids])[["item", "omitted", "not_reached"]], on="item")
-    stats.insert(1, "type", stats["item"].map(items.set_index("item_id")["type"]))
+    rates = missing_rates(codes[ids])[["item_id", "omitted", "not_reached"]]
+    stats = stats.merge(rates, on="item_id")
+    stats.insert(1, "type", stats["item_id"].map(items.set_index("item_id")["type"]))
     return stats[
         [
-            "item",
+            "item_id",
             "type",
             "n",
             "max_score",
@@ -125,7 +130,7 @@ def dif_table(
     Returns
     -------
     DataFrame
-        ``comparison, focal, reference, item, max_score, n_reference, n_focal, d_dif,
+        ``comparison, focal, reference, item_id, max_score, n_reference, n_focal, d_dif,
         d_dif_se, smd, p_value, ets_class, irt_difference, irt_se, irt_class, flagged``
         (``flagged``: C-level by MH; MH D-DIF < 0 and irt_difference > 0 favour the
         reference group).
@@ -137,18 +142,17 @@ def dif_table(
     for name, (group, focal, reference) in comparisons.items():
         g = np.asarray(group, dtype=object)
         mh = mantel_haenszel(scores, group=g, focal=focal, reference=reference, matching=strata)
-        mh = mh.rename(columns={"p_value": "p_value"})
         if irt:
             it = irt_dif(scores, group=g, focal=focal, reference=reference)
             mh = mh.merge(
-                it[["item", "difference", "se", "dif_class"]].rename(
+                it[["item_id", "difference", "se", "dif_class"]].rename(
                     columns={
                         "difference": "irt_difference",
                         "se": "irt_se",
                         "dif_class": "irt_class",
                     }
                 ),
-                on="item",
+                on="item_id",
                 how="left",
             )
         else:
@@ -161,7 +165,7 @@ def dif_table(
             "comparison",
             "focal",
             "reference",
-            "item",
+            "item_id",
             "max_score",
             "n_reference",
             "n_focal",
@@ -186,8 +190,9 @@ def student_groups(
     Returns
     -------
     DataFrame
-        ``IDSTUD, IDBOOK, language`` (``CLASS_LANG``), ``gender`` (``girl``/``boy`` from
-        ``SEX`` 1/2, as the student-tracking schema codes it).
+        ``IDSTUD, IDBOOK, language`` (``CLASS_LANG``), ``gender`` (``SEX`` as the code
+        labels of the student-tracking schema: ``girl``/``boy``, label keys a report shows in
+        its language).
     """
     lang = scored[["IDCLASS"]].merge(
         class_tracking[["IDCLASS", "CLASS_LANG"]], on="IDCLASS", how="left"
@@ -200,7 +205,7 @@ def student_groups(
             "IDSTUD": scored["IDSTUD"].to_numpy(),
             "IDBOOK": scored["IDBOOK"].to_numpy(),
             "language": lang.to_numpy(),
-            "gender": sex.map({1: "girl", 2: "boy"}).to_numpy(),
+            "gender": sex.map(_schema_codes("student_tracking", "SEX")).to_numpy(),
         }
     )
 
@@ -224,10 +229,29 @@ def calibration_table(calibration: pd.DataFrame, model) -> pd.DataFrame:
     loc = model.table().query("parameter in ['difficulty', 'location']")
     extra = pd.DataFrame(
         {
-            "item_id": loc["item"].to_numpy(),
+            "item_id": loc["item_id"].to_numpy(),
             "rasch_location": loc["estimate"].to_numpy(),
             "rasch_se": loc["se"].to_numpy(),
         }
     )
-    fit = model.itemfit().rename(columns={"item": "item_id"}).drop(columns="n")
+    fit = model.itemfit().drop(columns="n")
     return calibration.merge(extra, on="item_id", how="left").merge(fit, on="item_id", how="left")
+
+
+def booklet_rows(
+    booklets: pd.DataFrame, scored: pd.DataFrame, *, id: str = "IDSTUD"
+) -> pd.DataFrame:
+    """The raw booklet answers of the scored students, in the scored table's row order.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"IDSTUD": [1, 2, 3], "R1": ["A", "B", "C"]})
+    >>> booklet_rows(b, pd.DataFrame({"IDSTUD": [3, 1]}))["R1"].tolist()
+    ['C', 'A']
+    """
+    return booklets.set_index(id).loc[scored[id]].reset_index()
+
+
+def _schema_codes(schema: str, column: str) -> dict:
+    path = files("workbench.fielddata").joinpath("schemas", f"{schema}.yaml")
+    return dict(load_schema(path).column(column).code_labels)

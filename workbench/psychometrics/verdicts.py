@@ -39,14 +39,14 @@ def item_verdicts(
     Parameters
     ----------
     statistics
-        :func:`item_analysis` output (``item, r_item_rest, flags``); an optional boolean
+        :func:`item_analysis` output (``item_id, r_item_rest, flags``); an optional boolean
         ``flag_order`` column (partial-credit levels out of order) is used when present.
     fit
-        ``item, infit_msq, outfit_msq`` (e.g. :meth:`RaschModel.itemfit`).
+        ``item_id, infit_msq, outfit_msq`` (e.g. :meth:`RaschModel.itemfit`).
     calibration
         ``item_id, a, rmsd`` (:func:`workbench.psychometrics.calibrate` table).
     dif
-        ``item, comparison, ets_class`` (any DIF table; classes starting with ``C`` count).
+        ``item_id, comparison, ets_class`` (any DIF table; classes starting with ``C`` count).
     drop_rpb, drop_rmsd, fit_range
         The thresholds of the rule (module docstring).
 
@@ -60,25 +60,25 @@ def item_verdicts(
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"item": ["a", "b", "c"], "r_item_rest": [0.45, 0.15, 0.02],
+    >>> s = pd.DataFrame({"item_id": ["a", "b", "c"], "r_item_rest": [0.45, 0.15, 0.02],
     ...                   "flags": ["", "low_rpb", "low_rpb"]})
     >>> item_verdicts(s)["verdict"].tolist()
     ['keep', 'review', 'drop']
     """
-    missing = [c for c in ("item", "r_item_rest", "flags") if c not in statistics.columns]
+    missing = [c for c in ("item_id", "r_item_rest", "flags") if c not in statistics.columns]
     if missing:
         raise KeyError(
             f"item_verdicts: statistics lacks columns {missing}; pass the item_analysis() table"
         )
-    items = statistics["item"].astype(str).tolist()
+    items = statistics["item_id"].astype(str).tolist()
     drop = {i: [] for i in items}
     review = {i: [] for i in items}
     for row in statistics.itertuples(index=False):
         if not (row.r_item_rest >= drop_rpb):
-            drop[row.item].append("no_discrimination")
-        review[row.item] += [f for f in str(row.flags).split(";") if f]
+            drop[row.item_id].append("no_discrimination")
+        review[row.item_id] += [f for f in str(row.flags).split(";") if f]
         if getattr(row, "flag_order", False):
-            review[row.item].append("level_order")
+            review[row.item_id].append("level_order")
     if calibration is not None:
         for row in calibration.itertuples(index=False):
             if row.item_id in drop and np.isfinite(row.a) and row.a <= 0:
@@ -88,16 +88,16 @@ def item_verdicts(
     if fit is not None:
         lo, hi = fit_range
         for row in fit.itertuples(index=False):
-            if row.item in review:
-                review[row.item] += [
+            if row.item_id in review:
+                review[row.item_id] += [
                     name
                     for name, v in (("infit", row.infit_msq), ("outfit", row.outfit_msq))
                     if not lo <= v <= hi
                 ]
     if dif is not None:
         for row in dif.itertuples(index=False):
-            if str(row.item) in review and str(row.ets_class).startswith("C"):
-                review[str(row.item)].append(f"dif_{row.comparison}")
+            if str(row.item_id) in review and str(row.ets_class).startswith("C"):
+                review[str(row.item_id)].append(f"dif_{row.comparison}")
     rows = []
     for i in items:
         verdict = "drop" if drop[i] else ("review" if review[i] else "keep")

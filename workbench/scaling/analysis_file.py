@@ -485,6 +485,61 @@ def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = Non
     return pd.DataFrame(rows)
 
 
+def pv_step_rows(reconciliation: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the reconciliation's ``plausible_values`` step: the students weighted but
+    given no plausible values, with the reason
+    (:func:`workbench.fielddata.plausible_values_step`).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"step": ["weights", "plausible_values"], "n": [3, 1]})
+    >>> pv_step_rows(r)["n"].tolist()
+    [1]
+    """
+    return reconciliation[reconciliation["step"] == "plausible_values"]
+
+
+def missing_code_rows(book: pd.DataFrame) -> pd.DataFrame:
+    """The codebook's missing codes, one row per variable and code, the meaning as a code
+    (``omitted``, ...) that a report labels in its language (label ``missing_kind_<meaning>``).
+
+    Parameters
+    ----------
+    book
+        :func:`codebook` output (``missing_codes`` such as ``"9 = omitted; 8 = invalid"``).
+
+    Returns
+    -------
+    DataFrame
+        ``variable, file, missing_code, meaning, n_valid, n_omitted, n_not_reached,
+        n_not_administered, n_invalid``; variables without missing codes are left out.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"variable": ["A", "B"], "file": "f",
+    ...                   "missing_codes": ["9 = omitted; 8 = invalid", ""], "n_valid": [5, 6],
+    ...                   "n_omitted": [1, 0], "n_not_reached": 0, "n_not_administered": 0,
+    ...                   "n_invalid": [2, 0]})
+    >>> missing_code_rows(b)[["variable", "missing_code", "meaning"]].values.tolist()
+    [['A', '9', 'omitted'], ['A', '8', 'invalid']]
+    """
+    counts = ["n_valid", *(f"n_{kind}" for kind in MISSING_KINDS)]
+    rows = [
+        {
+            "variable": row["variable"],
+            "file": row["file"],
+            "missing_code": code.strip(),
+            "meaning": meaning.strip(),
+            **{c: row[c] for c in counts},
+        }
+        for row in book.to_dict("records")
+        for part in str(row["missing_codes"] or "").split(";")
+        if "=" in part
+        for code, meaning in [part.split("=", 1)]
+    ]
+    return pd.DataFrame(rows, columns=["variable", "file", "missing_code", "meaning", *counts])
+
+
 def _describe(name: str, table: pd.DataFrame, column) -> dict:
     base = name.removesuffix("_MISSING") if name.endswith("_MISSING") else None
     entry = _entry(base or name)

@@ -29,11 +29,38 @@ class Conditioning:
     columns: tuple[str, ...]
     sources: pd.DataFrame = field(repr=False)
     explained: float
+    direct: tuple[str, ...] = ()
 
     def table(self) -> pd.DataFrame:
-        """``variable, source, variance_share``: each conditioning variable; for principal
-        components the share of the questionnaire variance it explains."""
-        return self.sources.copy()
+        """``term, variable, category, source, variance_share``: each conditioning variable
+        (``term``, e.g. ``region_osh_city``), the reporting variable and category it codes
+        (``region``, ``osh_city``; a principal component is its own variable), and for
+        principal components the share of the questionnaire variance it explains."""
+        return self.terms(self.sources.rename(columns={"variable": "term"}))
+
+    def terms(self, table: pd.DataFrame, column: str = "term") -> pd.DataFrame:
+        """``table`` with its ``column`` of terms split into ``variable`` and ``category``, so
+        a report labels both as codes (``region`` / ``osh_city``); a term that is no dummy of
+        a direct variable (``intercept``, ``PC01``) is its own variable, with no category.
+
+        Examples
+        --------
+        >>> c = Conditioning(pd.DataFrame(), (), pd.DataFrame(), 1.0, direct=("region",))
+        >>> c.terms(pd.DataFrame({"term": ["intercept", "region_osh_city"]})).values.tolist()
+        [['intercept', 'intercept', ''], ['region_osh_city', 'region', 'osh_city']]
+        """
+        parts = [self._split(str(term)) for term in table[column]]
+        out = table.copy()
+        at = out.columns.get_loc(column) + 1
+        out.insert(at, "variable", [variable for variable, _ in parts])
+        out.insert(at + 1, "category", [category for _, category in parts])
+        return out
+
+    def _split(self, term: str) -> tuple[str, str]:
+        for variable in sorted(self.direct, key=len, reverse=True):
+            if term.startswith(f"{variable}_"):
+                return variable, term[len(variable) + 1 :]
+        return term, ""
 
     def __repr__(self) -> str:
         n_pc = int((self.sources["source"] == "component").sum())
@@ -77,8 +104,8 @@ def conditioning_variables(
     -------
     Conditioning
         ``.data`` (``[id]`` and the numeric columns, no missing values), ``.columns`` (their
-        names, for :func:`latent_regression`), ``.table()`` (``variable, source,
-        variance_share``), ``.explained`` (share of background variance kept).
+        names, for :func:`latent_regression`), ``.table()`` (``term, variable, category,
+        source, variance_share``), ``.explained`` (share of background variance kept).
 
     Checked against
     ---------------
@@ -126,7 +153,9 @@ def conditioning_variables(
     if id:
         out.insert(0, id, data[id].to_numpy())
     columns = tuple(r["variable"] for r in rows)
-    return Conditioning(out.reset_index(drop=True), columns, pd.DataFrame(rows), explained)
+    return Conditioning(
+        out.reset_index(drop=True), columns, pd.DataFrame(rows), explained, tuple(direct)
+    )
 
 
 def _dummies(column: pd.Series, name: str) -> pd.DataFrame:

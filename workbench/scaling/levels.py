@@ -14,58 +14,25 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.labels import LANGS, label
+
 __all__ = [
     "LEVEL_DESCRIPTIONS",
     "benchmark_cuts",
     "proficiency_levels",
     "benchmark_table",
+    "levels_table",
     "trend_difference",
     "trend_report",
+    "national_change",
 ]
 
-#: what a reader at each level can do (below the first cut, then one text per cut)
-LEVEL_DESCRIPTIONS = {
-    "en": [
-        "Below the low benchmark: the student does not yet reliably locate explicitly "
-        "stated information in a simple text.",
-        "Low: locates and retrieves explicitly stated information in literary and "
-        "informational texts.",
-        "Intermediate: retrieves information, makes straightforward inferences and begins "
-        "to interpret events and actions.",
-        "High: makes inferences across a text, interprets and integrates ideas, and "
-        "recognizes some features of language and text.",
-        "Advanced: integrates ideas and evidence across a text, interprets complex "
-        "events, evaluates the text's content, language and structure.",
-    ],
-    "ru": [
-        "Ниже низкого уровня: учащийся пока не может надёжно найти явно заданную "
-        "информацию в простом тексте.",
-        "Низкий: находит и извлекает явно заданную информацию в художественных и "
-        "информационных текстах.",
-        "Средний: извлекает информацию, делает простые выводы и начинает интерпретировать "
-        "события и поступки.",
-        "Высокий: делает выводы на основе всего текста, интерпретирует и объединяет идеи, "
-        "замечает некоторые особенности языка и текста.",
-        "Продвинутый: объединяет идеи и доказательства из всего текста, интерпретирует "
-        "сложные события, оценивает содержание, язык и структуру текста.",
-    ],
-    "ky": [
-        "Төмөнкү деңгээлден төмөн: окуучу жөнөкөй тексттеги ачык берилген маалыматты "
-        "азырынча ишенимдүү таба албайт.",
-        "Төмөн: көркөм жана маалыматтык тексттерден ачык берилген маалыматты таап, бөлүп алат.",
-        "Орто: маалыматты табат, жөнөкөй тыянак чыгарат жана окуяларды, аракеттерди "
-        "чечмелей баштайт.",
-        "Жогору: бүт тексттин негизинде тыянак чыгарат, ойлорду чечмелеп бириктирет, тилдин "
-        "жана тексттин айрым өзгөчөлүктөрүн байкайт.",
-        "Өркүндөтүлгөн: бүт тексттеги ойлорду жана далилдерди бириктирет, татаал окуяларды "
-        "чечмелейт, тексттин мазмунун, тилин жана түзүлүшүн баалайт.",
-    ],
-}
-_NAMES = {
-    "en": ["Below low", "Low", "Intermediate", "High", "Advanced"],
-    "ru": ["Ниже низкого", "Низкий", "Средний", "Высокий", "Продвинутый"],
-    "ky": ["Төмөнкүдөн төмөн", "Төмөн", "Орто", "Жогору", "Өркүндөтүлгөн"],
-}
+#: label keys of the PIRLS benchmarks' names and descriptions (below the first cut, then one
+#: per cut), kept in ``workbench/texts/labels_scaling.yaml``: ``pirls_level_<k>[_text]``
+_LEVEL_KEYS = tuple(f"pirls_level_{k}" for k in range(5))
+#: what a reader at each level can do, per language (from the label file)
+LEVEL_DESCRIPTIONS = {lang: [label(f"{k}_text", lang) for k in _LEVEL_KEYS] for lang in LANGS}
+_NAMES = {lang: [label(k, lang) for k in _LEVEL_KEYS] for lang in LANGS}
 
 
 def benchmark_cuts(cuts: Sequence[float]) -> dict[str, float]:
@@ -170,6 +137,36 @@ def benchmark_table(
         shares, left_on=[*keys, "lower"], right_on=[*keys, "cutpoint"], how="left"
     ).drop(columns="cutpoint")
     return out.reset_index(drop=True)
+
+
+def levels_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The benchmark table as a report shows it: the PIRLS levels' ``name`` and
+    ``description`` as label keys (``pirls_level_2``, ``pirls_level_2_text``) that the page
+    labels in its own language; other cuts keep their generic names.
+
+    Parameters
+    ----------
+    table
+        :func:`benchmark_table` output (without ``by``).
+
+    Returns
+    -------
+    DataFrame
+        ``level, name, lower, upper, estimate, se, ci_lower, ci_upper, n, description``.
+
+    Examples
+    --------
+    >>> t = proficiency_levels([400, 475, 550, 625], lang="ru")
+    >>> levels_table(t.assign(estimate=1.0, se=0.1, ci_lower=0.8, ci_upper=1.2, n=9))[
+    ...     "name"].tolist()[:2]
+    ['pirls_level_0', 'pirls_level_1']
+    """
+    columns = ["level", "name", "lower", "upper", "estimate", "se", "ci_lower", "ci_upper", "n"]
+    out = table[[*columns, "description"]].copy()
+    if len(out) == len(_LEVEL_KEYS) and out["level"].tolist() == list(range(len(_LEVEL_KEYS))):
+        out["name"] = list(_LEVEL_KEYS)
+        out["description"] = [f"{key}_text" for key in _LEVEL_KEYS]
+    return out
 
 
 def trend_difference(
@@ -320,3 +317,16 @@ def trend_report(
     )
     out["group"] = out["group"].astype(str)
     return out[columns]
+
+
+def national_change(trend: pd.DataFrame) -> float:
+    """The change of the national mean since the base cycle (the first row of
+    :func:`trend_report`); ``0.0`` for a base cycle, whose trend table is empty.
+
+    Examples
+    --------
+    >>> national_change(pd.DataFrame({"difference": [-4.5, 2.0]})), national_change(
+    ...     pd.DataFrame({"difference": []}))
+    (-4.5, 0.0)
+    """
+    return float(trend["difference"].iloc[0]) if len(trend) else 0.0
