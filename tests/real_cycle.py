@@ -52,7 +52,6 @@ def start_cycle(
         evaluation_reps=evaluation_reps,
         domain_reps=20,
     )
-    raw["stages"]["validity"] = {}  # later stages: as a user copies them from the demo's file
     made.params.write_text(
         yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
