@@ -94,8 +94,10 @@ wb.report.text("scaling", "population", lang=lang)
 
 # %%
 display(wb.report.text("scaling", "population_note", lang=lang))
+display(wb.report.headline("iterations", int(scaled.model.iterations), lang=lang))
+display(wb.report.headline("converged", bool(scaled.model.converged), lang=lang))
 wb.report.table(
-    conditioning.terms(scaled.population_table()).drop(columns="term"),
+    conditioning.terms(scaled.coefficients()).drop(columns="term"),
     lang=lang,
     digits={"estimate": 3, "points": 1},
 )

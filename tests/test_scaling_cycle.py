@@ -110,3 +110,17 @@ def test_scale_cycle_rejects_mismatched_rows_and_too_few_items(scaled):
     verdicts = items[["item_id"]].assign(verdict="drop")
     with pytest.raises(ValueError, match="items left"):
         scale_cycle(frame, cond, items=items, seed=1, verdicts=verdicts)
+
+
+def test_coefficients_are_the_population_terms_each_named_by_variable_and_category(scaled):
+    result, cond = scaled["result"], scaled["cond"]
+    table = cond.terms(result.coefficients())
+    # one intercept, one row per conditioning column, then residual SD and R²; the EM counts
+    # (iterations, converged) are left to headlines
+    assert table["term"].tolist() == ["intercept", *cond.columns, "residual_sd", "r2"]
+    urban = table[table["term"] == "locality_urban"].iloc[0]
+    assert (urban["variable"], urban["category"]) == ("locality", "urban")
+    assert set(result.population_table()["term"]) - set(table["term"]) == {
+        "iterations",
+        "converged",
+    }

@@ -82,6 +82,12 @@ class CycleScaling:
         )
         return pd.concat([table, extra], ignore_index=True)
 
+    def coefficients(self) -> pd.DataFrame:
+        """:meth:`population_table` without its ``iterations`` and ``converged`` rows: the
+        estimates a report formats as numbers (the two counts go to headlines)."""
+        table = self.population_table()
+        return table[~table["term"].isin(["iterations", "converged"])].reset_index(drop=True)
+
     def linking_table(self) -> pd.DataFrame:
         """One row: ``method, A, B, se_A, se_B, linking_error, n_common`` and the linking
         error in points (``linking_error_points``); empty for a base cycle."""
