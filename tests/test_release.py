@@ -74,6 +74,15 @@ def test_release_reproduces_the_published_national_mean(demo_run):
     assert int(public["k_after"].iloc[0]) >= 10
 
 
+def test_the_technical_chapter_shows_no_english_in_kyrgyz_or_russian(demo_run):
+    from tests.test_languages import leaks
+    from workbench.release.stage import release_dir
+
+    for lang in ("ky", "ru"):
+        page = (release_dir("sabat6-demo") / f"technical_{lang}.html").read_text(encoding="utf-8")
+        assert f"lang='{lang}'" in page and leaks(page, lang) == [], lang
+
+
 def _nation(seed: int = 4) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
