@@ -55,7 +55,12 @@ wb.report.table(review.reconciliation, lang=lang)
 
 # %%
 display(wb.report.text("frame", "listing", lang=lang))
-wb.report.table(review.checks, lang=lang, verbatim=("school_id", "value", "register_row"))
+wb.report.table(  # "column" holds register column names: shown by their labels
+    review.checks,
+    lang=lang,
+    verbatim=("school_id", "value", "register_row"),
+    prefixes={"column": ""},
+)
 
 # %%
 wb.report.text("frame", "composition", lang=lang)
