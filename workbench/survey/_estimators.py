@@ -35,9 +35,11 @@ def _as_list(variable: str | list[str]) -> list[str]:
 
 def _key_frame(gkeys: pd.DataFrame, inner: pd.DataFrame) -> pd.DataFrame:
     """Cross groups (outer, G rows) with inner keys (L rows), group-major."""
-    g = gkeys.loc[gkeys.index.repeat(len(inner))].reset_index(drop=True)
-    i = pd.concat([inner] * len(gkeys), ignore_index=True)
-    return pd.concat([g, i], axis=1)
+    outer_at = np.repeat(np.arange(len(gkeys)), len(inner))
+    inner_at = np.tile(np.arange(len(inner)), len(gkeys))
+    columns = {c: gkeys[c].array.take(outer_at) for c in gkeys.columns}
+    columns |= {c: inner[c].array.take(inner_at) for c in inner.columns}
+    return pd.DataFrame(columns, index=pd.RangeIndex(outer_at.size))
 
 
 def _counts(d: RepDesign, codes: np.ndarray, n_groups: int, valid: np.ndarray):
@@ -85,6 +87,8 @@ def _broadcast_pv(theta: np.ndarray, m_max: int) -> np.ndarray:
 
 def _stack(gkeys, keys, thetas, ns, sws, pv) -> Raw:
     """Concatenate per-variable blocks, reorder group-major (group, variable, inner)."""
+    if len(keys) == 1:  # one variable: already group-major
+        return Raw(keys[0], thetas[0], ns[0], sws[0], pv)
     n_groups = len(gkeys)
     key = pd.concat(keys, ignore_index=True)
     theta = np.concatenate(thetas, axis=0)
