@@ -24,9 +24,6 @@ from workbench.paths import cycle_dir
 #: the school cycle's threshold in this test: hides S2104 (11 teachers) and S2205 (10), shows
 #: S2206 (12, the edge) -- it is hidden only as the complement of S2205
 SUPPRESS_BELOW = 12
-#: pages still showing English, with today's count (may only fall): t20_surveys shows the
-#: field-data intake's English messages (engineer A's work, issue 13)
-_NOT_YET_CLEAN = {"t20_surveys": 352}
 
 
 def _run(params: dict, folder):
@@ -100,12 +97,8 @@ def test_no_english_leaks_into_a_kyrgyz_or_russian_page(runs, kind):
         if _lang(name) in ("ky", "ru")
     }
     assert len(found) >= 2 * len(run.statuses)
-    grown = {
-        name: sorted(set(words))[:20]
-        for name, words in found.items()
-        if len(words) > _NOT_YET_CLEAN.get(name.split(".")[0], 0)
-    }
-    assert not grown, grown
+    leaking = {name: sorted(set(words))[:20] for name, words in found.items() if words}
+    assert not leaking, leaking
 
 
 @pytest.mark.slow

@@ -151,7 +151,7 @@ def suppress_compliance(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
     ...     "compliance": [75.0, 93.3, 95.0, 92.6]})
     >>> s = suppress_compliance(t, min_n=5)
     >>> s["suppressed"].tolist(), s["overdue"].tolist()
-    (['small_cell', '', 'complementary', ''], [nan, 2.0, nan, 4.0])
+    (['small_cell', '', 'complementary', ''], [<NA>, 2, <NA>, 4])
     """
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise ValueError(
@@ -165,8 +165,10 @@ def suppress_compliance(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
         hidden = siblings["suppressed"] != ""
         if hidden.sum() == 1 and len(siblings) > 1:
             out.loc[siblings.loc[~hidden, "teachers"].idxmin(), "suppressed"] = "complementary"
-    counts = ["compliant", "overdue", "due_soon", "compliance"]
-    out[counts] = out[counts].astype(float).where(out["suppressed"] == "")
+    shown = out["suppressed"] == ""
+    for column in ("compliant", "overdue", "due_soon"):
+        out[column] = out[column].astype("Int64").where(shown)  # counts stay integers
+    out["compliance"] = out["compliance"].astype(float).where(shown)
     return out
 
 
@@ -181,13 +183,17 @@ def suppress_schools(table: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFr
     ...                      "suppressed": ["small_cell", ""]})
     >>> t = pd.DataFrame({"school_id": ["A", "B"], "catch_up": [1, 2]})
     >>> suppress_schools(t, comp).values.tolist()
-    [['A', nan, 'small_cell'], ['B', 2.0, '']]
+    [['A', <NA>, 'small_cell'], ['B', 2, '']]
     """
     schools = compliance[compliance["level"] == "school"].set_index("unit")["suppressed"]
     out = table.copy()
     out["suppressed"] = out["school_id"].map(schools).fillna("")
-    counts = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c])]
-    out[counts] = out[counts].astype(float).where(out["suppressed"] == "")
+    shown = out["suppressed"] == ""
+    for column in out.columns:
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].astype("boolean").where(shown)
+        elif pd.api.types.is_integer_dtype(out[column]):
+            out[column] = out[column].astype("Int64").where(shown)
     return out
 
 
