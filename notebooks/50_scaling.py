@@ -27,6 +27,7 @@ max_components = 10  # ... but at most this many
 base_cycle = None  # trend cycle: the base cycle's id (None: this cycle sets the scale)
 linking = "stocking_lord"  # common-item linking: stocking_lord, mean_sigma, mean_mean
 suppress_below = 10  # public tables: cells with fewer students show no estimate
+groups = ["region", "locality", "language", "school_type", "ITSEX"]  # reporting groups
 
 # %%
 from IPython.display import display
@@ -45,7 +46,10 @@ students = wb.scaling.student_background(
         "parent_questionnaire": cat.parent_questionnaire.read(),
     },
     scale_scores=wb.catalog.read_optional(cycle, "scale_scores"),
+    groups=groups,
 )
+school_groups = [g for g in groups if g != "ITSEX"]
+first_group = "locality" if "locality" in groups else school_groups[0]  # table and trend by
 frame = wb.scaling.scaling_frame(cat.scored_responses.read(), students)
 base = wb.open_catalog(base_cycle) if base_cycle else None
 wb.report.text("scaling", "title", lang=lang)
@@ -53,7 +57,7 @@ wb.report.text("scaling", "title", lang=lang)
 # %%
 conditioning = wb.scaling.conditioning_variables(
     frame,
-    direct=["ITSEX", "region", "locality", "language"],
+    direct=["ITSEX", *(g for g in school_groups if g != "school_type")],
     background=questionnaire,
     share=components_share,
     max_components=max_components,
@@ -161,7 +165,7 @@ wb.report.text("scaling", "groups", lang=lang)
 display(wb.report.text("scaling", "groups_note", lang=lang))
 display(wb.report.text("scaling", "small_cells", lang=lang, suppress_below=suppress_below))
 wb.report.table(
-    design.mean("reading", by="locality"),
+    design.mean("reading", by=first_group),
     lang=lang,
     digits={"se": 2},
     suppress_below=suppress_below,
@@ -177,17 +181,15 @@ wb.report.table(
 )
 
 # %%
-wb.report.table(
-    design.mean("reading", by="region"), lang=lang, digits={"se": 2}, suppress_below=suppress_below
-)
-
-# %%
-wb.report.table(
-    design.mean("reading", by="language"),
-    lang=lang,
-    digits={"se": 2},
-    suppress_below=suppress_below,
-)
+for by in [g for g in school_groups if g not in (first_group, "school_type")]:
+    display(
+        wb.report.table(
+            design.mean("reading", by=by),
+            lang=lang,
+            digits={"se": 2},
+            suppress_below=suppress_below,
+        )
+    )
 
 # %%
 wb.report.text("scaling", "linking", lang=lang)
@@ -216,7 +218,7 @@ trend = wb.scaling.trend_report(
     else None,
     variable="reading",
     linking_error=scaled.linking_error,
-    by="locality",
+    by=first_group,
 )
 display(wb.report.text("scaling", "trend_table", lang=lang))
 display(
@@ -246,10 +248,12 @@ schools = wb.scaling.school_results(
     frame=cat.frame.read(),
     questionnaire=cat.principal_questionnaire.read(),
     school_weights=cat.school_weights.read(),
+    groups=groups,
 )
 teachers = wb.scaling.teacher_results(cat.teacher_questionnaire.read(), students=results)
 codebook = wb.scaling.codebook(
-    {"student_results": results, "school_results": schools, "teacher_results": teachers}
+    {"student_results": results, "school_results": schools, "teacher_results": teachers},
+    groups=school_groups,
 )
 display(wb.report.text("scaling", "analysis_file_note", lang=lang))
 wb.report.table(

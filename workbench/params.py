@@ -164,6 +164,8 @@ class CycleParams(_Strict):
             own["strata"] = self._design().strata if "sample_design" in self.stages else []
         if name == "validity":
             own["dif_language"] = "language" in self.report_groups()
+        if name == "scaling":
+            own["groups"] = self.report_groups()
         if name == "results":
             groups = self.report_groups()
             own["groups"] = groups

@@ -162,6 +162,7 @@ def student_background(
     questionnaires: Mapping[str, pd.DataFrame] | None = None,
     scale_scores: pd.DataFrame | None = None,
     schemas: Mapping | None = None,
+    groups: list[str] | tuple[str, ...] = (*GROUPS, "ITSEX"),
 ) -> pd.DataFrame:
     """Weights, gender, reporting groups and background of every weighted student.
 
@@ -171,12 +172,13 @@ def student_background(
         The weights stage's ``weights`` (``IDSTUD, IDSCHOOL, IDCLASS, SEX, TOTWGT, JKZONE,
         JKREP, RWGT1..``); rows with ``TOTWGT > 0`` are kept.
     sample
-        ``sample_schools`` (``IDSCHOOL, school_id, region, locality``).
+        ``sample_schools`` (``IDSCHOOL, school_id``; a group the frame lacks is taken here).
     frame
-        The reviewed ``frame`` (``school_id, language, school_type``).
+        The reviewed ``frame`` (``school_id`` and the school-level groups, any names).
     classes
-        ``class_tracking`` (``IDCLASS, CLASS_LANG``): the language of instruction of the
-        student's class; the school's frame language where the class has none.
+        ``class_tracking`` (``IDCLASS, CLASS_LANG``): when ``"language"`` is a group, the
+        language of instruction of the student's class; the school's frame language where
+        the class has none.
     questionnaires
         ``{kind: table}`` keyed by ``IDSTUD``, e.g. ``{"student_questionnaire": ...,
         "parent_questionnaire": ...}``; each is cleaned by :func:`clean_missing` with its
@@ -185,14 +187,17 @@ def student_background(
         Optional background indices keyed by ``IDSTUD`` (``ASBGSLR``, ...).
     schemas
         ``{kind: Schema}`` (default: :func:`workbench.fielddata.field_schemas`).
+    groups
+        The cycle's reporting groups (``ITSEX`` and columns of the frame, e.g.
+        ``["Район", "ITSEX"]``; default the demo's).
 
     Returns
     -------
     DataFrame
-        ``IDSTUD, IDSCHOOL, IDCLASS, ITSEX, TOTWGT, JKZONE, JKREP, RWGT1.., region,
-        locality, language, school_type``, then the background columns with their
-        ``<VAR>_MISSING``. ``ITSEX`` (nullable ``Int64``) is the tracking form's ``SEX``;
-        where that is missing, a valid ``ASBG01`` of the student questionnaire (IEA
+        ``IDSTUD, IDSCHOOL, IDCLASS, ITSEX, TOTWGT, JKZONE, JKREP, RWGT1..``, the school-level
+        groups (default ``region, locality, language, school_type``), then the background
+        columns with their ``<VAR>_MISSING``. ``ITSEX`` (nullable ``Int64``) is the tracking
+        form's ``SEX``; where that is missing, a valid ``ASBG01`` of the student questionnaire (IEA
         practice); ``ASBG01`` itself is not carried (one gender coding). The IDs whose
         ``ITSEX`` came from ``ASBG01`` are in ``.attrs["itsex_from_questionnaire"]``.
     """
@@ -202,9 +207,17 @@ def student_background(
         weights,
         ["IDSTUD", "IDSCHOOL", "IDCLASS", "SEX", *_IEA_DESIGN],
     )
-    _need("student_background", "sample", sample, ["IDSCHOOL", "school_id", "region", "locality"])
-    _need("student_background", "frame", frame, ["school_id", "language", "school_type"])
-    _need("student_background", "classes", classes, ["IDCLASS", "CLASS_LANG"])
+    school_level = _school_level(groups)
+    _need("student_background", "sample", sample, ["IDSCHOOL", "school_id"])
+    _need("student_background", "frame", frame, ["school_id"])
+    _need(
+        "student_background",
+        "frame",
+        frame,
+        [g for g in school_level if g not in sample.columns],
+    )
+    if "language" in school_level:
+        _need("student_background", "classes", classes, ["IDCLASS", "CLASS_LANG"])
     reps = _numbered(weights.columns, "RWGT")
     if not reps:
         raise KeyError(
@@ -220,11 +233,12 @@ def student_background(
             f"({out.loc[out['IDSTUD'].duplicated(), 'IDSTUD'].iloc[0]!r}); "
             "rerun the weights stage."
         )
-    schools = _school_groups(sample, frame)
+    schools = _school_groups(sample, frame, school_level)
     out = out.merge(schools, on="IDSCHOOL", how="left", validate="m:1")
-    class_lang = classes.drop_duplicates("IDCLASS").set_index("IDCLASS")["CLASS_LANG"]
-    language = out["IDCLASS"].map(class_lang).astype("object")
-    out["language"] = language.where(language.notna(), out.pop("school_language"))
+    if "language" in school_level:
+        class_lang = classes.drop_duplicates("IDCLASS").set_index("IDCLASS")["CLASS_LANG"]
+        language = out["IDCLASS"].map(class_lang).astype("object")
+        out["language"] = language.where(language.notna(), out["language"])
     out["ITSEX"] = pd.to_numeric(out.pop("SEX"), errors="coerce").astype("Int64")
     out.loc[~out["ITSEX"].isin([1, 2]), "ITSEX"] = pd.NA
     schemas = schemas or _schemas()
@@ -255,7 +269,7 @@ def student_background(
         _need("student_background", "scale_scores", scale_scores, ["IDSTUD"])
         own = [c for c in scale_scores.columns if c not in out.columns or c == "IDSTUD"]
         out = out.merge(scale_scores[own].drop_duplicates("IDSTUD"), on="IDSTUD", how="left")
-    front = ["IDSTUD", "IDSCHOOL", "IDCLASS", "ITSEX", *_IEA_DESIGN, *reps, *GROUPS]
+    front = ["IDSTUD", "IDSCHOOL", "IDCLASS", "ITSEX", *_IEA_DESIGN, *reps, *school_level]
     out = out[front + [c for c in out.columns if c not in front]]
     out.attrs["itsex_from_questionnaire"] = from_questionnaire  # counted by join_log
     return out
@@ -341,22 +355,24 @@ def school_results(
     questionnaire: pd.DataFrame | None = None,
     school_weights: pd.DataFrame | None = None,
     schema=None,
+    groups: list[str] | tuple[str, ...] = (*GROUPS, "ITSEX"),
 ) -> pd.DataFrame:
     """The school analysis file: one row per school with assessed students.
 
     Returns
     -------
     DataFrame
-        ``IDSCHOOL, SCHWGT`` (the school weight, if ``school_weights`` is given),
-        ``region, locality, language`` (the school's language of instruction in the frame,
-        e.g. ``multi``), ``school_type``, then the principal questionnaire with missing
-        codes as NaN and ``<VAR>_MISSING`` (a school without a questionnaire:
-        ``not_administered``). Linked to ``student_results`` by ``IDSCHOOL``.
+        ``IDSCHOOL, SCHWGT`` (the school weight, if ``school_weights`` is given), the
+        school-level ``groups`` as in the frame (default ``region, locality, language``
+        (the school's language of instruction, e.g. ``multi``), ``school_type``), then the
+        principal questionnaire with missing codes as NaN and ``<VAR>_MISSING`` (a school
+        without a questionnaire: ``not_administered``). Linked to ``student_results`` by
+        ``IDSCHOOL``.
     """
     _need("school_results", "students", students, ["IDSCHOOL"])
     ids = pd.DataFrame({"IDSCHOOL": pd.unique(students["IDSCHOOL"])})
-    out = ids.merge(_school_groups(sample, frame), on="IDSCHOOL", how="left")
-    out = out.rename(columns={"school_language": "language"})
+    school_level = _school_level(groups)
+    out = ids.merge(_school_groups(sample, frame, school_level), on="IDSCHOOL", how="left")
     if school_weights is not None:
         _need("school_results", "school_weights", school_weights, ["IDSCHOOL", "school_weight"])
         w = school_weights.drop_duplicates("IDSCHOOL").set_index("IDSCHOOL")["school_weight"]
@@ -369,7 +385,7 @@ def school_results(
         )
         cleaned = clean_missing(joined, schema or _schemas()["principal_questionnaire"])
         out = pd.concat([out, cleaned.drop(columns="IDSCHOOL")], axis=1)
-    front = ["IDSCHOOL", *(["SCHWGT"] if "SCHWGT" in out else []), *GROUPS]
+    front = ["IDSCHOOL", *(["SCHWGT"] if "SCHWGT" in out else []), *school_level]
     return (
         out[front + [c for c in out.columns if c not in front]]
         .sort_values("IDSCHOOL")
@@ -441,7 +457,12 @@ def join_log(
 
 
 # ----------------------------------------------------------------------------- codebook
-def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = None) -> pd.DataFrame:
+def codebook(
+    files: Mapping[str, pd.DataFrame],
+    *,
+    schemas: Mapping | None = None,
+    groups: list[str] | tuple[str, ...] = GROUPS,
+) -> pd.DataFrame:
     """One row per column of each analysis file: labels, type, value labels, missing codes.
 
     Parameters
@@ -451,6 +472,8 @@ def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = Non
     schemas
         Field-data schemas (default :func:`workbench.fielddata.field_schemas`): the missing
         codes and types of the questionnaire variables.
+    groups
+        The school-level reporting groups (type ``group``, each code labelled).
 
     Returns
     -------
@@ -479,9 +502,8 @@ def codebook(files: Mapping[str, pd.DataFrame], *, schemas: Mapping | None = Non
     rows = []
     for file, table in files.items():
         for name in table.columns:
-            rows.append(
-                {"variable": name, "file": file, **_describe(name, table, declared.get(name))}
-            )
+            described = _describe(name, table, declared.get(name), groups)
+            rows.append({"variable": name, "file": file, **described})
     return pd.DataFrame(rows)
 
 
@@ -540,7 +562,7 @@ def missing_code_rows(book: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variable", "file", "missing_code", "meaning", *counts])
 
 
-def _describe(name: str, table: pd.DataFrame, column) -> dict:
+def _describe(name: str, table: pd.DataFrame, column, groups) -> dict:
     base = name.removesuffix("_MISSING") if name.endswith("_MISSING") else None
     entry = _entry(base or name)
     labels = {lang: entry.get("label", {}).get(lang, name) for lang in LANGS}
@@ -550,13 +572,13 @@ def _describe(name: str, table: pd.DataFrame, column) -> dict:
     number = re.search(r"(\d+)$", name)
     if entry.get("_family") and number:
         labels = {lang: f"{labels[lang]} {int(number.group(1))}" for lang in LANGS}
-    values = _value_map(name, table, entry, base)
+    values = _value_map(name, table, entry, base, groups)
     series = table[name]
     kinds = table[f"{name}_MISSING"] if f"{name}_MISSING" in table.columns else None
     counts = {f"n_{k}": int((kinds == k).sum()) if kinds is not None else 0 for k in MISSING_KINDS}
     return {
         **{f"label_{lang}": labels[lang] for lang in LANGS},
-        "type": _type(name, series, column, base),
+        "type": _type(name, series, column, base, groups),
         **{
             f"values_{lang}": "; ".join(
                 f"{code} = {words[LANGS.index(lang)]}" for code, words in values.items()
@@ -572,12 +594,12 @@ def _describe(name: str, table: pd.DataFrame, column) -> dict:
     }
 
 
-def _type(name: str, series: pd.Series, column, base: str | None) -> str:
+def _type(name: str, series: pd.Series, column, base: str | None, groups) -> str:
     if base:
         return "missing kind"
     if name.startswith("ID"):
         return "id"
-    if name in GROUPS:
+    if name in groups:
         return "group"
     if name in ("TOTWGT", "SCHWGT") or re.fullmatch(r"RWGT\d+", name):
         return "weight"
@@ -594,10 +616,10 @@ def _type(name: str, series: pd.Series, column, base: str | None) -> str:
     return "float" if pd.api.types.is_float_dtype(series) else str(series.dtype)
 
 
-def _value_map(name: str, table: pd.DataFrame, entry: dict, base: str | None) -> dict:
+def _value_map(name: str, table: pd.DataFrame, entry: dict, base: str | None, groups) -> dict:
     if base:
         return {k: tuple(label(f"missing_kind_{k}", lang) for lang in LANGS) for k in MISSING_KINDS}
-    if name in GROUPS:
+    if name in groups:
         codes = sorted(str(v) for v in table[name].dropna().unique())
         return {c: tuple(label(c, lang) for lang in LANGS) for c in codes}
     return {code: tuple(words) for code, words in entry.get("values", {}).items()}
@@ -654,18 +676,21 @@ def with_value_labels(table: pd.DataFrame, *, lang: str, columns=None) -> pd.Dat
 
 
 # ----------------------------------------------------------------------------- helpers
-def _school_groups(sample: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    schools = sample.drop_duplicates("IDSCHOOL")[["IDSCHOOL", "school_id", "region", "locality"]]
-    extra = frame.drop_duplicates("school_id")[["school_id", "language", "school_type"]]
-    out = schools.merge(
-        extra.rename(columns={"language": "school_language"}),
-        on="school_id",
-        how="left",
-        validate="1:1",
-    )
-    for column in ("region", "locality", "school_language", "school_type"):
+def _school_level(groups) -> list[str]:
+    """The reporting groups that are school columns (all but the student's ``ITSEX``)."""
+    return [g for g in groups if g != "ITSEX"]
+
+
+def _school_groups(sample: pd.DataFrame, frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """``IDSCHOOL`` and each group by name: from the frame, else from the sample."""
+    from_frame = [g for g in groups if g in frame.columns]
+    from_sample = [g for g in groups if g not in from_frame]
+    schools = sample.drop_duplicates("IDSCHOOL")[["IDSCHOOL", "school_id", *from_sample]]
+    extra = frame.drop_duplicates("school_id")[["school_id", *from_frame]]
+    out = schools.merge(extra, on="school_id", how="left", validate="1:1")
+    for column in groups:
         out[column] = out[column].astype("object")
-    return out.drop(columns="school_id")
+    return out[["IDSCHOOL", *groups]]
 
 
 def _numbered(columns, prefix: str) -> list[str]:
