@@ -101,6 +101,7 @@ wb.report.text(
 wb.report.table(joins, lang=lang, verbatim=("key",))
 
 # %%
+plan = wb.results.layout(groups)  # the groups of each exhibit (areas, gap columns)
 published = wb.results.publish(
     cycle,
     {
@@ -108,9 +109,9 @@ published = wb.results.publish(
             design, groups=groups, percentiles=percentiles
         ),
         "results_benchmarks": wb.results.benchmarks(design, groups=groups),
-        "results_gaps": wb.results.gaps(design),
-        "results_regions": wb.results.region_vs_national(design, adjust=adjust),
-        "results_region_pairs": wb.results.region_pairs(design, adjust=adjust),
+        "results_gaps": wb.results.gaps(design, locality=plan.locality, language=plan.language),
+        "results_regions": wb.results.region_vs_national(design, by=plan.area, adjust=adjust),
+        "results_region_pairs": wb.results.region_pairs(design, by=plan.area, adjust=adjust),
         "results_context": wb.results.context_means(design, background),
         "results_regression": wb.results.regression(design, regression),
         "results_variance": wb.results.variance_split(design, regression),
@@ -161,7 +162,7 @@ wb.report.figure(
     wb.plots.results.distribution_figure,
     published["results_distribution"],
     lang=lang,
-    group_var="region",
+    group_var=plan.area,
 )
 
 # %%
@@ -169,7 +170,7 @@ wb.report.figure(
     wb.plots.results.distribution_figure,
     published["results_distribution"],
     lang=lang,
-    group_var=["locality", "language", "school_type", "ITSEX"],
+    group_var=list(plan.others),
 )
 
 # %%
@@ -203,7 +204,7 @@ wb.report.figure(
     wb.plots.results.benchmarks_figure,
     published["results_benchmarks"],
     lang=lang,
-    group_var=["region", "locality", "language", "ITSEX"],
+    group_var=list(plan.benchmark_groups),
 )
 
 # %%
@@ -211,6 +212,7 @@ wb.report.text("results", "gaps", lang=lang)
 
 # %%
 display(wb.report.text("results", "gaps_note", lang=lang, up=wb.results.UP, down=wb.results.DOWN))
+display(*wb.results.left_out_notes(plan, lang=lang))
 wb.report.table(
     wb.results.view(
         published["results_gaps"],

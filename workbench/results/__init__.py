@@ -31,6 +31,7 @@ from workbench.results.gaps import (
 )
 from workbench.results.international import CAVEATS, international, read_pirls, reference_path
 from workbench.results.labelling import LABEL_COLUMNS, codebook_words, exhibit_labels, term_label
+from workbench.results.layout import Layout, layout, left_out_notes
 from workbench.results.publish import CHECKS, publish
 from workbench.results.rules import Rules, apply_rules, legend, rule_counts
 from workbench.results.trend import percent_linking_error, trend
@@ -39,6 +40,7 @@ __all__ = [
     "CAVEATS",
     "CHECKS",
     "LABEL_COLUMNS",
+    "Layout",
     "DOWN",
     "GROUPS",
     "UP",
@@ -56,6 +58,8 @@ __all__ = [
     "highlighted",
     "inference",
     "international",
+    "layout",
+    "left_out_notes",
     "legend",
     "level_names",
     "majority_language",

@@ -49,7 +49,7 @@ def gaps(
     *,
     variable: str = "reading",
     sex: str = "ITSEX",
-    locality: str = "locality",
+    locality: str | None = "locality",
     language: str | None = "language",
     majority: str | None = None,
     alpha: float = 0.05,
@@ -63,8 +63,8 @@ def gaps(
     variable
         PV scale.
     sex, locality, language
-        Group columns (``ITSEX``: 1 girl, 2 boy; ``locality``: urban/rural); ``language=None``
-        leaves the language comparisons out.
+        Group columns (``ITSEX``: 1 girl, 2 boy; ``locality``: urban/rural); ``locality=None``
+        leaves the urban - rural gap out, ``language=None`` the language comparisons.
     majority
         Reference language (default: the largest weighted share, :func:`majority_language`).
     alpha
@@ -93,7 +93,9 @@ def gaps(
     [['girls_boys', -95.0], ['urban_rural', -95.0]]
     """
     parts = []
-    spec = [("girls_boys", sex, 2), ("urban_rural", locality, "rural")]
+    spec = [("girls_boys", sex, 2)]
+    if locality is not None:
+        spec.append(("urban_rural", locality, "rural"))
     if language is not None:
         spec.append(("language", language, majority or majority_language(design, by=language)))
     for name, column, reference in spec:
