@@ -48,8 +48,8 @@ students = wb.scaling.student_background(
     scale_scores=wb.catalog.read_optional(cycle, "scale_scores"),
     groups=groups,
 )
-school_groups = [g for g in groups if g != "ITSEX"]
-first_group = "locality" if "locality" in groups else school_groups[0]  # table and trend by
+school_groups = wb.scaling.school_groups(groups)
+first_group = wb.scaling.first_group(groups)  # the first table and the trend by
 frame = wb.scaling.scaling_frame(cat.scored_responses.read(), students)
 base = wb.open_catalog(base_cycle) if base_cycle else None
 wb.report.text("scaling", "title", lang=lang)
@@ -57,7 +57,7 @@ wb.report.text("scaling", "title", lang=lang)
 # %%
 conditioning = wb.scaling.conditioning_variables(
     frame,
-    direct=["ITSEX", *(g for g in school_groups if g != "school_type")],
+    direct=wb.scaling.direct_groups(groups),
     background=questionnaire,
     share=components_share,
     max_components=max_components,
@@ -181,15 +181,15 @@ wb.report.table(
 )
 
 # %%
-for by in [g for g in school_groups if g not in (first_group, "school_type")]:
-    display(
-        wb.report.table(
-            design.mean("reading", by=by),
-            lang=lang,
-            digits={"se": 2},
-            suppress_below=suppress_below,
-        )
+display(
+    *wb.scaling.mean_tables(
+        design,
+        wb.scaling.other_groups(groups),
+        variable="reading",
+        lang=lang,
+        suppress_below=suppress_below,
     )
+)
 
 # %%
 wb.report.text("scaling", "linking", lang=lang)

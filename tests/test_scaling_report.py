@@ -8,11 +8,16 @@ from tests.test_languages import leaks
 from workbench.report import table_html
 from workbench.scaling import (
     conditioning_variables,
+    direct_groups,
+    first_group,
     levels_table,
+    mean_tables,
     missing_code_rows,
     national_change,
+    other_groups,
     proficiency_levels,
     pv_step_rows,
+    school_groups,
 )
 
 
@@ -113,3 +118,36 @@ def test_national_change_is_the_first_trend_row_or_none_for_a_base_cycle():
     trend = pd.DataFrame({"statistic": ["mean", "gap"], "difference": [-6.25, 3.0]})
     assert national_change(trend) == -6.25
     assert national_change(trend.iloc[:0]) == 0.0
+
+
+def test_groups_of_the_demo_and_of_a_cycle_with_its_own_names():
+    demo = ["region", "locality", "language", "school_type", "ITSEX"]
+    assert direct_groups(demo) == ["ITSEX", "region", "locality", "language"]
+    assert first_group(demo) == "locality"
+    assert other_groups(demo) == ["region", "language"]  # school type: not a mean table
+    real = ["district", "school_type", "ITSEX"]  # a real cycle without locality or language
+    assert school_groups(real) == ["district", "school_type"]
+    assert direct_groups(real) == ["ITSEX", "district"]
+    assert first_group(real) == "district" and other_groups(real) == []
+
+
+def test_mean_tables_one_per_group_with_the_groups_labelled():
+    from workbench.survey import RepDesign
+
+    data = pd.DataFrame(
+        {
+            "TOTWGT": [1.0, 1.0, 2.0, 2.0],
+            "RWGT1": [2.0, 0.0, 2.0, 2.0],
+            "RWGT2": [1.0, 1.0, 4.0, 0.0],
+            "READ01": [400.0, 420.0, 500.0, 640.0],
+            "READ02": [410.0, 430.0, 520.0, 600.0],
+            "region": ["chui", "chui", "naryn", "naryn"],
+            "language": ["ky", "ru", "ky", "ru"],
+        }
+    )
+    tables = mean_tables(RepDesign.iea(data), ["region", "language"], variable="reading", lang="ru")
+    assert len(tables) == 2
+    region = tables[0].to_html("ru")
+    # chui: weights 1 and 1, PV means 405 and 425 -> 415,0
+    assert "Чуйская обл." in region and "415,0" in region
+    assert "кыргызский" in tables[1].to_html("ru")

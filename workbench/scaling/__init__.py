@@ -34,6 +34,13 @@ from workbench.scaling.analysis_file import (
 )
 from workbench.scaling.conditioning import Conditioning, conditioning_variables
 from workbench.scaling.cycle import CycleScaling, read_constants, scale_cycle
+from workbench.scaling.groups import (
+    direct_groups,
+    first_group,
+    mean_tables,
+    other_groups,
+    school_groups,
+)
 from workbench.scaling.levels import (
     LEVEL_DESCRIPTIONS,
     benchmark_cuts,
@@ -88,6 +95,11 @@ __all__ = [
     "value_labels",
     "with_value_labels",
     "join_log",
+    "school_groups",
+    "direct_groups",
+    "first_group",
+    "other_groups",
+    "mean_tables",
     "missing_code_rows",
     "pv_step_rows",
 ]
