@@ -6,8 +6,10 @@ them with their tracking forms, then the field agency's delivery made on those c
 by the field-data stage; then the weights, whose class factors come from the returned class
 lists and whose sums give back the register's grade-6 enrolment of the sampled districts;
 then the validity studies, which leave out what needs a language of instruction (the register
-has none) and say so. The truth is what the helper wrote into the register, the forms and
-the delivery."""
+has none) and say so; then scaling, results and release, which report by the district and
+the student's sex (the urban-rural and language gaps left out, each with a sentence) and
+release the district as a coded variable. The truth is what the helper wrote into the
+register, the forms and the delivery."""
 
 from __future__ import annotations
 
@@ -139,6 +141,43 @@ def test_a_real_cycle_waits_for_class_lists_and_samples_classes_from_the_forms(
     assert "DIF по языку обучения не проводился" in page
     assert "Инвариантность измерения по языкам обучения не проверялась" in page
 
+    # scaling, results and release report by the register's district and the student's sex
+    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw["stages"].update(scaling={}, results={}, release={})
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for stage in ("scaling", "results", "release"):
+        later = run_cycle(params, stage=stage, echo=None)
+        assert later.statuses == {stage: "ok"}, later.error
+    students = pd.read_parquet(data_dir("real-forms") / "student_results.parquet")
+    assert not {"region", "locality", "language", "school_type"} & set(students.columns)
+    # each student's district is the register's district of the school (the truth)
+    district_of = records.set_index(records["Код школы"].astype(str))["Район"]
+    code_of = sample.drop_duplicates("IDSCHOOL").set_index("IDSCHOOL")["school_id"].astype(str)
+    truth_district = students["IDSCHOOL"].map(code_of).map(district_of)
+    assert truth_district.notna().all() and (students["Район"] == truth_district).all()
+    book = pd.read_parquet(data_dir("real-forms") / "codebook.parquet")
+    assert set(book.loc[book["type"] == "group", "variable"]) == {"Район"}
+    dist = pd.read_parquet(data_dir("real-forms") / "results_distribution.parquet")
+    assert set(dist["group_var"]) == {"all", "Район", "ITSEX"}
+    gaps = pd.read_parquet(data_dir("real-forms") / "results_gaps.parquet")
+    assert set(gaps["comparison"]) == {"girls_boys"}  # no urban-rural, no language gap
+    areas = pd.read_parquet(data_dir("real-forms") / "results_regions.parquet")
+    assert len(areas) == students["Район"].nunique()  # each district against the nation
+    page = (cycle_dir("real-forms") / "html" / "results.html").read_text(encoding="utf-8")
+    assert "Разница между городом и селом не приводится" in page
+    assert "Разницы по языку обучения не приводятся" in page
+    # the public files carry the district as a coded variable labelled by its column's name
+    public = cycle_dir("real-forms") / "release" / "public"
+    released = pd.read_csv(next(p for p in public.glob("ASG*.csv") if "_labels" not in p.name))
+    assert "RAION" in released.columns
+    assert not {"REGION", "LOCALITY", "LANGINST", "SCHTYPE", "Район"} & set(released.columns)
+    labels = pd.read_csv(next(public.glob("ASG*_labels.csv")))
+    raion = labels[labels["variable"] == "RAION"]
+    assert raion.loc[raion["value"].isna(), "label_ru"].tolist() == ["Район"]
+    coded = raion.dropna(subset=["value"])
+    assert set(coded["label_ru"]) <= set(records["Район"])
+    assert set(released["RAION"].dropna()) <= set(coded["value"].astype(float))
+
 
 def test_later_stages_of_a_register_cycle_report_by_its_own_columns(outputs_root, tmp_path):
     """Empty results, release and validity sections on a register stratified by district:
@@ -161,6 +200,7 @@ def test_later_stages_of_a_register_cycle_report_by_its_own_columns(outputs_root
     assert cycle.stage_params("release")["quasi_identifiers"] == ["Район", "ITSEX"]
     assert cycle.stage_params("validity")["dif_language"] is False
     assert cycle.stage_params("weights")["strata"] == ["Район"]
+    assert cycle.stage_params("scaling")["groups"] == ["Район", "ITSEX"]
     assert check_inputs(cycle, "real-groups.yaml").errors == []
     # groups the file names are kept as named (and checked against the register)
     raw["stages"]["results"] = {"groups": ["Район", "Тип", "ITSEX"]}
@@ -168,3 +208,26 @@ def test_later_stages_of_a_register_cycle_report_by_its_own_columns(outputs_root
     named = load_params(made.params)
     assert named.stage_params("release")["quasi_identifiers"] == ["Район", "Тип", "ITSEX"]
     assert check_inputs(named, "real-groups.yaml").errors == []
+
+
+def test_a_register_group_is_released_as_a_coded_variable_named_after_its_column():
+    """A group the demo does not know (codebook type ``group``) gets codes 1.. in the order
+    given, value labels = its values and the variable label = its column's name."""
+    from workbench.release.files import group_variable, prepare
+
+    table = pd.DataFrame({"IDSCHOOL": [1, 2, 3], "Район": ["Район 02", "Район 01", None]})
+    book = pd.DataFrame(
+        {
+            "variable": ["Район"],
+            "file": ["school_results"],
+            "type": ["group"],
+            **{f"label_{lang}": ["Район"] for lang in ("ky", "ru", "en")},
+            **{f"values_{lang}": ["Район 01 = Район 01"] for lang in ("ky", "ru", "en")},
+        }
+    )
+    order = {"Район": ["Район 01", "Район 02"]}
+    data, meta = prepare(table, "school_results", codebook=book, country="KGZ", groups=order)
+    assert group_variable("Район") == "RAION" and group_variable("locality") == "LOCALITY"
+    assert data["RAION"].tolist()[:2] == [2.0, 1.0] and pd.isna(data["RAION"].iloc[2])
+    assert meta["labels"]["ru"]["RAION"] == "Район" and meta["source"]["RAION"] == "Район"
+    assert meta["values"]["en"]["RAION"] == {1.0: "Район 01", 2.0: "Район 02"}

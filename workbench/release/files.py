@@ -17,7 +17,9 @@ and only their labels differ. Variable names are IEA's: IDs ``IDCNTRY, IDGRADE, 
 IDCLASS, IDSTUD, IDTEACH``, weights ``TOTWGT, JKZONE, JKREP, RWGT1..`` (the full replicate
 weights, so no tool has to rebuild them), plausible values ``ASRREA01..`` (PIRLS: overall
 reading), questionnaire variables under their questionnaire names; the reporting groups
-become coded variables ``REGION, LOCALITY, LANGINST, SCHTYPE`` with value labels.
+become coded variables ``REGION, LOCALITY, LANGINST, SCHTYPE`` with value labels; any other
+group of the cycle (codebook type ``group``, e.g. a register's ``Район``) becomes a coded
+variable named by :func:`group_variable` (``RAION``), labelled by its column's name.
 
 Missing values follow IEA: ``9`` (``99``, ``999``: the width that no valid code reaches)
 = omitted or invalid, ``6`` (``96``, ...) = not reached, both declared user-missing in the
@@ -48,6 +50,7 @@ from workbench.provenance import file_sha256
 __all__ = [
     "IEA_PREFIX",
     "RENAME",
+    "group_variable",
     "COUNTRY_CODES",
     "file_name",
     "missing_codes",
@@ -69,6 +72,14 @@ RENAME = {
 #: ISO 3166 numeric codes (IEA's IDCNTRY) of the countries a cycle may name
 COUNTRY_CODES = {"KGZ": 417, "KAZ": 398, "UZB": 860, "TJK": 762, "RUS": 643}
 _GROUP_CODES = tuple(RENAME)
+_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяңөү",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia ng o u"
+        .split(" "),
+        strict=True,
+    )
+)
 _EXTRA_LABELS = {
     "IDCNTRY": ("Өлкөнүн коду (ISO 3166)", "Код страны (ISO 3166)", "Country ID (ISO 3166)"),
     "IDGRADE": ("Класс", "Класс", "Grade"),
@@ -96,6 +107,21 @@ def file_name(file: str, *, country: str, cycle_code: str) -> str:
             "KGZ and S1."
         )
     return f"{IEA_PREFIX[file]}{country}{cycle_code}"
+
+
+def group_variable(name: str) -> str:
+    """The release name of a reporting group: IEA's for the demo's groups, else the column's
+    name transliterated to upper-case ASCII.
+
+    Examples
+    --------
+    >>> group_variable("region"), group_variable("Район"), group_variable("Форма собств.")
+    ('REGION', 'RAION', 'FORMA_SOBSTV')
+    """
+    if name in RENAME:
+        return RENAME[name]
+    latin = "".join(_LATIN.get(c, c) for c in str(name).lower())
+    return re.sub(r"[^A-Za-z0-9]+", "_", latin).strip("_").upper() or "GROUP"
 
 
 def missing_codes(max_code: float) -> dict[str, int]:
@@ -185,16 +211,19 @@ def prepare(
     for name in table.columns:
         if str(name).endswith("_MISSING"):
             continue
-        out_name = RENAME.get(name) or re.sub(r"^READ(\d+)$", r"ASRREA\1", str(name))
         series = table[name]
         entry = book.loc[name] if book is not None and name in book.index else None
         if isinstance(entry, pd.DataFrame):
             entry = entry.iloc[0]
+        group = name in _GROUP_CODES or (entry is not None and entry.get("type") == "group")
+        out_name = (
+            group_variable(name) if group else re.sub(r"^READ(\d+)$", r"ASRREA\1", str(name))
+        )
         for lang in LANGS:
             text = entry[f"label_{lang}"] if entry is not None else label(name, lang)
             meta["labels"][lang][out_name] = str(text)
         meta["source"][out_name] = name
-        if name in _GROUP_CODES:
+        if group:
             codes = list(
                 (groups or {}).get(name) or sorted(str(v) for v in series.dropna().unique())
             )

@@ -67,7 +67,8 @@ def build_release(
         g: sorted(
             str(v) for v in pd.concat([t[g] for t in tables.values() if g in t]).dropna().unique()
         )
-        for g in files.RENAME
+        for g in dict.fromkeys([*files.RENAME, *book.loc[book["type"] == "group", "variable"]])
+        if any(g in t for t in tables.values())
     }
     for step in recodes:
         if step["variable"] in groups:
