@@ -114,9 +114,7 @@ wb.report.text("field_data", "participation", lang=lang)
 # %%
 percent = wb.fielddata.participation_headlines(rates)
 display(
-    wb.report.headline(
-        "school_participation", percent["school_participation"], lang=lang, digits=1
-    )
+    wb.report.headline("school_participation", percent["school_participation"], lang=lang, digits=1)
 )
 display(
     wb.report.headline(

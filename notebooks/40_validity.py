@@ -173,8 +173,11 @@ dif = P.dif_table(
     scores,
     booklet=groups["IDBOOK"],
     comparisons={
-        **({"language": (groups["language"], language_focal, language_reference)}
-           if dif_language else {}),
+        **(
+            {"language": (groups["language"], language_focal, language_reference)}
+            if dif_language
+            else {}
+        ),
         "gender": (groups["gender"], "girl", "boy"),
     },
 )

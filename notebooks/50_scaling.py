@@ -221,9 +221,7 @@ trend = wb.scaling.trend_report(
     by=first_group,
 )
 display(wb.report.text("scaling", "trend_table", lang=lang))
-display(
-    wb.report.headline("trend_change", wb.scaling.national_change(trend), lang=lang, digits=1)
-)
+display(wb.report.headline("trend_change", wb.scaling.national_change(trend), lang=lang, digits=1))
 wb.report.table(
     trend,
     lang=lang,

@@ -150,9 +150,7 @@ wb.report.text("results", "distribution", lang=lang)
 # %%
 display(wb.report.text("results", "distribution_note", lang=lang))
 wb.report.table(
-    wb.results.wide(
-        published["results_distribution"], column="statistic", keep=["n", "n_schools"]
-    ),
+    wb.results.wide(published["results_distribution"], column="statistic", keep=["n", "n_schools"]),
     lang=lang,
     localized=("label",),
 )

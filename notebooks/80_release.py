@@ -92,9 +92,7 @@ wb.report.text("release", "check", lang=lang)
 
 # %%
 display(
-    wb.report.text(
-        "release", "check_note", lang=lang, difference=views.largest_difference(check)
-    )
+    wb.report.text("release", "check_note", lang=lang, difference=views.largest_difference(check))
 )
 wb.report.table(
     check,

@@ -341,8 +341,15 @@ def other_kind_files():
 @pytest.mark.parametrize(
     "case",
     range(7),
-    ids=["teacher_ed", "school", "cycle-teacher_ed", "cycle-school", "framework", "monitoring",
-         "variable-part"],
+    ids=[
+        "teacher_ed",
+        "school",
+        "cycle-teacher_ed",
+        "cycle-school",
+        "framework",
+        "monitoring",
+        "variable-part",
+    ],
 )
 def test_other_kinds_of_file_are_read_with_the_same_bounds(tmp_path, case):
     load, text = other_kind_files()[case]

@@ -169,6 +169,7 @@ def test_method_proposals_cite_each_planted_shortfall():
     assert drafts["target_ru"].tolist() == ["85 %", "SE ≤ 10", "оставить", "ETS A/B", "85 %"]
     absent = table.query("check == 'invariance'")
     assert absent["status"].tolist() == ["not checked"]
-    assert "coder" not in " ".join(table["proposal_ru"]) and "invariance" not in absent.iloc[0][
-        "proposal_ky"
-    ]
+    assert (
+        "coder" not in " ".join(table["proposal_ru"])
+        and "invariance" not in absent.iloc[0]["proposal_ky"]
+    )

@@ -42,13 +42,25 @@ def test_stored_labels_are_kept_and_percent_rows_are_named_percent(tmp_path):
         }
     ).to_parquet(data / "results_context.parquet")
     pd.DataFrame(
-        {"group_var": ["all"], "group": ["all"], "statistic": ["mean"], "estimate": [500.0],
-         "se": [3.0], "n": [1000], "flags": [""]}
+        {
+            "group_var": ["all"],
+            "group": ["all"],
+            "statistic": ["mean"],
+            "estimate": [500.0],
+            "se": [3.0],
+            "n": [1000],
+            "flags": [""],
+        }
     ).to_parquet(data / "results_distribution.parquet")
     build_results_db(tmp_path)
-    rows = results_db(tmp_path).sql(
-        "SELECT exhibit, statistic, estimate, label_ru FROM estimates ORDER BY exhibit, statistic"
-    ).fetchall()
+    rows = (
+        results_db(tmp_path)
+        .sql(
+            "SELECT exhibit, statistic, estimate, label_ru FROM estimates"
+            " ORDER BY exhibit, statistic"
+        )
+        .fetchall()
+    )
     assert rows == [
         ("context", "mean", 452.0, "Книги дома: 0–10"),
         ("context", "percent", 17.5, "Книги дома: 0–10"),
@@ -59,13 +71,19 @@ def test_stored_labels_are_kept_and_percent_rows_are_named_percent(tmp_path):
 @pytest.mark.slow
 def test_every_demo_estimate_is_labelled_in_kyrgyz_and_russian(demo_run, outputs_root):
     build_results_db(outputs_root)
-    rows = results_db(outputs_root).sql(
-        "SELECT exhibit, variable, \"group\", statistic, label_ky, label_ru, label_en "
-        "FROM estimates WHERE cycle = 'sabat6-demo'"
-    ).df()
+    rows = (
+        results_db(outputs_root)
+        .sql(
+            'SELECT exhibit, variable, "group", statistic, label_ky, label_ru, label_en '
+            "FROM estimates WHERE cycle = 'sabat6-demo'"
+        )
+        .df()
+    )
     assert len(rows) > 400 and set(rows["exhibit"]) >= {"distribution", "context", "regression"}
-    empty = rows[rows[["label_ky", "label_ru", "label_en"]].isna().any(axis=1)
-                 | (rows[["label_ky", "label_ru"]] == "").any(axis=1)]
+    empty = rows[
+        rows[["label_ky", "label_ru", "label_en"]].isna().any(axis=1)
+        | (rows[["label_ky", "label_ru"]] == "").any(axis=1)
+    ]
     assert empty.empty, empty.head()
     latin = {t: _latin(t) for t in rows["label_ky"].unique() if _latin(t)}
     assert latin == {}

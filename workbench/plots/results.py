@@ -85,9 +85,7 @@ def distribution_figure(
     return fig
 
 
-def benchmarks_figure(
-    table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str
-) -> Figure:
+def benchmarks_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], lang: str) -> Figure:
     """Stacked bars of the shares within each level; the nation first, then the groups of
     each ``group_var`` ordered by the share at or above the lowest benchmark."""
     import matplotlib.pyplot as plt

@@ -276,9 +276,7 @@ def rasch_thresholds(model) -> pd.DataFrame:
     """Item (and step) locations of a fitted Rasch/PCM model for the Wright map: ``item_id, b``."""
     table = model.table()
     steps = table[table["parameter"] != "location"]
-    return pd.DataFrame(
-        {"item_id": steps["item_id"].to_numpy(), "b": steps["estimate"].to_numpy()}
-    )
+    return pd.DataFrame({"item_id": steps["item_id"].to_numpy(), "b": steps["estimate"].to_numpy()})
 
 
 def questionnaire_answers(

@@ -75,8 +75,9 @@ _GROUP_CODES = tuple(RENAME)
 _LATIN = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяңөү",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia ng o u"
-        .split(" "),
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia ng o u".split(
+            " "
+        ),
         strict=True,
     )
 )
@@ -216,9 +217,7 @@ def prepare(
         if isinstance(entry, pd.DataFrame):
             entry = entry.iloc[0]
         group = name in _GROUP_CODES or (entry is not None and entry.get("type") == "group")
-        out_name = (
-            group_variable(name) if group else re.sub(r"^READ(\d+)$", r"ASRREA\1", str(name))
-        )
+        out_name = group_variable(name) if group else re.sub(r"^READ(\d+)$", r"ASRREA\1", str(name))
         for lang in LANGS:
             text = entry[f"label_{lang}"] if entry is not None else label(name, lang)
             meta["labels"][lang][out_name] = str(text)

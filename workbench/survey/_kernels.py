@@ -153,8 +153,12 @@ def linear_fit(x: np.ndarray, y: np.ndarray, weights: Weights, rows: np.ndarray)
     sums = np.zeros((weights.shape[0], p * (p + m)))
     for at, block in weights.chunks(rows):
         xa = x[at]
-        z = np.hstack([(xa[:, :, None] * xa[:, None, :]).reshape(-1, p * p),
-                       (xa[:, :, None] * y[at][:, None, :]).reshape(-1, p * m)])
+        z = np.hstack(
+            [
+                (xa[:, :, None] * xa[:, None, :]).reshape(-1, p * p),
+                (xa[:, :, None] * y[at][:, None, :]).reshape(-1, p * m),
+            ]
+        )
         sums += block @ z
     xtwx = sums[:, : p * p].reshape(-1, p, p)  # (R+1, p, p)
     xtwy = sums[:, p * p :].reshape(-1, p, m)  # (R+1, p, M)

@@ -46,8 +46,7 @@ class Weights:
     def from_frame(cls, data: pd.DataFrame, cols: list[str]) -> Weights:
         """Views of ``data[cols]`` as float64 (a column of another dtype is converted)."""
         arrays = [
-            np.ascontiguousarray(data[c].to_numpy(dtype=np.float64, na_value=np.nan))
-            for c in cols
+            np.ascontiguousarray(data[c].to_numpy(dtype=np.float64, na_value=np.nan)) for c in cols
         ]
         return cls(_evenly_spaced_runs(arrays))
 
