@@ -154,34 +154,24 @@ def index_pages(
     ('index.html', ['index.en.html', 'index.ky.html'])
     """
     languages = list(titles)
+
+    def page(lang: str, shown: list[dict]) -> str:
+        return index_html(
+            title=titles[lang],
+            cycle=cycle,
+            lang=lang,
+            stages=shown,
+            manifest=manifest,
+            languages=languages,
+        )
+
     for lang in languages:
         linked = [
             {**stage, "html": _stage_link(folder, stage, lang) if stage.get("html") else None}
             for stage in stages
         ]
-        write_text(
-            folder / f"index.{lang}.html",
-            index_html(
-                title=titles[lang],
-                cycle=cycle,
-                lang=lang,
-                stages=linked,
-                manifest=manifest,
-                languages=languages,
-            ),
-        )
-    first = languages[0]
-    return write_text(
-        folder / "index.html",
-        index_html(
-            title=titles[first],
-            cycle=cycle,
-            lang=first,
-            stages=stages,
-            manifest=manifest,
-            languages=languages,
-        ),
-    )
+        write_text(folder / f"index.{lang}.html", page(lang, linked))
+    return write_text(folder / "index.html", page(languages[0], stages))
 
 
 def _stage_link(folder: Path, stage: dict, lang: str) -> str | None:
