@@ -125,23 +125,13 @@ def test_every_stage_report_exists_in_every_report_language(demo_run, pages):
         assert '<html lang="ru"' in pages[f"{stage}.ru.html"]
 
 
-#: stage reports that still show codes or English on ky/ru pages, with the count of such words
-#: in the demo today (tables built in the stage with one language, file names, free-text
-#: messages): the count may only fall; a stage not listed must show none (issue 13)
-_NOT_YET_CLEAN: dict[str, int] = {}
-
-
 @pytest.mark.parametrize("lang", ["ky", "ru"])
 def test_no_english_leaks_into_a_kyrgyz_or_russian_stage_report(pages, lang):
     found = {
         name: leaks(page, lang) for name, page in pages.items() if name.endswith(f".{lang}.html")
     }
-    grown = {
-        name: words[:20]
-        for name, words in found.items()
-        if len(words) > _NOT_YET_CLEAN.get(name.split(".")[0], 0)
-    }
-    assert not grown, grown
+    leaking = {name: words[:20] for name, words in found.items() if words}
+    assert not leaking, leaking
 
 
 def test_the_cycle_title_is_in_the_page_language(pages):

@@ -71,9 +71,6 @@ _DATA_METHODS = {
     "set_index",
     "sort_values",
 }
-#: notebooks not yet thin, with their findings today: the count may only fall (issue 19.3;
-#: remove a notebook from here when it reaches 0)
-_NOT_YET_THIN: dict[str, int] = {}
 #: calls that put words or numbers of one language into what a notebook shows
 _ONE_LANGUAGE = {"label", "labels_for", "format_number"}
 
@@ -128,10 +125,8 @@ def test_notebook_holds_no_logic(path):
         if cell.cell_type == "code"
         for finding in logic_in(cell.source)
     ]
-    allowed = _NOT_YET_THIN.get(path.stem, 0)
-    assert len(found) <= allowed, (
-        "move this logic into workbench/ (a function with a test):\n" + "\n".join(found)
-    )
+    advice = "move this logic into workbench/ (a function with a test):"
+    assert not found, "\n".join([advice, *found])
 
 
 @pytest.mark.parametrize(
