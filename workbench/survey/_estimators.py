@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._kernels import group_sums, weighted_quantiles
+from ._kernels import group_sums, quantile_buffer, weighted_quantiles
 from ._variance import Raw
 
 if TYPE_CHECKING:
@@ -249,12 +249,15 @@ def quantile(d: RepDesign, variable, probs, by) -> Raw:
         y, is_pv = d._values(var)
         valid = ~np.isnan(y).any(axis=1)
         theta = np.full((n_groups, probs.size, y.shape[1], d._weights.shape[0]), np.nan)
+        buffer = quantile_buffer(d._weights, int(np.count_nonzero(valid)))
         for g in range(n_groups):
             rows = np.flatnonzero(valid & (codes == g))
             if rows.size == 0:
                 continue
             for m in range(y.shape[1]):
-                theta[g, :, m, :] = weighted_quantiles(y[rows, m], d._weights, rows, probs)
+                theta[g, :, m, :] = weighted_quantiles(
+                    y[rows, m], d._weights, rows, probs, buffer
+                )
         n, sw = _counts(d, codes, n_groups, valid)
         keys.append(_key_frame(gkeys, pd.DataFrame({"variable": var, "quantile": probs})))
         theta = theta.reshape(n_groups * probs.size, y.shape[1], -1)

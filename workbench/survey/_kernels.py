@@ -12,7 +12,7 @@ import numpy as np
 
 from ._weights import CHUNK, Weights
 
-__all__ = ["group_sums", "linear_fit", "logistic_fit", "weighted_quantiles"]
+__all__ = ["group_sums", "linear_fit", "logistic_fit", "quantile_buffer", "weighted_quantiles"]
 
 #: above this many group x value columns a chunk's sums go through a sparse product
 DENSE_COLUMNS = 64
@@ -86,8 +86,27 @@ def group_sums(
     return np.ascontiguousarray(out.T).reshape(n_groups, k, weights.shape[0])
 
 
+def quantile_buffer(weights: Weights, cases: int) -> np.ndarray:
+    """Scratch space for :func:`weighted_quantiles` on at most ``cases`` cases: allocate it
+    once per call of the statistic and pass it to every group and PV, so that its memory is
+    touched once (fresh memory is slow to touch in a new process).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = Weights.from_frame(pd.DataFrame({"w": [1.0, 1, 2], "r": [0.0, 2, 2]}), ["w", "r"])
+    >>> quantile_buffer(w, 3).size
+    6
+    """
+    return np.empty(max(min(weights.shape[0] * cases, QUANTILE_BLOCK), cases))
+
+
 def weighted_quantiles(
-    x: np.ndarray, weights: Weights, rows: np.ndarray, probs: np.ndarray
+    x: np.ndarray,
+    weights: Weights,
+    rows: np.ndarray,
+    probs: np.ndarray,
+    buffer: np.ndarray | None = None,
 ) -> np.ndarray:
     """Quantiles of ``x`` (the values of the cases ``rows``) under every weight: the inverse
     weighted ECDF.
@@ -95,7 +114,8 @@ def weighted_quantiles(
     For each weight the quantile at p is the smallest ``x`` whose cumulative weight reaches
     ``p`` times the total (survey's ``qrule="math"``; rows with zero weight never count).
     The cases are sorted once; the weights are gathered in that order a few replicates at a
-    time (at most ``QUANTILE_BLOCK`` floats), summed cumulatively and binary-searched.
+    time (at most ``QUANTILE_BLOCK`` floats, in ``buffer`` from :func:`quantile_buffer` when
+    given), summed cumulatively in place and binary-searched.
 
     Returns
     -------
@@ -112,13 +132,14 @@ def weighted_quantiles(
     xs = x[order]
     index = rows[order]
     total = weights.shape[0]
-    per = max(1, min(total, QUANTILE_BLOCK // max(x.size, 1)))
-    gathered, cum = np.empty(per * x.size), np.empty(per * x.size)
+    if buffer is None:
+        buffer = quantile_buffer(weights, x.size)
+    per = max(1, min(total, buffer.size // max(x.size, 1)))
     out = np.empty((probs.size, total))
     for first in range(0, total, per):
         count = min(per, total - first)
-        block = weights.gather(index, gathered[: count * x.size].reshape(count, -1), first, count)
-        sums = np.cumsum(block, axis=1, out=cum[: count * x.size].reshape(count, -1))
+        block = weights.gather(index, buffer[: count * x.size].reshape(count, -1), first, count)
+        sums = np.cumsum(block, axis=1, out=block)
         for i in range(count):
             idx = np.searchsorted(sums[i], probs * sums[i, -1], side="left")
             out[:, first + i] = xs[np.minimum(idx, xs.size - 1)]
