@@ -44,6 +44,7 @@ field = wb.fielddata.intake_returns(
     items,
     sample_ids=sample["IDSCHOOL"],
     quarantine_dir=restricted / "quarantine",
+    codebooks=cat.codebooks.read(),
 )
 log = wb.fielddata.public_log(field)
 counts = field.reconciliation()

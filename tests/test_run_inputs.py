@@ -31,7 +31,7 @@ def field_cycle(cycle: str, **field_data):
     raw = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     raw["cycle"] = cycle
     raw["stages"]["field_data"].update(field_data)
-    for entry in ("sample_schools", "items"):
+    for entry in ("sample_schools", "items", "codebooks"):
         data_dir(cycle).mkdir(parents=True, exist_ok=True)
         pd.DataFrame({"a": [1]}).to_parquet(data_dir(cycle) / f"{entry}.parquet")
     return parse_params(raw, source=f"{cycle}.yaml")

@@ -43,7 +43,11 @@ __all__ = [
 #: the synthetic register's school columns, named by later stages' defaults
 SCHOOL_COLUMNS = ("region", "locality", "language", "school_type")
 #: catalog tables the data sources make before the stages (not written by a stage)
-SOURCE_TABLES = {"register": "the school register", "items": "the item bank"}
+SOURCE_TABLES = {
+    "register": "the school register",
+    "items": "the item bank",
+    "codebooks": "the questionnaire codebooks",
+}
 
 
 @dataclass
@@ -133,7 +137,7 @@ def producer(entry: str, params: CycleParams | None = None) -> str:
     if writer is not None:
         return f"stage {writer.name!r} ({writer.notebook})"
     what = SOURCE_TABLES.get(entry, f"the table {entry!r}")
-    if entry == "items" and params is not None:
+    if entry in ("items", "codebooks") and params is not None:
         origin = (
             f"{shown(inputs_dir(params.cycle) / 'instruments')}/instruments.yaml (or "
             ".xlsx), read before the first stage"

@@ -69,6 +69,7 @@ def prepare_sources(
         and record.get("fingerprint") == fingerprint
         and not stale_sources(params.cycle)
         and not _synthetic_inputs_missing(params)
+        and not _codebooks_missing(folder)
     ):
         return False
     before = _snapshot(folder)
@@ -157,14 +158,29 @@ def _synthetic_inputs_missing(params: CycleParams) -> bool:
     )
 
 
+def _codebooks_missing(folder: Path) -> bool:
+    """Sources made before the codebooks were kept: an item bank without its codebooks."""
+    return (folder / "items.parquet").is_file() and not (folder / "codebooks.parquet").is_file()
+
+
 def _prepare_instruments(params: CycleParams, folder: Path) -> None:
-    """``items.parquet`` from ``inputs/<cycle>/instruments`` (left out while there is none)."""
+    """``items.parquet`` and ``codebooks.parquet`` from ``inputs/<cycle>/instruments`` (left
+    out while there is none); the codebooks' questionnaires are checked here, before a stage."""
+    from workbench.fielddata.returns import field_schemas
+
     where = inputs_dir(params.cycle) / "instruments"
     if where.is_dir() and instruments_file(where) is not None:
-        bank = read_instruments(where, shown=f"inputs/{params.cycle}/instruments/")
+        shown = f"inputs/{params.cycle}/instruments/"
+        bank = read_instruments(where, shown=shown)
+        try:
+            field_schemas(bank.items, bank.codebooks)
+        except ValueError as err:
+            raise ValueError(f"{shown}{instruments_file(where).name}, {err}") from None
         write_parquet(folder / "items.parquet", bank.items)
+        write_parquet(folder / "codebooks.parquet", bank.codebooks)
     else:
         (folder / "items.parquet").unlink(missing_ok=True)
+        (folder / "codebooks.parquet").unlink(missing_ok=True)
 
 
 def _trend_nation(params: CycleParams):

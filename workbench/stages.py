@@ -498,7 +498,7 @@ STAGES: dict[str, Stage] = {
         name="field_data",
         notebook="20_field_data.py",
         params=FieldDataParams,
-        inputs=("sample_schools", "items"),
+        inputs=("sample_schools", "items", "codebooks"),
         outputs=FIELD_TABLES
         + (
             "participation",

@@ -62,7 +62,7 @@ def clean_tables(
         ``scored_responses``: ``IDSTUD, IDSCHOOL, IDCLASS, IDBOOK`` and one int8 column per
         item (0-2 scores; 6 not reached, 7 not administered, 9 omitted).
     """
-    schemas = field_schemas(items)
+    schemas = field_schemas(items, field.codebooks)
     scope = None if link_across_cycles else cycle
     tables = {}
     for kind, result in field.results.items():
@@ -106,7 +106,7 @@ def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``kind, file, row, column, value, reason``.
     """
-    schemas = field_schemas(items)
+    schemas = field_schemas(items, field.codebooks)
     issues = field.issues()
     if issues.empty:
         return pd.DataFrame(columns=["kind", "file", "row", "column", "value", "reason"])
@@ -179,7 +179,7 @@ def identifier_values(field: FieldIntake, items: pd.DataFrame) -> dict[str, list
     any cell that failed validation in an ID column (a name shifted into ``IDSTUD``).
     For :func:`~workbench.fielddata.scan_for_identifiers`: none may appear in outputs.
     """
-    schemas = field_schemas(items)
+    schemas = field_schemas(items, field.codebooks)
     values: dict[str, set] = {}
     for kind, result in field.results.items():
         for frame in (result.accepted, result.quarantined):

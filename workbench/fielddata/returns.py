@@ -20,7 +20,7 @@ from workbench.fielddata.booklets import booklet_schema
 from workbench.fielddata.consistency import check_consistency
 from workbench.fielddata.intake import IntakeResult, intake
 from workbench.fielddata.quarantine import write_intake_log, write_quarantine
-from workbench.fielddata.schema import Schema, load_schema
+from workbench.fielddata.schema import Column, Schema, load_schema
 from workbench.fielddata.validate import normalize_id
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
     "SCHEMA_DIR",
     "TRACKING",
     "FieldIntake",
+    "QUESTIONNAIRES",
+    "apply_codebooks",
     "field_schemas",
     "find_returns",
     "intake_returns",
@@ -72,7 +74,8 @@ class FieldIntake:
 
     ``unmatched``: files of the folder that fit no kind of :data:`LAYOUT` (not read), with
     the reason in ``unexpected``; ``folder``: the delivery folder; ``checks``: the checks
-    across files (:func:`~workbench.fielddata.consistency.check_consistency`), one row each.
+    across files (:func:`~workbench.fielddata.consistency.check_consistency`), one row each;
+    ``codebooks``: the questionnaire codebooks the delivery was validated with.
     """
 
     results: dict[str, IntakeResult]
@@ -80,6 +83,7 @@ class FieldIntake:
     folder: Path | None = None
     unexpected: dict[Path, str] = field(default_factory=dict)
     checks: pd.DataFrame | None = None
+    codebooks: pd.DataFrame | None = None
 
     def log(self) -> pd.DataFrame:
         """One row per file: ``kind`` and the intake log's columns."""
@@ -181,13 +185,19 @@ _ABSOLUTE = re.compile(r"(?<![\w.])(?:/[^\s/(),;:'\"]+)+/?[^\s(),;:'\"]*")
 _SYSTEM_FILES = re.compile(r"^(?:\..*|~\$.*|thumbs\.db|desktop\.ini)$", re.IGNORECASE)
 
 
-def field_schemas(items: pd.DataFrame | None = None) -> dict[str, Schema]:
+def field_schemas(
+    items: pd.DataFrame | None = None, codebooks: pd.DataFrame | None = None
+) -> dict[str, Schema]:
     """Load the declared schemas of every kind of return from :data:`SCHEMA_DIR`.
 
     Parameters
     ----------
     items
         Item bank; when given, the booklet schema gets one column per item.
+    codebooks
+        The instruments' questionnaire codebooks (``questionnaire, variable, label, code,
+        code_label``, :attr:`workbench.instruments.Instruments.codebooks`); when given, they
+        set the codes of the questionnaires' variables (:func:`apply_codebooks`).
 
     Returns
     -------
@@ -203,7 +213,99 @@ def field_schemas(items: pd.DataFrame | None = None) -> dict[str, Schema]:
     schemas = {kind: load_schema(SCHEMA_DIR / f"{kind}.yaml") for kind in KINDS}
     if items is not None:
         schemas["booklets"] = booklet_schema(schemas["booklets"], items)
+    if codebooks is not None and not codebooks.empty:
+        schemas = apply_codebooks(schemas, codebooks)
     return schemas
+
+
+#: the questionnaire names a codebook may use, and the kind of return each is
+QUESTIONNAIRES = {
+    "student": "student_questionnaire",
+    "teacher": "teacher_questionnaire",
+    "principal": "principal_questionnaire",
+    "school": "principal_questionnaire",
+    "parent": "parent_questionnaire",
+} | {kind: kind for kind in KINDS if kind.endswith("_questionnaire")}
+
+
+def apply_codebooks(schemas: dict[str, Schema], codebooks: pd.DataFrame) -> dict[str, Schema]:
+    """The schemas with the codebooks' codes: a declared column gets the codebook's codes and
+    labels (its missing codes kept); a variable not declared becomes an optional code column,
+    its codebook label an alias. A variable without codes is left as declared (or added as
+    optional text).
+
+    Raises
+    ------
+    ValueError
+        A questionnaire name not in :data:`QUESTIONNAIRES`.
+
+    Examples
+    --------
+    >>> book = pd.DataFrame({"questionnaire": "student", "variable": "ASBG01",
+    ...                      "label": "Sex", "code": ["1", "2", "3", "9"],
+    ...                      "code_label": ["girl", "boy", "other", None]})
+    >>> out = apply_codebooks(field_schemas(), book)
+    >>> out["student_questionnaire"].column("ASBG01").codes
+    [1, 2, 3]
+    """
+    schemas = dict(schemas)
+    for (name, variable), rows in codebooks.groupby(["questionnaire", "variable"], sort=False):
+        kind = QUESTIONNAIRES.get(str(name).strip().lower())
+        if kind is None:
+            raise ValueError(
+                f"codebooks: unknown questionnaire {name!r} (variable {variable}); use one "
+                f"of {', '.join(sorted(set(QUESTIONNAIRES) - set(KINDS)))}"
+            )
+        schema = schemas[kind]
+        names = [c.name for c in schema.columns]
+        coded = rows[rows["code"].astype(str).str.strip() != ""]
+        labels = {_code(c): t for c, t in zip(coded["code"], coded["code_label"], strict=True)}
+        if variable in names:
+            column = schema.column(variable)
+            if labels:
+                column = _recoded(column, labels)
+            columns = [column if c.name == variable else c for c in schema.columns]
+        else:
+            label = rows["label"].dropna()
+            columns = [*schema.columns, _new_column(variable, labels, label)]
+        schemas[kind] = schema.model_copy(update={"columns": columns})
+    return schemas
+
+
+def _code(text) -> int | str:
+    text = str(text).strip()
+    return int(text) if re.fullmatch(r"-?\d+", text) else text
+
+
+def _recoded(column: Column, labels: dict) -> Column:
+    missing = {str(m) for m in column.missing}
+    kept = {c: t for c, t in labels.items() if str(c) not in missing}
+    old = {str(c): t for c, t in column.code_labels.items()}
+    named = {c: t if isinstance(t, str) else old.get(str(c)) for c, t in kept.items()}
+    return Column.model_validate(
+        column.model_dump()
+        | {
+            "type": "code",
+            "codes": list(kept),
+            "code_labels": {c: t for c, t in named.items() if t is not None},
+            "min": None,
+            "max": None,
+        }
+    )
+
+
+def _new_column(variable: str, labels: dict, label: pd.Series) -> Column:
+    aliases = [str(label.iloc[0])] if len(label) and str(label.iloc[0]) != variable else []
+    if not labels:
+        return Column(name=variable, type="str", required=False, allow_blank=True, aliases=aliases)
+    return Column(
+        name=variable,
+        type="code",
+        required=False,
+        allow_blank=True,
+        codes={c: t if isinstance(t, str) else str(c) for c, t in labels.items()},
+        aliases=aliases,
+    )
 
 
 def find_returns(folder: str | Path) -> tuple[dict[str, list[Path]], list[Path]]:
@@ -268,7 +370,12 @@ def _fits(parts: tuple[str, ...], pattern: str) -> bool:
 
 
 def intake_returns(
-    folder: str | Path, items: pd.DataFrame, *, sample_ids, quarantine_dir: str | Path
+    folder: str | Path,
+    items: pd.DataFrame,
+    *,
+    sample_ids,
+    quarantine_dir: str | Path,
+    codebooks: pd.DataFrame | None = None,
 ) -> FieldIntake:
     """Read and validate a whole delivery; quarantine bad rows; never touch the raw files.
 
@@ -283,6 +390,9 @@ def intake_returns(
     quarantine_dir
         Where the quarantined rows and the intake logs go, one ``<kind>`` file each. They hold
         raw rows with personal data, so this must not be under ``outputs/``.
+    codebooks
+        The questionnaire codebooks of the cycle's instruments (:func:`field_schemas`); the
+        package's declared codes when not given.
 
     Returns
     -------
@@ -297,7 +407,7 @@ def intake_returns(
             "fieldwork/"
         )
     by_kind, unexpected = _sort_delivery(folder)
-    schemas = field_schemas(items)
+    schemas = field_schemas(items, codebooks)
     known = {"sample.IDSCHOOL": list(sample_ids)}
     results = {}
     for kind in KINDS:
@@ -317,6 +427,7 @@ def intake_returns(
         folder=Path(folder),
         unexpected=unexpected,
         checks=checks,
+        codebooks=codebooks,
     )
 
 
