@@ -129,3 +129,23 @@ def test_linear_fit_equals_weighted_least_squares_per_weight():
         root = np.sqrt(matrix[r, rows])[:, None]
         want = np.linalg.lstsq(x * root, y * root, rcond=None)[0]
         np.testing.assert_allclose(got[:, :, r], want, rtol=1e-10)
+
+
+def test_weight_columns_read_in_runs_equal_the_frame():
+    """Runs of one block (views), a converted int column, columns in any order."""
+    rng = np.random.default_rng(191)
+    values = rng.uniform(0.0, 2.0, size=(50, 8))
+    frame = pd.DataFrame(values, columns=[f"r{i}" for i in range(8)]).copy()  # one C block
+    frame.insert(3, "whole", rng.integers(0, 3, size=50))  # int64: converted, read alone
+    for cols in (["r0", "r1", "r2", "whole", "r3", "r4", "r5"], ["r7", "r0", "r6", "r5", "r4"]):
+        weights = Weights.from_frame(frame, cols)
+        want = frame[cols].to_numpy(dtype=np.float64).T
+        np.testing.assert_array_equal(weights.gather(np.arange(50)), want)
+    block = Weights.from_frame(frame, ["r0", "r1", "r2"]).parts
+    assert len(block) == 1 and np.shares_memory(block[0], frame["r1"].to_numpy())
+
+
+def test_a_weight_column_named_twice_is_a_clear_error():
+    frame = pd.DataFrame([[1.0, 2.0, 0.0], [1.0, 0.0, 2.0]], columns=["w", "r", "r"])
+    with pytest.raises(KeyError, match="'r' appears more than once"):
+        RepDesign(frame, weight="w", replicates=["r"])

@@ -44,11 +44,22 @@ class Weights:
 
     @classmethod
     def from_frame(cls, data: pd.DataFrame, cols: list[str]) -> Weights:
-        """Views of ``data[cols]`` as float64 (a column of another dtype is converted)."""
-        arrays = [
-            np.ascontiguousarray(data[c].to_numpy(dtype=np.float64, na_value=np.nan)) for c in cols
-        ]
-        return cls(_evenly_spaced_runs(arrays))
+        """Views of ``data[cols]`` as float64 (a column of another dtype is converted).
+
+        A run of consecutive columns whose first and last are rows of one float64 block is
+        read as one slice of the frame (a (k, n) view of the block); other columns one by one.
+        """
+        parts: list[np.ndarray] = []
+        singles: list[np.ndarray] = []
+        for lo, hi in _position_runs(data.columns, cols):
+            if hi - lo > 2 and _rows_apart(_column(data, lo), _column(data, hi - 1), hi - lo - 1):
+                parts.extend(_evenly_spaced_runs(singles) if singles else [])
+                singles = []
+                block = data.iloc[:, lo:hi].to_numpy(dtype=np.float64, na_value=np.nan)
+                parts.append(np.ascontiguousarray(block.T))
+            else:
+                singles.extend(_column(data, at) for at in range(lo, hi))
+        return cls(parts + (_evenly_spaced_runs(singles) if singles else []))
 
     @property
     def full(self) -> np.ndarray:
@@ -119,6 +130,33 @@ class Weights:
             yield slice(at, at + part.size), block
 
 
+def _column(data: pd.DataFrame, at: int) -> np.ndarray:
+    """Column ``at`` of ``data`` as contiguous float64 (a view of a float64 column)."""
+    values = data.iloc[:, at].to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.ascontiguousarray(values)
+
+
+def _position_runs(columns: pd.Index, cols: list[str]) -> list[tuple[int, int]]:
+    """Runs ``[lo, hi)`` of consecutive positions of ``cols`` in ``columns``, in their order.
+
+    >>> _position_runs(pd.Index(["a", "w", "r1", "r2", "b"]), ["w", "r1", "r2", "a"])
+    [(1, 4), (0, 1)]
+    """
+    runs: list[tuple[int, int]] = []
+    for name in cols:
+        at = columns.get_loc(name)
+        if not isinstance(at, int):
+            raise KeyError(
+                f"RepDesign: weight column {name!r} appears more than once in the data; "
+                "rename the copies so that each weight is read once."
+            )
+        if runs and runs[-1][1] == at:
+            runs[-1] = (runs[-1][0], at + 1)
+        else:
+            runs.append((at, at + 1))
+    return runs
+
+
 def _evenly_spaced_runs(arrays: list[np.ndarray]) -> list[np.ndarray]:
     """Group consecutive 1-D arrays lying at a constant step in one buffer into (k, n) views."""
     parts, run = [], [arrays[0]]
@@ -140,6 +178,16 @@ def _root(arr: np.ndarray) -> np.ndarray:
     while isinstance(arr.base, np.ndarray):
         arr = arr.base
     return arr
+
+
+def _rows_apart(first: np.ndarray, last: np.ndarray, steps: int) -> bool:
+    """Are ``first`` and ``last`` rows of one C-contiguous buffer, ``steps`` rows apart?"""
+    root = _root(first)
+    return (
+        _root(last) is root
+        and root.flags.c_contiguous
+        and _address(last) - _address(first) == steps * first.nbytes
+    )
 
 
 def _continues(run: list[np.ndarray], arr: np.ndarray) -> bool:
