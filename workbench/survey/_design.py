@@ -384,15 +384,14 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
         if not is_pv:
             self._column(name, caller="RepDesign")
             cols = [name]
-        try:  # column by column: no sub-frame is built
-            vals = np.column_stack(
-                [self._data[c].to_numpy(dtype=float, na_value=np.nan) for c in cols]
-            )
+        frame = self._data[cols]
+        try:
+            vals = frame.to_numpy(dtype=float, na_value=np.nan)
         except (TypeError, ValueError) as err:
             raise TypeError(
                 f"RepDesign: variable {name!r} is not numeric (dtypes "
-                f"{self._data[cols].dtypes.astype(str).tolist()}); use percent() for "
-                "categories or recode it to numbers."
+                f"{frame.dtypes.astype(str).tolist()}); use percent() for categories or "
+                "recode it to numbers."
             ) from err
         return vals, is_pv
 
