@@ -194,7 +194,8 @@ class CycleParams(_Strict):
         Examples
         --------
         >>> p = parse_params({"cycle": "x", "year": 2026, "language": "ru", "seed": 1,
-        ...     "data": {"source": "register", "register": {"path": "inputs/x/r.csv"}},
+        ...     "allow_outside": True,  # the doctest does not depend on $WORKBENCH_INPUTS
+        ...     "data": {"source": "register", "register": {"path": "r.csv"}},
         ...     "stages": {"sample_design": {"strata": ["Район"]}}})
         >>> p.report_groups()
         ['Район', 'ITSEX']
