@@ -111,3 +111,17 @@ def test_the_publication_pdfs_hold_no_absolute_local_path(demo_run, outputs_root
         if p.encode() in path.read_bytes()
     ]
     assert not found, found[:10]
+
+
+def test_a_failed_stage_is_listed_on_the_index_without_local_folders(outputs_root):
+    from workbench.params import load_params
+    from workbench.run import _write_index
+
+    params = load_params(PROJECT_ROOT / "parameters" / "sabat6-demo.yaml")
+    missing = Path(outputs_root) / params.cycle / "data" / "codebooks.parquet"
+    state = {"field_data": {"status": "failed", "error": f"FileNotFoundError: {missing}"}}
+    index = _write_index(params, state, "run-1")
+    for page in index.parent.glob("index*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "outputs/sabat6-demo/data/codebooks.parquet" in text, page.name
+        assert not [p for p in _local_paths() if p in text], page.name

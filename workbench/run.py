@@ -721,6 +721,8 @@ def _write_index(params: CycleParams, state: dict, run_id: str) -> Path:
         info = state.get(name, {"status": "not_run"})
         if info.get("status") == "running":
             info = {**info, "status": "failed", "error": "interrupted inside this stage"}
+        if info.get("error"):  # a published page names no local folder
+            info = {**info, "error": relative_paths(info["error"])}
         html_file = cycle_dir(params.cycle) / "html" / f"{name}.html"
         stages.append(
             {"name": name, **info, "html": f"html/{name}.html" if html_file.exists() else None}
