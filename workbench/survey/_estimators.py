@@ -255,9 +255,7 @@ def quantile(d: RepDesign, variable, probs, by) -> Raw:
             if rows.size == 0:
                 continue
             for m in range(y.shape[1]):
-                theta[g, :, m, :] = weighted_quantiles(
-                    y[rows, m], d._weights, rows, probs, buffer
-                )
+                theta[g, :, m, :] = weighted_quantiles(y[rows, m], d._weights, rows, probs, buffer)
         n, sw = _counts(d, codes, n_groups, valid)
         keys.append(_key_frame(gkeys, pd.DataFrame({"variable": var, "quantile": probs})))
         theta = theta.reshape(n_groups * probs.size, y.shape[1], -1)
