@@ -9,9 +9,12 @@ finds with what was planted (the truth), never with the code's own output.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
+
+from workbench import fielddata as fd
 
 ITEMS = pd.DataFrame(
     {
@@ -131,6 +134,21 @@ def write(folder: Path, content: dict[str, pd.DataFrame | bytes]) -> Path:
         else:
             data.to_csv(path, index=False, encoding="utf-8")
     return folder
+
+
+def take_in(root: Path, content=None, *, codebooks: pd.DataFrame | None = None):
+    """Write ``content`` (default :func:`files`) to ``root/incoming`` and take it in, its
+    quarantine in ``root/quarantine``; returns :class:`workbench.fielddata.FieldIntake`."""
+    folder = write(root / "incoming", content or files())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fd.intake_returns(
+            folder,
+            ITEMS,
+            sample_ids=SAMPLE["IDSCHOOL"],
+            quarantine_dir=root / "quarantine",
+            codebooks=codebooks,
+        )
 
 
 def row_of(frame: pd.DataFrame, **match) -> int:

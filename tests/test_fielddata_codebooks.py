@@ -9,8 +9,6 @@ planted cell, one row.
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
 
@@ -51,16 +49,7 @@ def codebooks(tmp_path, entries: list[dict]) -> pd.DataFrame:
 
 def take_in(tmp_path, survey: pd.DataFrame, books: pd.DataFrame | None, name: str):
     content = dl.files() | {"questionnaires/student_all.csv": survey}
-    folder = dl.write(tmp_path / name / "incoming", content)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fd.intake_returns(
-            folder,
-            dl.ITEMS,
-            sample_ids=dl.SAMPLE["IDSCHOOL"],
-            quarantine_dir=tmp_path / name / "quarantine",
-            codebooks=books,
-        )
+    return dl.take_in(tmp_path / name, content, codebooks=books)
 
 
 def student(field):

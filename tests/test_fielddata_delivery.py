@@ -10,8 +10,6 @@ form, one bad cell in a tracking row. Each test plants a fault in the small deli
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import pytest
 
@@ -20,15 +18,7 @@ from workbench import fielddata as fd
 
 
 def take_in(tmp_path, content=None):
-    folder = dl.write(tmp_path / "incoming", content or dl.files())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fd.intake_returns(
-            folder,
-            dl.ITEMS,
-            sample_ids=dl.SAMPLE["IDSCHOOL"],
-            quarantine_dir=tmp_path / "quarantine",
-        )
+    return dl.take_in(tmp_path, content)
 
 
 def issues_of(field, kind):

@@ -24,15 +24,7 @@ def planted(tmp_path):
     book.loc[2, "R101"] = "E"  # a harmless wrong letter
     dup = book.iloc[[5]]
     content["booklets/booklets_a.csv"] = pd.concat([book, dup], ignore_index=True)
-    folder = dl.write(tmp_path / "incoming", content)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fd.intake_returns(
-            folder,
-            dl.ITEMS,
-            sample_ids=dl.SAMPLE["IDSCHOOL"],
-            quarantine_dir=tmp_path / "quarantine",
-        )
+    return dl.take_in(tmp_path, content)
 
 
 def test_published_issues_hide_identifiers_free_text_and_personal_looking_cells(tmp_path):
