@@ -3,6 +3,8 @@ computed indices, and the planted borderline institution moves under the alterna
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -96,3 +98,26 @@ def test_positions_come_as_ranges_with_the_nominal_rank_inside(sector_indicators
     assert {"rank_p05", "rank_p95", "rank_min", "rank_max", "p_top"} <= set(pos.columns)
     assert ((pos["rank_min"] <= pos["rank"]) & (pos["rank"] <= pos["rank_max"])).all()
     assert pos["p_top"].sum() == pytest.approx(round(0.25 * len(pos)), abs=1.0)
+
+
+def test_ranks_are_whole_numbers_on_every_page():
+    """The hand-computed index above (institution 3: 75, first; 1 and 2: 50, both second) with
+    no sampling error: every rank column holds whole numbers, and the t40 table shows ``1`` and
+    ``2`` in ky, ru and en -- never ``1,0`` / ``1.0``."""
+    from workbench.report import table_html
+
+    ind = _tidy({"ST1": [10, 30, 20], "ST3": [10, 30, 10]})
+    pos, scen = composite.sensitivity(
+        ind, FW, normalisations=("minmax",), weightings=("equal_groups",),
+        aggregations=("arithmetic",), n_draws=5, sampling=False, weight_concentration=1e6,
+    )
+    pos = pos.set_index("institution")
+    assert pos.loc[[3, 1, 2], "rank"].tolist() == [1, 2, 2]
+    for column in composite.RANK_COLUMNS:
+        assert pd.api.types.is_integer_dtype(pos[column]), column
+    assert pd.api.types.is_integer_dtype(scen["rank"])
+    for lang in ("ky", "ru", "en"):
+        page = table_html(pos.reset_index(), lang=lang, digits={"p_top": 2})
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+        assert "1" in cells and "2" in cells, lang
+        assert not {"1,0", "1.0", "2,0", "2.0"} & set(cells), lang

@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 NORMALISATIONS = ("minmax", "zscore", "rank")
+#: the rank columns of the positions (whole numbers, ``Int64``)
+RANK_COLUMNS = ("rank", "rank_min", "rank_max", "rank_median", "rank_p05", "rank_p95")
 WEIGHTINGS = ("equal_groups", "equal_indicators", "custom")
 AGGREGATIONS = ("arithmetic", "geometric")
 
@@ -284,11 +286,16 @@ def sensitivity(
     k_top = max(1, int(round(top * len(est))))
     span = scenarios.groupby("institution")["rank"].agg(rank_min="min", rank_max="max")
     pos = nominal.set_index("institution").join(span)
-    pos["rank_median"] = np.median(ranks, axis=0)
-    pos["rank_p05"] = np.quantile(ranks, 0.05, axis=0)
-    pos["rank_p95"] = np.quantile(ranks, 0.95, axis=0)
+    # a rank is a whole place: the percentiles are ranks drawn (the 5th taken downwards, the
+    # 95th upwards, so the range is never narrower; the median the lower middle draw)
+    pos["rank_median"] = np.quantile(ranks, 0.5, axis=0, method="inverted_cdf")
+    pos["rank_p05"] = np.quantile(ranks, 0.05, axis=0, method="lower")
+    pos["rank_p95"] = np.quantile(ranks, 0.95, axis=0, method="higher")
     pos["p_top"] = (ranks <= k_top).mean(axis=0)
     pos = pos.reset_index().sort_values(["rank_median", "rank"]).reset_index(drop=True)
+    for column in RANK_COLUMNS:
+        pos[column] = _whole(pos[column])
+    scenarios["rank"] = _whole(scenarios["rank"])
     cols = [
         "institution",
         "score",
@@ -304,6 +311,12 @@ def sensitivity(
     return pos[cols], scenarios[
         ["scenario", "normalisation", "weighting", "aggregation", "institution", "score", "rank"]
     ]
+
+
+def _whole(ranks: pd.Series) -> pd.Series:
+    """Ranks as integers (``Int64``: an institution without a score has none), so that a page
+    shows ``1``, not ``1.0`` or ``1,0``."""
+    return pd.to_numeric(ranks).round().astype("Int64")
 
 
 def _monte_carlo(

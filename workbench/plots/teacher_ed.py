@@ -21,6 +21,8 @@ def positions(data: pd.DataFrame, *, lang: str):
     import matplotlib.pyplot as plt
 
     d = data.sort_values("rank_median").reset_index(drop=True)
+    ranks = ["rank", "rank_min", "rank_max", "rank_p05", "rank_p95"]
+    d[ranks] = d[ranks].astype(float)  # whole ranks (Int64, NA without a score) to plot
     y = np.arange(len(d))
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.18 * len(d) + 1)))
     ax.hlines(y, d["rank_min"], d["rank_max"], color="#bbbbbb", lw=1)
