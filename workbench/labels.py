@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["LANGS", "LABELS", "label", "labels_for", "cycle_title"]
+__all__ = ["LANGS", "LABELS", "label", "labels_for", "cycle_title", "text_language"]
 
 LANGS = ("ky", "ru", "en")
 
@@ -314,6 +314,24 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "Веса и реплики джекнайфа",
         "Weights and jackknife replicates",
     ),
+    # words of the cycle's codebooks (scaling, results, release)
+    "missing_answer": ("жооп жок", "нет ответа", "no answer"),
+    "report_language": ("Баяндаманын тили", "Язык отчёта", "Report language"),
+    "unlabelled_variables": (
+        "Аты жок өзгөрмөлөр (коду көрсөтүлөт)",
+        "Переменные без названия (показан код)",
+        "Variables without a label (code shown)",
+    ),
+    "unlabelled_values": (
+        "Маанилеринин аты жок өзгөрмөлөр",
+        "Переменные без названий значений",
+        "Variables without value labels",
+    ),
+    "unlabelled_caption": (
+        "Коддук китепте бул тилде аты жок өзгөрмөлөр",
+        "Переменные, которым кодовая книга не дала названия на этом языке",
+        "Variables the codebooks give no label in this language",
+    ),
     # language names (each in its own language on the language switch)
     "ky_name": ("кыргызча", "кыргызский", "Kyrgyz"),
     "ru_name": ("орусча", "русский", "Russian"),
@@ -339,6 +357,33 @@ def _extra_labels() -> dict[str, tuple[str, str, str]]:
 
 
 LABELS.update(_extra_labels())
+
+
+_KYRGYZ_LETTERS = frozenset("өүңӨҮҢ")
+
+
+def text_language(words: object, cycle_language: str = "ru") -> tuple[str, ...]:
+    """The languages a codebook's text is written in, told by its letters: Latin letters only
+    is English; Cyrillic with a Kyrgyz letter (ө, ү, ң) is Kyrgyz; other Cyrillic is the
+    cycle's language when that is Kyrgyz or Russian, else Russian; no letters at all (``0–10``)
+    reads the same in every language.
+
+    Examples
+    --------
+    >>> text_language("Есть компьютер", "ky"), text_language("Үйдө компьютер бар", "ru")
+    (('ky',), ('ky',))
+    >>> text_language("Есть компьютер", "en"), text_language("girl"), text_language("0–10")
+    (('ru',), ('en',), ('ky', 'ru', 'en'))
+    """
+    text_ = str(words)
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in text_)
+    if cyrillic:
+        if _KYRGYZ_LETTERS & set(text_):
+            return ("ky",)
+        return (cycle_language,) if cycle_language in ("ky", "ru") else ("ru",)
+    if any(c.isalpha() for c in text_):
+        return ("en",)
+    return LANGS
 
 
 def label(key: object, lang: str) -> str:

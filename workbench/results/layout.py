@@ -3,7 +3,8 @@
 The demo reports by region, locality, language, school type and sex; a real register may
 have districts and no language or locality column. :func:`layout` decides once, from the
 cycle's ``groups``, the areas compared with the nation and with each other, the groups of each
-figure and which gaps cannot be shown; :func:`left_out_notes` says so in the report.
+figure and which gaps cannot be shown; :func:`left_out_notes` says so in the report. Its
+school-level groups are :func:`workbench.scaling.school_groups`, the scaling stage's rule.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.report import Text, text
+from workbench.scaling.groups import school_groups
 
 __all__ = ["Layout", "layout", "left_out_notes"]
 
@@ -53,7 +55,7 @@ def layout(groups: Sequence[str]) -> Layout:
     >>> layout(["region", "locality", "language", "school_type", "ITSEX"]).benchmark_groups
     ('region', 'locality', 'language', 'ITSEX')
     """
-    schools = [g for g in groups if g != "ITSEX"]
+    schools = school_groups(groups)  # one rule with the scaling stage
     if not schools:
         raise ValueError(
             f"results: the reporting groups {list(groups)} name no school-level group; add "

@@ -21,6 +21,7 @@ from workbench.scaling.analysis_file import (
     MISSING_KINDS,
     clean_missing,
     codebook,
+    cycle_labels,
     join_log,
     missing_code_rows,
     pv_step_rows,
@@ -29,10 +30,11 @@ from workbench.scaling.analysis_file import (
     student_background,
     student_results,
     teacher_results,
+    unlabelled,
     value_labels,
     with_value_labels,
 )
-from workbench.scaling.conditioning import Conditioning, conditioning_variables
+from workbench.scaling.conditioning import Conditioning, category_words, conditioning_variables
 from workbench.scaling.cycle import CycleScaling, read_constants, scale_cycle
 from workbench.scaling.groups import (
     direct_groups,
@@ -72,6 +74,7 @@ __all__ = [
     "link",
     "Conditioning",
     "conditioning_variables",
+    "category_words",
     "CycleScaling",
     "scale_cycle",
     "read_constants",
@@ -92,6 +95,8 @@ __all__ = [
     "school_results",
     "teacher_results",
     "codebook",
+    "cycle_labels",
+    "unlabelled",
     "value_labels",
     "with_value_labels",
     "join_log",

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from workbench.labels import LANGS, label
+from workbench.labels import LANGS, label, text_language
+from workbench.scaling.groups import school_groups
 
 __all__ = [
     "MISSING_KINDS",
@@ -36,6 +37,8 @@ __all__ = [
     "school_results",
     "teacher_results",
     "codebook",
+    "cycle_labels",
+    "unlabelled",
     "value_labels",
     "with_value_labels",
     "join_log",
@@ -462,6 +465,8 @@ def codebook(
     *,
     schemas: Mapping | None = None,
     groups: list[str] | tuple[str, ...] = GROUPS,
+    codebooks: pd.DataFrame | None = None,
+    language: str = "ru",
 ) -> pd.DataFrame:
     """One row per column of each analysis file: labels, type, value labels, missing codes.
 
@@ -474,6 +479,13 @@ def codebook(
         codes and types of the questionnaire variables.
     groups
         The school-level reporting groups (type ``group``, each code labelled).
+    codebooks
+        The cycle's questionnaire codebooks (catalog ``codebooks``: ``questionnaire, variable,
+        label, code, code_label``), when present: a variable or code the package's labels
+        (``workbench/scaling/codebook.yaml``) do not word gets the codebook's words, in the
+        language they are written in (:func:`cycle_labels`; ``language``: the cycle's).
+        A language without words shows the variable name or the code
+        (:func:`unlabelled` counts them).
 
     Returns
     -------
@@ -499,10 +511,11 @@ def codebook(
     ):
         if kind in schemas:
             declared.update({c.name: c for c in schemas[kind].columns})
+    words = cycle_labels(codebooks, language)
     rows = []
     for file, table in files.items():
         for name in table.columns:
-            described = _describe(name, table, declared.get(name), groups)
+            described = _describe(name, table, declared.get(name), groups, words)
             rows.append({"variable": name, "file": file, **described})
     return pd.DataFrame(rows)
 
@@ -562,10 +575,10 @@ def missing_code_rows(book: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variable", "file", "missing_code", "meaning", *counts])
 
 
-def _describe(name: str, table: pd.DataFrame, column, groups) -> dict:
+def _describe(name: str, table: pd.DataFrame, column, groups, words: dict | None = None) -> dict:
     base = name.removesuffix("_MISSING") if name.endswith("_MISSING") else None
-    entry = _entry(base or name)
-    labels = {lang: entry.get("label", {}).get(lang, name) for lang in LANGS}
+    entry = _entry(base or name, words)
+    labels = {lang: entry.get("label", {}).get(lang) or name for lang in LANGS}
     if base:
         note = {"ky": "жок маанинин түрү", "ru": "вид пропуска", "en": "kind of missing value"}
         labels = {lang: f"{labels[lang]}: {note[lang]}" for lang in LANGS}
@@ -573,6 +586,9 @@ def _describe(name: str, table: pd.DataFrame, column, groups) -> dict:
     if entry.get("_family") and number:
         labels = {lang: f"{labels[lang]} {int(number.group(1))}" for lang in LANGS}
     values = _value_map(name, table, entry, base, groups)
+    if column is not None and column.missing:  # missing codes are no values of the file
+        declared_missing = {str(code) for code in column.missing}
+        values = {c: w for c, w in values.items() if str(c) not in declared_missing}
     series = table[name]
     kinds = table[f"{name}_MISSING"] if f"{name}_MISSING" in table.columns else None
     counts = {f"n_{k}": int((kinds == k).sum()) if kinds is not None else 0 for k in MISSING_KINDS}
@@ -581,7 +597,7 @@ def _describe(name: str, table: pd.DataFrame, column, groups) -> dict:
         "type": _type(name, series, column, base, groups),
         **{
             f"values_{lang}": "; ".join(
-                f"{code} = {words[LANGS.index(lang)]}" for code, words in values.items()
+                f"{code} = {words[LANGS.index(lang)] or code}" for code, words in values.items()
             )
             for lang in LANGS
         },
@@ -630,28 +646,152 @@ def _codebook_entries() -> dict:
     return yaml.safe_load(_CODEBOOK.read_text(encoding="utf-8"))
 
 
-def _entry(name: str) -> dict:
+def _entry(name: str, words: dict | None = None) -> dict:
+    """The package's labels of ``name`` (``codebook.yaml``), what they lack filled from the
+    cycle's codebooks (``words``: :func:`cycle_labels`)."""
     entries = _codebook_entries()
     if name in entries:
-        return entries[name]
-    family = re.sub(r"\d+$", "#", name)
-    if family != name and family in entries:
-        return {**entries[family], "_family": True}
-    return {}
+        entry = entries[name]
+    else:
+        family = re.sub(r"\d+$", "#", name)
+        entry = {**entries[family], "_family": True} if family != name and family in entries else {}
+    given = (words or {}).get(name)
+    if not given:
+        return entry
+    label_ = {lang: text for lang, text in given["label"].items() if text}
+    label_.update(entry.get("label", {}))
+    values = {_key(code): list(texts) for code, texts in given["values"].items()}
+    for code, texts in entry.get("values", {}).items():
+        own = values.get(_key(code), [None, None, None])
+        values[_key(code)] = [texts[i] or own[i] for i in range(len(LANGS))]
+    return {**entry, "label": label_, "values": values}
 
 
-def value_labels(variable: str, lang: str) -> dict:
-    """The value labels of an analysis-file variable in ``lang`` (``{code: label}``).
+def _key(code: object) -> object:
+    """A code as the package's labels key it: ``"1"`` and ``1`` are 1."""
+    text_ = str(code).strip()
+    return int(text_) if re.fullmatch(r"-?\d+", text_) else text_
+
+
+def cycle_labels(codebooks: pd.DataFrame | None, language: str = "ru") -> dict:
+    """The variable and value labels the cycle's questionnaire codebooks give, each in the
+    language it is written in (:func:`workbench.labels.text_language`), told per variable
+    (its label and code labels together: ``Ооба`` beside ``Үйдө китеп барбы`` is Kyrgyz);
+    ``language``, the cycle's, is that of Cyrillic text without a Kyrgyz letter.
+
+    Parameters
+    ----------
+    codebooks
+        Catalog ``codebooks`` (``questionnaire, variable, label, code, code_label``, one row
+        per code; :attr:`workbench.instruments.Instruments.codebooks`), or ``None``.
+
+    Returns
+    -------
+    dict
+        ``{variable: {"label": {lang: text}, "values": {code: [ky, ru, en]}}}``, ``None``
+        where the codebook gives no words in a language.
+
+    Examples
+    --------
+    >>> book = pd.DataFrame({"questionnaire": "student", "variable": "ASBG10",
+    ...                      "label": "Есть компьютер", "code": ["1", "2"],
+    ...                      "code_label": ["Да", "Нет"]})
+    >>> words = cycle_labels(book, "ru")["ASBG10"]
+    >>> words["label"], words["values"]
+    ({'ru': 'Есть компьютер'}, {1: [None, 'Да', None], 2: [None, 'Нет', None]})
+    """
+    if codebooks is None or len(codebooks) == 0:
+        return {}
+    missing = [c for c in ("variable", "label", "code", "code_label") if c not in codebooks]
+    if missing:
+        raise KeyError(
+            f"cycle_labels: the codebooks have no columns {missing}; pass the catalog's "
+            "codebooks (questionnaire, variable, label, code, code_label)."
+        )
+    out: dict = {}
+    for variable, rows in codebooks.groupby("variable", sort=False):
+        texts = [str(t) for t in [*rows["label"], *rows["code_label"]] if _given(t)]
+        whole = text_language(" ".join(texts), language)
+        label_ = next((str(t) for t in rows["label"] if _given(t)), None)
+        entry: dict = {"label": {}, "values": {}}
+        if label_:
+            entry["label"] = dict.fromkeys(_languages(label_, whole, language), label_)
+        for code, words in zip(rows["code"], rows["code_label"], strict=True):
+            if _given(code) and _given(words):
+                texts_ = entry["values"].setdefault(_key(code), [None] * len(LANGS))
+                for lang in _languages(str(words), whole, language):
+                    texts_[LANGS.index(lang)] = texts_[LANGS.index(lang)] or str(words)
+        out[str(variable)] = entry
+    return out
+
+
+def _languages(words: str, whole: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The languages of one text of a variable whose texts together read as ``whole``: a text
+    without letters reads in every language, Latin text is English, Cyrillic text is the
+    variable's language."""
+    own = text_language(words, language)
+    if own == LANGS or own == ("en",) or whole == ("en",):
+        return own
+    return whole
+
+
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value)) and bool(
+        str(value).strip()
+    )
+
+
+def unlabelled(book: pd.DataFrame) -> pd.DataFrame:
+    """How many variables of the analysis files' :func:`codebook` have no words in each
+    language: ``report_language, unlabelled_variables`` (the variable's name shown for its
+    label) and ``unlabelled_values`` (a coded variable with a code shown for its value label;
+    the reporting groups' codes are the register's own names and not counted).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"variable": ["ASBG10", "ITSEX"], "type": "code",
+    ...                   "label_ky": ["ASBG10", "Жынысы"], "label_ru": ["Есть компьютер", "Пол"],
+    ...                   "label_en": ["ASBG10", "Sex"], "values_ky": ["1 = 1", "1 = кыз"],
+    ...                   "values_ru": ["1 = Да", "1 = девочка"],
+    ...                   "values_en": ["1 = 1", "1 = girl"]})
+    >>> unlabelled(b).values.tolist()
+    [['ky', 1, 1], ['ru', 0, 0], ['en', 1, 1]]
+    """
+    rows = []
+    variables = book[~book["variable"].astype(str).str.endswith("_MISSING")]
+    coded = variables[variables["type"] != "group"] if "type" in variables else variables
+    for lang in LANGS:
+        names = variables[f"label_{lang}"].astype(str) == variables["variable"].astype(str)
+        values = coded[f"values_{lang}"].map(_codes_shown)
+        rows.append((lang, int(names.sum()), int(values.sum())))
+    columns = ["report_language", "unlabelled_variables", "unlabelled_values"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _codes_shown(values: object) -> bool:
+    """Whether a ``"1 = Да; 2 = 2"`` value-label text shows a code for its label."""
+    pairs = [p.split(" = ", 1) for p in str(values or "").split("; ") if " = " in p]
+    return any(code.strip() == words.strip() for code, words in pairs)
+
+
+def value_labels(variable: str, lang: str, words: dict | None = None) -> dict:
+    """The value labels of an analysis-file variable in ``lang`` (``{code: label}``), those the
+    package lacks taken from the cycle's codebooks (``words``: :func:`cycle_labels`); a code
+    without words in ``lang`` is left out (shown as it is).
 
     Examples
     --------
     >>> value_labels("ITSEX", "ru")
     {1: 'девочка', 2: 'мальчик'}
+    >>> value_labels("ASBG10", "ru", {"ASBG10": {"label": {}, "values": {1: [None, "Да", None]}}})
+    {1: 'Да'}
     """
     if lang not in LANGS:
         raise ValueError(f"value_labels: unknown language {lang!r}; use one of {', '.join(LANGS)}.")
     return {
-        code: words[LANGS.index(lang)] for code, words in _entry(variable).get("values", {}).items()
+        code: texts[LANGS.index(lang)]
+        for code, texts in _entry(variable, words).get("values", {}).items()
+        if texts[LANGS.index(lang)]
     }
 
 
@@ -677,8 +817,8 @@ def with_value_labels(table: pd.DataFrame, *, lang: str, columns=None) -> pd.Dat
 
 # ----------------------------------------------------------------------------- helpers
 def _school_level(groups) -> list[str]:
-    """The reporting groups that are school columns (all but the student's ``ITSEX``)."""
-    return [g for g in groups if g != "ITSEX"]
+    """The reporting groups that are school columns (:func:`workbench.scaling.school_groups`)."""
+    return school_groups(groups)
 
 
 def _school_groups(sample: pd.DataFrame, frame: pd.DataFrame, groups: list[str]) -> pd.DataFrame:

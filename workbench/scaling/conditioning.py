@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Conditioning", "conditioning_variables"]
+__all__ = ["Conditioning", "conditioning_variables", "category_words"]
 
 #: codes read as a missing answer in questionnaire columns (IEA: 9 omitted, 99 omitted)
 MISSING_ANSWERS = (9, 99, 999)
@@ -68,6 +68,44 @@ class Conditioning:
             f"Conditioning(n={len(self.data)}, variables={len(self.columns)}, "
             f"components={n_pc}, explained={self.explained:.2f})"
         )
+
+
+def category_words(table: pd.DataFrame, *, words: dict | None = None) -> pd.DataFrame:
+    """``table`` (``variable, category`` codes, from :meth:`Conditioning.terms`) with its
+    ``category`` in words in each language, as ``category_ky, category_ru, category_en`` for
+    ``wb.report.table(..., localized=("category",))``: the value label of a coded variable
+    (``ITSEX`` 2: boy), what the package lacks from the cycle's codebooks (``words``:
+    :func:`workbench.scaling.cycle_labels`); else the code's label (``osh_city``: Osh city);
+    a code with neither is shown as it is; ``missing`` is the dummy of no answer.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"variable": ["ITSEX", "region", "PC01"],
+    ...                   "category": ["2", "osh_city", ""]})
+    >>> category_words(t)[["category_ru", "category_en"]].values.tolist()
+    [['мальчик', 'boy'], ['г. Ош', 'Osh city'], ['', '']]
+    """
+    from workbench.labels import LANGS, label
+    from workbench.report import code_label
+    from workbench.scaling.analysis_file import value_labels
+
+    def word(variable: object, category: object, lang: str) -> str:
+        code = "" if pd.isna(category) else str(category)
+        if code in ("", "missing"):
+            return label("missing_answer", lang) if code else ""
+        coded = {str(k): v for k, v in value_labels(str(variable), lang, words).items()}
+        return coded.get(code) or code_label(code, lang)
+
+    out = table.copy()
+    at = out.columns.get_loc("category")
+    categories = out.pop("category")
+    for i, lang in enumerate(LANGS):
+        out.insert(
+            at + i,
+            f"category_{lang}",
+            [word(v, c, lang) for v, c in zip(out["variable"], categories, strict=True)],
+        )
+    return out
 
 
 def conditioning_variables(
