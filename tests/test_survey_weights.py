@@ -117,6 +117,25 @@ def test_weighted_quantiles_equal_the_inverse_weighted_ecdf():
             assert got[j, r] == want
 
 
+def test_weighted_quantiles_with_exact_ties_of_the_cumulative_weight_and_small_buffer():
+    """Whole weights (sums exact): the cumulative weight often equals p x total exactly, at
+    the end of a search block or inside one, with zero-weight cases after it; a buffer of
+    two weights at a time makes the kernel work in passes."""
+    rng = np.random.default_rng(11)
+    n = 3 * 64 + 5
+    matrix = rng.integers(0, 3, size=(6, n)).astype(float)
+    weights = Weights.from_frame(pd.DataFrame(matrix.T, columns=list("abcdef")), list("abcdef"))
+    rows = np.arange(n)
+    x = rng.permutation(n).astype(float)  # distinct values
+    probs = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    got = weighted_quantiles(x, weights, rows, probs, np.empty(2 * 4 * 64))
+    for r in range(matrix.shape[0]):
+        w = matrix[r, np.argsort(x)]
+        for j, p in enumerate(probs):
+            want = np.sort(x)[np.flatnonzero(np.cumsum(w) >= p * w.sum())[0]]
+            assert got[j, r] == want
+
+
 def test_linear_fit_equals_weighted_least_squares_per_weight():
     rng = np.random.default_rng(3)
     n = 3 * CHUNK

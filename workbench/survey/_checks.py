@@ -108,7 +108,7 @@ def _check_replicates_vary(spread: np.ndarray, reps: list[str]) -> None:
 
 def warn_single_cases(table: pd.DataFrame) -> None:
     """Warn (never silently) when a group's estimate rests on a single case."""
-    if "n" not in table or not (table["n"] == 1).any():
+    if "n" not in table or not (table["n"].to_numpy() == 1).any():
         return
     lonely = table.loc[table["n"] == 1].drop(
         columns=[c for c in table.columns if c in _RESULT_COLUMNS], errors="ignore"

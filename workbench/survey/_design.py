@@ -384,14 +384,15 @@ class RepDesign(Descriptive, Models, Comparisons, Replication):
         if not is_pv:
             self._column(name, caller="RepDesign")
             cols = [name]
-        frame = self._data[cols]
-        try:
-            vals = frame.to_numpy(dtype=float, na_value=np.nan)
+        try:  # column by column: a frame of the columns would copy through pandas first
+            vals = np.column_stack(
+                [self._data[c].to_numpy(dtype=float, na_value=np.nan) for c in cols]
+            )
         except (TypeError, ValueError) as err:
             raise TypeError(
                 f"RepDesign: variable {name!r} is not numeric (dtypes "
-                f"{frame.dtypes.astype(str).tolist()}); use percent() for categories or "
-                "recode it to numbers."
+                f"{self._data[cols].dtypes.astype(str).tolist()}); use percent() for "
+                "categories or recode it to numbers."
             ) from err
         return vals, is_pv
 

@@ -37,9 +37,17 @@ def _key_frame(gkeys: pd.DataFrame, inner: pd.DataFrame) -> pd.DataFrame:
     """Cross groups (outer, G rows) with inner keys (L rows), group-major."""
     outer_at = np.repeat(np.arange(len(gkeys)), len(inner))
     inner_at = np.tile(np.arange(len(inner)), len(gkeys))
-    columns = {c: gkeys[c].array.take(outer_at) for c in gkeys.columns}
-    columns |= {c: inner[c].array.take(inner_at) for c in inner.columns}
+    columns = {c: _take(gkeys[c], outer_at) for c in gkeys.columns}
+    columns |= {c: _take(inner[c], inner_at) for c in inner.columns}
     return pd.DataFrame(columns, index=pd.RangeIndex(outer_at.size))
+
+
+def _take(column: pd.Series, at: np.ndarray):
+    """``column``'s values at the positions ``at``: a numpy array for a numeric numpy column
+    (fast to frame), else its extension array (dtype kept)."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biuf":
+        return column.to_numpy()[at]
+    return column.array.take(at)
 
 
 def _counts(d: RepDesign, codes: np.ndarray, n_groups: int, valid: np.ndarray):

@@ -18,6 +18,8 @@ __all__ = ["group_sums", "linear_fit", "logistic_fit", "quantile_buffer", "weigh
 DENSE_COLUMNS = 64
 #: floats of gathered weights held at once by the quantile kernel (4 MB)
 QUANTILE_BLOCK = 2**19
+#: cases per block of the quantile kernel's two-step search
+SEARCH_BLOCK = 64
 
 
 def group_sums(
@@ -65,24 +67,27 @@ def group_sums(
     spread = np.empty(size * width) if 1 < n_groups and width <= DENSE_COLUMNS else None
     if n_groups > 1 and spread is None:
         from scipy import sparse  # only for many groups (1 s to load)
-    for at, block in weights.chunks(keep):
+    for at, blocks in weights.chunks(keep):
         rows = keep[at]
         # the chunk's values as floats, with a column of ones for the totals
         vals = vals_buffer[: rows.size * k].reshape(rows.size, k)
         vals[:, : values.shape[1]] = values[rows]
         if n_groups == 1:
-            out += block @ vals
+            for into, block in blocks:
+                out[into] += block @ vals
             continue
         cols = codes[rows][:, None] * k + np.arange(k)
         if spread is None:
             local = np.repeat(np.arange(rows.size), k)
             mat = sparse.csr_array((vals.ravel(), (cols.ravel(), local)), shape=(width, rows.size))
-            out += (mat @ block.T).T
+            for into, block in blocks:
+                out[into] += (mat @ block.T).T
             continue
         dense = spread[: rows.size * width].reshape(rows.size, width)
         dense.fill(0.0)
         np.put_along_axis(dense, cols, vals, axis=1)
-        out += block @ dense
+        for into, block in blocks:
+            out[into] += block @ dense
     return np.ascontiguousarray(out.T).reshape(n_groups, k, weights.shape[0])
 
 
@@ -96,9 +101,15 @@ def quantile_buffer(weights: Weights, cases: int) -> np.ndarray:
     >>> import pandas as pd
     >>> w = Weights.from_frame(pd.DataFrame({"w": [1.0, 1, 2], "r": [0.0, 2, 2]}), ["w", "r"])
     >>> quantile_buffer(w, 3).size
-    6
+    128
     """
-    return np.empty(max(min(weights.shape[0] * cases, QUANTILE_BLOCK), cases))
+    width = _search_width(cases)
+    return np.empty(max(min(weights.shape[0] * width, QUANTILE_BLOCK), width))
+
+
+def _search_width(cases: int) -> int:
+    """``cases`` rounded up to whole search blocks."""
+    return -(-max(cases, 1) // SEARCH_BLOCK) * SEARCH_BLOCK
 
 
 def weighted_quantiles(
@@ -115,7 +126,9 @@ def weighted_quantiles(
     ``p`` times the total (survey's ``qrule="math"``; rows with zero weight never count).
     The cases are sorted once; the weights are gathered in that order a few replicates at a
     time (at most ``QUANTILE_BLOCK`` floats, in ``buffer`` from :func:`quantile_buffer` when
-    given), summed cumulatively in place and binary-searched.
+    given). The crossing is found in two steps, with no cumulative sum over all cases (a
+    running sum cannot be vectorised): the cumulative totals of blocks of ``SEARCH_BLOCK``
+    cases find the block, one cumulative sum inside that block finds the case.
 
     Returns
     -------
@@ -130,19 +143,28 @@ def weighted_quantiles(
     """
     order = np.argsort(x, kind="stable")
     xs = x[order]
-    index = rows[order]
+    width = _search_width(x.size)
+    # the cases in sorted order, padded to whole blocks (the padding's weights are zeroed)
+    index = np.concatenate([rows[order], np.repeat(rows[order[-1:]], width - x.size)])
     total = weights.shape[0]
     if buffer is None:
         buffer = quantile_buffer(weights, x.size)
-    per = max(1, min(total, buffer.size // max(x.size, 1)))
+    per = max(1, min(total, buffer.size // width))
     out = np.empty((probs.size, total))
     for first in range(0, total, per):
         count = min(per, total - first)
-        block = weights.gather(index, buffer[: count * x.size].reshape(count, -1), first, count)
-        sums = np.cumsum(block, axis=1, out=block)
-        for i in range(count):
-            idx = np.searchsorted(sums[i], probs * sums[i, -1], side="left")
-            out[:, first + i] = xs[np.minimum(idx, xs.size - 1)]
+        block = weights.gather(index, buffer[: count * width].reshape(count, width), first, count)
+        block[:, x.size :] = 0.0
+        cases = block.reshape(count, -1, SEARCH_BLOCK)
+        ends = np.cumsum(cases @ np.ones(SEARCH_BLOCK), axis=1)  # (count, blocks) cumulated
+        targets = probs[None, :] * ends[:, -1:]  # (count, P)
+        # the first block whose cumulative total reaches the target, and the total before it
+        at = np.minimum((ends[:, None, :] < targets[:, :, None]).sum(axis=2), ends.shape[1] - 1)
+        mine = np.arange(count)[:, None]
+        before = np.where(at > 0, ends[mine, np.maximum(at - 1, 0)], 0.0)
+        inside = before[:, :, None] + np.cumsum(cases[mine, at], axis=2)  # (count, P, block)
+        step = np.minimum((inside < targets[:, :, None]).sum(axis=2), SEARCH_BLOCK - 1)
+        out[:, first : first + count] = xs[np.minimum(at * SEARCH_BLOCK + step, x.size - 1)].T
     return out
 
 
@@ -172,7 +194,7 @@ def linear_fit(x: np.ndarray, y: np.ndarray, weights: Weights, rows: np.ndarray)
     """
     p, m = x.shape[1], y.shape[1]
     sums = np.zeros((weights.shape[0], p * (p + m)))
-    for at, block in weights.chunks(rows):
+    for at, blocks in weights.chunks(rows):
         xa = x[at]
         z = np.hstack(
             [
@@ -180,7 +202,8 @@ def linear_fit(x: np.ndarray, y: np.ndarray, weights: Weights, rows: np.ndarray)
                 (xa[:, :, None] * y[at][:, None, :]).reshape(-1, p * m),
             ]
         )
-        sums += block @ z
+        for into, block in blocks:
+            sums[into] += block @ z
     xtwx = sums[:, : p * p].reshape(-1, p, p)  # (R+1, p, p)
     xtwy = sums[:, p * p :].reshape(-1, p, m)  # (R+1, p, M)
     beta = np.linalg.solve(xtwx, xtwy)  # (R+1, p, M)

@@ -138,7 +138,8 @@ def tidy(
     """Assemble the tidy result in one frame: keys, estimate, se, n, the ``inference`` columns
     (df, ci_lower, ci_upper, p_value), sum_weights (+ PV parts)."""
     keys = raw.keys.reset_index(drop=True)
-    columns: dict[str, object] = {name: keys[name] for name in keys.columns}
+    # arrays, not Series: a frame built from Series aligns their indexes (3x slower)
+    columns: dict[str, object] = {name: keys[name].array for name in keys.columns}
     columns["estimate"] = stats["estimate"]
     columns["se"] = stats["se"]
     columns["n"] = np.asarray(raw.n, dtype=np.int64)

@@ -112,22 +112,38 @@ class Weights:
         one (R+1, len(rows)) gather), for kernels that need every weight of every case."""
         return self.gather(rows).T
 
-    def chunks(self, rows: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
-        """Blocks of the cases ``rows`` (increasing): (positions in ``rows``, (R+1, c) weights).
+    def chunks(self, rows: np.ndarray) -> Iterator[tuple[slice, list[tuple[slice, np.ndarray]]]]:
+        """Blocks of the cases ``rows`` (increasing): (positions in ``rows``, one
+        ``(weights, (k_i, c) block)`` per part, ``weights`` the slice of the R+1 weights it holds).
 
-        One buffer is reused, so each block is valid until the next one is produced.
+        A run of consecutive cases is a view of each part (nothing copied: the full-sample weight
+        and the replicates are summed apart); other cases are gathered into one buffer, reused,
+        so each block is valid until the next one is produced.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"w": [1, 2, 3], "r": [0.0, 4, 3]})  # integer w: held apart
+        >>> [[(w, b.tolist()) for w, b in blocks]
+        ...  for _, blocks in Weights.from_frame(df, ["w", "r"]).chunks(np.array([0, 2]))]
+        [[(slice(0, 1, None), [[1.0, 3.0]]), (slice(1, 2, None), [[0.0, 3.0]])]]
         """
-        buffer = np.empty(self.shape[0] * min(CHUNK, max(rows.size, 1)))
+        buffer = None
         for at in range(0, rows.size, CHUNK):
             part = rows[at : at + CHUNK]
             run = part[-1] - part[0] + 1 == part.size
             index = slice(int(part[0]), int(part[-1]) + 1) if run else part
-            if run and len(self.parts) == 1:
-                block = self.parts[0][:, index]
-            else:
-                block = buffer[: self.shape[0] * part.size].reshape(self.shape[0], part.size)
-                self.gather(index, out=block)
-            yield slice(at, at + part.size), block
+            if not run and buffer is None:
+                buffer = np.empty(self.shape[0] * min(CHUNK, rows.size))
+            blocks = []
+            bounds = zip(self.parts, self.starts[:-1], self.starts[1:], strict=True)
+            for weights, start, stop in bounds:
+                if run:
+                    block = weights[:, index]
+                else:
+                    block = buffer[start * part.size : stop * part.size].reshape(-1, part.size)
+                    np.take(weights, index, axis=1, out=block, mode="clip")
+                blocks.append((slice(int(start), int(stop)), block))
+            yield slice(at, at + part.size), blocks
 
 
 def _column(data: pd.DataFrame, at: int) -> np.ndarray:
