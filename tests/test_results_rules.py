@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.labels import LANGS
+from workbench.labels import LANGS, label
 from workbench.results import (
     Rules,
     apply_rules,
@@ -159,9 +159,11 @@ def test_publish_saves_every_table_and_a_workbook_with_notes(outputs_root):
     path = workbook_path("results-test")
     sheets = pd.read_excel(path, sheet_name=None)
     assert list(sheets) == ["notes", "results_gaps", "results_rules"]
-    notes = sheets["notes"]
-    assert {"cycle", "source", "written", "legend"} <= set(notes["section"])
-    assert notes["section"].str.startswith("rule").sum() == 4
+    section = sheets["notes"][label("notes_section", "ru")]  # the cycle's language
+    assert {label(f"notes_{k}", "ru") for k in ("cycle", "source", "written", "legend")} <= set(
+        section
+    )
+    assert section.str.startswith("Правило").sum() == 4
     saved = pd.read_parquet(outputs_root / "results-test" / "data" / "results_gaps.parquet")
     assert np.isnan(saved.loc[0, "estimate"]) and saved.loc[1, "estimate"] == 500.0
     with pytest.raises(KeyError, match="no rule columns for tables"):

@@ -2,7 +2,7 @@
 
 ``outputs/<cycle>/tables/results.xlsx``: one sheet per table (the tidy catalog table, with
 its flags), and ``notes``: the source of the figures, each reporting rule with its symbol
-and how many rows it touched, and the date it was written.
+and how many rows it touched, and the date it was written, in the cycle's language.
 """
 
 from __future__ import annotations
@@ -35,39 +35,44 @@ def notes_table(
     legend: pd.DataFrame,
     counts: pd.DataFrame,
     when: dt.datetime | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
-    """The notes sheet: ``section, item, text`` (source, date, rules and their counts).
+    """The notes sheet in ``lang`` (the cycle's language): three columns (``notes_section,
+    notes_item, notes_text`` labelled) with the source, date, rules and their counts; the
+    words from ``workbench/texts/labels_workbook.yaml``, tables and reasons labelled.
 
     Examples
     --------
     >>> legend = pd.DataFrame({"symbol": ["†"], "meaning": ["SE above 10 points"]})
     >>> counts = pd.DataFrame({"table": ["t"], "rule": ["se"], "rows": [3], "touched": [1],
     ...                        "status": ["applied"], "reason": [""]})
-    >>> notes_table(cycle="c", source="s", legend=legend, counts=counts,
-    ...             when=dt.datetime(2026, 1, 1))["section"].tolist()
-    ['cycle', 'source', 'written', 'legend', 'rule applied']
+    >>> n = notes_table(cycle="c", source="s", legend=legend, counts=counts,
+    ...                 when=dt.datetime(2026, 1, 1), lang="ru")
+    >>> list(n.columns), n.iloc[:, 0].tolist()[-1], n.iloc[-1, 2]
+    (['Раздел', 'Элемент', 'Содержание'], 'Правило применено', '1 из 3 строк')
     """
     when = when or dt.datetime.now(dt.UTC)
     rows = [
-        {"section": "cycle", "item": "", "text": cycle},
-        {"section": "source", "item": "", "text": source},
-        {"section": "written", "item": "", "text": when.isoformat(timespec="seconds")},
+        ("notes_cycle", "", cycle),
+        ("notes_source", "", source),
+        ("notes_written", "", when.isoformat(sep=" ", timespec="seconds")),
     ]
+    rows += [("notes_legend", r.symbol, r.meaning) for r in legend.itertuples(index=False)]
     rows += [
-        {"section": "legend", "item": r.symbol, "text": r.meaning}
-        for r in legend.itertuples(index=False)
-    ]
-    rows += [
-        {
-            "section": f"rule {r.status}",
-            "item": f"{r.table}: {r.rule}",
-            "text": (
-                f"{r.touched} of {r.rows} rows {label(r.reason, 'en') if r.reason else ''}"
-            ).strip(),
-        }
+        (
+            f"notes_rule_{r.status}",
+            f"{label(r.table, lang)}: {label(f'notes_rule_{r.rule}', lang)}",
+            " ".join(
+                [label("notes_rows", lang).format(touched=r.touched, rows=r.rows)]
+                + ([label(r.reason, lang)] if r.reason else [])
+            ),
+        )
         for r in counts.itertuples(index=False)
     ]
-    return pd.DataFrame(rows)
+    columns = [label(c, lang) for c in ("notes_section", "notes_item", "notes_text")]
+    return pd.DataFrame(
+        [(label(section, lang), item, text) for section, item, text in rows], columns=columns
+    )
 
 
 def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame], notes: pd.DataFrame) -> Path:

@@ -117,6 +117,7 @@ def publish(
         source=source,
         legend=key.rename(columns={f"meaning_{lang}": "meaning"}),
         counts=counts,
+        lang=lang,
     )
     write_workbook(workbook_path(cycle), {**out, "results_rules": counts}, notes)
     return {**out, "results_rules": counts, "results_legend": key}
