@@ -36,6 +36,9 @@ import workbench as wb
 
 wb.report.setup_plots()
 cat = wb.open_catalog(cycle)
+codebooks = wb.catalog.read_optional(cycle, "codebooks")  # the instruments' questionnaires
+schemas = wb.fielddata.field_schemas(codebooks=codebooks)  # their codes and missing codes
+words = wb.scaling.cycle_labels(codebooks, lang)  # their labels, in the language written
 students = wb.scaling.student_background(
     cat.weights.read(),
     sample=cat.sample_schools.read(),
@@ -46,6 +49,7 @@ students = wb.scaling.student_background(
         "parent_questionnaire": cat.parent_questionnaire.read(),
     },
     scale_scores=wb.catalog.read_optional(cycle, "scale_scores"),
+    schemas=schemas,
     groups=groups,
 )
 school_groups = wb.scaling.school_groups(groups)
@@ -88,9 +92,12 @@ wb.report.text("scaling", "conditioning", lang=lang)
 # %%
 display(wb.report.text("scaling", "conditioning_note", lang=lang, explained=conditioning.explained))
 wb.report.table(
-    conditioning.table()[["variable", "category", "source", "variance_share"]],
+    wb.scaling.category_words(
+        conditioning.table()[["variable", "category", "source", "variance_share"]], words=words
+    ),
     lang=lang,
     digits={"variance_share": 3},
+    localized=("category",),
 )
 
 # %%
@@ -101,9 +108,12 @@ display(wb.report.text("scaling", "population_note", lang=lang))
 display(wb.report.headline("iterations", int(scaled.model.iterations), lang=lang))
 display(wb.report.headline("converged", bool(scaled.model.converged), lang=lang))
 wb.report.table(
-    conditioning.terms(scaled.coefficients()).drop(columns="term"),
+    wb.scaling.category_words(
+        conditioning.terms(scaled.coefficients()).drop(columns="term"), words=words
+    ),
     lang=lang,
     digits={"estimate": 3, "points": 1},
+    localized=("category",),
 )
 
 # %%
@@ -246,12 +256,18 @@ schools = wb.scaling.school_results(
     frame=cat.frame.read(),
     questionnaire=cat.principal_questionnaire.read(),
     school_weights=cat.school_weights.read(),
+    schema=schemas["principal_questionnaire"],
     groups=groups,
 )
-teachers = wb.scaling.teacher_results(cat.teacher_questionnaire.read(), students=results)
+teachers = wb.scaling.teacher_results(
+    cat.teacher_questionnaire.read(), students=results, schema=schemas["teacher_questionnaire"]
+)
 codebook = wb.scaling.codebook(
     {"student_results": results, "school_results": schools, "teacher_results": teachers},
+    schemas=schemas,
     groups=school_groups,
+    codebooks=codebooks,
+    language=lang,
 )
 display(wb.report.text("scaling", "analysis_file_note", lang=lang))
 wb.report.table(
@@ -295,6 +311,9 @@ wb.report.table(
     verbatim=("variable", "missing_code"),
     prefixes={"meaning": "missing_kind_"},
 )
+
+# %%
+wb.report.table(wb.scaling.unlabelled(codebook), lang=lang, caption="unlabelled_caption")
 
 # %%
 wb.catalog.save(cycle, "plausible_values", scaled.students)

@@ -571,6 +571,7 @@ STAGES: dict[str, Stage] = {
             "teacher_questionnaire",
             "school_weights",
             "weights_reconciliation",
+            "codebooks",
         ),
         outputs=(
             "plausible_values",
