@@ -37,7 +37,11 @@ from workbench.scaling import (
 
 def _conditioning():
     data = pd.DataFrame(
-        {"region": ["bishkek", "chui", "osh_city", "chui"], "ITSEX": [1, 2, 2, 1], "q1": [1, 2, 3, 4]}
+        {
+            "region": ["bishkek", "chui", "osh_city", "chui"],
+            "ITSEX": [1, 2, 2, 1],
+            "q1": [1, 2, 3, 4],
+        }
     )
     return conditioning_variables(
         data, direct=["region", "ITSEX"], background=["q1"], max_components=1
@@ -47,7 +51,8 @@ def _conditioning():
 def test_a_sex_dummy_is_shown_by_its_value_label_in_each_language():
     shown = category_words(_conditioning().table()[["variable", "category", "source"]])
     sex = shown[shown["variable"] == "ITSEX"].iloc[0]
-    assert (sex["category_ky"], sex["category_ru"], sex["category_en"]) == ("бала", "мальчик", "boy")
+    words = (sex["category_ky"], sex["category_ru"], sex["category_en"])
+    assert words == ("бала", "мальчик", "boy")
     region = shown[shown["variable"] == "region"]
     assert region["category_ru"].tolist() == ["Чуйская обл.", "г. Ош"]
     assert shown[shown["variable"] == "PC01"]["category_en"].tolist() == [""]
