@@ -170,5 +170,11 @@ def test_the_package_labels_win_and_the_codebook_fills_what_they_lack(tmp_path):
 
 def test_no_codebook_leaves_the_package_labels_as_they_were():
     assert cycle_labels(None) == {} and value_labels("ITSEX", "ky", {}) == {1: "кыз", 2: "бала"}
+    # a codebook read back with blanks as <NA> (string dtype): no words from the blanks
+    blanks = pd.DataFrame(
+        {"variable": ["A", "A"], "label": [pd.NA, pd.NA], "code": ["1", pd.NA],
+         "code_label": ["Да", pd.NA]}
+    ).astype("string")  # fmt: skip
+    assert cycle_labels(blanks, "ru") == {"A": {"label": {}, "values": {1: [None, "Да", None]}}}
     with pytest.raises(KeyError, match="code_label"):
         cycle_labels(pd.DataFrame({"variable": ["A"], "label": ["x"], "code": ["1"]}))

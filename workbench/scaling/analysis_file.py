@@ -736,9 +736,13 @@ def _languages(words: str, whole: tuple[str, ...], language: str) -> tuple[str, 
 
 
 def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and np.isnan(value)) and bool(
-        str(value).strip()
-    )
+    """A codebook cell that holds words (not ``None``, NaN, ``<NA>`` or blank)."""
+    try:
+        if pd.isna(value):
+            return False
+    except (TypeError, ValueError):
+        return True
+    return bool(str(value).strip())
 
 
 def unlabelled(book: pd.DataFrame) -> pd.DataFrame:
