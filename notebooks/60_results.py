@@ -149,11 +149,9 @@ wb.report.text("results", "distribution", lang=lang)
 
 # %%
 display(wb.report.text("results", "distribution_note", lang=lang))
-wb.report.table(
-    wb.results.wide(published["results_distribution"], column="statistic", keep=["n", "n_schools"]),
-    lang=lang,
-    localized=("label",),
-)
+centre, spread = wb.results.distribution_views(published["results_distribution"])
+display(wb.report.table(centre, lang=lang, localized=("label",)))
+wb.report.table(spread, lang=lang, localized=("label",))
 
 # %%
 wb.report.figure(

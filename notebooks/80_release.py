@@ -148,11 +148,18 @@ display(
     )
 )
 display(wb.report.table(views.summary_view(followup["summary"]), lang=lang, localized=("cycle",)))
+display(
+    wb.report.table(
+        views.followup_view(followup["report"], part="recommendation"),
+        lang=lang,
+        localized=("cycle", "recommendation"),
+        codes=("id",),
+    )
+)
 wb.report.table(
-    views.followup_view(followup["report"]),
+    views.followup_view(followup["report"], part="followup"),
     lang=lang,
-    localized=("cycle", "recommendation"),
-    codes=("id",),
+    codes=("id", "due", "last_followup"),
     prefixes={"aim": "release_aim_"},
     digits={"indicator_before": 1, "indicator_after": 1, "change": 1},
 )

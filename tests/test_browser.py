@@ -121,3 +121,105 @@ def test_the_cycle_index_exists_per_language_and_the_site_links_it(tmp_path, mon
         assert checks.broken_links(page) == [], page
     _, log = browser.dump_dom(folder / "index.ru.html")
     assert not _ERRORS.findall(log)
+
+
+# --------------------------------------------------------------- tables fit a page at 1280 px
+_MEASURE = """<script>window.addEventListener('load', function () {
+  var out = [];
+  document.querySelectorAll('table').forEach(function (t) {
+    var box = t.parentElement, row = t.querySelector('tr'), columns = 0;
+    row.querySelectorAll('th, td').forEach(function (c) { columns += c.colSpan || 1; });
+    var right = Math.round(t.getBoundingClientRect().right);
+    out.push([columns, box.scrollWidth, box.clientWidth, right]);
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'wb-widths';
+  pre.textContent = JSON.stringify([document.documentElement.clientWidth, out]);
+  document.body.appendChild(pre);
+});</script>"""
+
+
+def _widths(page, width: int = 1280) -> tuple[int, list[list[int]]]:
+    """The viewport's width and, per table of ``page`` opened ``width`` px wide in Chromium:
+    its columns, its box's scroll and client widths, its right edge (px)."""
+    import html
+    import json
+
+    measured = page.with_name(f"measured.{page.name}")
+    measured.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"),
+        encoding="utf-8",
+    )
+    result = browser._run(
+        ["--dump-dom", f"--window-size={width},1400", "--hide-scrollbars"], measured, 180
+    )
+    found = re.search(r'<pre id="wb-widths">(.*?)</pre>', result.stdout, flags=re.S)
+    return json.loads(html.unescape(found.group(1)))
+
+
+def _stage_page(path, tables, lang: str):
+    """A stage page (``workbench.render.notebook_html``) showing ``tables`` (wb.report tables)
+    as the results and release notebooks show them."""
+    import nbformat
+
+    from workbench.render import notebook_html
+    from workbench.report import I18N_MIME
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            source="",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"text/html": t.to_html(), I18N_MIME: t.spec()}
+                )
+            ],
+        )
+        for t in tables
+    ]
+    page = notebook_html(notebook, title="t", manifest={"run_id": "r1"}, lang=lang)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def test_the_distribution_and_follow_up_tables_fit_a_page_1280_px_wide(tmp_path):
+    from tests.test_page_tables import _distribution, _followup
+    from workbench.release import views
+    from workbench.report import table
+    from workbench.results import distribution_views, wide
+    from workbench.results.display import MAX_COLUMNS
+
+    report = _followup(tmp_path)
+    assert len(report) >= 3
+    followup = {"codes": ("id", "due", "last_followup"), "prefixes": {"aim": "release_aim_"}}
+    shown = [
+        *(table(t, lang="ky", localized=("label",)) for t in distribution_views(_distribution())),
+        table(
+            views.followup_view(report, part="recommendation"),
+            lang="ky",
+            localized=("cycle", "recommendation"),
+            codes=("id",),
+        ),
+        table(views.followup_view(report, part="followup"), lang="ky", **followup),
+    ]
+    before = [  # the one-table layouts these replace: they scrolled sideways in ky and ru
+        table(
+            wide(_distribution(), column="statistic", keep=["n", "n_schools"]),
+            lang="ky",
+            localized=("label",),
+        ),
+        table(
+            views.followup_view(report),
+            lang="ky",
+            localized=("cycle", "recommendation"),
+            **followup,
+        ),
+    ]
+    for lang in LANGS:
+        viewport, tables = _widths(_stage_page(tmp_path / f"now.{lang}.html", shown, lang))
+        assert viewport == 1280 and len(tables) == 4 + 1, lang  # + the provenance table
+        for columns, scroll, client, right in tables:
+            assert columns <= MAX_COLUMNS and scroll <= client and right <= viewport, (lang, tables)
+        _, old = _widths(_stage_page(tmp_path / f"old.{lang}.html", before, lang))
+        overflowing = [scroll > client for _, scroll, client, _ in old[:2]]
+        assert overflowing == [True, lang != "en"], (lang, old)

@@ -390,6 +390,9 @@ def table_html(
     identifiers = [label(c, lang) for c in codes if c in text_columns]
     if identifiers:  # only these columns: a format without subset resets the others
         styler = styler.format(_identifier, subset=identifiers)
+    tokens = [c for c in identifiers if shown[c].str.fullmatch(r"\S{1,16}").all()]
+    if tokens:  # IDs and dates (S6-2025-01, 2026-06-30) are not broken at their hyphens
+        styler = styler.set_properties(subset=tokens, **{"white-space": "nowrap"})
     styler = styler.set_properties(
         subset=[label(c, lang) for c in text_columns], **{"text-align": "left"}
     )
@@ -618,6 +621,6 @@ def _digits(column: pd.Series, given: int | None) -> int:
 
 _TABLE_CSS = [
     {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
-    {"selector": "td", "props": "padding: 2px 10px;"},
-    {"selector": "th", "props": "text-align: left; padding: 2px 10px;"},
+    {"selector": "td", "props": "padding: 2px 6px;"},  # 13 columns fit 1280 px in ky/ru
+    {"selector": "th", "props": "text-align: left; padding: 2px 6px;"},
 ]

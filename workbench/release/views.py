@@ -102,14 +102,43 @@ def summary_view(summary: pd.DataFrame) -> pd.DataFrame:
     return _titled(summary)
 
 
-def followup_view(report: pd.DataFrame) -> pd.DataFrame:
+def followup_view(report: pd.DataFrame, *, part: str = "all") -> pd.DataFrame:
     """The follow-up report as shown: the cycle by its title and the recommendation in each
     language (``recommendation_<lang>``) after its ID and addressee, the other columns as
-    codes."""
+    codes.
+
+    ``part``: ``"all"`` (one table of 14 columns: at 1280 px it scrolls sideways in ky/ru),
+    or the two tables a page shows: ``"recommendation"`` (cycle, ID, addressee, text,
+    priority) and ``"followup"`` (ID, then due date, status, follow-ups, overdue, indicator
+    before and after and the other columns).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"cycle": ["x"], "addressee": ["kao"], "id": ["X-1"],
+    ...                   "priority": ["high"], "due": ["2026-06-01"], "recommendation": ["t"],
+    ...                   "status": ["planned"], "overdue": [True], "recommendation_ky": ["т"],
+    ...                   "recommendation_ru": ["т"], "recommendation_en": ["t"]})
+    >>> followup_view(r, part="followup").columns.tolist()
+    ['id', 'due', 'status', 'overdue']
+    >>> len(followup_view(r, part="recommendation").columns), len(followup_view(r).columns)
+    (9, 12)
+    """
     texts = [f"recommendation_{lang}" for lang in LANGS]
     first = ["cycle", "id", "addressee", *texts]
     rest = [c for c in report.columns if c not in first and c != "recommendation"]
+    if part == "recommendation":
+        return _titled(report[[*first, *(c for c in _WHAT if c in report.columns)]])
+    if part == "followup":
+        return report[["id", *(c for c in rest if c not in _WHAT)]].reset_index(drop=True)
+    if part != "all":
+        raise ValueError(
+            f"followup_view: part is 'all', 'recommendation' or 'followup' ({part!r} given)."
+        )
     return _titled(report[first + rest])
+
+
+#: the follow-up report's columns that say what was recommended (the first of its two tables)
+_WHAT = ("priority",)
 
 
 def proposals_view(proposals: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from workbench.results.context import (
     regression,
     variance_split,
 )
-from workbench.results.display import highlighted, view, wide
+from workbench.results.display import distribution_views, highlighted, view, wide
 from workbench.results.distribution import PERCENTILES, distribution
 from workbench.results.excel import notes_table, workbook_path, write_workbook
 from workbench.results.gaps import (
@@ -52,6 +52,7 @@ __all__ = [
     "codebook_words",
     "context_means",
     "distribution",
+    "distribution_views",
     "exhibit_labels",
     "expand_predictors",
     "gaps",

@@ -17,7 +17,11 @@ from workbench.labels import LANGS
 from workbench.results.labelling import LABEL_COLUMNS
 from workbench.results.rules import RULES
 
-__all__ = ["wide", "view", "highlighted"]
+__all__ = ["MAX_COLUMNS", "wide", "distribution_views", "view", "highlighted"]
+
+#: the most columns a stage-page table has: at 1280 px one of 19 (the distribution with its
+#: SEs) scrolled sideways in ky/ru; 13 numbers with short headings fit
+MAX_COLUMNS = 13
 
 
 def wide(
@@ -43,7 +47,8 @@ def wide(
     keep
         Columns of the first row of each group kept in front (e.g. ``n``, ``n_schools``).
     where
-        Rows kept: ``{column: value}`` (e.g. ``{"measure": "within"}``).
+        Rows kept: ``{column: value}`` (e.g. ``{"measure": "within"}``); a list or tuple
+        keeps the rows with any of its values (``{"statistic": ["mean", "sd"]}``).
     prefix
         Put before each value in the column names (``at_or_above_``: ``400`` ->
         ``at_or_above_400``).
@@ -63,7 +68,8 @@ def wide(
     """
     rows = table
     for name, value in (where or {}).items():
-        rows = rows[rows[name] == value]
+        kept = list(value) if isinstance(value, list | tuple) else [value]
+        rows = rows[rows[name].isin(kept)]
     keys = list(index)
     order = list(dict.fromkeys(rows[column]))
     values = rows.pivot_table(
@@ -81,6 +87,33 @@ def wide(
     for key in keys:
         out[key] = out[key].replace({"all": "national"})
     return out.drop(columns=["group"]) if labels and "group" in keys else out
+
+
+def distribution_views(
+    table: pd.DataFrame, *, keep: Sequence[str] = ("n", "n_schools")
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The distribution exhibit as two tables that fit a page at 1280 px (at most
+    :data:`MAX_COLUMNS` columns each, instead of one of 19): the mean and the standard
+    deviation with the counts ``keep``, then the percentiles; each estimate beside its SE,
+    each table with the rule marks of its own statistics (:func:`wide`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_var": "all", "group": "all",
+    ...                   "statistic": ["mean", "sd", "p5", "p95"],
+    ...                   "estimate": [500.0, 100.0, 335.0, 665.0], "se": [3.2, 1.5, 6.0, 5.0],
+    ...                   "flags": ["", "", "", "†"], "n": 6000, "n_schools": 200})
+    >>> centre, spread = distribution_views(t)
+    >>> centre.columns.tolist()
+    ['group_var', 'group', 'n', 'n_schools', 'mean', 'se_mean', 'sd', 'se_sd', 'flags']
+    >>> spread.columns.tolist(), spread["flags"].tolist()
+    (['group_var', 'group', 'p5', 'se_p5', 'p95', 'se_p95', 'flags'], ['†'])
+    """
+    moments = ["mean", "sd"]
+    others = [s for s in dict.fromkeys(table["statistic"]) if s not in moments]
+    centre = wide(table, column="statistic", where={"statistic": moments}, keep=list(keep))
+    spread = wide(table, column="statistic", where={"statistic": others})
+    return centre, spread
 
 
 def view(table: pd.DataFrame, columns: Sequence[str], *, label_as: str = "label") -> pd.DataFrame:
