@@ -318,7 +318,7 @@ wb.report.table(wb.scaling.unlabelled(codebook), lang=lang, caption="unlabelled_
 # %%
 wb.catalog.save(cycle, "plausible_values", scaled.students)
 wb.catalog.save(cycle, "scale_constants", scaled.constants())
-wb.catalog.save(cycle, "proficiency_levels", wb.scaling.proficiency_levels(cuts, lang=lang))
+wb.catalog.save(cycle, "proficiency_levels", wb.scaling.proficiency_levels(cuts))  # codes
 wb.catalog.save(cycle, "student_results", results)
 wb.catalog.save(cycle, "school_results", schools)
 wb.catalog.save(cycle, "teacher_results", teachers)

@@ -32,6 +32,7 @@ import pandas as pd
 from workbench.atomic import write_text
 from workbench.labels import LANGS, label
 from workbench.report import format_number
+from workbench.scaling.levels import level_label
 
 __all__ = ["release_codebook", "technical_tables", "technical_html", "write_excel"]
 
@@ -165,7 +166,9 @@ def technical_tables(
         out["scaling"] = absent("scale_constants")
     levels = tables.get("proficiency_levels")
     out["levels"] = (
-        levels[["level", "name", "lower", "upper"]]
+        levels[["level", "name", "lower", "upper"]].assign(
+            name=lambda t: [level_label(code, lang) for code in t["name"]]
+        )  # stored as codes (low, intermediate, ...): named in the page's language
         if levels is not None
         else absent("proficiency_levels")
     )

@@ -17,8 +17,10 @@ from scipy import stats
 from workbench.labels import LANGS, label
 
 __all__ = [
+    "LEVEL_CODES",
     "LEVEL_DESCRIPTIONS",
     "benchmark_cuts",
+    "level_label",
     "proficiency_levels",
     "benchmark_table",
     "levels_table",
@@ -30,6 +32,10 @@ __all__ = [
 #: label keys of the PIRLS benchmarks' names and descriptions (below the first cut, then one
 #: per cut), kept in ``workbench/texts/labels_scaling.yaml``: ``pirls_level_<k>[_text]``
 _LEVEL_KEYS = tuple(f"pirls_level_{k}" for k in range(5))
+#: codes of the PIRLS levels, as the cycle's parameters name the cuts (``cuts: [400, 475, 550,
+#: 625]  # low, intermediate, high, advanced``): the ``name`` that ``proficiency_levels``
+#: stores, labelled in each page's language by :func:`level_label`
+LEVEL_CODES = ("below_low", "low", "intermediate", "high", "advanced")
 #: what a reader at each level can do, per language (from the label file)
 LEVEL_DESCRIPTIONS = {lang: [label(f"{k}_text", lang) for k in _LEVEL_KEYS] for lang in LANGS}
 _NAMES = {lang: [label(k, lang) for k in _LEVEL_KEYS] for lang in LANGS}
@@ -48,27 +54,37 @@ def benchmark_cuts(cuts: Sequence[float]) -> dict[str, float]:
     return dict(zip(names, values, strict=True))
 
 
-def proficiency_levels(cuts: Sequence[float], *, lang: str = "en") -> pd.DataFrame:
+def proficiency_levels(cuts: Sequence[float], *, lang: str | None = None) -> pd.DataFrame:
     """The levels cut by ``cuts``: ``level, name, lower, upper, description``.
 
-    Level 0 lies below the first cut; level k runs from cut k up to cut k+1. Names and
-    descriptions are the PIRLS benchmarks' when there are four cuts, else generic.
+    Level 0 lies below the first cut; level k runs from cut k up to cut k+1. Without
+    ``lang`` (the table a cycle stores) ``name`` is a code, the same in every language: the
+    PIRLS benchmark's (:data:`LEVEL_CODES`) when there are four cuts, else the level's number;
+    ``description`` is the label key of the PIRLS description (``pirls_level_1_text``; empty
+    for other cuts). A page shows them with :func:`level_label` in its own language. With
+    ``lang``: the names and descriptions written in that language.
 
     Examples
     --------
     >>> levels = proficiency_levels([400, 475, 550, 625])
-    >>> levels.loc[1, "name"], float(levels.loc[1, "lower"])
-    ('Low', 400.0)
+    >>> levels.loc[1, "name"], float(levels.loc[1, "lower"]), levels.loc[1, "description"]
+    ('low', 400.0, 'pirls_level_1_text')
+    >>> proficiency_levels([400, 475, 550, 625], lang="ru").loc[1, "name"]
+    'Низкий'
     """
     values = sorted(float(c) for c in cuts)
-    if not values or lang not in LEVEL_DESCRIPTIONS:
+    if not values or (lang is not None and lang not in LEVEL_DESCRIPTIONS):
         raise ValueError(
-            f"proficiency_levels: need at least one cut and lang ky, ru or en "
+            f"proficiency_levels: need at least one cut and lang ky, ru, en or none "
             f"({list(cuts)!r}, {lang!r} given); e.g. cuts=[400, 475, 550, 625]."
         )
     standard = len(values) == 4
-    names = _NAMES[lang] if standard else [str(k) for k in range(len(values) + 1)]
-    texts = LEVEL_DESCRIPTIONS[lang] if standard else [""] * (len(values) + 1)
+    if not standard:
+        names, texts = [str(k) for k in range(len(values) + 1)], [""] * (len(values) + 1)
+    elif lang is None:
+        names, texts = list(LEVEL_CODES), [f"{key}_text" for key in _LEVEL_KEYS]
+    else:
+        names, texts = _NAMES[lang], LEVEL_DESCRIPTIONS[lang]
     return pd.DataFrame(
         {
             "level": np.arange(len(values) + 1),
@@ -78,6 +94,25 @@ def proficiency_levels(cuts: Sequence[float], *, lang: str = "en") -> pd.DataFra
             "description": texts,
         }
     )
+
+
+def level_label(code: object, lang: str, *, description: bool = False) -> str:
+    """A level's name (or, with ``description``, what a reader at that level can do) in
+    ``lang``, from the code :func:`proficiency_levels` stores (:data:`LEVEL_CODES`); another
+    value (a generic level's number, a name an older cycle stored in its language) is shown as
+    it is.
+
+    Examples
+    --------
+    >>> level_label("low", "ru"), level_label("advanced", "ky"), level_label("2", "en")
+    ('Низкий', 'Өркүндөтүлгөн', '2')
+    >>> level_label("high", "en", description=True).split(":")[0]
+    'High'
+    """
+    if code not in LEVEL_CODES:
+        return "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code)
+    key = _LEVEL_KEYS[LEVEL_CODES.index(code)]
+    return label(f"{key}_text" if description else key, lang)
 
 
 def benchmark_table(
