@@ -16,6 +16,7 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 __all__ = ["main"]
 
@@ -86,81 +87,89 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":  # without the runner (papermill, nbconvert, jupytext)
         return _check(args.params)
     from workbench.params import ParamsError, load_params
-    from workbench.run import RunRefused, StageFailed, run_cycle
+    from workbench.run import StageFailed
 
-    try:
+    def run() -> int:
         if _columns_wrong(load_params(args.params), args.params):  # checks before work
             return 2
-        signal.signal(signal.SIGTERM, _stop)  # a terminated run records where it stopped
-        result = run_cycle(args.params, stage=args.stage, force=args.force)
-    except RunRefused as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 3
-    except (ParamsError, StageFailed, ValueError, KeyError, OSError) as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 2
-    print(f"index: {result.index}")
-    if result.error:
-        print(f"workbench: {result.error}", file=sys.stderr)
-        return 1
-    return 0
+        return _run(args)
+
+    return _guarded(run, ParamsError, StageFailed)
 
 
 def _check(source: str) -> int:
     """``workbench check`` of a Sabat-6 cycle: parameters, cycle id, item bank, then files."""
-    from workbench.check import RunRefused, check_against_data, check_cycle_owner
+    from workbench.check import check_against_data, check_cycle_owner
     from workbench.params import ParamsError, load_params
 
-    try:
+    def check() -> int:
         params = load_params(source)
         check_cycle_owner(source, params)
         check_against_data(params, source)
         return _check_files(params, source)
-    except RunRefused as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 3
-    except (ParamsError, ValueError, KeyError, OSError) as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 2
+
+    return _guarded(check, ParamsError)
 
 
 def _other_kind(args) -> int:
     """``workbench check|run`` for a cycle of another kind than Sabat-6 (teacher_ed,
     school_monitoring): the same runner, the same lines and exit codes."""
-    from workbench.check import RunRefused, check_cycle_owner
+    from workbench.check import check_cycle_owner
     from workbench.stages import load_cycle
 
-    try:
+    def check_or_run() -> int:
         params = load_cycle(args.params)
         check_cycle_owner(args.params, params)
-    except RunRefused as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 3
-    except (ValueError, KeyError, OSError) as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 2
-    if args.command == "check":
+        if args.command != "check":
+            return _run(args)
         print(
             f"{args.params}: parameters ok ({params.cycle}, {params.kind}, stages: "
             f"{', '.join(params.stages)})"
         )
         return 0
-    from workbench.run import StageFailed, run_cycle
 
-    try:
-        signal.signal(signal.SIGTERM, _stop)
-        result = run_cycle(args.params, stage=args.stage, force=args.force)
-    except RunRefused as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 3
-    except (StageFailed, ValueError, KeyError, OSError) as err:
-        print(f"workbench: {_message(err)}", file=sys.stderr)
-        return 2
+    if args.command == "check":  # without the runner, as for a Sabat-6 cycle
+        return _guarded(check_or_run)
+    from workbench.run import StageFailed
+
+    return _guarded(check_or_run, StageFailed)
+
+
+def _run(args) -> int:
+    """Run the cycle's stages (``workbench run``, any kind of cycle): the index page's path,
+    exit 1 when a stage failed (its error on one line)."""
+    from workbench.run import run_cycle
+
+    signal.signal(signal.SIGTERM, _stop)  # a terminated run records where it stopped
+    result = run_cycle(args.params, stage=args.stage, force=args.force)
     print(f"index: {result.index}")
     if result.error:
         print(f"workbench: {result.error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _guarded(work: Callable[[], int], *errors: type[Exception]) -> int:
+    """The exit code of ``work()``, or of what stopped it, said on one line (no traceback): 3
+    the run was refused (the cycle is being run, or its id is another file's), 2 the
+    parameters or a file they name cannot be used (``ValueError``, ``KeyError``, ``OSError``
+    and the ``errors`` given: ``ParamsError``, the runner's ``StageFailed``).
+
+    Examples
+    --------
+    >>> _guarded(lambda: 0), _guarded(lambda: {}["no such key"])
+    (0, 2)
+    """
+    from workbench.check import RunRefused
+
+    try:
+        return work()
+    except RunRefused as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 3
+    except (*errors, ValueError, KeyError, OSError) as err:
+        print(f"workbench: {_message(err)}", file=sys.stderr)
+        return 2
 
 
 def _check_files(params, source: str) -> int:
