@@ -46,15 +46,7 @@ def distribution_figure(
     """
     import matplotlib.pyplot as plt
 
-    names = [group_var] if isinstance(group_var, str) else list(group_var)
-    rows = table[table["group_var"].isin(["all", *names])]
-    wide = rows.pivot_table(
-        index=["group_var", "group"],
-        columns="statistic",
-        values="estimate",
-        aggfunc="first",
-        sort=False,
-    )
+    names, rows, wide = _estimates(table, "statistic", group_var)
     ci = rows[rows["statistic"] == "mean"].set_index(["group_var", "group"])[
         ["ci_lower", "ci_upper"]
     ]
@@ -90,16 +82,9 @@ def benchmarks_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], la
     each ``group_var`` ordered by the share at or above the lowest benchmark."""
     import matplotlib.pyplot as plt
 
-    names = [group_var] if isinstance(group_var, str) else list(group_var)
-    rows = table[(table["measure"] == "within") & table["group_var"].isin(["all", *names])]
+    names, rows, wide = _estimates(table[table["measure"] == "within"], "benchmark", group_var)
     levels = list(dict.fromkeys(rows["benchmark"]))
-    wide = rows.pivot_table(
-        index=["group_var", "group"],
-        columns="benchmark",
-        values="estimate",
-        aggfunc="first",
-        sort=False,
-    )[levels].dropna()
+    wide = wide[levels].dropna()
     wide = _ordered(wide.assign(top=100 - wide[levels[0]]), "top", names)
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(wide) + 1.8))
     y = np.arange(len(wide))[::-1]
@@ -120,6 +105,31 @@ def benchmarks_figure(table: pd.DataFrame, *, group_var: str | Sequence[str], la
     fig.legend(handles, names_, loc="lower center", ncol=len(levels), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def _estimates(
+    table: pd.DataFrame, column: str, group_var: str | Sequence[str]
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """What a figure of groups draws: the groupings ``group_var`` names, the rows of the nation
+    and of those groupings, and their estimates with one row per ``(group_var, group)`` and one
+    column per value of ``column`` (``statistic``, ``benchmark``), in the table's order.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group_var": ["all", "all", "region", "ITSEX"],
+    ...                   "group": ["all", "all", "naryn", "girl"],
+    ...                   "statistic": ["mean", "sd", "mean", "mean"],
+    ...                   "estimate": [500.0, 100.0, 455.0, 507.0]})
+    >>> names, rows, wide = _estimates(t, "statistic", "region")
+    >>> names, len(rows), wide.columns.tolist(), float(wide.loc[("region", "naryn"), "mean"])
+    (['region'], 3, ['mean', 'sd'], 455.0)
+    """
+    names = [group_var] if isinstance(group_var, str) else list(group_var)
+    rows = table[table["group_var"].isin(["all", *names])]
+    wide = rows.pivot_table(
+        index=["group_var", "group"], columns=column, values="estimate", aggfunc="first", sort=False
+    )
+    return names, rows, wide
 
 
 def _ordered(wide: pd.DataFrame, by: str, names: Sequence[str]) -> pd.DataFrame:
