@@ -56,3 +56,6 @@ wb.report.text("school_monitoring", "s10_notes", lang=lang)
 
 # %%
 wb.report.table(mc.load(cycle, "register_notes"), lang=lang)
+
+# %%
+wb.report.text("school_monitoring", "s10_restricted", lang=lang)

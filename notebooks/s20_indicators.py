@@ -21,6 +21,7 @@ seed = 20260901  # the cycle's seed (this stage draws nothing)
 school_framework = "school_internal"  # invariant part for schools
 college_framework = "college_internal"  # invariant part for colleges
 variable_parts = ["variable_part.yaml"]  # schools' own parts under inputs/<cycle>/
+suppress_below = 5  # the cycle's threshold: fewer teachers, no teacher counts published
 
 # %%
 import workbench as wb
@@ -38,6 +39,7 @@ summary = mc.indicator_stage(
     school_framework=school_framework,
     college_framework=college_framework,
     variable_parts=variable_parts,
+    suppress_below=suppress_below,
 )
 year = mc.current_year(cycle)
 wb.report.headline("indicators", summary["indicators"].max(), lang=lang)
@@ -98,6 +100,12 @@ wb.report.table(
     lang=lang,
     digits={"numerator": 0, "denominator": 0},
 )
+
+# %%
+wb.report.text("school_monitoring", "s20_suppressed", lang=lang, min_n=suppress_below)
+
+# %%
+wb.report.table(mt.suppressed_counts(indicators), lang=lang)
 
 # %%
 wb.report.text("school_monitoring", "s20_colleges", lang=lang, year=year)

@@ -74,6 +74,9 @@ wb.report.table(
 )
 
 # %%
+wb.report.text("school_monitoring", "s40_restricted", lang=lang)
+
+# %%
 wb.report.text(
     "school_monitoring",
     "s40_schedule",

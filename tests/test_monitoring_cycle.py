@@ -17,9 +17,19 @@ from workbench.paths import PROJECT_ROOT
 CYCLE = "school-monitoring-demo"
 
 
+def _stored(root) -> set[tuple[str, str]]:
+    """The tables stored under ``outputs/<cycle>/``: ``(folder, name)``."""
+    cycle = root / "outputs" / CYCLE
+    return {
+        (p.parent.relative_to(cycle).as_posix(), p.stem) for p in cycle.rglob("*.parquet")
+    }
+
+
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory):
+def staged(tmp_path_factory):
+    """The five stages run in a temporary project; with the tables each stage wrote."""
     root = tmp_path_factory.mktemp("school")
+    written = {}
     with pytest.MonkeyPatch.context() as mp:
         for var, sub in (
             ("WORKBENCH_OUTPUTS", "outputs"),
@@ -33,12 +43,42 @@ def ran(tmp_path_factory):
             out = stage_parameters(p, stage)
             return {k: v for k, v in out.items() if k not in ("cycle", "lang", "seed")}
 
-        mc.district_stage(CYCLE, seed=p.seed, **given("s10_district"))
-        mc.indicator_stage(CYCLE, **given("s20_indicators"))
-        mc.analysis_stage(CYCLE, **given("s30_analysis"))
-        mc.development_stage(CYCLE, **given("s40_development"))
-        mc.plan_stage(CYCLE, **given("s50_plan"))
-        yield root, {name: mc.load(CYCLE, name) for names in mc.TABLES.values() for name in names}
+        calls = {
+            "s10_district": lambda: mc.district_stage(CYCLE, seed=p.seed, **given("s10_district")),
+            "s20_indicators": lambda: mc.indicator_stage(CYCLE, **given("s20_indicators")),
+            "s30_analysis": lambda: mc.analysis_stage(CYCLE, **given("s30_analysis")),
+            "s40_development": lambda: mc.development_stage(CYCLE, **given("s40_development")),
+            "s50_plan": lambda: mc.plan_stage(CYCLE, **given("s50_plan")),
+        }
+        for stage, call in calls.items():
+            before = _stored(root)
+            call()
+            written[stage] = _stored(root) - before
+        tables = {name: mc.load(CYCLE, name) for names in mc.TABLES.values() for name in names}
+        yield root, tables, written
+
+
+@pytest.fixture(scope="module")
+def ran(staged):
+    return staged[:2]
+
+
+def test_each_stage_writes_the_tables_it_declares(staged):
+    """TABLES (what the catalog and the runner go by) against the files each stage wrote:
+    the public ones in data/, the RESTRICTED ones (a row per teacher, teacher counts before
+    suppression) in the restricted tier only."""
+    root, _, written = staged
+    assert set(written) == set(mc.TABLES)
+    for stage, names in mc.TABLES.items():
+        expected = {
+            ("release/restricted" if n in mc.RESTRICTED else "data", n) for n in names
+        }
+        assert written[stage] == expected, stage
+    assert "own" in mc.TABLES["s10_district"]  # the school's own data (variable part)
+    public = {n for folder, n in _stored(root) if folder == "data"}
+    for name in ("pd_status", "pd_lists", "pd_schedule", "teachers", "courses"):
+        assert name not in public, name
+        assert "teacher_id" in mc.load(CYCLE, name) or "teacher" in mc.load(CYCLE, name)
 
 
 def test_planted_cases_are_found_in_the_stored_tables(ran):

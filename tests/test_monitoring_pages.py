@@ -189,6 +189,94 @@ def test_small_cells_of_pd_compliance_are_hidden_in_the_database_and_pages(runs)
 
 
 @pytest.mark.slow
+def test_teacher_counts_behind_i1_and_i2_are_hidden_in_the_database_and_pages(runs):
+    """The per-school teacher counts of I1 and I2 (numerators: teachers in innovative work,
+    who published) follow the rule of pd_compliance, recomputed here from the schools'
+    number of teachers in the (restricted) yearly data."""
+    import duckdb
+
+    from workbench.labels import label
+    from workbench.monitoring.cycle import load
+    from workbench.publish.database import db_path
+
+    cycle = _ok(runs, "school_monitoring").cycle
+    years = load(cycle, "school_years")
+    schools = load(cycle, "schools")
+    expected = {}
+    for year, g in years.groupby("year"):
+        per_school = g.set_index("school_id")["teachers"]
+        found = _hidden_by_rule(per_school, schools.set_index("school_id")["district"])
+        expected.update({(s, int(year)): why for s, why in found.items()})
+    assert {s for s, _ in expected} == {"S2104", "S2103", "S2205", "S2206"}
+    with duckdb.connect(str(db_path()), read_only=True) as db:
+        rows = db.execute(
+            "SELECT unit, year, indicator, numerator, denominator, value, suppressed "
+            "FROM school_indicators WHERE cycle = ? AND level = 'school' "
+            "AND indicator IN ('I1', 'I2')",
+            [cycle],
+        ).df()
+        compared = db.execute(
+            "SELECT unit, position, value FROM school_comparison WHERE cycle = ? "
+            "AND indicator = 'I1'",
+            [cycle],
+        ).df()
+        changes = db.execute(
+            "SELECT unit, assessment, change FROM school_dynamic WHERE cycle = ? "
+            "AND indicator = 'I1'",
+            [cycle],
+        ).df()
+    for ind, g in rows.groupby("indicator"):
+        got = {
+            (r.unit, int(r.year)): r.suppressed for r in g.itertuples() if r.suppressed != ""
+        }
+        assert got == expected, ind
+    hidden = rows[rows["suppressed"] != ""]
+    assert hidden[["numerator", "value"]].isna().all().all()
+    teachers = years.set_index(["school_id", "year"])["teachers"]
+    assert (hidden["denominator"].to_numpy() == teachers.loc[
+        list(zip(hidden["unit"], hidden["year"], strict=True))
+    ].to_numpy()).all()  # n kept: readers see why
+    shown = rows[rows["suppressed"] == ""]
+    assert shown[["numerator", "value"]].notna().all().all()
+    units = {s for s, _ in expected}
+    assert set(compared.loc[compared["unit"].isin(units), "position"]) == {"suppressed"}
+    assert compared.loc[compared["unit"].isin(units), "value"].isna().all()
+    assert "suppressed" not in set(compared.loc[~compared["unit"].isin(units), "position"])
+    assert set(changes.loc[changes["unit"].isin(units), "assessment"]) == {"suppressed"}
+    pages = _pages(cycle)
+    for lang, word in (("ru", "мало учителей: скрыто"), ("ky", "мугалимдер аз: жашырылды")):
+        tables = pages[f"s20_indicators.{lang}.html"].split("<table")
+        counted = [t for t in tables if word in re.findall(r"<th[^>]*>([^<]*)</th>", t)]
+        assert len(counted) == 1, lang  # the count of hidden values, by indicator and level
+        rows = [
+            re.findall(r"<td[^>]*>([^<]*)</td>", r)
+            for r in re.findall(r"<tr>(?:(?!</tr>).)*</tr>", counted[0], re.S)
+        ]
+        school = [r for r in rows if r and r[0] == label("ind_I1", lang) and r[1] == label(
+            "school", lang
+        )]
+        # 2 small schools and 2 complements in each of the 3 years; 24 x 3 - 12 shown
+        assert [r[-3:] for r in school] == [["6", "6", "60"]], (lang, rows)
+        assert "release/restricted/" in pages[f"s10_district.{lang}.html"]
+        assert "release/restricted/" in pages[f"s40_development.{lang}.html"]
+    data = cycle_dir(cycle) / "data"
+    assert not [p.name for p in data.glob("pd_status*")] + [p.name for p in data.glob("teach*")]
+
+
+def _hidden_by_rule(per_school: pd.Series, district: pd.Series) -> dict[str, str]:
+    """The schools the rule hides, from their number of teachers (independent of the
+    package): fewer than the threshold, and the smallest neighbour of a lone hidden one."""
+    hidden = {s: "small_cell" for s, n in per_school.items() if n < SUPPRESS_BELOW}
+    for d in district.unique():
+        mine = [s for s in per_school.index if district[s] == d]
+        small = [s for s in mine if s in hidden]
+        if len(small) == 1:
+            others = [s for s in mine if s not in hidden]
+            hidden[min(others, key=lambda s: per_school[s])] = "complementary"
+    return hidden
+
+
+@pytest.mark.slow
 def test_years_are_shown_as_years(runs):
     pages = _pages(_ok(runs, "school_monitoring").cycle)
     for name in ("s20_indicators.ru.html", "s30_analysis.ky.html", "s30_analysis.ru.html"):

@@ -21,6 +21,7 @@ __all__ = [
     "outputs_root",
     "cycle_dir",
     "data_dir",
+    "restricted_dir",
     "fieldwork_dir",
     "inputs_dir",
 ]
@@ -41,6 +42,12 @@ def cycle_dir(cycle: str) -> Path:
 def data_dir(cycle: str) -> Path:
     """``outputs/<cycle>/data``: the Parquet tables the catalog serves."""
     return cycle_dir(cycle) / "data"
+
+
+def restricted_dir(cycle: str) -> Path:
+    """``outputs/<cycle>/release/restricted``: the restricted-use tier (person-level or
+    unsuppressed tables), never in the public ``data/`` folder or on a page."""
+    return cycle_dir(cycle) / "release" / "restricted"
 
 
 def catalog_path() -> Path:

@@ -40,7 +40,14 @@ from workbench.atomic import LockHeld, hold_lock, write_json, write_text, write_
 from workbench.check import RunRefused, check_against_data, check_cycle_owner
 from workbench.labels import cycle_title, label
 from workbench.params import CycleParams, ParamsError, path_parameters
-from workbench.paths import PROJECT_ROOT, cycle_dir, data_dir, fieldwork_dir, inputs_dir
+from workbench.paths import (
+    PROJECT_ROOT,
+    cycle_dir,
+    data_dir,
+    fieldwork_dir,
+    inputs_dir,
+    restricted_dir,
+)
 from workbench.provenance import build_manifest, code_files, file_sha256, new_run_id
 from workbench.render import headlines_of, index_pages, notebook_html, stage_html_name
 from workbench.sources import prepare_sources, sources_owner
@@ -501,7 +508,7 @@ def _input_hashes(
     spec = stages_for(_kind(params))[name]
     hashes, secret = {}, {}
     for entry in spec.inputs:
-        path = data_dir(cycle) / f"{entry}.parquet"
+        path = _stored(cycle, entry)
         if not path.exists():
             from workbench.check import missing_input
 
@@ -601,10 +608,18 @@ def _output_hashes(cycle: str, spec: Stage, files: list[Path]) -> dict[str, str]
     """SHA-256 of the stage's catalog outputs, its notebook and its HTML (``absent`` if the
     stage did not write one), by path under ``outputs/<cycle>/``."""
     folder = cycle_dir(cycle)
-    paths = [data_dir(cycle) / f"{entry}.parquet" for entry in spec.outputs] + files
+    paths = [_stored(cycle, entry) for entry in spec.outputs] + files
     return {
         p.relative_to(folder).as_posix(): file_sha256(p) if p.is_file() else "absent" for p in paths
     }
+
+
+def _stored(cycle: str, entry: str) -> Path:
+    """A stored table: ``data/<entry>.parquet``, or the restricted tier's copy when only that
+    exists (a school-monitoring cycle keeps person-level tables there)."""
+    path = data_dir(cycle) / f"{entry}.parquet"
+    restricted = restricted_dir(cycle) / f"{entry}.parquet"
+    return restricted if not path.exists() and restricted.exists() else path
 
 
 def _call(target: str, params: CycleParams) -> None:

@@ -26,7 +26,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-__all__ = ["dynamic", "compare", "size_band", "improving_units"]
+__all__ = [
+    "dynamic",
+    "compare",
+    "size_band",
+    "improving_units",
+    "hidden_cells",
+    "suppress_changes",
+    "compare_published",
+]
 
 
 def dynamic(
@@ -176,7 +184,8 @@ def compare(
             for r in g.itertuples():
                 rest_n = totals["numerator"] - r.numerator
                 rest_d = totals["denominator"] - r.denominator
-                n_ref = len(g) - 1
+                # units with cells (a cell hidden by compare_published has none)
+                n_ref = int((g["denominator"] > 0).sum()) - int(r.denominator > 0)
                 ref_value = (rest_n / rest_d) if rest_d > 0 else np.nan
                 rows.append(
                     _placed(
@@ -235,3 +244,90 @@ def _placed(
         "ci_upper": diff + z * se if not exact else np.nan,
         "position": position,
     }
+
+
+def hidden_cells(published: pd.DataFrame) -> pd.DataFrame:
+    """The cells a published roll-up hides (:func:`.rollup.suppress_teacher_counts`):
+    ``unit, indicator, year, level, suppressed`` (``small_cell`` or ``complementary``)."""
+    if "suppressed" not in published.columns:
+        return pd.DataFrame(columns=["unit", "indicator", "year", "level", "suppressed"])
+    h = published[published["suppressed"] != ""]
+    return h[["unit", "indicator", "year", "level", "suppressed"]].reset_index(drop=True)
+
+
+def suppress_changes(changes: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """The published changes: a change whose start or end year is a hidden cell shows no
+    values (``assessment: suppressed``, ``suppressed`` the hidden cell's reason); other rows
+    keep theirs (``suppressed`` empty).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"unit": ["A", "B"], "indicator": "I1", "span": "year_on_year",
+    ...     "year_from": 2025, "year_to": 2026, "value_from": [30.0, 20.0],
+    ...     "value_to": [40.0, 25.0], "change": [10.0, 5.0], "se_change": float("nan"),
+    ...     "ci_lower": float("nan"), "ci_upper": float("nan"), "significant": None,
+    ...     "assessment": "improved"})
+    >>> h = pd.DataFrame({"unit": ["A"], "indicator": "I1", "year": [2026],
+    ...                   "level": "school", "suppressed": ["small_cell"]})
+    >>> s = suppress_changes(c, h)
+    >>> s["assessment"].tolist(), s["change"].tolist(), s["suppressed"].tolist()
+    (['suppressed', 'improved'], [nan, 5.0], ['small_cell', ''])
+    """
+    out = changes.copy()
+    why = hidden.set_index(["unit", "indicator", "year"])["suppressed"]
+    why = why[~why.index.duplicated()]
+    reason = pd.Series("", index=out.index, dtype=object)
+    for year in ("year_from", "year_to"):
+        keys = pd.MultiIndex.from_arrays([out["unit"], out["indicator"], out[year]])
+        found = pd.Series(why.reindex(keys).to_numpy(), index=out.index).fillna("")
+        reason = reason.where(reason != "", found)
+    hide = reason != ""
+    for column in ("value_from", "value_to", "change", "se_change", "ci_lower", "ci_upper"):
+        out[column] = out[column].astype(float).where(~hide)
+    out["significant"] = out["significant"].astype(object).where(~hide, None)
+    out["assessment"] = out["assessment"].where(~hide, "suppressed")
+    out["suppressed"] = reason
+    return out
+
+
+def compare_published(
+    table: pd.DataFrame, hidden: pd.DataFrame, units: pd.DataFrame, **kwargs
+) -> pd.DataFrame:
+    """:func:`compare` on the cells a page may show: the hidden cells of the compared year
+    (``hidden``, :func:`hidden_cells`) add nothing to any reference (a reference group's
+    totals are then sums of published cells, so they cannot give a hidden one back; nor are
+    they counted in ``n_reference``) and show no values (``position: suppressed``);
+    ``suppressed`` says why (empty for the other rows).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": 2026, "indicator": "I1", "level": "school",
+    ...     "unit": ["A", "B", "C", "D"], "numerator": [1.0, 9.0, 6.0, 8.0],
+    ...     "denominator": [3.0, 40.0, 30.0, 20.0], "variance": 0.0,
+    ...     "value": [33.3, 22.5, 20.0, 40.0], "se": float("nan")})
+    >>> u = pd.DataFrame({"school_id": ["A", "B", "C", "D"], "district": "d"})
+    >>> h = pd.DataFrame({"unit": ["A", "D"], "indicator": "I1", "year": 2026,
+    ...                   "level": "school", "suppressed": ["small_cell", "complementary"]})
+    >>> c = compare_published(t, h, u, year=2026, institution="school", parent="district",
+    ...                       multipliers={"I1": 100.0})
+    >>> c[["unit", "n_reference", "reference_value", "position"]].values.tolist()
+    [['A', 2, nan, 'suppressed'], ['B', 1, 20.0, 'similar'], ['C', 1, 22.5, 'similar'], \
+['D', 2, nan, 'suppressed']]
+    """
+    year, institution = kwargs["year"], kwargs["institution"]
+    h = hidden[(hidden["year"] == year) & (hidden["level"] == institution)]
+    why = h.set_index(["unit", "indicator"])["suppressed"]
+    t = table.copy()
+    keys = pd.MultiIndex.from_arrays([t["unit"], t["indicator"]])
+    mine = ((t["year"] == year) & (t["level"] == institution)).to_numpy()
+    gone = mine & keys.isin(why.index)
+    t.loc[gone, ["numerator", "denominator", "variance"]] = 0.0
+    t.loc[gone, ["value", "se"]] = np.nan
+    out = compare(t, units, **kwargs)
+    keys = pd.MultiIndex.from_arrays([out["unit"], out["indicator"]])
+    out["suppressed"] = pd.Series(why.reindex(keys).to_numpy(), index=out.index).fillna("")
+    hide = out["suppressed"] != ""
+    for column in ("reference_value", "difference", "ci_lower", "ci_upper"):
+        out[column] = out[column].astype(float).where(~hide)
+    out["position"] = out["position"].where(~hide, "suppressed")
+    return out

@@ -1,7 +1,10 @@
 """The Intake catalog of a school-monitoring cycle (``catalogs/school_monitoring.yaml``).
 
 One entry per stored table of :data:`workbench.monitoring.cycle.TABLES`, each read from
-``outputs/<cycle>/data/<name>.parquet``; the entry's metadata say which stage writes it.
+``outputs/<cycle>/data/<name>.parquet`` -- or, for :data:`workbench.monitoring.cycle.RESTRICTED`
+(a row per teacher, teacher counts before suppression), from the restricted-use tier
+``outputs/<cycle>/release/restricted/<name>.parquet``; the entry's metadata say which stage
+writes it.
 
 Examples
 --------

@@ -3,9 +3,17 @@
 ``s10`` draws the synthetic district set into ``inputs/<cycle>/`` (or finds the real files
 there) and reads it through the same doors a real export goes through; ``s20`` computes the
 indicators at every level; ``s30`` the dynamic and comparative analyses; ``s40`` teachers'
-professional development; ``s50`` the yearly plan. Tables go to
-``outputs/<cycle>/data/<name>.parquet``; teachers appear there only under pseudonyms (the key
-is kept in ``fieldwork/<cycle>/keys/``, never in outputs).
+professional development; ``s50`` the yearly plan. Public tables go to
+``outputs/<cycle>/data/<name>.parquet``; the :data:`RESTRICTED` ones (a row per teacher under a
+pseudonym, or per-school teacher counts before suppression) to the restricted-use tier
+``outputs/<cycle>/release/restricted/<name>.parquet`` (:func:`workbench.paths.restricted_dir`),
+never to ``data/`` or a page. Teachers appear only under pseudonyms (the key is kept in
+``fieldwork/<cycle>/keys/``, never in outputs).
+
+Examples
+--------
+>>> table_path("demo", "pd_status").parent.name, table_path("demo", "pd_compliance").parent.name
+('restricted', 'data')
 """
 
 from __future__ import annotations
@@ -19,12 +27,19 @@ import pandas as pd
 from workbench.atomic import write_parquet, write_text
 from workbench.monitoring import analysis, development, plan, registers
 from workbench.monitoring.framework import load_monitoring_framework, load_variable_part
-from workbench.monitoring.rollup import ROLLUP_COLUMNS, multipliers, rollup
-from workbench.paths import cycle_dir, data_dir, fieldwork_dir, inputs_dir
+from workbench.monitoring.rollup import (
+    ROLLUP_COLUMNS,
+    multipliers,
+    rollup,
+    suppress_teacher_counts,
+    teacher_indicators,
+)
+from workbench.paths import cycle_dir, data_dir, fieldwork_dir, inputs_dir, restricted_dir
 
 __all__ = [
     "save",
     "load",
+    "table_path",
     "current_year",
     "reference_date",
     "planted",
@@ -35,6 +50,7 @@ __all__ = [
     "development_stage",
     "plan_stage",
     "TABLES",
+    "RESTRICTED",
     "INPUT_FILES",
     "DATABASE_TABLES",
 ]
@@ -50,11 +66,12 @@ TABLES = {
         "college_years",
         "teachers",
         "courses",
+        "own",
         "register_notes",
         "school_planted",
         "school_cycle_info",
     ],
-    "s20_indicators": ["school_indicators", "framework_parts"],
+    "s20_indicators": ["school_indicators", "school_indicators_full", "framework_parts"],
     "s30_analysis": ["school_dynamic", "school_comparison", "school_improving"],
     "s40_development": [
         "pd_status",
@@ -65,6 +82,20 @@ TABLES = {
     ],
     "s50_plan": ["monitoring_plan"],
 }
+#: the tables kept in the restricted-use tier (``release/restricted/``), not in ``data/``:
+#: a row per teacher (pseudonymised registers, statuses, lists, schedule) or per-school counts
+#: of teachers before small-cell suppression (the school and college data by year, the
+#: indicators before :func:`.rollup.suppress_teacher_counts`)
+RESTRICTED = (
+    "school_years",
+    "college_years",
+    "teachers",
+    "courses",
+    "school_indicators_full",
+    "pd_status",
+    "pd_lists",
+    "pd_schedule",
+)
 #: the tables the results database loads (each with a ``cycle`` column added)
 DATABASE_TABLES = (
     "school_indicators",
@@ -87,14 +118,24 @@ INPUT_FILES = (
 )
 
 
+def table_path(cycle: str, name: str) -> Path:
+    """Where table ``name`` is stored: ``release/restricted/`` for :data:`RESTRICTED`, else
+    ``data/``."""
+    folder = restricted_dir(cycle) if name in RESTRICTED else data_dir(cycle)
+    return folder / f"{name}.parquet"
+
+
 def save(cycle: str, name: str, table: pd.DataFrame) -> Path:
-    """Write ``outputs/<cycle>/data/<name>.parquet`` atomically."""
-    return write_parquet(data_dir(cycle) / f"{name}.parquet", table.reset_index(drop=True))
+    """Write the table atomically where :func:`table_path` says (a restricted table's stale
+    public copy from an earlier version is removed)."""
+    if name in RESTRICTED:
+        (data_dir(cycle) / f"{name}.parquet").unlink(missing_ok=True)
+    return write_parquet(table_path(cycle, name), table.reset_index(drop=True))
 
 
 def load(cycle: str, name: str) -> pd.DataFrame:
     """Read a table an earlier stage wrote (a clear message if that stage has not run)."""
-    path = data_dir(cycle) / f"{name}.parquet"
+    path = table_path(cycle, name)
     if not path.is_file():
         stage = next((s for s, names in TABLES.items() if name in names), "?")
         raise FileNotFoundError(
@@ -203,10 +244,18 @@ def district_stage(
 
 
 def indicator_stage(
-    cycle: str, *, school_framework: str, college_framework: str, variable_parts: list[str]
+    cycle: str,
+    *,
+    school_framework: str,
+    college_framework: str,
+    variable_parts: list[str],
+    suppress_below: int = 0,
 ) -> pd.DataFrame:
     """Stage s20: every indicator at every level (schools and colleges) and each school's
-    variable part; one tidy table ``school_indicators`` (``part, framework`` + roll-up columns)."""
+    variable part; one tidy table (``part, framework`` + roll-up columns): whole in the
+    restricted tier (``school_indicators_full``) and published as ``school_indicators`` with
+    the teacher counts of units with fewer than ``suppress_below`` teachers hidden
+    (:func:`.rollup.suppress_teacher_counts`, column ``suppressed``)."""
     fw_s = load_monitoring_framework(school_framework)
     fw_c = load_monitoring_framework(college_framework)
     schools = load(cycle, "schools")
@@ -236,7 +285,13 @@ def indicator_stage(
             part.table().assign(framework=fw_s.framework, institution=part.institution)
         )
     table = pd.concat(parts, ignore_index=True)[["part", "framework", *ROLLUP_COLUMNS]]
-    save(cycle, "school_indicators", table)
+    save(cycle, "school_indicators_full", table)
+    people = teacher_indicators(fw_s) + teacher_indicators(fw_c)
+    save(
+        cycle,
+        "school_indicators",
+        suppress_teacher_counts(table, indicators=people, min_n=suppress_below),
+    )
     save(cycle, "framework_parts", pd.concat(described, ignore_index=True))
     return (
         table.groupby(["framework", "part", "level"], sort=False)
@@ -256,8 +311,11 @@ def analysis_stage(
     level: float,
 ) -> dict[str, pd.DataFrame]:
     """Stage s30: dynamic analysis (schools and colleges) and comparative analysis of the
-    last year (schools vs district and similar schools; colleges vs oblast)."""
-    table = load(cycle, "school_indicators")
+    last year (schools vs district and similar schools; colleges vs oblast), from the whole
+    roll-up; a change or comparison of a cell the published ``school_indicators`` hides shows
+    no values (:func:`.analysis.suppress_changes`, :func:`.analysis.compare_published`)."""
+    table = load(cycle, "school_indicators_full")
+    hidden = analysis.hidden_cells(load(cycle, "school_indicators"))
     fws = {f: load_monitoring_framework(f) for f in table["framework"].unique()}
     inv = table[table["part"] == "invariant"]
     dirs = {i.id: i.direction for fw in fws.values() for i in fw.indicators}
@@ -270,6 +328,7 @@ def analysis_stage(
         ],
         ignore_index=True,
     )
+    changes = analysis.suppress_changes(changes, hidden)
     year = int(table["year"].max())
     schools = load(cycle, "schools")
     schools["size_band"] = analysis.size_band(schools["students"], size_bands)
@@ -279,8 +338,9 @@ def analysis_stage(
         units = schools if fw.institution == "school" else load(cycle, "colleges")
         parent = fw.hierarchy[fw.hierarchy.index(fw.institution) + 1]
         comparison.append(
-            analysis.compare(
+            analysis.compare_published(
                 inv[inv["framework"] == f],
+                hidden,
                 units,
                 year=year,
                 institution=fw.institution,

@@ -296,7 +296,7 @@ class SchoolMonitoringCycle(_Strict):
 
 
 #: stages publishing counts of people per school: they receive the cycle's ``suppress_below``
-SUPPRESSING_STAGES = ("s40_development",)
+SUPPRESSING_STAGES = ("s20_indicators", "s40_development")
 
 
 def stage_parameters(cycle: SchoolMonitoringCycle, stage: str) -> dict:

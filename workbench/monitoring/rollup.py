@@ -31,7 +31,16 @@ import pandas as pd
 
 from workbench.monitoring.framework import MonitoringFramework, MonitoringIndicator
 
-__all__ = ["rollup", "trace", "level_key", "multipliers", "ROLLUP_COLUMNS"]
+__all__ = [
+    "rollup",
+    "trace",
+    "level_key",
+    "multipliers",
+    "teacher_indicators",
+    "suppress_teacher_counts",
+    "ROLLUP_COLUMNS",
+    "PEOPLE_DENOMINATORS",
+]
 
 #: columns of a roll-up table
 ROLLUP_COLUMNS = (
@@ -48,6 +57,13 @@ ROLLUP_COLUMNS = (
     "n_rows",
     "n_units",
 )
+
+
+#: denominators that count people (teachers): an indicator over them publishes a count of
+#: people per unit (its numerator) and is suppressed like pd_compliance
+PEOPLE_DENOMINATORS = ("teachers",)
+#: columns blanked in a suppressed row of a people-count indicator (``denominator`` is kept)
+_HIDDEN = ("numerator", "value", "se", "variance")
 
 
 def level_key(level: str) -> str:
@@ -69,6 +85,64 @@ def level_key(level: str) -> str:
 def multipliers(indicators: list[MonitoringIndicator]) -> dict[str, float]:
     """``{id: value / (numerator / denominator)}`` (a flag is a percentage of institutions)."""
     return {i.id: 100.0 if i.compute.kind == "flag" else i.compute.multiplier for i in indicators}
+
+
+def teacher_indicators(fw: MonitoringFramework) -> list[str]:
+    """The ratio indicators whose denominator counts teachers (:data:`PEOPLE_DENOMINATORS`):
+    their numerator is a count of teachers per unit (I1, I2 of ``school_internal``).
+
+    Examples
+    --------
+    >>> from workbench.monitoring.framework import load_monitoring_framework
+    >>> teacher_indicators(load_monitoring_framework("school_internal"))
+    ['I1', 'I2']
+    """
+    return [
+        i.id
+        for i in fw.indicators
+        if i.compute.kind == "ratio" and i.compute.denominator in PEOPLE_DENOMINATORS
+    ]
+
+
+def suppress_teacher_counts(
+    table: pd.DataFrame, *, indicators: list[str], min_n: int
+) -> pd.DataFrame:
+    """The published roll-up: a row of a teacher-count indicator whose unit has fewer than
+    ``min_n`` teachers (``denominator``; the cycle's ``suppress_below``) keeps ``denominator``
+    but shows no ``numerator, value, se, variance`` (``suppressed: small_cell``); when it is
+    the only hidden row among its siblings (same indicator, year, level and parent), the
+    sibling with the fewest teachers is hidden too (``complementary``), so the parent's
+    numerator minus the others never gives it back -- the rule of
+    :func:`workbench.monitoring.development.suppress_compliance`. Other rows are unchanged
+    (``suppressed`` empty).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": 2026, "indicator": "I1", "level": "school",
+    ...     "unit": ["A", "B", "C"], "parent": "d", "numerator": [1.0, 9.0, 6.0],
+    ...     "denominator": [3.0, 40.0, 30.0], "value": [33.3, 22.5, 20.0],
+    ...     "se": float("nan"), "variance": 0.0})
+    >>> s = suppress_teacher_counts(t, indicators=["I1"], min_n=5)
+    >>> s["suppressed"].tolist(), s["numerator"].tolist()
+    (['small_cell', '', 'complementary'], [nan, 9.0, nan])
+    """
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise ValueError(
+            f"suppress_teacher_counts: min_n must be an integer >= 0 ({min_n!r} given); "
+            "use the cycle's suppress_below"
+        )
+    out = table.copy()
+    out["suppressed"] = ""
+    people = out["indicator"].isin(indicators)
+    out.loc[people & (out["denominator"] < min_n), "suppressed"] = "small_cell"
+    for _, siblings in out[people].groupby(["indicator", "year", "level", "parent"], sort=False):
+        hidden = siblings["suppressed"] != ""
+        if hidden.sum() == 1 and len(siblings) > 1:
+            out.loc[siblings.loc[~hidden, "denominator"].idxmin(), "suppressed"] = "complementary"
+    shown = out["suppressed"] == ""
+    for column in _HIDDEN:
+        out[column] = out[column].astype(float).where(shown)
+    return out
 
 
 def rollup(

@@ -1,11 +1,13 @@
 """The stages of a ``school_monitoring`` cycle for the runner's registry of cycle kinds, as
 :class:`workbench.stages.Stage` entries: notebook, parameter model, the tables each reads and
-writes (``outputs/<cycle>/data/<name>.parquet``), the project files it reads.
+writes (``outputs/<cycle>/data/<name>.parquet``, or ``release/restricted/`` for
+:data:`workbench.monitoring.cycle.RESTRICTED`), the project files it reads.
 
 Examples
 --------
 >>> list(SCHOOL_MONITORING_STAGES)[:2], SCHOOL_MONITORING_STAGES["s30_analysis"].inputs
-(['s10_district', 's20_indicators'], ('school_indicators', 'schools', 'colleges'))
+(['s10_district', 's20_indicators'], ('school_indicators', 'school_indicators_full', \
+'schools', 'colleges'))
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ _READS = {
         "college_years",
         "school_cycle_info",
     ),
-    "s30_analysis": ("school_indicators", "schools", "colleges"),
+    "s30_analysis": ("school_indicators", "school_indicators_full", "schools", "colleges"),
     "s40_development": ("teachers", "courses", "schools", "school_cycle_info"),
     "s50_plan": ("school_cycle_info",),
 }

@@ -38,6 +38,7 @@ __all__ = [
     "dynamics_data",
     "compared_data",
     "indicator_codes",
+    "suppressed_counts",
 ]
 
 
@@ -327,3 +328,46 @@ def indicator_codes(indicators: list[str]) -> list[str]:
     ['ind_R1', 'ind_R3']
     """
     return [f"ind_{i}" for i in indicators]
+
+
+def suppressed_counts(published: pd.DataFrame) -> pd.DataFrame:
+    """What the published roll-up hides, counted: per indicator and level, the values hidden
+    for too few teachers (``small_cell``) and their complements (``complementary``), and the
+    values shown (``shown``); only the indicators over counts of teachers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator": "I1", "level": ["school", "school", "district"],
+    ...                   "suppressed": ["small_cell", "", ""], "denominator": [3, 40, 43]})
+    >>> suppressed_counts(t).values.tolist()
+    [['ind_I1', 'school', 1, 0, 1], ['ind_I1', 'district', 0, 0, 1]]
+    """
+    if "suppressed" not in published.columns:
+        published = published.assign(suppressed="")
+    people = published[published["indicator"].isin(_people(published))]
+    rows = []
+    for (ind, level), g in people.groupby(["indicator", "level"], sort=False):
+        rows.append(
+            {
+                "indicator": f"ind_{ind}",
+                "mon_level": level,
+                "small_cell": int((g["suppressed"] == "small_cell").sum()),
+                "complementary": int((g["suppressed"] == "complementary").sum()),
+                "shown": int((g["suppressed"] == "").sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["indicator", "mon_level", "small_cell", "complementary", "shown"]
+    )
+
+
+def _people(published: pd.DataFrame) -> list[str]:
+    """The indicators over counts of teachers (:func:`.rollup.teacher_indicators` of the
+    frameworks named in ``published``, else those with a hidden row)."""
+    from workbench.monitoring.framework import load_monitoring_framework
+    from workbench.monitoring.rollup import teacher_indicators
+
+    if "framework" in published.columns:
+        names = [f for f in published["framework"].unique() if f]
+        return [i for f in names for i in teacher_indicators(load_monitoring_framework(f))]
+    return sorted(set(published.loc[published["suppressed"] != "", "indicator"]))
