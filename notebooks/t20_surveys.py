@@ -87,12 +87,16 @@ wb.report.text(
 )
 
 # %%
-wb.report.table(
-    tr.scale_table(scales),
-    lang=lang,
-    verbatim=("items_used",),
-    digits={"alpha": 3, "alpha_lower": 3, "omega": 3, "cfi": 3, "rmsea": 3},
+reliability, fit = tr.scale_tables(scales)  # two tables: each fits the page
+display(
+    wb.report.table(
+        reliability,
+        lang=lang,
+        verbatim=("items_used",),
+        digits={"alpha": 3, "alpha_lower": 3, "omega": 3},
+    )
 )
+wb.report.table(fit, lang=lang, digits={"cfi": 3, "rmsea": 3})
 
 # %%
 wb.report.text("teacher_ed", "t20_items", lang=lang)

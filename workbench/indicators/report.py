@@ -24,6 +24,7 @@ __all__ = [
     "change_summary",
     "comparison_summary",
     "flagged_rates",
+    "scale_tables",
 ]
 
 
@@ -118,6 +119,39 @@ def scale_table(scales: pd.DataFrame) -> pd.DataFrame:
     """The scale validation as a report table: the reasons as codes (``problems``, labelled
     in each language), not the English ``reason``."""
     return shown(scales.drop(columns="reason"))
+
+
+#: The scale validation (:func:`scale_table`, 15 columns, wider than a page at 1280 px in ky
+#: and ru) as two tables keyed by year, scale and respondent: the reliability, then the model
+#: fit, invariance and the decision (:func:`scale_tables`).
+SCALE_KEYS = ("year", "scale", "respondent")
+SCALE_FIT = ("cfi", "rmsea", "invariance", "invariance_respondents", "status", "problems")
+
+
+def scale_tables(scales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`scale_table` as two tables that fit a page 1280 px wide (9 columns each instead
+    of 15): the key (:data:`SCALE_KEYS`) with the answers, items and reliability (``n,
+    n_items, items_used, alpha, alpha_lower, omega`` and any other column), then the key
+    with :data:`SCALE_FIT`. Together they hold every cell of :func:`scale_table`.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"scale": ["trust"], "respondent": ["students"], "n": [900],
+    ...                   "alpha": [0.81], "cfi": [0.99], "status": ["used"],
+    ...                   "reason": ["ok"], "problems": [""], "year": [2026]})
+    >>> reliability, fit = scale_tables(s)
+    >>> reliability.columns.tolist(), fit.columns.tolist()
+    (['year', 'scale', 'respondent', 'n', 'alpha'], ['year', 'scale', 'respondent', 'cfi', \
+'status', 'problems'])
+    """
+    table = scale_table(scales)
+    keys = [c for c in SCALE_KEYS if c in table.columns]
+    fit = [c for c in SCALE_FIT if c in table.columns]
+    rest = [c for c in table.columns if c not in keys and c not in fit]
+    return (
+        table[keys + rest].reset_index(drop=True),
+        table[keys + fit].reset_index(drop=True),
+    )
 
 
 def invariance_table(invariance: pd.DataFrame) -> pd.DataFrame:
