@@ -197,8 +197,10 @@ evaluation = wb.sampling.summarize_simulations(simulations)
 wb.catalog.save(cycle, "design_evaluation", evaluation)
 display(wb.report.text("sample_design", "evaluation_note", lang=lang, reps=evaluation_reps))
 display(wb.report.headline("coverage", evaluation["coverage"].iloc[0], lang=lang, digits=3))
+accuracy, coverage = tables.evaluation_views(evaluation)  # two tables: each fits the page
+display(wb.report.table(accuracy, lang=lang))
 wb.report.table(
-    evaluation, lang=lang, digits={"coverage": 3, "coverage_mc_se": 3, "se_ratio": 2, "level": 2}
+    coverage, lang=lang, digits={"coverage": 3, "coverage_mc_se": 3, "se_ratio": 2, "level": 2}
 )
 
 # %%

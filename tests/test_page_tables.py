@@ -128,3 +128,120 @@ def test_ids_and_dates_stay_on_one_line_and_long_identifiers_wrap():
     nowrap = [selectors for selectors, props in rules if "white-space: nowrap" in props]
     assert sorted(set(re.findall(r"_col(\d+)", " ".join(nowrap)))) == ["0", "1"]
     assert "white-space" not in table(data, lang="ru").to_html()  # only identifier columns
+
+
+# ------------------------------------------- the design evaluation and the teacher-ed scales
+def _evaluation() -> pd.DataFrame:
+    """The sample-design page's design evaluation of the demo (1000 simulated samples), as
+    ``summarize_simulations`` returns it: 15 columns, one row per estimator."""
+    return pd.DataFrame(
+        {
+            "estimator": ["hajek", "horvitz_thompson"],
+            "true_mean": [500.00633, 500.00633],
+            "mean_estimate": [500.011786, 499.84642],
+            "bias": [0.005456, -0.15991],
+            "empirical_se": [3.402789, 4.498186],
+            "mean_se": [4.061502, 5.039676],
+            "se_ratio": [1.19358, 1.12038],
+            "rmse": [3.402794, 4.501028],
+            "deff": [7.807827, 13.643789],
+            "coverage": [0.977, 0.964],
+            "coverage_mc_se": [0.006892, 0.006892],
+            "level": [0.95, 0.95],
+            "reps": [1000, 1000],
+            "n_schools": [200.0, 200.0],
+            "n_students": [6745.509, 6745.509],
+        }
+    )
+
+
+def _scales() -> pd.DataFrame:
+    """The scale validation of the teacher-education pilot (t20), as the stage stores it."""
+    failed = "alpha -0.09 < 0.70; one-factor CFA misfits (CFI 0.000, RMSEA 0.050)"
+    return pd.DataFrame(
+        {
+            "scale": ["programme_view", "resources", "satisfaction", "readiness"]
+            + ["employer_view", "conditions", "workload"],
+            "respondent": ["students"] * 3 + ["graduates", "employers", "staff", "staff"],
+            "n": [1769, 1851, 1827, 329, 0, 163, 164],
+            "n_items": [5, 4, 4, 5, 4, 4, 4],
+            "items_used": [
+                "PRG1, PRG2, PRG4, PRG5",
+                "RES1, RES2, RES3, RES4",
+                "SAT1, SAT2, SAT3, SAT4",
+                "RDY1, RDY2, RDY3, RDY4, RDY5",
+                "",
+                "CND1, CND2, CND3, CND4",
+                "WRK1, WRK2, WRK3, WRK4",
+            ],
+            "alpha": [0.8411, 0.8457, 0.7787, 0.8265, None, 0.8368, -0.0904],
+            "alpha_lower": [0.8291, 0.8339, 0.7616, 0.7950, None, 0.7917, -0.3909],
+            "omega": [0.8415, 0.8458, 0.7788, 0.8271, None, 0.8372, 0.2021],
+            "cfi": [1.0, 1.0, 1.0, 1.0, None, 1.0, 0.0],
+            "rmsea": [0.0, 0.0, 0.0, 0.0, None, 0.0, 0.0497],
+            "invariance": ["scalar"] * 3 + ["not tested", "", "not tested", "not tested"],
+            "invariance_respondents": ["", "", "scalar", "", "", "", ""],
+            "status": ["used"] * 4 + ["failed", "used", "failed"],
+            "problems": ["", "", "", "invariance_not_tested", "too_few_returns"]
+            + ["invariance_not_tested", "low_alpha/cfa_misfit/invariance_not_tested"],
+            "reason": ["passes"] * 3 + ["passes; invariance not tested", "too few returns (29)"]
+            + ["passes; invariance not tested", failed],
+            "year": [2026] * 7,
+        }
+    )
+
+
+def test_the_design_evaluation_is_two_tables_holding_every_cell_of_the_one():
+    from workbench.sampling import summarize_simulations
+    from workbench.sampling.report_tables import evaluation_views
+
+    one = _evaluation()
+    sims = pd.DataFrame(  # two samples per estimator: the real summary has these columns
+        {
+            "estimator": ["hajek", "hajek", "horvitz_thompson", "horvitz_thompson"],
+            "sample": [0, 1, 0, 1],
+            "estimate": [498.0, 502.0, 497.0, 505.0],
+            "se": [3.0, 3.0, 4.0, 4.0],
+            "srs_se": [1.0, 1.0, 1.0, 1.0],
+            "true_mean": 500.0,
+            "n_schools": 200,
+            "n_students": [6700, 6800, 6700, 6800],
+        }
+    )
+    assert summarize_simulations(sims).columns.tolist() == one.columns.tolist()
+    accuracy, coverage = evaluation_views(one)
+    assert one.shape[1] == 15 > MAX_COLUMNS  # what scrolled sideways in ky and ru
+    assert accuracy.shape[1] == 9 and coverage.shape[1] == 8
+    assert accuracy["estimator"].tolist() == coverage["estimator"].tolist() == ["hajek"] + [
+        "horvitz_thompson"
+    ]
+    both = accuracy.merge(coverage.drop(columns="empirical_se"), on="estimator")
+    pd.testing.assert_frame_equal(both[one.columns], one)
+    # the SE ratio is read beside the two SEs it divides: 4.061502 / 3.402789 = 1.19358
+    assert coverage.columns[:4].tolist() == ["estimator", "empirical_se", "mean_se", "se_ratio"]
+    # a column of neither list (a newer summary's) is shown, in the first table
+    wider, _ = evaluation_views(one.assign(median_estimate=[500.0, 499.9]))
+    assert wider.columns[-1] == "median_estimate"
+
+
+def test_the_scale_validation_is_two_tables_holding_every_cell_of_the_one():
+    from workbench.indicators import report as tr
+
+    one = tr.scale_table(_scales())
+    reliability, fit = tr.scale_tables(_scales())
+    assert one.shape[1] == 15 > MAX_COLUMNS  # what scrolled sideways in ky and ru
+    assert reliability.shape[1] == fit.shape[1] == 9
+    keys = ["year", "scale", "respondent"]
+    assert reliability.columns[:3].tolist() == fit.columns[:3].tolist() == keys
+    assert fit.columns[3:].tolist() == [
+        "cfi",
+        "rmsea",
+        "invariance",
+        "invariance_respondents",
+        "status",
+        "problems",
+    ]
+    assert "reason" not in {*reliability.columns, *fit.columns}  # English: the stored table's
+    both = reliability.merge(fit, on=keys, validate="one_to_one")
+    pd.testing.assert_frame_equal(both[one.columns], one)
+    assert len(both) == len(one) == 7 and one["year"].tolist() == ["2026"] * 7

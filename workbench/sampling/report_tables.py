@@ -25,7 +25,36 @@ __all__ = [
     "language_composition",
     "coverage_shares",
     "evaluation_classes",
+    "evaluation_views",
+    "EVALUATION_ACCURACY",
+    "EVALUATION_COVERAGE",
 ]
+
+#: The design evaluation (:func:`~workbench.sampling.summarize_simulations`, 15 columns, wider
+#: than a page at 1280 px in ky and ru) as two tables: the estimates' accuracy and sample size,
+#: then the standard errors and the intervals' coverage. ``empirical_se`` is in both: the
+#: second table's ``se_ratio`` is ``mean_se / empirical_se``.
+EVALUATION_ACCURACY = (
+    "estimator",
+    "true_mean",
+    "mean_estimate",
+    "bias",
+    "empirical_se",
+    "rmse",
+    "deff",
+    "n_schools",
+    "n_students",
+)
+EVALUATION_COVERAGE = (
+    "estimator",
+    "empirical_se",
+    "mean_se",
+    "se_ratio",
+    "coverage",
+    "coverage_mc_se",
+    "level",
+    "reps",
+)
 
 
 def in_percent(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -106,3 +135,25 @@ def evaluation_classes(classes: pd.DataFrame | None, frame: pd.DataFrame) -> pd.
     from workbench.sampling.classes import assumed_classes
 
     return assumed_classes(frame) if classes is None else classes
+
+
+def evaluation_views(evaluation: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The design evaluation as two tables that fit a page 1280 px wide (9 and 8 columns
+    instead of 15): :data:`EVALUATION_ACCURACY` and :data:`EVALUATION_COVERAGE`, one row per
+    estimator each. Together they hold every column of ``evaluation``; a column of neither
+    (a newer summary's) goes to the first table, so nothing is left out.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({c: [1.0] for c in EVALUATION_ACCURACY + EVALUATION_COVERAGE[2:]})
+    >>> accuracy, coverage = evaluation_views(e.assign(estimator="hajek"))
+    >>> accuracy.shape[1], coverage.shape[1], coverage.columns[:3].tolist()
+    (9, 8, ['estimator', 'empirical_se', 'mean_se'])
+    """
+    second = [c for c in EVALUATION_COVERAGE if c in evaluation.columns]
+    first = [c for c in evaluation.columns if c in EVALUATION_ACCURACY or c not in second]
+    first = ["estimator", *(c for c in first if c != "estimator")]
+    return (
+        evaluation[first].reset_index(drop=True),
+        evaluation[second].reset_index(drop=True),
+    )
