@@ -87,12 +87,8 @@ display(
         "field_data", "quarantine_note", lang=lang, where=f"fieldwork/{cycle}/quarantine"
     )
 )
-wb.report.table(
-    wb.fielddata.issue_rows(wb.fielddata.issue_summary(issues)),
-    lang=lang,
-    codes=("column", "examples"),
-    localized=("reason",),
-)
+reasons = wb.fielddata.issue_rows(wb.fielddata.issue_summary(issues))
+wb.report.table(reasons, lang=lang, codes=("column", "examples"), localized=("reason",))
 
 # %%
 wb.report.text("field_data", "checks", lang=lang)
@@ -128,7 +124,14 @@ wb.report.table(wb.fielddata.rates_table(rates), lang=lang)
 
 # %%
 display(wb.report.text("field_data", "annotation", lang=lang))
-wb.report.table(wb.fielddata.annotation_rows(summary), lang=lang, localized=("rule",))
+rules = wb.fielddata.annotation_rows(summary)
+display(wb.report.table(rules, lang=lang, localized=("rule",)))
+wb.report.text(
+    "field_data",
+    "messages_from_text",
+    lang=lang,
+    **wb.fielddata.messages_from_text(not_read, reasons, rules),
+)
 
 # %%
 wb.report.text("field_data", "quality", lang=lang)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.fielddata.messages import message
 from workbench.fielddata.schema import Column
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
 
 #: a plain number as text (what a numeric cell may hold)
 NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-_WHAT = {"int": "a whole number", "float": "a number", "code": "a code"}
+_WHAT = {"int": "not_whole_number", "float": "not_number", "code": "not_code"}
 
 
 def text_columns(frame: pd.DataFrame, names: list[str]) -> list[str]:
@@ -155,12 +156,12 @@ def _numbers(codes, texts, col, index):
 
 def blank_reason(col: Column) -> str:
     """The reason of a blank cell in a column that requires a value."""
-    return f"{col.name} is blank (a value is required)"
+    return message("blank_required", column=col.name)
 
 
 def not_a(col: Column) -> str:
     """The reason of a cell that is not a number of the column's type."""
-    return f"{col.name} is not {_WHAT[col.type]}"
+    return message(_WHAT[col.type], column=col.name)
 
 
 def code_reason(col: Column) -> str:
@@ -168,19 +169,31 @@ def code_reason(col: Column) -> str:
     if col.type != "code":
         return ""
     allowed = ", ".join(map(str, col.codes))
-    return f"{col.name} code not allowed (allowed: {allowed}{_missing_note(col)})"
+    if col.missing:
+        return message(
+            "code_not_allowed_missing", column=col.name, allowed=allowed, missing=_missing(col)
+        )
+    return message("code_not_allowed", column=col.name, allowed=allowed)
 
 
 def below_reason(col: Column) -> str:
-    return f"{col.name} below minimum {col.min:g}{_missing_note(col)}"
+    if col.missing:
+        return message(
+            "below_minimum_missing", column=col.name, limit=f"{col.min:g}", missing=_missing(col)
+        )
+    return message("below_minimum", column=col.name, limit=f"{col.min:g}")
 
 
 def above_reason(col: Column) -> str:
-    return f"{col.name} above maximum {col.max:g}{_missing_note(col)}"
+    if col.missing:
+        return message(
+            "above_maximum_missing", column=col.name, limit=f"{col.max:g}", missing=_missing(col)
+        )
+    return message("above_maximum", column=col.name, limit=f"{col.max:g}")
 
 
-def _missing_note(col: Column) -> str:
-    return f"; missing: {', '.join(map(str, col.missing))}" if col.missing else ""
+def _missing(col: Column) -> str:
+    return ", ".join(map(str, col.missing))
 
 
 def is_number(value: object) -> bool:

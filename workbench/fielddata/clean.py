@@ -7,6 +7,8 @@ of identifier columns are masked in the issue list a report shows.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from workbench.fielddata.booklets import score_booklets
@@ -104,12 +106,14 @@ def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``kind, file, row, column, value, reason``.
+        ``kind, file, row, column, value, reason, code, values`` (the reason's code and
+        values, :func:`~workbench.fielddata.messages.coded`, masked the same way).
     """
+    columns = ["kind", "file", "row", "column", "value", "reason", "code", "values"]
     schemas = field_schemas(items, field.codebooks)
     issues = field.issues()
     if issues.empty:
-        return pd.DataFrame(columns=["kind", "file", "row", "column", "value", "reason"])
+        return pd.DataFrame(columns=columns)
     why = issues.apply(
         lambda r: _hidden_because(r["column"], r["value"], schemas[r["kind"]]), axis=1
     )
@@ -124,12 +128,24 @@ def public_issues(field: FieldIntake, items: pd.DataFrame) -> pd.DataFrame:
             .str.replace(r"^duplicate (\S+) (.+?) \(", r"duplicate \1 <hidden> (", regex=True),
         )
     )
+    values = issues["values"].astype(str).where(why == "", issues["values"].map(_hide_id))
     out = issues.assign(
         value=value,
         reason=reason.map(lambda t: public_text(t, field.folder)),
+        values=values.map(lambda t: public_text(t, field.folder)),
         file=issues["file"].map(field._relative),
     )
-    return out[["kind", "file", "row", "column", "value", "reason"]].reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
+
+
+def _hide_id(values: str) -> str:
+    """The values of a message with the ID it quotes (a duplicate's) hidden."""
+    if not values:
+        return values
+    parsed = json.loads(values)
+    if isinstance(parsed, dict) and "id" in parsed:
+        parsed["id"] = "<hidden>"
+    return json.dumps(parsed, ensure_ascii=False)
 
 
 def issue_summary(issues: pd.DataFrame, *, sample: int = 3) -> pd.DataFrame:
@@ -147,7 +163,8 @@ def issue_summary(issues: pd.DataFrame, *, sample: int = 3) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``kind, column, reason, n, examples`` (``file row`` of the first ``sample`` rows).
+        ``kind, column, reason, n, examples`` (``file row`` of the first ``sample`` rows), and
+        the reason's ``code`` and ``values`` (its first row's) when ``issues`` has them.
 
     Examples
     --------
@@ -168,6 +185,10 @@ def issue_summary(issues: pd.DataFrame, *, sample: int = 3) -> pd.DataFrame:
     grouped = frame.groupby(["kind", "column", "reason"], sort=False)
     out = grouped.size().rename("n").reset_index()
     out["examples"] = grouped["_where"].agg(lambda s: ", ".join(s.head(sample))).to_numpy()
+    coded = [c for c in ("code", "values") if c in issues]
+    for c in coded:
+        out[c] = grouped[c].first().to_numpy()
+    cols = [*cols, *coded]
     return out.sort_values("n", ascending=False, kind="stable")[cols].reset_index(drop=True)
 
 

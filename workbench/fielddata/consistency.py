@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.fielddata.intake import IntakeResult, quarantine_rows
+from workbench.fielddata.messages import message
 
 __all__ = ["CHECKS", "MIN_BOOKLET", "check_consistency"]
 
@@ -128,11 +129,7 @@ def _school_class(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
         | (acc["IDCLASS"].astype("Int64") != t["IDCLASS"].astype("Int64"))
     )
     bad = bad.fillna(False).astype(bool)
-    reason = (
-        "IDSCHOOL/IDCLASS differ from the student tracking form ("
-        + t["_where"]
-        + "): the student is in another school or class there"
-    )
+    reason = _said(bad, "school_class_differ", where=t["_where"])
     return quarantine_rows(
         result,
         bad,
@@ -149,14 +146,7 @@ def _booklet_number(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
     t = _with_tracking(result, tracking)
     bad = t["IDBOOK"].notna() & (acc["IDBOOK"].astype("Int64") != t["IDBOOK"].astype("Int64"))
     bad = bad.fillna(False).astype(bool)
-    reason = (
-        "IDBOOK differs from the student tracking form ("
-        + t["_where"]
-        + " gives "
-        + t["IDBOOK"].astype(str)
-        + "); the answers cannot be scored against the "
-        "right items until the booklet number is checked"
-    )
+    reason = _said(bad, "booklet_differs", where=t["_where"], booklet=t["IDBOOK"].astype(str))
     return quarantine_rows(result, bad, column="IDBOOK", reason=reason), int(bad.sum())
 
 
@@ -172,13 +162,7 @@ def _not_assessed(result: IntakeResult, tracking) -> tuple[IntakeResult, int]:
         .astype(str)
     )
     bad = status != ""
-    reason = (
-        "the student tracking form marks this student "
-        + status
-        + " ("
-        + t["_where"]
-        + ") but a booklet came back; check which is right"
-    )
+    reason = _said(bad, "booklet_not_assessed", status=status, where=t["_where"])
     return quarantine_rows(result, bad, column="IDSTUD", reason=reason), int(bad.sum())
 
 
@@ -199,15 +183,8 @@ def _outside_booklet(result: IntakeResult, item_ids: list[str]) -> tuple[IntakeR
     rows = np.flatnonzero(outside.any(axis=1))
     names.iloc[rows] = [", ".join(labels[outside[i]][:5]) for i in rows]
     count = pd.Series(outside.sum(axis=1), index=acc.index)
-    reason = (
-        "answers to "
-        + count.astype(str)
-        + " item(s) outside booklet "
-        + book.astype(str)
-        + " ("
-        + names
-        + "); not scored, check the booklet number "
-        "and the data entry"
+    reason = _said(
+        bad, "items_outside_booklet", count=count.astype(str), booklet=book.astype(str), items=names
     )
     unchecked = int((~checked).sum())
     return (quarantine_rows(result, bad, column="IDBOOK", reason=reason), int(bad.sum()), unchecked)
@@ -222,6 +199,17 @@ def _same_coder(result: IntakeResult) -> tuple[IntakeResult, int]:
         result,
         bad,
         column="CODER1+CODER2",
-        reason="the same coder coded both times; the second coding must come from another coder",
+        reason=message("same_coder"),
         value=acc["CODER1"].astype(str) + "+" + acc["CODER2"].astype(str),
     ), int(bad.sum())
+
+
+def _said(bad: pd.Series, code: str, **values: pd.Series) -> pd.Series:
+    """The message ``code`` of each row ``bad`` with that row's ``values`` (``""`` elsewhere),
+    as objects: :func:`~workbench.fielddata.intake.quarantine_rows` keeps their codes."""
+    out = pd.Series("", index=bad.index, dtype=object)
+    rows = bad.index[bad.to_numpy(bool)]
+    out[rows] = [
+        message(code, **{k: v[i] for k, v in values.items()}) for i in rows
+    ]
+    return out

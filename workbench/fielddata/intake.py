@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.fielddata.errors import FieldDataError
+from workbench.fielddata.messages import coded, joined, message
 from workbench.fielddata.quarantine import LOG_COLUMNS, write_intake_log, write_quarantine
 from workbench.fielddata.readers import (
     FieldFile,
@@ -26,6 +27,7 @@ from workbench.fielddata.readers import (
 )
 from workbench.fielddata.schema import Schema
 from workbench.fielddata.validate import (
+    CODED,
     ISSUE_COLUMNS,
     Reconciliation,
     ValidationResult,
@@ -49,9 +51,11 @@ class IntakeResult:
     quarantined
         Quarantined rows of all files (``file, row, column, value, reason`` + the record).
     issues
-        One row per problem: ``file, row, column, value, reason``.
+        One row per problem: ``file, row, column, value, reason, code, values`` (the
+        reason's code and values, :func:`~workbench.fielddata.messages.coded`).
     log
-        One row per file: :data:`~workbench.fielddata.quarantine.LOG_COLUMNS`.
+        One row per file: :data:`~workbench.fielddata.quarantine.LOG_COLUMNS` (the
+        ``message`` with its ``code`` and ``values``).
     reconciliation
         Batch counts over files that were read (rejected files count in the log only).
     """
@@ -126,7 +130,7 @@ def intake(
     recon = Reconciliation(
         read=int(log_df["rows_read"].sum()), accepted=len(acc), quarantined=len(quar)
     )
-    result = IntakeResult(acc, quar, _concat(issues, ISSUE_COLUMNS), log_df, recon)
+    result = IntakeResult(acc, quar, _concat(issues, ISSUE_COLUMNS + CODED), log_df, recon)
     result = _unique_across_files(result, schema)
     if quarantine_path is not None:
         write_quarantine(result.quarantined, quarantine_path)
@@ -147,7 +151,8 @@ def quarantine_rows(result: IntakeResult, mask, *, column: str, reason, value=No
     column
         The column the problem is in (as issues name it).
     reason
-        One reason for all, or one per accepted row.
+        One reason for all, or one per accepted row (a Series of ``object`` dtype keeps each
+        :func:`~workbench.fielddata.messages.message`'s code and values).
     value
         The cell shown in the issue (default: the accepted value of ``column``).
 
@@ -173,10 +178,11 @@ def quarantine_rows(result: IntakeResult, mask, *, column: str, reason, value=No
         return result
     moved = acc.loc[mask]
     reasons = (
-        pd.Series(reason, index=acc.index)[mask]
+        pd.Series(reason, index=acc.index, dtype=object)[mask]
         if not isinstance(reason, str)
-        else pd.Series(reason, index=moved.index)
+        else pd.Series([reason] * len(moved), index=moved.index, dtype=object)
     )
+    said = [coded(r) for r in reasons]
     if value is None:
         shown = (
             moved[column].astype(object).where(moved[column].notna(), "").astype(str)
@@ -191,13 +197,17 @@ def quarantine_rows(result: IntakeResult, mask, *, column: str, reason, value=No
             "row": moved["_source_row"].to_numpy(),
             "column": column,
             "value": shown.to_numpy(),
-            "reason": reasons.to_numpy(),
+            "reason": reasons.astype(str).to_numpy(),
+            "code": [c for c, _ in said],
+            "values": [v for _, v in said],
         }
     )
     record = moved.drop(columns=[c for c in ISSUE_COLUMNS if c in moved]).astype(object)
-    new_quar = pd.concat([new_issues.reset_index(drop=True), record.reset_index(drop=True)], axis=1)
+    new_quar = pd.concat(
+        [new_issues[ISSUE_COLUMNS].reset_index(drop=True), record.reset_index(drop=True)], axis=1
+    )
     quar = _concat([result.quarantined, new_quar], ISSUE_COLUMNS)
-    issues = _concat([result.issues, new_issues], ISSUE_COLUMNS)
+    issues = _concat([result.issues, new_issues], ISSUE_COLUMNS + CODED)
     log = result.log.copy()
     per_file = new_issues["file"].value_counts()
     hit = log["file"].isin(per_file.index)
@@ -239,13 +249,11 @@ def _unique_across_files(result: IntakeResult, schema: Schema) -> IntakeResult:
             continue
         where = acc["_source_file"].map(_name) + " row " + acc["_source_row"].astype(str)
         sources = where[dup].groupby(label[dup]).agg(", ".join)
-        reason = (
-            "duplicate "
-            + "+".join(key)
-            + " across files ("
-            + label.map(sources)
-            + "); keep one after checking which is right"
-        )
+        said = {
+            one: message("duplicate_across_files", key="+".join(key), sources=found)
+            for one, found in sources.items()
+        }
+        reason = pd.Series([said.get(one, "") for one in label], index=acc.index, dtype=object)
         result = quarantine_rows(result, dup, column="+".join(key), reason=reason, value=label)
         acc = result.accepted
     return result
@@ -267,39 +275,29 @@ def _intake_one(
         digest = sha256_file(path)
         entry["sha256"] = digest
         if digest in seen and path.stat().st_size:
-            return {
-                **entry,
-                "status": "rejected",
-                "message": f"intake: the same bytes as {_name(seen[digest])} (the file "
-                f"was delivered twice) ({path.name}); not read again, remove "
-                "one copy",
-            }, None
+            said = message("delivered_twice", other=_name(seen[digest]), name=path.name)
+            return _logged(entry, "rejected", said), None
         seen.setdefault(digest, path)
     try:
         raw, result = _read_and_validate(path, schema, known_ids, chunk_rows)
         entry.update(sha256=raw.sha256, format=raw.format, encoding=raw.encoding or "")
     except FieldDataError as exc:
-        return {**entry, "status": "rejected", "message": str(exc)}, None
+        return _logged(entry, "rejected", exc.args[0] if exc.args else str(exc)), None
     except (ValueError, TypeError, KeyError, OSError, IndexError) as exc:
-        return {
-            **entry,
-            "status": "rejected",
-            "message": f"intake: the file could not be read ({path.name}: "
-            f"{type(exc).__name__}); open it, save it again in a declared "
-            "format and report this file to the workbench team",
-        }, None
+        said = message("unreadable", name=path.name, error=type(exc).__name__)
+        return _logged(entry, "rejected", said), None
     rec = result.reconciliation
     status = "accepted" if rec.quarantined == 0 else "partly quarantined"
     if rec.accepted == 0:
         status = "all quarantined"
-    entry.update(
-        rows_read=rec.read,
-        rows_accepted=rec.accepted,
-        rows_quarantined=rec.quarantined,
-        status=status,
-        message=" | ".join([*raw.notes, *result.warnings]),
-    )
-    return entry, result
+    entry.update(rows_read=rec.read, rows_accepted=rec.accepted, rows_quarantined=rec.quarantined)
+    return _logged(entry, status, joined([*raw.notes, *result.warnings])), result
+
+
+def _logged(entry: dict, status: str, said: str) -> dict:
+    """A log row: ``status``, the ``message`` and its ``code`` and ``values``."""
+    code, values = coded(said)
+    return {**entry, "status": status, "message": str(said), "code": code, "values": values}
 
 
 def _read_and_validate(
@@ -355,7 +353,10 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
         shared = every[every["label"].isin(set(label[dup]))]
         rows = shared.sort_values("row").astype({"row": str}).groupby("label")["row"].agg(", ".join)
         shown = label[dup].map(_shown_key)
-        reason = "duplicate " + "+".join(key) + " " + shown + " (rows " + label[dup].map(rows) + ")"
+        said = [
+            message("duplicate", key="+".join(key), id=one, rows=rows[whole])
+            for one, whole in zip(shown, label[dup], strict=True)
+        ]
         moved = acc.loc[dup]
         found = pd.DataFrame(
             {
@@ -363,10 +364,10 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
                 "row": moved["_source_row"].to_numpy(),
                 "column": "+".join(key),
                 "value": shown.to_numpy(),
-                "reason": reason.to_numpy(),
+                "reason": [str(m) for m in said],
             }
         )
-        issues.append(found)
+        issues.append(found.assign(code="duplicate", values=[coded(m)[1] for m in said]))
         record = moved.astype(object).reset_index(drop=True)
         quar.append(pd.concat([found, record], axis=1))
         bad |= dup
@@ -379,7 +380,8 @@ def _unique_across_chunks(parts: list[ValidationResult], schema: Schema) -> Vali
         quarantined=len(quarantined),
     )
     notes = tuple(dict.fromkeys(n for p in parts for n in p.warnings))
-    return ValidationResult(accepted, quarantined, _concat(issues, ISSUE_COLUMNS), recon, notes)
+    issues = _concat(issues, ISSUE_COLUMNS + CODED)
+    return ValidationResult(accepted, quarantined, issues, recon, notes)
 
 
 def _quarantined_keys(

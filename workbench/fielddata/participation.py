@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.fielddata.messages import coded, message
+
 __all__ = ["ParticipationStandards", "participation_rates", "annotate_participation", "ROLES"]
 
 ROLES = ("sampled", "replacement_1", "replacement_2")
@@ -176,7 +178,8 @@ def annotate_participation(
         One row per group: ``[by,]`` the eight weighted rates as columns, then
         ``annotation`` (``""``, ``"†"``, ``"‡"``, ``"≡"``), ``meets_guidelines`` (bool, True
         only for ``""``), ``rule`` (which rule decided, in words), ``coverage_note``
-        (``""``, ``"2"``, ``"3"``) and ``exclusion_over_limit`` (bool).
+        (``""``, ``"2"``, ``"3"``), ``exclusion_over_limit`` (bool), and the rule's ``code``
+        and ``values`` (:func:`~workbench.fielddata.messages.coded`).
 
     Examples
     --------
@@ -372,13 +375,26 @@ def _annotate(row: pd.Series, s: ParticipationStandards) -> pd.Series:
     def meets(when: str, margin: bool = False) -> str | None:
         f = s.nearly if margin else (lambda t: t)
         sch, overall = row[f"school_{when}"], row[f"overall_{when}"]
+        rule = "rule_nearly" if margin else f"rule_{when.split('_')[0]}"
+        when = when.split("_")[0]
         if sch >= f(s.school) and cls_ >= f(s.class_) and stu >= f(s.student):
-            return (
-                f"{when.replace('_', ' ')}: school {sch:.3g} >= {f(s.school):g}, class "
-                f"{cls_:.3g} >= {f(s.class_):g}, student {stu:.3g} >= {f(s.student):g}"
+            return message(
+                rule,
+                when=when,
+                school=f"{sch:.3g}",
+                school_min=f"{f(s.school):g}",
+                klass=f"{cls_:.3g}",
+                class_min=f"{f(s.class_):g}",
+                student=f"{stu:.3g}",
+                student_min=f"{f(s.student):g}",
             )
         if overall >= f(s.overall):
-            return f"{when.replace('_', ' ')}: combined {overall:.3g} >= {f(s.overall):g}"
+            return message(
+                f"{rule}_combined",
+                when=when,
+                overall=f"{overall:.3g}",
+                overall_min=f"{f(s.overall):g}",
+            )
         return None
 
     if (rule := meets("before_replacement")) is not None:
@@ -386,25 +402,28 @@ def _annotate(row: pd.Series, s: ParticipationStandards) -> pd.Series:
     elif row["school_before_replacement"] < s.floor_original_schools:
         annotation, rule = (
             "≡",
-            (
-                f"original schools {row['school_before_replacement']:.3g} < "
-                f"{s.floor_original_schools:g}: replacements may not be used"
+            message(
+                "rule_floor",
+                school=f"{row['school_before_replacement']:.3g}",
+                floor=f"{s.floor_original_schools:g}",
             ),
         )
     elif (rule := meets("after_replacement")) is not None:
         annotation = "†"
     elif (rule := meets("after_replacement", margin=True)) is not None:
-        annotation, rule = "‡", f"nearly [A] {rule}"
+        annotation = "‡"
     else:
-        annotation, rule = "≡", "guidelines not met before or after replacement"
+        annotation, rule = "≡", message("rule_not_met")
     excl = row["exclusion_total"]
     note = "" if excl <= s.max_exclusion else ("3" if excl > s.coverage_note_3_above else "2")
     return pd.Series(
         {
             "annotation": annotation,
             "meets_guidelines": annotation == "",
-            "rule": rule,
+            "rule": str(rule),
             "coverage_note": note,
             "exclusion_over_limit": bool(excl > s.max_exclusion),
+            "code": coded(rule)[0],
+            "values": coded(rule)[1],
         }
     )

@@ -28,6 +28,8 @@ LOG_COLUMNS = [
     "rows_quarantined",
     "status",
     "message",
+    "code",
+    "values",
 ]
 
 
@@ -108,7 +110,8 @@ def write_intake_log(log: pd.DataFrame, path: str | Path) -> Path:
     Parameters
     ----------
     log
-        Frame with :data:`LOG_COLUMNS` (as made by :func:`workbench.fielddata.intake`).
+        Frame with :data:`LOG_COLUMNS` (as made by :func:`workbench.fielddata.intake`); a log
+        of before the ``code`` and ``values`` columns is written with them empty.
     path
         Target CSV.
 
@@ -121,11 +124,12 @@ def write_intake_log(log: pd.DataFrame, path: str | Path) -> Path:
     >>> import tempfile, pathlib
     >>> log = pd.DataFrame([dict(file="a.csv", sha256="ab", format="csv", encoding="utf-8",
     ...     rows_read=3, rows_accepted=2, rows_quarantined=1, status="partly quarantined",
-    ...     message="")])
+    ...     message="", code="", values="")])
     >>> p = write_intake_log(log, pathlib.Path(tempfile.mkdtemp()) / "intake_log.csv")
     >>> pd.read_csv(p)["rows_read"].tolist()
     [3]
     """
+    log = log.assign(**{c: "" for c in ("code", "values") if c not in log})
     missing = [c for c in LOG_COLUMNS if c not in log.columns]
     if missing:
         raise KeyError(

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.fielddata.errors import FieldDataError
+from workbench.fielddata.messages import message
 from workbench.fielddata.validate import INVISIBLE
 
 __all__ = [
@@ -131,10 +132,10 @@ def read_field_file(path: str | Path, *, sheet: str | None = None) -> FieldFile:
         return read_xlsx(path, sheet=sheet)
     if suffix in (".sav", ".zsav"):
         return read_sav(path)
-    hint = "save it as .xlsx" if suffix == ".xls" else "save it as .csv, .xlsx or .sav"
-    raise FieldDataError(
-        f"read_field_file: unknown file type {suffix or '(no extension)'!r} ({path}); {hint}"
-    )
+    if not suffix:
+        raise FieldDataError(message("no_extension", path=path))
+    code = "unknown_type_xls" if suffix == ".xls" else "unknown_type"
+    raise FieldDataError(message(code, suffix=suffix, path=path))
 
 
 def read_csv(path: str | Path) -> FieldFile:
@@ -185,9 +186,7 @@ def read_csv(path: str | Path) -> FieldFile:
     text, encoding = _decode(data, path)
     notes = []
     if "\r" in text and "\n" not in text:
-        notes.append(
-            f"read_csv: line ends are CR only (an old Mac export) ({path.name}); read as rows"
-        )
+        notes.append(message("note_cr_only", func="read_csv", name=path.name))
     first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
     header, width, note, _ = _csv_shape(io.StringIO(text, newline=""), delimiter, path)
@@ -204,12 +203,10 @@ def read_csv(path: str | Path) -> FieldFile:
             skiprows=1,
         )
     except pd.errors.ParserError as exc:  # pragma: no cover - _csv_shape found these first
-        raise FieldDataError(
-            f"read_csv: cannot parse the file ({path}: {exc}); re-export it as CSV"
-        ) from None
+        raise FieldDataError(message("cannot_parse", path=path, error=exc)) from None
     frame = frame.iloc[:, : len(header)]
     header, cleaned = _clean_header(header)
-    notes.extend(f"read_csv: {c} ({path.name}); removed" for c in cleaned)
+    notes.extend(_cleaned(c, "read_csv", path) for c in cleaned)
     frame.columns = header
     frame = _finish_frame(frame, header, path, first_row=2, func="read_csv")
     return FieldFile(
@@ -250,20 +247,13 @@ def read_csv_chunks(path: str | Path, *, chunk_rows: int = 100_000) -> Iterator[
     if header and str(header[-1]).strip() == "":
         yield read_csv(path)
         return
-    notes = (
-        [f"read_csv: line ends are CR only (an old Mac export) ({path.name}); read as rows"]
-        if cr_only
-        else []
-    )
+    notes = [message("note_cr_only", func="read_csv", name=path.name)] if cr_only else []
     notes.extend([note] if note else [])
     header, cleaned = _clean_header(header)
-    notes.extend(f"read_csv: {c} ({path.name}); removed" for c in cleaned)
+    notes.extend(_cleaned(c, "read_csv", path) for c in cleaned)
     _check_header(header, path, "read_csv", None)
     if last < 2:
-        raise FieldDataError(
-            f"read_csv: header only, the file has no data rows ({path}); "
-            "ask the region for the filled-in return"
-        )
+        raise FieldDataError(message("header_only", func="read_csv", path=path))
     with pd.read_csv(
         path,
         encoding=encoding,
@@ -343,10 +333,7 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     if has_formulas:
         rows = _formulas_without_values(data, ws.title, rows, path, notes)
     if not rows or all(_blank_cell(v) for v in rows[0]):
-        raise FieldDataError(
-            f"read_xlsx: sheet {ws.title!r} is empty ({path}); "
-            "put the header in row 1 and the data below it"
-        )
+        raise FieldDataError(message("sheet_empty", sheet=ws.title, path=path))
     header = [_cell_text(v) for v in rows[0]]
     width = len(header)
     body = [tuple(r) + (None,) * (width - len(r)) for r in rows[1:]]
@@ -354,7 +341,7 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> FieldFile:
     frame = frame.apply(lambda col: col.map(_cell_text)).astype(str) if len(frame) else frame
     frame.columns = header
     header, cleaned = _clean_header(header)
-    notes.extend(f"read_xlsx: {c} ({path.name}); removed" for c in cleaned)
+    notes.extend(_cleaned(c, "read_xlsx", path) for c in cleaned)
     frame.columns = header
     frame = _finish_frame(frame, header, path, first_row=2, func="read_xlsx", rows=rows)
     return FieldFile(frame, path, _sha256(data), "xlsx", notes=tuple(notes))
@@ -393,16 +380,15 @@ def read_xlsx_chunks(
             yield read_xlsx(path, sheet=sheet)
             return
         header, cleaned = _clean_header(header)
-        notes.extend(f"read_xlsx: {c} ({path.name}); removed" for c in cleaned)
+        notes.extend(_cleaned(c, "read_xlsx", path) for c in cleaned)
         _check_header(header, path, "read_xlsx", None)
         digest, start, body, blank = _sha256(data), 2, [], []
         for number, row in enumerate(rows, start=2):
             cells = [_cell_text(v) for v in row] + [""] * (len(header) - len(row))
             if any(c.strip() for c in cells[len(header) :]):
+                last = _col_letter(len(header) - 1)
                 raise FieldDataError(
-                    f"read_xlsx: row {number} has cells right of the header's last column "
-                    f"{_col_letter(len(header) - 1)} ({path}); give them a header or "
-                    "delete them"
+                    message("cells_right_of_header", row=number, column=last, path=path)
                 )
             if all(c == "" for c in cells):
                 blank.append(cells)  # kept only if a filled row follows
@@ -415,10 +401,7 @@ def read_xlsx_chunks(
         if body:
             yield _xlsx_chunk(body, header, path, start, digest, notes)
         elif start == 2:
-            raise FieldDataError(
-                f"read_xlsx: header only, the file has no data rows ({path}); "
-                "ask the region for the filled-in return"
-            )
+            raise FieldDataError(message("header_only", func="read_xlsx", path=path))
     finally:
         wb.close()
 
@@ -440,8 +423,7 @@ def _open_xlsx(data: bytes, path: Path):
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for bad files
         raise FieldDataError(
-            f"read_xlsx: not a readable .xlsx workbook ({path}: {type(exc).__name__}); "
-            "open it in Excel and save it again as .xlsx"
+            message("not_xlsx", path=path, error=type(exc).__name__)
         ) from None
 
 
@@ -484,10 +466,8 @@ def read_sav(path: str | Path) -> FieldFile:
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
     except Exception as exc:  # ReadstatError / PyreadstatError for truncated, corrupt files
-        raise FieldDataError(
-            f"read_sav: cannot read the .sav file, it looks truncated or corrupt ({path}: "
-            f"{str(exc).strip() or type(exc).__name__}); ask for the file again"
-        ) from None
+        error = str(exc).strip() or type(exc).__name__
+        raise FieldDataError(message("sav_corrupt", path=path, error=error)) from None
     header = list(frame.columns)
     frame = _finish_frame(frame, header, path, first_row=1, func="read_sav")
     labels = dict(zip(meta.column_names, meta.column_labels or [], strict=False))
@@ -530,16 +510,11 @@ def _read_bytes(path: Path, func: str) -> bytes:
         with open(path, "rb") as fh:
             data = fh.read()
     except FileNotFoundError:
-        raise FieldDataError(f"{func}: file not found ({path}); check the path") from None
+        raise FieldDataError(message("not_found", func=func, path=path)) from None
     except IsADirectoryError:
-        raise FieldDataError(
-            f"{func}: this is a folder, not a file ({path}); pass the file inside it"
-        ) from None
+        raise FieldDataError(message("a_folder", func=func, path=path)) from None
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
-        raise FieldDataError(
-            f"{func}: file is empty ({path}, {len(data)} bytes); "
-            "ask the region for the return again"
-        )
+        raise FieldDataError(message("empty_file", func=func, path=path, bytes=len(data)))
     return data
 
 
@@ -549,10 +524,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         or data.startswith(codecs.BOM_UTF16_BE)
         or b"\x00" in data[:4096]
     ):
-        raise FieldDataError(
-            f"read_csv: file contains NUL bytes, it is UTF-16 or binary, not a text CSV "
-            f"({path}); save it as 'CSV UTF-8' or 'CSV (Windows-1251)'"
-        )
+        raise FieldDataError(message("nul_bytes", path=path))
     if data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     else:
@@ -588,15 +560,11 @@ def _scan_bytes(path: Path) -> tuple[str, str, bool]:
                         bad_at = max(offset + exc.start - pending, 0)
                 offset += len(block)
     except FileNotFoundError:
-        raise FieldDataError(f"read_csv: file not found ({path}); check the path") from None
+        raise FieldDataError(message("not_found", func="read_csv", path=path)) from None
     except IsADirectoryError:
-        raise FieldDataError(
-            f"read_csv: this is a folder, not a file ({path}); pass the file inside it"
-        ) from None
+        raise FieldDataError(message("a_folder", func="read_csv", path=path)) from None
     if not content:
-        raise FieldDataError(
-            f"read_csv: file is empty ({path}, {offset} bytes); ask the region for the return again"
-        )
+        raise FieldDataError(message("empty_file", func="read_csv", path=path, bytes=offset))
     if bad_at is None:
         try:
             decoder.decode(b"", final=True)
@@ -621,11 +589,7 @@ def _neither(path: Path, at: int) -> None:
         before = fh.read(at)
         byte = fh.read(1) or b"\0"
     row = before.count(b"\n") + 1
-    raise FieldDataError(
-        f"read_csv: row {row} has bytes that are neither UTF-8 nor "
-        f"Windows-1251 (byte {byte[0]:#04x} at offset {at}) ({path}); "
-        "re-save the file as 'CSV UTF-8'"
-    )
+    raise FieldDataError(message("bad_bytes", row=row, byte=byte[0], offset=at, path=path))
 
 
 def _check_cp1251_lines(path: Path) -> None:
@@ -655,11 +619,7 @@ def _check_cp1251_lines(path: Path) -> None:
 
 
 def _mixed(utf8_row: int, other_row: int, path: Path) -> None:
-    raise FieldDataError(
-        f"read_csv: mixed encodings: row {utf8_row} is UTF-8 but row {other_row} is "
-        f"not (Windows-1251?) ({path}); the file was pasted together from two "
-        "exports: re-save the whole file once as 'CSV UTF-8'"
-    )
+    raise FieldDataError(message("mixed_encodings", row=utf8_row, other=other_row, path=path))
 
 
 def _check_mixed_encoding(data: bytes, path: Path) -> None:
@@ -697,25 +657,33 @@ def _csv_shape(
             continue
         if any(cell.strip() for cell in row[width:]):
             raise FieldDataError(
-                f"read_csv: row {number} has more fields than the header ({width}) ({path}: "
-                f"{len(row)} fields); check for an unquoted {delimiter!r} inside a value or "
-                "a shifted row"
+                message(
+                    "more_fields",
+                    row=number,
+                    width=width,
+                    path=path,
+                    fields=len(row),
+                    delimiter=delimiter,
+                )
             )
         trailing += 1
         first_trailing = first_trailing or number
         widest = max(widest, len(row))
     note = None
     if trailing:
-        note = (
-            f"read_csv: {trailing} row(s) end with an extra {delimiter!r} (a trailing "
-            f"delimiter; first at row {first_trailing}) ({path.name}); the empty last "
-            "field was ignored"
+        note = message(
+            "note_trailing",
+            rows=trailing,
+            delimiter=delimiter,
+            row=first_trailing,
+            name=path.name,
         )
     return header, widest, note, last
 
 
-def _clean_header(header: list) -> tuple[list, list[str]]:
-    """Header names without invisible characters; one note per name cleaned."""
+def _clean_header(header: list) -> tuple[list, list[dict]]:
+    """Header names without invisible characters; one note per name cleaned (its values,
+    for :func:`_cleaned`)."""
     out, notes = [], []
     for i, name in enumerate(header):
         text = str(name)
@@ -725,11 +693,15 @@ def _clean_header(header: list) -> tuple[list, list[str]]:
         if found:
             text = "".join(ch for ch in text if ch not in INVISIBLE)
             notes.append(
-                f"row 1, column {_col_letter(i)}: header {text.strip()!r} had "
-                f"invisible character(s) ({', '.join(found)})"
+                {"letter": _col_letter(i), "header": text.strip(), "found": ", ".join(found)}
             )
         out.append(text if found else name)
     return out, notes
+
+
+def _cleaned(values: dict, func: str, path: Path) -> str:
+    """The note of a header name cleaned of invisible characters (see :func:`_clean_header`)."""
+    return message("note_header_invisible", func=func, name=path.name, **values)
 
 
 def _finish_frame(
@@ -751,10 +723,7 @@ def _finish_frame(
         keep = len(blank) - int(np.argmin(blank[::-1])) if not blank.all() else 0
         frame = frame.iloc[:keep]
     if len(frame) == 0:
-        raise FieldDataError(
-            f"{func}: header only, the file has no data rows ({path}); "
-            "ask the region for the filled-in return"
-        )
+        raise FieldDataError(message("header_only", func=func, path=path))
     frame = frame.reset_index(drop=True)
     frame["_source_file"] = str(path)
     frame["_source_row"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
@@ -781,17 +750,16 @@ def _check_header(header: list, path: Path, func: str, rows: list | None) -> Non
             and len(rows) > 1
             and all(isinstance(v, str) and v.strip() for v in rows[1])
         )
-        what = "a two-row header (row 2 holds column names)" if multi else "blank column names"
-        raise FieldDataError(
-            f"{func}: {what}: row 1, column(s) {', '.join(blank)} have no name ({path}); "
-            "keep a single header row with one name per column"
-        )
+        code = "two_row_header" if multi else "unnamed_columns"
+        raise FieldDataError(message(code, func=func, columns=", ".join(blank), path=path))
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in seen:
+            first, second = _col_letter(seen[name]), _col_letter(i)
             raise FieldDataError(
-                f"{func}: duplicate column name {name!r} in row 1, columns "
-                f"{_col_letter(seen[name])} and {_col_letter(i)} ({path}); rename one of them"
+                message(
+                    "duplicate_column", func=func, name=name, first=first, second=second, path=path
+                )
             )
         seen[name] = i
 
@@ -804,21 +772,16 @@ def _pick_sheet(wb, sheet: str | None, path: Path, notes: list[str]):
         data = [ws for ws in wb.worksheets if ws.title not in skipped] or wb.worksheets
         if skipped:
             notes.append(
-                f"read_xlsx: read sheet {data[0].title!r} of {path.name}; skipped "
-                f"{skipped} (instructions: text, no table header)"
+                message("note_sheet_skipped", sheet=data[0].title, name=path.name, skipped=skipped)
             )
         else:
             warnings.warn(
-                f"read_xlsx: read the first sheet {data[0].title!r} of {path} "
-                f"(it has sheets {wb.sheetnames}); pass sheet= to choose another",
+                message("note_first_sheet", sheet=data[0].title, path=path, sheets=wb.sheetnames),
                 stacklevel=4,
             )
         return data[0]
     if sheet not in wb.sheetnames:
-        raise FieldDataError(
-            f"read_xlsx: no sheet {sheet!r} ({path}; sheets: "
-            f"{wb.sheetnames}); pass one of those as sheet="
-        )
+        raise FieldDataError(message("no_sheet", sheet=sheet, path=path, sheets=wb.sheetnames))
     return wb[sheet]
 
 
@@ -854,11 +817,7 @@ def _formulas_without_values(
                 found += 1
         out.append(tuple(row))
     if found:
-        notes.append(
-            f"read_xlsx: {found} formula cell(s) of sheet {title!r} have no saved "
-            f"value ({path.name}); open the file in Excel, let it recalculate and "
-            "save it (or paste the values)"
-        )
+        notes.append(message("note_formulas", cells=found, sheet=title, name=path.name))
     return out
 
 
@@ -879,9 +838,14 @@ def _check_merged_header(ws, path: Path) -> bool:
                 if int(r1) <= 2:
                     ref = f"{c1}{r1}:{c2}{r2}" if c2 else f"{c1}{r1}"
                     raise FieldDataError(
-                        f"read_xlsx: merged header cells {ref} in sheet {ws.title!r} "
-                        f"(row {r1}, column {c1}) ({path}); unmerge them and keep a single "
-                        "header row with one name per column"
+                        message(
+                            "merged_header",
+                            cells=ref,
+                            sheet=ws.title,
+                            row=r1,
+                            column=c1,
+                            path=path,
+                        )
                     )
             tail = chunk[-200:]
     return formulas

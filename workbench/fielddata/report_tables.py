@@ -34,6 +34,7 @@ __all__ = [
     "identifier_columns",
     "pseudonymized_columns",
     "save_tables",
+    "messages_from_text",
 ]
 
 
@@ -61,8 +62,11 @@ def intake_headlines(field: FieldIntake, log: pd.DataFrame) -> dict[str, int]:
 
 def files_not_read(log: pd.DataFrame) -> pd.DataFrame:
     """The files of the audit that were not read (rejected or unexpected), with the reason in
-    each language: ``kind, folder, file, fate, reason_ky, reason_ru, reason_en``."""
-    shown = log.loc[log["fate"] != "read", ["kind", "folder", "file", "fate", "reason"]]
+    each language, worded from its code and values: ``kind, folder, file, fate, reason_ky,
+    reason_ru, reason_en`` (``attrs["from_text"]``: reasons with no code, read from their
+    English text, see :func:`~workbench.fielddata.messages.in_languages`)."""
+    coded = [c for c in ("code", "values") if c in log]  # an audit of before: none
+    shown = log.loc[log["fate"] != "read", ["kind", "folder", "file", "fate", "reason", *coded]]
     return in_languages(shown.reset_index(drop=True), "reason")
 
 
@@ -98,7 +102,25 @@ def annotation_rows(summary: pd.DataFrame) -> pd.DataFrame:
     'талаптар алмаштырууга чейин да, кийин да аткарылган жок'
     """
     columns = ["annotation", "meets_guidelines", "rule", "coverage_note"]
+    columns += [c for c in ("code", "values") if c in summary]  # the rule's, when given
     return in_languages(summary[columns].reset_index(drop=True), "rule")
+
+
+def messages_from_text(*tables: pd.DataFrame) -> dict[str, int]:
+    """How the messages of the page's tables were worded (from
+    :func:`~workbench.fielddata.messages.in_languages`): ``coded`` from their code, ``n`` read
+    back from their English text (no code), ``unknown`` of those not recognised at all.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"kind": "", "folder": "", "file": ["a.csv", "b.txt"],
+    ...                     "fate": "unexpected", "reason": ["fits no kind of the layout", "?"]})
+    >>> messages_from_text(files_not_read(log))
+    {'coded': 0, 'n': 2, 'unknown': 1}
+    """
+    n = sum(t.attrs.get("from_text", 0) for t in tables)
+    said = sum(len(t) - t.attrs.get("blank", 0) for t in tables)
+    return {"coded": said - n, "n": n, "unknown": sum(t.attrs.get("unknown", 0) for t in tables)}
 
 
 def identifier_columns() -> list[str]:

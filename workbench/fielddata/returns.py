@@ -10,6 +10,7 @@ files must refer to (``tracking.IDCLASS``, ``tracking.IDSTUD`` in the schemas).
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 from workbench.fielddata.booklets import booklet_schema
 from workbench.fielddata.consistency import check_consistency
 from workbench.fielddata.intake import IntakeResult, intake
+from workbench.fielddata.messages import Message, coded, message
 from workbench.fielddata.quarantine import write_intake_log, write_quarantine
 from workbench.fielddata.schema import Column, Schema, load_schema
 from workbench.fielddata.validate import normalize_id
@@ -114,8 +116,9 @@ class FieldIntake:
             ``folder`` (inside the delivery, ``""`` at its top), ``file`` (the name),
             ``kind``, ``fate`` (``read``,
             ``rejected``, ``unexpected``), ``status`` (the intake log's), ``rows_read,
-            rows_accepted, rows_quarantined``, ``reason``. Every file found on disk has
-            exactly one row.
+            rows_accepted, rows_quarantined``, ``reason`` with its ``code`` and ``values``
+            (:func:`~workbench.fielddata.messages.coded`; no local path in either). Every
+            file found on disk has exactly one row.
         """
         log = self.log()
         rows = pd.DataFrame(
@@ -128,8 +131,13 @@ class FieldIntake:
                 "rows_accepted": log["rows_accepted"],
                 "rows_quarantined": log["rows_quarantined"],
                 "reason": log["message"].fillna("").map(self._public_text),
+                "code": log["code"].fillna("") if "code" in log else "",
+                "values": log["values"].fillna("").map(self._public_text)
+                if "values" in log
+                else "",
             }
         )
+        reasons = [self.unexpected.get(p, message("layout_no_kind")) for p in self.unmatched]
         extra = pd.DataFrame(
             {
                 "file": [self._relative(p) for p in self.unmatched],
@@ -139,9 +147,9 @@ class FieldIntake:
                 "rows_read": 0,
                 "rows_accepted": 0,
                 "rows_quarantined": 0,
-                "reason": [
-                    self.unexpected.get(p, "fits no kind of the layout") for p in self.unmatched
-                ],
+                "reason": [str(r) for r in reasons],
+                "code": [coded(r)[0] for r in reasons],
+                "values": [coded(r)[1] for r in reasons],
             }
         )
         out = pd.concat([rows, extra], ignore_index=True) if len(extra) else rows
@@ -339,26 +347,19 @@ def _sort_delivery(folder: str | Path) -> tuple[dict[str, list[Path]], dict[Path
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         parts = path.relative_to(folder).parts
         if _SYSTEM_FILES.match(parts[-1]):
-            unexpected[path] = "a hidden, lock or system file (not field data)"
+            unexpected[path] = message("system_file")
             continue
         kind = next((k for k in KINDS for pattern in LAYOUT[k] if _fits(parts, pattern)), None)
         if kind is not None:
             by_kind[kind].append(path)
         elif len(parts) == 1:
-            unexpected[path] = (
-                f"at the top of the delivery, outside its folders "
-                f"({', '.join(folders)}); move it into the right folder"
-            )
+            unexpected[path] = message("outside_folders", folders=", ".join(folders))
         elif parts[0].lower() + "/" not in folders:
-            unexpected[path] = (
-                f"in an unexpected folder {parts[0]}/ (the layout has "
-                f"{', '.join(folders)}); move it into the right folder"
+            unexpected[path] = message(
+                "unexpected_folder", folder=parts[0], folders=", ".join(folders)
             )
         else:
-            unexpected[path] = (
-                f"its name or folder fits no kind of file in {parts[0]}/ "
-                "(see workbench.fielddata.LAYOUT); rename it or move it"
-            )
+            unexpected[path] = message("fits_no_kind", folder=parts[0])
     return by_kind, unexpected
 
 
@@ -443,15 +444,12 @@ def _explain_missing_tracking(results: dict[str, IntakeResult]) -> dict[str, Int
             if "rejected" in what
             else ("had no valid row" if what else "is missing from the delivery")
         )
-        old = f"{listed} not in tracking.{listed}"
-        new = (
-            f"{listed} cannot be checked: the {kind.replace('_', ' ')} form {why} (see "
-            "the intake log)"
+        old = message("not_in_tracking", column=listed, listed=listed)
+        new = message(
+            "tracking_not_checked", column=listed, form=kind.replace("_", " "), why=why
         )
         for other, result in out.items():
-            issues = result.issues.assign(
-                reason=result.issues["reason"].str.replace(old, new, regex=False)
-            )
+            issues = _said_as(result.issues, result.issues["code"] == old.code, old, new)
             quar = result.quarantined
             if len(quar):
                 quar = quar.assign(
@@ -471,8 +469,8 @@ def _explain_quarantined_tracking(results: dict[str, IntakeResult]) -> dict[str,
         if quar.empty or listed not in quar:
             continue
         gone = set(normalize_id(quar[listed].astype(str)))
-        old = f"{listed} not in tracking.{listed}"
-        new = f"{listed}'s own row on the {kind.replace('_', ' ')} form was quarantined (see there)"
+        old = message("not_in_tracking", column=listed, listed=listed)
+        new = message("tracking_row_quarantined", column=listed, form=kind.replace("_", " "))
         for other, result in out.items():
             if other == kind or result.issues.empty:
                 continue
@@ -480,7 +478,7 @@ def _explain_quarantined_tracking(results: dict[str, IntakeResult]) -> dict[str,
             hit = (issues["reason"] == old) & normalize_id(issues["value"].astype(str)).isin(gone)
             if not hit.any():
                 continue
-            issues = issues.assign(reason=issues["reason"].where(~hit, new))
+            issues = _said_as(issues, hit, old, new)
             q = result.quarantined
             keys = set(
                 zip(result.issues.loc[hit, "file"], result.issues.loc[hit, "row"], strict=True)
@@ -493,4 +491,21 @@ def _explain_quarantined_tracking(results: dict[str, IntakeResult]) -> dict[str,
                 .where(~mine, q["reason"].astype(str).str.replace(old, new, regex=False))
             )
             out[other] = IntakeResult(result.accepted, q, issues, result.log, result.reconciliation)
+    return out
+
+
+def _said_as(issues: pd.DataFrame, hit: pd.Series, old: str, new: str) -> pd.DataFrame:
+    """``issues`` with the problem ``old`` said as ``new`` in the rows ``hit`` whose reason
+    starts with it: text, code and values (the cause seen in the cell kept)."""
+    hit = hit & issues["reason"].astype(str).str.startswith(old)
+    if not hit.any():
+        return issues
+    out = issues.copy()
+    out.loc[hit, "reason"] = new + out.loc[hit, "reason"].astype(str).str[len(old) :]
+    cause = out.loc[hit, "values"].map(lambda v: json.loads(v).get("cause") if v else None)
+    out.loc[hit, "code"] = new.code
+    out.loc[hit, "values"] = [
+        coded(Message(new, new.code, {**new.values, "cause": c} if c else new.values))[1]
+        for c in cause
+    ]
     return out

@@ -31,6 +31,7 @@ from workbench.fielddata.blocks import (
 from workbench.fielddata.blocks import is_number as _is_number
 from workbench.fielddata.blocks import to_float as _to_float
 from workbench.fielddata.errors import FieldDataError
+from workbench.fielddata.messages import coded, message, with_cause
 from workbench.fielddata.schema import Column, Schema
 
 __all__ = [
@@ -38,11 +39,14 @@ __all__ = [
     "ValidationResult",
     "validate",
     "ISSUE_COLUMNS",
+    "CODED",
     "diagnose",
     "normalize_id",
 ]
 
 ISSUE_COLUMNS = ["file", "row", "column", "value", "reason"]
+#: beside ``reason`` in the issues: its code and values (JSON), see :mod:`.messages`
+CODED = ["code", "values"]
 _SOURCE = ["_source_file", "_source_row"]
 _FORMULA = r"^=\s*[A-Za-z_$(]"
 #: characters people cannot see: zero-width, byte-order mark, no-break spaces
@@ -113,7 +117,8 @@ class ValidationResult:
         Rows that failed, as read (text), led by ``file, row, column, value, reason``
         (several problems in one row are joined with ``"; "``).
     issues
-        One row per problem: ``file, row, column, value, reason``.
+        One row per problem: ``file, row, column, value, reason, code, values`` (the
+        reason's code and values, :func:`~workbench.fielddata.messages.coded`).
     reconciliation
         Counts read/accepted/quarantined (checked when built).
     warnings
@@ -189,7 +194,7 @@ def validate(
                 blank_row,
                 "",
                 pd.Series("", index=frame.index),
-                "blank row (all cells empty)",
+                message("blank_row"),
             )
         )
     grouped = _check_groups(frame, schema, ~blank_row)
@@ -216,7 +221,11 @@ def validate(
     for note in notes:
         warnings.warn(note, stacklevel=2)
     return ValidationResult(
-        accepted, quarantined, issues_df[ISSUE_COLUMNS].reset_index(drop=True), recon, tuple(notes)
+        accepted,
+        quarantined,
+        issues_df[ISSUE_COLUMNS + CODED].reset_index(drop=True),
+        recon,
+        tuple(notes),
     )
 
 
@@ -236,25 +245,23 @@ def _prepare(frame: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame, list[st
     declared = {c.name for c in schema.columns}
     missing = [c.name for c in schema.columns if c.required and c.name not in frame.columns]
     if missing:
-        hint = "check the header spelling or add aliases to the schema"
-        if len(data_cols) == 1 and any(ch in str(data_cols[0]) for ch in "|\t;,"):
-            hint = "the header was read as one column: the delimiter must be ',' or ';'"
+        one = len(data_cols) == 1 and any(ch in str(data_cols[0]) for ch in "|\t;,")
         raise FieldDataError(
-            f"validate: missing required column(s) {missing} in row 1 ({file}; columns "
-            f"read: {data_cols[:12]}{' ...' if len(data_cols) > 12 else ''}); {hint}"
+            message(
+                "missing_columns_one" if one else "missing_columns",
+                columns=missing,
+                file=file,
+                read=f"{data_cols[:12]}{' ...' if len(data_cols) > 12 else ''}",
+            )
         )
     extra = [c for c in data_cols if c not in declared]
     notes = []
     if extra and schema.extra_columns == "error":
         raise FieldDataError(
-            f"validate: undeclared column(s) {extra} in row 1 ({file}); "
-            f"remove them or declare them in schema {schema.name!r}"
+            message("undeclared_columns", columns=extra, file=file, schema=schema.name)
         )
     if extra and schema.extra_columns == "warn":
-        notes.append(
-            f"validate: kept undeclared column(s) {extra} of {file} as text; "
-            f"declare them in schema {schema.name!r} to check them"
-        )
+        notes.append(message("note_undeclared", columns=extra, file=file, schema=schema.name))
     return frame, notes
 
 
@@ -271,8 +278,7 @@ def _header_map(frame: pd.DataFrame, schema: Schema, file: str) -> dict[str, str
         if name in mapping.values():
             first = next(k for k, v in mapping.items() if v == name)
             raise FieldDataError(
-                f"validate: headers {first!r} and {header!r} both mean "
-                f"column {name!r} in row 1 ({file}); keep one of them"
+                message("same_column_twice", first=first, second=header, name=name, file=file)
             )
         mapping[header] = name
     return mapping
@@ -342,15 +348,14 @@ def _check_column(
         checks.append((bad & live, code_reason(col)))
     elif col.type == "date":
         values, bad, note = _check_date(raw, col, frame)
-        checks.append(
-            (bad & live, f"{col.name} not a date in format {' or '.join(col.date_formats)}")
-        )
+        formats = " or ".join(col.date_formats)
+        checks.append((bad & live, message("not_a_date", column=col.name, formats=formats)))
     else:
         values, more = _check_number(raw, col)
         checks.extend((mask & live, reason) for mask, reason in more)
     if col.type == "str":
         formula = _text(raw).str.match(_FORMULA).to_numpy(bool)
-        checks.append((formula & live, f"{col.name} is an Excel formula with no saved value"))
+        checks.append((formula & live, message("formula_no_value", column=col.name)))
     return values, _found(frame, col, checks), note
 
 
@@ -374,15 +379,17 @@ def _check_groups(frame: pd.DataFrame, schema: Schema, live: np.ndarray) -> dict
 
 
 def _found(frame: pd.DataFrame, col: Column, checks: list) -> list[pd.DataFrame]:
-    """The issues of one column's ``(mask, reason)`` checks, each with the cell's real cause."""
+    """The issues of one column's ``(mask, reason)`` checks, each with the cell's real cause
+    (:func:`diagnose`, once per distinct value)."""
     shown = None
     found = []
     for mask, reason in checks:
         if mask.any():
             shown = _display(frame[col.name]) if shown is None else shown
             issue = _issues(frame, mask, col.name, shown, reason)
-            cause = issue["value"].map(diagnose)
-            issue["reason"] = issue["reason"].where(cause == "", issue["reason"] + ": " + cause)
+            said = {v: with_cause(reason, diagnose(v)) for v in issue["value"].unique()}
+            issue["reason"] = issue["value"].map({v: str(m) for v, m in said.items()})
+            issue["values"] = issue["value"].map({v: coded(m)[1] for v, m in said.items()})
             found.append(issue)
     return found
 
@@ -456,9 +463,8 @@ def _check_date(
     note = None
     if sum(v > 0 for v in used.values()) > 1:
         counts = ", ".join(f"{v} as {k}" for k, v in used.items() if v)
-        note = (
-            f"validate: column {col.name} of {_file_label(frame)} mixes date formats "
-            f"({counts}); all were accepted, check that day and month are not swapped"
+        note = message(
+            "note_date_formats", column=col.name, file=_file_label(frame), counts=counts
         )
     return parsed, bad, note
 
@@ -485,11 +491,15 @@ def _check_reference(
     bad = (values.notna() & ~values.isin(known) & ~miss).fillna(False).to_numpy(bool) & live
     if not bad.any():
         return []
-    return [
-        _issues(
-            frame, bad, col.name, _display(frame[col.name]), f"{col.name} not in {col.references}"
-        )
-    ]
+    return [_issues(frame, bad, col.name, _display(frame[col.name]), _not_in(col))]
+
+
+def _not_in(col: Column) -> str:
+    """The reason of an ID not among the known ones: ``IDSCHOOL not in sample.IDSCHOOL``."""
+    where, _, listed = str(col.references).partition(".")
+    if listed and where in ("sample", "tracking", "sector"):
+        return message(f"not_in_{where}", column=col.name, listed=listed)
+    return message("not_in_list", column=col.name, list=col.references)
 
 
 def _check_unique(
@@ -514,11 +524,15 @@ def _check_unique(
     sub = keys[dup].assign(_row=_row_labels(frame)[dup])
     label = sub[key].agg("+".join, axis=1)
     rows = sub.groupby(label, sort=False)["_row"].agg(", ".join)
-    reason = "duplicate " + "+".join(key) + " " + label + " (rows " + label.map(rows) + ")"
+    said = [
+        message("duplicate", key="+".join(key), id=one, rows=rows[one]) for one in label.unique()
+    ]
     shown = pd.Series("", index=frame.index)
     shown[dup] = label
     out = _issues(frame, dup, "+".join(key), shown, "")
-    out["reason"] = reason.to_numpy()
+    out["reason"] = label.map({m.values["id"]: str(m) for m in said}).to_numpy()
+    out["code"] = "duplicate"
+    out["values"] = label.map({m.values["id"]: coded(m)[1] for m in said}).to_numpy()
     return [out]
 
 
@@ -536,6 +550,7 @@ def _issues(
     frame: pd.DataFrame, mask: np.ndarray, column: str, shown: pd.Series, reason: str
 ) -> pd.DataFrame:
     pos = np.flatnonzero(mask)
+    code, values = coded(reason)
     return pd.DataFrame(
         {
             "_pos": pos,
@@ -543,7 +558,9 @@ def _issues(
             "row": frame["_source_row"].to_numpy()[pos],
             "column": column,
             "value": shown.to_numpy()[pos],
-            "reason": reason,
+            "reason": str(reason),
+            "code": code,
+            "values": values,
         }
     )
 
@@ -557,10 +574,13 @@ def _concat_issues(issues: list[pd.DataFrame]) -> pd.DataFrame:
             "column": pd.Series(dtype="str"),
             "value": pd.Series(dtype="str"),
             "reason": pd.Series(dtype="str"),
+            "code": pd.Series(dtype="str"),
+            "values": pd.Series(dtype="str"),
         }
         return pd.DataFrame(empty)
     out = pd.concat(issues, ignore_index=True)
-    return out.astype({"file": "str", "column": "str", "value": "str", "reason": "str"})
+    text = {"file": "str", "column": "str", "value": "str", "reason": "str"}
+    return out.astype(text | {"code": "str", "values": "str"})
 
 
 def _accepted_frame(
@@ -615,7 +635,7 @@ def diagnose(value: object) -> str:
 
     text = "" if value is None else str(value)
     if re.match(_FORMULA, text.strip()):
-        return "an Excel formula with no saved value"
+        return message("cause_formula")
     hidden = [
         (i, ch)
         for i, ch in enumerate(text, start=1)
@@ -624,24 +644,28 @@ def diagnose(value: object) -> str:
     if hidden:
         i, ch = hidden[0]
         what = INVISIBLE.get(ch, unicodedata.name(ch, "control character").lower())
-        more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
-        return f"invisible character U+{ord(ch):04X} {what} at character {i}{more}"
+        code = f"U+{ord(ch):04X}"
+        if len(hidden) > 1:
+            return message("cause_invisible_more", code=code, what=what, at=i, more=len(hidden) - 1)
+        return message("cause_invisible", code=code, what=what, at=i)
     letters = [(i, ch) for i, ch in enumerate(text, start=1) if ch.isalpha()]
     digits = sum(ch.isdigit() for ch in text)
     if letters and len(letters) <= 2 and digits and all(ch in LOOK_ALIKE for _, ch in letters):
         i, ch = letters[0]
-        return (
-            f"look-alike letter {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')}) at "
-            f"character {i} where a digit belongs"
+        return message(
+            "cause_look_alike",
+            letter=ch,
+            code=f"U+{ord(ch):04X}",
+            name=unicodedata.name(ch, "?"),
+            at=i,
         )
     if len(letters) > 2:
-        return (
-            f"text ({len(text)} characters with letters) where a number belongs: a name "
-            "or a shifted column?"
-        )
+        return message("cause_text", length=len(text))
     odd = [ch for ch in text if ch.isdigit() and not ch.isascii()]
     if odd:
-        return f"non-Latin digit U+{ord(odd[0]):04X} ({unicodedata.name(odd[0], '?')})"
+        return message(
+            "cause_digit", code=f"U+{ord(odd[0]):04X}", name=unicodedata.name(odd[0], "?")
+        )
     return ""
 
 
