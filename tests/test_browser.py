@@ -223,3 +223,40 @@ def test_the_distribution_and_follow_up_tables_fit_a_page_1280_px_wide(tmp_path)
         _, old = _widths(_stage_page(tmp_path / f"old.{lang}.html", before, lang))
         overflowing = [scroll > client for _, scroll, client, _ in old[:2]]
         assert overflowing == [True, lang != "en"], (lang, old)
+
+
+def test_the_design_evaluation_and_scale_tables_fit_a_page_1280_px_wide(tmp_path):
+    """The sample-design page's design evaluation and the teacher-ed t20 scale validation, as
+    their notebooks show them (two tables each), in ky and ru; the one-table layouts they
+    replace as the control (they scrolled: 1328/1294 and 1351/1393 px in the demo runs)."""
+    from tests.test_page_tables import _evaluation, _scales
+    from workbench.indicators import report as tr
+    from workbench.report import table
+    from workbench.sampling.report_tables import evaluation_views
+
+    accuracy, coverage = evaluation_views(_evaluation())
+    reliability, fit = tr.scale_tables(_scales())
+    even = {"coverage": 3, "coverage_mc_se": 3, "se_ratio": 2, "level": 2}
+    alpha = {"alpha": 3, "alpha_lower": 3, "omega": 3}
+    for lang in ("ky", "ru"):
+        shown = [
+            table(accuracy, lang=lang),
+            table(coverage, lang=lang, digits=even),
+            table(reliability, lang=lang, verbatim=("items_used",), digits=alpha),
+            table(fit, lang=lang, digits={"cfi": 3, "rmsea": 3}),
+        ]
+        viewport, tables = _widths(_stage_page(tmp_path / f"now.{lang}.html", shown, lang))
+        assert viewport == 1280 and len(tables) == 4 + 1, lang  # + the provenance table
+        for _, scroll, client, right in tables:
+            assert scroll <= client and right <= viewport, (lang, tables)
+        before = [
+            table(_evaluation(), lang=lang, digits=even),
+            table(
+                tr.scale_table(_scales()),
+                lang=lang,
+                verbatim=("items_used",),
+                digits=alpha | {"cfi": 3, "rmsea": 3},
+            ),
+        ]
+        _, old = _widths(_stage_page(tmp_path / f"old.{lang}.html", before, lang))
+        assert [scroll > client for _, scroll, client, _ in old[:2]] == [True, True], (lang, old)
