@@ -135,15 +135,7 @@ def test_every_catalog_entry_reads_the_stored_table(runs):
 def _expected_hidden(status: pd.DataFrame, schools: pd.DataFrame) -> dict[str, str]:
     """The schools the rule hides, from the teacher statuses (independent of the package)."""
     per_school = status.groupby("school_id").size()
-    district = schools.set_index("school_id")["district"]
-    hidden = {s: "small_cell" for s, n in per_school.items() if n < SUPPRESS_BELOW}
-    for d in district.unique():
-        mine = [s for s in per_school.index if district[s] == d]
-        small = [s for s in mine if s in hidden]
-        if len(small) == 1:
-            others = [s for s in mine if s not in hidden]
-            hidden[min(others, key=lambda s: per_school[s])] = "complementary"
-    return hidden
+    return _hidden_by_rule(per_school, schools.set_index("school_id")["district"])
 
 
 @pytest.mark.slow

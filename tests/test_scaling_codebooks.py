@@ -21,6 +21,7 @@ import pytest
 
 from tests import fielddata_delivery as dl
 from tests.test_languages import leaks
+from tests.test_scaling_report import _conditioning
 from workbench.fielddata import field_schemas
 from workbench.instruments import read_instruments, write_instruments
 from workbench.report import table_html
@@ -33,19 +34,6 @@ from workbench.scaling import (
     unlabelled,
     value_labels,
 )
-
-
-def _conditioning():
-    data = pd.DataFrame(
-        {
-            "region": ["bishkek", "chui", "osh_city", "chui"],
-            "ITSEX": [1, 2, 2, 1],
-            "q1": [1, 2, 3, 4],
-        }
-    )
-    return conditioning_variables(
-        data, direct=["region", "ITSEX"], background=["q1"], max_components=1
-    )
 
 
 def test_a_sex_dummy_is_shown_by_its_value_label_in_each_language():

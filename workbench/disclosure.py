@@ -23,7 +23,7 @@ import pandas as pd
 
 from workbench.labels import label
 
-__all__ = ["STATISTICS", "suppress_small_cells"]
+__all__ = ["STATISTICS", "hidden_with_complements", "suppress_small_cells"]
 
 #: columns blanked in a suppressed cell (besides any ``estimate*``, ``se*``, ``ci_*``)
 STATISTICS = (
@@ -113,3 +113,33 @@ def suppress_small_cells(
     previous = out[note].fillna("").astype(str) if note in out.columns else ""
     out[note] = np.where(small, why, previous)
     return out
+
+
+def hidden_with_complements(
+    table: pd.DataFrame, *, count: str, siblings: Sequence[str], min_n: int, caller: str
+) -> pd.Series:
+    """Why each row of a table of counts is hidden: ``small_cell`` when its ``count`` is
+    below ``min_n`` (the cycle's ``suppress_below``); ``complementary`` for the sibling with
+    the smallest ``count`` when a row is the only one hidden among its ``siblings`` (rows
+    sharing those columns), so that the parent's total minus the shown rows never gives it
+    back; empty when shown. ``caller`` names the function in the error for a bad ``min_n``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"parent": ["d", "d", "d", "e"], "teachers": [4, 30, 20, 3]})
+    >>> hidden_with_complements(t, count="teachers", siblings=["parent"], min_n=5,
+    ...                         caller="example").tolist()
+    ['small_cell', '', 'complementary', 'small_cell']
+    """
+    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 0:
+        raise ValueError(
+            f"{caller}: min_n must be an integer >= 0 ({min_n!r} given); "
+            "use the cycle's suppress_below"
+        )
+    why = pd.Series("", index=table.index, dtype=object)
+    why[table[count] < min_n] = "small_cell"
+    for _, rows in table.groupby(list(siblings), sort=False):
+        hidden = why[rows.index] != ""
+        if hidden.sum() == 1 and len(rows) > 1:
+            why[rows.loc[~hidden.to_numpy(), count].idxmin()] = "complementary"
+    return why

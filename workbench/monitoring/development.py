@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbench.disclosure import hidden_with_complements
+
 __all__ = [
     "teacher_status",
     "compliance",
@@ -153,18 +155,14 @@ def suppress_compliance(table: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
     >>> s["suppressed"].tolist(), s["overdue"].tolist()
     (['small_cell', '', 'complementary', ''], [<NA>, 2, <NA>, 4])
     """
-    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
-        raise ValueError(
-            f"suppress_compliance: min_n must be an integer >= 0 ({min_n!r} given); "
-            "use the cycle's suppress_below"
-        )
     out = table.copy()
-    out["suppressed"] = ""
-    out.loc[out["teachers"] < min_n, "suppressed"] = "small_cell"
-    for _, siblings in out.groupby(["level", "parent"], sort=False):
-        hidden = siblings["suppressed"] != ""
-        if hidden.sum() == 1 and len(siblings) > 1:
-            out.loc[siblings.loc[~hidden, "teachers"].idxmin(), "suppressed"] = "complementary"
+    out["suppressed"] = hidden_with_complements(
+        out,
+        count="teachers",
+        siblings=["level", "parent"],
+        min_n=min_n,
+        caller="suppress_compliance",
+    )
     shown = out["suppressed"] == ""
     for column in ("compliant", "overdue", "due_soon"):
         out[column] = out[column].astype("Int64").where(shown)  # counts stay integers

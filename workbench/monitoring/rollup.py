@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.disclosure import hidden_with_complements
 from workbench.monitoring.framework import MonitoringFramework, MonitoringIndicator
 
 __all__ = [
@@ -126,19 +127,16 @@ def suppress_teacher_counts(
     >>> s["suppressed"].tolist(), s["numerator"].tolist()
     (['small_cell', '', 'complementary'], [nan, 9.0, nan])
     """
-    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
-        raise ValueError(
-            f"suppress_teacher_counts: min_n must be an integer >= 0 ({min_n!r} given); "
-            "use the cycle's suppress_below"
-        )
     out = table.copy()
-    out["suppressed"] = ""
     people = out["indicator"].isin(indicators)
-    out.loc[people & (out["denominator"] < min_n), "suppressed"] = "small_cell"
-    for _, siblings in out[people].groupby(["indicator", "year", "level", "parent"], sort=False):
-        hidden = siblings["suppressed"] != ""
-        if hidden.sum() == 1 and len(siblings) > 1:
-            out.loc[siblings.loc[~hidden, "denominator"].idxmin(), "suppressed"] = "complementary"
+    out["suppressed"] = ""
+    out.loc[people, "suppressed"] = hidden_with_complements(
+        out[people],
+        count="denominator",
+        siblings=["indicator", "year", "level", "parent"],
+        min_n=min_n,
+        caller="suppress_teacher_counts",
+    )
     shown = out["suppressed"] == ""
     for column in _HIDDEN:
         out[column] = out[column].astype(float).where(shown)
