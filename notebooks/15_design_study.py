@@ -105,7 +105,9 @@ wb.report.table(wb.sampling.study_report(study.needs(), lang=lang), lang=lang)
 wb.report.text("design_study", "domains", lang=lang)
 
 # %%
-wb.report.table(wb.sampling.study_report(study.domains, lang=lang), lang=lang)
+precision, coverage = wb.sampling.study_domain_views(study.domains)  # two: each fits the page
+display(wb.report.table(wb.sampling.study_report(precision, lang=lang), lang=lang))
+wb.report.table(wb.sampling.study_report(coverage, lang=lang), lang=lang)
 
 # %%
 wb.catalog.save(cycle, "design_study", frontier)

@@ -260,3 +260,22 @@ def test_the_design_evaluation_and_scale_tables_fit_a_page_1280_px_wide(tmp_path
         ]
         _, old = _widths(_stage_page(tmp_path / f"old.{lang}.html", before, lang))
         assert [scroll > client for _, scroll, client, _ in old[:2]] == [True, True], (lang, old)
+
+
+def test_the_design_study_domain_tables_fit_a_page_1280_px_wide(tmp_path):
+    """The design-study page's per-domain quality as two tables, in ky and ru; the one table
+    it replaces (21 columns, 1760 px in ky) as the control."""
+    from tests.test_page_tables import _domains
+    from workbench.report import table
+    from workbench.sampling import study_domain_views, study_report
+
+    for lang in ("ky", "ru"):
+        views = study_domain_views(_domains())
+        shown = [table(study_report(t, lang=lang), lang=lang) for t in views]
+        viewport, tables = _widths(_stage_page(tmp_path / f"now.{lang}.html", shown, lang))
+        assert viewport == 1280 and len(tables) == 2 + 1, lang  # + the provenance table
+        for _, scroll, client, right in tables:
+            assert scroll <= client and right <= viewport, (lang, tables)
+        before = [table(study_report(_domains(), lang=lang), lang=lang)]
+        _, old = _widths(_stage_page(tmp_path / f"old.{lang}.html", before, lang))
+        assert old[0][1] > old[0][2], (lang, old)  # it scrolled

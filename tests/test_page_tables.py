@@ -245,3 +245,64 @@ def test_the_scale_validation_is_two_tables_holding_every_cell_of_the_one():
     both = reliability.merge(fit, on=keys, validate="one_to_one")
     pd.testing.assert_frame_equal(both[one.columns], one)
     assert len(both) == len(one) == 7 and one["year"].tolist() == ["2026"] * 7
+
+
+def _domains() -> pd.DataFrame:
+    """The per-domain quality of the design study (``DesignStudy.domains``, 21 columns), the
+    first three rows of a run of parameters/sabat6-design-study.yaml, for two designs."""
+    rows = pd.DataFrame(
+        {
+            "domain": ["national", "region", "region"],
+            "group": ["all", "batken", "bishkek"],
+            "true_value": [500.00633, 480.127582, 542.827547],
+            "reps": [200, 200, 200],
+            "mean_estimate": [502.061851, 480.528366, 544.937007],
+            "bias": [2.055521, 0.400784, 2.109461],
+            "empirical_se": [4.732188, 14.81528, 13.255647],
+            "mean_se": [4.936794, 15.829708, 11.635086],
+            "se_ratio": [1.043237, 1.068472, 0.877746],
+            "mean_se_fpc": [4.642446, 15.254125, 10.452308],
+            "se_ratio_fpc": [0.981036, 1.029621, 0.788517],
+            "df": [75.0, 6.0, 11.0],
+            "n_schools": [150.0, 11.0, 21.0],
+            "coverage_normal": [0.9, 0.9, 0.85],
+            "coverage_t": [0.95, 0.95, 0.95],
+            "coverage_t_fpc": [0.85, 0.95, 0.85],
+            "se_missing": [0, 0, 0],
+            "coverage_mc_se": [0.048734] * 3,
+            "level": [0.95] * 3,
+            "verdict": ["under", "meets", "under"],
+        }
+    )
+    designs = ["A · 150 schools", "C · 200, ≥ 5 per stratum"]
+    both = pd.concat([rows.assign(design=d) for d in designs], ignore_index=True)
+    return both[["design", *rows.columns]]
+
+
+def test_the_design_study_domains_are_two_tables_holding_every_cell_of_the_one():
+    from workbench.sampling import study_domain_views, study_report
+
+    one = _domains()
+    precision, coverage = study_domain_views(one)
+    assert one.shape[1] == 21 > MAX_COLUMNS  # 1760 px wide in ky at 1280
+    assert precision.shape[1] == 11 and coverage.shape[1] == 13 <= MAX_COLUMNS
+    keys = ["design", "domain", "group"]
+    assert precision.columns[:3].tolist() == coverage.columns[:3].tolist() == keys
+    assert coverage.columns[3:].tolist() == [
+        "reps",
+        "df",
+        "n_schools",
+        "coverage_normal",
+        "coverage_t",
+        "coverage_t_fpc",
+        "se_missing",
+        "coverage_mc_se",
+        "level",
+        "verdict",
+    ]
+    both = precision.merge(coverage, on=keys, validate="one_to_one")
+    pd.testing.assert_frame_equal(both[one.columns], one)
+    # as the page shows them: coverage in percent and the verdict in words, per table
+    shown = study_report(coverage, lang="ru")
+    assert shown.iloc[:, 7].tolist()[:3] == [95.0, 95.0, 95.0]  # coverage_t, %
+    assert shown.iloc[:, -1].tolist() != coverage["verdict"].tolist()  # words, not codes

@@ -15,6 +15,7 @@ from workbench.sampling.design_study import (
     design_study,
     design_study_verdict,
     frontier_figure,
+    study_domain_views,
     study_population,
     study_report,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "evaluate_domains",
     "frontier_figure",
     "simulate_domains",
+    "study_domain_views",
     "study_population",
     "study_report",
     "summarize_domains",

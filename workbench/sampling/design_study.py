@@ -43,6 +43,9 @@ __all__ = [
     "frontier_figure",
     "study_population",
     "study_report",
+    "study_domain_views",
+    "DOMAIN_KEYS",
+    "DOMAIN_PRECISION",
 ]
 
 
@@ -402,6 +405,47 @@ def study_report(table: pd.DataFrame, *, lang: str) -> pd.DataFrame:
         if column in out:
             out[column] = out[column].map(words)
     return out.rename(columns={**words, **_texts()["columns"][lang]})
+
+
+#: The per-domain quality of a design study (``DesignStudy.domains``, 21 columns, 1760 px
+#: at 1280 in ky) as two tables keyed by design, domain and group (:func:`study_domain_views`):
+#: the estimates and their standard errors, then the samples, the coverage and the verdict.
+DOMAIN_KEYS = ("design", "domain", "group")
+DOMAIN_PRECISION = (
+    "true_value",
+    "mean_estimate",
+    "bias",
+    "empirical_se",
+    "mean_se",
+    "se_ratio",
+    "mean_se_fpc",
+    "se_ratio_fpc",
+)
+
+
+def study_domain_views(domains: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``DesignStudy.domains`` as two tables that fit a page 1280 px wide (11 and 13 columns
+    instead of 21), each keyed by :data:`DOMAIN_KEYS`: the estimates and standard errors
+    (:data:`DOMAIN_PRECISION`), then every other column (samples, schools, df, the three
+    coverages and their Monte Carlo SE, the verdict). Together they hold every cell; shown
+    through :func:`study_report` each.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"design": ["A"], "domain": ["national"], "group": ["all"],
+    ...                   "true_value": [500.0], "bias": [0.4], "reps": [200],
+    ...                   "coverage_t": [0.95], "verdict": ["meets"]})
+    >>> [v.columns.tolist() for v in study_domain_views(t)]
+    [['design', 'domain', 'group', 'true_value', 'bias'], ['design', 'domain', 'group', \
+'reps', 'coverage_t', 'verdict']]
+    """
+    keys = [c for c in DOMAIN_KEYS if c in domains.columns]
+    precision = [c for c in DOMAIN_PRECISION if c in domains.columns]
+    rest = [c for c in domains.columns if c not in keys and c not in precision]
+    return (
+        domains[keys + precision].reset_index(drop=True),
+        domains[keys + rest].reset_index(drop=True),
+    )
 
 
 def design_study_verdict(table: pd.DataFrame, *, lang: str) -> Any:
