@@ -108,8 +108,14 @@ def test_ranks_are_whole_numbers_on_every_page():
 
     ind = _tidy({"ST1": [10, 30, 20], "ST3": [10, 30, 10]})
     pos, scen = composite.sensitivity(
-        ind, FW, normalisations=("minmax",), weightings=("equal_groups",),
-        aggregations=("arithmetic",), n_draws=5, sampling=False, weight_concentration=1e6,
+        ind,
+        FW,
+        normalisations=("minmax",),
+        weightings=("equal_groups",),
+        aggregations=("arithmetic",),
+        n_draws=5,
+        sampling=False,
+        weight_concentration=1e6,
     )
     pos = pos.set_index("institution")
     assert pos.loc[[3, 1, 2], "rank"].tolist() == [1, 2, 2]

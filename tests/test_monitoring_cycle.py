@@ -20,9 +20,7 @@ CYCLE = "school-monitoring-demo"
 def _stored(root) -> set[tuple[str, str]]:
     """The tables stored under ``outputs/<cycle>/``: ``(folder, name)``."""
     cycle = root / "outputs" / CYCLE
-    return {
-        (p.parent.relative_to(cycle).as_posix(), p.stem) for p in cycle.rglob("*.parquet")
-    }
+    return {(p.parent.relative_to(cycle).as_posix(), p.stem) for p in cycle.rglob("*.parquet")}
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +68,7 @@ def test_each_stage_writes_the_tables_it_declares(staged):
     root, _, written = staged
     assert set(written) == set(mc.TABLES)
     for stage, names in mc.TABLES.items():
-        expected = {
-            ("release/restricted" if n in mc.RESTRICTED else "data", n) for n in names
-        }
+        expected = {("release/restricted" if n in mc.RESTRICTED else "data", n) for n in names}
         assert written[stage] == expected, stage
     assert "own" in mc.TABLES["s10_district"]  # the school's own data (variable part)
     public = {n for folder, n in _stored(root) if folder == "data"}

@@ -218,16 +218,15 @@ def test_teacher_counts_behind_i1_and_i2_are_hidden_in_the_database_and_pages(ru
             [cycle],
         ).df()
     for ind, g in rows.groupby("indicator"):
-        got = {
-            (r.unit, int(r.year)): r.suppressed for r in g.itertuples() if r.suppressed != ""
-        }
+        got = {(r.unit, int(r.year)): r.suppressed for r in g.itertuples() if r.suppressed != ""}
         assert got == expected, ind
     hidden = rows[rows["suppressed"] != ""]
     assert hidden[["numerator", "value"]].isna().all().all()
     teachers = years.set_index(["school_id", "year"])["teachers"]
-    assert (hidden["denominator"].to_numpy() == teachers.loc[
-        list(zip(hidden["unit"], hidden["year"], strict=True))
-    ].to_numpy()).all()  # n kept: readers see why
+    assert (
+        hidden["denominator"].to_numpy()
+        == teachers.loc[list(zip(hidden["unit"], hidden["year"], strict=True))].to_numpy()
+    ).all()  # n kept: readers see why
     shown = rows[rows["suppressed"] == ""]
     assert shown[["numerator", "value"]].notna().all().all()
     units = {s for s, _ in expected}
@@ -244,9 +243,9 @@ def test_teacher_counts_behind_i1_and_i2_are_hidden_in_the_database_and_pages(ru
             re.findall(r"<td[^>]*>([^<]*)</td>", r)
             for r in re.findall(r"<tr>(?:(?!</tr>).)*</tr>", counted[0], re.S)
         ]
-        school = [r for r in rows if r and r[0] == label("ind_I1", lang) and r[1] == label(
-            "school", lang
-        )]
+        school = [
+            r for r in rows if r and r[0] == label("ind_I1", lang) and r[1] == label("school", lang)
+        ]
         # 2 small schools and 2 complements in each of the 3 years; 24 x 3 - 12 shown
         assert [r[-3:] for r in school] == [["6", "6", "60"]], (lang, rows)
         assert "release/restricted/" in pages[f"s10_district.{lang}.html"]

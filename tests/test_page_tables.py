@@ -184,7 +184,8 @@ def _scales() -> pd.DataFrame:
             "status": ["used"] * 4 + ["failed", "used", "failed"],
             "problems": ["", "", "", "invariance_not_tested", "too_few_returns"]
             + ["invariance_not_tested", "low_alpha/cfa_misfit/invariance_not_tested"],
-            "reason": ["passes"] * 3 + ["passes; invariance not tested", "too few returns (29)"]
+            "reason": ["passes"] * 3
+            + ["passes; invariance not tested", "too few returns (29)"]
             + ["passes; invariance not tested", failed],
             "year": [2026] * 7,
         }
@@ -212,9 +213,11 @@ def test_the_design_evaluation_is_two_tables_holding_every_cell_of_the_one():
     accuracy, coverage = evaluation_views(one)
     assert one.shape[1] == 15 > MAX_COLUMNS  # what scrolled sideways in ky and ru
     assert accuracy.shape[1] == 9 and coverage.shape[1] == 8
-    assert accuracy["estimator"].tolist() == coverage["estimator"].tolist() == ["hajek"] + [
-        "horvitz_thompson"
-    ]
+    assert (
+        accuracy["estimator"].tolist()
+        == coverage["estimator"].tolist()
+        == ["hajek"] + ["horvitz_thompson"]
+    )
     both = accuracy.merge(coverage.drop(columns="empirical_se"), on="estimator")
     pd.testing.assert_frame_equal(both[one.columns], one)
     # the SE ratio is read beside the two SEs it divides: 4.061502 / 3.402789 = 1.19358

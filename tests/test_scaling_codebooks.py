@@ -94,9 +94,7 @@ def files(tmp_path):
         schemas["student_questionnaire"],
         columns=["ASBG10"],
     )
-    book = codebook(
-        {"student_results": students}, schemas=schemas, codebooks=books, language="ru"
-    )
+    book = codebook({"student_results": students}, schemas=schemas, codebooks=books, language="ru")
     return {"books": books, "students": students, "codebook": book}
 
 
@@ -148,7 +146,10 @@ def test_the_package_labels_win_and_the_codebook_fills_what_they_lack(tmp_path):
     words = cycle_labels(books, "ru")
     # the package's "mother" stays; the new code 4 is English only (no Russian given)
     assert value_labels("ASBH01", "en", words) == {
-        1: "mother", 2: "father", 3: "other", 4: "grandmother"
+        1: "mother",
+        2: "father",
+        3: "other",
+        4: "grandmother",
     }
     assert value_labels("ASBH01", "ru", words) == {1: "мать", 2: "отец", 3: "другой"}
     # Kyrgyz letters in the label: the whole variable is Kyrgyz, "Жок" included

@@ -209,7 +209,5 @@ def _said(bad: pd.Series, code: str, **values: pd.Series) -> pd.Series:
     as objects: :func:`~workbench.fielddata.intake.quarantine_rows` keeps their codes."""
     out = pd.Series("", index=bad.index, dtype=object)
     rows = bad.index[bad.to_numpy(bool)]
-    out[rows] = [
-        message(code, **{k: v[i] for k, v in values.items()}) for i in rows
-    ]
+    out[rows] = [message(code, **{k: v[i] for k, v in values.items()}) for i in rows]
     return out

@@ -422,9 +422,7 @@ def _open_xlsx(data: bytes, path: Path):
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for bad files
-        raise FieldDataError(
-            message("not_xlsx", path=path, error=type(exc).__name__)
-        ) from None
+        raise FieldDataError(message("not_xlsx", path=path, error=type(exc).__name__)) from None
 
 
 def read_sav(path: str | Path) -> FieldFile:

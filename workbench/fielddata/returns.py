@@ -445,9 +445,7 @@ def _explain_missing_tracking(results: dict[str, IntakeResult]) -> dict[str, Int
             else ("had no valid row" if what else "is missing from the delivery")
         )
         old = message("not_in_tracking", column=listed, listed=listed)
-        new = message(
-            "tracking_not_checked", column=listed, form=kind.replace("_", " "), why=why
-        )
+        new = message("tracking_not_checked", column=listed, form=kind.replace("_", " "), why=why)
         for other, result in out.items():
             issues = _said_as(result.issues, result.issues["code"] == old.code, old, new)
             quar = result.quarantined

@@ -463,9 +463,7 @@ def _check_date(
     note = None
     if sum(v > 0 for v in used.values()) > 1:
         counts = ", ".join(f"{v} as {k}" for k, v in used.items() if v)
-        note = message(
-            "note_date_formats", column=col.name, file=_file_label(frame), counts=counts
-        )
+        note = message("note_date_formats", column=col.name, file=_file_label(frame), counts=counts)
     return parsed, bad, note
 
 
