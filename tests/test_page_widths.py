@@ -1,6 +1,7 @@
 """Every table of every stage page fits a page 1280 px wide, in ky and ru: the pages of the
 demo cycle (Sabat-6, eight stages), of the school-monitoring demo (s10-s50, with its plan
-pages) and of the teacher-education pilot (t10-t50), run through the runner and opened in
+pages), of the teacher-education pilot (t10-t50) and of the design study (20 samples per
+design instead of 200), run through the runner and opened in
 headless Chromium at 1280 px (``_widths`` of tests/test_browser.py). A table wider than its
 box (it scrolls sideways) or past the window's right edge fails the test, naming the page,
 the table's place on it and its width.
@@ -13,7 +14,9 @@ Skipped, with the reason, when no Chromium is installed.
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from tests.conftest import ROOT
 from tests.test_browser import _widths
 from tests.test_monitoring_pages import _ok, _pages, runs  # noqa: F401 (a fixture)
 from workbench.paths import cycle_dir
@@ -74,3 +77,19 @@ def test_every_table_of_the_other_kinds_stage_pages_fits_1280_px(runs, kind, tmp
         folder = root / "html" if (root / "html" / name).exists() else root / "plan"
         found |= _too_wide(folder, [name], tmp_path)
     assert found == {}, kind
+
+
+def test_every_table_of_the_design_study_pages_fits_1280_px(outputs_root, tmp_path):
+    from workbench.run import run_cycle
+
+    params = yaml.safe_load((ROOT / "parameters" / "sabat6-design-study.yaml").read_text("utf-8"))
+    params["cycle"] = "ds-widths"
+    params["report_languages"] = list(LANGS)
+    params["stages"]["design_study"] |= {"reps": 20, "batch": 10}
+    path = tmp_path / "ds-widths.yaml"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), "utf-8")
+    run = run_cycle(path, echo=None)
+    assert run.ok, run.error
+    names = [f"{stage}.{lang}.html" for stage in run.statuses for lang in LANGS]
+    assert len(names) == 2 * 2
+    assert _too_wide(cycle_dir(run.cycle) / "html", names, tmp_path) == {}
