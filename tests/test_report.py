@@ -40,6 +40,23 @@ def test_every_narrative_text_exists_in_every_language(path):
         assert set(versions) - {"pattern", "log"} == set(LANGS), f"{path.name}:{key}"
 
 
+def test_a_label_key_is_defined_once(tmp_path):
+    """Every page shares one table of labels: a key a second file defines again (the
+    teacher-education `student` once turned the Sabat-6 participation row "Учащиеся" into
+    "студент") is refused at import, naming both places."""
+    from workbench.labels import _extra_labels
+
+    words = '{ky: "окуучу", ru: "студент", en: "student"}'
+    (tmp_path / "labels_a.yaml").write_text(f"pupil: {words}\n", encoding="utf-8")
+    assert _extra_labels(tmp_path, {}) == {"pupil": ("окуучу", "студент", "student")}
+    with pytest.raises(ValueError, match=r"labels_a.yaml: label 'pupil' is already .*labels.py"):
+        _extra_labels(tmp_path, {"pupil": ("Окуучулар", "Учащиеся", "Pupils")})
+    (tmp_path / "labels_b.yaml").write_text(f"pupil: {words}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"labels_b.yaml: label 'pupil' .* in labels_a.yaml"):
+        _extra_labels(tmp_path, {})
+    assert label("student", "ru") == "Учащиеся"
+
+
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="unknown language 'de'"):
         label("urban", "de")

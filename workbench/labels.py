@@ -345,18 +345,28 @@ LABELS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _extra_labels() -> dict[str, tuple[str, str, str]]:
-    """Labels a stage keeps beside its texts: ``workbench/texts/labels_<stage>.yaml``."""
+def _extra_labels(folder: Path, defined: dict) -> dict[str, tuple[str, str, str]]:
+    """Labels a stage keeps beside its texts: ``<folder>/labels_<stage>.yaml``. A key is
+    defined once (every page shares one table of labels: a second definition would silently
+    change the words of the first one's pages); a key already in ``defined`` or in an
+    earlier file is an error naming both places."""
     import yaml
 
-    found = {}
-    for path in sorted((Path(__file__).parent / "texts").glob("labels_*.yaml")):
+    found: dict[str, tuple[str, str, str]] = {}
+    where = dict.fromkeys(defined, "workbench/labels.py")
+    for path in sorted(folder.glob("labels_*.yaml")):
         for key, words in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            if str(key) in where:
+                raise ValueError(
+                    f"{path.name}: label {key!r} is already defined in {where[str(key)]}; "
+                    "a key has one meaning on every page: rename one of them"
+                )
+            where[str(key)] = path.name
             found[str(key)] = tuple(words[lang] for lang in LANGS)
     return found
 
 
-LABELS.update(_extra_labels())
+LABELS.update(_extra_labels(Path(__file__).parent / "texts", LABELS))
 
 
 _KYRGYZ_LETTERS = frozenset("өүңӨҮҢ")
