@@ -251,6 +251,8 @@ def survey_stage(
     log = pd.concat(logs, ignore_index=True).drop(columns=["sha256"])
     root = str(fieldwork_dir(cycle).parent)  # no absolute path in a stored table
     log["message"] = log["message"].astype(str).str.replace(root, "fieldwork", regex=False)
+    if "values" in log:  # the values the message was made from (JSON text; empty stays empty)
+        log["values"] = log["values"].str.replace(root, "fieldwork", regex=False)
     save(cycle, "survey_log", log)
     save(cycle, "survey_issues", pd.concat(issues, ignore_index=True).astype({"value": str}))
     table = pd.concat(scales, ignore_index=True)
