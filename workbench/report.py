@@ -19,6 +19,7 @@ import io
 import json
 import numbers
 import string
+from collections.abc import Sequence
 from functools import cache, partial
 from pathlib import Path
 
@@ -39,6 +40,7 @@ __all__ = [
     "text",
     "counts",
     "table",
+    "split_table",
     "headline",
     "figure",
     "term",
@@ -253,6 +255,25 @@ class Table:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/html": self.to_html(), I18N_MIME: self.spec()}
+
+
+def split_table(
+    table: pd.DataFrame, keys: Sequence[str], second: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table too wide for a page at 1280 px as two, each keyed by ``keys`` (those present):
+    every other column, then the columns ``second`` (those present, in that order). Together
+    they hold every cell of ``table``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": [2026], "scale": ["trust"], "alpha": [0.8], "cfi": [0.99]})
+    >>> [v.columns.tolist() for v in split_table(t, ["year", "scale"], ["cfi", "rmsea"])]
+    [['year', 'scale', 'alpha'], ['year', 'scale', 'cfi']]
+    """
+    key = [c for c in keys if c in table.columns]
+    last = [c for c in second if c in table.columns]
+    rest = [c for c in table.columns if c not in key and c not in last]
+    return table[key + rest].reset_index(drop=True), table[key + last].reset_index(drop=True)
 
 
 def table(

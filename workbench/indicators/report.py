@@ -12,6 +12,7 @@ import pandas as pd
 
 from workbench.indicators.framework import Framework
 from workbench.labels import LANGS
+from workbench.report import split_table
 
 __all__ = [
     "shown",
@@ -144,14 +145,7 @@ def scale_tables(scales: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     (['year', 'scale', 'respondent', 'n', 'alpha'], ['year', 'scale', 'respondent', 'cfi', \
 'status', 'problems'])
     """
-    table = scale_table(scales)
-    keys = [c for c in SCALE_KEYS if c in table.columns]
-    fit = [c for c in SCALE_FIT if c in table.columns]
-    rest = [c for c in table.columns if c not in keys and c not in fit]
-    return (
-        table[keys + rest].reset_index(drop=True),
-        table[keys + fit].reset_index(drop=True),
-    )
+    return split_table(scale_table(scales), SCALE_KEYS, SCALE_FIT)
 
 
 def invariance_table(invariance: pd.DataFrame) -> pd.DataFrame:

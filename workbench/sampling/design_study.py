@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from workbench.report import split_table
 from workbench.sampling._chain import (
     DEFAULT_DOMAINS,
     DesignSpec,
@@ -439,13 +440,8 @@ def study_domain_views(domains: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     [['design', 'domain', 'group', 'true_value', 'bias'], ['design', 'domain', 'group', \
 'reps', 'coverage_t', 'verdict']]
     """
-    keys = [c for c in DOMAIN_KEYS if c in domains.columns]
-    precision = [c for c in DOMAIN_PRECISION if c in domains.columns]
-    rest = [c for c in domains.columns if c not in keys and c not in precision]
-    return (
-        domains[keys + precision].reset_index(drop=True),
-        domains[keys + rest].reset_index(drop=True),
-    )
+    rest, precision = split_table(domains, DOMAIN_KEYS, DOMAIN_PRECISION)
+    return precision, rest
 
 
 def design_study_verdict(table: pd.DataFrame, *, lang: str) -> Any:
